@@ -1,0 +1,233 @@
+"""Accounts API: sign-in, one's own data, tokens, people in scope, audit log."""
+
+import datetime
+
+from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from quanmin.core.api import PUBLIC
+from quanmin.regions.models import Region
+
+from . import audit, scoping, services
+from .models import AuditEntry, Role, User
+
+router = Router(tags=["accounts"])
+
+
+class LoginIn(Schema):
+    phone: str
+    password: str
+
+
+class MembershipOut(Schema):
+    role: str
+    role_label: str
+    region_code: str
+    region_name: str
+
+
+class MeOut(Schema):
+    id: int
+    real_name: str
+    phone: str
+    id_number: str
+    birth_date: datetime.date | None
+    sex: str
+    home_region_code: str | None
+    memberships: list[MembershipOut]
+
+
+def me_out(user: User) -> dict:
+    return {
+        "id": user.pk, "real_name": user.real_name, "phone": user.phone_masked,
+        "id_number": user.id_number_masked, "birth_date": user.birth_date, "sex": user.sex,
+        "home_region_code": user.home_region_id,
+        "memberships": [
+            {"role": m.role, "role_label": str(Role(m.role).label), "region_code": m.region_id,
+             "region_name": m.region.name}
+            for m in scoping.memberships(user)
+        ],
+    }
+
+
+@router.post("/auth/login", auth=PUBLIC, response=MeOut, summary="Sign in (starts a session)")
+def login_endpoint(request, payload: LoginIn):
+    user = services.sign_in(request, payload.phone, payload.password)
+    return me_out(user)
+
+
+@router.post("/auth/logout", response={204: None}, summary="Sign out")
+def logout_endpoint(request):
+    audit.record("sign_out", request=request)
+    logout(request)
+    return 204, None
+
+
+@router.get("/me", response=MeOut, summary="Who I am (personal data masked)")
+def me(request):
+    return me_out(request.user)
+
+
+@router.get("/me/export", summary="Everything held about me (PIPL art. 45)")
+def me_export(request):
+    return services.export_own_data(request.user, request=request)
+
+
+class DeleteIn(Schema):
+    password: str
+
+
+@router.post("/me/delete", response={204: None}, summary="Erase my personal data and close my account")
+def me_delete(request, payload: DeleteIn):
+    if not request.user.check_password(payload.password):
+        raise services.AccountError("password_wrong", _("The password is wrong."), "password")
+    services.delete_own_data(request.user, request=request)
+    logout(request)
+    return 204, None
+
+
+class TokenIn(Schema):
+    name: str
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    key_prefix: str
+    created_at: datetime.datetime
+    last_used_at: datetime.datetime | None
+    token: str | None = None
+
+
+@router.get("/tokens", response=list[TokenOut], summary="My API tokens")
+def list_tokens(request):
+    return list(request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at"))
+
+
+@router.post("/tokens", response={201: TokenOut}, summary="Create an API token (its secret is shown once)")
+def create_token(request, payload: TokenIn):
+    token, secret = services.create_api_token(request.user, payload.name, request=request)
+    token.token = secret
+    return 201, token
+
+
+@router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
+def revoke_token(request, token_id: int):
+    services.revoke_api_token(request.user, token_id, request=request)
+    return 204, None
+
+
+class PersonOut(Schema):
+    id: int
+    real_name: str
+    phone: str
+    id_number: str
+    sex: str
+    birth_date: datetime.date | None
+    home_region_code: str | None
+    is_active: bool
+
+    @staticmethod
+    def resolve_phone(obj):
+        return obj.phone_masked
+
+    @staticmethod
+    def resolve_id_number(obj):
+        return obj.id_number_masked
+
+    @staticmethod
+    def resolve_home_region_code(obj):
+        return obj.home_region_id
+
+
+def _require_staff(request, write=False):
+    if not scoping.is_division_staff(request.user, write=write):
+        raise PermissionDenied
+
+
+@router.get("/users", response=list[PersonOut], summary="People in my divisions (masked)")
+@paginate(LimitOffsetPagination)
+def list_users(request, q: str | None = None, region: str | None = None):
+    _require_staff(request)
+    qs = scoping.scoped(request.user, User.objects.all()).order_by("id")
+    if q:
+        qs = qs.filter(real_name__contains=q)
+    if region and region.isdigit():
+        from quanmin.regions import codes
+
+        qs = qs.filter(home_region_id__startswith=codes.prefix(region.ljust(12, "0")))
+    return qs
+
+
+@router.get("/users/{user_id}", response=PersonOut, summary="One person (masked)")
+def get_user(request, user_id: int):
+    _require_staff(request)
+    return scoping.get_scoped_or_404(request.user, User.objects.all(), pk=user_id)
+
+
+class RevealOut(Schema):
+    phone: str
+    id_number: str
+
+
+class RevealIn(Schema):
+    purpose: str
+
+
+@router.post("/users/{user_id}/reveal", response=RevealOut,
+             summary="Read a person's whole phone and ID number (logged, write staff only)")
+def reveal_user(request, user_id: int, payload: RevealIn):
+    _require_staff(request, write=True)
+    person = scoping.get_scoped_or_404(request.user, User.objects.all(), write=True, pk=user_id)
+    if not payload.purpose.strip():
+        raise services.AccountError("purpose_required", _("Say why you need the whole number."), "purpose")
+    audit.read_personal(request, person, ["phone", "id_number"], payload.purpose.strip())
+    return {"phone": person.phone, "id_number": person.id_number}
+
+
+class AuditOut(Schema):
+    id: int
+    at: datetime.datetime
+    actor: str | None
+    action: str
+    target_type: str
+    target_id: str
+    target_repr: str
+    region_code: str
+    ip: str | None
+
+    @staticmethod
+    def resolve_actor(obj):
+        return obj.actor.display_name if obj.actor else None
+
+
+@router.get("/audit", response=list[AuditOut], summary="Audit log (city staff)")
+@paginate(LimitOffsetPagination)
+def list_audit(request, action: str | None = None, region: str | None = None):
+    if not scoping.is_city_staff(request.user):
+        raise PermissionDenied
+    qs = AuditEntry.objects.select_related("actor")
+    if action:
+        qs = qs.filter(action=action)
+    if region:
+        qs = qs.filter(region_code__startswith=region)
+    return qs
+
+
+class RegionFiguresIn(Schema):
+    population: int | None = None
+    area_km2: float | None = None
+
+
+@router.patch("/regions/{code}/figures", summary="Correct a division's population or area (staff in scope)")
+def update_region_figures(request, code: str, payload: RegionFiguresIn):
+    region = scoping.get_scoped_or_404(request.user, Region.objects.all(), write=True, code=code)
+    from quanmin.regions.services import set_figures
+
+    set_figures(region, population=payload.population, area_km2=payload.area_km2)
+    audit.record("update", request=request, obj=region, detail=payload.dict(exclude_none=True))
+    return {"code": region.code, "population": region.population,
+            "area_km2": float(region.area_km2) if region.area_km2 is not None else None}

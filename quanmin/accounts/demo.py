@@ -1,0 +1,102 @@
+"""Demo people for the demo city: one account per role, and residents."""
+
+import random
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from quanmin.regions.models import Region
+
+from . import services
+from .idnumber import check_character
+from .models import Role, User
+
+DEMO_PASSWORD = "Quanmin@2026"
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏飞建国志强海燕春梅晓东文博思雨子涵浩然欣怡"
+
+
+@dataclass
+class DemoAccount:
+    phone: str
+    label: str
+    user: User
+
+
+def make_id_number(region_code: str, birth: str, seq: int, male: bool) -> str:
+    """A well-formed ID number for demo people: address code, birth date, sequence, check digit."""
+    seq = seq % 500 * 2 + (1 if male else 0)
+    first17 = f"{region_code[:6]}{birth}{seq:03d}"
+    return first17 + check_character(first17)
+
+
+def _name(rng: random.Random) -> str:
+    given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+    return rng.choice(SURNAMES) + given
+
+
+def _account(phone: str, name: str, id_number: str = "", region: Region | None = None, **extra) -> User:
+    existing = User.objects.filter(phone_hash=services.crypto.lookup_hash(phone)).first()
+    if existing:
+        return existing
+    user = services.create_user(phone=phone, password=DEMO_PASSWORD, real_name=name,
+                                id_number=id_number, home_region=region, **extra)
+    services.record_consent(user, "privacy", settings.PRIVACY_NOTICE_VERSION)
+    return user
+
+
+def load(city: Region, rng: random.Random) -> list[DemoAccount]:
+    counties = list(Region.objects.filter(parent=city, level="county").order_by("code"))
+    main_county, neighbour = counties[0], counties[1]
+    township = Region.objects.filter(parent=main_county).order_by("code").first()
+    community = Region.objects.filter(parent=township).order_by("code").first()
+    accounts = []
+
+    def staff(phone, label, name, role, region):
+        user = _account(phone, name, region=region)
+        services.grant_membership(user, role, region)
+        accounts.append(DemoAccount(phone, label, user))
+        return user
+
+    admin = _account("13800000000", "平台管理员", is_staff=True, is_superuser=True)
+    accounts.append(DemoAccount("13800000000", "platform administrator", admin))
+    staff("13800000001", f"city staff, {city.name}", "孙建国", Role.CITY_STAFF, city)
+    staff("13800000002", f"county staff, {main_county.name}", "李明", Role.COUNTY_STAFF, main_county)
+    staff("13800000003", f"county staff, {neighbour.name} (neighbouring county)", "王芳", Role.COUNTY_STAFF, neighbour)
+    staff("13800000004", f"township staff, {township.name}", "张伟", Role.TOWNSHIP_STAFF, township)
+    staff("13800000005", f"community staff, {community.name}", "刘秀英", Role.COMMUNITY_STAFF, community)
+    staff("13800000006", f"supervisor (read-only), {city.name}", "陈静", Role.SUPERVISOR, city)
+    staff("13800000007", f"evaluator (read-only), {city.name}", "杨磊", Role.EVALUATOR, city)
+
+    resident = _account("13900000001", "赵丽", make_id_number(community.code, "19850312", 21, False), community)
+    accounts.append(DemoAccount("13900000001", f"resident, {community.name}", resident))
+    _residents(city, rng, 60)
+    return accounts
+
+
+DEMO_PHONES = [f"1380000000{i}" for i in range(8)] + ["13900000001"]
+
+
+def describe() -> list[tuple[str, str]]:
+    """The demo accounts that exist, with what each one is, read without writing anything."""
+    out = []
+    for phone in DEMO_PHONES:
+        user = User.objects.filter(phone_hash=services.crypto.lookup_hash(phone)).first()
+        if user is None:
+            continue
+        roles = [f"{m.get_role_display()} · {m.region.name}" for m in user.memberships.select_related("region")]
+        if user.is_superuser:
+            roles.insert(0, "platform administrator")
+        out.append((phone, f"{user.real_name}: " + ("; ".join(roles) or "resident")))
+    return out
+
+
+def _residents(city: Region, rng: random.Random, count: int) -> None:
+    communities = list(Region.objects.filter(code__startswith=city.prefix, level="community").values_list("code", flat=True))
+    for i in range(count):
+        code = rng.choice(communities)
+        year = rng.randint(1950, 2008)
+        birth = f"{year}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+        male = rng.random() < 0.5
+        _account(f"139{10000000 + i:08d}", _name(rng), make_id_number(code, birth, i, male),
+                 Region.objects.get(code=code))

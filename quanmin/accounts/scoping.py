@@ -1,0 +1,127 @@
+"""The one scoping helper: what a user may see and change.
+
+Division roles see (and, unless read-only, change) their division and everything under it: a
+subtree is a prefix of the 12-digit code. Site and organisation roles see what belongs to their
+site or organisation. Models say where their division, site and organisation are through a
+`scope_fields` mapping, e.g. {"region": "site__region_id", "site": "site_id"}.
+Anything outside a user's scope answers 404, the same as a missing object.
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from quanmin.regions import codes
+
+from .models import DIVISION_ROLES, ORG_ROLES, READ_ONLY_ROLES, SITE_ROLES, Membership, Role
+
+DEFAULT_SCOPE_FIELDS = {"region": "region_id"}
+
+
+def memberships(user) -> list[Membership]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_quanmin_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("region", "target_type"))
+        user._quanmin_memberships = cached
+    return cached
+
+
+def roles(user) -> set[str]:
+    return {m.role for m in memberships(user)}
+
+
+def is_superuser(user) -> bool:
+    return bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
+def is_division_staff(user, write: bool = False) -> bool:
+    """Division staff (and, for reading, supervisors and evaluators)."""
+    if is_superuser(user):
+        return True
+    allowed = set(DIVISION_ROLES) | (set() if write else READ_ONLY_ROLES)
+    return bool(roles(user) & allowed)
+
+
+def is_city_staff(user) -> bool:
+    return is_superuser(user) or Role.CITY_STAFF in roles(user)
+
+
+def is_backoffice(user) -> bool:
+    """Anyone with a working role: staff, supervisors, operators, inspectors, organisation staff."""
+    return is_superuser(user) or bool(memberships(user))
+
+
+def division_prefixes(user, write: bool = False) -> list[str]:
+    allowed = set(DIVISION_ROLES) | (set() if write else READ_ONLY_ROLES)
+    prefixes = sorted({codes.prefix(m.region_id) for m in memberships(user) if m.role in allowed})
+    # Drop prefixes covered by a shorter one: a city admin who is also a county admin.
+    return [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]
+
+
+def _targets(user, role_set, model_label: str | None = None) -> list[int]:
+    return [
+        m.target_id for m in memberships(user)
+        if m.role in role_set and m.target_id is not None
+        and (model_label is None or m.target_type.model_class()._meta.label == model_label)
+    ]
+
+
+def scope_q(user, model, write: bool = False) -> Q | None:
+    """The filter for `model` rows this user may see (or change). None means everything."""
+    if is_superuser(user):
+        return None
+    fields = getattr(model, "scope_fields", DEFAULT_SCOPE_FIELDS)
+    parts = []
+    region_field = fields.get("region")
+    if region_field:
+        parts += [Q(**{f"{region_field}__startswith": p}) for p in division_prefixes(user, write)]
+    site_field = fields.get("site")
+    if site_field:
+        sites = _targets(user, SITE_ROLES, fields.get("site_model"))
+        if sites:
+            parts.append(Q(**{f"{site_field}__in": sites}))
+    org_field = fields.get("organization")
+    if org_field:
+        orgs = _targets(user, ORG_ROLES, fields.get("organization_model"))
+        if orgs:
+            parts.append(Q(**{f"{org_field}__in": orgs}))
+    if not parts:
+        return Q(pk__in=[])
+    return reduce(or_, parts)
+
+
+def scoped(user, queryset: QuerySet, write: bool = False) -> QuerySet:
+    q = scope_q(user, queryset.model, write)
+    return queryset if q is None else queryset.filter(q)
+
+
+def get_scoped_or_404(user, queryset: QuerySet, write: bool = False, **lookup):
+    try:
+        return scoped(user, queryset, write).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_write_region(user, region_code: str) -> bool:
+    if is_superuser(user):
+        return True
+    return any(region_code.startswith(p) for p in division_prefixes(user, write=True))
+
+
+def can_read_region(user, region_code: str) -> bool:
+    if is_superuser(user):
+        return True
+    return any(region_code.startswith(p) for p in division_prefixes(user))
+
+
+def top_regions(user, write: bool = False):
+    """The divisions at the top of the user's scope, for pickers and dashboards."""
+    from quanmin.regions.models import Region
+
+    if is_superuser(user):
+        return Region.objects.filter(parent__isnull=True)
+    return Region.objects.filter(code__in=[p.ljust(12, "0") for p in division_prefixes(user, write)])

@@ -1,0 +1,350 @@
+"""Every write to accounts goes through here: views, API, admin and commands call these."""
+
+import datetime
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from quanmin.core.errors import ServiceError
+from quanmin.regions.models import Region
+
+from . import audit, crypto, idnumber
+from .models import (
+    DIVISION_ROLES,
+    ORG_ROLES,
+    SITE_ROLES,
+    ApiToken,
+    Consent,
+    LoginThrottle,
+    Membership,
+    User,
+)
+from .phones import InvalidPhone, parse_phone
+
+
+class AccountError(ServiceError):
+    """A rule about accounts was broken."""
+
+
+def _phone_or_error(phone: str) -> str:
+    try:
+        return parse_phone(phone)
+    except InvalidPhone as exc:
+        raise AccountError(exc.code, exc.message, "phone") from None
+
+
+def _id_or_error(raw: str) -> idnumber.IdNumber:
+    try:
+        return idnumber.parse(raw)
+    except idnumber.InvalidIdNumber as exc:
+        raise AccountError(exc.code, exc.message, "id_number") from None
+
+
+def phone_taken(phone: str) -> bool:
+    return User.objects.filter(phone_hash=crypto.lookup_hash(phone)).exists()
+
+
+def create_user(*, phone: str, password: str | None, real_name: str = "", id_number: str = "",
+                home_region: Region | None = None, **extra) -> User:
+    phone = _phone_or_error(phone)
+    user = User(phone_hash=crypto.lookup_hash(phone), phone_enc=crypto.encrypt(phone),
+                real_name=real_name.strip(), home_region=home_region, **extra)
+    if id_number:
+        _apply_id_number(user, _id_or_error(id_number))
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        if phone_taken(phone):
+            raise AccountError("phone_taken", _("This mobile number is already registered."), "phone") from None
+        raise AccountError("id_number_taken", _("This ID number is already registered."), "id_number") from None
+    return user
+
+
+def _apply_id_number(user: User, parsed: idnumber.IdNumber) -> None:
+    user.id_number_enc = crypto.encrypt(parsed.value)
+    user.id_number_hash = crypto.lookup_hash(parsed.value)
+    user.birth_date = parsed.birth_date
+    user.sex = parsed.sex
+
+
+@dataclass
+class Registration:
+    phone: str
+    password: str
+    real_name: str
+    id_number: str
+    home_region_code: str = ""
+    consent_version: str = ""
+    guardian_name: str = ""
+    guardian_relation: str = ""
+    guardian_id_number: str = ""
+
+
+def register_resident(reg: Registration, request=None) -> User:
+    """A resident signs up: real name, checked ID number, consent (a guardian's under 14)."""
+    parsed = _id_or_error(reg.id_number)
+    if not reg.real_name.strip():
+        raise AccountError("real_name_required", _("Enter your real name."), "real_name")
+    if reg.consent_version != settings.PRIVACY_NOTICE_VERSION:
+        raise AccountError("consent_required", _("Read and accept the privacy notice to register."), "consent")
+    under_14 = idnumber.age_on(parsed.birth_date, timezone.localdate()) < 14
+    if under_14:
+        guardian = _id_or_error(reg.guardian_id_number) if reg.guardian_id_number else None
+        if not reg.guardian_name.strip() or guardian is None:
+            raise AccountError(
+                "guardian_consent_required",
+                _("Children under 14 need a guardian's consent: enter the guardian's name and ID number."),
+                "guardian_name",
+            )
+        if idnumber.age_on(guardian.birth_date, timezone.localdate()) < 18:
+            raise AccountError("guardian_not_adult", _("The guardian must be an adult."), "guardian_id_number")
+    region = None
+    if reg.home_region_code:
+        region = Region.objects.filter(code=reg.home_region_code).first()
+        if region is None:
+            raise AccountError("region_unknown", _("Unknown division."), "home_region")
+    with transaction.atomic():
+        user = create_user(phone=reg.phone, password=reg.password, real_name=reg.real_name,
+                           id_number=parsed.value, home_region=region)
+        record_consent(user, Consent.Kind.PRIVACY, reg.consent_version,
+                       guardian_name=reg.guardian_name if under_14 else "",
+                       guardian_relation=reg.guardian_relation if under_14 else "",
+                       guardian_id_number=reg.guardian_id_number if under_14 else "")
+        audit.record("register", request=request, actor=user, obj=user)
+    return user
+
+
+def update_profile(user: User, *, real_name: str | None = None, id_number: str | None = None,
+                   home_region: Region | None = None, request=None, actor=None) -> User:
+    changed = []
+    if real_name is not None and real_name.strip() != user.real_name:
+        user.real_name = real_name.strip()
+        changed.append("real_name")
+    if id_number:
+        parsed = _id_or_error(id_number)
+        if crypto.lookup_hash(parsed.value) != user.id_number_hash:
+            if User.objects.filter(id_number_hash=crypto.lookup_hash(parsed.value)).exclude(pk=user.pk).exists():
+                raise AccountError("id_number_taken", _("This ID number is already registered."), "id_number")
+            _apply_id_number(user, parsed)
+            changed.append("id_number")
+    if home_region is not None and home_region.code != user.home_region_id:
+        user.home_region = home_region
+        changed.append("home_region")
+    if changed:
+        user.save()
+        audit.record("update", request=request, actor=actor, obj=user, detail={"fields": changed})
+    return user
+
+
+def record_consent(user: User, kind: str, version: str, *, guardian_name: str = "",
+                   guardian_relation: str = "", guardian_id_number: str = "") -> Consent:
+    return Consent.objects.create(
+        user=user, kind=kind, version=version, guardian_name=guardian_name.strip(),
+        guardian_relation=guardian_relation.strip(),
+        guardian_id_hash=crypto.lookup_hash(guardian_id_number.strip().upper()),
+    )
+
+
+def has_consent(user: User, kind: str) -> bool:
+    return user.consents.filter(kind=kind, withdrawn_at__isnull=True).exists()
+
+
+def withdraw_consent(user: User, kind: str, request=None) -> int:
+    count = user.consents.filter(kind=kind, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+    if count:
+        audit.record("consent_withdrawn", request=request, obj=user, detail={"kind": kind})
+    return count
+
+
+# Other apps add their personal data to a user's export by registering a function here.
+EXPORTERS: dict[str, callable] = {}
+
+
+def export_own_data(user: User, request=None) -> dict:
+    """Everything we hold about a person, for them (PIPL art. 45)."""
+    data = {
+        "account": {
+            "phone": user.phone, "real_name": user.real_name, "id_number": user.id_number,
+            "birth_date": user.birth_date.isoformat() if user.birth_date else None,
+            "sex": user.sex, "home_region": user.home_region_id,
+            "date_joined": user.date_joined.isoformat(),
+        },
+        "consents": [
+            {"kind": c.kind, "version": c.version, "given_at": c.given_at.isoformat(),
+             "guardian_name": c.guardian_name,
+             "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None}
+            for c in user.consents.all()
+        ],
+        "memberships": [
+            {"role": m.role, "region": m.region_id} for m in user.memberships.all()
+        ],
+    }
+    for name, exporter in EXPORTERS.items():
+        data[name] = exporter(user)
+    audit.record("export_own_data", request=request, actor=user, obj=user)
+    return json.loads(json.dumps(data, default=str))
+
+
+def delete_own_data(user: User, request=None) -> None:
+    """Erase a person's personal data; the row stays (anonymous) so that records keep integrity."""
+    with transaction.atomic():
+        audit.record("delete_own_data", request=request, actor=user, obj=user)
+        user.phone_hash = f"deleted:{uuid.uuid4().hex}"
+        user.phone_enc = ""
+        user.real_name = ""
+        user.id_number_enc = ""
+        user.id_number_hash = ""
+        user.birth_date = None
+        user.sex = ""
+        user.home_region = None
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+        user.memberships.all().delete()
+        user.api_tokens.all().delete()
+        user.consents.update(withdrawn_at=timezone.now(), guardian_name="", guardian_id_hash="")
+
+
+def grant_membership(user: User, role: str, region: Region, target=None, *, request=None) -> Membership:
+    if role in DIVISION_ROLES and region.level != DIVISION_ROLES[role]:
+        raise AccountError("role_level_mismatch",
+                           _("This role must be bound to a division of the matching level."), "region")
+    if (role in SITE_ROLES or role in ORG_ROLES) and target is None:
+        raise AccountError("role_target_required",
+                           _("This role must be bound to a site or an organisation."), "target")
+    membership, _created = Membership.objects.get_or_create(
+        user=user, role=role, region=region,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=target.pk if target is not None else None,
+    )
+    audit.record("grant_role", request=request, obj=user, region_code=region.code,
+                 detail={"role": role, "target": str(target) if target is not None else None})
+    return membership
+
+
+# --- API tokens ---------------------------------------------------------------------------
+
+TOKEN_PREFIX = "qm_"
+
+
+def create_api_token(user: User, name: str, request=None) -> tuple[ApiToken, str]:
+    """Returns the token row and the secret, which is shown once and never stored."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name.strip() or "token",
+                                    key_hash=crypto.lookup_hash(secret), key_prefix=secret[:8])
+    audit.record("create_token", request=request, actor=user, obj=token)
+    return token, secret
+
+
+def user_for_token(secret: str) -> User | None:
+    if not secret or not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = (ApiToken.objects.select_related("user")
+             .filter(key_hash=crypto.lookup_hash(secret), revoked_at__isnull=True).first())
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def revoke_api_token(user: User, token_id: int, request=None) -> None:
+    token = ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).first()
+    if token is None:
+        raise AccountError("not_found", _("No such token."))
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record("revoke_token", request=request, actor=user, obj=token)
+
+
+# --- Sign-in throttling -------------------------------------------------------------------
+
+class Throttled(ServiceError):
+    status = 429
+
+    def __init__(self, code: str, seconds: int):
+        message = (_("Too many failed sign-ins: this account is locked for %(minutes)d minutes.")
+                   % {"minutes": max(1, seconds // 60)} if code == "login_locked" else
+                   _("Too many failed sign-ins: wait %(seconds)d seconds and try again.") % {"seconds": seconds})
+        super().__init__(code, message, detail={"retry_after": seconds})
+        self.seconds = seconds
+
+
+def _throttle_keys(phone: str, ip: str | None) -> list[str]:
+    keys = [f"phone:{crypto.lookup_hash(phone)}"]
+    if ip:
+        keys.append(f"ip:{ip}")
+    return keys
+
+
+def check_throttle(phone: str, ip: str | None) -> None:
+    """Raise Throttled if this sign-in must wait: slowed after a few failures, locked after many."""
+    now = timezone.now()
+    for row in LoginThrottle.objects.filter(key__in=_throttle_keys(phone, ip)):
+        if row.locked_until and row.locked_until > now:
+            raise Throttled("login_locked", int((row.locked_until - now).total_seconds()) + 1)
+        if row.failures >= settings.LOGIN_SLOW_AFTER and row.last_failure_at:
+            wait = 2 ** (row.failures - settings.LOGIN_SLOW_AFTER)
+            ready = row.last_failure_at + datetime.timedelta(seconds=wait)
+            if ready > now:
+                raise Throttled("login_slowed", int((ready - now).total_seconds()) + 1)
+
+
+def note_failed_login(phone: str, ip: str | None) -> None:
+    now = timezone.now()
+    for key in _throttle_keys(phone, ip):
+        with transaction.atomic():
+            row, _created = LoginThrottle.objects.select_for_update().get_or_create(key=key)
+            if row.locked_until and row.locked_until <= now:
+                row.failures = 0  # a served lock-out starts the count again
+                row.locked_until = None
+            row.failures += 1
+            row.last_failure_at = now
+            if row.failures >= settings.LOGIN_LOCK_AFTER:
+                row.locked_until = now + datetime.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+            row.save()
+
+
+def clear_throttle(phone: str) -> None:
+    LoginThrottle.objects.filter(key=f"phone:{crypto.lookup_hash(phone)}").delete()
+
+
+def sign_in(request, phone_raw: str, password: str) -> User:
+    """Check credentials with throttling; log the attempt. Raises AccountError or Throttled."""
+    from django.contrib.auth import authenticate, login
+
+    phone = _phone_or_error(phone_raw)
+    ip = audit.client_ip(request)
+    check_throttle(phone, ip)
+    user = authenticate(request, phone=phone, password=password)
+    if user is None:
+        note_failed_login(phone, ip)
+        audit.record("sign_in_failed", request=request, detail={"phone": crypto.mask_phone(phone)})
+        raise AccountError("login_failed", _("Wrong mobile number or password."))
+    clear_throttle(phone)
+    login(request, user)
+    audit.record("sign_in", request=request, actor=user, obj=user)
+    return user
+
+
+def validate_password_for(user_or_none, password: str) -> None:
+    from django.contrib.auth.password_validation import validate_password
+
+    try:
+        validate_password(password, user_or_none)
+    except ValidationError as exc:
+        raise AccountError("password_weak", " ".join(exc.messages), "password") from None

@@ -1,0 +1,66 @@
+"""The JSON API under /api/v1: one NinjaAPI, a router per app, errors as codes with messages."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from quanmin.core.api import AUTH
+from quanmin.core.errors import ServiceError
+
+api = NinjaAPI(
+    title="Quanmin API",
+    version="1",
+    description="全民健身公共服务平台 API. Session auth for the browser, bearer tokens for other systems.",
+    auth=AUTH,
+    urls_namespace="api-1",
+    docs_url="/docs",
+)
+
+
+def _error(request, status: int, code: str, message, **extra):
+    body = {"code": code, "message": str(message)}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ServiceError)
+def service_error(request, exc: ServiceError):
+    return _error(request, exc.status, exc.code, exc.message, field=exc.field, **exc.detail)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    errors = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        errors.append({"field": ".".join(loc), "message": err.get("msg", ""), "type": err.get("type", "")})
+    return _error(request, 422, "invalid_input", _("Some fields are not valid."), errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request, exc):
+    return _error(request, 401, "not_authenticated", _("Sign in first."))
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return _error(request, 403, "forbidden", _("You may not do this."))
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    codes = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
+             405: "method_not_allowed", 409: "conflict", 429: "too_many_requests"}
+    return _error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+api.add_router("/", "quanmin.accounts.api.router")
+api.add_router("/regions", "quanmin.regions.api.router")

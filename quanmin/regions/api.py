@@ -1,0 +1,50 @@
+"""Division tree: public reference data (residents pick their community when they register)."""
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from quanmin.core.api import PUBLIC
+
+from . import codes, selectors
+from .models import Region
+
+router = Router(tags=["regions"], auth=PUBLIC)
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    population: int | None
+    population_estimated: bool
+    area_km2: float | None
+
+    @staticmethod
+    def resolve_parent_code(obj):
+        return obj.parent_id
+
+
+@router.get("", response=list[RegionOut], summary="List divisions")
+@paginate(LimitOffsetPagination)
+def list_regions(request, level: str | None = None, within: str | None = None, q: str | None = None):
+    qs = Region.objects.all()
+    if level:
+        qs = qs.filter(level=level)
+    if within and within.isdigit():
+        qs = qs.filter(code__startswith=codes.prefix(within.ljust(12, "0")))
+    if q:
+        qs = qs.filter(name__contains=q)
+    return qs.order_by("code")
+
+
+@router.get("/{code}", response=RegionOut, summary="One division")
+def get_region(request, code: str):
+    return get_object_or_404(Region, code=code)
+
+
+@router.get("/{code}/children", response=list[RegionOut], summary="Divisions directly under one")
+def region_children(request, code: str):
+    get_object_or_404(Region, code=code)
+    return list(selectors.children(code))
