@@ -19,10 +19,8 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-locale/zh_Hans/LC_MESSAGES/django.mo: locale/zh_Hans/LC_MESSAGES/django.po $(VENV)/.installed
-	$(PY) manage.py compilemessages --locale zh_Hans --ignore .venv --ignore node_modules >/dev/null
-
-setup: $(VENV)/.installed node_modules/.installed locale/zh_Hans/LC_MESSAGES/django.mo
+# The compiled catalogue (django.mo) is committed: a fresh machine may have no GNU gettext.
+setup: $(VENV)/.installed node_modules/.installed
 
 run: setup
 	$(PY) manage.py migrate --noinput
@@ -42,9 +40,10 @@ bench: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 
+# Needs GNU gettext (apt-get install gettext): extract new strings, then translate them in the .po.
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --ignore .venv --ignore node_modules --ignore tests --ignore bench
-	$(PY) manage.py compilemessages --locale zh_Hans --ignore .venv --ignore node_modules >/dev/null
+	$(PY) -c "import polib; polib.pofile('locale/zh_Hans/LC_MESSAGES/django.po').save_as_mofile('locale/zh_Hans/LC_MESSAGES/django.mo')"
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3*

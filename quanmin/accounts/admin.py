@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from quanmin.regions.models import Region
@@ -38,6 +39,10 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Outside one's scope answers 404, the same as a missing object (not the admin's redirect).
+        raise Http404
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -5,7 +5,7 @@ import datetime
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from quanmin.core.api import PUBLIC
@@ -63,7 +63,7 @@ def login_endpoint(request, payload: LoginIn):
 def logout_endpoint(request):
     audit.record("sign_out", request=request)
     logout(request)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut, summary="Who I am (personal data masked)")
@@ -86,7 +86,7 @@ def me_delete(request, payload: DeleteIn):
         raise services.AccountError("password_wrong", _("The password is wrong."), "password")
     services.delete_own_data(request.user, request=request)
     logout(request)
-    return 204, None
+    return Status(204, None)
 
 
 class TokenIn(Schema):
@@ -111,13 +111,13 @@ def list_tokens(request):
 def create_token(request, payload: TokenIn):
     token, secret = services.create_api_token(request.user, payload.name, request=request)
     token.token = secret
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
 def revoke_token(request, token_id: int):
     services.revoke_api_token(request.user, token_id, request=request)
-    return 204, None
+    return Status(204, None)
 
 
 class PersonOut(Schema):
@@ -158,7 +158,7 @@ def list_users(request, q: str | None = None, region: str | None = None):
     if region and region.isdigit():
         from quanmin.regions import codes
 
-        qs = qs.filter(home_region_id__startswith=codes.prefix(region.ljust(12, "0")))
+        qs = qs.filter(home_region__code__startswith=codes.prefix(region.ljust(12, "0")))
     return qs
 
 

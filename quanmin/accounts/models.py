@@ -57,7 +57,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
     objects = UserManager()
-    scope_fields = {"region": "home_region_id"}
+    scope_fields = {"region": "home_region__code"}
 
     USERNAME_FIELD = "phone_hash"
     REQUIRED_FIELDS: list[str] = []

@@ -3,7 +3,7 @@
 Division roles see (and, unless read-only, change) their division and everything under it: a
 subtree is a prefix of the 12-digit code. Site and organisation roles see what belongs to their
 site or organisation. Models say where their division, site and organisation are through a
-`scope_fields` mapping, e.g. {"region": "site__region_id", "site": "site_id"}.
+`scope_fields` mapping, e.g. {"region": "site__region__code", "site": "site_id"}.
 Anything outside a user's scope answers 404, the same as a missing object.
 """
 
@@ -17,7 +17,7 @@ from quanmin.regions import codes
 
 from .models import DIVISION_ROLES, ORG_ROLES, READ_ONLY_ROLES, SITE_ROLES, Membership, Role
 
-DEFAULT_SCOPE_FIELDS = {"region": "region_id"}
+DEFAULT_SCOPE_FIELDS = {"region": "region__code"}
 
 
 def memberships(user) -> list[Membership]:

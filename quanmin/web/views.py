@@ -1,9 +1,9 @@
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 
 from quanmin.accounts import scoping
+from quanmin.accounts.decorators import role_required
 from quanmin.accounts.models import AuditEntry
 from quanmin.regions.models import Region
 
@@ -26,11 +26,10 @@ def _division_summary(region: Region) -> dict:
     return {"region": region, **counts}
 
 
+@role_required(scoping.is_division_staff)
 def regions(request, code: str | None = None):
     """Browse the divisions in one's scope, with populations (counted or estimated)."""
     user = request.user
-    if not user.is_authenticated or not scoping.is_division_staff(user):
-        raise PermissionDenied
     if code is None:
         tops = list(scoping.top_regions(user))
         if len(tops) == 1:
@@ -49,9 +48,8 @@ def regions(request, code: str | None = None):
     })
 
 
+@role_required(scoping.is_city_staff)
 def audit_log(request):
-    if not request.user.is_authenticated or not scoping.is_city_staff(request.user):
-        raise PermissionDenied
     qs = AuditEntry.objects.select_related("actor")
     action = request.GET.get("action", "")
     region = request.GET.get("region", "")

@@ -1,0 +1,85 @@
+"""Shared fixtures: a small real division tree and a person for every role.
+
+As in healthchecks' base test case, but for our scopes: a city admin, a county admin, the
+neighbouring county's admin, township and community staff, a supervisor and a resident.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from quanmin.accounts import services
+from quanmin.accounts.demo import make_id_number
+from quanmin.accounts.models import Role
+from quanmin.regions.models import Region
+
+PASSWORD = "Test-pass-2026"
+
+
+@pytest.fixture(autouse=True)
+def fast_hashers(settings):
+    # The production hasher is deliberately slow; tests sign in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def region(code, name, level, parent=None, population=None):
+    return Region.objects.create(code=code, name=name, level=level, parent=parent, population=population)
+
+
+@dataclass
+class World:
+    city: Region
+    county: Region
+    other_county: Region
+    township: Region
+    other_township: Region
+    community: Region
+    other_community: Region
+    users: dict
+
+
+def make_user(phone, name, role=None, where=None, home=None, birth="19800101", seq=1, **extra):
+    place = home or where
+    id_number = make_id_number(place.code if place else "371502000000", birth, seq, True)
+    user = services.create_user(phone=phone, password=PASSWORD, real_name=name, id_number=id_number,
+                                home_region=home, **extra)
+    if role:
+        services.grant_membership(user, role, where)
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    city = region("371500000000", "聊城市", "city", population=5952128)
+    county = region("371502000000", "东昌府区", "county", city, 1229768)
+    other = region("371503000000", "茌平区", "county", city, 497416)
+    township = region("371502001000", "古楼街道", "township", county, 90000)
+    other_township = region("371503001000", "振兴街道", "township", other, 60000)
+    community = region("371502001001", "东关社区", "community", township, 8000)
+    other_community = region("371503001001", "新华社区", "community", other_township, 7000)
+    users = {
+        "superuser": make_user("13700000000", "超级管理员", is_superuser=True, is_staff=True, seq=10),
+        "city": make_user("13700000001", "市级", Role.CITY_STAFF, city, seq=11),
+        "county": make_user("13700000002", "县级", Role.COUNTY_STAFF, county, seq=12),
+        "other_county": make_user("13700000003", "邻县", Role.COUNTY_STAFF, other, seq=13),
+        "township": make_user("13700000004", "乡镇", Role.TOWNSHIP_STAFF, township, seq=14),
+        "community": make_user("13700000005", "社区", Role.COMMUNITY_STAFF, community, seq=15),
+        "supervisor": make_user("13700000006", "督导", Role.SUPERVISOR, city, seq=16),
+        "resident": make_user("13700000007", "居民", home=community, seq=17),
+        "other_resident": make_user("13700000008", "邻县居民", home=other_community, seq=18),
+    }
+    return World(city, county, other, township, other_township, community, other_community, users)
+
+
+@pytest.fixture
+def client_for(world):
+    """A signed-in test client for a role name of the world."""
+
+    def make(role: str | None) -> Client:
+        client = Client()
+        if role is not None:
+            client.force_login(world.users[role])
+        return client
+
+    return make
