@@ -1,9 +1,11 @@
 """Demo people for the demo city: one account per role, and residents."""
 
+import functools
 import random
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 
 from quanmin.regions.models import Region
 
@@ -35,12 +37,20 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + given
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    # Hashing is slow on purpose; the demo people share one password, so hash it once.
+    return make_password(DEMO_PASSWORD)
+
+
 def _account(phone: str, name: str, id_number: str = "", region: Region | None = None, **extra) -> User:
     existing = User.objects.filter(phone_hash=services.crypto.lookup_hash(phone)).first()
     if existing:
         return existing
-    user = services.create_user(phone=phone, password=DEMO_PASSWORD, real_name=name,
+    user = services.create_user(phone=phone, password=None, real_name=name,
                                 id_number=id_number, home_region=region, **extra)
+    user.password = _demo_password_hash()
+    user.save(update_fields=["password"])
     services.record_consent(user, "privacy", settings.PRIVACY_NOTICE_VERSION)
     return user
 

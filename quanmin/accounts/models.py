@@ -152,9 +152,13 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "region", "target_type", "target_id"],
-                name="unique_membership", nulls_distinct=False,
-            )
+                fields=["user", "role", "region"], condition=models.Q(target_id__isnull=True),
+                name="unique_division_membership",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "target_type", "target_id"], condition=models.Q(target_id__isnull=False),
+                name="unique_target_membership",
+            ),
         ]
 
     def __str__(self) -> str:

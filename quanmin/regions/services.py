@@ -104,9 +104,10 @@ def estimate_populations(root_code: str) -> int:
         for child in children:
             spread(child)
 
-    for r in regions:
-        if r.level == "county":
-            spread(r)
+    # From the top: a city without counties (东莞, 中山) spreads straight to its townships.
+    for root in regions:
+        if root.code == codes.normalise(root_code):
+            spread(root)
     Region.objects.bulk_update(changed, ["population", "population_estimated", "population_source"],
                                batch_size=2000)
     return len(changed)
