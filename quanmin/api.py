@@ -64,3 +64,6 @@ def http_error(request, exc: HttpError):
 
 api.add_router("/", "quanmin.accounts.api.router")
 api.add_router("/regions", "quanmin.regions.api.router")
+api.add_router("/facilities", "quanmin.facilities.api.router")
+api.add_router("/facilities", "quanmin.facilities.api_io.router")
+api.add_router("/facilities/figures", "quanmin.facilities.api_figures.router")

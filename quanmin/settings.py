@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "ninja",
     "quanmin.regions",
     "quanmin.accounts",
+    "quanmin.facilities",
     "quanmin.web",
 ]
 

@@ -9,6 +9,7 @@ from quanmin.web import views as web_views
 urlpatterns = [
     path("", include("quanmin.web.urls")),
     path("accounts/", include("quanmin.accounts.urls")),
+    path("", include("quanmin.facilities.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

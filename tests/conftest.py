@@ -69,7 +69,21 @@ def world(db) -> World:
         "resident": make_user("13700000007", "居民", home=community, seq=17),
         "other_resident": make_user("13700000008", "邻县居民", home=other_community, seq=18),
     }
-    return World(city, county, other, township, other_township, community, other_community, users)
+    world = World(city, county, other, township, other_township, community, other_community, users)
+    _add_facilities(world)
+    return world
+
+
+def _add_facilities(w: World) -> None:
+    """One open site with a basketball court in each county (东昌府区 and 茌平区)."""
+    from quanmin.facilities import services as fs
+
+    w.site = fs.create_site({"name": "东关社区文体广场", "address": "东关街1号", "lon": 115.985, "lat": 36.457,
+                             "region": w.community, "accessible_entrance": True})
+    w.facility = fs.add_facility(w.site, {"type": "basketball", "area_m2": "420", "access": "free"})
+    w.other_site = fs.create_site({"name": "新华社区健身广场", "address": "新华路8号", "lon": 116.255, "lat": 36.58,
+                                   "region": w.other_community})
+    w.other_facility = fs.add_facility(w.other_site, {"type": "fitness_square", "area_m2": "1500"})
 
 
 @pytest.fixture

@@ -86,3 +86,19 @@ CROSS_COUNTY = [
     ("api", "POST /api/v1/users/{user_id}/reveal", resident_id, {"purpose": "check"}, 200),
     ("api", "PATCH /api/v1/regions/{code}/figures", county_code, {"population": 1229768}, 200),
 ]
+
+
+def _merge_capability_rows():
+    import importlib
+    import pkgutil
+
+    from . import matrix
+
+    for info in pkgutil.iter_modules(matrix.__path__):
+        module = importlib.import_module(f"{matrix.__name__}.{info.name}")
+        WEB.update(getattr(module, "WEB", {}))
+        API.update(getattr(module, "API", {}))
+        CROSS_COUNTY.extend(getattr(module, "CROSS_COUNTY", []))
+
+
+_merge_capability_rows()

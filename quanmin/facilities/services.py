@@ -1,0 +1,208 @@
+"""Every write to the facilities register: views, API, admin, imports and the demo call these."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from quanmin.accounts import audit
+from quanmin.core.errors import ServiceError
+from quanmin.regions.models import Region
+
+from . import geo, types
+from .models import Facility, OpeningException, OpeningRule, Site
+
+SITE_FIELDS = ["name", "address", "lon", "lat", "owner_kind", "manager", "contact_phone", "status",
+               "accessible_entrance", "accessible_toilet", "accessible_parking", "school_rules", "description"]
+FACILITY_FIELDS = ["type", "name", "area_m2", "length_km", "indoor", "lit", "smart", "year_built",
+                   "year_refurbished", "access", "external_id"]
+
+
+class FacilityError(ServiceError):
+    pass
+
+
+def check_point(lon, lat) -> tuple[float, float]:
+    try:
+        lon, lat = float(lon), float(lat)
+    except (TypeError, ValueError):
+        raise FacilityError("coordinates_invalid", _("Coordinates must be numbers."), "lon") from None
+    if not geo.in_china(lon, lat):
+        raise FacilityError("coordinates_outside_china", _("The coordinates lie outside China."), "lon")
+    return lon, lat
+
+
+def check_region(region: Region | str) -> Region:
+    if isinstance(region, Region):
+        return region
+    found = Region.objects.filter(code=str(region).strip()).first()
+    if found is None:
+        raise FacilityError("region_unknown", _("Unknown division code."), "region")
+    return found
+
+
+def _check_choice(value, choices, code, field, message):
+    if value not in dict(choices):
+        raise FacilityError(code, message, field)
+
+
+def clean_site(data: dict) -> dict:
+    data = {k: v for k, v in data.items() if k in SITE_FIELDS or k == "region"}
+    if "name" in data and not str(data["name"]).strip():
+        raise FacilityError("name_required", _("Enter a name."), "name")
+    if "lon" in data or "lat" in data:
+        data["lon"], data["lat"] = check_point(data.get("lon"), data.get("lat"))
+    if "region" in data:
+        data["region"] = check_region(data["region"])
+    if "owner_kind" in data:
+        _check_choice(data["owner_kind"], Site.OwnerKind.choices, "owner_kind_invalid", "owner_kind", _("Unknown owner kind."))
+    if "status" in data:
+        _check_choice(data["status"], Site.Status.choices, "status_invalid", "status", _("Unknown status."))
+    return data
+
+
+def _decimal(value, field):
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise FacilityError("number_invalid", _("%(field)s must be a number.") % {"field": field}, field) from None
+    if number < 0 or not number.is_finite():
+        raise FacilityError("number_negative", _("%(field)s cannot be negative.") % {"field": field}, field)
+    return number
+
+
+def _year(value, field):
+    if value in (None, ""):
+        return None
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise FacilityError("year_invalid", _("Enter a year such as 2021."), field) from None
+    if not 1900 <= year <= 2100:
+        raise FacilityError("year_invalid", _("Enter a year such as 2021."), field)
+    return year
+
+
+def clean_facility(data: dict) -> dict:
+    data = {k: v for k, v in data.items() if k in FACILITY_FIELDS}
+    if "type" in data:
+        info = types.lookup(data["type"])
+        if info is None:
+            raise FacilityError("type_unknown", _("Unknown facility type."), "type")
+        data["type"] = info.code
+    for field in ("area_m2", "length_km"):
+        if field in data:
+            data[field] = _decimal(data[field], field)
+    for field in ("year_built", "year_refurbished"):
+        if field in data:
+            data[field] = _year(data[field], field)
+    if "access" in data:
+        _check_choice(data["access"], Facility.Access.choices, "access_invalid", "access", _("Unknown access kind."))
+    info = types.TYPES.get(data.get("type", ""))
+    if info and info.measure == "length" and data.get("length_km") is None and "length_km" in data:
+        raise FacilityError("length_required", _("A trail needs its length in km."), "length_km")
+    return data
+
+
+def _sync(facility: Facility, site: Site) -> None:
+    facility.region_id, facility.lon, facility.lat = site.region_id, site.lon, site.lat
+    facility.open = site.status == Site.Status.OPEN and facility.access != Facility.Access.CLOSED
+
+
+@transaction.atomic
+def create_site(data: dict, *, request=None) -> Site:
+    data = clean_site(data)
+    for required in ("name", "lon", "lat", "region"):
+        if data.get(required) in (None, ""):
+            raise FacilityError(f"{required}_required", _("This field is required."), required)
+    site = Site.objects.create(**data)
+    audit.record("create", request=request, obj=site)
+    return site
+
+
+@transaction.atomic
+def update_site(site: Site, data: dict, *, request=None) -> Site:
+    data = clean_site(data)
+    changed = [k for k, v in data.items() if getattr(site, k) != v]
+    for k, v in data.items():
+        setattr(site, k, v)
+    site.save()
+    if {"region", "lon", "lat", "status"} & set(changed):
+        facilities = list(site.facilities.all())
+        for f in facilities:
+            _sync(f, site)
+        Facility.objects.bulk_update(facilities, ["region", "lon", "lat", "open"])
+    if changed:
+        audit.record("update", request=request, obj=site, detail={"fields": changed})
+    return site
+
+
+def close_site(site: Site, *, status: str = Site.Status.CLOSED, reason: str = "", request=None) -> Site:
+    if status not in (Site.Status.CLOSED, Site.Status.REPAIR):
+        raise FacilityError("status_invalid", _("Unknown status."), "status")
+    update_site(site, {"status": status}, request=request)
+    audit.record("close", request=request, obj=site, detail={"status": status, "reason": reason})
+    return site
+
+
+@transaction.atomic
+def add_facility(site: Site, data: dict, *, request=None) -> Facility:
+    data = clean_facility(data)
+    if not data.get("type"):
+        raise FacilityError("type_required", _("Choose a facility type."), "type")
+    facility = Facility(site=site, **data)
+    _sync(facility, site)
+    facility.save()
+    audit.record("create", request=request, obj=facility)
+    return facility
+
+
+@transaction.atomic
+def update_facility(facility: Facility, data: dict, *, request=None) -> Facility:
+    data = clean_facility(data)
+    changed = [k for k, v in data.items() if getattr(facility, k) != v]
+    for k, v in data.items():
+        setattr(facility, k, v)
+    _sync(facility, facility.site)
+    facility.save()
+    if changed:
+        audit.record("update", request=request, obj=facility, detail={"fields": changed})
+    return facility
+
+
+@transaction.atomic
+def remove_facility(facility: Facility, *, request=None) -> None:
+    audit.record("delete", request=request, obj=facility)
+    facility.delete()
+
+
+@transaction.atomic
+def set_opening_rules(site: Site, rules: list[dict], *, request=None) -> list[OpeningRule]:
+    """Replace the site's weekly rules: [{weekday, opens, closes, kind, price_note, facility_id}]."""
+    built = []
+    for n, r in enumerate(rules, start=1):
+        if r.get("weekday") not in range(8):
+            raise FacilityError("weekday_invalid", _("Day must be 0 (Monday) to 7 (public holiday)."), f"rules.{n}")
+        if not r.get("opens") or not r.get("closes") or r["closes"] <= r["opens"]:
+            raise FacilityError("hours_invalid", _("Closing time must be after opening time."), f"rules.{n}")
+        kind = r.get("kind", OpeningRule.Kind.REGULAR)
+        _check_choice(kind, OpeningRule.Kind.choices, "kind_invalid", f"rules.{n}", _("Unknown kind of hours."))
+        built.append(OpeningRule(site=site, weekday=r["weekday"], opens=r["opens"], closes=r["closes"], kind=kind,
+                                 price_note=r.get("price_note", ""), facility_id=r.get("facility_id")))
+    site.opening_rules.all().delete()
+    OpeningRule.objects.bulk_create(built)
+    audit.record("update", request=request, obj=site, detail={"fields": ["opening_rules"], "count": len(built)})
+    return built
+
+
+@transaction.atomic
+def set_exception(site: Site, date, *, closed: bool = True, opens=None, closes=None, note: str = "",
+                  request=None) -> OpeningException:
+    if not closed and (not opens or not closes or closes <= opens):
+        raise FacilityError("hours_invalid", _("Closing time must be after opening time."), "closes")
+    ex, _created = OpeningException.objects.update_or_create(
+        site=site, date=date, defaults={"closed": closed, "opens": opens, "closes": closes, "note": note})
+    audit.record("update", request=request, obj=site, detail={"fields": ["opening_exception"], "date": str(date)})
+    return ex
