@@ -20,6 +20,7 @@ class Filters:
     accessible: bool = False
     region: str = ""  # division code: the subtree
     q: str = ""  # name or address contains
+    include_unbuilt: bool = False  # staff lists show planned sites and those under construction
 
     def type_codes(self) -> list[str]:
         codes = [t for t in self.types if t in types.TYPES]
@@ -35,7 +36,8 @@ def _region_prefix(code: str) -> str:
 
 
 def filter_sites(qs: QuerySet[Site], f: Filters) -> QuerySet[Site]:
-    qs = qs.exclude(status__in=[Site.Status.PLANNED, Site.Status.BUILDING])
+    if not f.include_unbuilt:
+        qs = qs.exclude(status__in=[Site.Status.PLANNED, Site.Status.BUILDING])
     facility_q = Q(site_id=OuterRef("pk"))
     wanted = f.type_codes()
     if wanted:
