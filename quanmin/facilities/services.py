@@ -106,7 +106,7 @@ def clean_facility(data: dict) -> dict:
     return data
 
 
-def _sync(facility: Facility, site: Site) -> None:
+def sync_facility(facility: Facility, site: Site) -> None:
     facility.region_id, facility.lon, facility.lat = site.region_id, site.lon, site.lat
     facility.open = site.status == Site.Status.OPEN and facility.access != Facility.Access.CLOSED
 
@@ -132,7 +132,7 @@ def update_site(site: Site, data: dict, *, request=None) -> Site:
     if {"region", "lon", "lat", "status"} & set(changed):
         facilities = list(site.facilities.all())
         for f in facilities:
-            _sync(f, site)
+            sync_facility(f, site)
         Facility.objects.bulk_update(facilities, ["region", "lon", "lat", "open"])
     if changed:
         audit.record("update", request=request, obj=site, detail={"fields": changed})
@@ -153,7 +153,7 @@ def add_facility(site: Site, data: dict, *, request=None) -> Facility:
     if not data.get("type"):
         raise FacilityError("type_required", _("Choose a facility type."), "type")
     facility = Facility(site=site, **data)
-    _sync(facility, site)
+    sync_facility(facility, site)
     facility.save()
     audit.record("create", request=request, obj=facility)
     return facility
@@ -165,7 +165,7 @@ def update_facility(facility: Facility, data: dict, *, request=None) -> Facility
     changed = [k for k, v in data.items() if getattr(facility, k) != v]
     for k, v in data.items():
         setattr(facility, k, v)
-    _sync(facility, facility.site)
+    sync_facility(facility, facility.site)
     facility.save()
     if changed:
         audit.record("update", request=request, obj=facility, detail={"fields": changed})
