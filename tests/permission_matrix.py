@@ -69,6 +69,7 @@ API = {
     "POST /api/v1/tokens": ("signed_in", None, {"name": "bridge"}),
     "DELETE /api/v1/tokens/{token_id}": ("signed_in", lambda w, role=None: {"token_id": 999999}, None),
     "GET /api/v1/users": ("division_reader", None, None),
+    "GET /api/v1/users/export.xlsx": ("division_reader", None, None),
     "GET /api/v1/users/{user_id}": ("division_reader", resident_id, None),
     "POST /api/v1/users/{user_id}/reveal": ("division_writer", resident_id, {"purpose": "booking dispute"}),
     "GET /api/v1/audit": ("city_staff", None, None),

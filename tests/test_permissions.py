@@ -189,3 +189,18 @@ def test_validation_errors_name_the_field(world):
     r = Client().post("/api/v1/auth/login", {"phone": "1"}, content_type="application/json")
     assert r.status_code == 422 and r.json()["code"] == "invalid_input"
     assert any(e["field"] == "password" for e in r.json()["errors"])
+
+
+def test_people_export_is_masked_and_scoped(world, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    r = client_for("county").get("/api/v1/users/export.xlsx")
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
+    rows = list(ws.iter_rows(values_only=True))
+    resident = world.users["resident"]
+    flat = " ".join(str(c) for row in rows for c in row)
+    assert resident.id_number_masked in flat and resident.id_number not in flat and resident.phone not in flat
+    assert world.users["other_resident"].real_name not in flat

@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from quanmin.core.api import PUBLIC
+from quanmin.core.excel import xlsx_response
 from quanmin.regions.models import Region
 
 from . import audit, scoping, services
@@ -160,6 +161,21 @@ def list_users(request, q: str | None = None, region: str | None = None):
 
         qs = qs.filter(home_region__code__startswith=codes.prefix(region.ljust(12, "0")))
     return qs
+
+
+@router.get("/users/export.xlsx", summary="People in my divisions as Excel (masked)")
+def export_users(request, q: str | None = None):
+    _require_staff(request)
+    qs = scoping.scoped(request.user, User.objects.select_related("home_region")).order_by("id")
+    if q:
+        qs = qs.filter(real_name__contains=q)
+    audit.record("export", request=request, detail={"what": "users", "count": qs.count()})
+    headers = [_("Name"), _("Mobile number"), _("ID number"), _("Sex"), _("Birth date"), _("Home division"),
+               _("Division code"), _("Active")]
+    rows = ((u.real_name, u.phone_masked, u.id_number_masked, u.get_sex_display(), u.birth_date,
+             u.home_region.name if u.home_region else "", u.home_region_id or "", u.is_active)
+            for u in qs.iterator(chunk_size=1000))
+    return xlsx_response("quanmin-people.xlsx", [(_("People"), headers, rows)])
 
 
 @router.get("/users/{user_id}", response=PersonOut, summary="One person (masked)")
