@@ -1,6 +1,7 @@
 """Quanmin settings: one file, driven by environment variables (QUANMIN_*, DATABASE_URL)."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "quanmin.regions",
     "quanmin.accounts",
     "quanmin.facilities",
+    "quanmin.booking",
     "quanmin.web",
 ]
 
@@ -104,7 +106,10 @@ else:
                     "PRAGMA busy_timeout=20000;PRAGMA foreign_keys=ON;"
                 ),
             },
-            "TEST": {"NAME": os.environ.get("QUANMIN_SQLITE_TEST_PATH")},
+            # A file, not memory: race tests run many connections (threads and processes) at once.
+            # One file per test run (pid), so that parallel runs never share it.
+            "TEST": {"NAME": os.environ.get("QUANMIN_SQLITE_TEST_PATH",
+                                            os.path.join(tempfile.gettempdir(), f"quanmin-test-{os.getpid()}.sqlite3"))},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -157,6 +162,18 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("QUANMIN_MEDIA_ROOT", str(BASE_DIR / "media")))
 NODE_MODULES = BASE_DIR / "node_modules"
+
+NOTIFY_BACKENDS = [b for b in os.environ.get(
+    "QUANMIN_NOTIFY_BACKENDS", "quanmin.core.notify.InAppBackend,quanmin.core.notify.ConsoleBackend"
+).split(",") if b]
+
+# Booking: no-show strikes suspend online booking (real city systems blacklist repeat no-shows).
+BOOKING_STRIKES_TO_SUSPEND = int(os.environ.get("QUANMIN_BOOKING_STRIKES", "3"))
+BOOKING_STRIKE_WINDOW_DAYS = int(os.environ.get("QUANMIN_BOOKING_STRIKE_WINDOW_DAYS", "90"))
+BOOKING_SUSPEND_DAYS = int(os.environ.get("QUANMIN_BOOKING_SUSPEND_DAYS", "30"))
+BOOKING_WAITLIST_OFFER_MINUTES = int(os.environ.get("QUANMIN_BOOKING_OFFER_MINUTES", "60"))
+BOOKING_NO_SHOW_GRACE_MINUTES = 30
+BOOKING_REMINDER_HOURS = 3
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 

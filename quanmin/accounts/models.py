@@ -249,3 +249,21 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:20]}… ×{self.failures}"
+
+
+class Notification(models.Model):
+    """A message to a person, kept so that they see it under My account (the in-app channel)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    subject = models.CharField(_("subject"), max_length=120)
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,0 +1,167 @@
+"""Fifty clients at once, as threads and as separate processes, on whichever database runs the suite.
+
+Exactly the capacity succeeds, everyone else gets `slot_full`, the database never holds more than
+the places, and no lock or deadlock error reaches anybody.
+"""
+
+import datetime
+import multiprocessing
+import threading
+
+import pytest
+from django.db import connections
+from django.db.models import Sum
+from django.utils import timezone
+
+from quanmin.accounts import services as accounts
+from quanmin.accounts.demo import make_id_number
+from quanmin.booking import schedule, services
+from quanmin.booking.errors import BookingError
+from quanmin.booking.models import Booking, Slot, WeeklyTemplate
+
+CLIENTS = 50
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _people(world, n):
+    return [accounts.create_user(phone=f"1360000{i:04d}", password=None, real_name=f"居民{i}",
+                                 id_number=make_id_number(world.community.code, "19900101", 100 + i, True),
+                                 home_region=world.community).pk for i in range(n)]
+
+
+def _unit(world, capacity):
+    unit = services.create_unit(world.facility, name=f"unit-{capacity}", kind="session" if capacity > 1 else "slot",
+                                payment_provider="on_site", max_open_per_user=50, max_per_day=50)
+    for weekday in range(8):
+        WeeklyTemplate.objects.create(unit=unit, weekday=weekday, start=datetime.time(18), end=datetime.time(19),
+                                      capacity=capacity, price=10)
+    schedule.generate_slots(unit)
+    return unit
+
+
+def _attempt(user_id, slot_id, client_key=""):
+    """One client's booking; returns 'ok', an error code, or the unexpected exception's name."""
+    from quanmin.accounts.models import User
+
+    try:
+        services.book(User.objects.get(pk=user_id), slot_id, client_key=client_key)
+        return "ok"
+    except BookingError as exc:
+        return exc.code
+    except Exception as exc:  # a lock or deadlock error would land here: the test fails on it
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        connections.close_all()
+
+
+def _run_threads(jobs):
+    results = [None] * len(jobs)
+    barrier = threading.Barrier(len(jobs))
+
+    def run(i, args):
+        barrier.wait()
+        results[i] = _attempt(*args)
+
+    threads = [threading.Thread(target=run, args=(i, args)) for i, args in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def _run_processes(jobs):
+    connections.close_all()  # children must not share the parent's connection
+    with multiprocessing.get_context("fork").Pool(min(len(jobs), 25)) as pool:
+        return pool.starmap(_attempt, jobs)
+
+
+RUNNERS = {"threads": _run_threads, "processes": _run_processes}
+
+
+def _assert_capacity(slot_id, capacity, results):
+    assert sorted(set(results) - {"ok"}) in ([], ["slot_full"]), results
+    assert results.count("ok") == capacity
+    slot = Slot.objects.get(pk=slot_id)
+    active = Booking.objects.filter(slot=slot, status__in=["held", "confirmed", "checked_in"])
+    assert (active.aggregate(p=Sum("places"))["p"] or 0) == slot.taken == capacity
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_fifty_clients_one_court_slot(world, runner):
+    unit = _unit(world, 1)
+    slot = unit.slots.order_by("start").last()
+    people = _people(world, CLIENTS)
+    results = RUNNERS[runner]([(p, slot.pk) for p in people])
+    _assert_capacity(slot.pk, 1, results)
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_fifty_clients_last_places_of_a_session_with_holds_expiring(world, runner):
+    unit = _unit(world, 5)
+    slot = unit.slots.order_by("start").last()
+    people = _people(world, CLIENTS + 2)
+    # Two holds that ran out a moment ago: their places must be freed exactly once during the race.
+    for p in people[:2]:
+        from quanmin.accounts.models import User
+
+        services.hold(User.objects.get(pk=p), slot.pk, now=timezone.now() - datetime.timedelta(minutes=30))
+    Slot.objects.filter(pk=slot.pk).update(taken=5)  # …and three confirmed elsewhere: 0 free unless holds expire
+    Booking.objects.bulk_create([Booking(slot=slot, user_id=people[0], status="confirmed", channel="walk_in", places=3)])
+    results = RUNNERS[runner]([(p, slot.pk) for p in people[2:]])
+    assert results.count("ok") == 2
+    slot.refresh_from_db()
+    assert slot.taken == 5
+    assert Booking.objects.filter(slot=slot, status="expired").count() == 2
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_retried_requests_with_one_client_key_book_once(world, runner):
+    unit = _unit(world, 20)
+    slot = unit.slots.order_by("start").last()
+    person = _people(world, 1)[0]
+    results = RUNNERS[runner]([(person, slot.pk, "retry-key-1")] * CLIENTS)
+    assert set(results) == {"ok"}
+    assert Booking.objects.filter(user_id=person).count() == 1
+    slot.refresh_from_db()
+    assert slot.taken == 1
+
+
+def _block(staff_id, unit_id, weekday, first, last):
+    from quanmin.accounts.models import User
+    from quanmin.booking.models import BookableUnit
+
+    try:
+        services.block_book(User.objects.get(pk=staff_id), BookableUnit.objects.get(pk=unit_id), weekday=weekday,
+                            start=datetime.time(18), first_day=first, last_day=last, label=f"club {staff_id}")
+        return "ok"
+    except BookingError as exc:
+        return exc.code
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        connections.close_all()
+
+
+def test_overlapping_block_bookings(world):
+    unit = _unit(world, 1)
+    first = timezone.localdate() + datetime.timedelta(days=1)
+    last = first + datetime.timedelta(days=14)
+    staff = world.users["county"].pk
+    barrier = threading.Barrier(20)
+    results = []
+
+    def run(offset):
+        barrier.wait()
+        # Half the clubs ask for weeks 1-2, half for weeks 2-3 of the same weekday: they overlap.
+        results.append(_block(staff, unit.pk, first.weekday(), first + datetime.timedelta(days=7 * (offset % 2)),
+                              last + datetime.timedelta(days=7 * (offset % 2))))
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("ok") == 1 and set(results) == {"ok", "slot_full"}
+    for slot in unit.slots.all():
+        assert slot.taken <= slot.capacity
