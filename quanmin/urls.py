@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("quanmin.web.urls")),
     path("accounts/", include("quanmin.accounts.urls")),
     path("", include("quanmin.facilities.urls")),
+    path("", include("quanmin.booking.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
