@@ -85,6 +85,7 @@ def test_api_matrix(world, client_for, role):
         response = _call(client, method.lower(), url, body, json_body=True)
         assert response.status_code != 500, key
         if response.status_code >= 400:
+            assert response["Content-Type"].startswith("application/json"), (key, response.status_code)
             assert {"code", "message"} <= set(response.json()), key
         allowed = role in AUDIENCE[audience]
         if allowed == denied(response):

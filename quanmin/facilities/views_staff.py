@@ -114,8 +114,12 @@ def facility_delete(request, pk, facility_pk):
     facility = Facility.objects.filter(site=site, pk=facility_pk).first()
     if facility is None:
         raise Http404
-    services.remove_facility(facility, request=request)
-    messages.success(request, _("Facility removed from the register."))
+    try:
+        services.remove_facility(facility, request=request)
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Facility removed from the register."))
     return redirect("facilities:staff_site", pk=site.pk)
 
 
