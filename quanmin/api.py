@@ -1,5 +1,6 @@
 """The JSON API under /api/v1: one NinjaAPI, a router per app, errors as codes with messages."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -69,3 +70,12 @@ api.add_router("/facilities", "quanmin.facilities.api_io.router")
 api.add_router("/facilities/figures", "quanmin.facilities.api_figures.router")
 api.add_router("/booking", "quanmin.booking.api_resident.router")
 api.add_router("/booking/staff", "quanmin.booking.api_staff.router")
+
+if settings.BENCH_ENDPOINTS:
+    # Only for bench/booking.py: the cheapest authenticated write, to compare booking against.
+    @api.post("/bench/insert", tags=["bench"], summary="Insert one row (benchmark baseline)")
+    def bench_insert(request):
+        from quanmin.accounts.models import AuditEntry
+
+        AuditEntry.objects.create(action="bench", actor=request.user)
+        return {"ok": True}

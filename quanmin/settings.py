@@ -163,6 +163,9 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("QUANMIN_MEDIA_ROOT", str(BASE_DIR / "media")))
 NODE_MODULES = BASE_DIR / "node_modules"
 
+# bench/booking.py turns on a bare insert endpoint to compare booking throughput against.
+BENCH_ENDPOINTS = env_bool("QUANMIN_BENCH_ENDPOINTS", False)
+
 NOTIFY_BACKENDS = [b for b in os.environ.get(
     "QUANMIN_NOTIFY_BACKENDS", "quanmin.core.notify.InAppBackend,quanmin.core.notify.ConsoleBackend"
 ).split(",") if b]
