@@ -12,8 +12,13 @@ from quanmin.accounts.models import User
 from quanmin.regions.models import Region
 
 CITY_CODE = "371500000000"
-# (label, callable(city, rng)); later capabilities append theirs.
-STEPS = []
+def _steps():
+    """(label, callable(city, rng)) for every capability, in dependency order."""
+    from quanmin.facilities import demo as facilities_demo
+
+    return [
+        ("facilities register", facilities_demo.load),
+    ]
 
 
 class Command(BaseCommand):
@@ -33,7 +38,7 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         with transaction.atomic():
             accounts_demo.load(city, rng)
-            for label, step in STEPS:
+            for label, step in _steps():
                 self.stdout.write(f"… {label}")
                 step(city, rng)
         self._print_accounts()
