@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "quanmin.accounts",
     "quanmin.facilities",
     "quanmin.booking",
+    "quanmin.physique",
     "quanmin.web",
 ]
 
@@ -177,6 +178,8 @@ BOOKING_SUSPEND_DAYS = int(os.environ.get("QUANMIN_BOOKING_SUSPEND_DAYS", "30"))
 BOOKING_WAITLIST_OFFER_MINUTES = int(os.environ.get("QUANMIN_BOOKING_OFFER_MINUTES", "60"))
 BOOKING_NO_SHOW_GRACE_MINUTES = 30
 BOOKING_REMINDER_HOURS = 3
+# The simulated online payment provider's "pay" page (development and demos only).
+QUANMIN_SIMULATED_PAYMENTS = env_bool("QUANMIN_SIMULATED_PAYMENTS", DEBUG)
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 

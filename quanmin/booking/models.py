@@ -282,3 +282,6 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.amount} {self.status}"
+
+
+from .models_counts import VisitCount  # noqa: E402, F401  (hourly visitor counts live in their own module)

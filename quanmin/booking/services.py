@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from quanmin.accounts import audit
 from quanmin.accounts.models import User
 from quanmin.core.notify import notify
+from quanmin.facilities.models import Site
 
 from . import payments, pricing
 from .errors import fail
-from .models import ACTIVE_STATUSES, Booking, Payment, Slot, Strike, WaitlistEntry
+from .models import ACTIVE_STATUSES, BookableUnit, Booking, Payment, Slot, Strike, WaitlistEntry
 
 CHECK_IN_EARLY = datetime.timedelta(minutes=30)
 
@@ -135,7 +136,6 @@ def hold(user, slot_id: int, *, companions: list | None = None, client_key: str 
         existing = Booking.objects.filter(user=user, client_key=client_key).first()
         if existing:
             return existing
-    places = 1 + len(companions)
     try:
         with transaction.atomic():
             _lock_person(user)
@@ -143,9 +143,11 @@ def hold(user, slot_id: int, *, companions: list | None = None, client_key: str 
                 existing = Booking.objects.filter(user=user, client_key=client_key).first()
                 if existing:
                     return existing
-            slot = Slot.objects.select_related("unit").filter(pk=slot_id, unit__active=True).first()
-            if slot is None:
+            slot = Slot.objects.select_related("unit__site").filter(pk=slot_id, unit__active=True).first()
+            if slot is None or slot.unit.site.status != Site.Status.OPEN:
                 raise fail("not_found")
+            # A court slot is one party's, companions included; a session counts every person.
+            places = 1 if slot.unit.kind == BookableUnit.Kind.SLOT else 1 + len(companions)
             for stale_slot in set(Booking.objects.filter(user=user, status=Booking.Status.HELD, hold_expires_at__lt=now)
                                   .values_list("slot_id", flat=True)):
                 _expire_stale_holds(stale_slot, now)  # the person's own run-out holds no longer count
@@ -195,7 +197,9 @@ def complete_payment(reference: str, *, now=None) -> Booking:
         if payment is None:
             raise fail("not_found")
         booking = payment.booking
-        if booking.status != Booking.Status.HELD:
+        if booking.status == Booking.Status.CONFIRMED and payment.status == Payment.Status.PAID:
+            return booking  # the provider called back twice
+        if booking.status != Booking.Status.HELD or (booking.hold_expires_at and booking.hold_expires_at < now):
             raise fail("not_confirmable")
         payment.status = Payment.Status.PAID
         payment.save(update_fields=["status", "updated_at"])
@@ -283,8 +287,13 @@ def expire_holds(now=None) -> int:
 def join_waitlist(user, slot_id: int, *, places: int = 1) -> WaitlistEntry:
     with transaction.atomic():
         slot = Slot.objects.filter(pk=slot_id).first()
-        if slot is None:
-            raise fail("not_found")
+        if slot is None or slot.blocked or slot.start <= timezone.now():
+            raise fail("not_found" if slot is None else "slot_blocked" if slot.blocked else "slot_past")
+        until = suspended_until(user)
+        if until:
+            raise fail("suspended", status=403, until=timezone.localtime(until).strftime("%Y-%m-%d"))
+        if Booking.objects.filter(user=user, slot=slot, status__in=ACTIVE_STATUSES).exists():
+            raise fail("already_booked")
         _expire_stale_holds(slot.pk, timezone.now())
         slot.refresh_from_db()
         if slot.free_places >= places:
@@ -424,3 +433,385 @@ def walk_in(staff, slot_id: int, *, places: int = 1, name: str = "") -> Booking:
 
 def active_booking_q() -> Q:
     return Q(status__in=ACTIVE_STATUSES)
+
+
+# --- staff additions ---------------------------------------------------------------------------------
+# The venue console's writes: unit rules, weekly templates, blocked times, visitor counts, and the
+# eligibility check of certificates. Errors are BookingErrors with their own stable codes.
+
+UNIT_RULE_FIELDS = ("name", "active", "window_days", "hold_minutes", "cancel_hours", "max_open_per_user", "max_per_day",
+                    "max_companions", "min_age", "guardian_under", "free_for_seniors", "free_for_disabled",
+                    "student_discount_pct", "minor_discount_pct", "payment_provider")
+
+
+def _invalid(message, field: str | None = None):
+    from .errors import BookingError
+
+    return BookingError("invalid_input", message, field=field, status=400)
+
+
+def check_unit_rules(data: dict) -> None:
+    """Rules a form or API body may set, checked before anything is written."""
+    provider = data.get("payment_provider")
+    if provider is not None and provider not in payments.PROVIDERS:
+        raise _invalid(_("Unknown payment provider."), "payment_provider")
+    for field in ("student_discount_pct", "minor_discount_pct"):
+        if data.get(field) is not None and not 0 <= data[field] <= 100:
+            raise _invalid(_("A discount is between 0 and 100 per cent."), field)
+    if data.get("window_days") is not None and not 0 <= data["window_days"] <= 90:
+        raise _invalid(_("Bookings open at most 90 days ahead."), "window_days")
+    if data.get("hold_minutes") is not None and not 1 <= data["hold_minutes"] <= 60:
+        raise _invalid(_("A hold lasts 1 to 60 minutes."), "hold_minutes")
+    if "name" in data and not (data["name"] or "").strip():
+        raise _invalid(_("Give a name."), "name")
+
+
+def add_unit(facility, data: dict, *, staff=None, request=None):
+    """A bookable unit on a facility, its rules checked first (create_unit trusts its caller)."""
+    from django.core.exceptions import ValidationError
+
+    data = {k: v for k, v in data.items() if k in (*UNIT_RULE_FIELDS, "kind") and v is not None}
+    check_unit_rules({"name": "", **data})
+    if data.get("kind", "slot") not in ("slot", "session"):
+        raise _invalid(_("Choose time slots or sessions."), "kind")
+    try:
+        return create_unit(facility, request=request, **data)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise _invalid(messages[0], None if field == "__all__" else field) from None
+
+
+def update_unit(unit, data: dict, *, staff=None, request=None):
+    from django.core.exceptions import ValidationError
+
+    data = {k: v for k, v in data.items() if k in UNIT_RULE_FIELDS and v is not None}
+    check_unit_rules(data)
+    changed = [k for k, v in data.items() if getattr(unit, k) != v]
+    for k in changed:
+        setattr(unit, k, data[k].strip()[:80] if k == "name" else data[k])
+    try:
+        unit.full_clean(exclude=["facility", "site", "region"])
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise _invalid(messages[0], None if field == "__all__" else field) from None
+    if changed:
+        unit.save(update_fields=changed)
+        audit.record("update", request=request, actor=staff, obj=unit, detail={"fields": changed})
+    return unit
+
+
+def _check_template(unit, data: dict, template=None) -> dict:
+    from .models import WeeklyTemplate
+
+    weekday, start, end = data.get("weekday"), data.get("start"), data.get("end")
+    if weekday is None or not 0 <= weekday <= 7:
+        raise _invalid(_("Choose a day (Monday to Sunday, or public holidays)."), "weekday")
+    if start is None or end is None or end <= start:
+        raise _invalid(_("The end must be after the start."), "end")
+    capacity = 1 if unit.kind == "slot" else data.get("capacity") or 0
+    if capacity < 1 or capacity > 10000:
+        raise _invalid(_("A session has 1 to 10,000 places."), "capacity")
+    price = data.get("price") or 0
+    if price < 0 or price > 100000:
+        raise _invalid(_("The price cannot be negative."), "price")
+    # Overlapping times of one unit would sell the same court twice.
+    others = WeeklyTemplate.objects.filter(unit=unit, weekday=weekday, start__lt=end, end__gt=start)
+    if template is not None:
+        others = others.exclude(pk=template.pk)
+    if others.exists():
+        from .errors import BookingError
+
+        raise BookingError("template_overlap", _("This time overlaps another time of the same day."), field="start")
+    return {"weekday": weekday, "start": start, "end": end, "capacity": capacity, "price": price,
+            "benefit": bool(data.get("benefit"))}
+
+
+def save_template(unit, data: dict, *, template=None, staff=None, request=None):
+    """Add or change a weekly time, then bring the unit's slots in line (booked slots are kept)."""
+    from . import schedule
+    from .models import WeeklyTemplate
+
+    clean = _check_template(unit, data, template)
+    with transaction.atomic():
+        if template is None:
+            template = WeeklyTemplate.objects.create(unit=unit, **clean)
+        else:
+            for k, v in clean.items():
+                setattr(template, k, v)
+            template.save()
+        result = schedule.generate_slots(unit)
+    audit.record("update_template", request=request, actor=staff, obj=unit,
+                 detail={"template": template.pk, **{k: str(v) for k, v in clean.items()}, **result})
+    return template, result
+
+
+def remove_template(template, *, staff=None, request=None) -> dict:
+    from . import schedule
+
+    unit = template.unit
+    with transaction.atomic():
+        pk = template.pk
+        template.delete()
+        result = schedule.generate_slots(unit)
+    audit.record("remove_template", request=request, actor=staff, obj=unit, detail={"template": pk, **result})
+    return result
+
+
+def generate_unit_slots(unit, *, staff=None, request=None) -> dict:
+    from . import schedule
+
+    result = schedule.generate_slots(unit)
+    audit.record("generate_slots", request=request, actor=staff, obj=unit, detail=result)
+    return result
+
+
+def block_unit_time(unit, start: datetime.datetime, end: datetime.datetime, reason: str, *, staff=None,
+                    request=None) -> dict:
+    """Block the free slots in a range; slots with bookings stay open and are counted for the operator."""
+    from . import schedule
+
+    if not (reason or "").strip():
+        raise fail("reason_required", status=400)
+    if start is None or end is None or end <= start:
+        raise _invalid(_("The end must be after the start."), "end")
+    with transaction.atomic():
+        blocked = schedule.block_time(unit, start, end, reason.strip())
+        kept = Slot.objects.filter(unit=unit, start__lt=end, end__gt=start, taken__gt=0).count()
+    audit.record("block_time", request=request, actor=staff, obj=unit,
+                 detail={"start": start.isoformat(), "end": end.isoformat(), "reason": reason, "blocked": blocked})
+    return {"blocked": blocked, "kept": kept}
+
+
+def unblock_unit_time(unit, start: datetime.datetime, end: datetime.datetime, *, staff=None, request=None) -> int:
+    if start is None or end is None or end <= start:
+        raise _invalid(_("The end must be after the start."), "end")
+    n = Slot.objects.filter(unit=unit, start__lt=end, end__gt=start, blocked=True).update(blocked=False, block_reason="")
+    audit.record("unblock_time", request=request, actor=staff, obj=unit,
+                 detail={"start": start.isoformat(), "end": end.isoformat(), "unblocked": n})
+    return n
+
+
+def record_visit_count(site, hour_start: datetime.datetime, *, count_in: int, count_out: int, staff=None,
+                       source: str = "manual", request=None):
+    """The people who came without booking in one hour, as counted at the gate. A new entry replaces the old."""
+    from .models_counts import VisitCount
+
+    if count_in is None or count_out is None or count_in < 0 or count_out < 0 or max(count_in, count_out) > 100000:
+        raise _invalid(_("Counts are whole numbers from 0."), "count_in")
+    hour_start = timezone.localtime(hour_start).replace(minute=0, second=0, microsecond=0)
+    if hour_start > timezone.now():
+        raise _invalid(_("This hour has not started yet."), "hour_start")
+    if source not in VisitCount.Source.values:
+        raise _invalid(_("Unknown source."), "source")
+    with transaction.atomic():
+        row, _created = VisitCount.objects.update_or_create(
+            site=site, hour_start=hour_start, source=source,
+            defaults={"count_in": count_in, "count_out": count_out, "recorded_by": staff})
+    audit.record("visit_count", request=request, actor=staff, obj=site,
+                 detail={"hour": hour_start.isoformat(), "in": count_in, "out": count_out, "source": source})
+    return row
+
+
+def verify_certificate(certificate, *, staff, valid_until: datetime.date, request=None):
+    """Staff of the holder's division saw the certificate: from now on its price applies by itself."""
+    from .errors import BookingError
+    from .models import Certificate
+
+    if valid_until is None or valid_until < timezone.localdate():
+        raise _invalid(_("The certificate must be valid today or later."), "valid_until")
+    now = timezone.now()
+    if not Certificate.objects.filter(pk=certificate.pk, status=Certificate.Status.PENDING).update(
+            status=Certificate.Status.VERIFIED, valid_until=valid_until, checked_by=staff, checked_at=now, note=""):
+        raise BookingError("certificate_decided", _("This certificate has already been checked."))
+    certificate.refresh_from_db()
+    audit.record("verify_certificate", request=request, actor=staff, obj=certificate,
+                 detail={"valid_until": valid_until.isoformat(), "holder": certificate.user_id})
+    notify(certificate.user, _("Certificate verified"),
+           _("Your certificate (%(kind)s) is verified until %(date)s: its free or reduced price now applies to "
+             "your bookings.") % {"kind": certificate.get_kind_display(), "date": valid_until.isoformat()})
+    return certificate
+
+
+def reject_certificate(certificate, *, staff, reason: str, request=None):
+    from .errors import BookingError
+    from .models import Certificate
+
+    if not (reason or "").strip():
+        raise fail("reason_required", status=400)
+    if not Certificate.objects.filter(pk=certificate.pk, status=Certificate.Status.PENDING).update(
+            status=Certificate.Status.REJECTED, checked_by=staff, checked_at=timezone.now(), note=reason.strip()[:200]):
+        raise BookingError("certificate_decided", _("This certificate has already been checked."))
+    certificate.refresh_from_db()
+    audit.record("reject_certificate", request=request, actor=staff, obj=certificate,
+                 detail={"reason": reason, "holder": certificate.user_id})
+    notify(certificate.user, _("Certificate not accepted"),
+           _("Your certificate (%(kind)s) was not accepted: %(reason)s. You can upload a new photo.") % {
+               "kind": certificate.get_kind_display(), "reason": reason.strip()})
+    return certificate
+
+
+# --- resident additions --------------------------------------------------------------------------
+# What the residents' pages and API need beyond the core flow: availability as the resident sees it,
+# joining a waitlist with the rules checked, the simulated provider's call-back, certificate photos.
+
+CERTIFICATE_MAX_BYTES = 5 * 1024 * 1024
+CERTIFICATE_MAX_PIXELS = 50_000_000  # a 5 MB file can still decode to a huge bitmap
+CERTIFICATE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+def _day_bounds(day: datetime.date):
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), tz)
+    end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min), tz)
+    return start, end
+
+
+def site_availability(site, day: datetime.date, user=None, now=None) -> list[dict]:
+    """A site's bookable units with their slots on one day: free places (run-out holds count as free,
+    as the next hold releases them) and the price this person would be charged (base price if anonymous)."""
+    from django.db.models import Sum
+
+    now = _now(now)
+    today = timezone.localtime(now).date()
+    units = list(site.bookable_units.filter(active=True).order_by("name", "pk"))
+    start, end = _day_bounds(day)
+    slots = list(Slot.objects.filter(unit__in=units, start__gte=start, start__lt=end).order_by("start", "unit_id"))
+    stale = dict(Booking.objects.filter(slot__in=slots, status=Booking.Status.HELD, hold_expires_at__lt=now)
+                 .values("slot_id").annotate(n=Sum("places")).values_list("slot_id", "n"))
+    signed_in = user is not None and user.is_authenticated
+    groups = pricing.eligibility(user, day) if signed_in else set()  # the same groups pricing.quote uses
+    by_unit = {u.pk: {"unit": u, "in_window": day <= today + datetime.timedelta(days=u.window_days), "slots": []}
+               for u in units}
+    for slot in slots:
+        row = by_unit[slot.unit_id]
+        slot.unit = row["unit"]
+        free = 0 if slot.blocked else max(slot.capacity - slot.taken + stale.get(slot.pk, 0), 0)
+        price, basis = pricing.place_price(slot.unit, slot, groups)  # no groups: the base price
+        started = slot.start <= now
+        row["slots"].append({
+            "slot": slot, "free": free, "price": price, "basis": basis, "started": started,
+            "bookable": not slot.blocked and not started and row["in_window"] and free > 0,
+            "full": not slot.blocked and free == 0,
+        })
+    return list(by_unit.values())
+
+
+def free_cancellation_until(booking: Booking) -> datetime.datetime:
+    """The venue's deadline: cancelled before it, a paid booking is refunded in full (see refund_due)."""
+    return booking.slot.start - datetime.timedelta(hours=booking.slot.unit.cancel_hours)
+
+
+def join_waitlist_checked(user, slot_id: int) -> WaitlistEntry:
+    """join_waitlist for a resident: the slot must be open and ahead, and the person not already booked there."""
+    slot = Slot.objects.select_related("unit").filter(pk=slot_id, unit__active=True).first()
+    if slot is None:
+        raise fail("not_found")
+    if slot.blocked:
+        raise fail("slot_blocked")
+    if slot.start <= timezone.now():
+        raise fail("slot_past")
+    until = suspended_until(user)
+    if until:
+        raise fail("suspended", status=403, until=timezone.localtime(until).strftime("%Y-%m-%d"))
+    if Booking.objects.filter(user=user, slot=slot, status__in=ACTIVE_STATUSES).exists():
+        raise fail("already_booked")
+    entry = join_waitlist(user, slot.pk)
+    audit.record("waitlist_join", actor=user, obj=slot)
+    return entry
+
+
+def simulated_payments_on() -> bool:
+    """The simulated provider's call-back is accepted in development and tests only."""
+    return bool(getattr(settings, "QUANMIN_SIMULATED_PAYMENTS", settings.DEBUG))
+
+
+def complete_simulated_payment(user, reference: str, *, now=None) -> Booking:
+    """Stand-in for an online provider's call-back, on the payer's own pending simulated payment.
+    A real provider's call-back is verified by its signature instead, never by who is signed in."""
+    from .errors import BookingError
+
+    if not simulated_payments_on():
+        raise BookingError("simulation_off", _("Simulated payments are turned off on this server."), status=409)
+    payment = (Payment.objects.select_related("booking").filter(
+        reference=reference, provider=payments.SimulatedOnline.code, booking__user=user).first()
+        if reference else None)
+    if payment is None:
+        raise fail("not_found")
+    if payment.status == Payment.Status.PAID and payment.booking.status != Booking.Status.HELD:
+        return payment.booking  # a retried call-back changes nothing
+    booking = complete_payment(reference, now=now)
+    audit.record("payment_simulated", actor=user, obj=booking, detail={"reference": reference})
+    return booking
+
+
+def _certificate_error(code: str, message):
+    from .errors import BookingError
+
+    return BookingError(code, message, field="image" if code.startswith("image") else "kind", status=400)
+
+
+def _image_format(image) -> str | None:
+    """Pillow's own reading of the file (never the name or the browser's content type), decoded whole
+    so that a truncated or corrupt file is caught; None when it is not a readable image."""
+    from PIL import Image
+
+    try:
+        image.seek(0)
+        with Image.open(image) as img:
+            if img.width * img.height > CERTIFICATE_MAX_PIXELS:
+                return "too_large"
+            fmt = img.format
+            img.load()
+    except Exception:  # Pillow raises many kinds (OSError, SyntaxError, ValueError, DecompressionBombError)
+        return None
+    finally:
+        image.seek(0)
+    return fmt
+
+
+def add_certificate(user, *, kind: str, image, request=None):
+    """A photo of an eligibility certificate, waiting for staff to check it. A JPEG, PNG or WebP of at
+    most 5 MB that decodes whole; anything else is refused with a clear code and nothing is saved."""
+    import secrets
+
+    from .models import Certificate
+
+    if kind not in Certificate.Kind.values:
+        raise _certificate_error("certificate_kind", _("Choose the kind of certificate."))
+    if image is None or not getattr(image, "size", 0):
+        raise _certificate_error("image_required", _("Choose a photo of the certificate."))
+    if image.size > CERTIFICATE_MAX_BYTES:
+        raise _certificate_error("image_too_large", _("The photo is too large: at most 5 MB."))
+    fmt = _image_format(image)
+    if fmt == "too_large":
+        raise _certificate_error("image_too_large", _("The photo is too large: at most 50 megapixels."))
+    if fmt is None:
+        raise _certificate_error("image_unreadable", _("The photo cannot be read: it may be damaged or cut short."))
+    if fmt not in CERTIFICATE_FORMATS:
+        raise _certificate_error("image_type", _("Upload a JPEG, PNG or WebP photo."))
+    certificate = Certificate(user=user, kind=kind, region_id=user.home_region_id)
+    # A random name: the file is personal data and its name must not be guessable.
+    certificate.image.save(f"{secrets.token_hex(16)}.{CERTIFICATE_FORMATS[fmt]}", image, save=False)
+    try:
+        certificate.save()
+    except Exception:
+        certificate.image.delete(save=False)
+        raise
+    audit.record("certificate_upload", request=request, actor=user, obj=certificate, detail={"kind": kind})
+    return certificate
+
+
+def block_book_term(staff, unit, *, weekday: int, start: datetime.time, first_day: datetime.date,
+                    last_day: datetime.date, label: str, holder=None) -> list[Booking]:
+    """A term's block booking: slots are made for the whole term first (a term runs past the booking
+    window), then every matching slot is booked, all or nothing."""
+    from . import schedule
+
+    if first_day < timezone.localdate():
+        raise _invalid(_("A block booking starts today or later."), "first_day")
+    if last_day < first_day or (last_day - first_day).days > 366:
+        raise _invalid(_("The last day is after the first, within a year."), "last_day")
+    with transaction.atomic():
+        schedule.generate_slots(unit, first_day, (last_day - first_day).days + 1)
+        return block_book(staff, unit, weekday=weekday, start=start, first_day=first_day, last_day=last_day,
+                          label=label, holder=holder)

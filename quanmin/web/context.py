@@ -9,6 +9,8 @@ from quanmin.accounts import scoping
 SECTIONS = [
     (_("Home"), "web:home", "everyone"),
     (_("My account"), "accounts:me", "signed_in"),
+    (_("My bookings"), "booking:mine", "signed_in"),
+    (_("Physique tests"), "physique:index", "everyone"),
     (_("Divisions"), "web:regions", "division_reader"),
     (_("Audit log"), "web:audit", "city_staff"),
     (_("Administration"), "admin:index", "backoffice"),
