@@ -25,7 +25,10 @@ setup: $(VENV)/.installed node_modules/.installed
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# The background worker (fitness-circle runs, booking upkeep) lives as long as the server.
+	$(PY) manage.py db_worker --interval 1 >/dev/null 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 demo: setup
 	$(PY) manage.py migrate --noinput

@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks",
-    "django_tasks.backends.database",
+    "django_tasks_db",
     "ninja",
     "quanmin.regions",
     "quanmin.accounts",
@@ -181,7 +181,9 @@ BOOKING_REMINDER_HOURS = 3
 # The simulated online payment provider's "pay" page (development and demos only).
 QUANMIN_SIMULATED_PAYMENTS = env_bool("QUANMIN_SIMULATED_PAYMENTS", DEBUG)
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+# Background work through Django's tasks API; the database queue by default (`manage.py db_worker`,
+# started by `make run`); an RQ or Celery backend at scale.
+TASKS = {"default": {"BACKEND": os.environ.get("QUANMIN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # Map tiles are a setting: Tianditu needs a key, intranets may have their own server; empty = the
 # offline fallback that draws division outlines and points on a plain background.
