@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("quanmin.accounts.urls")),
     path("", include("quanmin.facilities.urls")),
     path("", include("quanmin.booking.urls")),
+    path("", include("quanmin.analytics.urls")),
+    path("", include("quanmin.physique.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -8,10 +8,13 @@ from quanmin.accounts import scoping
 # (label, url name, who sees it). Later capabilities add their sections here.
 SECTIONS = [
     (_("Home"), "web:home", "everyone"),
+    (_("Find a place"), "facilities:finder", "everyone"),
     (_("My account"), "accounts:me", "signed_in"),
     (_("My bookings"), "booking:mine", "signed_in"),
     (_("Physique tests"), "physique:index", "everyone"),
     (_("Divisions"), "web:regions", "division_reader"),
+    (_("Facilities register"), "facilities:staff_sites", "division_reader"),
+    (_("Fitness circle"), "analytics:circle_home", "division_reader"),
     (_("Audit log"), "web:audit", "city_staff"),
     (_("Administration"), "admin:index", "backoffice"),
 ]
