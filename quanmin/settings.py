@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "quanmin.accounts",
     "quanmin.facilities",
     "quanmin.booking",
+    "quanmin.analytics",
     "quanmin.physique",
     "quanmin.web",
 ]
