@@ -39,7 +39,10 @@ def test_minutes_thresholds_and_speed():
     result = analyse(net, fac, res, minutes=(5, 10, 15))
     assert {k: v["covered_population"] for k, v in result["minutes"].items()} == {"5": 1, "10": 11, "15": 111}
     assert result["minutes"]["15"] == {
-        "covered_population": 111, "total_population": 1111, "share": round(111 / 1111, 6), "distance_m": 900.0,
+        "covered_population": 111,
+        "total_population": 1111,
+        "share": round(111 / 1111, 6),
+        "distance_m": 900.0,
     }
     faster = analyse(net, fac, res, minutes=(15,), speed_kmh=6.0)  # 1500 m
     assert faster["minutes"]["15"]["covered_population"] == 1111
@@ -59,7 +62,9 @@ def test_divisions_roll_up_by_code_prefix_and_rank_the_underserved():
     assert rows["440106000000"]["total_population"] == 150
     assert rows["440106011000"]["level"] == "township"
     assert rows["440106011000"]["minutes"]["10"] == {
-        "covered_population": 30, "uncovered_population": 30, "share": 0.5,
+        "covered_population": 30,
+        "uncovered_population": 30,
+        "share": 0.5,
     }
     assert rows["440106011001"]["minutes"]["10"]["share"] == 1.0
     ranked = result["underserved"]["10"]
@@ -90,13 +95,15 @@ def test_per_type_coverage_is_its_own():
 
 def test_result_does_not_depend_on_facility_order():
     net = generate_grid_network(2500, seed=5)
-    res = generate_residents(net, 3000, seed=6)
+    res = generate_residents(net, 5000, seed=6)  # >= 4096: the Z-ordered snap path
     fac = generate_facilities(net, 40, seed=7)
     first = analyse(net, fac, res)
     perm = np.random.default_rng(8).permutation(len(fac))
     shuffled = Facilities(fac.lon[perm], fac.lat[perm], fac.type[perm], fac.id[perm])
     second = analyse(net, shuffled, res)
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+    third = analyse(net, shuffled, res, parallel=False)
+    assert json.dumps(first, sort_keys=True) == json.dumps(third, sort_keys=True)
 
 
 def test_result_is_json_in_the_command_shape():
@@ -118,4 +125,44 @@ def test_empty_inputs():
     assert result["minutes"]["10"]["covered_population"] == 0
     nobody = Residents(np.empty(0), np.empty(0), np.empty(0))
     result = analyse(net, Facilities(*lonlat([0.0], [0.0])), nobody, minutes=(10,))
-    assert result["minutes"]["10"] == {"covered_population": 0, "total_population": 0, "share": None, "distance_m": 600.0}
+    assert result["minutes"]["10"] == {
+        "covered_population": 0,
+        "total_population": 0,
+        "share": None,
+        "distance_m": 600.0,
+    }
+
+
+def test_untyped_facilities_count_in_the_total_only():
+    net = line_network(31)
+    types = np.array(["football", None], dtype=object)
+    fac = Facilities(*lonlat([0.0, 3000.0], [0.0, 0.0]), types)
+    res = Residents(*lonlat([100.0, 2900.0], [0.0, 0.0]), [1, 2])
+    result = analyse(net, fac, res, minutes=(10,))
+    assert result["minutes"]["10"]["covered_population"] == 3
+    assert set(result["by_type"]) == {"football"}
+    assert result["by_type"]["football"]["minutes"]["10"]["covered_population"] == 1
+    plain = analyse(net, fac, res, minutes=(10,), by_type=False)
+    assert "by_type" not in plain and plain["minutes"] == result["minutes"]
+
+
+def test_generated_grid_is_a_plausible_street_grid():
+    net = generate_grid_network(10_000, seed=4, removed_share=0.02)
+    assert net.n_nodes == 10_000
+    full = 2 * 100 * 99  # edges of a complete 100 x 100 grid
+    assert 0.96 * full < net.n_edges < full
+    assert 60.0 < net.length_m.min() and net.length_m.max() < 175.0
+    assert 100.0 < np.median(net.length_m) < 130.0
+    assert net.ball_factor == 1.0  # lengths are great-circle distances
+    assert net.components().max() < 50  # a few cut-off corners at most
+
+
+def test_timings_and_progress_report_each_stage():
+    net = generate_grid_network(400, seed=2)
+    stages: dict = {}
+    seen: list = []
+    analyse(net, generate_facilities(net, 5), generate_residents(net, 100), timings=stages, progress=seen.append)
+    assert seen[:4] == ["prepare", "snap_facilities", "passes", "coverage"]
+    assert set(seen) < set(stages)
+    assert {"dijkstra_in_passes", "snap_residents_in_parallel"} < set(stages)
+    assert all(v >= 0 for v in stages.values())

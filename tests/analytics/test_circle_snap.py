@@ -80,3 +80,15 @@ def test_threshold_is_inclusive():
     res = Residents(*lonlat([threshold_m(10)], [0.0]), [3])
     result = analyse(net, fac, res, minutes=(10,))
     assert result["minutes"]["10"]["covered_population"] == 3
+
+
+def test_zero_length_edge_between_twin_nodes_is_kept():
+    # Two OSM nodes at one spot (a crossing drawn twice), joined by a 0 m edge.
+    xy = [(0, 0), (100, 0), (100, 0), (200, 0)]
+    net = network_xy(xy, [(0, 1), (1, 2), (2, 3)], lengths=[100.0, 0.0, 100.0])
+    assert net.csr.nnz == 6
+    fac = Facilities(*lonlat([0.0], [0.0]))
+    res = Residents(*lonlat([200.0], [0.0]), [1])
+    arrays: dict = {}
+    analyse(net, fac, res, minutes=(5,), arrays=arrays)
+    assert np.isclose(arrays["walk_m"][0], 200.0)

@@ -71,8 +71,8 @@ def test_greedy_can_lose_to_the_exact_program():
     sets = sets_of([[0, 1], [0, 2], [1, 3]])
     chosen, gains = greedy_max_coverage(sets, weight, 2)
     assert chosen == [0, 1] and sum(gains) == 11.5
-    best, best_gains = exact_max_coverage(sets, weight, 2)
-    assert sorted(best) == [1, 2] and sum(best_gains) == 15.0
+    best, best_gains, optimal = exact_max_coverage(sets, weight, 2)
+    assert optimal and sorted(best) == [1, 2] and sum(best_gains) == 15.0
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -102,9 +102,10 @@ def test_suggestions_add_up_to_the_recount_and_exact_beats_greedy():
         assert sug["before"]["15"] == out["minutes"]["15"]
         gains = [s["added_population"] for s in sug["sites"]]
         assert gains == sorted(gains, reverse=True)
-    assert sum(s["added_population"] for s in greedy["suggestions"]["sites"]) <= sum(
-        s["added_population"] for s in exact["suggestions"]["sites"]
-    )
+    greedy_added = sum(s["added_population"] for s in greedy["suggestions"]["sites"])
+    assert exact["suggestions"]["greedy_added_population"] == greedy_added
+    assert greedy_added <= sum(s["added_population"] for s in exact["suggestions"]["sites"])
+    assert exact["suggestions"]["guarantee"] == "optimal (integer program)"
 
 
 def test_grid_candidates_when_no_catalogue():

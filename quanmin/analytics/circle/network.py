@@ -1,0 +1,228 @@
+"""The walking network: nodes with lon/lat, undirected edges with length in metres.
+
+Two sources: an OpenStreetMap extract read with pyrosm's walking network (not simplified), or a
+jittered street grid generated for the demo city and the benchmark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.spatial import cKDTree
+
+from .geo import EARTH_RADIUS_M, as_lonlat, haversine_m, unit_xyz
+
+
+class NetworkError(ValueError):
+    """The network data cannot be used as given."""
+
+
+@dataclass(eq=False)
+class WalkNetwork:
+    """Nodes 0..n-1 (``node_id`` keeps the source's ids) and undirected edges ``u``-``v``.
+
+    Every edge is walkable both ways: one-way tags bind vehicles, not pedestrians.
+    """
+
+    lon: np.ndarray
+    lat: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    length_m: np.ndarray
+    node_id: np.ndarray
+
+    @property
+    def n_nodes(self) -> int:
+        return int(self.lon.size)
+
+    @property
+    def n_edges(self) -> int:
+        return int(self.u.size)
+
+    @cached_property
+    def xyz(self) -> np.ndarray:
+        """Node positions on the unit sphere, for the snapping tree."""
+        return unit_xyz(self.lon, self.lat)
+
+    @cached_property
+    def tree(self) -> cKDTree:
+        """KD-tree of the nodes on the unit sphere, for snapping (see snap.py)."""
+        if self.n_nodes == 0:
+            raise NetworkError("the network has no nodes")
+        # The default (balanced, compact) build: slower to build than the unbalanced one, but
+        # it more than pays back on a million queries.
+        return cKDTree(self.xyz, leafsize=16)
+
+    @cached_property
+    def csr(self) -> sp.csr_matrix:
+        """Both directions of every edge as an (n+1) x (n+1) CSR matrix; row n is left empty
+        for the virtual super-source that each pass fills in (see paths.py).
+
+        Parallel edges stay as they are: csgraph's Dijkstra relaxes each and so keeps the
+        shortest, where summing duplicates (what COO -> CSR does) would add their lengths.
+        """
+        n = self.n_nodes
+        rows = np.concatenate([self.u, self.v])
+        cols = np.concatenate([self.v, self.u])
+        data = np.concatenate([self.length_m, self.length_m])
+        # COO -> CSR is a linear counting sort in C, but it sums duplicates; keep it only when
+        # nothing was merged (or dropped), else sort by row ourselves and keep every entry.
+        fast = sp.coo_matrix((data, (rows, cols)), shape=(n + 1, n + 1)).tocsr()
+        if fast.nnz == rows.size:
+            return fast
+        order = np.argsort(rows, kind="stable")
+        indptr = np.zeros(n + 2, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n + 1), out=indptr[1:])
+        return sp.csr_matrix((data[order], cols[order], indptr), shape=(n + 1, n + 1))
+
+    @cached_property
+    def ball_factor(self) -> float:
+        """How far a network path of length d can reach by great circle: d * ball_factor.
+
+        1.0 when no edge is shorter than the great circle between its ends, allowing 1 mm per
+        edge for the millimetre rounding of OSM lengths (suggest.py adds 1 m of slack for it);
+        larger when some are, and inf when an edge of length 0 joins distinct points.
+        """
+        if self.n_edges == 0:
+            return 1.0
+        chord = haversine_m(self.lon[self.u], self.lat[self.u], self.lon[self.v], self.lat[self.v])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(chord > 0.0, (self.length_m + 1e-3) / chord, np.inf)
+        worst = float(ratio.min())
+        if worst >= 1.0:
+            return 1.0
+        return float("inf") if worst <= 0.0 else 1.0 / worst
+
+    def components(self) -> np.ndarray:
+        """Connected-component label of every node."""
+        from scipy.sparse.csgraph import connected_components
+
+        n = self.n_nodes
+        _, labels = connected_components(self.csr[:n, :n], directed=False)
+        return labels
+
+
+def build_network(node_id, lon, lat, u_id, v_id, length_m) -> WalkNetwork:
+    """Network from node ids with coordinates and edges given by node ids.
+
+    Self-loops are dropped (they never shorten a path); an edge naming an unknown node, or with
+    a negative or missing length, is an error.
+    """
+    lon, lat = as_lonlat(lon, lat)
+    node_id = np.asarray(node_id).reshape(-1)
+    if node_id.size != lon.size:
+        raise NetworkError(f"{node_id.size} node ids for {lon.size} coordinates")
+    order = np.argsort(node_id, kind="stable")
+    sorted_ids = node_id[order]
+    if sorted_ids.size > 1 and (sorted_ids[1:] == sorted_ids[:-1]).any():
+        raise NetworkError("node ids are not unique")
+
+    def to_index(ids, name):
+        ids = np.asarray(ids).reshape(-1)
+        pos = np.searchsorted(sorted_ids, ids)
+        pos_c = np.minimum(pos, max(sorted_ids.size - 1, 0))
+        if sorted_ids.size == 0 or (sorted_ids[pos_c] != ids).any():
+            raise NetworkError(f"edge endpoint {name} names a node that is not in the node list")
+        return order[pos_c]
+
+    length = np.asarray(length_m, dtype=np.float64).reshape(-1)
+    u = to_index(u_id, "u")
+    v = to_index(v_id, "v")
+    if not (u.size == v.size == length.size):
+        raise NetworkError("u, v and length differ in length")
+    if length.size and not (np.isfinite(length).all() and length.min() >= 0.0):
+        raise NetworkError("edge lengths must be finite and non-negative metres")
+    keep = u != v
+    idx_dtype = np.int32 if lon.size < 2**31 else np.int64
+    return WalkNetwork(
+        lon=lon,
+        lat=lat,
+        u=u[keep].astype(idx_dtype),
+        v=v[keep].astype(idx_dtype),
+        length_m=length[keep],
+        node_id=node_id,
+    )
+
+
+def read_osm_walking_network(path, bounding_box=None) -> WalkNetwork:
+    """Walking network of an .osm.pbf extract through pyrosm, as the reader returns it.
+
+    ``get_network("walking", nodes=True)`` gives one edge per segment of each way (not
+    simplified), ``u``/``v`` as OSM node ids and ``length`` in metres (haversine on the mean
+    Earth radius). ``bounding_box`` is passed to ``pyrosm.OSM`` ([minx, miny, maxx, maxy]).
+    """
+    try:
+        import pyrosm
+    except ImportError as exc:  # the reader is optional for the rest of the package
+        raise NetworkError("reading .osm.pbf needs the 'pyrosm' package") from exc
+
+    osm = pyrosm.OSM(str(path), bounding_box=bounding_box)
+    result = osm.get_network(network_type="walking", nodes=True)
+    if result is None:
+        raise NetworkError(f"no walkable ways in {path}")
+    nodes, edges = result
+    return build_network(
+        nodes["id"].to_numpy(),
+        nodes["lon"].to_numpy(),
+        nodes["lat"].to_numpy(),
+        edges["u"].to_numpy(),
+        edges["v"].to_numpy(),
+        edges["length"].to_numpy(),
+    )
+
+
+def generate_grid_network(
+    n_nodes: int,
+    center_lon: float = 113.2644,
+    center_lat: float = 23.1291,
+    block_m: tuple[float, float] = (80.0, 150.0),
+    jitter_m: float = 10.0,
+    removed_share: float = 0.02,
+    seed: int = 0,
+) -> WalkNetwork:
+    """A jittered street grid of ``n_nodes`` nodes centred on ``center_lon``/``center_lat``.
+
+    Street spacing is drawn per row and per column from ``block_m`` (80-150 m blocks, typical of
+    Chinese urban cores), each node moves up to ``jitter_m``, and ``removed_share`` of the edges
+    are dropped (dead ends, walls, rivers). Edge length is the great-circle distance between its
+    ends, so straight-line distance never exceeds network distance. The default centre is
+    Guangzhou's (an arbitrary demo city).
+    """
+    n_nodes = int(n_nodes)
+    if n_nodes < 1:
+        raise ValueError("n_nodes must be at least 1")
+    rng = np.random.default_rng(seed)
+    cols = int(np.ceil(np.sqrt(n_nodes)))
+    rows = int(np.ceil(n_nodes / cols))
+    lo, hi = block_m
+    x = np.concatenate([[0.0], np.cumsum(rng.uniform(lo, hi, cols - 1))])
+    y = np.concatenate([[0.0], np.cumsum(rng.uniform(lo, hi, rows - 1))])
+    x -= x[-1] / 2.0
+    y -= y[-1] / 2.0
+    idx = np.arange(n_nodes)
+    r, c = np.divmod(idx, cols)
+    px = x[c] + rng.uniform(-jitter_m, jitter_m, n_nodes)
+    py = y[r] + rng.uniform(-jitter_m, jitter_m, n_nodes)
+    # Local metres to degrees (equirectangular about the centre): exact enough for a city.
+    lat = center_lat + np.degrees(py / EARTH_RADIUS_M)
+    lon = center_lon + np.degrees(px / (EARTH_RADIUS_M * np.cos(np.radians(center_lat))))
+
+    right = idx[(c < cols - 1) & (idx + 1 < n_nodes)]
+    down = idx[idx + cols < n_nodes]
+    u = np.concatenate([right, down])
+    v = np.concatenate([right + 1, down + cols])
+    keep = rng.random(u.size) >= removed_share
+    u, v = u[keep], v[keep]
+    length = haversine_m(lon[u], lat[u], lon[v], lat[v])
+    idx_dtype = np.int32 if n_nodes < 2**31 else np.int64
+    return WalkNetwork(
+        lon=lon,
+        lat=lat,
+        u=u.astype(idx_dtype),
+        v=v.astype(idx_dtype),
+        length_m=length,
+        node_id=idx.astype(np.int64),
+    )
