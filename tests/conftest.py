@@ -21,6 +21,8 @@ PASSWORD = "Test-pass-2026"
 def fast_hashers(settings):
     # The production hasher is deliberately slow; tests sign in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Off unless a test turns it on, as on a production server.
+    settings.QUANMIN_SIMULATED_PAYMENTS = False
 
 
 def region(code, name, level, parent=None, population=None):
