@@ -70,6 +70,7 @@ api.add_router("/facilities", "quanmin.facilities.api_io.router")
 api.add_router("/facilities/figures", "quanmin.facilities.api_figures.router")
 api.add_router("/booking", "quanmin.booking.api_resident.router")
 api.add_router("/booking/staff", "quanmin.booking.api_staff.router")
+api.add_router("/physique", "quanmin.physique.api.router")
 
 if settings.BENCH_ENDPOINTS:
     # Only for bench/booking.py: the cheapest authenticated write, to compare booking against.

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("quanmin.facilities.urls")),
     path("", include("quanmin.booking.urls")),
     path("", include("quanmin.analytics.urls")),
+    path("", include("quanmin.physique.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

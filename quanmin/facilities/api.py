@@ -314,7 +314,7 @@ def list_facilities(request, query: Query[FinderQuery]):
     return qs.order_by("id")
 
 
-@router.get("/{facility_id}", response=FacilityOut, auth=PUBLIC, summary="One facility")
+@router.get("/{int:facility_id}", response=FacilityOut, auth=PUBLIC, summary="One facility")
 def get_facility(request, facility_id: int):
     facility = Facility.objects.filter(pk=facility_id, site__status__in=PUBLIC_STATUSES).first()
     if facility is None:
@@ -328,13 +328,13 @@ def _writable_facility(request, facility_id: int) -> Facility:
     return scoping.get_scoped_or_404(request.user, Facility.objects.select_related("site"), write=True, pk=facility_id)
 
 
-@router.patch("/{facility_id}", response=FacilityOut, summary="Change a facility (staff)")
+@router.patch("/{int:facility_id}", response=FacilityOut, summary="Change a facility (staff)")
 def update_facility(request, facility_id: int, payload: FacilityPatch):
     facility = _writable_facility(request, facility_id)
     return services.update_facility(facility, payload.dict(exclude_unset=True), request=request)
 
 
-@router.delete("/{facility_id}", response={204: None}, summary="Remove a facility from the register (staff)")
+@router.delete("/{int:facility_id}", response={204: None}, summary="Remove a facility from the register (staff)")
 def delete_facility(request, facility_id: int):
     services.remove_facility(_writable_facility(request, facility_id), request=request)
     return Status(204, None)

@@ -170,7 +170,10 @@ class BmiItem:
         h, w = values.get("height_cm"), values.get("weight_kg")
         if h is None or w is None:
             return _Scored(None, None, reason="missing")
-        b10 = int(self.bmi_x10(h, w))
+        try:
+            b10 = float(self.bmi_x10(h, w))
+        except ZeroDivisionError:  # a height whose square underflows to 0: infinite BMI, as score_many gives
+            b10 = math.inf
         i = bisect_left(self.max_x10, b10)
         return _Scored(b10 / 10, self.band_scores[i], band=self.band_labels[i])
 
@@ -332,11 +335,13 @@ def parse_value(key: str, raw: Any) -> float | None:
         m = _TIME_RE.match(raw) if key.endswith("_s") else None
         try:
             value = int(m.group(1)) * 60 + float(m.group(2)) if m else float(raw.strip())
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ScoringError(field_name, "not_a_number", f"{key} must be a number, got {raw!r}.") from None
     else:
         try:
             value = float(raw)
+        except OverflowError:  # an integer too large for a float
+            value = math.inf
         except (TypeError, ValueError):
             raise ScoringError(field_name, "not_a_number", f"{key} must be a number.") from None
     if not math.isfinite(value):
@@ -376,10 +381,17 @@ def _grade_group_index(std: Standard, grade: Any) -> int:
     raise ScoringError("grade", "invalid_grade", f"Unknown grade {grade!r}; use one of {', '.join(std.grades)}.")
 
 
+def _finite(x: numbers.Real) -> bool:
+    try:
+        return math.isfinite(x)
+    except OverflowError:  # an integer too large for a float is finite (and out of every table)
+        return True
+
+
 def _age_group_index(std: Standard, age: Any) -> int:
     if age is None:
         raise ScoringError("age", "required", f"{std.name} scores by age; give age.")
-    if isinstance(age, bool) or not isinstance(age, numbers.Real) or not math.isfinite(age):
+    if isinstance(age, bool) or not isinstance(age, numbers.Real) or not _finite(age):
         raise ScoringError("age", "not_a_number", "age must be a number of years.")
     for g in std.groups:
         if g.age_min <= age < g.age_max:

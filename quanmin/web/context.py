@@ -11,6 +11,7 @@ SECTIONS = [
     (_("Find a place"), "facilities:finder", "everyone"),
     (_("My account"), "accounts:me", "signed_in"),
     (_("My bookings"), "booking:mine", "signed_in"),
+    (_("Physique tests"), "physique:index", "everyone"),
     (_("Divisions"), "web:regions", "division_reader"),
     (_("Facilities register"), "facilities:staff_sites", "division_reader"),
     (_("Fitness circle"), "analytics:circle_home", "division_reader"),

@@ -15,9 +15,11 @@ CITY_CODE = "371500000000"
 def _steps():
     """(label, callable(city, rng)) for every capability, in dependency order."""
     from quanmin.facilities import demo as facilities_demo
+    from quanmin.physique import demo as physique_demo
 
     return [
         ("facilities register", facilities_demo.load),
+        ("physique monitoring", physique_demo.load),
     ]
 
 

@@ -1,0 +1,203 @@
+"""Physique monitoring: stations, sessions, participants, results and exercise prescriptions.
+
+Health data is sensitive personal information (PIPL art. 28). Who may read a person's results:
+the person, and the testing staff, i.e. division staff with a writing role (city, county,
+township, community staff) whose division holds the station where the test was taken.
+Supervisors and evaluators see aggregated figures only. Every read of a person's results is
+logged (`quanmin.accounts.audit.read_personal`). `scope_fields` point at the station's division.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from quanmin.accounts import crypto
+
+
+class TestStation(models.Model):
+    """A physique monitoring station or point (国民体质监测站/点) run by a division."""
+
+    __test__ = False  # not a pytest test class
+
+    name = models.CharField(_("name"), max_length=120)
+    region = models.ForeignKey("regions.Region", verbose_name=_("division"), on_delete=models.PROTECT,
+                               related_name="+")
+    site = models.ForeignKey("facilities.Site", verbose_name=_("site"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="physique_stations")
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_fields = {"region": "region__code"}
+
+    class Meta:
+        verbose_name = _("test station")
+        verbose_name_plural = _("test stations")
+        ordering = ["region_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TestSession(models.Model):
+    """A time when a station tests people; with a booking slot, residents book a place online."""
+
+    __test__ = False
+
+    station = models.ForeignKey(TestStation, verbose_name=_("station"), on_delete=models.CASCADE,
+                                related_name="sessions")
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(_("places"), default=30)
+    standard = models.CharField(_("standard"), max_length=20, blank=True, default="physique-2003",
+                                help_text=_("The standard usually applied; a result may use another."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    slot = models.OneToOneField("booking.Slot", verbose_name=_("booking slot"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="physique_session")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_fields = {"region": "station__region__code"}
+
+    class Meta:
+        verbose_name = _("test session")
+        verbose_name_plural = _("test sessions")
+        ordering = ["starts_at", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                              name="physique_session_end_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.station} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Participant(models.Model):
+    """A person tested, by real name: a registered user, or a walk-in with name and ID number.
+
+    A walk-in's ID number is stored encrypted with a keyed hash beside it, as the User model does.
+    Consent to the processing of health data: a user's is a Consent row (kind "health"); a walk-in
+    signs a paper notice at the station, which the tester records here.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="physique_participant")
+    real_name = models.CharField(_("real name"), max_length=50, blank=True)
+    id_number_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    id_number_enc = models.TextField(blank=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=6, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    region = models.ForeignKey("regions.Region", verbose_name=_("registered at"), on_delete=models.PROTECT,
+                               related_name="+")
+    consent_version = models.CharField(_("consent notice version"), max_length=20, blank=True)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    guardian_name = models.CharField(_("guardian's name"), max_length=50, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_fields = {"region": "region__code"}
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_hash"], condition=~models.Q(id_number_hash=""),
+                                    name="physique_unique_participant_id"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.user_id:
+            return self.user.display_name
+        return self.real_name or f"#{self.pk}"
+
+    @property
+    def id_number(self) -> str:
+        return self.user.id_number if self.user_id else crypto.decrypt(self.id_number_enc)
+
+    @property
+    def id_number_masked(self) -> str:
+        return crypto.mask_id_number(self.id_number)
+
+    @property
+    def person_sex(self) -> str:
+        return (self.user.sex if self.user_id else "") or self.sex
+
+    @property
+    def person_birth_date(self):
+        return (self.user.birth_date if self.user_id else None) or self.birth_date
+
+
+class TestResult(models.Model):
+    """One test of one person under one standard, scored by the engine when it is saved."""
+
+    __test__ = False
+
+    class Source(models.TextChoices):
+        TABLET = "tablet", _("Entered at the station")
+        IMPORT = "import", _("Imported from a file")
+        API = "api", _("Through the API")
+        DEMO = "demo", _("Demo data")
+
+    participant = models.ForeignKey(Participant, verbose_name=_("participant"), on_delete=models.PROTECT,
+                                    related_name="results")
+    session = models.ForeignKey(TestSession, verbose_name=_("session"), on_delete=models.PROTECT,
+                                related_name="results")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", editable=False)
+    standard = models.CharField(_("standard"), max_length=20)
+    sex = models.CharField(_("sex"), max_length=6)
+    grade = models.CharField(_("grade"), max_length=16, blank=True)
+    age = models.FloatField(_("age"), null=True, blank=True)
+    age_group = models.CharField(_("age group"), max_length=12, db_index=True)
+    measurements = models.JSONField(_("measurements"), default=dict)
+    scores = models.JSONField(_("item scores"), default=list)
+    total = models.DecimalField(_("total"), max_digits=6, decimal_places=2)
+    rating = models.CharField(_("rating"), max_length=10, blank=True)
+    passed = models.BooleanField(_("pass or better"), null=True)
+    complete = models.BooleanField(_("every item scored"), default=True)
+    tested_at = models.DateTimeField(_("tested at"), db_index=True)
+    tester = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("tester"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.TABLET)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_fields = {"region": "region__code"}
+
+    class Meta:
+        verbose_name = _("test result")
+        verbose_name_plural = _("test results")
+        ordering = ["-tested_at", "-id"]
+        indexes = [models.Index(fields=["participant", "tested_at"], name="physique_result_person")]
+
+    def __str__(self) -> str:
+        return f"{self.standard} {self.tested_at:%Y-%m-%d}"
+
+
+class Prescription(models.Model):
+    """An exercise prescription in FITT terms, made from one result after PAR-Q+ screening."""
+
+    result = models.ForeignKey(TestResult, verbose_name=_("result"), on_delete=models.CASCADE,
+                               related_name="prescriptions")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="prescriptions",
+                                    editable=False)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", editable=False)
+    parq_answers = models.JSONField(_("screening answers"), default=list)
+    cleared = models.BooleanField(_("cleared for exercise"), default=False)
+    component_scores = models.JSONField(_("component scores"), default=dict)
+    weak_components = models.JSONField(_("weak components"), default=list)
+    plan = models.JSONField(_("prescription"), default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_fields = {"region": "region__code"}
+
+    class Meta:
+        verbose_name = _("exercise prescription")
+        verbose_name_plural = _("exercise prescriptions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.participant} {self.created_at:%Y-%m-%d}"
