@@ -198,10 +198,16 @@ def export_own_data(user: User, request=None) -> dict:
     return json.loads(json.dumps(data, default=str))
 
 
+# Other apps erase their personal data of a person by registering a function here (PIPL art. 47).
+ERASERS: dict[str, callable] = {}
+
+
 def delete_own_data(user: User, request=None) -> None:
     """Erase a person's personal data; the row stays (anonymous) so that records keep integrity."""
     with transaction.atomic():
         audit.record("delete_own_data", request=request, actor=user, obj=user)
+        for eraser in ERASERS.values():
+            eraser(user)
         user.phone_hash = f"deleted:{uuid.uuid4().hex}"
         user.phone_enc = ""
         user.real_name = ""

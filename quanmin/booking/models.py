@@ -93,6 +93,9 @@ class Slot(models.Model):
     blocked = models.BooleanField(_("blocked"), default=False)
     block_reason = models.CharField(_("reason"), max_length=120, blank=True)
     template = models.ForeignKey(WeeklyTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Made by hand or by another capability (a physique test session), not from a template:
+    # regenerating from templates leaves it alone.
+    manual = models.BooleanField(default=False)
 
     scope_fields = {"region": "unit__region__code", "site": "unit__site_id", "site_model": "facilities.Site"}
 

@@ -39,6 +39,8 @@ def generate_slots(unit: BookableUnit, first_day: datetime.date | None = None, d
             when = _aware(day, t.start)
             wanted.add(when)
             slot = existing.get(when)
+            if slot is not None and slot.manual:
+                continue
             if slot is None:
                 created.append(Slot(unit=unit, start=when, end=_aware(day, t.end), capacity=t.capacity, price=t.price,
                                     benefit=t.benefit, template=t))
@@ -49,7 +51,7 @@ def generate_slots(unit: BookableUnit, first_day: datetime.date | None = None, d
     # Slots no template wants any more go, unless someone holds a place in them.
     now = timezone.now()
     stale = [s.pk for when, s in existing.items() if when not in wanted and s.taken == 0 and s.start > now
-             and not s.bookings.exists()]
+             and not s.manual and not s.bookings.exists()]
     Slot.objects.filter(pk__in=stale).delete()
     return {"created": len(created), "removed": len(stale)}
 

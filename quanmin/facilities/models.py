@@ -119,7 +119,9 @@ class Facility(models.Model):
         ordering = ["site_id", "id"]
         indexes = [
             models.Index(fields=["lat", "lon"], name="facility_lat_lon"),
-            models.Index(fields=["region", "type"], name="facility_region_type"),
+            # Covers the roll-up queries (facilities/figures.py): they read the index alone, in order.
+            models.Index(fields=["region", "type", "site", "area_m2", "length_km", "smart", "year_built", "access"],
+                         name="facility_figures"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["external_id"], condition=~models.Q(external_id=""),

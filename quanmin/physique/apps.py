@@ -7,9 +7,10 @@ class PhysiqueConfig(AppConfig):
     verbose_name = _("Physique monitoring")
 
     def ready(self):
-        # A person's data export (PIPL art. 45) includes their physique tests and prescriptions.
-        from quanmin.accounts.services import EXPORTERS
+        # A person's data export and erasure (PIPL art. 45, 47) include their physique tests and prescriptions.
+        from quanmin.accounts.services import ERASERS, EXPORTERS
 
-        from .services import export_person
+        from .services import erase_person, export_person
 
         EXPORTERS["physique"] = export_person
+        ERASERS["physique"] = erase_person

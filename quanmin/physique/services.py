@@ -112,7 +112,7 @@ def open_for_booking(session: TestSession, *, request=None) -> TestSession:
         unit = _booking_unit(session.station)
         try:
             with transaction.atomic():
-                slot = Slot.objects.create(unit=unit, start=session.starts_at, end=session.ends_at,
+                slot = Slot.objects.create(unit=unit, manual=True, start=session.starts_at, end=session.ends_at,
                                            capacity=session.capacity, price=0, benefit=True)
         except IntegrityError:
             raise PhysiqueError("slot_taken", _("Another session at this station starts at the same time."),
@@ -426,3 +426,14 @@ def export_person(user: User) -> dict:
             for p in participant.prescriptions.select_related("result")
         ],
     }
+
+
+def erase_person(user) -> None:
+    """A person's health data goes with their account (registered in accounts.services.ERASERS):
+    results and prescriptions are deleted, the participant row loses its personal fields."""
+    participant = Participant.objects.filter(user=user).first()
+    if participant is None:
+        return
+    participant.prescriptions.all().delete()
+    TestResult.objects.filter(participant=participant).delete()
+    participant.delete()

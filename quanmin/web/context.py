@@ -14,6 +14,7 @@ SECTIONS = [
     (_("Physique tests"), "physique:index", "everyone"),
     (_("Divisions"), "web:regions", "division_reader"),
     (_("Facilities register"), "facilities:staff_sites", "division_reader"),
+    (_("Sports-ground figures"), "facilities:figures", "division_reader"),
     (_("Fitness circle"), "analytics:circle_home", "division_reader"),
     (_("Audit log"), "web:audit", "city_staff"),
     (_("Administration"), "admin:index", "backoffice"),

@@ -245,3 +245,15 @@ def test_station_without_site_cannot_take_bookings(world):
         services.create_session(station, starts_at=start, ends_at=start + datetime.timedelta(hours=1),
                                 open_booking=True)
     assert err.value.code == "no_site"
+
+
+def test_erasing_ones_data_erases_physique_results(world):
+    from quanmin.accounts import services as accounts
+    from quanmin.physique.models import Participant, TestResult
+    from quanmin.physique.services import erase_person
+
+    user = world.users["resident"]
+    assert "physique" in accounts.ERASERS and accounts.ERASERS["physique"] is erase_person
+    accounts.delete_own_data(user)
+    assert not Participant.objects.filter(user=user).exists()
+    assert not TestResult.objects.filter(participant__user=user).exists()
