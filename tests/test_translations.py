@@ -25,14 +25,18 @@ def test_placeholders_survive_translation():
 
     pattern = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
     for e in polib.pofile(str(PO)).translated_entries():
-        assert sorted(pattern.findall(e.msgid)) == sorted(pattern.findall(e.msgstr)), e.msgid
+        translated = e.msgstr_plural[0] if e.msgid_plural else e.msgstr
+        assert sorted(pattern.findall(e.msgid)) == sorted(pattern.findall(translated)), e.msgid
 
 
 def test_compiled_catalogue_matches_the_po():
     with open(MO, "rb") as fh:
         catalog = gettext.GNUTranslations(fh)._catalog
     for e in polib.pofile(str(PO)).translated_entries():
-        assert catalog.get(e.msgid) == e.msgstr, f"django.mo is stale: run `make messages` ({e.msgid!r})"
+        if e.msgid_plural:
+            assert catalog.get((e.msgid, 0)) == e.msgstr_plural[0], f"django.mo is stale ({e.msgid!r})"
+        else:
+            assert catalog.get(e.msgid) == e.msgstr, f"django.mo is stale: run `make messages` ({e.msgid!r})"
 
 
 def test_source_has_no_string_missing_from_the_po(tmp_path):
