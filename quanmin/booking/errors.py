@@ -28,6 +28,7 @@ MESSAGES = {
     "already_booked": _("You already have a booking for this time."),
     "payment_failed": _("The payment did not go through."),
     "reason_required": _("Give a reason."),
+    "payment_provider_unknown": _("Unknown payment provider."),
     "real_name_required": _("Complete your real-name profile (name and ID number) before booking."),
 }
 

@@ -22,7 +22,7 @@ from quanmin.core.notify import notify
 from quanmin.facilities.models import Site
 
 from . import payments, pricing
-from .errors import fail
+from .errors import BookingError, fail
 from .models import ACTIVE_STATUSES, BookableUnit, Booking, Payment, Slot, Strike, WaitlistEntry
 
 CHECK_IN_EARLY = datetime.timedelta(minutes=30)
@@ -35,11 +35,20 @@ def _now(now=None):
 # --- units -------------------------------------------------------------------------------------
 
 def create_unit(facility, *, name: str, kind: str = "slot", request=None, **rules):
+    from django.core.exceptions import ValidationError
+
     from .models import BookableUnit
+    from .payments import PROVIDERS
 
     unit = BookableUnit(facility=facility, site=facility.site, region_id=facility.region_id, name=name.strip()[:80],
                         kind=kind, **rules)
-    unit.full_clean(exclude=["facility", "site", "region"])
+    if unit.payment_provider not in PROVIDERS:
+        raise fail("payment_provider_unknown", status=400)
+    try:
+        unit.full_clean(exclude=["facility", "site", "region"])
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise BookingError("invalid_input", " ".join(messages), field=field, status=400) from None
     unit.save()
     audit.record("create", request=request, obj=unit)
     return unit
@@ -311,9 +320,10 @@ def offer_next(slot_id: int, *, now=None) -> WaitlistEntry | None:
         if entry.slot.start <= now or not _take(slot_id, entry.places):
             break
         deadline = min(now + datetime.timedelta(minutes=settings.BOOKING_WAITLIST_OFFER_MINUTES), entry.slot.start)
+        quote = pricing.quote(entry.user, entry.slot, [{}] * (entry.places - 1))
         booking = Booking.objects.create(slot_id=slot_id, user=entry.user, places=entry.places, status=Booking.Status.HELD,
                                          hold_expires_at=deadline, channel=Booking.Channel.WAITLIST,
-                                         price=pricing.quote(entry.user, entry.slot, [{}] * (entry.places - 1)).total)
+                                         price=quote.total, price_basis=quote.basis)
         entry.status, entry.offer = WaitlistEntry.Status.OFFERED, booking
         entry.save(update_fields=["status", "offer"])
         notify(entry.user, _("A place is free for you"),
@@ -413,8 +423,9 @@ def block_book(staff, unit, *, weekday: int, start: datetime.time, first_day: da
     return made
 
 
-def walk_in(staff, slot_id: int, *, places: int = 1, name: str = "") -> Booking:
-    """A person at the counter: booked and arrived at once, counted like any other booking."""
+def walk_in(staff, slot_id: int, *, places: int = 1, name: str = "", people: int | None = None) -> Booking:
+    """A party at the counter: booked and arrived at once, counted like any other booking. On a
+    court the party takes one place; `people` says how many came (for the visitor counts)."""
     with transaction.atomic():
         slot = Slot.objects.select_related("unit").filter(pk=slot_id).first()
         if slot is None:
@@ -423,7 +434,9 @@ def walk_in(staff, slot_id: int, *, places: int = 1, name: str = "") -> Booking:
         if not _take(slot.pk, places):
             raise fail("slot_full")
         now = timezone.now()
+        party = max(people or places, 1)
         booking = Booking.objects.create(slot=slot, user=None, places=places, status=Booking.Status.CHECKED_IN,
+                                         companions=[{"walk_in": True}] * (party - 1),
                                          channel=Booking.Channel.WALK_IN, price=slot.price * places,
                                          price_basis="standard", block_label=name.strip()[:120],
                                          confirmed_at=now, checked_in_at=now)
@@ -650,6 +663,22 @@ def reject_certificate(certificate, *, staff, reason: str, request=None):
     return certificate
 
 
+def block_book_term(staff, unit, *, weekday: int, start: datetime.time, first_day: datetime.date,
+                    last_day: datetime.date, label: str, holder=None) -> list[Booking]:
+    """A term's block booking: slots are made for the whole term first (a term runs past the booking
+    window), then every matching slot is booked, all or nothing."""
+    from . import schedule
+
+    if first_day < timezone.localdate():
+        raise _invalid(_("A block booking starts today or later."), "first_day")
+    if last_day < first_day or (last_day - first_day).days > 366:
+        raise _invalid(_("The last day is after the first, within a year."), "last_day")
+    with transaction.atomic():
+        schedule.generate_slots(unit, first_day, (last_day - first_day).days + 1)
+        return block_book(staff, unit, weekday=weekday, start=start, first_day=first_day, last_day=last_day,
+                          label=label, holder=holder)
+
+
 # --- resident additions --------------------------------------------------------------------------
 # What the residents' pages and API need beyond the core flow: availability as the resident sees it,
 # joining a waitlist with the rules checked, the simulated provider's call-back, certificate photos.
@@ -799,19 +828,3 @@ def add_certificate(user, *, kind: str, image, request=None):
         raise
     audit.record("certificate_upload", request=request, actor=user, obj=certificate, detail={"kind": kind})
     return certificate
-
-
-def block_book_term(staff, unit, *, weekday: int, start: datetime.time, first_day: datetime.date,
-                    last_day: datetime.date, label: str, holder=None) -> list[Booking]:
-    """A term's block booking: slots are made for the whole term first (a term runs past the booking
-    window), then every matching slot is booked, all or nothing."""
-    from . import schedule
-
-    if first_day < timezone.localdate():
-        raise _invalid(_("A block booking starts today or later."), "first_day")
-    if last_day < first_day or (last_day - first_day).days > 366:
-        raise _invalid(_("The last day is after the first, within a year."), "last_day")
-    with transaction.atomic():
-        schedule.generate_slots(unit, first_day, (last_day - first_day).days + 1)
-        return block_book(staff, unit, weekday=weekday, start=start, first_day=first_day, last_day=last_day,
-                          label=label, holder=holder)

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from quanmin.accounts import scoping
+from quanmin.booking import staff_scope
 
 # (label, url name, who sees it). Later capabilities add their sections here.
 SECTIONS = [
@@ -15,6 +16,7 @@ SECTIONS = [
     (_("Divisions"), "web:regions", "division_reader"),
     (_("Facilities register"), "facilities:staff_sites", "division_reader"),
     (_("Sports-ground figures"), "facilities:figures", "division_reader"),
+    (_("Venue console"), "booking:staff_home", "venue_staff"),
     (_("Fitness circle"), "analytics:circle_home", "division_reader"),
     (_("Audit log"), "web:audit", "city_staff"),
     (_("Administration"), "admin:index", "backoffice"),
@@ -31,6 +33,7 @@ def _visible(audience: str, user) -> bool:
         "division_reader": scoping.is_division_staff(user),
         "city_staff": scoping.is_city_staff(user),
         "backoffice": scoping.is_backoffice(user),
+        "venue_staff": staff_scope.can_read(user),
     }[audience]
 
 

@@ -137,7 +137,7 @@ def test_error_codes(world, court, me, client_for, settings):
     taken = slot_at(court, at(1, 18))
     services.book(world.users["other_resident"], taken.pk)
     r = hold(taken)
-    assert (r.status_code, code(r)) == (409, "slot_full") and "fully booked" in r.json()["message"]
+    assert (r.status_code, code(r)) == (409, "slot_full") and r.json()["message"] == "该时段已约满。"
     assert code(post(me, "/holds", {"slot_id": 999999})) == "not_found"
 
     blocked = slot_at(court, at(1, 19))

@@ -112,7 +112,7 @@ def analyse(
     with pool_cm as pool:
         # Two cores, two threads. There: the KD-tree builds, then the residents snap (cKDTree
         # queries release the GIL). Here: the CSR and the query order (NumPy releases the GIL
-        # too), then the Dijkstra passes, which hold it. Measured ~30 % off the wall time.
+        # too), then the Dijkstra passes, which hold it. ``parallel=False`` runs all here.
         tree_job = pool.submit(lambda: network.tree)
         _ = network.csr  # built here while the tree builds there
         res_query, fac_query = SnapQuery(residents.lon, residents.lat), SnapQuery(facilities.lon, facilities.lat)

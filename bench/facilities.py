@@ -1,0 +1,202 @@
+"""Facilities register at scale: nearby search, city roll-up and Excel import.
+
+For SQLite and (when a server answers on 127.0.0.1:5432) PostgreSQL, each in a fresh database:
+- the demo city (Liaocheng, ~15,000 facilities): city roll-up time (goal under 200 ms);
+- 1,000,000 generated facilities over a province-sized area: nearby-search p50/p95 through
+  selectors.nearby (goal p95 under 30 ms) and the city roll-up (goal under 3 s);
+- import speed in rows/s for a generated 20,000-row .xlsx, read and applied (goal over 5,000).
+Prints one JSON line.
+
+    .venv/bin/python bench/facilities.py [--facilities 1000000] [--db sqlite|postgres|both]
+"""
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+WORK = r"""
+import io, json, random, statistics, sys, time
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+from openpyxl import Workbook
+
+N = int(sys.argv[1])
+call_command("migrate", verbosity=0)
+from quanmin.facilities import figures, selectors, types
+from quanmin.facilities.io_import import COLUMNS, import_rows, read_workbook
+from quanmin.facilities.models import Facility, Site
+from quanmin.regions.models import Region
+from quanmin.accounts import services as acc
+
+out = {}
+rng = random.Random(1)
+
+def timed(fn, repeat=1):
+    best = None
+    for _ in range(repeat):
+        t0 = time.perf_counter(); fn(); dt = time.perf_counter() - t0
+        best = dt if best is None else min(best, dt)
+    return best
+
+# 1. The demo city's real divisions and ~15,000 facilities.
+call_command("load_regions", "3715", stdout=io.StringIO())
+city = Region.objects.get(code="371500000000")
+from quanmin.facilities import demo
+t0 = time.perf_counter(); demo.load(city, random.Random(3715)); out["demo_load_s"] = round(time.perf_counter() - t0, 2)
+out["demo_facilities"] = Facility.objects.count()
+figures.division_figures(city)  # warm caches and the connection
+out["rollup_demo_city_ms"] = round(timed(lambda: figures.division_figures(city), 5) * 1000, 1)
+out["compliance_demo_city_ms"] = round(timed(lambda: figures.compliance(city), 3) * 1000, 1)
+
+# 2. Import: 20,000 new rows in the demo city, read from a real .xlsx and applied.
+admin = acc.create_user(phone="13800009999", password=None, is_superuser=True, is_staff=True)
+communities = list(Region.objects.filter(level="community").values_list("code", flat=True))
+type_names = [t.name_zh for t in types.TYPES.values() if t.measure == "area"]
+wb = Workbook(write_only=True); ws = wb.create_sheet()
+ws.append([c.zh for c in COLUMNS])
+for i in range(20000):
+    row = {"external_id": f"BENCH{i:06d}", "name": f"压测场地{i}", "type": rng.choice(type_names),
+           "site_name": f"压测场馆{i // 4}", "address": f"压测路{i // 4}号", "region": communities[(i // 4) % len(communities)],
+           "lon": round(115.3 + rng.random() * 1.2, 6), "lat": round(35.9 + rng.random() * 1.0, 6),
+           "owner_kind": "政府", "area_m2": rng.randint(40, 3000), "access": "免费", "status": "开放"}
+    ws.append([row.get(c.key, "") for c in COLUMNS])
+buf = io.BytesIO(); wb.save(buf); data = buf.getvalue()
+t0 = time.perf_counter()
+rows = read_workbook(io.BytesIO(data), "bench.xlsx")
+t_read = time.perf_counter() - t0
+report = import_rows(rows, admin, dry_run=False)
+t_all = time.perf_counter() - t0
+out["import_rows"] = 20000
+out["import_rows_per_s"] = round(20000 / t_all)
+out["import_read_s"] = round(t_read, 2)
+out["import_created"] = getattr(report, "created", None) or str(report)[:80]
+t0 = time.perf_counter(); import_rows(read_workbook(io.BytesIO(data), "bench.xlsx"), admin, dry_run=False)
+out["reimport_unchanged_rows_per_s"] = round(20000 / (time.perf_counter() - t0))
+
+# 3. A million facilities over a province-sized area in one synthetic "city" 9901: 99 counties x
+#    10 townships x 10 communities; 4 facilities per site.
+big = Region.objects.create(code="990100000000", name="合成市", level="city", population=99_000_000)
+regs, comms = [], []
+for c in range(1, 100):
+    cc = f"9901{c:02d}"
+    regs.append(Region(code=cc + "000000", name=f"县{c}", level="county", parent_id=big.code, population=1_000_000))
+    for t in range(1, 11):
+        tc = f"{cc}{t:03d}"
+        regs.append(Region(code=tc + "000", name=f"乡{c}-{t}", level="township", parent_id=cc + "000000", population=100_000))
+        for m in range(1, 11):
+            regs.append(Region(code=f"{tc}{m:03d}", name=f"村{c}-{t}-{m}", level="community", parent_id=tc + "000", population=10_000))
+            comms.append(f"{tc}{m:03d}")
+Region.objects.bulk_create([r for r in regs if r.level == "county"])
+Region.objects.bulk_create([r for r in regs if r.level == "township"])
+Region.objects.bulk_create([r for r in regs if r.level == "community"], batch_size=5000)
+MIN_LON, MAX_LON, MIN_LAT, MAX_LAT = 114.8, 122.7, 34.4, 38.4
+codes_list = list(types.TYPES)
+t0 = time.perf_counter()
+n_sites = N // 4
+batch = 20000
+for start in range(0, n_sites, batch):
+    sites = []
+    for i in range(start, min(start + batch, n_sites)):
+        sites.append(Site(name=f"S{i}", lon=MIN_LON + rng.random() * (MAX_LON - MIN_LON),
+                          lat=MIN_LAT + rng.random() * (MAX_LAT - MIN_LAT), region_id=comms[i % len(comms)]))
+    Site.objects.bulk_create(sites, batch_size=5000)
+first_site = Site.objects.filter(region__code__startswith="9901").order_by("pk").values_list("pk", flat=True).first()
+site_rows = list(Site.objects.filter(pk__gte=first_site).values_list("pk", "lon", "lat", "region_id"))
+for start in range(0, len(site_rows) * 4, batch):
+    fac = []
+    for j in range(start, min(start + batch, len(site_rows) * 4)):
+        pk, lon, lat, region = site_rows[j // 4]
+        fac.append(Facility(site_id=pk, type=codes_list[j % len(codes_list)], area_m2=100 + j % 900, lon=lon, lat=lat,
+                            region_id=region, open=True))
+    Facility.objects.bulk_create(fac, batch_size=5000)
+out["generate_s"] = round(time.perf_counter() - t0, 1)
+out["facilities_total"] = Facility.objects.count()
+if connection.vendor == "postgresql":
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+else:
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+
+qs = Facility.objects.filter(open=True)
+lat_ms = []
+points = [(MIN_LAT + 0.1 + rng.random() * (MAX_LAT - MIN_LAT - 0.2), MIN_LON + 0.1 + rng.random() * (MAX_LON - MIN_LON - 0.2))
+          for _ in range(300)]
+hits = []
+for lat, lon in points[:20]:
+    selectors.nearby(qs, lat, lon, 2000)  # warm
+for lat, lon in points:
+    t0 = time.perf_counter()
+    found = selectors.nearby(qs, lat, lon, 2000, limit=50)
+    lat_ms.append((time.perf_counter() - t0) * 1000)
+    hits.append(len(found))
+lat_ms.sort()
+out["nearby_queries"] = len(lat_ms)
+out["nearby_radius_m"] = 2000
+out["nearby_mean_hits"] = round(statistics.fmean(hits), 1)
+out["nearby_p50_ms"] = round(lat_ms[len(lat_ms) // 2], 2)
+out["nearby_p95_ms"] = round(lat_ms[int(len(lat_ms) * 0.95)], 2)
+figures.division_figures(big)
+out["rollup_1m_city_ms"] = round(timed(lambda: figures.division_figures(big), 3) * 1000, 1)
+print(json.dumps(out))
+"""
+
+
+def postgres_available() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+        return shutil.which("psql") is not None
+    except OSError:
+        return False
+
+
+def run(kind: str, n: int) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "QUANMIN_SQLITE_PATH")}
+    env.update(DJANGO_SETTINGS_MODULE="quanmin.settings", QUANMIN_LOG_LEVEL="ERROR")
+    tmp = tempfile.mkdtemp(prefix="quanmin-bench-")
+    db = f"quanmin_bench_fac_{os.getpid()}"
+    if kind == "sqlite":
+        env["QUANMIN_SQLITE_PATH"] = os.path.join(tmp, "bench.sqlite3")
+    else:
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {db}",
+                        "-c", f"CREATE DATABASE {db}"], check=True, capture_output=True)
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{db}"
+    try:
+        proc = subprocess.run([sys.executable, "-c", WORK, str(n)], cwd=ROOT, env=env, capture_output=True, text=True)
+        if proc.returncode:
+            return {"error": proc.stderr[-3000:]}
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if kind == "postgres":
+            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {db}"],
+                           capture_output=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--facilities", type=int, default=1_000_000)
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    args = parser.parse_args()
+    result = {"bench": "facilities", "goals": {"nearby_p95_ms": 30, "rollup_demo_city_ms": 200, "rollup_1m_city_ms": 3000,
+                                               "import_rows_per_s": 5000}}
+    for kind in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
+        if kind == "postgres" and not postgres_available():
+            result[kind] = "skipped: no PostgreSQL server on 127.0.0.1:5432"
+            continue
+        result[kind] = run(kind, args.facilities)
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
