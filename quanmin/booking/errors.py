@@ -28,6 +28,7 @@ MESSAGES = {
     "already_booked": _("You already have a booking for this time."),
     "payment_failed": _("The payment did not go through."),
     "reason_required": _("Give a reason."),
+    "site_closed": _("This venue is closed for now: it takes no bookings."),
     "payment_provider_unknown": _("Unknown payment provider."),
     "real_name_required": _("Complete your real-name profile (name and ID number) before booking."),
 }

@@ -153,8 +153,10 @@ def hold(user, slot_id: int, *, companions: list | None = None, client_key: str 
                 if existing:
                     return existing
             slot = Slot.objects.select_related("unit__site").filter(pk=slot_id, unit__active=True).first()
-            if slot is None or slot.unit.site.status != Site.Status.OPEN:
+            if slot is None:
                 raise fail("not_found")
+            if slot.unit.site.status != Site.Status.OPEN:
+                raise fail("site_closed")
             # A court slot is one party's, companions included; a session counts every person.
             places = 1 if slot.unit.kind == BookableUnit.Kind.SLOT else 1 + len(companions)
             for stale_slot in set(Booking.objects.filter(user=user, status=Booking.Status.HELD, hold_expires_at__lt=now)
