@@ -38,7 +38,7 @@ test: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: setup
-	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@for b in bench/[!_]*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 lint: setup
 	$(VENV)/bin/ruff check .

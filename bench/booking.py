@@ -11,17 +11,17 @@ of double bookings found in the database (must be 0). Prints one JSON line.
 import argparse
 import http.client
 import json
-import os
 import random
-import shutil
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import fresh_database, postgres_available
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -31,14 +31,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def postgres_available() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
-        return shutil.which("psql") is not None
-    except OSError:
-        return False
 
 
 SETUP = r"""
@@ -162,20 +154,11 @@ def wait_for(port, proc, timeout=30):
 
 
 def bench_database(kind, args) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "QUANMIN_SQLITE_PATH")}
-    env.update(DJANGO_SETTINGS_MODULE="quanmin.settings", QUANMIN_BENCH_ENDPOINTS="1", QUANMIN_DEBUG="0",
-               QUANMIN_SECRET_KEY="bench-" + "x" * 50, QUANMIN_FIELD_KEY="bench-field-key", QUANMIN_SSL_REDIRECT="0",
-               QUANMIN_ALLOWED_HOSTS="127.0.0.1,localhost", QUANMIN_NOTIFY_BACKENDS="quanmin.core.notify.InAppBackend",
-               QUANMIN_LOG_LEVEL="ERROR")
-    tmp = tempfile.mkdtemp(prefix="quanmin-bench-")
-    dbname = f"quanmin_bench_{os.getpid()}"
-    if kind == "sqlite":
-        env["QUANMIN_SQLITE_PATH"] = os.path.join(tmp, "bench.sqlite3")
-    else:
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {dbname}",
-                        "-c", f"CREATE DATABASE {dbname}"], check=True, capture_output=True)
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{dbname}"
-    try:
+    settings_env = dict(QUANMIN_BENCH_ENDPOINTS="1", QUANMIN_DEBUG="0", QUANMIN_SECRET_KEY="bench-" + "x" * 50,
+                        QUANMIN_FIELD_KEY="bench-field-key", QUANMIN_SSL_REDIRECT="0",
+                        QUANMIN_ALLOWED_HOSTS="127.0.0.1,localhost",
+                        QUANMIN_NOTIFY_BACKENDS="quanmin.core.notify.InAppBackend")
+    with fresh_database(kind, "quanmin_bench", **settings_env) as env:
         data = run_django(env, SETUP, str(args.clients))
         port = free_port()
         server = subprocess.Popen(
@@ -203,11 +186,6 @@ def bench_database(kind, args) -> dict:
         return {"booking": booking, "bare_insert": baseline, "bookings_made": ok,
                 "ratio_booking_to_bare": round(booking["per_second"] / baseline["per_second"], 3) if baseline["per_second"] else None,
                 **counted}
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if kind == "postgres":
-            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {dbname}"],
-                           capture_output=True)
 
 
 def main():

@@ -12,13 +12,12 @@ Prints one JSON line.
 
 import argparse
 import json
-import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import fresh_database, postgres_available
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,15 +71,15 @@ for i in range(20000):
     ws.append([row.get(c.key, "") for c in COLUMNS])
 buf = io.BytesIO(); wb.save(buf); data = buf.getvalue()
 t0 = time.perf_counter()
-rows = read_workbook(io.BytesIO(data), "bench.xlsx")
+rows = read_workbook(io.BytesIO(data))
 t_read = time.perf_counter() - t0
 report = import_rows(rows, admin, dry_run=False)
 t_all = time.perf_counter() - t0
 out["import_rows"] = 20000
 out["import_rows_per_s"] = round(20000 / t_all)
 out["import_read_s"] = round(t_read, 2)
-out["import_created"] = getattr(report, "created", None) or str(report)[:80]
-t0 = time.perf_counter(); import_rows(read_workbook(io.BytesIO(data), "bench.xlsx"), admin, dry_run=False)
+out["import_counts"] = report.counts
+t0 = time.perf_counter(); import_rows(read_workbook(io.BytesIO(data)), admin, dry_run=False)
 out["reimport_unchanged_rows_per_s"] = round(20000 / (time.perf_counter() - t0))
 
 # 3. A million facilities over a province-sized area in one synthetic "city" 9901: 99 counties x
@@ -152,35 +151,12 @@ print(json.dumps(out))
 """
 
 
-def postgres_available() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
-        return shutil.which("psql") is not None
-    except OSError:
-        return False
-
-
 def run(kind: str, n: int) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "QUANMIN_SQLITE_PATH")}
-    env.update(DJANGO_SETTINGS_MODULE="quanmin.settings", QUANMIN_LOG_LEVEL="ERROR")
-    tmp = tempfile.mkdtemp(prefix="quanmin-bench-")
-    db = f"quanmin_bench_fac_{os.getpid()}"
-    if kind == "sqlite":
-        env["QUANMIN_SQLITE_PATH"] = os.path.join(tmp, "bench.sqlite3")
-    else:
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {db}",
-                        "-c", f"CREATE DATABASE {db}"], check=True, capture_output=True)
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{db}"
-    try:
+    with fresh_database(kind, "quanmin_bench_fac") as env:
         proc = subprocess.run([sys.executable, "-c", WORK, str(n)], cwd=ROOT, env=env, capture_output=True, text=True)
-        if proc.returncode:
-            return {"error": proc.stderr[-3000:]}
-        return json.loads(proc.stdout.strip().splitlines()[-1])
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if kind == "postgres":
-            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {db}"],
-                           capture_output=True)
+    if proc.returncode:
+        return {"error": proc.stderr[-3000:]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main():
