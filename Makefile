@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two workers: the machines have two cores; race tests start their own threads and processes.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: setup run test bench lint messages demo clean
 
