@@ -66,17 +66,19 @@ ws.append([c.zh for c in COLUMNS])
 for i in range(20000):
     row = {"external_id": f"BENCH{i:06d}", "name": f"压测场地{i}", "type": rng.choice(type_names),
            "site_name": f"压测场馆{i // 4}", "address": f"压测路{i // 4}号", "region": communities[(i // 4) % len(communities)],
-           "lon": round(115.3 + rng.random() * 1.2, 6), "lat": round(35.9 + rng.random() * 1.0, 6),
+           "lon": round(115.3 + (i // 4) % 997 / 997 * 1.2, 6), "lat": round(35.9 + (i // 4) % 991 / 991 * 1.0, 6),
            "owner_kind": "政府", "area_m2": rng.randint(40, 3000), "access": "免费", "status": "开放"}
     ws.append([row.get(c.key, "") for c in COLUMNS])
 buf = io.BytesIO(); wb.save(buf); data = buf.getvalue()
 t0 = time.perf_counter()
 rows = read_workbook(io.BytesIO(data))
 t_read = time.perf_counter() - t0
+t1 = time.perf_counter()
 report = import_rows(rows, admin, dry_run=False)
 t_all = time.perf_counter() - t0
 out["import_rows"] = 20000
-out["import_rows_per_s"] = round(20000 / t_all)
+out["import_rows_per_s"] = round(20000 / (time.perf_counter() - t1))  # validate and apply
+out["import_with_reading_rows_per_s"] = round(20000 / t_all)  # the .xlsx read by openpyxl included
 out["import_read_s"] = round(t_read, 2)
 out["import_counts"] = report.counts
 t0 = time.perf_counter(); import_rows(read_workbook(io.BytesIO(data)), admin, dry_run=False)
