@@ -3,6 +3,7 @@
 import gettext
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import polib
@@ -48,7 +49,7 @@ def test_source_has_no_string_missing_from_the_po(tmp_path):
     shutil.copy(base / "manage.py", tmp_path)
     (tmp_path / "locale").mkdir()
     subprocess.run(
-        [str(base / ".venv" / "bin" / "python"), "manage.py", "makemessages", "--locale", "zh_Hans",
+        [sys.executable, "manage.py", "makemessages", "--locale", "zh_Hans",
          "--no-obsolete", "--no-location"],
         cwd=tmp_path, check=True, capture_output=True,
         env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "quanmin.settings", "QUANMIN_DEBUG": "1"},
