@@ -312,11 +312,20 @@ def _insert_rows(model, objects: list) -> None:
     its time building one statement per batch."""
     if not objects:
         return
-    qn = connections[router.db_for_write(model)].ops.quote_name
+    connection = connections[router.db_for_write(model)]
+    qn = connection.ops.quote_name
     columns = [f for f in model._meta.concrete_fields if not f.primary_key]
-    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c.column) for c in columns)}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
-    _execute_many(model, sql, _db_values(model, objects, columns, add=True))
+    names = ", ".join(qn(c.column) for c in columns)
+    rows = _db_values(model, objects, columns, add=True)
+    if connection.vendor == "postgresql":
+        # COPY streams the rows in one command: several times faster than INSERTs on PostgreSQL.
+        with connection.cursor() as cursor, cursor.cursor.copy(
+                f"COPY {qn(model._meta.db_table)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+    _execute_many(model, sql, rows)
 
 
 def _update_rows(model, objects: list, fields: list[str]) -> None:
