@@ -7,6 +7,7 @@ from django.http import FileResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 
 def write_workbook(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]):
@@ -14,6 +15,10 @@ def write_workbook(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]
     wb = Workbook(write_only=True)
     for title, headers, rows in sheets:
         ws = wb.create_sheet(title=title[:31])
+        # Clerks scroll long registers: keep the header in view and the columns wide enough to read.
+        ws.freeze_panes = "A2"
+        for i, h in enumerate(headers, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(str(h)) * 2))
         bold = Font(bold=True)
         header_cells = []
         for h in headers:

@@ -5,17 +5,15 @@ their county and everything under it; any other division answers 404.
 """
 
 import datetime
-import io
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
+from quanmin.core import excel
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -100,23 +98,9 @@ def _num(value, digits=2):
     return None if value is None else round(value, digits)
 
 
-def _sheet(wb, title, header, rows, first=False):
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = title[:31]
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-    ws.freeze_panes = "A2"
-    for col, text in zip(ws.columns, header, strict=False):
-        ws.column_dimensions[col[0].column_letter].width = max(10, min(40, len(str(text)) * 2))
-    return ws
-
-
-def workbook(div: figures.DivisionFigures, comp: figures.Compliance) -> bytes:
-    """Figures (the division, then each child), by type, and the compliance lists."""
-    wb = Workbook()
+def sheets(div: figures.DivisionFigures, comp: figures.Compliance) -> list:
+    """Figures (the division, then each child), by type, and the compliance lists, as sheets."""
+    out = []
     header = [_("Division code"), _("Division"), _("Level"), _("Resident population"), _("Population estimated"),
               _("Facilities"), _("Area (m²)"), _("m² per resident"), _("Trail km"), _("Trail km per 10,000 residents"),
               _("Smart equipment"), _("Built in %(year)s or later") % {"year": div.since.year} if div.since else _("New")]
@@ -130,25 +114,23 @@ def workbook(div: figures.DivisionFigures, comp: figures.Compliance) -> bytes:
     rows = [row(div.figures)] + [row(c) for c in div.children]
     if div.direct:
         rows.append(row(div.direct, _("Registered at %(name)s itself") % {"name": div.figures.name}))
-    _sheet(wb, _("Figures"), header, rows, first=True)
-    _sheet(wb, _("By type"), [_("Type code"), _("Type"), _("Facilities"), _("Area (m²)"), _("Length (km)")],
-           [[t.type, t.label, t.count, _num(t.area_m2), _num(t.length_km, 3)] for t in div.figures.types_sorted()])
+    out.append((_("Figures"), header, rows))
+    out.append((_("By type"), [_("Type code"), _("Type"), _("Facilities"), _("Area (m²)"), _("Length (km)")],
+           [[t.type, t.label, t.count, _num(t.area_m2), _num(t.length_km, 3)] for t in div.figures.types_sorted()]))
     if div.targets:
-        _sheet(wb, _("Targets"), [_("Indicator"), _("Target"), _("By"), _("Now"), _("Per cent reached"), _("Plan"),
+        out.append((_("Targets"), [_("Indicator"), _("Target"), _("By"), _("Now"), _("Per cent reached"), _("Plan"),
                                   _("Source")],
-               [[str(t.label), t.value, t.year, _num(t.actual, 3), t.share, t.plan, t.source] for t in div.targets])
+               [[str(t.label), t.value, t.year, _num(t.actual, 3), t.share, t.plan, t.source] for t in div.targets]))
     gap_header = [_("Division code"), _("Division"), _("Parent"), _("Resident population"),
                   _("Population estimated"), _("Missing")]
     sheet_names = {"county": _("Counties missing three ones"), "township": _("Townships missing two ones"),
                    "community": _("Communities without a square")}
     for level, gaps in comp.lists():
         if level in comp.checked:
-            _sheet(wb, sheet_names[level], gap_header,
-                   [[g.code, g.name, g.parent_name, g.population, _("yes") if g.population_estimated else _("no"),
-                     "、".join(g.missing_labels)] for g in gaps])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+            out.append((sheet_names[level], gap_header,
+                        [[g.code, g.name, g.parent_name, g.population, _("yes") if g.population_estimated else _("no"),
+                          "、".join(g.missing_labels)] for g in gaps]))
+    return out
 
 
 @role_required(scoping.is_division_staff)
@@ -156,8 +138,5 @@ def region_export(request, code: str):
     region = scoped_region(request.user, code)
     since, _error = parse_since(request, region)
     div, comp = figures.overview(region, since)
-    response = HttpResponse(
-        workbook(div, comp), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"figures-{codes.prefix(region.code)}-{datetime.date.today():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return excel.xlsx_response(f"figures-{codes.prefix(region.code)}-{datetime.date.today():%Y%m%d}.xlsx",
+                               sheets(div, comp))

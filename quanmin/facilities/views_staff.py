@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -33,7 +34,7 @@ def site_list(request):
     status = request.GET.get("status", "")
     if status in Site.Status.values:
         qs = qs.filter(status=status)
-    qs = selectors.filter_sites(qs, _filters(request)).order_by("region_id", "name")
+    qs = selectors.filter_sites(qs, _filters(request)).annotate(n_facilities=Count("facilities")).order_by("region_id", "name")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "facilities/staff/site_list.html", {
         "page": page, "statuses": Site.Status.choices, "types": types.choices(),

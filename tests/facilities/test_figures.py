@@ -214,7 +214,7 @@ def test_xlsx_export_opens_and_holds_the_rows(tree, client_for):
                                         {"since": "2021-06-01"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    wb = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = wb.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == tree.county.code and rows[1][5] == 10 and rows[1][6] == pytest.approx(76520)

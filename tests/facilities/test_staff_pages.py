@@ -48,3 +48,16 @@ def test_list_is_scoped_and_filterable(world, client_for):
     assert world.site.name in html and world.other_site.name not in html
     html = client_for("city").get("/staff/facilities/?type=fitness_square").content.decode()
     assert world.other_site.name in html and world.site.name not in html
+
+
+def test_site_list_does_not_query_per_row(world, client_for, django_assert_max_num_queries):
+    from quanmin.facilities import services
+
+    for i in range(15):
+        site = services.create_site({"name": f"健身点{i}", "lon": 115.98, "lat": 36.45, "region": world.community})
+        services.add_facility(site, {"type": "fitness_path", "area_m2": 120})
+    client = client_for("county")
+    client.get("/staff/facilities/")  # warm the session and the memberships
+    with django_assert_max_num_queries(12):
+        html = client.get("/staff/facilities/").content.decode()
+    assert "健身点14" in html
