@@ -2,7 +2,6 @@
 
 import functools
 import random
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -18,11 +17,6 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏飞建国志强海燕春梅晓东文博思雨子涵浩然欣怡"
 
 
-@dataclass
-class DemoAccount:
-    phone: str
-    label: str
-    user: User
 
 
 def make_id_number(region_code: str, birth: str, seq: int, male: bool) -> str:
@@ -55,33 +49,27 @@ def _account(phone: str, name: str, id_number: str = "", region: Region | None =
     return user
 
 
-def load(city: Region, rng: random.Random) -> list[DemoAccount]:
+def load(city: Region, rng: random.Random) -> None:
+    """One account per role (see DEMO_PHONES and describe()) and a few dozen residents."""
     counties = list(Region.objects.filter(parent=city, level="county").order_by("code"))
     main_county, neighbour = counties[0], counties[1]
     township = Region.objects.filter(parent=main_county).order_by("code").first()
     community = Region.objects.filter(parent=township).order_by("code").first()
-    accounts = []
 
-    def staff(phone, label, name, role, region):
-        user = _account(phone, name, region=region)
-        services.grant_membership(user, role, region)
-        accounts.append(DemoAccount(phone, label, user))
-        return user
+    def staff(phone, name, role, region):
+        services.grant_membership(_account(phone, name, region=region), role, region)
 
-    admin = _account("13800000000", "平台管理员", is_staff=True, is_superuser=True)
-    accounts.append(DemoAccount("13800000000", "platform administrator", admin))
-    staff("13800000001", f"city staff, {city.name}", "孙建国", Role.CITY_STAFF, city)
-    staff("13800000002", f"county staff, {main_county.name}", "李明", Role.COUNTY_STAFF, main_county)
-    staff("13800000003", f"county staff, {neighbour.name} (neighbouring county)", "王芳", Role.COUNTY_STAFF, neighbour)
-    staff("13800000004", f"township staff, {township.name}", "张伟", Role.TOWNSHIP_STAFF, township)
-    staff("13800000005", f"community staff, {community.name}", "刘秀英", Role.COMMUNITY_STAFF, community)
-    staff("13800000006", f"supervisor (read-only), {city.name}", "陈静", Role.SUPERVISOR, city)
-    staff("13800000007", f"evaluator (read-only), {city.name}", "杨磊", Role.EVALUATOR, city)
+    _account("13800000000", "平台管理员", is_staff=True, is_superuser=True)
+    staff("13800000001", "孙建国", Role.CITY_STAFF, city)
+    staff("13800000002", "李明", Role.COUNTY_STAFF, main_county)
+    staff("13800000003", "王芳", Role.COUNTY_STAFF, neighbour)
+    staff("13800000004", "张伟", Role.TOWNSHIP_STAFF, township)
+    staff("13800000005", "刘秀英", Role.COMMUNITY_STAFF, community)
+    staff("13800000006", "陈静", Role.SUPERVISOR, city)
+    staff("13800000007", "杨磊", Role.EVALUATOR, city)
 
-    resident = _account("13900000001", "赵丽", make_id_number(community.code, "19850312", 21, False), community)
-    accounts.append(DemoAccount("13900000001", f"resident, {community.name}", resident))
+    _account("13900000001", "赵丽", make_id_number(community.code, "19850312", 21, False), community)
     _residents(city, rng, 60)
-    return accounts
 
 
 DEMO_PHONES = [f"1380000000{i}" for i in range(8)] + ["13900000001"]
