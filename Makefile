@@ -27,9 +27,11 @@ setup: $(VENV)/.installed node_modules/.installed
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
-	@# The background worker (fitness-circle runs, booking upkeep) lives as long as the server.
+	@# The background worker (fitness-circle runs) and the periodic upkeep (holds, inspection rounds,
+	@# overdue reports: `manage.py tick`) live as long as the server.
 	$(PY) manage.py db_worker --interval 1 >/dev/null 2>&1 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py tick --every 300 >/dev/null 2>&1 & ticker=$$!; \
+	  trap 'kill $$worker $$ticker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 demo: setup

@@ -163,7 +163,7 @@ def bench_database(kind, args) -> dict:
         port = free_port()
         server = subprocess.Popen(
             [str(Path(PY).parent / "gunicorn"), "quanmin.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
-             "--worker-class", "gthread", "--threads", "4", "--log-level", "error"],
+             "--worker-class", "gthread", "--threads", "4", "--log-level", "error", "--graceful-timeout", "5"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             wait_for(port, server)
@@ -180,7 +180,11 @@ def bench_database(kind, args) -> dict:
             booking = drive(port, data["tokens"], args.seconds, book)
         finally:
             server.terminate()
-            server.wait(timeout=20)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:  # a worker stuck on a kept-alive connection
+                server.kill()
+                server.wait()
         counted = run_django(env, COUNT)
         ok = sum(v for k, v in booking["statuses"].items() if k.startswith("2"))
         return {"booking": booking, "bare_insert": baseline, "bookings_made": ok,

@@ -51,6 +51,13 @@ def not_found(request, exc):
     return _error(request, 404, "not_found", _("Not found."))
 
 
+@api.exception_handler(OverflowError)
+def too_large(request, exc):
+    # An id beyond the database's integer range names no row; the schemas bound most ids, this
+    # catches the rest (path parameters) instead of answering 500.
+    return _error(request, 404, "not_found", _("Not found."))
+
+
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
     return _error(request, 403, "forbidden", _("You may not do this."))
@@ -71,6 +78,11 @@ api.add_router("/facilities/figures", "quanmin.facilities.api_figures.router")
 api.add_router("/booking", "quanmin.booking.api_resident.router")
 api.add_router("/booking/staff", "quanmin.booking.api_staff.router")
 api.add_router("/physique", "quanmin.physique.api.router")
+api.add_router("/equipment", "quanmin.facilities.api_equipment.router")
+api.add_router("/maintenance", "quanmin.maintenance.api_inspections.router")
+api.add_router("/maintenance", "quanmin.maintenance.api_work_orders.router")
+api.add_router("/maintenance/figures", "quanmin.maintenance.api_figures.router")
+api.add_router("/feedback", "quanmin.feedback.api.router")
 
 if settings.BENCH_ENDPOINTS:
     # Only for bench/booking.py: the cheapest authenticated write, to compare booking against.

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "quanmin.booking",
     "quanmin.analytics",
     "quanmin.physique",
+    "quanmin.maintenance",
+    "quanmin.feedback",
     "quanmin.web",
 ]
 

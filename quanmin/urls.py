@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("quanmin.booking.urls")),
     path("", include("quanmin.analytics.urls")),
     path("", include("quanmin.physique.urls")),
+    path("", include("quanmin.maintenance.urls")),
+    path("", include("quanmin.feedback.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

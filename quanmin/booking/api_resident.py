@@ -206,7 +206,8 @@ def create_hold(request, payload: HoldIn):
     key = client_key(request, payload.client_key)
     companions = [{"name": c.name.strip(), "minor": c.minor} for c in payload.companions]
     booking = services.hold(request.user, payload.slot_id, companions=companions, client_key=key)
-    return Status(201, booking_out(my_booking(request, booking.pk)))
+    # The booking is the caller's own and holds its slot, unit and site: no second read.
+    return Status(201, booking_out(booking))
 
 
 @router.post("/bookings/{int:booking_id}/confirm", response=BookingOut,

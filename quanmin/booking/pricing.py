@@ -19,13 +19,15 @@ class Quote:
     per_place: list
 
 
-def eligibility(user, on: datetime.date | None = None) -> set[str]:
-    """Groups a person belongs to: verified certificates, and age from the real-name ID number."""
+def eligibility(user, on: datetime.date | None = None, certificates: set[str] | None = None) -> set[str]:
+    """Groups a person belongs to: verified certificates (read here unless the caller has them),
+    and age from the real-name ID number."""
     on = on or timezone.localdate()
-    groups = set(
-        Certificate.objects.filter(user=user, status=Certificate.Status.VERIFIED)
-        .exclude(valid_until__lt=on).values_list("kind", flat=True)
-    )
+    if certificates is None:
+        certificates = set(
+            Certificate.objects.filter(user=user, status=Certificate.Status.VERIFIED)
+            .exclude(valid_until__lt=on).values_list("kind", flat=True))
+    groups = set(certificates)
     age = user.age(on) if user is not None else None
     if age is not None:
         if age >= SENIOR_AGE:
@@ -56,10 +58,10 @@ def place_price(unit: BookableUnit, slot: Slot, groups: set[str]) -> tuple[Decim
     return best, basis
 
 
-def quote(user, slot: Slot, companions: list[dict]) -> Quote:
+def quote(user, slot: Slot, companions: list[dict], certificates: set[str] | None = None) -> Quote:
     unit = slot.unit
     day = timezone.localtime(slot.start).date()
-    own, basis = place_price(unit, slot, eligibility(user, day))
+    own, basis = place_price(unit, slot, eligibility(user, day, certificates))
     prices = [own]
     for c in companions:
         groups = {"minor"} if c.get("minor") else set()

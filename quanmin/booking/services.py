@@ -9,10 +9,11 @@
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ from quanmin.facilities.models import Site
 
 from . import payments, pricing
 from .errors import BookingError, fail
-from .models import ACTIVE_STATUSES, BookableUnit, Booking, Payment, Slot, Strike, WaitlistEntry
+from .models import ACTIVE_STATUSES, BookableUnit, Booking, Certificate, Payment, Slot, Strike, WaitlistEntry
 
 CHECK_IN_EARLY = datetime.timedelta(minutes=30)
 
@@ -79,18 +80,66 @@ def _expire_stale_holds(slot_id: int, now) -> int:
 
 # --- rules -------------------------------------------------------------------------------------
 
-def suspended_until(user, now=None) -> datetime.datetime | None:
-    now = _now(now)
-    since = now - datetime.timedelta(days=settings.BOOKING_STRIKE_WINDOW_DAYS)
-    strikes = list(Strike.objects.filter(user=user, forgiven=False, at__gte=since).order_by("-at")
-                   .values_list("at", flat=True)[: settings.BOOKING_STRIKES_TO_SUSPEND])
-    if len(strikes) < settings.BOOKING_STRIKES_TO_SUSPEND:
+def _strikes_since(now):
+    return now - datetime.timedelta(days=settings.BOOKING_STRIKE_WINDOW_DAYS)
+
+
+def _suspension_end(last_strike_at, nth_strike_at, now) -> datetime.datetime | None:
+    # Suspended when the window holds enough strikes (the Nth latest exists), counted from the latest.
+    if nth_strike_at is None:
         return None
-    until = strikes[0] + datetime.timedelta(days=settings.BOOKING_SUSPEND_DAYS)
+    until = last_strike_at + datetime.timedelta(days=settings.BOOKING_SUSPEND_DAYS)
     return until if until > now else None
 
 
-def _check_rules(user, slot: Slot, places: int, companions: list, now, override: bool) -> None:
+def suspended_until(user, now=None) -> datetime.datetime | None:
+    now = _now(now)
+    strikes = list(Strike.objects.filter(user=user, forgiven=False, at__gte=_strikes_since(now)).order_by("-at")
+                   .values_list("at", flat=True)[: settings.BOOKING_STRIKES_TO_SUSPEND])
+    return _suspension_end(strikes[0] if strikes else None,
+                           strikes[-1] if len(strikes) >= settings.BOOKING_STRIKES_TO_SUSPEND else None, now)
+
+
+@dataclass
+class _Person:
+    """What the rules need to know of the person booking, read in one query with the lock."""
+    suspended_until: datetime.datetime | None
+    certificates: set
+    active: list  # (slot_id, slot start) of their held, confirmed and checked-in bookings
+
+
+def _load_person(user, day: datetime.date, client_key: str, now) -> tuple[_Person, int | None]:
+    """Lock the person (serialising their bookings so that limits hold; SQLite's IMMEDIATE
+    transaction already excludes other writers) and read, in two queries, their strikes, verified
+    certificates, bookings and any booking already made under this client key."""
+    strikes = (Strike.objects.filter(user=OuterRef("pk"), forgiven=False, at__gte=_strikes_since(now))
+               .order_by("-at").values("at"))
+    n = settings.BOOKING_STRIKES_TO_SUSPEND
+    certificates = {
+        f"cert_{kind}": Exists(Certificate.objects.filter(user=OuterRef("pk"), kind=kind,
+                                                          status=Certificate.Status.VERIFIED)
+                               .exclude(valid_until__lt=day))
+        for kind in Certificate.Kind.values}
+    row = (User.objects.select_for_update(of=("self",)).filter(pk=user.pk)
+           .annotate(last_strike_at=Subquery(strikes[:1]), nth_strike_at=Subquery(strikes[n - 1:n]), **certificates)
+           .values("last_strike_at", "nth_strike_at", *certificates).get())
+    wanted = Q(status__in=ACTIVE_STATUSES) | Q(client_key=client_key) if client_key else Q(status__in=ACTIVE_STATUSES)
+    existing, active = None, []
+    for pk, slot_id, status, expires, key, start in (
+            Booking.objects.filter(wanted, user=user)
+            .values_list("pk", "slot_id", "status", "hold_expires_at", "client_key", "slot__start")):
+        if client_key and key == client_key:
+            existing = pk
+        if status == Booking.Status.HELD and expires is not None and expires < now:
+            _expire_stale_holds(slot_id, now)  # the person's own run-out holds no longer count
+        elif status in ACTIVE_STATUSES:
+            active.append((slot_id, start))
+    person = _Person(suspended_until=_suspension_end(row["last_strike_at"], row["nth_strike_at"], now),
+                     certificates={kind for kind in Certificate.Kind.values if row[f"cert_{kind}"]}, active=active)
+    return person, existing
+
+
+def _check_rules(user, slot: Slot, places: int, companions: list, now, override: bool, person: _Person) -> None:
     unit = slot.unit
     if slot.blocked:
         raise fail("slot_blocked")
@@ -110,24 +159,15 @@ def _check_rules(user, slot: Slot, places: int, companions: list, now, override:
         raise fail("too_young", n=unit.min_age)
     if unit.guardian_under and age is not None and age < unit.guardian_under:
         raise fail("guardian_required", n=unit.guardian_under)
-    until = suspended_until(user, now)
-    if until:
-        raise fail("suspended", status=403, until=timezone.localtime(until).strftime("%Y-%m-%d"))
-    active = Booking.objects.filter(user=user, status__in=ACTIVE_STATUSES)
-    if active.filter(slot=slot).exists():
+    if person.suspended_until:
+        raise fail("suspended", status=403, until=timezone.localtime(person.suspended_until).strftime("%Y-%m-%d"))
+    if any(slot_id == slot.pk for slot_id, _start in person.active):
         raise fail("already_booked")
-    if active.filter(slot__start__gt=now).count() >= unit.max_open_per_user:
+    if sum(start > now for _slot, start in person.active) >= unit.max_open_per_user:
         raise fail("limit_open", n=unit.max_open_per_user)
     day = timezone.localtime(slot.start).date()
-    same_day = [b for b in active.select_related("slot") if timezone.localtime(b.slot.start).date() == day]
-    if len(same_day) >= unit.max_per_day:
+    if sum(timezone.localtime(start).date() == day for _slot, start in person.active) >= unit.max_per_day:
         raise fail("limit_day", n=unit.max_per_day)
-
-
-def _lock_person(user) -> None:
-    # Serialises one person's bookings so that limits hold (a no-op read on SQLite, where the
-    # IMMEDIATE transaction already excludes other writers).
-    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
 
 
 # --- the flow ----------------------------------------------------------------------------------
@@ -141,37 +181,32 @@ def hold(user, slot_id: int, *, companions: list | None = None, client_key: str 
     override = staff is not None
     if override and not override_reason.strip() and channel == Booking.Channel.ONLINE:
         raise fail("reason_required", status=400)
-    if client_key:
-        existing = Booking.objects.filter(user=user, client_key=client_key).first()
-        if existing:
-            return existing
     try:
         with transaction.atomic():
-            _lock_person(user)
-            if client_key:  # a retry that waited for the lock finds what the first request booked
-                existing = Booking.objects.filter(user=user, client_key=client_key).first()
-                if existing:
-                    return existing
             slot = Slot.objects.select_related("unit__site").filter(pk=slot_id, unit__active=True).first()
             if slot is None:
+                if client_key and (existing := Booking.objects.filter(user=user, client_key=client_key).first()):
+                    return existing
                 raise fail("not_found")
+            day = timezone.localtime(slot.start).date()
+            person, existing = _load_person(user, day, client_key, now)
+            if existing is not None:  # a retry (perhaps one that waited for the lock) gets the first booking
+                return Booking.objects.select_related("slot__unit__site").get(pk=existing)
             if slot.unit.site.status != Site.Status.OPEN:
                 raise fail("site_closed")
             # A court slot is one party's, companions included; a session counts every person.
             places = 1 if slot.unit.kind == BookableUnit.Kind.SLOT else 1 + len(companions)
-            for stale_slot in set(Booking.objects.filter(user=user, status=Booking.Status.HELD, hold_expires_at__lt=now)
-                                  .values_list("slot_id", flat=True)):
-                _expire_stale_holds(stale_slot, now)  # the person's own run-out holds no longer count
-            _check_rules(user, slot, places, companions, now, override)
-            _expire_stale_holds(slot.pk, now)
-            if not _take(slot.pk, places):
+            _check_rules(user, slot, places, companions, now, override, person)
+            # Run-out holds are released only when the slot looks full: most holds need not look.
+            if not _take(slot.pk, places) and not (_expire_stale_holds(slot.pk, now) and _take(slot.pk, places)):
                 raise fail("slot_full")
-            quote = pricing.quote(user, slot, companions)
+            quote = pricing.quote(user, slot, companions, certificates=person.certificates)
             booking = Booking.objects.create(
                 slot=slot, user=user, places=places, companions=companions, price=quote.total,
                 price_basis=quote.basis, hold_expires_at=now + datetime.timedelta(minutes=slot.unit.hold_minutes),
                 client_key=client_key, channel=channel, staff_override=override_reason.strip()[:200],
             )
+            Booking.payment.related.set_cached_value(booking, None)  # new: no payment yet, no query to say so
     except IntegrityError:
         # The same client key raced itself: the other request booked; answer with its booking.
         existing = Booking.objects.filter(user=user, client_key=client_key).first() if client_key else None

@@ -194,3 +194,69 @@ class OpeningException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.note}"
+
+
+class Equipment(models.Model):
+    """One installed piece of fitness equipment (健身器材), with its QR tag."""
+
+    class Status(models.TextChoices):
+        IN_SERVICE = "in_service", _("In service")
+        DEFECTIVE = "defective", _("Defective")
+        OUT_OF_SERVICE = "out_of_service", _("Out of service")
+        REMOVED = "removed", _("Removed")
+
+    facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.CASCADE,
+                                 related_name="equipment")
+    kind = models.CharField(_("equipment type"), max_length=32, db_index=True)
+    maker = models.CharField(_("maker"), max_length=120, blank=True)
+    model = models.CharField(_("model"), max_length=80, blank=True)
+    serial = models.CharField(_("serial number"), max_length=60, blank=True)
+    install_date = models.DateField(_("install date"), null=True, blank=True)
+    design_life_years = models.PositiveSmallIntegerField(_("design life (years)"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.IN_SERVICE,
+                              db_index=True)
+    smart = models.BooleanField(_("smart equipment"), default=False)
+    # The code printed on the QR tag: short, unguessable, unique; a resident scans it to report.
+    tag = models.CharField(_("tag code"), max_length=16, unique=True)
+    external_id = models.CharField(_("register number"), max_length=40, blank=True,
+                                   help_text=_("The number in the equipment register; imports match on it."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    # Copied from the facility (as Facility copies from its site) so roll-ups need no join.
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", editable=False)
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+", editable=False)
+    lon = models.FloatField(editable=False)
+    lat = models.FloatField(editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    scope_fields = {"region": "region__code", "site": "site_id", "site_model": "facilities.Site"}
+
+    class Meta:
+        verbose_name = _("equipment")
+        verbose_name_plural = _("equipment")
+        ordering = ["facility_id", "id"]
+        indexes = [models.Index(fields=["region", "status", "install_date"], name="equipment_figures")]
+        constraints = [
+            models.UniqueConstraint(fields=["external_id"], condition=~models.Q(external_id=""),
+                                    name="unique_equipment_register_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind_label} · {self.tag}"
+
+    @property
+    def kind_label(self) -> str:
+        from . import equipment_types
+
+        info = equipment_types.TYPES.get(self.kind)
+        return info.label if info else self.kind
+
+    @property
+    def replace_due(self):
+        """The date the piece reaches its design life; None without an install date."""
+        if not self.install_date:
+            return None
+        try:
+            return self.install_date.replace(year=self.install_date.year + self.design_life_years)
+        except ValueError:  # 29 February
+            return self.install_date.replace(year=self.install_date.year + self.design_life_years, day=28)

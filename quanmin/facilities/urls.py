@@ -7,4 +7,5 @@ urlpatterns = [
     path("staff/facilities/", include("quanmin.facilities.urls_staff")),
     path("staff/facilities/", include("quanmin.facilities.urls_io")),
     path("staff/facilities/figures/", include("quanmin.facilities.urls_figures")),
+    path("", include("quanmin.facilities.urls_equipment")),
 ]

@@ -187,7 +187,8 @@ def test_template_change_never_loses_a_booking(world, court):
     court.templates.all().delete()
     schedule.generate_slots(court)
     b.refresh_from_db()
-    assert b.slot_id == slot.pk and court.slots.count() == 1
+    # Slots already begun stay as history (the suite may run in the evening); of the future, only the booked one.
+    assert b.slot_id == slot.pk and court.slots.filter(start__gt=timezone.now()).count() == 1
 
 
 def test_holiday_uses_holiday_templates_and_closures_are_respected(world, court):

@@ -1,0 +1,285 @@
+"""The equipment register's API (mounted at /api/v1/equipment): list, detail, create, update,
+status, QR tag, Excel export and import. Staff only (the types list is public); scoped."""
+
+import datetime
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from quanmin.accounts import scoping
+from quanmin.booking.qr import qr_svg
+from quanmin.core.api import PUBLIC, ErrorOut
+
+from . import equipment as register
+from . import equipment_io, equipment_types
+from .equipment import EquipmentError
+from .models import Equipment, Facility
+
+router = Router(tags=["equipment"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut}
+MAX_ID = 2**53
+
+
+class TypeOut(Schema):
+    code: str
+    name: str
+    name_zh: str
+    group: str
+    design_life_years: int
+
+
+class EquipmentOut(Schema):
+    id: int
+    tag: str
+    kind: str
+    kind_name: str
+    facility_id: int
+    site_id: int
+    site_name: str
+    region_code: str
+    maker: str
+    model: str
+    serial: str
+    install_date: datetime.date | None
+    design_life_years: int
+    replace_due: datetime.date | None
+    past_design_life: bool
+    status: str
+    smart: bool
+    external_id: str
+    note: str
+    lon: float
+    lat: float
+    report_path: str = Field(description="The public report page the QR tag opens.")
+
+    @staticmethod
+    def resolve_kind_name(obj):
+        return obj.kind_label
+
+    @staticmethod
+    def resolve_site_name(obj):
+        return obj.site.name
+
+    @staticmethod
+    def resolve_region_code(obj):
+        return obj.region_id
+
+    @staticmethod
+    def resolve_past_design_life(obj):
+        due = obj.replace_due
+        return bool(due and due <= datetime.date.today())
+
+    @staticmethod
+    def resolve_report_path(obj):
+        return register.public_report_path(obj.tag)
+
+
+class ListQuery(Schema):
+    q: str = Field("", max_length=60, description="Tag, register number, maker, model or serial contains.")
+    kind: str = Field("", max_length=32, description="Equipment type code (see /equipment/types).")
+    status: str = Field("", max_length=16, description="in_service, defective, out_of_service or removed; "
+                                                       "without it removed pieces are left out.")
+    region: str = Field("", max_length=12, description="Division code: the division and everything under it.")
+    facility: int | None = Field(None, ge=1, le=MAX_ID)
+    site: int | None = Field(None, ge=1, le=MAX_ID)
+    due: bool = Field(False, description="Only pieces past their design life.")
+    removed: bool = Field(False, description="Include removed pieces.")
+
+    def params(self) -> dict:
+        return {k: ("1" if v is True else "" if v in (None, False) else str(v)) for k, v in self.dict().items()}
+
+
+class EquipmentIn(Schema):
+    facility_id: int = Field(ge=1, le=MAX_ID)
+    kind: str = Field(max_length=60, description="Type code, or its Chinese or English name.")
+    maker: str = Field("", max_length=120)
+    model: str = Field("", max_length=80)
+    serial: str = Field("", max_length=60)
+    install_date: datetime.date | None = None
+    design_life_years: int | None = Field(None, description="Empty: the type's figure (GB 19272: 8 years).")
+    smart: bool = False
+    external_id: str = Field("", max_length=40)
+    note: str = Field("", max_length=200)
+
+
+class EquipmentPatch(Schema):
+    facility_id: int | None = Field(None, ge=1, le=MAX_ID, description="Moves the piece to this facility.")
+    kind: str | None = Field(None, max_length=60)
+    maker: str | None = Field(None, max_length=120)
+    model: str | None = Field(None, max_length=80)
+    serial: str | None = Field(None, max_length=60)
+    install_date: datetime.date | None = None
+    design_life_years: int | None = None
+    smart: bool | None = None
+    external_id: str | None = Field(None, max_length=40)
+    note: str | None = Field(None, max_length=200)
+
+
+class StatusIn(Schema):
+    status: Literal["in_service", "defective", "out_of_service", "removed"]
+    reason: str = Field("", max_length=200, description="Needed unless the piece goes back into service.")
+
+
+class RowErrorOut(Schema):
+    column: str
+    code: str
+    message: str
+
+
+class RowOut(Schema):
+    line: int
+    action: Literal["new", "updated", "unchanged", "rejected"]
+    tag: str
+    piece: str
+    changes: list[str]
+    errors: list[RowErrorOut]
+
+
+class CountsOut(Schema):
+    rows: int
+    new: int
+    updated: int
+    unchanged: int
+    rejected: int
+
+
+class ImportOut(Schema):
+    dry_run: bool
+    applied: bool
+    counts: CountsOut
+    ignored_columns: list[str]
+    rows: list[RowOut] = Field(description="Every row except the unchanged ones, by line.")
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _queryset():
+    return Equipment.objects.select_related("site", "facility")
+
+
+def _readable(request, equipment_id: int) -> Equipment:
+    _require(scoping.is_division_staff(request.user))
+    if equipment_id > MAX_ID:
+        raise Http404
+    return scoping.get_scoped_or_404(request.user, _queryset(), pk=equipment_id)
+
+
+def _writable(request, equipment_id: int) -> Equipment:
+    _require(scoping.is_division_staff(request.user, write=True))
+    if equipment_id > MAX_ID:
+        raise Http404
+    return scoping.get_scoped_or_404(request.user, _queryset(), write=True, pk=equipment_id)
+
+
+def _facility(request, facility_id: int) -> Facility:
+    facility = scoping.scoped(request.user, Facility.objects.select_related("site"), write=True).filter(
+        pk=facility_id).first()
+    if facility is None:
+        raise EquipmentError("facility_unknown", _("Unknown facility, or outside the divisions you may change."),
+                             "facility_id", status=404)
+    return facility
+
+
+@router.get("/types", response=list[TypeOut], auth=PUBLIC, summary="Equipment types with their design life")
+def list_types(request):
+    return [{"code": t.code, "name": t.label, "name_zh": t.name_zh, "group": t.group,
+             "design_life_years": t.design_life_years} for t in equipment_types.TYPES.values()]
+
+
+@router.get("", response={200: list[EquipmentOut], **ERRORS}, summary="Equipment in my divisions (staff)")
+@paginate(LimitOffsetPagination)
+def list_equipment(request, query: Query[ListQuery]):
+    _require(scoping.is_division_staff(request.user))
+    return equipment_io.filtered(request.user, query.params()).select_related("site", "facility").order_by("id")
+
+
+@router.post("", response={201: EquipmentOut, **ERRORS}, summary="Register a piece on a facility (staff)")
+def create_equipment(request, payload: EquipmentIn):
+    _require(scoping.is_division_staff(request.user, write=True))
+    data = payload.dict()
+    facility = _facility(request, data.pop("facility_id"))
+    piece = register.create_equipment(facility=facility, actor=request.user, request=request, **data)
+    return Status(201, piece)
+
+
+@router.get("/export.xlsx", response={200: None, **ERRORS},
+            summary="Equipment in my divisions as .xlsx (the import template's columns: re-importable)")
+def export_xlsx(request, query: Query[ListQuery]):
+    _require(scoping.is_division_staff(request.user))
+    return equipment_io.xlsx_response(equipment_io.filtered(request.user, query.params()))
+
+
+@router.get("/import-template.xlsx", response={200: None, **ERRORS}, summary="The import template (.xlsx)")
+def import_template(request):
+    _require(scoping.is_division_staff(request.user, write=True))
+    return equipment_io.template_response()
+
+
+@router.post("/import", response={200: ImportOut, **ERRORS},
+             summary="Import the register from .xlsx or .csv (a dry run unless dry_run=false)")
+def import_file(request, file: File[UploadedFile] = None, dry_run: Form[bool] = True):
+    """One row per piece. Rows match by tag code, then register number; others are new pieces.
+    With dry_run=false the whole file is applied in one transaction or nothing is: any rejected
+    row gives 400 `import_row_invalid` with every rejected row in `errors` and the `report`."""
+    _require(scoping.is_division_staff(request.user, write=True))
+    if file is None:
+        raise EquipmentError("file_required", _("Choose a file to upload."), "file")
+    report = equipment_io.import_rows(equipment_io.read_workbook(file), request.user, dry_run=dry_run,
+                                      request=request)
+    if not dry_run and not report.applied:
+        errors = [dict(line=r.line, **e) for r in report.rejected for e in r.errors]
+        raise EquipmentError("import_row_invalid", _("%(count)s rows were rejected; nothing was applied.")
+                             % {"count": len(report.rejected)}, "file",
+                             detail={"errors": errors, "report": report.as_dict()})
+    return report.as_dict()
+
+
+@router.get("/{int:equipment_id}", response={200: EquipmentOut, **ERRORS}, summary="One piece (staff)")
+def get_equipment(request, equipment_id: int):
+    return _readable(request, equipment_id)
+
+
+@router.patch("/{int:equipment_id}", response={200: EquipmentOut, **ERRORS},
+              summary="Change a piece; a facility_id moves it (staff)")
+def update_equipment(request, equipment_id: int, payload: EquipmentPatch):
+    piece = _writable(request, equipment_id)
+    data = payload.dict(exclude_unset=True)
+    if "facility_id" in data:
+        facility_id = data.pop("facility_id")
+        if facility_id is not None:
+            data["facility"] = piece.facility if facility_id == piece.facility_id else _facility(request, facility_id)
+    for name in ("kind", "design_life_years", "smart"):
+        if data.get(name, "") is None:
+            data.pop(name)  # null leaves these as they are
+    for name in ("maker", "model", "serial", "external_id", "note"):
+        if name in data and data[name] is None:
+            data[name] = ""
+    register.update_equipment(piece, data, actor=request.user, request=request)
+    return _queryset().get(pk=piece.pk)
+
+
+@router.post("/{int:equipment_id}/status", response={200: EquipmentOut, **ERRORS},
+             summary="Change a piece's status (staff); removed is final")
+def set_status(request, equipment_id: int, payload: StatusIn):
+    piece = _writable(request, equipment_id)
+    register.set_status(piece, payload.status, reason=payload.reason, actor=request.user, request=request)
+    return _queryset().get(pk=piece.pk)
+
+
+@router.get("/{int:equipment_id}/tag.svg", response={200: None, **ERRORS},
+            summary="The piece's QR tag (SVG): it holds the public report address")
+def tag_svg(request, equipment_id: int):
+    piece = _readable(request, equipment_id)
+    from .views_equipment import public_url
+
+    svg = str(qr_svg(public_url(request, piece.tag), label=piece.tag))
+    if "xmlns=" not in svg[:200]:
+        svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+    return HttpResponse(svg, content_type="image/svg+xml")

@@ -1,0 +1,137 @@
+"""Maintenance in the admin: every model, scoped by the project's ScopedAdmin.
+
+Work orders, inspection plans, rounds and checks are read-only here: their writes go through services
+(deadlines, the piece's status, notifications and the audit must stay in step), so the staff pages and
+the API change them. Maintenance units may be edited, under the same rules as the pages. Photos
+open through the staff pages' checked views, never from /media/.
+"""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from quanmin.accounts import scoping
+from quanmin.accounts.admin import ScopedAdmin
+from quanmin.core.errors import ServiceError
+
+from . import services
+from .models import Check, InspectionPlan, InspectionRound, MaintenanceUnit, WorkOrder, WorkOrderEvent, WorkOrderPhoto
+
+
+class ReadOnlyAdmin(ScopedAdmin):
+    read_only = True
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(MaintenanceUnit)
+class MaintenanceUnitAdmin(ScopedAdmin):
+    list_display = ["name", "region", "contact", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "contact"]
+    autocomplete_fields = ["region"]
+    list_select_related = ["region"]
+    fields = ["name", "region", "contact", "phone", "active"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        user = request.user
+
+        class UnitAdminForm(form):
+            # The same rules as the pages: a division in the user's scope, and a unit with open
+            # orders is not deactivated.
+            def clean(self):
+                data = super().clean()
+                region = data.get("region")
+                if region is not None and not scoping.can_write_region(user, region.code):
+                    self.add_error("region", _("This division is outside your scope."))
+                if self.instance.pk and not data.get("active", True):
+                    try:
+                        services._check_can_deactivate(self.instance)
+                    except ServiceError as exc:
+                        self.add_error("active", str(exc.message))
+                return data
+
+        return UnitAdminForm
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # orders keep their unit: deactivate instead
+
+
+@admin.register(InspectionPlan)
+class InspectionPlanAdmin(ReadOnlyAdmin):
+    list_display = ["name", "kind", "region", "inspector", "every_days", "starts_on", "ends_on", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name"]
+    list_select_related = ["region", "inspector"]
+    exclude = ["facilities"]
+
+
+@admin.register(InspectionRound)
+class InspectionRoundAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "kind", "region", "scheduled_for", "due_on", "status", "pieces"]
+    list_filter = ["kind", "status"]
+    date_hierarchy = "scheduled_for"
+    list_select_related = ["plan", "region"]
+
+
+@admin.register(Check)
+class CheckAdmin(ReadOnlyAdmin):
+    list_display = ["equipment", "round", "result", "checked_at", "photo_link"]
+    list_filter = ["result"]
+    list_select_related = ["equipment", "round__plan"]
+    exclude = ["photo"]
+    readonly_fields = ["photo_link"]
+
+    @admin.display(description=_("photo"))
+    def photo_link(self, obj):
+        if not obj.photo:
+            return ""
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>',
+                           reverse("maintenance:check_photo", args=[obj.pk]), _("open"))
+
+
+class WorkOrderEventInline(admin.TabularInline):
+    model = WorkOrderEvent
+    extra = 0
+    fields = ["at", "status", "actor", "text"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class WorkOrderPhotoInline(admin.TabularInline):
+    model = WorkOrderPhoto
+    extra = 0
+    fields = ["stage", "uploaded_at", "photo_link"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("photo"))
+    def photo_link(self, obj):
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>',
+                           reverse("maintenance:work_order_photo", args=[obj.pk]), _("open"))
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(ReadOnlyAdmin):
+    list_display = ["number", "status", "kind", "severity", "source", "region", "unit", "due_at", "created_at"]
+    list_filter = ["status", "kind", "severity", "source"]
+    search_fields = ["number", "equipment__tag"]
+    date_hierarchy = "created_at"
+    list_select_related = ["region", "unit"]
+    exclude = ["inspection_check"]
+    inlines = [WorkOrderPhotoInline, WorkOrderEventInline]

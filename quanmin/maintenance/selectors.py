@@ -1,0 +1,251 @@
+"""Reads of work orders, maintenance units and pieces due for replacement that pages, the API, the
+export and the figures share. Every list starts from the user's scope: division staff (and
+supervisors) see their divisions' orders, a maintenance unit's staff the orders assigned to it."""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import BooleanField as BoolField
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from quanmin.accounts import scoping
+from quanmin.core.errors import ServiceError
+from quanmin.facilities.models import Equipment
+from quanmin.regions import codes
+
+from .models import MaintenanceUnit, WorkOrder
+from .services import CLOSED_STATUSES, HOLDING_STATUSES, OPEN_STATUSES
+
+LIST_RELATED = ("equipment", "facility", "site", "region", "unit")
+
+
+def work_orders_for(user, write: bool = False) -> QuerySet[WorkOrder]:
+    """The work orders this user may see (write: change, for division staff)."""
+    return scoping.scoped(user, WorkOrder.objects.select_related(*LIST_RELATED), write)
+
+
+def get_work_order_or_404(user, order_id) -> WorkOrder:
+    return scoping.get_scoped_or_404(user, WorkOrder.objects.select_related(*LIST_RELATED, "created_by"),
+                                     pk=order_id)
+
+
+def units_for(user, write: bool = False) -> QuerySet[MaintenanceUnit]:
+    return scoping.scoped(user, MaintenanceUnit.objects.select_related("region"), write)
+
+
+def overdue_q(now: datetime.datetime | None = None) -> Q:
+    """Open and past the deadline."""
+    return Q(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())
+
+
+def late_q(now: datetime.datetime | None = None) -> Q:
+    """Overdue, or done (and perhaps verified) after the deadline."""
+    from django.db.models import F
+
+    return overdue_q(now) | Q(done_at__isnull=False, done_at__gt=F("due_at"))
+
+
+def with_overdue(qs: QuerySet[WorkOrder], now: datetime.datetime | None = None) -> QuerySet[WorkOrder]:
+    return qs.annotate(is_overdue=Case(When(overdue_q(now), then=Value(True)), default=Value(False),
+                                       output_field=BoolField()))
+
+
+class FilterError(ServiceError):
+    pass
+
+
+@dataclass
+class Filters:
+    status: str = ""  # a status, or "open" (open, assigned, in progress) or "closed"
+    kind: str = ""
+    severity: str = ""
+    source: str = ""
+    overdue: bool = False
+    unit: int | None = None
+    region: str = ""  # a division code (2-12 digits): its subtree
+    created_from: datetime.date | None = None
+    created_to: datetime.date | None = None
+    q: str = ""  # order number or equipment tag
+
+    @classmethod
+    def parse(cls, data) -> "Filters":
+        """From a query string (a QueryDict or dict of strings): unknown values are refused with a
+        clear message, never a 500."""
+
+        def get(key):
+            value = data.get(key)
+            # NUL bytes can't reach PostgreSQL text parameters; nobody types them.
+            return (value or "").replace("\x00", "").strip() if isinstance(value, str) or value is None else value
+
+        f = cls()
+        status = get("status")
+        if status and status not in [*WorkOrder.Status.values, "open", "closed"]:
+            raise FilterError("status_invalid", _("Choose one of the listed values."), "status")
+        f.status = status
+        for key, choices in (("kind", WorkOrder.Kind), ("severity", WorkOrder.Severity),
+                             ("source", WorkOrder.Source)):
+            value = get(key)
+            if value and value not in choices.values:
+                raise FilterError(f"{key}_invalid", _("Choose one of the listed values."), key)
+            setattr(f, key, value)
+        f.overdue = str(get("overdue")).lower() in ("1", "true", "on", "yes")
+        unit = get("unit")
+        if unit not in ("", None):
+            try:
+                f.unit = int(unit)
+            except (TypeError, ValueError):
+                raise FilterError("unit_invalid", _("Choose one of the listed values."), "unit") from None
+            if not 0 < f.unit < 2**63:
+                raise FilterError("unit_invalid", _("Choose one of the listed values."), "unit")
+        region = get("region")
+        if region:
+            try:
+                codes.normalise(region)
+            except ValueError:
+                raise FilterError("region_invalid", _("Enter a division code of 2, 4, 6, 9 or 12 digits."),
+                                  "region") from None
+            f.region = region
+        for key in ("created_from", "created_to"):
+            value = get(key)
+            if value:
+                if isinstance(value, datetime.date):
+                    setattr(f, key, value)
+                    continue
+                try:
+                    setattr(f, key, datetime.date.fromisoformat(value))
+                except ValueError:
+                    raise FilterError("date_invalid", _("Use a date like 2026-05-01."), key) from None
+        f.q = (get("q") or "")[:40]
+        return f
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    # Far dates (0001-01-01, 9999-12-31) overflow once moved to UTC; nothing lies that far anyway.
+    day = min(max(day, datetime.date(1900, 1, 1)), datetime.date(9000, 1, 1))
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def filter_work_orders(qs: QuerySet[WorkOrder], f: Filters, now: datetime.datetime | None = None,
+                       with_status: bool = True) -> QuerySet[WorkOrder]:
+    """Apply the filters; with_status=False leaves the status out (for the counts per status)."""
+    if with_status and f.status:
+        if f.status == "open":
+            qs = qs.filter(status__in=OPEN_STATUSES)
+        elif f.status == "closed":
+            qs = qs.filter(status__in=CLOSED_STATUSES)
+        else:
+            qs = qs.filter(status=f.status)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.severity:
+        qs = qs.filter(severity=f.severity)
+    if f.source:
+        qs = qs.filter(source=f.source)
+    if f.overdue:
+        qs = qs.filter(overdue_q(now))
+    if f.unit:
+        qs = qs.filter(unit_id=f.unit)
+    if f.region:
+        qs = qs.filter(region__code__startswith=codes.prefix(codes.normalise(f.region)))
+    if f.created_from:
+        qs = qs.filter(created_at__gte=_day_start(f.created_from))
+    if f.created_to:
+        try:
+            end = _day_start(f.created_to + datetime.timedelta(days=1))
+        except OverflowError:
+            end = None
+        if end is not None:
+            qs = qs.filter(created_at__lt=end)
+    if f.q:
+        qs = qs.filter(Q(number__iexact=f.q) | Q(equipment__tag__iexact=f.q))
+    return qs
+
+
+def counts_by_status(qs: QuerySet[WorkOrder], now: datetime.datetime | None = None) -> dict:
+    """{status: n, ..., "open": n, "overdue": n, "total": n} in one query."""
+    aggregates = {s: Count("pk", filter=Q(status=s)) for s in WorkOrder.Status.values}
+    aggregates["overdue"] = Count("pk", filter=overdue_q(now))
+    aggregates["total"] = Count("pk")
+    counts = qs.order_by().aggregate(**aggregates)
+    counts["open"] = sum(counts[s] for s in OPEN_STATUSES)
+    return counts
+
+
+def list_for(user, f: Filters, now: datetime.datetime | None = None) -> QuerySet[WorkOrder]:
+    """The list pages and the API show: scoped, filtered, overdue annotated, most urgent first."""
+    qs = filter_work_orders(work_orders_for(user), f, now)
+    return with_overdue(qs, now).order_by("-is_overdue", "due_at", "-id") if f.status == "open" or f.overdue \
+        else with_overdue(qs, now).order_by("-created_at", "-id")
+
+
+def units_with_open_counts(qs: QuerySet[MaintenanceUnit]) -> QuerySet[MaintenanceUnit]:
+    return qs.annotate(
+        open_orders=Count("work_orders", filter=Q(work_orders__status__in=OPEN_STATUSES)),
+        overdue_orders=Count("work_orders", filter=Q(work_orders__status__in=OPEN_STATUSES,
+                                                     work_orders__due_at__lt=timezone.now())))
+
+
+def units_serving(region_code: str) -> QuerySet[MaintenanceUnit]:
+    """Active units that serve this division: those of the division itself or of a division above it
+    (a city's contractor serves every county), whoever's scope they lie in."""
+    candidates = {region_code[:n].ljust(12, "0") for n in (2, 4, 6, 9, 12)}
+    return MaintenanceUnit.objects.filter(active=True, region_id__in=candidates).select_related("region").order_by(
+        "-region_id", "name")
+
+
+# --- pieces past their design life ------------------------------------------------------------------------
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    """The last install date whose design life of `years` has run out by `day` (Equipment.replace_due
+    moves 29 February to the 28th)."""
+    year = day.year - years
+    if day.month == 2 and day.day == 28 and calendar.isleap(year) and not calendar.isleap(day.year):
+        return datetime.date(year, 2, 29)
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February to a common year
+        return datetime.date(year, 2, 28)
+
+
+def past_design_life_q(today: datetime.date | None = None, lives: list[int] | None = None) -> Q:
+    """install_date + design_life_years <= today, as one filter that every database runs: one term
+    per design life in use (a handful: most outdoor equipment has 8 years)."""
+    today = today or timezone.localdate()
+    if lives is None:
+        lives = sorted(set(Equipment.objects.order_by().values_list("design_life_years", flat=True).distinct()))
+    q = Q(pk__in=[])
+    for years in lives:
+        if 0 < years < today.year:
+            q |= Q(design_life_years=years, install_date__lte=_years_before(today, years))
+    return q
+
+
+def due_for_replacement(user=None, today: datetime.date | None = None,
+                        queryset: QuerySet[Equipment] | None = None) -> QuerySet[Equipment]:
+    """Pieces not removed whose design life has run out by `today`, in the user's scope, each with
+    `open_replace` (it already has an open replacement order). Uses the register's own
+    facilities.equipment.due_for_replacement when it offers one."""
+    from quanmin.facilities import equipment as register
+
+    if queryset is None:
+        queryset = Equipment.objects.all()
+    if user is not None:
+        queryset = scoping.scoped(user, queryset)
+    qs = None
+    own = getattr(register, "due_for_replacement", None)
+    if callable(own):
+        try:
+            qs = own(queryset, today=today)
+        except TypeError:  # another signature: use ours
+            qs = None
+        if not isinstance(qs, QuerySet):
+            qs = None
+    if qs is None:
+        qs = queryset.exclude(status=Equipment.Status.REMOVED).filter(past_design_life_q(today))
+    open_replace = WorkOrder.objects.filter(equipment=OuterRef("pk"), kind=WorkOrder.Kind.REPLACE,
+                                            status__in=HOLDING_STATUSES)
+    return qs.annotate(open_replace=Exists(open_replace)).select_related("facility", "site", "region").order_by(
+        "install_date", "id")

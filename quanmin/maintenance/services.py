@@ -1,0 +1,681 @@
+"""Every write to work orders and maintenance units (and, in inspections.py, to plans and rounds):
+pages, API, admin, imports, tasks and the demo call these.
+
+A state change is checked against the order's state inside a transaction that holds the row, so two
+clerks pressing the same button change it once: the second is told `work_order_state` (409).
+
+Who may call what is the callers' business (views and endpoints check `can_manage` / `can_work`),
+because tasks and inspections open orders on behalf of people who do not manage them. The unit
+services take the acting user and keep units inside the divisions that user may change.
+
+The piece of equipment follows its orders:
+- an urgent order (any kind) takes the piece out of service; a repair, or an order from an
+  inspection or a resident's report, marks it defective (a status only ever gets worse here);
+- a verified order puts it back in service unless another order on it is still open or awaiting
+  verification (then it takes the worst status those call for); a verified replacement removes the
+  piece and registers its successor with a new tag (facilities.equipment.replace_piece);
+- a cancelled order leaves the piece as it is: a duplicate order's piece is still broken.
+"""
+
+import datetime
+import secrets
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from quanmin.accounts import audit, scoping
+from quanmin.accounts.models import Membership, Role
+from quanmin.core import workdays
+from quanmin.core.errors import ServiceError
+from quanmin.facilities.models import Equipment
+from quanmin.regions import codes
+
+from .models import MaintenanceUnit, WorkOrder, WorkOrderEvent, WorkOrderPhoto
+
+S = WorkOrder.Status
+K = WorkOrder.Kind
+
+# Deadline by severity: urgent in hours around the clock (a hazard is fenced off at once), the rest
+# in working days by the Chinese calendar. A city may set its own in settings:
+# QUANMIN_WORK_ORDER_DEADLINES = {"high": ("working_days", 2)}.
+DEADLINES = {
+    WorkOrder.Severity.URGENT: ("hours", 24),
+    WorkOrder.Severity.HIGH: ("working_days", 3),
+    WorkOrder.Severity.NORMAL: ("working_days", 7),
+    WorkOrder.Severity.LOW: ("working_days", 15),
+}
+
+# Called with the order when it is verified or cancelled; feedback answers the reports behind it.
+ON_CLOSED: list[Callable[[WorkOrder], None]] = []
+
+# What may follow what. Verified and cancelled are final.
+NEXT = {
+    S.OPEN: {S.ASSIGNED, S.CANCELLED},
+    S.ASSIGNED: {S.ASSIGNED, S.IN_PROGRESS, S.DONE, S.CANCELLED},
+    S.IN_PROGRESS: {S.DONE, S.CANCELLED, S.ASSIGNED},
+    S.DONE: {S.VERIFIED, S.IN_PROGRESS},
+    S.VERIFIED: set(),
+    S.CANCELLED: set(),
+}
+# Work still to do: what "open" and "overdue" mean in lists and figures.
+OPEN_STATUSES = (S.OPEN, S.ASSIGNED, S.IN_PROGRESS)
+# Orders that still hold their piece out of normal use: open, or done and not yet checked.
+HOLDING_STATUSES = (*OPEN_STATUSES, S.DONE)
+CLOSED_STATUSES = (S.VERIFIED, S.CANCELLED)
+
+# Photos: what a phone takes, checked by Pillow's own reading of the file.
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PHOTO_MAX_PIXELS = 50_000_000
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+PHOTOS_PER_ORDER = 20
+# Before photos while the work has not been done; after photos while it is under way or awaiting checks.
+PHOTO_STAGES_ALLOWED = {
+    WorkOrderPhoto.Stage.BEFORE: (S.OPEN, S.ASSIGNED, S.IN_PROGRESS),
+    WorkOrderPhoto.Stage.AFTER: (S.ASSIGNED, S.IN_PROGRESS, S.DONE),
+}
+
+
+class MaintenanceError(ServiceError):
+    pass
+
+
+# --- deadlines and lateness ------------------------------------------------------------------------
+
+def deadlines() -> dict:
+    return {**DEADLINES, **getattr(settings, "QUANMIN_WORK_ORDER_DEADLINES", {})}
+
+
+def deadline(severity: str, start: datetime.datetime | None = None) -> datetime.datetime:
+    """When an order of this severity opened at `start` must be done. Working days follow the
+    Chinese calendar (holidays off, make-up working days on; see core.workdays)."""
+    start = start or timezone.now()
+    unit, amount = deadlines()[severity]
+    if unit == "hours":
+        return start + datetime.timedelta(hours=amount)
+    return workdays.add_working_days(start, amount)
+
+
+def is_overdue(order: WorkOrder, now: datetime.datetime | None = None) -> bool:
+    """Still open (open, assigned, in progress) and past its deadline."""
+    return order.status in OPEN_STATUSES and order.due_at < (now or timezone.now())
+
+
+def is_late(order: WorkOrder, now: datetime.datetime | None = None) -> bool:
+    """Overdue now, or done after the deadline (it stays late once verified)."""
+    if order.done_at is not None:
+        return order.done_at > order.due_at
+    return is_overdue(order, now)
+
+
+# --- who may do what ---------------------------------------------------------------------------------
+
+def unit_ids(user) -> set[int]:
+    """The maintenance units whose staff this user is (role org_staff bound to the unit)."""
+    return {m.target_id for m in scoping.memberships(user)
+            if m.role == Role.ORG_STAFF and m.target_id is not None and m.target_type is not None
+            and (m.target_type.app_label, m.target_type.model) == ("maintenance", "maintenanceunit")}
+
+
+def is_unit_staff(user) -> bool:
+    return bool(unit_ids(user))
+
+
+def can_read(user) -> bool:
+    """Work-order pages: division staff and supervisors, and maintenance units' staff."""
+    return scoping.is_division_staff(user) or is_unit_staff(user)
+
+
+def can_manage(user, order: WorkOrder) -> bool:
+    """Division staff who may change orders in the order's division: create, assign, verify, cancel."""
+    return scoping.can_write_region(user, order.region_id)
+
+
+def can_work(user, order: WorkOrder) -> bool:
+    """Whoever may report progress: the managers, and the staff of the unit it is assigned to."""
+    if can_manage(user, order):
+        return True
+    return bool(order.unit_id) and order.unit_id in unit_ids(user)
+
+
+def allowed_actions(user, order: WorkOrder) -> set[str]:
+    """The buttons this person gets on this order: state and role together."""
+    manage, work = can_manage(user, order), can_work(user, order)
+    nxt = NEXT[order.status]
+    actions = set()
+    if manage and S.ASSIGNED in nxt:
+        actions.add("assign")
+    if work and S.IN_PROGRESS in nxt and order.status != S.DONE:
+        actions.add("start")
+    if work and S.DONE in nxt:
+        actions.add("complete")
+    if manage and order.status == S.DONE:
+        actions.add("verify")
+    if manage and S.CANCELLED in nxt:
+        actions.add("cancel")
+    if work and any(order.status in states for states in PHOTO_STAGES_ALLOWED.values()):
+        actions.add("photo")
+    return actions
+
+
+# --- internals ----------------------------------------------------------------------------------------
+
+def _check_choice(value, choices, field):
+    if value not in choices.values:
+        raise MaintenanceError(f"{field}_invalid", _("Choose one of the listed values."), field)
+
+
+def _number() -> str:
+    return f"WO{timezone.localdate():%y%m%d}{secrets.token_hex(3).upper()}"
+
+
+def _event(order, actor, text=""):
+    WorkOrderEvent.objects.create(work_order=order, status=order.status, actor=actor, text=(text or "")[:300])
+
+
+def _locked(order: WorkOrder) -> WorkOrder:
+    return WorkOrder.objects.select_for_update().get(pk=order.pk)
+
+
+def _state_error(order: WorkOrder) -> MaintenanceError:
+    return MaintenanceError(
+        "work_order_state",
+        _("This work order is %(status)s and cannot be moved that way.") % {"status": order.get_status_display()},
+        status=409)
+
+
+def _move(order: WorkOrder, to: str) -> WorkOrder:
+    """The order as it stands in the database, locked, moved to `to` in memory (not saved)."""
+    order = _locked(order)
+    if to not in NEXT[order.status]:
+        raise _state_error(order)
+    order.status = to
+    return order
+
+
+# Worse to better: an order may make a piece worse, never better (only verification does).
+_RANK = {Equipment.Status.IN_SERVICE: 0, Equipment.Status.DEFECTIVE: 1, Equipment.Status.OUT_OF_SERVICE: 2}
+
+
+def _status_called_for(severity: str, kind: str, source: str) -> str:
+    if severity == WorkOrder.Severity.URGENT:
+        return Equipment.Status.OUT_OF_SERVICE
+    if kind == K.REPAIR or source in (WorkOrder.Source.INSPECTION, WorkOrder.Source.REPORT):
+        return Equipment.Status.DEFECTIVE
+    return Equipment.Status.IN_SERVICE
+
+
+def _set_equipment(piece: Equipment, status: str) -> None:
+    if piece.status != Equipment.Status.REMOVED and piece.status != status:
+        piece.status = status
+        piece.save(update_fields=["status", "updated_at"])
+
+
+def _worsen_equipment(piece: Equipment | None, status: str) -> None:
+    if piece is None or piece.status == Equipment.Status.REMOVED:
+        return
+    if _RANK.get(status, 0) > _RANK.get(piece.status, 0):
+        _set_equipment(piece, status)
+
+
+def _check_unit(unit: MaintenanceUnit, region_code: str) -> None:
+    # A unit serves its division and everything under it.
+    if not unit.active or not region_code.startswith(codes.prefix(unit.region_id)):
+        raise MaintenanceError("unit_not_serving", _("That maintenance unit does not serve this division."), "unit")
+
+
+def _unit_members(unit_id: int):
+    return Membership.objects.filter(role=Role.ORG_STAFF, target_id=unit_id, target_type__app_label="maintenance",
+                                     target_type__model="maintenanceunit")
+
+
+def _notify_unit(order: WorkOrder) -> None:
+    from quanmin.core.notify import notify
+
+    for membership in _unit_members(order.unit_id).select_related("user"):
+        notify(membership.user, _("New work order %(number)s") % {"number": order.number},
+               _("%(description)s — due %(due)s") % {
+                   "description": order.description[:120],
+                   "due": timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M")})
+
+
+def _closed(order: WorkOrder) -> None:
+    for hook in ON_CLOSED:
+        hook(order)
+
+
+# --- work orders ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def create_work_order(*, actor, description: str, kind: str = K.REPAIR,
+                      severity: str = WorkOrder.Severity.NORMAL, source: str = WorkOrder.Source.STAFF,
+                      equipment: Equipment | None = None, facility=None, site=None, region=None,
+                      unit: MaintenanceUnit | None = None, inspection_check=None, request=None,
+                      now: datetime.datetime | None = None) -> WorkOrder:
+    """Open a work order (`now`: when it was opened, for orders entered after the fact). It lies where its equipment (or facility, site, division) lies; with a unit
+    it starts assigned. The piece's status follows (see the module's notes).
+
+    Refused: a removed piece (`equipment_removed`), a second open replacement of one piece
+    (`replace_order_open`, 409). An inspection check has at most one order: opening one again for
+    the same check returns the order it already has, unchanged.
+    """
+    _check_choice(kind, K, "kind")
+    _check_choice(severity, WorkOrder.Severity, "severity")
+    _check_choice(source, WorkOrder.Source, "source")
+    description = (description or "").strip()
+    if not description:
+        raise MaintenanceError("description_required", _("Describe the problem."), "description")
+    if inspection_check is not None:
+        existing = WorkOrder.objects.filter(inspection_check=inspection_check).first()
+        if existing is not None:
+            return existing
+    if equipment is not None:
+        # Lock the piece: two clerks opening a replacement of it at once open one.
+        equipment = Equipment.objects.select_for_update().select_related("facility").get(pk=equipment.pk)
+        if equipment.status == Equipment.Status.REMOVED:
+            raise MaintenanceError("equipment_removed", _("This piece has been removed from the register."),
+                                   "equipment", status=409)
+        if kind == K.REPLACE and equipment.work_orders.filter(kind=K.REPLACE, status__in=HOLDING_STATUSES).exists():
+            raise MaintenanceError("replace_order_open", _("This piece already has an open replacement order."),
+                                   "equipment", status=409)
+        facility, site, region = equipment.facility, equipment.site, equipment.region
+    elif facility is not None:
+        site, region = facility.site, facility.region
+    elif site is not None:
+        region = site.region
+    if region is None:
+        raise MaintenanceError("place_required", _("Say which equipment or place the work order is for."),
+                               "equipment")
+    if unit is not None:
+        _check_unit(unit, region.code)
+    backdated, now = now is not None, now or timezone.now()
+    fields = dict(kind=kind, severity=severity, source=source, equipment=equipment, facility=facility, site=site,
+                  region=region, inspection_check=inspection_check, description=description[:4000], unit=unit,
+                  status=S.ASSIGNED if unit else S.OPEN, assigned_at=now if unit else None,
+                  due_at=deadline(severity, now), created_by=actor)
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                order = WorkOrder.objects.create(number=_number(), **fields)
+            break
+        except IntegrityError:
+            if inspection_check is not None:
+                existing = WorkOrder.objects.filter(inspection_check=inspection_check).first()
+                if existing is not None:
+                    return existing
+            if attempt == 4:
+                raise
+    _event(order, actor, description)
+    if backdated:
+        # Orders entered after the fact (the demo, imports) keep the moment they were opened.
+        WorkOrder.objects.filter(pk=order.pk).update(created_at=now)
+        WorkOrderEvent.objects.filter(work_order=order).update(at=now)
+        order.created_at = now
+    _worsen_equipment(equipment, _status_called_for(severity, kind, source))
+    audit.record("work_order.create", request=request, actor=actor, obj=order,
+                 detail={"kind": kind, "severity": severity, "source": source})
+    if unit is not None:
+        _notify_unit(order)
+    return order
+
+
+@transaction.atomic
+def assign(order: WorkOrder, unit: MaintenanceUnit, *, actor, request=None) -> WorkOrder:
+    """Give the order to a maintenance unit that serves its division (again, to change units)."""
+    order = _move(order, S.ASSIGNED)
+    _check_unit(unit, order.region_id)
+    order.unit, order.assigned_at = unit, timezone.now()
+    order.save(update_fields=["status", "unit", "assigned_at"])
+    _event(order, actor, unit.name)
+    audit.record("work_order.assign", request=request, actor=actor, obj=order, detail={"unit": unit.pk})
+    _notify_unit(order)
+    return order
+
+
+@transaction.atomic
+def start(order: WorkOrder, *, actor, request=None) -> WorkOrder:
+    order = _locked(order)
+    if order.status != S.ASSIGNED:  # in progress again after a refusal is verify's move, not this one
+        raise _state_error(order)
+    order.status = S.IN_PROGRESS
+    order.started_at = order.started_at or timezone.now()
+    order.save(update_fields=["status", "started_at"])
+    _event(order, actor)
+    audit.record("work_order.start", request=request, actor=actor, obj=order)
+    return order
+
+
+@transaction.atomic
+def complete(order: WorkOrder, *, actor, resolution: str = "", request=None) -> WorkOrder:
+    """The unit reports the work done. Done needs evidence, and either kind will do: a text saying
+    what was done, or at least one "after" photo already uploaded (a worker on a ladder may only
+    snap a picture). With neither it is refused (`resolution_required`) and nothing changes."""
+    resolution = (resolution or "").strip()
+    order = _move(order, S.DONE)
+    if not resolution and not order.photos.filter(stage=WorkOrderPhoto.Stage.AFTER).exists():
+        raise MaintenanceError("resolution_required",
+                               _("Say what was done, or upload at least one photo of the finished work."),
+                               "resolution")
+    order.done_at, order.resolution = timezone.now(), resolution[:4000]
+    order.started_at = order.started_at or order.done_at
+    order.save(update_fields=["status", "done_at", "started_at", "resolution"])
+    _event(order, actor, resolution or _("Done (see the photos)."))
+    audit.record("work_order.done", request=request, actor=actor, obj=order)
+    return order
+
+
+@transaction.atomic
+def verify(order: WorkOrder, *, actor, accepted: bool = True, note: str = "", request=None) -> WorkOrder:
+    """The division checks the work. Accepted: the piece returns to service (a replaced piece is
+    removed and its successor registered). Refused: back to in progress, with the reason."""
+    note = (note or "").strip()
+    if not accepted and not note:
+        raise MaintenanceError("reason_required", _("Say why the work is not accepted."), "note")
+    # Only done work is checked; "refused" is not a way to start an assigned order.
+    locked = _locked(order)
+    if locked.status != S.DONE:
+        raise _state_error(locked)
+    order = _move(order, S.VERIFIED if accepted else S.IN_PROGRESS)
+    if accepted:
+        order.verified_at, order.verified_by = timezone.now(), actor
+        order.save(update_fields=["status", "verified_at", "verified_by"])
+        successor = _after_verified(order, actor, request)
+        if successor is not None:
+            note = " ".join(filter(None, [note, _("Replaced by %(tag)s.") % {"tag": successor.tag}]))
+    else:
+        order.done_at = None
+        order.save(update_fields=["status", "done_at"])
+    _event(order, actor, note)
+    audit.record("work_order.verify" if accepted else "work_order.refuse", request=request, actor=actor, obj=order,
+                 detail={"note": note} if note else None)
+    if accepted:
+        _closed(order)
+    return order
+
+
+def _after_verified(order: WorkOrder, actor, request=None) -> Equipment | None:
+    """Put the piece back in service, or replace it; returns the successor of a replaced piece."""
+    if order.equipment_id is None:
+        return None
+    piece = Equipment.objects.select_for_update().get(pk=order.equipment_id)
+    if piece.status == Equipment.Status.REMOVED:
+        return None
+    if order.kind == K.REPLACE:
+        from quanmin.facilities import equipment as register
+
+        successor = register.replace_piece(piece, actor=actor, on=timezone.localdate(), request=request)
+        # The old piece is gone: its other orders have nothing left to work on.
+        for other in piece.work_orders.filter(status__in=HOLDING_STATUSES).exclude(pk=order.pk):
+            other.status, other.cancel_reason = S.CANCELLED, _("The piece was replaced.")[:200]
+            other.save(update_fields=["status", "cancel_reason"])
+            _event(other, actor, other.cancel_reason)
+            _closed(other)
+        return successor
+    # Other orders on the same piece keep it as out of use as they call for.
+    worst = Equipment.Status.IN_SERVICE
+    for severity, kind, source in piece.work_orders.exclude(pk=order.pk).filter(
+            status__in=HOLDING_STATUSES).values_list("severity", "kind", "source"):
+        called = _status_called_for(severity, kind, source)
+        if _RANK[called] > _RANK[worst]:
+            worst = called
+    _set_equipment(piece, worst)
+    return None
+
+
+@transaction.atomic
+def cancel(order: WorkOrder, *, actor, reason: str, request=None) -> WorkOrder:
+    reason = (reason or "").strip()
+    if not reason:
+        raise MaintenanceError("reason_required", _("Say why the work order is cancelled."), "reason")
+    order = _move(order, S.CANCELLED)
+    order.cancel_reason = reason[:200]
+    order.save(update_fields=["status", "cancel_reason"])
+    _event(order, actor, reason)
+    audit.record("work_order.cancel", request=request, actor=actor, obj=order, detail={"reason": reason[:200]})
+    _closed(order)
+    return order
+
+
+# --- photos ------------------------------------------------------------------------------------------------
+
+def _photo_error(code: str, message) -> MaintenanceError:
+    return MaintenanceError(code, message, "image", status=413 if code == "image_too_large" else 400)
+
+
+def check_photo(image) -> str:
+    """Check an uploaded photo and return the file extension to store it under.
+
+    Pillow reads the file itself (never its name or the browser's content type) and decodes it whole,
+    so a truncated or damaged file is caught. A JPEG, PNG or WebP of at most 8 MB and 50 megapixels.
+    Inspections and residents' reports may use the same check."""
+    from PIL import Image
+
+    if image is None or not getattr(image, "size", 0):
+        raise _photo_error("image_required", _("Choose a photo."))
+    if image.size > PHOTO_MAX_BYTES:
+        raise _photo_error("image_too_large", _("The photo is too large: at most %(mb)s MB.")
+                           % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)})
+    fmt = None
+    try:
+        image.seek(0)
+        with Image.open(image) as img:
+            if img.width * img.height > PHOTO_MAX_PIXELS:
+                raise _photo_error("image_too_large", _("The photo is too large: at most 50 megapixels."))
+            fmt = img.format
+            img.load()
+    except MaintenanceError:
+        raise
+    except Exception:  # Pillow raises many kinds (OSError, SyntaxError, ValueError, DecompressionBombError)
+        raise _photo_error("image_unreadable", _("The photo cannot be read: it may be damaged or cut short."))
+    finally:
+        image.seek(0)
+    if fmt not in PHOTO_FORMATS:
+        raise _photo_error("image_type", _("Upload a JPEG, PNG or WebP photo."))
+    return PHOTO_FORMATS[fmt]
+
+
+@transaction.atomic
+def add_photo(order: WorkOrder, image, stage: str, *, actor, request=None) -> WorkOrderPhoto:
+    """A before photo (the problem) while the work is not done; an after photo (the result) while it is
+    under way or awaiting verification. At most PHOTOS_PER_ORDER an order."""
+    _check_choice(stage, WorkOrderPhoto.Stage, "stage")
+    ext = check_photo(image)
+    order = _locked(order)
+    if order.status not in PHOTO_STAGES_ALLOWED[stage]:
+        raise MaintenanceError("photo_stage_closed",
+                               _("This work order is %(status)s: no more %(stage)s photos.")
+                               % {"status": order.get_status_display(),
+                                  "stage": WorkOrderPhoto.Stage(stage).label.lower()}, "stage", status=409)
+    if order.photos.count() >= PHOTOS_PER_ORDER:
+        raise MaintenanceError("too_many_photos", _("A work order keeps at most %(n)s photos.")
+                               % {"n": PHOTOS_PER_ORDER}, "image", status=409)
+    photo = WorkOrderPhoto(work_order=order, stage=stage, uploaded_by=actor)
+    # A random name: the photos are not public and their names must not be guessable.
+    photo.image.save(f"{secrets.token_hex(16)}.{ext}", image, save=False)
+    try:
+        photo.save()
+    except Exception:
+        photo.image.delete(save=False)
+        raise
+    audit.record("work_order.photo", request=request, actor=actor, obj=order, detail={"stage": stage})
+    return photo
+
+
+# --- replacement of pieces past their design life ---------------------------------------------------------
+
+@transaction.atomic
+def open_replacement_orders(pieces: Iterable[Equipment], *, actor, unit: MaintenanceUnit | None = None,
+                            severity: str = WorkOrder.Severity.LOW, request=None) -> dict:
+    """One replacement order per piece, from the list of pieces past their design life. Idempotent: a
+    piece that already has an open (or done, unverified) replacement order, or has been removed, is
+    skipped. Returns {"created": [orders], "skipped": [pieces]}."""
+    ids = sorted({p.pk for p in pieces})
+    created, skipped = [], []
+    # Lock in one order (by id) so that two clerks pressing the button at once cannot deadlock.
+    locked = Equipment.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    busy = set(WorkOrder.objects.filter(equipment_id__in=ids, kind=K.REPLACE, status__in=HOLDING_STATUSES)
+               .values_list("equipment_id", flat=True))
+    for piece in locked.select_related("facility"):
+        if piece.pk in busy or piece.status == Equipment.Status.REMOVED:
+            skipped.append(piece)
+            continue
+        due = piece.replace_due
+        text = (_("Past its design life of %(years)s years (installed %(installed)s, due %(due)s): replace it.")
+                % {"years": piece.design_life_years, "installed": piece.install_date, "due": due})
+        created.append(create_work_order(actor=actor, description=text, kind=K.REPLACE, severity=severity,
+                                         source=WorkOrder.Source.DESIGN_LIFE, equipment=piece, unit=unit,
+                                         request=request))
+    audit.record("work_order.replacements", request=request, actor=actor,
+                 detail={"created": len(created), "skipped": len(skipped)})
+    return {"created": created, "skipped": skipped}
+
+
+# --- maintenance units ----------------------------------------------------------------------------------------
+
+UNIT_FIELDS = ("name", "contact", "phone")
+
+
+def _unit_region(actor, region):
+    from quanmin.regions.models import Region
+
+    if not isinstance(region, Region):
+        region = Region.objects.filter(pk=str(region or "")).first()
+    if region is None:
+        raise MaintenanceError("region_invalid", _("Choose a division."), "region")
+    if not scoping.can_write_region(actor, region.code):
+        raise MaintenanceError("region_out_of_scope", _("This division is outside your scope."), "region",
+                               status=403)
+    return region
+
+
+def _clean_unit_data(data: dict) -> dict:
+    clean = {}
+    for key in UNIT_FIELDS:
+        if key in data and data[key] is not None:
+            clean[key] = str(data[key]).strip()
+    if "name" in clean and not clean["name"]:
+        raise MaintenanceError("name_required", _("Give the unit a name."), "name")
+    limits = {"name": 120, "contact": 60, "phone": 30}
+    for key, value in clean.items():
+        if len(value) > limits[key]:
+            raise MaintenanceError(f"{key}_too_long", _("At most %(n)s characters.") % {"n": limits[key]}, key)
+    if clean.get("phone"):
+        from quanmin.accounts.phones import normalise_phone
+
+        phone = normalise_phone(clean["phone"])
+        if not phone.replace("-", "").isdigit() or not 7 <= len(phone) <= 20:
+            raise MaintenanceError("phone_invalid", _("Enter a telephone or mobile number."), "phone")
+        clean["phone"] = phone
+    return clean
+
+
+@transaction.atomic
+def create_unit(*, actor, region, name: str, contact: str = "", phone: str = "", request=None) -> MaintenanceUnit:
+    """A maintenance unit serving a division the acting user may change (and every division under it)."""
+    region = _unit_region(actor, region)
+    data = _clean_unit_data({"name": name, "contact": contact, "phone": phone})
+    unit = MaintenanceUnit.objects.create(region=region, **data)
+    audit.record("maintenance_unit.create", request=request, actor=actor, obj=unit)
+    return unit
+
+
+@transaction.atomic
+def update_unit(unit: MaintenanceUnit, data: dict, *, actor, request=None) -> MaintenanceUnit:
+    """Change name, contact, phone, the division served (within the actor's scope) or `active`."""
+    unit = MaintenanceUnit.objects.select_for_update().get(pk=unit.pk)
+    _unit_region(actor, unit.region_id)
+    changes = _clean_unit_data(data)
+    if data.get("region") is not None and str(getattr(data["region"], "pk", data["region"])) != unit.region_id:
+        region = _unit_region(actor, data["region"])
+        stranded = unit.work_orders.filter(status__in=HOLDING_STATUSES).exclude(
+            region__code__startswith=codes.prefix(region.code)).count()
+        if stranded:
+            raise MaintenanceError("unit_has_open_orders",
+                                   _("The unit has %(n)s open work orders outside that division: reassign them first.")
+                                   % {"n": stranded}, "region", status=409)
+        changes["region"] = region
+    if data.get("active") is not None and bool(data["active"]) != unit.active:
+        if not data["active"]:
+            _check_can_deactivate(unit)
+        changes["active"] = bool(data["active"])
+    for key, value in changes.items():
+        setattr(unit, key, value)
+    if changes:
+        unit.save()
+        audit.record("maintenance_unit.update", request=request, actor=actor, obj=unit,
+                     detail={"fields": sorted(changes)})
+    return unit
+
+
+def _check_can_deactivate(unit: MaintenanceUnit) -> None:
+    open_orders = unit.work_orders.filter(status__in=OPEN_STATUSES).count()
+    if open_orders:
+        raise MaintenanceError("unit_has_open_orders",
+                               _("The unit still has %(n)s open work orders: reassign or close them first.")
+                               % {"n": open_orders}, "active", status=409)
+
+
+@transaction.atomic
+def deactivate_unit(unit: MaintenanceUnit, *, actor, request=None) -> MaintenanceUnit:
+    """A unit that no longer works for the division (a contract ended): it gets no new orders. Refused
+    while it still has open orders; its history stays."""
+    unit = MaintenanceUnit.objects.select_for_update().get(pk=unit.pk)
+    _unit_region(actor, unit.region_id)
+    if not unit.active:
+        return unit
+    _check_can_deactivate(unit)
+    unit.active = False
+    unit.save(update_fields=["active"])
+    audit.record("maintenance_unit.deactivate", request=request, actor=actor, obj=unit)
+    return unit
+
+
+def find_user_by_phone(phone: str):
+    from quanmin.accounts import crypto
+    from quanmin.accounts.models import User
+    from quanmin.accounts.phones import InvalidPhone, parse_phone
+
+    try:
+        phone = parse_phone(phone)
+    except InvalidPhone as exc:
+        raise MaintenanceError(exc.code, exc.message, "phone") from None
+    user = User.objects.filter(phone_hash=crypto.lookup_hash(phone), is_active=True).first()
+    if user is None:
+        raise MaintenanceError("user_not_found",
+                               _("No account has this mobile number: ask the person to register first."), "phone",
+                               status=404)
+    return user
+
+
+def unit_staff(unit: MaintenanceUnit):
+    """The people who work for the unit (their memberships, with the user)."""
+    return _unit_members(unit.pk).select_related("user").order_by("created_at", "id")
+
+
+@transaction.atomic
+def add_unit_staff(unit: MaintenanceUnit, user, *, actor, request=None) -> Membership:
+    """Make a person staff of the unit: the org_staff role bound to it (through accounts' own
+    grant_membership, which audits the grant). Granting twice changes nothing."""
+    from quanmin.accounts.services import grant_membership
+
+    _unit_region(actor, unit.region_id)
+    if not unit.active:
+        raise MaintenanceError("unit_inactive", _("This unit is no longer active."), "unit", status=409)
+    from quanmin.regions.models import Region
+
+    membership = grant_membership(user, Role.ORG_STAFF, Region.objects.get(pk=unit.region_id), target=unit,
+                                  request=request)
+    user.__dict__.pop("_quanmin_memberships", None)
+    return membership
+
+
+@transaction.atomic
+def remove_unit_staff(unit: MaintenanceUnit, user_id: int, *, actor, request=None) -> int:
+    _unit_region(actor, unit.region_id)
+    deleted, _detail = _unit_members(unit.pk).filter(user_id=user_id).delete()
+    if deleted:
+        audit.record("revoke_role", request=request, actor=actor, obj=unit, region_code=unit.region_id,
+                     detail={"role": Role.ORG_STAFF, "user": user_id})
+    return deleted
