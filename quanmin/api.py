@@ -1,7 +1,7 @@
 """The JSON API under /api/v1: one NinjaAPI, a router per app, errors as codes with messages."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -56,6 +56,17 @@ def too_large(request, exc):
     # An id beyond the database's integer range names no row; the schemas bound most ids, this
     # catches the rest (path parameters) instead of answering 500.
     return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request, exc):
+    return _error(request, 413, "too_large", _("The request is too large."))
+
+
+@api.exception_handler(SuspiciousOperation)
+def suspicious(request, exc):
+    # Too many form fields, a malformed multipart body and the like: the client's fault, not ours.
+    return _error(request, 400, "bad_request", _("The request could not be read."))
 
 
 @api.exception_handler(PermissionDenied)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FeedbackSettings(models.Model):
@@ -41,7 +42,7 @@ class Report(models.Model):
         RECEIVED = "received", _("Received")
         RESPONDED = "responded", _("Responded")
         RESOLVED = "resolved", _("Resolved")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("report status", "Closed")
         REJECTED = "rejected", _("Not accepted")
 
     number = models.CharField(_("number"), max_length=20, unique=True)

@@ -114,6 +114,7 @@ def _report_page(request, *, equipment=None, site=None, picking=False):
     return render(request, "feedback/resident/report_form.html", {
         "form": form, "equipment": equipment, "site": site, "picking": picking, "error": error,
         "hotline": services.hotline_for(region_code or _default_region()), "map": _map_settings(),
+        "rules": services.rules_for(region_code or _default_region() or ""),
         "max_photos": services.PHOTOS_PER_REPORT}, status=status)
 
 
@@ -277,6 +278,7 @@ def _detail(request, report: Report, *, phone: str = "", forms: dict | None = No
     return render(request, "feedback/staff/detail.html", {
         "report": report, "events": report.events.select_related("actor").order_by("at", "id"),
         "photos": report.photos.all(), "actions": services.allowed_actions(request.user, report),
+        "can_handle": services.can_handle(request.user, report),
         "overdue": services.is_overdue(report), "phone": phone, "error": error,
         "respond_form": forms.get("respond") or AnswerForm(),
         "resolve_form": forms.get("resolve") or AnswerForm(),

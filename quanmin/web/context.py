@@ -27,6 +27,7 @@ SECTIONS = [
     (_("Inspection plans"), "maintenance:inspection_plans", "division_reader"),
     (_("Work orders"), "maintenance:work_orders", "division_reader"),
     (_("Residents' reports"), "feedback:staff_reports", "division_reader"),
+    (_("Maintenance figures"), "maintenance:figures", "division_reader"),
     (_("Fitness circle"), "analytics:circle_home", "division_reader"),
     (_("Audit log"), "web:audit", "city_staff"),
     (_("Administration"), "admin:index", "backoffice"),
