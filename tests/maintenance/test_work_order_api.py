@@ -16,17 +16,7 @@ from quanmin.maintenance import services
 from quanmin.maintenance.models import MaintenanceUnit, WorkOrder
 from tests.conftest import make_user
 
-from .test_work_orders import (  # noqa: F401 (fixtures)
-    fresh,
-    media_and_quiet,
-    order,
-    other_unit,
-    other_unit_staff,
-    png,
-    unit,
-    unit_staff,
-    upload,
-)
+from .test_work_orders import fresh, png, upload
 
 BASE = "/api/v1/maintenance"
 S = WorkOrder.Status

@@ -19,17 +19,7 @@ from quanmin.maintenance import services
 from quanmin.maintenance.models import MaintenanceUnit, WorkOrder, WorkOrderPhoto
 from tests.conftest import make_user
 
-from .test_work_orders import (  # noqa: F401 (fixtures)
-    fresh,
-    media_and_quiet,
-    order,
-    other_unit,
-    other_unit_staff,
-    png,
-    unit,
-    unit_staff,
-    upload,
-)
+from .test_work_orders import fresh, png, upload
 
 S = WorkOrder.Status
 LIST = reverse("maintenance:work_orders")

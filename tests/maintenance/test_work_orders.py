@@ -2,7 +2,8 @@
 Chinese calendar, what happens to the piece of equipment, photos, units and their staff, overdue and
 late, and the replacement of pieces past their design life.
 
-The fixtures here (unit, unit_staff, order, png ...) are shared with the other test_work_orders_* files.
+The fixtures (unit, unit_staff, order ...) live in conftest.py; the helpers here (png, upload, fresh) are shared
+with the other work-order test files.
 """
 
 import datetime
@@ -39,45 +40,6 @@ def upload(data: bytes, name="photo.png", content_type="image/png"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type=content_type)
-
-
-@pytest.fixture(autouse=True)
-def media_and_quiet(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.NOTIFY_BACKENDS = ["quanmin.core.notify.InAppBackend"]
-
-
-@pytest.fixture
-def unit(equipment):
-    return services.create_unit(actor=equipment.users["county"], region=equipment.county, name="东昌府区器材维修队",
-                                contact="王师傅", phone="13900000001")
-
-
-@pytest.fixture
-def other_unit(equipment):
-    """A second unit in the same county: its staff must not see the first unit's orders."""
-    return services.create_unit(actor=equipment.users["county"], region=equipment.county, name="古楼街道维修组")
-
-
-@pytest.fixture
-def unit_staff(equipment, unit):
-    user = make_user("13700000020", "维修工", seq=20)
-    services.add_unit_staff(unit, user, actor=equipment.users["county"])
-    return user
-
-
-@pytest.fixture
-def other_unit_staff(equipment, other_unit):
-    user = make_user("13700000021", "另一维修工", seq=21)
-    services.add_unit_staff(other_unit, user, actor=equipment.users["county"])
-    return user
-
-
-@pytest.fixture
-def order(equipment, unit):
-    """A normal repair of the air walker, assigned to the unit."""
-    return services.create_work_order(actor=equipment.users["county"], description="踏板松动",
-                                      equipment=equipment.pieces[0], unit=unit)
 
 
 def fresh(obj):
