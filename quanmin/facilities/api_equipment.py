@@ -6,6 +6,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -22,6 +23,19 @@ from .models import Equipment, Facility
 router = Router(tags=["equipment"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut}
 MAX_ID = 2**53
+MAX_LIMIT = 500  # pieces in one page of the list: a province has millions, no request loads them all
+
+
+class Paging(LimitOffsetPagination):
+    """limit and offset, bounded: a larger limit gives MAX_LIMIT items; an offset beyond any
+    database's integers is refused (422) instead of failing in the database."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, description=f"Items per page; at most {MAX_LIMIT} are returned.")
+        offset: int = Field(0, ge=0, le=MAX_ID)
+
+    def __init__(self, **kwargs):
+        super().__init__(max_limit=MAX_LIMIT, **kwargs)
 
 
 class TypeOut(Schema):
@@ -71,7 +85,7 @@ class EquipmentOut(Schema):
     @staticmethod
     def resolve_past_design_life(obj):
         due = obj.replace_due
-        return bool(due and due <= datetime.date.today())
+        return bool(due and due <= timezone.localdate())  # as the pages: the city's day, not the server's
 
     @staticmethod
     def resolve_report_path(obj):
@@ -194,7 +208,7 @@ def list_types(request):
 
 
 @router.get("", response={200: list[EquipmentOut], **ERRORS}, summary="Equipment in my divisions (staff)")
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_equipment(request, query: Query[ListQuery]):
     _require(scoping.is_division_staff(request.user))
     return equipment_io.filtered(request.user, query.params()).select_related("site", "facility").order_by("id")

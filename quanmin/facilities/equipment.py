@@ -96,6 +96,8 @@ def check_status(status: str) -> str:
 
 def check_text(name: str, value) -> str:
     text = str(value if value is not None else "").strip()
+    if "\x00" in text:  # PostgreSQL text columns cannot hold NUL; Django's forms refuse it the same way
+        raise EquipmentError("text_invalid", _("Null characters are not allowed."), name)
     limit = TEXT_FIELDS[name]
     if len(text) > limit:
         raise EquipmentError("text_too_long", _("At most %(count)s characters.") % {"count": limit}, name)
@@ -244,7 +246,7 @@ def replace_piece(old: Equipment, *, actor=None, on: datetime.date, request=None
 
 def search_q(text: str) -> Q:
     """Tag, register number, maker, model or serial contains."""
-    text = str(text or "").strip()[:60]
+    text = str(text or "").replace("\x00", "").strip()[:60]  # NUL cannot reach PostgreSQL parameters
     tag = normalise_tag(text)
     return (Q(tag__contains=tag) | Q(external_id__icontains=text) | Q(maker__icontains=text)
             | Q(model__icontains=text) | Q(serial__icontains=text))

@@ -233,7 +233,7 @@ def _cell(value):
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        return value.replace("\x00", "").strip()  # NUL means nothing in a cell and cannot reach PostgreSQL
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return int(value)
     return value
@@ -434,7 +434,7 @@ def _plan(rows, user, report: ImportReport, lock: bool):
     if lock:
         pieces_qs = pieces_qs.select_for_update(of=("self",))
     by_tag, by_number = {}, {}
-    for chunk in _chunks({r.tag for r in parsed if r.tag}):
+    for chunk in _chunks({r.tag for r in parsed if r.tag and register.TAG_RE.match(r.tag)}):
         by_tag.update({p.tag: p for p in pieces_qs.filter(tag__in=chunk)})
     numbers = {r.data["external_id"] for r in parsed if r.data.get("external_id")}
     for chunk in _chunks(numbers):
@@ -720,7 +720,7 @@ NOTES = [
     "已有器材按“二维码编号”匹配，未填写时按“器材编号”匹配；都不匹配的行为新增器材。",
     "新增器材须填写器材类型，以及所在场地的“场地系统ID”或“场地编号”（见场地台账导出）。",
     "场馆名称、场地名称、区划代码和到期更新日期由导出填写，仅供查看，导入时不读取。",
-    "安装日期写作2021-05-01；设计使用年限为整数（年），留空时按器材类型取值（GB 19272规定室外健身器材安全使用年限不少于8年）。",
+    "安装日期写作2021-05-01；设计使用年限为整数（年），留空时按器材类型取值（室外健身器材依据 GB 19272 取8年）。",
     "状态可填：正常、损坏（待修）、停用、已拆除。已拆除的器材不能再修改。",
     "导入前可先“试导入”查看变化；只要有一行被拒绝，整个文件都不会导入。同一文件重复导入不会产生变化。",
 ]

@@ -1,8 +1,8 @@
 """Fitness equipment types (健身器材种类), read from data/equipment_types.csv.
 
-Design life: GB 19272-2011 《室外健身器材的安全 通用要求》 sets the safe service life of outdoor
-fitness equipment at no less than 8 years (superseded by GB 19272-2024 from 2025-09-01; see
-data/README.md). A register row may carry its own figure, e.g. the maker's.
+Design life: 8 years, after GB 19272-2011 《室外健身器材的安全 通用要求》 as secondary sources report
+it (the clause is not verified; GB 19272-2024 replaces it from 2025-09-01): see data/README.md.
+A register row may carry its own figure, e.g. the maker's.
 """
 
 import csv
@@ -32,7 +32,7 @@ def _load() -> dict[str, EquipmentType]:
     with DATA.open(encoding="utf-8") as f:
         return {row["code"]: EquipmentType(row["code"], row["name_zh"], row["name_en"], row["group"],
                                            int(row["design_life_years"]))
-                for row in csv.DictReader(f)}
+                for row in csv.DictReader(line for line in f if not line.startswith("#"))}
 
 
 TYPES = _load()

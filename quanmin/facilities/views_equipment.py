@@ -46,7 +46,7 @@ class EquipmentForm(forms.Form):
                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     design_life_years = forms.IntegerField(
         label=_lazy("Design life (years)"), required=False, min_value=register.MIN_LIFE, max_value=register.MAX_LIFE,
-        help_text=_lazy("Leave empty for the type's figure (GB 19272: at least 8 years outdoors)."))
+        help_text=_lazy("Leave empty for the type's figure (8 years for outdoor equipment, after GB 19272)."))
     smart = forms.BooleanField(label=_lazy("Smart equipment"), required=False)
     external_id = forms.CharField(label=_lazy("Register number"), required=False, max_length=40)
     note = forms.CharField(label=_lazy("Note"), required=False, max_length=200)
@@ -192,7 +192,9 @@ def equipment_status(request, pk):
     piece = _get_piece(request, pk, write=True)
     form = StatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose one of the listed values."))
+        # A bad status, or a reason too long (or with a NUL): say which, in the reader's language.
+        problem = _("Choose one of the listed values.") if "status" in form.errors else form.errors["reason"][0]
+        messages.error(request, problem)
         return redirect("facilities:equipment", pk=piece.pk)
     try:
         register.set_status(piece, form.cleaned_data["status"], reason=form.cleaned_data["reason"],

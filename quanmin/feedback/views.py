@@ -92,7 +92,9 @@ def _report_page(request, *, equipment=None, site=None, picking=False):
             chosen = site
             if picking:
                 if cd.get("site"):
-                    chosen = Site.objects.filter(pk=cd["site"]).first()
+                    # As on /r/s/<pk>/: a place still planned or being built cannot be reported.
+                    chosen = Site.objects.exclude(status__in=[Site.Status.PLANNED, Site.Status.BUILDING]) \
+                        .filter(pk=cd["site"]).first()
                 if chosen is None and cd.get("lat") is not None and cd.get("lon") is not None:
                     lat, lon = _from_map(cd["lat"], cd["lon"])
             try:

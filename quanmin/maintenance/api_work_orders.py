@@ -347,7 +347,9 @@ def cancel(request, order_id: int, payload: CancelIn):
 
 @router.post("/work-orders/{order_id}/photos", response={201: PhotoOut},
              summary="Upload a before or after photo (JPEG, PNG or WebP, at most 8 MB)")
-def upload_photo(request, order_id: int, stage: Form[str], image: File[UploadedFile]):
+def upload_photo(request, order_id: int, stage: Form[str] = "", image: File[UploadedFile] = None):
+    # Both optional so that the right to upload is checked first: a missing photo or stage is the
+    # service's 400 for those who may upload, and 403/404 (not 422) for everyone else.
     order = _order(request, order_id, manage=False)
     with transaction.atomic():
         photo = services.add_photo(order, image, stage, actor=request.user, request=request)

@@ -363,7 +363,7 @@ def test_photo_upload_and_serving(equipment, order, unit_staff, other_unit_staff
     (lambda: upload(png() + b"\0" * services.PHOTO_MAX_BYTES, "big.png"), "before", 413, "image_too_large"),
     (lambda: upload(b"", "empty.png"), "before", 400, "image_required"),
     (lambda: upload(png()), "during", 400, "stage_invalid"),
-    (lambda: None, "before", 422, "invalid_input"),
+    (lambda: None, "before", 400, "image_required"),
 ])
 def test_bad_photos(equipment, order, unit_staff, settings, image, stage, status, code):
     import os

@@ -74,6 +74,7 @@ CROSS_COUNTY = [
     ("web", "facilities:equipment_tag", piece_pk, None, 200),
     ("web", "facilities:equipment_facility_tags", path_pk, None, 200),
     ("api", "GET /api/v1/equipment/{equipment_id}", piece_id, None, 200),
+    ("api", "GET /api/v1/equipment/{equipment_id}/tag.svg", piece_id, None, 200),
     ("api", "PATCH /api/v1/equipment/{equipment_id}", piece_id, {"note": "x"}, 200),
     ("api", "POST /api/v1/equipment/{equipment_id}/status", piece_id, {"status": "defective", "reason": "x"}, 200),
     ("api", "POST /api/v1/equipment", lambda w, role=None: {}, lambda w, role=None: new_piece(w), 201),

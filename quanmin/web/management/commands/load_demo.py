@@ -16,12 +16,14 @@ def _steps():
     """(label, callable(city, rng)) for every capability, in dependency order."""
     from quanmin.booking import demo as booking_demo
     from quanmin.facilities import demo as facilities_demo
+    from quanmin.maintenance import demo as maintenance_demo
     from quanmin.physique import demo as physique_demo
 
     return [
         ("facilities register", facilities_demo.load),
         ("online booking", booking_demo.load),
         ("physique monitoring", physique_demo.load),
+        ("equipment and reports", maintenance_demo.load),
     ]
 
 
@@ -50,7 +52,8 @@ class Command(BaseCommand):
     def _print_accounts(self):
         self.stdout.write(f"\nDemo accounts (mobile number, password {accounts_demo.DEMO_PASSWORD}):")
         from quanmin.booking import demo as booking_demo
+        from quanmin.maintenance import demo as maintenance_demo
 
-        for phone, label in accounts_demo.describe() + booking_demo.describe():
+        for phone, label in accounts_demo.describe() + booking_demo.describe() + maintenance_demo.describe():
             self.stdout.write(f"  {phone}  {label}")
         self.stdout.write("Open http://127.0.0.1:8000 and sign in with one of them.\n")
