@@ -6,9 +6,9 @@ from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from quanmin.core.api import PUBLIC
+from quanmin.core.api import PUBLIC, Paging
 from quanmin.core.excel import xlsx_response
 from quanmin.regions.models import Region
 
@@ -150,7 +150,7 @@ def _require_staff(request, write=False):
 
 
 @router.get("/users", response=list[PersonOut], summary="People in my divisions (masked)")
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_users(request, q: str | None = None, region: str | None = None):
     _require_staff(request)
     qs = scoping.scoped(request.user, User.objects.all()).order_by("id")
@@ -221,7 +221,7 @@ class AuditOut(Schema):
 
 
 @router.get("/audit", response=list[AuditOut], summary="Audit log (city staff)")
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_audit(request, action: str | None = None, region: str | None = None):
     if not scoping.is_city_staff(request.user):
         raise PermissionDenied

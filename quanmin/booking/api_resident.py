@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from quanmin.core.api import PUBLIC
+from quanmin.core.api import MAX_OFFSET, PUBLIC
 from quanmin.core.errors import ServiceError
 from quanmin.facilities.models import Site
 
@@ -231,7 +231,7 @@ class BookingPage(Schema):
 
 @router.get("/bookings", response=BookingPage, summary="My bookings, newest time first (upcoming: soonest first)")
 def list_bookings(request, when: Literal["all", "upcoming", "past"] = "all",
-                  limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0)):
+                  limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     qs = Booking.objects.filter(user=request.user).select_related("slot__unit__site", "payment")
     upcoming = {"status__in": [Booking.Status.HELD, Booking.Status.CONFIRMED], "slot__end__gte": timezone.now()}
     if when == "upcoming":

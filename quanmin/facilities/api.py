@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from quanmin.accounts import scoping
-from quanmin.core.api import PUBLIC
+from quanmin.core.api import PUBLIC, Paging
 
 from . import opening, selectors, services, types
 from .models import Facility, OpeningRule, Site
@@ -228,7 +228,7 @@ def list_types(request):
 
 @router.get("/sites", response=list[SiteOut], auth=PUBLIC, summary="Sites, with the finder's filters; "
             "with lat/lon, within radius_m and nearest first")
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_sites(request, query: Query[FinderQuery]):
     qs = selectors.filter_sites(_site_queryset(request, query.mine), query.filters())
     if query.lat is not None and query.lon is not None:
@@ -300,7 +300,7 @@ def add_facility(request, site_id: int, payload: FacilityIn):
 
 @router.get("", response=list[FacilityOut], auth=PUBLIC, summary="Facilities, with the finder's filters; "
             "with lat/lon, within radius_m and nearest first")
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_facilities(request, query: Query[FinderQuery]):
     if query.mine:
         if not scoping.is_backoffice(request.user):

@@ -2,9 +2,9 @@
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from quanmin.core.api import PUBLIC
+from quanmin.core.api import PUBLIC, Paging
 
 from . import codes, selectors
 from .models import Region
@@ -27,7 +27,7 @@ class RegionOut(Schema):
 
 
 @router.get("", response=list[RegionOut], summary="List divisions")
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_regions(request, level: str | None = None, within: str | None = None, q: str | None = None):
     qs = Region.objects.all()
     if level:

@@ -512,6 +512,12 @@ def test_unreadable_files_get_a_clear_error(equipment, data, name, message):
     assert Equipment.objects.count() == before
 
 
+def test_import_of_a_file_too_large_is_413(equipment):
+    data = b"a" * (equipment_io.MAX_BYTES + 1)
+    r = staff(equipment.users["county"]).post(f"{BASE}/import/", upload(data, name="big.csv", mode="apply"))
+    assert r.status_code == 413 and "The file is larger than 20 MB: split it into several files." in text(r)
+
+
 def test_import_without_a_file(equipment):
     r = staff(equipment.users["county"]).post(f"{BASE}/import/", {"mode": "apply"})
     assert r.status_code == 400 and "Choose a file to upload." in text(r)
