@@ -3,7 +3,7 @@
 What it makes (deterministic for a seed, dates relative to today; the accounts, facilities and
 booking demos run first):
 
-- the equipment register: three to eight machines on every fitness path (全民健身路径) of an open
+- the equipment register: three to seven machines on every fitness path (全民健身路径) of an open
   site, eight to twelve in parks; smart bikes, ellipticals and kiosks where the ground is smart;
   outdoor table-tennis tables at about half the community squares. One maker per path, models,
   serial and register numbers; installed the year the ground was built, most older paths renewed
@@ -37,6 +37,11 @@ history and audit entries. What the services cannot do is done here, and only th
   would take minutes. A round's status and times follow from its checks as record_check sets them;
 - a piece already reported broken (its order still open) is recorded as a defect without a second
   order, as an inspector would.
+The counties that do not inspect on the platform yet entered their registers with a few pieces
+already broken (register.set_status, with the reason).
+
+Times hang on today's date rather than on the moment the demo runs, and each report draws from its
+own random stream, so that the same seed gives the same city on the same day.
 """
 
 from __future__ import annotations
@@ -65,15 +70,25 @@ from quanmin.regions import codes
 from quanmin.regions.models import Region
 
 from . import checklists, inspections, services
-from .models import (Check, InspectionKind, InspectionPlan, InspectionRound, MaintenanceUnit, WorkOrder,
-                     WorkOrderEvent, WorkOrderPhoto)
+from .models import (
+    Check,
+    InspectionKind,
+    InspectionPlan,
+    InspectionRound,
+    MaintenanceUnit,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderPhoto,
+)
 
 S = WorkOrder.Status
 HISTORY_DAYS = 182
 PILOTS = 2  # the first two counties (the city's districts) inspect on the platform
 # Monthly chance that a piece breaks: young, and past its design life (smart pieces twice as often).
 HAZARD_YOUNG, HAZARD_OLD = 0.0045, 0.013
-REPORTS = 110
+REPORTS = 110  # at most, over the half year: about one a year for every 150 pieces
+UNANSWERED = 100000  # the numbers of the reports still waiting for an answer
+RESIDENT = 200000  # and of the demo resident's two
 REPLACEMENTS = 10
 STAFF = [  # phone, name, what
     ("13800000020", "孟庆华", "inspector"),  # 东昌府区: half the townships, the park's daily round, specials
@@ -149,6 +164,7 @@ REJECTIONS = {
     "duplicate": "经核实，该器材已在维修中（巡检已发现并派单），属重复反映，修复后即恢复使用。",
     "fine": "经现场核实，器材运转正常，未发现所述问题。如仍有问题，请拍照后再次反映。",
     "private": "该场所为小区物业自建设施，不属于公共体育设施，已告知物业处理。",
+    "notice": "经核实，该时段场馆因承办赛事临时闭馆，已提前公示，请关注场馆公告。",
 }
 RATING_COMMENTS = {5: ["修得很快，点赞！", "处理及时，服务很好", "效率很高，谢谢", ""], 4: ["已经修好了", "处理了，就是慢了点", ""],
                    3: ["等了好几天才处理", ""], 2: ["回复太慢", "修了没多久又坏了"], 1: ["问题没解决", "一直没人来修"]}
@@ -268,6 +284,19 @@ class OrderPlan:
 
 
 @dataclass
+class Seen:
+    """One piece checked on a round, as the simulation decided it."""
+    round: InspectionRound
+    piece: Piece
+    t: datetime.datetime
+    result: str
+    items: list
+    note: str = ""
+    order: OrderPlan | None = None
+    by_service: bool = False  # a new defect: recorded through inspections.record_check
+
+
+@dataclass
 class ReportPlan:
     t0: datetime.datetime
     category: str
@@ -299,6 +328,8 @@ class Demo:
         self.now = timezone.now()
         self.today = timezone.localdate(self.now)
         self.start = self.today - datetime.timedelta(days=HISTORY_DAYS)
+        # Times hang on today's date, not on the moment the demo runs: the same seed, the same city.
+        self.midnight = _aware(self.today, 0)
         self.counties = list(Region.objects.filter(parent=city, level=Region.Level.COUNTY).order_by("code"))
         self.pilots = self.counties[:PILOTS]
         self.staff = {}  # division code -> first division staff user
@@ -313,7 +344,7 @@ class Demo:
         self.by_county: dict[str, list[Piece]] = {}
         self.orders: list[OrderPlan] = []
         self.reports: list[ReportPlan] = []
-        self.checks: list[tuple] = []  # (round, piece, t, result, items, note, order plan or None, by service)
+        self.checks: list[Seen] = []
         self.walked: dict[int, list] = {}  # round id -> [(piece, t)]
         self.expected: dict[int, int] = {}  # round id -> pieces it had when walked
         self.order_times: dict[int, list] = {}
@@ -518,7 +549,7 @@ class Demo:
             plan(self.manager_for(main.code), {
                 "name": f"{short(township.name)}健身器材月度检查", "kind": InspectionKind.PERIODIC, "region": township,
                 "inspector": inspector, "every_days": 30, "days_to_complete": 10},
-                self.start + datetime.timedelta(days=rng.randint(0, 12)), monthly)
+                self.cycle_start(30, 3 + 7 * n + rng.randint(0, 2)), monthly)
         parks = list(Facility.objects.filter(region__code__startswith=main.prefix, type="fitness_path",
                                              site__owner_kind=Site.OwnerKind.GOVERNMENT, site__status=Site.Status.OPEN)
                      .filter(site__name__regex=r"(体育公园|健身步道)").order_by("id"))
@@ -564,8 +595,14 @@ class Demo:
                 plan(self.manager_for(neighbour.code), {
                     "name": f"{short(township.name)}健身器材定期检查", "kind": InspectionKind.PERIODIC, "region": township,
                     "inspector": inspector, "every_days": 60, "days_to_complete": 15},
-                    self.start + datetime.timedelta(days=rng.randint(5, 25)), {"done": 0.85, "partial": 0.05})
+                    self.cycle_start(60, rng.randint(0, 59)), {"done": 0.85, "partial": 0.05})
         return out
+
+    def cycle_start(self, every: int, phase: int) -> datetime.date:
+        """The first date of a plan whose rounds fall every `every` days from the start of the history,
+        the last of them `phase` days before today (spread over the plans, so that at any date some
+        rounds are under way)."""
+        return self.start + datetime.timedelta(days=((self.today - self.start).days - phase) % every)
 
     def walk_days(self, r: InspectionRound, days_to_complete: int, n_sites: int) -> list[datetime.date]:
         """The days an inspector walks a round: weekdays of its window up to today (today only after 09:30)."""
@@ -653,8 +690,10 @@ class Demo:
             op.final = S.DONE
         else:
             op.final = S.VERIFIED
-        if op.reassign is not None and op.reassign[1] > now:
-            op.reassign = None
+        if op.reassign is not None:  # (unit, delay): given to another unit before the work starts
+            unit, delay = op.reassign
+            when = op.t0 + min(delay, (op.t_start - op.t0) / 2)
+            op.reassign = (unit, when) if when <= now else None
 
     def defect(self, r: InspectionRound, piece: Piece, t: datetime.datetime) -> OrderPlan:
         rng = self.rng
@@ -673,9 +712,26 @@ class Demo:
                        resolution="".join(RESOLUTIONS[c] for c in items if c in RESOLUTIONS),
                        manager=self.manager_for(piece.eq.region_id))
         if piece.eq.smart and self.smart_unit is not None:
-            op.reassign = (self.smart_unit, t + _hours(rng.uniform(1, 6)))
+            op.reassign = (self.smart_unit, _hours(rng.uniform(1, 6)))
         self.lifecycle(op)
         return op
+
+    def settle(self, rp: ReportPlan) -> None:
+        """The demo resident's older report: repaired within the week, checked, and rated five stars."""
+        op = rp.order
+        op.t_start, op.final = op.t0 + _hours(20), S.VERIFIED
+        op.t_done, op.t_verify = op.t_start + _hours(3), op.t_start + _hours(30)
+        rp.t_res, rp.t_rate, rp.rating, rp.comment = op.t_verify, op.t_verify + _hours(5), 5, RATING_COMMENTS[5][0]
+        rp.piece.busy_until = op.t_verify
+
+    def unsettle(self, rp: ReportPlan) -> None:
+        """Her recent one: the unit is on it."""
+        op = rp.order
+        op.final, op.t_done, op.t_verify = S.IN_PROGRESS, None, None
+        op.t_start = min(op.t_start, op.t0 + (self.midnight - op.t0) / 2)
+        rp.t_res = rp.t_rate = rp.rating = None
+        rp.comment = ""
+        rp.piece.busy_until = None
 
     def occupy(self, piece: Piece, op: OrderPlan) -> None:
         piece.busy = op
@@ -685,23 +741,29 @@ class Demo:
     def report_times(self) -> list[tuple]:
         """When residents report, each report with its own random stream: times hang on today's date,
         not on the moment the demo runs, so that the same seed gives the same reports."""
-        rng, first, midnight = self.rng, _aware(self.start, 7), _aware(self.today, 0)
+        rng, first, midnight = self.rng, _aware(self.start, 7), self.midnight
         span = (midnight - first).total_seconds()
         times = []
-        for k in range(REPORTS):
+        count = max(30, min(REPORTS, len(self.pieces) // 150))
+        for k in range(count):
             t = first + datetime.timedelta(seconds=rng.uniform(0, span))
             if not 7 <= timezone.localtime(t).hour < 21:
                 t += _hours(rng.randint(9, 12))
             if t >= midnight:
                 t = midnight - _hours(rng.uniform(3, 8))
             times.append((t, 1, k, rng.getrandbits(64), None))
-        # A few not answered yet: three from the last day or so, one left for four days.
-        for k, (lo, hi) in enumerate(((3, 30), (3, 30), (3, 30), (80, 100))):
-            times.append((midnight - _hours(rng.uniform(lo, hi)), 1, REPORTS + k, rng.getrandbits(64), None))
+        # A few not answered yet: three from the last day or so, one forgotten for two weeks.
+        for k, (lo, hi) in enumerate(((3, 30), (3, 30), (3, 30), (290, 320))):
+            times.append((midnight - _hours(rng.uniform(lo, hi)), 1, UNANSWERED + k, rng.getrandbits(64), None))
+        times.append((midnight - datetime.timedelta(days=40, hours=-10), 1, RESIDENT, rng.getrandbits(64), None))
+        times.append((midnight - datetime.timedelta(days=2, hours=-9), 1, RESIDENT + 1, rng.getrandbits(64), None))
         return times
 
     def report(self, t: datetime.datetime, rng: random.Random, resident: User | None = None,
-               forced: str | None = None, unanswered: bool = False) -> ReportPlan | None:
+               forced: str | None = None, unanswered: bool = False, reject: bool = False,
+               path: str | None = None) -> ReportPlan | None:
+        """One report received at `t`, and what happened to it (`reject`: it is not accepted; `path`: the
+        way it goes, answered in time)."""
         weights = [(c.code[:6], len(self.by_county.get(c.code[:6], [])) * (1.5 if c in self.pilots else 1))
                    for c in self.counties]
         county = resident.home_region_id[:6] if resident is not None and resident.home_region_id else _weighted(rng, weights)
@@ -712,28 +774,30 @@ class Demo:
         rp = ReportPlan(t0=t, category=category, county=county, description="", phone=phone, reporter=resident)
         if category == "equipment":
             pool = self.by_county.get(county, [])
-            duplicate = rng.random() < 0.08 and resident is None
+            duplicate = rng.random() < 0.1 and resident is None
             piece = None
-            for _ in range(30):
-                p = rng.choice(pool) if pool else None
-                if p is None:
-                    break
+            for _ in range(60 if pool else 0):
+                p = rng.choice(pool)
                 if p.keep or (p.removed_at is not None and p.removed_at <= t):
                     continue
                 if p.is_busy(t) == duplicate:
                     piece = p
                     break
+                if _ == 29:  # no piece under repair to report twice: an ordinary report
+                    duplicate = False
             if piece is None:
                 return None
             rp.piece = piece
             info = equipment_types.TYPES[piece.eq.kind]
             problem = rng.choice(SMART_PROBLEMS if info.group == "smart" else EQUIPMENT_PROBLEMS)
             rp.description = f"{info.name_zh}{problem}"
-            if duplicate:
+            if path:
+                rp.path = path
+            elif duplicate:
                 rp.path, rp.reject_reason = "reject", REJECTIONS["duplicate"]
             else:
                 roll = rng.random()
-                rp.path = "work_order" if roll < 0.78 else ("reject" if roll < 0.86 else "respond")
+                rp.path = "reject" if reject else ("work_order" if roll < 0.8 else "respond")
                 if rp.path == "reject":
                     rp.reject_reason = REJECTIONS["fine"]
         else:
@@ -744,15 +808,18 @@ class Demo:
             rp.site = rng.choice(sites)
             rp.description = rng.choice(SITE_PROBLEMS[category])
             roll = rng.random()
-            if category == "facility" and roll < 0.45:
+            if reject:
+                rp.path = "reject"
+                rp.reject_reason = REJECTIONS["notice" if category in ("opening", "service") else "private"]
+            elif category == "facility" and roll < 0.45:
                 rp.path = "work_order"
-            elif category in ("facility", "hygiene", "other") and roll > 0.92:
-                rp.path, rp.reject_reason = "reject", REJECTIONS["private"]
         rp.photo = rng.random() < 0.05
         region_code = rp.piece.eq.region_id if rp.piece else rp.site.region_id
         rp.respond_by, rp.resolve_by = feedback.deadlines(region_code, t)
-        late = rng.random() < 0.12
-        if late:
+        late = rng.random() < 0.12 and path is None
+        if path is not None:
+            rp.t_resp = t + _hours(rng.uniform(1, 4))
+        elif late:
             rp.t_resp = rp.respond_by + _hours(rng.uniform(2, 60))
         else:
             rp.t_resp = t + (rp.respond_by - t) * rng.uniform(0.05, 0.8)
@@ -810,9 +877,19 @@ class Demo:
             self.sites_by_county.setdefault((site.region_id[:6], False), []).append(site)
         events = self.round_events(plans) + self.report_times()
         events.sort(key=lambda e: (e[0], e[1], e[2]))
+        resident = User.objects.filter(phone_hash=lookup_hash(RESIDENT_PHONE), home_region__isnull=False).first()
         for t, what, seq, r, piece in events:
+            if what == 1 and seq >= RESIDENT:
+                # The demo resident's two reports: one repaired and rated, one being repaired now.
+                rp = self.report(t, random.Random(r), resident=resident, forced="equipment", path="work_order") \
+                    if resident is not None else None
+                if rp is not None and rp.order is not None:
+                    self.settle(rp) if seq == RESIDENT else self.unsettle(rp)
+                    self.reports.append(rp)
+                    self.orders.append(rp.order)
+                continue
             if what == 1:
-                rp = self.report(t, random.Random(r), unanswered=seq >= REPORTS)
+                rp = self.report(t, random.Random(r), unanswered=seq >= UNANSWERED, reject=seq % 12 == 5)
                 if rp is not None:
                     self.reports.append(rp)
                     if rp.order is not None:
@@ -821,7 +898,7 @@ class Demo:
             self.walked.setdefault(r.pk, []).append((piece, t))
             if piece.is_busy(t):
                 op = piece.busy
-                self.checks.append((r, piece, t, Check.Result.DEFECT, list(op.items), "", op, False))
+                self.checks.append(Seen(r, piece, t, Check.Result.DEFECT, list(op.items), "", op))
                 continue
             if piece.busy is not None:  # repaired since
                 piece.last, piece.busy, piece.busy_until = max(piece.last, piece.busy_until), None, None
@@ -833,20 +910,10 @@ class Demo:
                 op = self.defect(r, piece, t)
                 self.orders.append(op)
                 self.occupy(piece, op)
-                self.checks.append((r, piece, t, Check.Result.DEFECT, op.items, op.note, op, True))
+                self.checks.append(Seen(r, piece, t, Check.Result.DEFECT, op.items, op.note, op, by_service=True))
             else:
                 piece.last = t
-                self.checks.append((r, piece, t, Check.Result.OK, [], "", None, False))
-        # The demo resident's two reports: one answered and rated, one sent for repair this week.
-        resident = User.objects.filter(phone_hash=lookup_hash(RESIDENT_PHONE)).first()
-        if resident is not None and resident.home_region_id:
-            midnight = _aware(self.today, 0)
-            for t in (midnight - datetime.timedelta(days=40, hours=-10), midnight - datetime.timedelta(days=2, hours=-11)):
-                rp = self.report(t, random.Random(rng.getrandbits(64)), resident=resident, forced="equipment")
-                if rp is not None:
-                    self.reports.append(rp)
-                    if rp.order is not None:
-                        self.orders.append(rp.order)
+                self.checks.append(Seen(r, piece, t, Check.Result.OK, []))
 
     # -- writing -----------------------------------------------------------------------------------------------
     def apply(self, op: OrderPlan) -> None:
@@ -887,21 +954,20 @@ class Demo:
         op.order = order
 
     def write_defects(self) -> None:
-        photos = 0
-        for r, piece, t, _result, items, note, op, by_service in sorted(
-                (c for c in self.checks if c[7]), key=lambda c: c[2], reverse=True):
-            # Newest first only to choose which get photos: the most recent few in the main district.
-            if photos < 6 and piece.county == self.pilots[0].code[:6] and op.final in (S.IN_PROGRESS, S.DONE, S.VERIFIED):
-                op.photos = True
-                photos += 1
-        for r, piece, t, _result, items, note, op, by_service in sorted(
-                (c for c in self.checks if c[7]), key=lambda c: c[2]):
+        """Every new defect through the inspection service, which opens its work order; the few most
+        recent in the main district with a photo, as inspectors take them."""
+        found = sorted((c for c in self.checks if c.by_service), key=lambda c: c.t)
+        recent = [c for c in reversed(found) if c.piece.county == self.pilots[0].code[:6]
+                  and c.order.final in (S.IN_PROGRESS, S.DONE, S.VERIFIED)]
+        for c in recent[:6]:
+            c.order.photos = True
+        for c in found:
             check = inspections.record_check(
-                r, equipment=piece.eq, result=Check.Result.DEFECT, actor=self.inspectors[r.inspector_id],
-                failed_items=items, note=note, lon=piece.eq.lon + self.rng.uniform(-2e-4, 2e-4),
-                lat=piece.eq.lat + self.rng.uniform(-2e-4, 2e-4), now=t,
-                photo=_image(self.rng, "check") if op.photos else None)
-            op.order = WorkOrder.objects.get(inspection_check=check)
+                c.round, equipment=c.piece.eq, result=Check.Result.DEFECT, actor=self.inspectors[c.round.inspector_id],
+                failed_items=c.items, note=c.note, lon=c.piece.eq.lon + self.rng.uniform(-2e-4, 2e-4),
+                lat=c.piece.eq.lat + self.rng.uniform(-2e-4, 2e-4), now=c.t,
+                photo=_image(self.rng, "check") if c.order.photos else None)
+            c.order.order = WorkOrder.objects.get(inspection_check=check)
 
     def write_report(self, rp: ReportPlan) -> None:
         rng = self.rng
@@ -958,13 +1024,13 @@ class Demo:
         paths = list(Facility.objects.filter(region__code__startswith=main.prefix, type="fitness_path",
                                              equipment__isnull=False).distinct().order_by("id"))
         for f in rng.sample(paths, min(6, len(paths))):
-            t = self.now - datetime.timedelta(days=rng.randint(5, 150), hours=rng.randint(0, 8))
+            t = self.midnight - datetime.timedelta(days=rng.randint(5, 150), hours=rng.randint(0, 8))
             out.append(OrderPlan(WorkOrder.Source.STAFF, WorkOrder.Kind.SERVICE, "low", t, facility=f, unit=unit,
                                  description=f"{f.site.name}健身路径季度保养：全面紧固螺栓，转动部件加注润滑脂，锈蚀处补漆",
                                  resolution="已完成紧固、润滑和补漆。", manager=manager))
         kiosks = [p for p in self.pieces if p.eq.kind == "smart_kiosk" and p.county == main.code[:6]]
         for p in kiosks[:3]:
-            t = self.now - datetime.timedelta(days=rng.randint(3, 60), hours=rng.randint(0, 8))
+            t = self.midnight - datetime.timedelta(days=rng.randint(3, 60), hours=rng.randint(0, 8))
             out.append(OrderPlan(WorkOrder.Source.STAFF, WorkOrder.Kind.UPGRADE, "low", t, piece=p,
                                  unit=self.smart_unit, description="智能健身驿站终端系统升级：增加体质监测数据上传",
                                  resolution="终端系统已升级，数据上传测试正常。", manager=manager))
@@ -977,13 +1043,13 @@ class Demo:
             f = rng.choice(grounds)
             days = (1, 3, 12, 20)[k]  # two fresh, two waiting past their deadline
             out.append(OrderPlan(WorkOrder.Source.STAFF, WorkOrder.Kind.REPAIR, severity,
-                                 self.now - datetime.timedelta(days=days, hours=rng.randint(0, 6)), facility=f,
+                                 self.midnight - datetime.timedelta(days=days, hours=rng.randint(0, 6)), facility=f,
                                  description=f"{f.site.name}{text}", manager=self.staff.get(
                                      f.region_id[:9].ljust(12, "0")) or manager))
         for text, reason in (("乒乓球台台面开裂，需更换", "物业已自行更换，无需派单。"),
                              ("灯光球场照明故障", "属供电公司维护范围，已移交供电公司。")):
             f = rng.choice(grounds)
-            t = self.now - datetime.timedelta(days=rng.randint(20, 90))
+            t = self.midnight - datetime.timedelta(days=rng.randint(20, 90))
             out.append(OrderPlan(WorkOrder.Source.STAFF, WorkOrder.Kind.REPAIR, "normal", t, facility=f, unit=unit,
                                  description=f"{f.site.name}{text}", t_cancel=t + _hours(rng.uniform(4, 48)),
                                  cancel_reason=reason, manager=manager))
@@ -1004,7 +1070,7 @@ class Demo:
         for k, p in enumerate(old):
             p.keep = True
             final = finals[k % len(finals)]
-            t0 = self.now - datetime.timedelta(days=rng.randint(25, 45), hours=rng.randint(0, 6))
+            t0 = self.midnight - datetime.timedelta(days=rng.randint(25, 45), hours=rng.randint(0, 6))
             op = OrderPlan(WorkOrder.Source.DESIGN_LIFE, WorkOrder.Kind.REPLACE, "low", t0, piece=p,
                            unit=self.units[main.code], resolution="已拆除旧器材，安装同型号新器材。",
                            manager=self.manager_for(main.code))
@@ -1059,17 +1125,20 @@ class Demo:
         inspections.mark_missed(self.today)
 
     def write_checks(self) -> int:
+        """The checks that found nothing new, and those of pieces already under repair, in bulk."""
         rows = []
-        for r, piece, t, result, items, note, op, by_service in self.checks:
-            if by_service:
+        for c in self.checks:
+            if c.by_service:
                 continue
-            if result == Check.Result.DEFECT and op is not None and op.order is not None:
-                note = f"已报修（工单{op.order.number}），待维修"
+            note = c.note
+            if c.result == Check.Result.DEFECT and c.order is not None and c.order.order is not None:
+                note = f"已报修（工单{c.order.order.number}），待维修"
             with_position = self.rng.random() < 0.95
-            rows.append(Check(round_id=r.pk, equipment_id=piece.eq.pk, result=result, failed_items=items, note=note,
-                              lon=piece.eq.lon + self.rng.uniform(-2e-4, 2e-4) if with_position else None,
-                              lat=piece.eq.lat + self.rng.uniform(-2e-4, 2e-4) if with_position else None,
-                              checked_at=t, checked_by_id=r.inspector_id))
+            eq = c.piece.eq
+            rows.append(Check(round_id=c.round.pk, equipment_id=eq.pk, result=c.result, failed_items=c.items,
+                              note=note, lon=eq.lon + self.rng.uniform(-2e-4, 2e-4) if with_position else None,
+                              lat=eq.lat + self.rng.uniform(-2e-4, 2e-4) if with_position else None,
+                              checked_at=c.t, checked_by_id=c.round.inspector_id))
         _insert(rows)
         return len(rows)
 
@@ -1138,7 +1207,7 @@ def load(city: Region, rng: random.Random) -> dict:
     for unit_id, user in demo.workers.items():
         unit = MaintenanceUnit.objects.get(pk=unit_id)
         services.add_unit_staff(unit, user, actor=demo.city_staff)
-    return {"pieces": len(demo.pieces), "plans": len(plans), "checks": checks + sum(1 for c in demo.checks if c[7]),
+    return {"pieces": Equipment.objects.filter(region__code__startswith=city.prefix).count(), "plans": len(plans), "checks": checks + sum(1 for c in demo.checks if c.by_service),
             "work_orders": WorkOrder.objects.filter(region__code__startswith=city.prefix).count(),
             "reports": len(demo.reports)}
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MaintenanceUnit(models.Model):
@@ -75,7 +76,7 @@ class InspectionRound(models.Model):
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
-        IN_PROGRESS = "in_progress", _("In progress")
+        IN_PROGRESS = "in_progress", pgettext_lazy("work order status", "In progress")
         DONE = "done", _("Done")
         MISSED = "missed", _("Missed")
 
@@ -152,9 +153,9 @@ class WorkOrder(models.Model):
         LOW = "low", _("Low")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("work order status", "Open")
         ASSIGNED = "assigned", _("Assigned")
-        IN_PROGRESS = "in_progress", _("In progress")
+        IN_PROGRESS = "in_progress", pgettext_lazy("work order status", "In progress")
         DONE = "done", _("Done")
         VERIFIED = "verified", _("Verified")
         CANCELLED = "cancelled", _("Cancelled")

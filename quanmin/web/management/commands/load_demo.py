@@ -3,15 +3,19 @@ believable data for every capability. Each capability adds its step to STEPS."""
 
 import random
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from quanmin.accounts import demo as accounts_demo
 from quanmin.accounts.models import User
 from quanmin.regions.models import Region
 
 CITY_CODE = "371500000000"
+
+
 def _steps():
     """(label, callable(city, rng)) for every capability, in dependency order."""
     from quanmin.booking import demo as booking_demo
@@ -42,7 +46,10 @@ class Command(BaseCommand):
         call_command("load_regions", CITY_CODE[:4], stdout=self.stdout)
         city = Region.objects.get(code=CITY_CODE)
         rng = random.Random(seed)
-        with transaction.atomic():
+        # The demo's own messages (answers, escalations) land in the in-app inbox only: printing
+        # hundreds of them would bury the account list below.
+        quiet = [b for b in settings.NOTIFY_BACKENDS if not b.endswith("ConsoleBackend")]
+        with override_settings(NOTIFY_BACKENDS=quiet), transaction.atomic():
             accounts_demo.load(city, rng)
             for label, step in _steps():
                 self.stdout.write(f"… {label}")
