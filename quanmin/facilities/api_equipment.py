@@ -9,11 +9,11 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from quanmin.accounts import scoping
 from quanmin.booking.qr import qr_svg
-from quanmin.core.api import PUBLIC, ErrorOut
+from quanmin.core.api import PUBLIC, ErrorOut, Paging
 
 from . import equipment as register
 from . import equipment_io, equipment_types
@@ -23,19 +23,6 @@ from .models import Equipment, Facility
 router = Router(tags=["equipment"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut}
 MAX_ID = 2**53
-MAX_LIMIT = 500  # pieces in one page of the list: a province has millions, no request loads them all
-
-
-class Paging(LimitOffsetPagination):
-    """limit and offset, bounded: a larger limit gives MAX_LIMIT items; an offset beyond any
-    database's integers is refused (422) instead of failing in the database."""
-
-    class Input(Schema):
-        limit: int = Field(100, ge=1, description=f"Items per page; at most {MAX_LIMIT} are returned.")
-        offset: int = Field(0, ge=0, le=MAX_ID)
-
-    def __init__(self, **kwargs):
-        super().__init__(max_limit=MAX_LIMIT, **kwargs)
 
 
 class TypeOut(Schema):

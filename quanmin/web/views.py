@@ -1,19 +1,125 @@
+import datetime
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
 from quanmin.accounts.models import AuditEntry
 from quanmin.regions.models import Region
 
+from .context import visible_sections
+
 
 def home(request):
+    """Signed in: a tile for every section the menu offers this user, what waits for them (live
+    counts, each linking to its list) and, for division staff, their divisions at a glance."""
     user = request.user
-    context = {"divisions": []}
-    if user.is_authenticated and scoping.is_division_staff(user):
-        context["divisions"] = [_division_summary(r) for r in scoping.top_regions(user)]
+    context = {"divisions": [], "tiles": [], "waiting": []}
+    if user.is_authenticated:
+        sections = visible_sections(request)
+        context["tiles"] = [s for s in sections if s["name"] != "web:home"]
+        context["waiting"] = waiting_for(user, {s["name"] for s in sections})
+        if "web:regions" in {s["name"] for s in sections}:
+            context["divisions"] = [_division_summary(r) for r in scoping.top_regions(user)]
     return render(request, "web/home.html", context)
+
+
+# --- what waits for the user -----------------------------------------------------------------------------
+# One function per section: it runs only when the user may open that section (the menu's own rules),
+# and each count links to the list it counts.
+
+def _link(name: str, **query) -> str:
+    return reverse(name) + ("?" + urlencode(query) if query else "")
+
+
+def _reports_waiting(user, now) -> list[dict]:
+    from quanmin.feedback.views import _queue  # the staff queue's own tab counts
+
+    return [
+        {"label": _("Reports open"), "count": _queue(user, "open", now).count(),
+         "url": _link("feedback:staff_reports", show="open")},
+        {"label": _("Reports overdue"), "count": _queue(user, "overdue", now).count(),
+         "url": _link("feedback:staff_reports", show="overdue"), "alert": True},
+    ]
+
+
+def _orders_overdue(user, now) -> list[dict]:
+    from quanmin.maintenance import selectors
+
+    counts = selectors.counts_by_status(selectors.work_orders_for(user), now)
+    return [{"label": _("Work orders overdue"), "count": counts["overdue"],
+             "url": _link("maintenance:work_orders", overdue="1"), "alert": True}]
+
+
+def _rounds_missed(user, now) -> list[dict]:
+    from quanmin.maintenance import inspections
+    from quanmin.maintenance.models import InspectionRound
+
+    since = timezone.localdate(now) - datetime.timedelta(days=MISSED_DAYS)
+    count = inspections.rounds_for(user).filter(status=InspectionRound.Status.MISSED,
+                                                scheduled_for__gte=since).count()
+    return [{"label": _("Rounds missed in the last 30 days"), "count": count, "alert": True,
+             "url": _link("maintenance:inspection_rounds", status="missed", **{"from": since.isoformat()})}]
+
+
+def _rounds_today(user, now) -> list[dict]:
+    from quanmin.maintenance import inspections
+
+    return [{"label": _("Rounds to walk today"), "count": inspections.my_rounds(user, timezone.localdate(now)).count(),
+             "url": _link("maintenance:my_rounds")}]
+
+
+def _unit_orders(user, now) -> list[dict]:
+    from quanmin.maintenance import selectors, services
+
+    qs = selectors.work_orders_for(user).filter(unit_id__in=services.unit_ids(user))
+    counts = selectors.counts_by_status(qs, now)
+    return [{"label": _("My unit's open work orders"), "count": counts["open"], "url": _link("maintenance:my_orders")}]
+
+
+def _bookings_upcoming(user, now) -> list[dict]:
+    from quanmin.booking.models import Booking
+    from quanmin.booking.views_resident import UPCOMING  # what "my bookings" lists as upcoming
+
+    count = Booking.objects.filter(user=user, status__in=UPCOMING, slot__end__gte=now).count()
+    return [{"label": _("Upcoming bookings"), "count": count, "url": _link("booking:mine")}]
+
+
+def _reports_to_rate(user, now) -> list[dict]:
+    from quanmin.feedback.models import Report
+
+    count = Report.objects.filter(reporter=user, rating__isnull=True,
+                                  status__in=[Report.Status.RESOLVED, Report.Status.REJECTED]).count()
+    return [{"label": _("Answers to rate"), "count": count, "url": _link("feedback:my_reports")}]
+
+
+MISSED_DAYS = 30
+# section (url name) -> what waits there; in the order the strip shows them.
+WAITING = [
+    ("feedback:staff_reports", _reports_waiting),
+    ("maintenance:work_orders", _orders_overdue),
+    ("maintenance:inspection_plans", _rounds_missed),
+    ("maintenance:my_rounds", _rounds_today),
+    ("maintenance:my_orders", _unit_orders),
+    ("booking:mine", _bookings_upcoming),
+    ("feedback:my_reports", _reports_to_rate),
+]
+
+
+def waiting_for(user, section_names: set[str], now: datetime.datetime | None = None) -> list[dict]:
+    """What waits for the user in the sections they may open: [{label, count, url, section}]."""
+    now = now or timezone.now()
+    items = []
+    for section, counter in WAITING:
+        if section in section_names:
+            items += [{**item, "section": section} for item in counter(user, now)]
+    return items
 
 
 def _division_summary(region: Region) -> dict:

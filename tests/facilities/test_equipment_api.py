@@ -151,7 +151,7 @@ def test_list_pages_with_limit_and_offset(equipment):
 
 
 def test_list_limit_is_capped(equipment):
-    from quanmin.facilities.api_equipment import MAX_LIMIT
+    from quanmin.core.api import MAX_PAGE as MAX_LIMIT
 
     extra = []
     for n in range(MAX_LIMIT + 2):
