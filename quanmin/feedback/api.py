@@ -34,7 +34,7 @@ from quanmin.core.api import PUBLIC, ErrorOut
 from quanmin.facilities.models import Site
 from quanmin.regions import codes
 
-from . import services
+from . import selectors, services
 from .models import FeedbackSettings, Report, ReportPhoto
 from .services import FeedbackError
 
@@ -752,13 +752,11 @@ def queue(
     if status == "open":
         qs = qs.filter(status__in=services.OPEN_STATUSES)
     elif status == "done":
-        qs = qs.filter(status__in=[S.RESOLVED, S.CLOSED, S.REJECTED])
+        qs = qs.filter(status__in=selectors.DONE_STATUSES)
     elif status:
         qs = qs.filter(status=status)
     if overdue:
-        qs = qs.filter(
-            Q(status=S.RECEIVED, respond_by__lt=now) | Q(status__in=services.OPEN_STATUSES, resolve_by__lt=now)
-        )
+        qs = qs.filter(selectors.overdue(now))
     if escalated:
         qs = qs.filter(escalations__gt=0)
     if category:

@@ -10,7 +10,6 @@ its timeline and the answers its state allows, the phone read in full only on re
 the division's hotline and deadlines. Views parse, check, call services, render.
 """
 
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,7 +30,7 @@ from quanmin.core.errors import ServiceError
 from quanmin.facilities import geo
 from quanmin.facilities.models import Site
 
-from . import services
+from . import selectors, services
 from .forms import AnswerForm, NoteForm, RatingForm, ReportForm, SettingsForm, WorkOrderForm
 from .models import FeedbackSettings, Report, ReportPhoto
 
@@ -223,21 +222,7 @@ def my_reports(request):
 
 # --- staff: the queue ----------------------------------------------------------------------------
 
-FILTERS = ("open", "overdue", "escalated", "resolved", "all")
-
-
-def _queue(user, which: str, now: datetime.datetime):
-    qs = scoping.scoped(user, Report.objects.all())
-    if which == "open":
-        qs = qs.filter(status__in=services.OPEN_STATUSES)
-    elif which == "overdue":
-        qs = qs.filter(Q(status=S.RECEIVED, respond_by__lt=now) | Q(status__in=services.OPEN_STATUSES,
-                                                                      resolve_by__lt=now))
-    elif which == "escalated":
-        qs = qs.filter(escalations__gt=0, status__in=services.OPEN_STATUSES)
-    elif which == "resolved":
-        qs = qs.filter(status__in=[S.RESOLVED, S.CLOSED, S.REJECTED])
-    return qs
+FILTERS = selectors.TABS
 
 
 @reader
@@ -245,7 +230,7 @@ def reports(request):
     now = timezone.now()
     which = request.GET.get("show", "open")
     which = which if which in FILTERS else "open"
-    qs = _queue(request.user, which, now).select_related("region", "handler_region", "equipment", "site")
+    qs = selectors.queue(request.user, which, now).select_related("region", "handler_region", "equipment", "site")
     q = request.GET.get("q", "").strip()[:40]
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(description__icontains=q) | Q(site__name__icontains=q))
@@ -256,7 +241,7 @@ def reports(request):
         .get_page(request.GET.get("page"))
     for r in page.object_list:
         r.overdue = services.is_overdue(r, now)
-    counts = {key: _queue(request.user, key, now).count() for key in ("open", "overdue", "escalated")}
+    counts = {key: selectors.queue(request.user, key, now).count() for key in ("open", "overdue", "escalated")}
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "feedback/staff/list.html", {

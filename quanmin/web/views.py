@@ -39,12 +39,12 @@ def _link(name: str, **query) -> str:
 
 
 def _reports_waiting(user, now) -> list[dict]:
-    from quanmin.feedback.views import _queue  # the staff queue's own tab counts
+    from quanmin.feedback.selectors import queue  # the staff queue's own tab counts
 
     return [
-        {"label": _("Reports open"), "count": _queue(user, "open", now).count(),
+        {"label": _("Reports open"), "count": queue(user, "open", now).count(),
          "url": _link("feedback:staff_reports", show="open")},
-        {"label": _("Reports overdue"), "count": _queue(user, "overdue", now).count(),
+        {"label": _("Reports overdue"), "count": queue(user, "overdue", now).count(),
          "url": _link("feedback:staff_reports", show="overdue"), "alert": True},
     ]
 
