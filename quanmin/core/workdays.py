@@ -1,18 +1,33 @@
 """Working days by the Chinese calendar: weekends and statutory holidays off, make-up Saturdays and
 Sundays (调休) on. Deadlines "within N working days" (限时办结) are counted with these."""
 
+import csv
 import datetime
+import functools
+from pathlib import Path
 
 import chinese_calendar
 from django.utils import timezone
 
 OFFICE_OPENS = datetime.time(9, 0)
+EXTRA_DAYS = Path(__file__).with_name("data") / "holidays.csv"
+
+
+@functools.cache
+def extra_days() -> dict[datetime.date, bool]:
+    """Days the package does not know yet (data/holidays.csv): date -> is a working day."""
+    with EXTRA_DAYS.open(encoding="utf-8") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        return {datetime.date.fromisoformat(r["date"]): r["kind"] == "work" for r in rows}
 
 
 def is_working_day(day: datetime.date) -> bool:
+    known = extra_days().get(day)
+    if known is not None:
+        return known
     try:
         return chinese_calendar.is_workday(day)
-    except NotImplementedError:  # beyond the years the calendar knows: plain weekdays
+    except NotImplementedError:  # beyond the years the package knows: weekdays, less the listed holidays
         return day.weekday() < 5
 
 
