@@ -198,8 +198,11 @@ def hold(user, slot_id: int, *, companions: list | None = None, client_key: str 
             places = 1 if slot.unit.kind == BookableUnit.Kind.SLOT else 1 + len(companions)
             _check_rules(user, slot, places, companions, now, override, person)
             # Run-out holds are released only when the slot looks full: most holds need not look.
-            if not _take(slot.pk, places) and not (_expire_stale_holds(slot.pk, now) and _take(slot.pk, places)):
-                raise fail("slot_full")
+            # Take again even when this request expired none: a concurrent one may just have freed them.
+            if not _take(slot.pk, places):
+                _expire_stale_holds(slot.pk, now)
+                if not _take(slot.pk, places):
+                    raise fail("slot_full")
             quote = pricing.quote(user, slot, companions, certificates=person.certificates)
             booking = Booking.objects.create(
                 slot=slot, user=user, places=places, companions=companions, price=quote.total,
