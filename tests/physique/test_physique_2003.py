@@ -89,13 +89,64 @@ def test_height_for_weight(height, weight, points, band):
     assert (item.key, item.score, item.band) == ("height_for_weight", points, band)
 
 
-def test_height_for_weight_outside_the_table_and_missing_tables():
+def test_height_for_weight_outside_the_table():
     item = score("physique-2003", "male", age=27, measurements={"height_cm": 143.9, "weight_kg": 50}).items[0]
     assert (item.score, item.reason) == (None, "out_of_table")
-    item = score("physique-2003", "male", age=65, measurements={"height_cm": 170, "weight_kg": 65}).items[0]
-    assert (item.score, item.reason) == (None, "table_unavailable")
     item = score("physique-2003", "female", age=65, measurements={"height_cm": 160, "weight_kg": 60}).items[0]
     assert item.score == 5
+
+
+# Men 60-69 身高标准体重, typed from the published table: [height, a, b, c, d] for heights h.0-h.9 cm;
+# weight < a: 1 (very low), < b: 3 (low), <= c: 5 (normal), <= d: 3 (high), above: 1 (very high).
+MEN_60_69 = [
+    [140, 33.9, 35.7, 53.2, 56.9], [141, 34.5, 36.4, 53.9, 57.4], [142, 35.1, 37.2, 54.5, 58.0],
+    [143, 35.7, 38.0, 55.1, 58.6], [144, 36.3, 38.8, 55.8, 59.3], [145, 36.9, 39.6, 56.4, 60.0],
+    [146, 37.5, 40.4, 57.0, 60.6], [147, 38.1, 41.2, 57.6, 61.2], [148, 38.8, 42.0, 58.2, 61.9],
+    [149, 39.5, 42.8, 58.8, 62.5], [150, 40.1, 43.6, 59.4, 63.4], [151, 40.7, 44.3, 60.1, 64.0],
+    [152, 41.3, 45.0, 60.6, 64.8], [153, 41.9, 45.7, 61.2, 65.7], [154, 42.5, 46.5, 61.8, 66.7],
+    [155, 43.1, 47.3, 62.5, 67.6], [156, 43.7, 48.2, 63.3, 68.6], [157, 44.3, 49.1, 64.1, 69.6],
+    [158, 44.9, 50.0, 64.9, 70.4], [159, 45.5, 50.8, 65.7, 71.3], [160, 46.2, 51.7, 66.6, 72.0],
+    [161, 46.9, 52.8, 67.4, 72.9], [162, 47.6, 53.8, 68.3, 73.7], [163, 48.4, 54.9, 69.2, 74.6],
+    [164, 49.5, 55.8, 70.0, 75.6], [165, 50.4, 56.8, 71.0, 76.6], [166, 51.2, 57.7, 72.2, 77.6],
+    [167, 52.0, 58.5, 73.3, 78.6], [168, 52.8, 59.3, 73.9, 79.7], [169, 53.6, 60.2, 75.5, 80.7],
+    [170, 54.4, 61.0, 76.5, 81.8], [171, 55.1, 61.8, 77.5, 82.8], [172, 55.7, 62.5, 78.5, 83.8],
+    [173, 56.4, 63.2, 79.5, 84.7], [174, 57.1, 63.9, 80.4, 85.7], [175, 57.9, 64.7, 81.5, 86.7],
+    [176, 58.7, 65.5, 82.4, 87.6], [177, 59.4, 66.3, 83.3, 88.6], [178, 60.1, 67.2, 84.3, 89.5],
+    [179, 60.7, 68.1, 85.2, 90.5], [180, 61.4, 68.8, 86.1, 91.3], [181, 62.1, 69.6, 87.0, 92.1],
+    [182, 62.8, 70.4, 88.0, 92.9], [183, 63.5, 71.3, 88.9, 93.6], [184, 64.1, 72.2, 89.9, 94.4],
+    [185, 64.7, 73.0, 90.8, 95.3], [186, 65.3, 73.7, 91.8, 96.1], [187, 66.0, 74.5, 92.7, 96.8],
+]
+
+
+def men_60_69_cases():
+    for height, a, b, c, d in MEN_60_69:
+        for h in (height, height + 0.9):
+            for w, points, band in [
+                (a - 0.1, 1, "very_low"), (a, 3, "low"), (b - 0.1, 3, "low"), (b, 5, "normal"),
+                (c, 5, "normal"), (c + 0.1, 3, "high"), (d, 3, "high"), (d + 0.1, 1, "very_high"),
+            ]:
+                yield pytest.param(h, round(w, 1), points, band, id=f"{h}cm-{round(w, 1)}kg")
+
+
+@pytest.mark.parametrize("age", [60, 69.9])
+@pytest.mark.parametrize(("height", "weight", "points", "band"), list(men_60_69_cases()))
+def test_height_for_weight_men_60_69_every_row_boundary(age, height, weight, points, band):
+    item = score("physique-2003", "male", age=age, measurements={"height_cm": height, "weight_kg": weight}).items[0]
+    assert (item.key, item.score, item.band, item.reason) == ("height_for_weight", points, band, None)
+
+
+@pytest.mark.parametrize("height", [139.9, 188.0])
+def test_height_for_weight_men_60_69_outside_the_table(height):
+    item = score("physique-2003", "male", age=62, measurements={"height_cm": height, "weight_kg": 60}).items[0]
+    assert (item.score, item.reason) == (None, "out_of_table")
+
+
+def test_every_height_for_weight_table_and_rating_table_is_present():
+    for group in load_standard("physique-2003").groups:
+        assert group.ratings is not None and group.ratings_unavailable is None, group.id
+        for sex in ("male", "female"):
+            hfw = group.plans[sex][0]
+            assert hfw.kind == "height_for_weight" and hfw.unavailable is None and len(hfw.rows), (group.id, sex)
 
 
 @pytest.mark.parametrize(("age", "group"), [
@@ -178,16 +229,33 @@ def test_any_item_without_a_score_withholds_the_rating():
     assert result.rating is None and result.items[1].reason == "below_table"
 
 
-@pytest.mark.parametrize(("sex", "age", "total", "passed"), [
-    ("female", 4.2, 20, True), ("female", 4.2, 19, False), ("male", 6.5, 27, True),
-    ("male", 62, 15, True), ("male", 62, 14, False), ("female", 68, 25, True),
+# Children 3-6: 一级 > 31, 二级 28-31, 三级 20-27, 四级 < 20; elderly 60-69: > 23, 21-23, 15-20, < 15.
+@pytest.mark.parametrize(("age", "total", "rating"), [
+    (3, 40, "excellent"), (3.5, 32, "excellent"), (4, 31, "good"), (4.5, 28, "good"), (5, 27, "pass"),
+    (5.5, 20, "pass"), (6, 19, "fail"), (6.9, 12, "fail"),
+    (60, 30, "excellent"), (64.9, 24, "excellent"), (65, 23, "good"), (67, 21, "good"), (62, 20, "pass"),
+    (69.9, 15, "pass"), (61, 14, "fail"), (68, 10, "fail"),
 ])
-def test_children_and_elderly_pass_mark_without_full_rating_table(sex, age, total, passed):
-    values = measurements_for(sex, age, total)
-    if age >= 60 and sex == "male":  # no height-for-weight table for elderly men: rating can't be told
-        result = score("physique-2003", sex, age=age, measurements=values)
-        assert (result.rating, result.passed) == (None, None)
-        return
-    result = score("physique-2003", sex, age=age, measurements=values)
-    assert (result.total, result.rating, result.passed) == (total, None, passed)
-    assert result.reasons == ("rating_unavailable_rating_table_not_found",)
+@pytest.mark.parametrize("sex", ["male", "female"])
+def test_children_and_elderly_rating_edges(sex, age, total, rating):
+    result = score("physique-2003", sex, age=age, measurements=measurements_for(sex, age, total))
+    assert (result.total, result.rating, result.complete, result.reasons) == (total, rating, True, ())
+    assert result.passed == (rating != "fail")
+
+
+@pytest.mark.parametrize(("sex", "age", "total", "label"), [
+    ("female", 4.2, 32, "一级（优秀）"), ("male", 6.5, 30, "二级（良好）"), ("male", 62, 20, "三级（合格）"),
+    ("female", 68, 14, "四级（不合格）"),
+])
+def test_children_and_elderly_rating_labels(sex, age, total, label):
+    result = score("physique-2003", sex, age=age, measurements=measurements_for(sex, age, total))
+    assert (result.total, result.rating_label) == (total, label)
+
+
+def test_pass_marks_match_the_rating_tables():
+    """The qualified-physique pass marks (an independent source) equal each group's 三级（合格） lower edge."""
+    expected = {"child": 20, "adult-2": 23, "adult-3": 23, "adult-4": 18, "adult-5": 18, "elderly": 15}
+    for group in load_standard("physique-2003").groups:
+        want = next(v for k, v in expected.items() if group.id.startswith(k))
+        pass_band = next(r for r in group.ratings if r.code == "pass")
+        assert pass_band.min_x100 == group.pass_min_x100 == want * 100, group.id
