@@ -382,7 +382,7 @@ def _check_can_handle(actor, report: Report) -> None:
 
 
 @transaction.atomic
-def respond(report: Report, *, actor, text: str, request=None, now=None) -> Report:
+def respond(report: Report, *, actor, text: str, request=None, now: datetime.datetime | None = None) -> Report:
     """The first answer: the report has been seen and what will happen next (public)."""
     text = _text(text, "text", "text_required", _("Write the answer the resident will read."), ANSWER_MAX)
     report = _locked(report)
@@ -411,7 +411,7 @@ def add_note(report: Report, *, actor, text: str, public: bool = True, request=N
 
 
 @transaction.atomic
-def resolve(report: Report, *, actor, answer: str, request=None, now=None) -> Report:
+def resolve(report: Report, *, actor, answer: str, request=None, now: datetime.datetime | None = None) -> Report:
     """Resolved: what was done, in words the resident reads; the resident may now rate it."""
     answer = _text(answer, "answer", "answer_required", _("Say what was done."), ANSWER_MAX)
     report = _locked(report)
@@ -429,18 +429,19 @@ def resolve(report: Report, *, actor, answer: str, request=None, now=None) -> Re
 
 
 @transaction.atomic
-def reject(report: Report, *, actor, reason: str, request=None) -> Report:
-    """Not accepted (a duplicate, not a public facility, no problem found): the reason is public."""
+def reject(report: Report, *, actor, reason: str, request=None, now: datetime.datetime | None = None) -> Report:
+    """Not accepted (a duplicate, not a public facility, no problem found): the reason is public.
+    `now`: when, for steps entered after the fact (the demo)."""
     reason = _text(reason, "reason", "reason_required", _("Say why the report is not accepted."), ANSWER_MAX)
     report = _locked(report)
     _check_can_handle(actor, report)
     if report.status not in OPEN_STATUSES:
         raise _state_error(report)
-    now = timezone.now()
+    now = now or timezone.now()
     report.status, report.answer = S.REJECTED, reason
     report.responded_at = report.responded_at or now
     report.save(update_fields=["status", "answer", "responded_at"])
-    _event(report, E.REJECTED, actor=actor, text=reason)
+    _event(report, E.REJECTED, actor=actor, text=reason, at=now)
     audit.record("report.reject", request=request, actor=actor, obj=report)
     _notify_reporter(report, _("Your report %(number)s was not accepted") % {"number": report.number})
     return report
@@ -448,10 +449,11 @@ def reject(report: Report, *, actor, reason: str, request=None) -> Report:
 
 @transaction.atomic
 def to_work_order(report: Report, *, actor, severity: str = "normal", kind: str = "repair", unit=None,
-                  description: str = "", request=None):
+                  description: str = "", request=None, now: datetime.datetime | None = None):
     """Send the report for repair: a work order (source report) for its piece or place, given to the
     unit serving its division unless another is named. A report that was only received counts as
-    responded. One open work order per report (`work_order_open`, 409)."""
+    responded. One open work order per report (`work_order_open`, 409). `now`: when (the demo): the
+    order is opened (and its deadline counted) then too."""
     from quanmin.maintenance import services as maintenance
 
     report = _locked(report)
@@ -466,8 +468,8 @@ def to_work_order(report: Report, *, actor, severity: str = "normal", kind: str 
         actor=actor, description=f"[{report.number}] {text}", kind=kind, severity=severity,
         source="report", equipment=report.equipment, site=report.site if report.equipment is None else None,
         region=report.region if report.equipment is None and report.site is None else None,
-        unit=unit, request=request)
-    now = timezone.now()
+        unit=unit, request=request, now=now)
+    now = now or timezone.now()
     report.work_order = order
     fields = ["work_order"]
     if report.status == S.RECEIVED:
@@ -480,17 +482,19 @@ def to_work_order(report: Report, *, actor, severity: str = "normal", kind: str 
     return order
 
 
-def work_order_closed(order) -> None:
-    """maintenance.services calls this when an order is verified or cancelled: a verified repair
-    resolves the open reports behind it; a cancelled one leaves them open with a note for staff."""
+def work_order_closed(order, now: datetime.datetime | None = None) -> None:
+    """maintenance.services calls this when an order is verified or cancelled (`now`: when, None for
+    now): a verified repair resolves the open reports behind it; a cancelled one leaves them open
+    with a note for staff."""
     from quanmin.maintenance.models import WorkOrder
 
     for report in Report.objects.filter(work_order=order, status__in=OPEN_STATUSES):
         if order.status == WorkOrder.Status.VERIFIED:
-            resolve(report, actor=None, answer=order.resolution or _("The repair has been done and checked."))
+            resolve(report, actor=None, answer=order.resolution or _("The repair has been done and checked."),
+                    now=now)
         else:
             _event(report, E.NOTE, text=_("The work order was cancelled: %(reason)s") % {"reason": order.cancel_reason},
-                   public=False)
+                   public=False, at=now)
 
 
 # --- the resident's side ------------------------------------------------------------------------------------------
@@ -505,9 +509,9 @@ def by_token(token: str) -> Report:
 
 
 @transaction.atomic
-def rate(report: Report, *, rating, comment: str = "", request=None) -> Report:
+def rate(report: Report, *, rating, comment: str = "", request=None, now: datetime.datetime | None = None) -> Report:
     """The resident rates the answer, 1 to 5, once, after it is resolved (or not accepted); the
-    report is closed."""
+    report is closed. `now`: when, for steps entered after the fact (the demo)."""
     try:
         rating = int(rating)
     except (TypeError, ValueError):
@@ -523,7 +527,7 @@ def rate(report: Report, *, rating, comment: str = "", request=None) -> Report:
     if report.status not in (S.RESOLVED, S.REJECTED):
         raise FeedbackError("not_resolved", _("You can rate the answer once the report is resolved."), "rating",
                             status=409)
-    now = timezone.now()
+    now = now or timezone.now()
     report.rating, report.rating_comment, report.rated_at = rating, comment, now
     if report.status == S.RESOLVED:
         report.status = S.CLOSED

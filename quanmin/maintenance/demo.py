@@ -30,8 +30,9 @@ booking demos run first):
 Everything goes through the services (equipment register checks, maintenance units and orders,
 inspection plans, rounds and checks, feedback), which keep the pieces' status and write the
 history and audit entries. What the services cannot do is done here, and only that:
-- timestamps of steps whose service has no `now=` (start, complete, verify, cancel, assign,
-  to_work_order, reject, rate) are back-dated afterwards;
+- every step is taken at its time through the services' `now=`; only the photos' upload times
+  (add_photo has no `now=`) and the opening of the replacement orders (open_replacement_orders
+  opens them all at once) are back-dated afterwards;
 - the register's pieces (~20,000) and the checks that found nothing (~25,000) are written with
   bulk_create after the services' own checks (register.clean, register.place): a service call each
   would take minutes. A round's status and times follow from its checks as record_check sets them;
@@ -65,7 +66,7 @@ from quanmin.facilities import equipment_types
 from quanmin.facilities.demo import short
 from quanmin.facilities.models import Equipment, Facility, Site
 from quanmin.feedback import services as feedback
-from quanmin.feedback.models import Report, ReportEvent, ReportPhoto
+from quanmin.feedback.models import ReportPhoto
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -347,8 +348,6 @@ class Demo:
         self.checks: list[Seen] = []
         self.walked: dict[int, list] = {}  # round id -> [(piece, t)]
         self.expected: dict[int, int] = {}  # round id -> pieces it had when walked
-        self.order_times: dict[int, list] = {}
-        self.order_rows: dict[int, WorkOrder] = {}
         self.inspectors: dict[int, User] = {}
         self.sites_by_county: dict[tuple, list[Site]] = {}
 
@@ -917,41 +916,34 @@ class Demo:
 
     # -- writing -----------------------------------------------------------------------------------------------
     def apply(self, op: OrderPlan) -> None:
-        """Take a created order through its life with the services; remember the real times."""
-        order, times = op.order, [op.t0]
+        """Take a created order through its life with the services, each step at its time."""
+        order = op.order
         manager = op.manager or self.city_staff
-        fields = {"created_at": op.t0, "due_at": services.deadline(op.severity, op.t0),
-                  "assigned_at": op.t0 if order.unit_id else None}
         if op.reassign is not None and op.final != S.CANCELLED:
             unit, when = op.reassign
-            order = services.assign(order, unit, actor=manager)
-            times.append(when)
-            fields["assigned_at"] = when
+            order = services.assign(order, unit, actor=manager, now=when)
         worker = self.workers.get(order.unit_id)
         if op.photos:
-            services.add_photo(order, _image(self.rng, "before"), "before", actor=worker or manager)
+            self.photo(order, "before", op.t0 + _hours(1), worker or manager)
         if op.final == S.CANCELLED:
-            order = services.cancel(order, actor=manager, reason=op.cancel_reason)
-            times.append(op.t_cancel)
+            order = services.cancel(order, actor=manager, reason=op.cancel_reason, now=op.t_cancel)
         else:
             if op.final in (S.IN_PROGRESS, S.DONE, S.VERIFIED):
-                order = services.start(order, actor=worker)
-                times.append(op.t_start)
-                fields["started_at"] = op.t_start
+                order = services.start(order, actor=worker, now=op.t_start)
             if op.final in (S.DONE, S.VERIFIED):
                 if op.photos:
-                    services.add_photo(order, _image(self.rng, "after"), "after", actor=worker or manager)
-                order = services.complete(order, actor=worker, resolution=op.resolution or "已修复。")
-                times.append(op.t_done)
-                fields["done_at"] = op.t_done
+                    last = op.t_verify if op.final == S.VERIFIED else op.t_done
+                    self.photo(order, "after", last - _hours(1), worker or manager)
+                order = services.complete(order, actor=worker, resolution=op.resolution or "已修复。", now=op.t_done)
             if op.final == S.VERIFIED:
-                order = services.verify(order, actor=manager)
-                times.append(op.t_verify)
-                fields["verified_at"] = op.t_verify
-        self.order_times[order.pk] = times
-        self.order_rows[order.pk] = WorkOrder(pk=order.pk, **{**{"started_at": None, "done_at": None,
-                                                                  "verified_at": None}, **fields})
+                # A replaced piece's successor is installed that day; the reports behind it are resolved then.
+                order = services.verify(order, actor=manager, now=op.t_verify)
         op.order = order
+
+    def photo(self, order: WorkOrder, stage: str, at: datetime.datetime, actor: User) -> None:
+        """A photo of the work, uploaded at `at` (add_photo stamps the present)."""
+        photo = services.add_photo(order, _image(self.rng, stage), stage, actor=actor)
+        WorkOrderPhoto.objects.filter(pk=photo.pk).update(uploaded_at=at)
 
     def write_defects(self) -> None:
         """Every new defect through the inspection service, which opens its work order; the few most
@@ -984,36 +976,23 @@ class Demo:
         r.refresh_from_db()
         actor = self.staff.get(r.handler_region_id) or self.manager_for(r.region_id)
         if rp.path == "reject":
-            r = feedback.reject(r, actor=actor, reason=rp.reject_reason)
-            Report.objects.filter(pk=r.pk).update(responded_at=rp.t_resp)
-            ReportEvent.objects.filter(report=r, kind=ReportEvent.Kind.REJECTED).update(at=rp.t_resp)
+            r = feedback.reject(r, actor=actor, reason=rp.reject_reason, now=rp.t_resp)
         else:
             if rp.path == "respond" or rp.respond_first:
                 r = feedback.respond(r, actor=actor, text=rng.choice(FIRST_ANSWERS), now=rp.t_resp)
             if rp.path == "work_order":
                 op = rp.order
-                order = feedback.to_work_order(r, actor=actor, severity=op.severity, unit=op.unit)
-                op.order = order
-                if not rp.respond_first:
-                    Report.objects.filter(pk=r.pk).update(responded_at=op.t0)
-                ReportEvent.objects.filter(report=r, kind=ReportEvent.Kind.WORK_ORDER).update(at=op.t0)
-                WorkOrder.objects.filter(pk=order.pk).update(created_at=op.t0, assigned_at=op.t0,
-                                                             due_at=services.deadline(op.severity, op.t0))
+                op.order = feedback.to_work_order(r, actor=actor, severity=op.severity, unit=op.unit, now=op.t0)
             due = rp.resolve_by
             end = rp.t_res or self.now
             if end > due and due < self.now:
                 feedback.escalate(r, now=due + min(end - due, _hours(12)) / 2)
             if rp.path == "work_order":
-                self.apply(rp.order)
-                if rp.order.final == S.VERIFIED:  # the order's verification resolved the report
-                    Report.objects.filter(pk=r.pk).update(resolved_at=rp.t_res)
-                    ReportEvent.objects.filter(report=r, kind=ReportEvent.Kind.RESOLVED).update(at=rp.t_res)
+                self.apply(rp.order)  # verified, the order resolves the report (at rp.t_res, its verification)
             elif rp.t_res is not None:
                 r = feedback.resolve(r, actor=actor, answer=ANSWERS[rp.category], now=rp.t_res)
         if rp.t_rate is not None:
-            r = feedback.rate(r, rating=rp.rating, comment=rp.comment)
-            Report.objects.filter(pk=r.pk).update(rated_at=rp.t_rate)
-            ReportEvent.objects.filter(report=r, kind=ReportEvent.Kind.RATED).update(at=rp.t_rate)
+            r = feedback.rate(r, rating=rp.rating, comment=rp.comment, now=rp.t_rate)
 
     def staff_orders(self) -> list[OrderPlan]:
         """Servicing, upgrades and repairs of grounds that staff open themselves."""
@@ -1093,13 +1072,13 @@ class Demo:
                                                   unit=plans[0][1].unit, severity="low")
         for order in sorted(result["created"], key=lambda o: o.equipment_id):
             op = by_piece[order.equipment_id]
+            # Opened together by the service, each on its own day here (as create_work_order's now= does).
+            WorkOrder.objects.filter(pk=order.pk).update(
+                created_at=op.t0, due_at=services.deadline(order.severity, op.t0),
+                assigned_at=op.t0 if order.unit_id else None)
+            WorkOrderEvent.objects.filter(work_order=order).update(at=op.t0)
             op.order = order
             self.apply(op)
-            if op.final == S.VERIFIED:
-                successor = Equipment.objects.filter(facility_id=op.piece.eq.facility_id, kind=op.piece.eq.kind,
-                                                     note__contains=op.piece.eq.tag).first()
-                if successor is not None:
-                    Equipment.objects.filter(pk=successor.pk).update(install_date=timezone.localdate(op.t_verify))
 
     def finish_rounds(self, plans) -> None:
         rounds = {r.pk: r for plan, _rel in plans for r in plan.rounds.filter(scheduled_for__lte=self.today)}
@@ -1142,33 +1121,6 @@ class Demo:
         _insert(rows)
         return len(rows)
 
-    def backdate(self) -> None:
-        """The times the services stamped "now" on, set to when each step happened."""
-        if self.order_rows:
-            WorkOrder.objects.bulk_update(list(self.order_rows.values()),
-                                          ["created_at", "due_at", "assigned_at", "started_at", "done_at",
-                                           "verified_at"], batch_size=500)
-        events = []
-        current, index = None, 0
-        for event in WorkOrderEvent.objects.filter(work_order_id__in=list(self.order_times)).order_by(
-                "work_order_id", "id").only("id", "work_order_id", "at"):
-            if event.work_order_id != current:
-                current, index = event.work_order_id, 0
-            times = self.order_times[current]
-            if index < len(times):
-                event.at = times[index]
-                events.append(event)
-            index += 1
-        WorkOrderEvent.objects.bulk_update(events, ["at"], batch_size=1000)
-        photos = []
-        for photo in WorkOrderPhoto.objects.filter(work_order_id__in=list(self.order_times)).order_by("id"):
-            times = self.order_times[photo.work_order_id]
-            photo.uploaded_at = times[0] + _hours(1) if photo.stage == WorkOrderPhoto.Stage.BEFORE else (
-                times[-1] - _hours(1) if len(times) > 1 else times[0] + _hours(2))
-            photos.append(photo)
-        WorkOrderPhoto.objects.bulk_update(photos, ["uploaded_at"])
-
-
 def load(city: Region, rng: random.Random) -> dict:
     """Fill the demo city with equipment, units, inspections, work orders and reports; does nothing twice."""
     if Equipment.objects.filter(region__code__startswith=city.prefix).exists():
@@ -1202,7 +1154,6 @@ def load(city: Region, rng: random.Random) -> dict:
     demo.write_replacements(replacements)
     checks = demo.write_checks()
     demo.finish_rounds(plans)
-    demo.backdate()
     feedback.escalate_overdue(demo.now)
     for unit_id, user in demo.workers.items():
         unit = MaintenanceUnit.objects.get(pk=unit_id)

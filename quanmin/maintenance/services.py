@@ -48,8 +48,9 @@ DEADLINES = {
     WorkOrder.Severity.LOW: ("working_days", 15),
 }
 
-# Called with the order when it is verified or cancelled; feedback answers the reports behind it.
-ON_CLOSED: list[Callable[[WorkOrder], None]] = []
+# Called as hook(order, now=when) when an order is verified or cancelled (`now`: the moment passed to
+# verify/cancel, None for the present); feedback answers the reports behind it.
+ON_CLOSED: list[Callable[..., None]] = []
 
 # What may follow what. Verified and cancelled are final.
 NEXT = {
@@ -171,8 +172,11 @@ def _number() -> str:
     return f"WO{timezone.localdate():%y%m%d}{secrets.token_hex(3).upper()}"
 
 
-def _event(order, actor, text=""):
-    WorkOrderEvent.objects.create(work_order=order, status=order.status, actor=actor, text=(text or "")[:300])
+def _event(order, actor, text="", at: datetime.datetime | None = None):
+    """The step in the order's history; `at` when it happened, if not now (`at` stamps itself on creation)."""
+    event = WorkOrderEvent.objects.create(work_order=order, status=order.status, actor=actor, text=(text or "")[:300])
+    if at is not None:
+        WorkOrderEvent.objects.filter(pk=event.pk).update(at=at)
 
 
 def _locked(order: WorkOrder) -> WorkOrder:
@@ -241,9 +245,10 @@ def _notify_unit(order: WorkOrder) -> None:
                    "due": timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M")})
 
 
-def _closed(order: WorkOrder) -> None:
+def _closed(order: WorkOrder, now: datetime.datetime | None = None) -> None:
+    """Tell the ON_CLOSED hooks, called as hook(order, now=now): `now` is when the order was closed, None for now."""
     for hook in ON_CLOSED:
-        hook(order)
+        hook(order, now=now)
 
 
 # --- work orders ---------------------------------------------------------------------------------------
@@ -322,54 +327,61 @@ def create_work_order(*, actor, description: str, kind: str = K.REPAIR,
 
 
 @transaction.atomic
-def assign(order: WorkOrder, unit: MaintenanceUnit, *, actor, request=None) -> WorkOrder:
-    """Give the order to a maintenance unit that serves its division (again, to change units)."""
+def assign(order: WorkOrder, unit: MaintenanceUnit, *, actor, request=None,
+           now: datetime.datetime | None = None) -> WorkOrder:
+    """Give the order to a maintenance unit that serves its division (again, to change units).
+    `now`: when, for steps entered after the fact (the demo); the event carries the same moment."""
     order = _move(order, S.ASSIGNED)
     _check_unit(unit, order.region_id)
-    order.unit, order.assigned_at = unit, timezone.now()
+    order.unit, order.assigned_at = unit, now or timezone.now()
     order.save(update_fields=["status", "unit", "assigned_at"])
-    _event(order, actor, unit.name)
+    _event(order, actor, unit.name, at=now)
     audit.record("work_order.assign", request=request, actor=actor, obj=order, detail={"unit": unit.pk})
     _notify_unit(order)
     return order
 
 
 @transaction.atomic
-def start(order: WorkOrder, *, actor, request=None) -> WorkOrder:
+def start(order: WorkOrder, *, actor, request=None, now: datetime.datetime | None = None) -> WorkOrder:
+    """The unit starts work (`now`: when, as for assign)."""
     order = _locked(order)
     if order.status != S.ASSIGNED:  # in progress again after a refusal is verify's move, not this one
         raise _state_error(order)
     order.status = S.IN_PROGRESS
-    order.started_at = order.started_at or timezone.now()
+    order.started_at = order.started_at or now or timezone.now()
     order.save(update_fields=["status", "started_at"])
-    _event(order, actor)
+    _event(order, actor, at=now)
     audit.record("work_order.start", request=request, actor=actor, obj=order)
     return order
 
 
 @transaction.atomic
-def complete(order: WorkOrder, *, actor, resolution: str = "", request=None) -> WorkOrder:
+def complete(order: WorkOrder, *, actor, resolution: str = "", request=None,
+             now: datetime.datetime | None = None) -> WorkOrder:
     """The unit reports the work done. Done needs evidence, and either kind will do: a text saying
     what was done, or at least one "after" photo already uploaded (a worker on a ladder may only
-    snap a picture). With neither it is refused (`resolution_required`) and nothing changes."""
+    snap a picture). With neither it is refused (`resolution_required`) and nothing changes.
+    `now`: when, as for assign."""
     resolution = (resolution or "").strip()
     order = _move(order, S.DONE)
     if not resolution and not order.photos.filter(stage=WorkOrderPhoto.Stage.AFTER).exists():
         raise MaintenanceError("resolution_required",
                                _("Say what was done, or upload at least one photo of the finished work."),
                                "resolution")
-    order.done_at, order.resolution = timezone.now(), resolution[:4000]
+    order.done_at, order.resolution = now or timezone.now(), resolution[:4000]
     order.started_at = order.started_at or order.done_at
     order.save(update_fields=["status", "done_at", "started_at", "resolution"])
-    _event(order, actor, resolution or _("Done (see the photos)."))
+    _event(order, actor, resolution or _("Done (see the photos)."), at=now)
     audit.record("work_order.done", request=request, actor=actor, obj=order)
     return order
 
 
 @transaction.atomic
-def verify(order: WorkOrder, *, actor, accepted: bool = True, note: str = "", request=None) -> WorkOrder:
+def verify(order: WorkOrder, *, actor, accepted: bool = True, note: str = "", request=None,
+           now: datetime.datetime | None = None) -> WorkOrder:
     """The division checks the work. Accepted: the piece returns to service (a replaced piece is
-    removed and its successor registered). Refused: back to in progress, with the reason."""
+    removed and its successor registered, installed that day). Refused: back to in progress, with
+    the reason. `now`: when, as for assign; the reports the order resolves are resolved then too."""
     note = (note or "").strip()
     if not accepted and not note:
         raise MaintenanceError("reason_required", _("Say why the work is not accepted."), "note")
@@ -379,23 +391,23 @@ def verify(order: WorkOrder, *, actor, accepted: bool = True, note: str = "", re
         raise _state_error(locked)
     order = _move(order, S.VERIFIED if accepted else S.IN_PROGRESS)
     if accepted:
-        order.verified_at, order.verified_by = timezone.now(), actor
+        order.verified_at, order.verified_by = now or timezone.now(), actor
         order.save(update_fields=["status", "verified_at", "verified_by"])
-        successor = _after_verified(order, actor, request)
+        successor = _after_verified(order, actor, request, now)
         if successor is not None:
             note = " ".join(filter(None, [note, _("Replaced by %(tag)s.") % {"tag": successor.tag}]))
     else:
         order.done_at = None
         order.save(update_fields=["status", "done_at"])
-    _event(order, actor, note)
+    _event(order, actor, note, at=now)
     audit.record("work_order.verify" if accepted else "work_order.refuse", request=request, actor=actor, obj=order,
                  detail={"note": note} if note else None)
     if accepted:
-        _closed(order)
+        _closed(order, now)
     return order
 
 
-def _after_verified(order: WorkOrder, actor, request=None) -> Equipment | None:
+def _after_verified(order: WorkOrder, actor, request=None, now: datetime.datetime | None = None) -> Equipment | None:
     """Put the piece back in service, or replace it; returns the successor of a replaced piece."""
     if order.equipment_id is None:
         return None
@@ -405,13 +417,13 @@ def _after_verified(order: WorkOrder, actor, request=None) -> Equipment | None:
     if order.kind == K.REPLACE:
         from quanmin.facilities import equipment as register
 
-        successor = register.replace_piece(piece, actor=actor, on=timezone.localdate(), request=request)
+        successor = register.replace_piece(piece, actor=actor, on=timezone.localdate(now), request=request)
         # The old piece is gone: its other orders have nothing left to work on.
         for other in piece.work_orders.filter(status__in=HOLDING_STATUSES).exclude(pk=order.pk):
             other.status, other.cancel_reason = S.CANCELLED, _("The piece was replaced.")[:200]
             other.save(update_fields=["status", "cancel_reason"])
-            _event(other, actor, other.cancel_reason)
-            _closed(other)
+            _event(other, actor, other.cancel_reason, at=now)
+            _closed(other, now)
         return successor
     # Other orders on the same piece keep it as out of use as they call for.
     worst = Equipment.Status.IN_SERVICE
@@ -425,16 +437,17 @@ def _after_verified(order: WorkOrder, actor, request=None) -> Equipment | None:
 
 
 @transaction.atomic
-def cancel(order: WorkOrder, *, actor, reason: str, request=None) -> WorkOrder:
+def cancel(order: WorkOrder, *, actor, reason: str, request=None, now: datetime.datetime | None = None) -> WorkOrder:
+    """Cancelled, with the reason (`now`: when, as for assign)."""
     reason = (reason or "").strip()
     if not reason:
         raise MaintenanceError("reason_required", _("Say why the work order is cancelled."), "reason")
     order = _move(order, S.CANCELLED)
     order.cancel_reason = reason[:200]
     order.save(update_fields=["status", "cancel_reason"])
-    _event(order, actor, reason)
+    _event(order, actor, reason, at=now)
     audit.record("work_order.cancel", request=request, actor=actor, obj=order, detail={"reason": reason[:200]})
-    _closed(order)
+    _closed(order, now)
     return order
 
 

@@ -276,6 +276,68 @@ def test_a_report_about_a_place_becomes_a_work_order_of_the_site(feedback_world)
     assert order.site == w.site and order.equipment is None and order.region_id == w.community.code
 
 
+# --- answers entered after the fact (now=) -------------------------------------------------------------------------
+# The demo, a hotline sheet typed in later: each step keeps the moment it happened, and so does its event.
+
+def event_at(report, kind):
+    return report.events.get(kind=kind).at
+
+
+def test_reject_at_a_given_moment(feedback_world, make_report):
+    report = make_report(now=at(2025, 11, 14, 16))
+    services.reject(report, actor=feedback_world.users["community"], reason="重复举报", now=at(2025, 11, 15, 9))
+    report = fresh(report)
+    assert report.status == S.REJECTED and report.responded_at == at(2025, 11, 15, 9)
+    assert event_at(report, ReportEvent.Kind.REJECTED) == at(2025, 11, 15, 9)
+    # Answered before: the first answer's moment stays.
+    answered = make_report(now=at(2025, 11, 14, 16))
+    services.respond(answered, actor=feedback_world.users["community"], text="收到", now=at(2025, 11, 14, 17))
+    services.reject(answered, actor=feedback_world.users["community"], reason="非公共设施", now=at(2025, 11, 17, 9))
+    answered = fresh(answered)
+    assert answered.responded_at == at(2025, 11, 14, 17)
+    assert event_at(answered, ReportEvent.Kind.REJECTED) == at(2025, 11, 17, 9)
+
+
+def test_rate_at_a_given_moment(feedback_world, make_report):
+    report = make_report(now=at(2025, 11, 14, 16))
+    services.resolve(report, actor=feedback_world.users["community"], answer="已修", now=at(2025, 11, 17, 10))
+    services.rate(report, rating=4, comment="很快", now=at(2025, 11, 18, 20))
+    report = fresh(report)
+    assert report.status == S.CLOSED and report.rated_at == at(2025, 11, 18, 20)
+    assert event_at(report, ReportEvent.Kind.RATED) == at(2025, 11, 18, 20)
+
+
+def test_to_work_order_at_a_given_moment(feedback_world, make_report):
+    w = feedback_world
+    unit = maintenance.create_unit(actor=w.users["county"], region=w.county, name="东昌府区器材维修队")
+    report = make_report(now=at(2025, 11, 14, 16))
+    sent = at(2025, 11, 14, 18)
+    order = services.to_work_order(report, actor=w.users["community"], severity="high", now=sent)
+    report, order = fresh(report), fresh(order)
+    assert report.responded_at == sent and event_at(report, ReportEvent.Kind.WORK_ORDER) == sent
+    # The order is opened then, its deadline counted from then.
+    assert (order.created_at, order.assigned_at, order.unit) == (sent, sent, unit)
+    assert order.due_at == maintenance.deadline("high", sent) and order.events.get().at == sent
+
+
+def test_an_order_closed_at_a_given_moment_answers_its_report_then(feedback_world, make_report):
+    w = feedback_world
+    county = w.users["county"]
+    maintenance.create_unit(actor=county, region=w.county, name="东昌府区器材维修队")
+    report = make_report(now=at(2025, 11, 14, 16))
+    order = services.to_work_order(report, actor=county, now=at(2025, 11, 14, 18))
+    maintenance.complete(order, actor=county, resolution="更换踏板轴承", now=at(2025, 11, 17, 15))
+    maintenance.verify(order, actor=county, now=at(2025, 11, 18, 10))
+    report = fresh(report)
+    assert report.status == S.RESOLVED and report.resolved_at == at(2025, 11, 18, 10)
+    assert event_at(report, ReportEvent.Kind.RESOLVED) == at(2025, 11, 18, 10)
+    # A cancelled order's note to staff carries its moment too.
+    other = make_report(now=at(2025, 11, 14, 16))
+    order = services.to_work_order(other, actor=county, now=at(2025, 11, 14, 18))
+    maintenance.cancel(order, actor=county, reason="重复", now=at(2025, 11, 15, 9))
+    assert event_at(other, ReportEvent.Kind.NOTE) == at(2025, 11, 15, 9)
+
+
 # --- escalation -----------------------------------------------------------------------------------------------------
 
 def test_overdue_reports_escalate_one_level_per_missed_deadline(feedback_world, make_report,

@@ -68,21 +68,17 @@ def quiet(settings, tmp_path):
 
 
 def _done(order, done_at, actor, verify=True):
-    """The unit reports the work done, at `done_at`. complete() stamps the moment it is called and
-    takes no `now` (unlike create_work_order), so the moment is set afterwards, as when a paper
+    """The unit reports the work done at `done_at` (never started: started then too), as when a paper
     job sheet is entered later."""
-    services.complete(order, actor=actor, resolution="已修复")
-    WorkOrder.objects.filter(pk=order.pk).update(done_at=done_at, started_at=done_at)
-    order.refresh_from_db()
+    order = services.complete(order, actor=actor, resolution="已修复", now=done_at)
     if verify:
         services.verify(order, actor=actor)
     return order
 
 
 def _rated(report, rating, rated_at):
-    """The resident's rating, given at `rated_at` (rate() stamps the moment it is called)."""
-    feedback.rate(report, rating=rating)
-    Report.objects.filter(pk=report.pk).update(rated_at=rated_at)
+    """The resident's rating, given at `rated_at`."""
+    feedback.rate(report, rating=rating, now=rated_at)
 
 
 def _walk(plan, day, results, actor, hour=10):

@@ -329,12 +329,92 @@ def test_a_cancelled_order_leaves_the_piece_as_it_is(equipment):
 
 def test_closing_hooks_run_on_verify_and_cancel(equipment, order, monkeypatch):
     seen = []
-    monkeypatch.setattr(services, "ON_CLOSED", [lambda o: seen.append((o.number, o.status))])
+    monkeypatch.setattr(services, "ON_CLOSED", [lambda o, now=None: seen.append((o.number, o.status))])
     county = equipment.users["county"]
     services.verify(services.complete(order, actor=county, resolution="ok"), actor=county)
     other = services.create_work_order(actor=county, description="y", equipment=equipment.pieces[1])
     services.cancel(other, actor=county, reason="r")
     assert seen == [(order.number, "verified"), (other.number, "cancelled")]
+
+
+# --- steps entered after the fact (now=) ------------------------------------------------------------------------
+# A paper job sheet typed in later, the demo: each step keeps the moment it happened, and so does its event.
+
+T0, T1, T2, T3, T4 = at(2026, 3, 2, 9), at(2026, 3, 2, 11), at(2026, 3, 3, 8), at(2026, 3, 3, 15), at(2026, 3, 4, 10)
+
+
+def event_at(order, status):
+    return order.events.get(status=status).at
+
+
+def test_assign_at_a_given_moment(equipment, unit):
+    county = equipment.users["county"]
+    o = services.create_work_order(actor=county, description="座椅开裂", equipment=equipment.pieces[0], now=T0)
+    o = services.assign(o, unit, actor=county, now=T1)
+    assert o.assigned_at == T1 and fresh(o).assigned_at == T1 and event_at(o, S.ASSIGNED) == T1
+    assert o.due_at == services.deadline(o.severity, T0)  # the deadline runs from the opening, as before
+
+
+def test_start_at_a_given_moment(equipment, unit, unit_staff):
+    o = services.create_work_order(actor=equipment.users["county"], description="x", equipment=equipment.pieces[0],
+                                   unit=unit, now=T0)
+    o = services.start(o, actor=unit_staff, now=T2)
+    assert fresh(o).started_at == T2 and event_at(o, S.IN_PROGRESS) == T2
+
+
+def test_complete_at_a_given_moment(equipment, unit, unit_staff):
+    o = services.create_work_order(actor=equipment.users["county"], description="x", equipment=equipment.pieces[0],
+                                   unit=unit, now=T0)
+    o = services.complete(o, actor=unit_staff, resolution="紧固螺栓", now=T3)  # not started: started then too
+    o = fresh(o)
+    assert (o.started_at, o.done_at) == (T3, T3) and event_at(o, S.DONE) == T3
+    started = services.create_work_order(actor=equipment.users["county"], description="y",
+                                         equipment=equipment.pieces[1], unit=unit, now=T0)
+    services.start(started, actor=unit_staff, now=T2)
+    started = fresh(services.complete(started, actor=unit_staff, resolution="ok", now=T3))
+    assert (started.started_at, started.done_at) == (T2, T3)
+
+
+def test_verify_at_a_given_moment(equipment, unit, unit_staff):
+    county = equipment.users["county"]
+    o = services.create_work_order(actor=county, description="x", equipment=equipment.pieces[0], unit=unit, now=T0)
+    o = services.complete(o, actor=unit_staff, resolution="ok", now=T3)
+    o = services.verify(o, actor=county, now=T4)
+    assert fresh(o).verified_at == T4 and event_at(o, S.VERIFIED) == T4
+    # Refused: the event keeps the moment too.
+    r = services.create_work_order(actor=county, description="y", equipment=equipment.pieces[1], unit=unit, now=T0)
+    services.complete(r, actor=unit_staff, resolution="ok", now=T3)
+    r = fresh(services.verify(r, actor=county, accepted=False, note="仍有松动", now=T4))
+    assert r.status == S.IN_PROGRESS and r.done_at is None and r.events.last().at == T4
+
+
+def test_a_replacement_verified_at_a_given_moment_installs_the_successor_that_day(equipment, unit):
+    county = equipment.users["county"]
+    old = equipment.pieces[2]
+    repair = services.create_work_order(actor=county, description="锈蚀", equipment=old, now=T0)
+    replace = services.create_work_order(actor=county, description="更换", kind="replace", equipment=old, unit=unit,
+                                         now=T0)
+    services.complete(replace, actor=county, resolution="已更换新单杠", now=T3)
+    services.verify(replace, actor=county, now=T4)
+    successor = Equipment.objects.exclude(pk=old.pk).get(facility=old.facility, kind=old.kind)
+    assert successor.install_date == datetime.date(2026, 3, 4)
+    repair = fresh(repair)
+    assert repair.status == S.CANCELLED and event_at(repair, S.CANCELLED) == T4
+
+
+def test_cancel_at_a_given_moment(equipment, order):
+    o = services.cancel(order, actor=equipment.users["county"], reason="重复", now=T1)
+    assert fresh(o).status == S.CANCELLED and event_at(o, S.CANCELLED) == T1
+
+
+def test_closing_hooks_hear_the_moment(equipment, order, monkeypatch):
+    seen = []
+    monkeypatch.setattr(services, "ON_CLOSED", [lambda o, now=None: seen.append((o.status, now))])
+    county = equipment.users["county"]
+    services.verify(services.complete(order, actor=county, resolution="ok", now=T3), actor=county, now=T4)
+    other = services.create_work_order(actor=county, description="y", equipment=equipment.pieces[1])
+    services.cancel(other, actor=county, reason="r")
+    assert seen == [("verified", T4), ("cancelled", None)]
 
 
 # --- photos ------------------------------------------------------------------------------------------------
