@@ -13,6 +13,8 @@ from quanmin.maintenance.models import InspectionPlan
 SECTIONS = [
     (_("Home"), "web:home", "everyone", ""),
     (_("Find a place"), "facilities:finder", "everyone", _("Sports grounds and fitness paths near you")),
+    (_("Report a problem"), "feedback:report_map", "everyone",
+     _("Broken equipment or a problem at a sports ground: tell the staff")),
     (_("My account"), "accounts:me", "signed_in", _("Profile, consents, my data")),
     (_("My bookings"), "booking:mine", "signed_in", _("Upcoming and past bookings, waiting lists")),
     (_("My reports"), "feedback:my_reports", "signed_in", _("Broken equipment you reported and the answers")),
