@@ -110,23 +110,24 @@ def analyse(
         raise ValueError("the walking network is empty")
     pool_cm = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fitness-circle") if parallel else _Inline()
     with pool_cm as pool:
-        # Two cores, two threads. There: the KD-tree builds, then the residents snap (cKDTree
-        # queries release the GIL). Here: the CSR and the query order (NumPy releases the GIL
-        # too), then the Dijkstra passes, which hold it. ``parallel=False`` runs all here.
+        # Two cores, two threads. There: the KD-tree builds, then the residents snap (its
+        # queries release the GIL). Here: the CSR, the query order and the division index (work
+        # that holds the GIL, so it stays on one thread), then the Dijkstra passes, which hold it
+        # too. ``parallel=False`` runs all here.
         tree_job = pool.submit(lambda: network.tree)
-        _ = network.csr  # built here while the tree builds there
+        _ = network.super_source  # the CSR
         res_query, fac_query = SnapQuery(residents.lon, residents.lat), SnapQuery(facilities.lon, facilities.lat)
         divisions = DivisionIndex(residents.region_code) if residents.region_code is not None else None
         tree_job.result()
         clock.lap("prepare")
         fac_snap = fac_query.run(network)
         clock.lap("snap_facilities")
-        res_job = pool.submit(_timed, res_query.run, network)
+        res_job = pool.submit(_timed, res_query.work, network, parallel)
         walk_m, by_type_figures, dijkstra_s = _passes(
-            network, facilities, fac_snap, res_job, limit, by_type, residents, divisions, minutes, limits, top
+            network, facilities, fac_snap, res_query, limit, by_type, residents, divisions, minutes, limits, top
         )
-        clock.lap("passes")  # the Dijkstra passes, waiting for the residents' snap, per-type figures
-        res_snap, snap_s = res_job.result()
+        clock.lap("passes")  # the Dijkstra passes, helping with the residents' snap, per-type figures
+        res_snap, (_, snap_s) = res_query.result(), res_job.result()
         if timings is not None:
             timings["dijkstra_in_passes"], timings["dijkstra_in_passes_cpu"] = dijkstra_s
             timings["snap_residents_in_parallel"] = snap_s
@@ -205,14 +206,14 @@ def _timed(fn, *args):
     return fn(*args), time.perf_counter() - t
 
 
-def _passes(network, facilities, fac_snap, res_job, limit, by_type, residents, divisions, minutes, limits, top):
+def _passes(network, facilities, fac_snap, res_query, limit, by_type, residents, divisions, minutes, limits, top):
     """Walking distance per resident to the nearest facility, and per-type figures.
 
     With types, one pass per type (a table-tennis table is not a football pitch) and the
     overall distance is the minimum over the types: exactly what one pass over all
     facilities gives, since float addition is monotone, so that pass is not run again.
     Node distances wait for the residents' snap; they are folded in as soon as it is there,
-    so at most a few are held at once.
+    so at most a few are held at once; after the last pass this thread helps with the snap.
     """
     typed = by_type and facilities.type is not None
     if typed:
@@ -246,12 +247,15 @@ def _passes(network, facilities, fac_snap, res_job, limit, by_type, residents, d
         dijkstra_s[0] += time.perf_counter() - t
         dijkstra_s[1] += time.thread_time() - cpu
         held.append((name, node_dist))
-        if res_job.done():
+        if res_query.done():
             for item in held:
-                fold(*item, res_job.result()[0])
+                fold(*item, res_query.result())
             held.clear()
-    for item in held:
-        fold(*item, res_job.result()[0])
+    if held:
+        res_query.work(network, one_thread=True)
+        res_snap = res_query.result()
+        for item in held:
+            fold(*item, res_snap)
     if walk_all is None:  # no facilities at all
         walk_all = np.full(len(residents), np.inf)
     return walk_all, (out if typed else None), dijkstra_s

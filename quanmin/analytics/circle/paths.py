@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 from .network import WalkNetwork
 
 
-def with_super_source(network: WalkNetwork, nodes: np.ndarray, offsets_m: np.ndarray) -> sp.csr_matrix:
-    """The network's CSR with its spare last row (the virtual super-source) joined to ``nodes``.
-
-    Each edge weighs that source's offset (a facility's straight-line distance from its node),
-    so one Dijkstra from the super-source gives, at every node v,
-    min over facilities f of (offset_f + path(node_f, v)). Several facilities on one node keep
-    the smallest offset. A zero offset stays an explicit entry: csgraph reads explicit zeros in
-    a CSR matrix as edges of weight 0.
-    """
-    base = network.csr
-    n = network.n_nodes
+def source_edges(nodes: np.ndarray, offsets_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The super-source's edges: one per node, weighing the smallest offset of the sources
+    there (a facility's straight-line distance from its node)."""
     nodes = np.asarray(nodes, dtype=np.int64)
     offsets_m = np.asarray(offsets_m, dtype=np.float64)
     if nodes.size:
@@ -28,12 +19,7 @@ def with_super_source(network: WalkNetwork, nodes: np.ndarray, offsets_m: np.nda
         first = np.ones(nodes.size, dtype=bool)
         first[1:] = nodes[1:] != nodes[:-1]
         nodes, offsets_m = nodes[first], offsets_m[first]
-    nnz = base.indptr[n]
-    indptr = base.indptr.copy()
-    indptr[n + 1] = nnz + nodes.size
-    indices = np.concatenate([base.indices[:nnz], nodes.astype(base.indices.dtype)])
-    data = np.concatenate([base.data[:nnz], offsets_m])
-    return sp.csr_matrix((data, indices, indptr), shape=base.shape)
+    return nodes, offsets_m
 
 
 def nearest_source_distance(
@@ -49,6 +35,9 @@ def nearest_source_distance(
     n = network.n_nodes
     if np.asarray(nodes).size == 0:
         return np.full(n, np.inf)
-    graph = with_super_source(network, nodes, offsets_m)
-    dist = dijkstra(graph, directed=True, indices=n, limit=float(limit_m))
+    # The super-source (the CSR's spare last row) joined to each source's node: one Dijkstra
+    # from it gives, at every node v, min over sources f of (offset_f + path(node_f, v)). A zero
+    # offset stays an explicit entry, which csgraph reads as an edge of weight 0.
+    with network.super_source.joined(*source_edges(nodes, offsets_m)) as graph:
+        dist = dijkstra(graph, directed=True, indices=n, limit=float(limit_m), min_only=True)
     return dist[:n]

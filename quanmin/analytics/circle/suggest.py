@@ -88,7 +88,7 @@ def cover_sets(
         balls = [np.arange(n, dtype=np.int64)] * active.size  # no bound from geometry
     elif active.size:
         radius = np.array([m_to_chord(r * factor + 1.0) for r in reach[active]])
-        found = network.tree.query_ball_point(network.xyz[candidate_snap.node[active]], radius)
+        found = network.ball_tree.query_ball_point(network.xyz[candidate_snap.node[active]], radius)
         balls = [np.asarray(b, dtype=np.int64) for b in found]
     else:
         balls = []
