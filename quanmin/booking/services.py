@@ -13,16 +13,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit
-from quanmin.accounts.models import User
 from quanmin.core.notify import notify
 from quanmin.facilities.models import Site
 
-from . import payments, pricing
+from . import hot, payments, pricing
 from .errors import BookingError, fail
 from .models import ACTIVE_STATUSES, BookableUnit, Booking, Certificate, Payment, Slot, Strike, WaitlistEntry
 
@@ -58,8 +57,7 @@ def create_unit(facility, *, name: str, kind: str = "slot", request=None, **rule
 # --- places ------------------------------------------------------------------------------------
 
 def _take(slot_id: int, places: int) -> bool:
-    return bool(Slot.objects.filter(pk=slot_id, blocked=False, taken__lte=F("capacity") - places)
-                .update(taken=F("taken") + places))
+    return hot.take(slot_id, places)
 
 
 def _release(slot_id: int, places: int) -> None:
@@ -111,31 +109,19 @@ class _Person:
 def _load_person(user, day: datetime.date, client_key: str, now) -> tuple[_Person, int | None]:
     """Lock the person (serialising their bookings so that limits hold; SQLite's IMMEDIATE
     transaction already excludes other writers) and read, in two queries, their strikes, verified
-    certificates, bookings and any booking already made under this client key."""
-    strikes = (Strike.objects.filter(user=OuterRef("pk"), forgiven=False, at__gte=_strikes_since(now))
-               .order_by("-at").values("at"))
-    n = settings.BOOKING_STRIKES_TO_SUSPEND
-    certificates = {
-        f"cert_{kind}": Exists(Certificate.objects.filter(user=OuterRef("pk"), kind=kind,
-                                                          status=Certificate.Status.VERIFIED)
-                               .exclude(valid_until__lt=day))
-        for kind in Certificate.Kind.values}
-    row = (User.objects.select_for_update(of=("self",)).filter(pk=user.pk)
-           .annotate(last_strike_at=Subquery(strikes[:1]), nth_strike_at=Subquery(strikes[n - 1:n]), **certificates)
-           .values("last_strike_at", "nth_strike_at", *certificates).get())
-    wanted = Q(status__in=ACTIVE_STATUSES) | Q(client_key=client_key) if client_key else Q(status__in=ACTIVE_STATUSES)
+    certificates, bookings and any booking already made under this client key (see hot.py)."""
+    last_strike_at, nth_strike_at, certificates = hot.person(
+        user.pk, strikes_since=_strikes_since(now), nth=settings.BOOKING_STRIKES_TO_SUSPEND, day=day)
     existing, active = None, []
-    for pk, slot_id, status, expires, key, start in (
-            Booking.objects.filter(wanted, user=user)
-            .values_list("pk", "slot_id", "status", "hold_expires_at", "client_key", "slot__start")):
+    for pk, slot_id, status, expires, key, start in hot.bookings(user.pk, client_key):
         if client_key and key == client_key:
             existing = pk
         if status == Booking.Status.HELD and expires is not None and expires < now:
             _expire_stale_holds(slot_id, now)  # the person's own run-out holds no longer count
         elif status in ACTIVE_STATUSES:
             active.append((slot_id, start))
-    person = _Person(suspended_until=_suspension_end(row["last_strike_at"], row["nth_strike_at"], now),
-                     certificates={kind for kind in Certificate.Kind.values if row[f"cert_{kind}"]}, active=active)
+    person = _Person(suspended_until=_suspension_end(last_strike_at, nth_strike_at, now),
+                     certificates=certificates, active=active)
     return person, existing
 
 
@@ -668,7 +654,6 @@ def record_visit_count(site, hour_start: datetime.datetime, *, count_in: int, co
 def verify_certificate(certificate, *, staff, valid_until: datetime.date, request=None):
     """Staff of the holder's division saw the certificate: from now on its price applies by itself."""
     from .errors import BookingError
-    from .models import Certificate
 
     if valid_until is None or valid_until < timezone.localdate():
         raise _invalid(_("The certificate must be valid today or later."), "valid_until")
@@ -687,7 +672,6 @@ def verify_certificate(certificate, *, staff, valid_until: datetime.date, reques
 
 def reject_certificate(certificate, *, staff, reason: str, request=None):
     from .errors import BookingError
-    from .models import Certificate
 
     if not (reason or "").strip():
         raise fail("reason_required", status=400)

@@ -1,0 +1,107 @@
+"""A hold's own reads and its place update, as SQL written out once.
+
+A hold runs on every press of "book", and at a popular opening many run at once. Django compiles
+a queryset anew on every call: the person's rules, read as one annotated queryset, cost 6.5 ms of
+Python per hold on PostgreSQL for 1 ms of database time. These few fixed statements are built
+once per process and database from the models' own table and column names and run with the backend's own
+parameter adaptation; tests/booking/test_hot.py checks each against the ORM query it replaces.
+"""
+
+import datetime
+from functools import cache
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from quanmin.accounts.models import User
+
+from .models import ACTIVE_STATUSES, Booking, Certificate, Slot, Strike
+
+
+def _t(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _c(model, field: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(field).column)
+
+
+@cache
+def _person_sql(vendor: str, for_update: bool) -> str:
+    s, c, u = Strike, Certificate, User
+    strikes = (f"SELECT {_c(s, 'at')} FROM {_t(s)} WHERE {_c(s, 'user')} = %s AND NOT {_c(s, 'forgiven')}"
+               f" AND {_c(s, 'at')} >= %s ORDER BY {_c(s, 'at')} DESC")
+    certificate = (f"EXISTS (SELECT 1 FROM {_t(c)} WHERE {_c(c, 'user')} = %s AND {_c(c, 'kind')} = %s"
+                   f" AND {_c(c, 'status')} = %s AND ({_c(c, 'valid_until')} IS NULL OR {_c(c, 'valid_until')} >= %s))")
+    columns = [f"({strikes} LIMIT 1)", f"({strikes} LIMIT 1 OFFSET %s)"]
+    columns += [certificate] * len(Certificate.Kind.values)
+    return (f"SELECT {', '.join(columns)} FROM {_t(u)} WHERE {_c(u, 'id')} = %s"
+            + (" FOR UPDATE" if for_update else ""))
+
+
+@cache
+def _bookings_sql(vendor: str, with_key: bool) -> str:
+    b, s = Booking, Slot
+    active = ", ".join(["%s"] * len(ACTIVE_STATUSES))
+    wanted = f"b.{_c(b, 'status')} IN ({active})"
+    if with_key:
+        wanted = f"({wanted} OR b.{_c(b, 'client_key')} = %s)"
+    return (f"SELECT b.{_c(b, 'id')}, b.{_c(b, 'slot')}, b.{_c(b, 'status')}, b.{_c(b, 'hold_expires_at')},"
+            f" b.{_c(b, 'client_key')}, s.{_c(s, 'start')} FROM {_t(b)} b"
+            f" JOIN {_t(s)} s ON s.{_c(s, 'id')} = b.{_c(b, 'slot')}"
+            f" WHERE b.{_c(b, 'user')} = %s AND {wanted}")
+
+
+@cache
+def _take_sql(vendor: str) -> str:
+    s, taken = Slot, _c(Slot, "taken")
+    return (f"UPDATE {_t(s)} SET {taken} = {taken} + %s WHERE {_c(s, 'id')} = %s AND NOT {_c(s, 'blocked')}"
+            f" AND {taken} + %s <= {_c(s, 'capacity')}")
+
+
+def _aware(value) -> datetime.datetime | None:
+    """A timestamp as the ORM would give it (SQLite hands back text for a subquery's value)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return timezone.make_aware(value, datetime.UTC) if timezone.is_naive(value) else value
+
+
+def person(user_id: int, *, strikes_since: datetime.datetime, nth: int, day: datetime.date):
+    """Lock the person's row (PostgreSQL; SQLite's IMMEDIATE transaction already excludes other
+    writers) and read their latest unforgiven strike since ``strikes_since``, the ``nth`` latest,
+    and the kinds of their certificates verified and valid on ``day``."""
+    ops = connection.ops
+    since = ops.adapt_datetimefield_value(strikes_since)
+    valid_on = ops.adapt_datefield_value(day)
+    params = [user_id, since, user_id, since, nth - 1]
+    for kind in Certificate.Kind.values:
+        params += [user_id, kind, Certificate.Status.VERIFIED, valid_on]
+    params.append(user_id)
+    with connection.cursor() as cursor:
+        cursor.execute(_person_sql(connection.vendor, connection.features.has_select_for_update), params)
+        row = cursor.fetchone()
+    if row is None:
+        raise User.DoesNotExist
+    kinds = {kind for kind, has in zip(Certificate.Kind.values, row[2:]) if has}
+    return _aware(row[0]), _aware(row[1]), kinds
+
+
+def bookings(user_id: int, client_key: str = "") -> list[tuple]:
+    """(pk, slot_id, status, hold_expires_at, client_key, slot start) of the person's held,
+    confirmed and checked-in bookings, and of any booking made under ``client_key``."""
+    params = [user_id, *ACTIVE_STATUSES, *([client_key] if client_key else [])]
+    with connection.cursor() as cursor:
+        cursor.execute(_bookings_sql(connection.vendor, bool(client_key)), params)
+        rows = cursor.fetchall()
+    return [(pk, slot_id, status, _aware(expires), key, _aware(start)) for pk, slot_id, status, expires, key, start in rows]
+
+
+def take(slot_id: int, places: int) -> bool:
+    """Take ``places`` of an unblocked slot if that many are free: one conditional UPDATE, atomic
+    on both databases (the CHECK constraint taken <= capacity stands behind it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_take_sql(connection.vendor), [places, slot_id, places])
+        return cursor.rowcount == 1
