@@ -3,7 +3,10 @@
 For SQLite and, when a server answers on 127.0.0.1:5432, PostgreSQL: bookings per second and
 latency (p50/p95/p99) of POST /api/v1/booking/holds against contested sessions; the same server's
 throughput for a bare authenticated endpoint that inserts one row, and the ratio; then the number
-of double bookings found in the database (must be 0). Prints one JSON line.
+of double bookings found in the database (must be 0). Then the same booking requests from one
+client per worker, for a request's own latency without the queue that 64 clients form on a few
+cores (their mean wait is at least clients / throughput, printed as queue_floor_mean_ms). Prints
+one JSON line.
 
     .venv/bin/python bench/booking.py [--seconds 15] [--clients 64] [--workers 4] [--db sqlite|postgres|both]
 """
@@ -175,9 +178,17 @@ def bench_database(kind, args) -> dict:
             def bare(rng, i, n):
                 return "POST", "/api/v1/bench/insert", {}
 
+            light_slots = data["slots"][40:80]  # untouched by the loaded run
+
+            def book_light(rng, i, n):
+                return "POST", "/api/v1/booking/holds", {"slot_id": rng.choice(light_slots), "client_key": f"l{i}-{n}"}
+
             drive(port, data["tokens"][:8], 2, bare)  # warm up workers and connections
             baseline = drive(port, data["tokens"], args.seconds, bare)
             booking = drive(port, data["tokens"], args.seconds, book)
+            # The same requests from as many clients as there are workers: a request's own time,
+            # without the queue that 64 clients on a few cores must form (mean wait = clients / rate).
+            light = drive(port, data["tokens"][:args.workers], min(args.seconds, 5), book_light)
         finally:
             server.terminate()
             try:
@@ -188,6 +199,8 @@ def bench_database(kind, args) -> dict:
         counted = run_django(env, COUNT)
         ok = sum(v for k, v in booking["statuses"].items() if k.startswith("2"))
         return {"booking": booking, "bare_insert": baseline, "bookings_made": ok,
+                "booking_light_load": {"clients": args.workers, **light},
+                "queue_floor_mean_ms": round(args.clients / booking["per_second"] * 1000, 1) if booking["per_second"] else None,
                 "ratio_booking_to_bare": round(booking["per_second"] / baseline["per_second"], 3) if baseline["per_second"] else None,
                 **counted}
 

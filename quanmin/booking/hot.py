@@ -16,7 +16,9 @@ from django.utils.dateparse import parse_datetime
 
 from quanmin.accounts.models import User
 
-from .models import ACTIVE_STATUSES, Booking, Certificate, Slot, Strike
+from quanmin.facilities.models import Site
+
+from .models import ACTIVE_STATUSES, BookableUnit, Booking, Certificate, Slot, Strike
 
 
 def _t(model) -> str:
@@ -58,6 +60,62 @@ def _take_sql(vendor: str) -> str:
     s, taken = Slot, _c(Slot, "taken")
     return (f"UPDATE {_t(s)} SET {taken} = {taken} + %s WHERE {_c(s, 'id')} = %s AND NOT {_c(s, 'blocked')}"
             f" AND {taken} + %s <= {_c(s, 'capacity')}")
+
+
+@cache
+def _slot_plan(vendor: str):
+    """The slot, its unit and the unit's site in one row, and how to turn the row into models:
+    per model its field names and place in the row, and the backend's and fields' converters
+    (what the ORM applies to a select_related row)."""
+    tables = [(Slot, "s"), (BookableUnit, "u"), (Site, "t")]
+    columns, models, converters = [], [], []
+    for model, alias in tables:
+        fields = model._meta.concrete_fields
+        models.append((model, [f.attname for f in fields], len(columns), len(columns) + len(fields)))
+        for f in fields:
+            col = f.get_col(alias)
+            found = connection.ops.get_db_converters(col) + f.get_db_converters(connection)
+            if found:
+                converters.append((len(columns), found, col))
+            columns.append(f"{alias}.{connection.ops.quote_name(f.column)}")
+    sql = (f"SELECT {', '.join(columns)} FROM {_t(Slot)} s"
+           f" JOIN {_t(BookableUnit)} u ON u.{_c(BookableUnit, 'id')} = s.{_c(Slot, 'unit')}"
+           f" JOIN {_t(Site)} t ON t.{_c(Site, 'id')} = u.{_c(BookableUnit, 'site')}"
+           f" WHERE s.{_c(Slot, 'id')} = %s AND u.{_c(BookableUnit, 'active')}")
+    return sql, models, converters
+
+
+def slot(slot_id: int) -> Slot | None:
+    """The slot with its unit and site loaded, if the slot exists and its unit is bookable online:
+    ``Slot.objects.select_related("unit__site").filter(pk=slot_id, unit__active=True).first()``."""
+    if not 0 < slot_id < 2**63:  # the ORM finds nothing for ids out of the column's range
+        return None
+    sql, models, converters = _slot_plan(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [slot_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    row = list(row)
+    for i, funcs, col in converters:
+        for func in funcs:
+            row[i] = func(row[i], col, connection)
+    (s_model, s_names, s0, s1), (u_model, u_names, u0, u1), (t_model, t_names, t0, t1) = models
+    found = s_model.from_db(connection.alias, s_names, row[s0:s1])
+    unit = u_model.from_db(connection.alias, u_names, row[u0:u1])
+    unit.site = t_model.from_db(connection.alias, t_names, row[t0:t1])
+    found.unit = unit
+    return found
+
+
+def stale_holds(slot_id: int, now: datetime.datetime) -> list[tuple[int, int]]:
+    """(pk, places) of the slot's holds that ran out before ``now``."""
+    b = Booking
+    sql = (f"SELECT {_c(b, 'id')}, {_c(b, 'places')} FROM {_t(b)} WHERE {_c(b, 'slot')} = %s"
+           f" AND {_c(b, 'status')} = %s AND {_c(b, 'hold_expires_at')} < %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [slot_id, Booking.Status.HELD, connection.ops.adapt_datetimefield_value(now)])
+        return cursor.fetchall()
 
 
 def _aware(value) -> datetime.datetime | None:

@@ -67,10 +67,10 @@ def _release(slot_id: int, places: int) -> None:
 def _expire_stale_holds(slot_id: int, now) -> int:
     """Release the places of this slot's holds that ran out. Each hold is expired exactly once."""
     expired = 0
-    for b in Booking.objects.filter(slot_id=slot_id, status=Booking.Status.HELD, hold_expires_at__lt=now).only("id", "places"):
-        if Booking.objects.filter(pk=b.pk, status=Booking.Status.HELD).update(status=Booking.Status.EXPIRED):
-            _release(slot_id, b.places)
-            WaitlistEntry.objects.filter(offer_id=b.pk, status=WaitlistEntry.Status.OFFERED).update(
+    for pk, places in hot.stale_holds(slot_id, now):
+        if Booking.objects.filter(pk=pk, status=Booking.Status.HELD).update(status=Booking.Status.EXPIRED):
+            _release(slot_id, places)
+            WaitlistEntry.objects.filter(offer_id=pk, status=WaitlistEntry.Status.OFFERED).update(
                 status=WaitlistEntry.Status.LAPSED)
             expired += 1
     return expired
@@ -169,7 +169,7 @@ def hold(user, slot_id: int, *, companions: list | None = None, client_key: str 
         raise fail("reason_required", status=400)
     try:
         with transaction.atomic():
-            slot = Slot.objects.select_related("unit__site").filter(pk=slot_id, unit__active=True).first()
+            slot = hot.slot(slot_id)
             if slot is None:
                 if client_key and (existing := Booking.objects.filter(user=user, client_key=client_key).first()):
                     return existing

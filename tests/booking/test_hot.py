@@ -72,7 +72,7 @@ def test_bookings_are_the_active_ones_and_the_client_keys(world, court):
 
 
 def test_take_respects_capacity_and_blocks(world, pool):
-    slot = pool.slots.filter(capacity=3).order_by("start").first()
+    slot = pool.slots.filter(capacity=3).order_by("start").first()  # past or not: take() does not look
     assert hot.take(slot.pk, 2) and not hot.take(slot.pk, 2) and hot.take(slot.pk, 1)
     assert Slot.objects.get(pk=slot.pk).taken == 3
     assert not hot.take(slot.pk, 1)
@@ -80,3 +80,36 @@ def test_take_respects_capacity_and_blocks(world, pool):
     Slot.objects.filter(pk=other.pk).update(blocked=True)
     assert not hot.take(other.pk, 1) and Slot.objects.get(pk=other.pk).taken == 0
     assert not hot.take(0, 1)  # no such slot
+
+
+def _fields(obj):
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_slot_loads_unit_and_site_as_select_related_does(world, court, pool, django_assert_num_queries):
+    for unit in (court, pool):
+        for expected in unit.slots.order_by("start")[:3]:
+            with django_assert_num_queries(1):
+                got = hot.slot(expected.pk)
+                assert got.unit.site.name  # unit and site came with it
+            orm = Slot.objects.select_related("unit__site").get(pk=expected.pk)
+            assert _fields(got) == _fields(orm)
+            assert _fields(got.unit) == _fields(orm.unit) and _fields(got.unit.site) == _fields(orm.unit.site)
+            assert got._state.adding is False and got._state.db == orm._state.db
+    closed = court.slots.first()
+    type(court).objects.filter(pk=court.pk).update(active=False)
+    assert hot.slot(closed.pk) is None
+    assert hot.slot(0) is None and hot.slot(-5) is None and hot.slot(2**70) is None
+    assert hot.slot(Slot.objects.order_by("-pk").first().pk + 1) is None
+
+
+def test_stale_holds_are_the_run_out_holds_of_the_slot(world, pool):
+    now = timezone.now()
+    slot = pool.slots.filter(capacity=120, start__gt=now).order_by("start").first()
+    first = services.hold(world.users["resident"], slot.pk)
+    second = services.hold(world.users["other_resident"], slot.pk)
+    Booking.objects.filter(pk=first.pk).update(hold_expires_at=now - datetime.timedelta(seconds=1))
+    Booking.objects.filter(pk=second.pk).update(hold_expires_at=now)  # runs out at now: not yet before it
+    assert hot.stale_holds(slot.pk, now) == [(first.pk, 1)]
+    Booking.objects.filter(pk=first.pk).update(status="confirmed")
+    assert hot.stale_holds(slot.pk, now) == []
