@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from quanmin.accounts.models import User
-
 from quanmin.facilities.models import Site
 
 from .models import ACTIVE_STATUSES, BookableUnit, Booking, Certificate, Slot, Strike
