@@ -332,9 +332,10 @@ def submit_report(*, category: str, description: str, phone: str = "", equipment
     return report
 
 
-def add_photo(report: Report, image, *, request=None) -> ReportPhoto:
+def add_photo(report: Report, image, *, request=None, now: datetime.datetime | None = None) -> ReportPhoto:
     """One photo for a report (at most PHOTOS_PER_REPORT), while it is open. A bad photo raises a
-    clear error (image_type, image_too_large, image_unreadable) and changes nothing."""
+    clear error (image_type, image_too_large, image_unreadable) and changes nothing. `now` backdates
+    (the demo)."""
     from quanmin.maintenance.services import check_photo
 
     try:
@@ -348,7 +349,7 @@ def add_photo(report: Report, image, *, request=None) -> ReportPhoto:
         if report.photos.count() >= PHOTOS_PER_REPORT:
             raise FeedbackError("too_many_photos", _("A report keeps at most %(n)s photos.")
                                 % {"n": PHOTOS_PER_REPORT}, "photos", status=409)
-        photo = ReportPhoto(report=report)
+        photo = ReportPhoto(report=report, uploaded_at=now or timezone.now())
         # A random name: the photos are not public and their names must not be guessable.
         photo.image.save(f"{secrets.token_hex(16)}.{ext}", image, save=False)
         try:

@@ -30,9 +30,8 @@ booking demos run first):
 Everything goes through the services (equipment register checks, maintenance units and orders,
 inspection plans, rounds and checks, feedback), which keep the pieces' status and write the
 history and audit entries. What the services cannot do is done here, and only that:
-- every step is taken at its time through the services' `now=`; only the photos' upload times
-  (add_photo has no `now=`) and the opening of the replacement orders (open_replacement_orders
-  opens them all at once) are back-dated afterwards;
+- every step is taken at its time through the services' `now=` (replacement orders are opened one
+  piece at a time, each on its own day);
 - the register's pieces (~20,000) and the checks that found nothing (~25,000) are written with
   bulk_create after the services' own checks (register.clean, register.place): a service call each
   would take minutes. A round's status and times follow from its checks as record_check sets them;
@@ -66,7 +65,6 @@ from quanmin.facilities import equipment_types
 from quanmin.facilities.demo import short
 from quanmin.facilities.models import Equipment, Facility, Site
 from quanmin.feedback import services as feedback
-from quanmin.feedback.models import ReportPhoto
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -78,8 +76,6 @@ from .models import (
     InspectionRound,
     MaintenanceUnit,
     WorkOrder,
-    WorkOrderEvent,
-    WorkOrderPhoto,
 )
 
 S = WorkOrder.Status
@@ -941,9 +937,8 @@ class Demo:
         op.order = order
 
     def photo(self, order: WorkOrder, stage: str, at: datetime.datetime, actor: User) -> None:
-        """A photo of the work, uploaded at `at` (add_photo stamps the present)."""
-        photo = services.add_photo(order, _image(self.rng, stage), stage, actor=actor)
-        WorkOrderPhoto.objects.filter(pk=photo.pk).update(uploaded_at=at)
+        """A photo of the work, uploaded at `at`."""
+        services.add_photo(order, _image(self.rng, stage), stage, actor=actor, now=at)
 
     def write_defects(self) -> None:
         """Every new defect through the inspection service, which opens its work order; the few most
@@ -967,8 +962,7 @@ class Demo:
                                    equipment=rp.piece.eq if rp.piece else None, site=rp.site, reporter=rp.reporter,
                                    now=rp.t0)
         if rp.photo:
-            photo = feedback.add_photo(r, _image(rng, "report"))
-            ReportPhoto.objects.filter(pk=photo.pk).update(uploaded_at=rp.t0)
+            feedback.add_photo(r, _image(rng, "report"), now=rp.t0)
         if rp.t_resp is None:
             return
         if rp.t_resp > rp.respond_by:
@@ -1067,18 +1061,13 @@ class Demo:
     def write_replacements(self, plans: list[tuple[Piece, OrderPlan]]) -> None:
         if not plans:
             return
-        by_piece = {p.eq.pk: op for p, op in plans}
-        result = services.open_replacement_orders([p.eq for p, _op in plans], actor=plans[0][1].manager,
-                                                  unit=plans[0][1].unit, severity="low")
-        for order in sorted(result["created"], key=lambda o: o.equipment_id):
-            op = by_piece[order.equipment_id]
-            # Opened together by the service, each on its own day here (as create_work_order's now= does).
-            WorkOrder.objects.filter(pk=order.pk).update(
-                created_at=op.t0, due_at=services.deadline(order.severity, op.t0),
-                assigned_at=op.t0 if order.unit_id else None)
-            WorkOrderEvent.objects.filter(work_order=order).update(at=op.t0)
-            op.order = order
-            self.apply(op)
+        for p, op in sorted(plans, key=lambda plan: plan[0].eq.pk):
+            # One at a time: a clerk works down the list of pieces past their design life over weeks.
+            created = services.open_replacement_orders([p.eq], actor=plans[0][1].manager, unit=plans[0][1].unit,
+                                                       severity="low", now=op.t0)["created"]
+            if created:
+                op.order = created[0]
+                self.apply(op)
 
     def finish_rounds(self, plans) -> None:
         rounds = {r.pk: r for plan, _rel in plans for r in plan.rounds.filter(scheduled_for__lte=self.today)}

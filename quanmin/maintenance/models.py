@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -222,7 +223,7 @@ class WorkOrderPhoto(models.Model):
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="photos")
     stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices)
     image = models.ImageField(_("photo"), upload_to="work_orders/%Y/%m/")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     scope_fields = {"region": "work_order__region__code", "organization": "work_order__unit_id",

@@ -490,9 +490,11 @@ def check_photo(image) -> str:
 
 
 @transaction.atomic
-def add_photo(order: WorkOrder, image, stage: str, *, actor, request=None) -> WorkOrderPhoto:
+def add_photo(order: WorkOrder, image, stage: str, *, actor, request=None,
+              now: datetime.datetime | None = None) -> WorkOrderPhoto:
     """A before photo (the problem) while the work is not done; an after photo (the result) while it is
-    under way or awaiting verification. At most PHOTOS_PER_ORDER an order."""
+    under way or awaiting verification. At most PHOTOS_PER_ORDER an order. `now`: when it was taken, if
+    it is entered after the fact."""
     _check_choice(stage, WorkOrderPhoto.Stage, "stage")
     ext = check_photo(image)
     order = _locked(order)
@@ -504,7 +506,7 @@ def add_photo(order: WorkOrder, image, stage: str, *, actor, request=None) -> Wo
     if order.photos.count() >= PHOTOS_PER_ORDER:
         raise MaintenanceError("too_many_photos", _("A work order keeps at most %(n)s photos.")
                                % {"n": PHOTOS_PER_ORDER}, "image", status=409)
-    photo = WorkOrderPhoto(work_order=order, stage=stage, uploaded_by=actor)
+    photo = WorkOrderPhoto(work_order=order, stage=stage, uploaded_by=actor, uploaded_at=now or timezone.now())
     # A random name: the photos are not public and their names must not be guessable.
     photo.image.save(f"{secrets.token_hex(16)}.{ext}", image, save=False)
     try:
@@ -520,10 +522,12 @@ def add_photo(order: WorkOrder, image, stage: str, *, actor, request=None) -> Wo
 
 @transaction.atomic
 def open_replacement_orders(pieces: Iterable[Equipment], *, actor, unit: MaintenanceUnit | None = None,
-                            severity: str = WorkOrder.Severity.LOW, request=None) -> dict:
+                            severity: str = WorkOrder.Severity.LOW, request=None,
+                            now: datetime.datetime | None = None) -> dict:
     """One replacement order per piece, from the list of pieces past their design life. Idempotent: a
     piece that already has an open (or done, unverified) replacement order, or has been removed, is
-    skipped. Returns {"created": [orders], "skipped": [pieces]}."""
+    skipped. Returns {"created": [orders], "skipped": [pieces]}. `now`: when they were opened (as for
+    create_work_order)."""
     ids = sorted({p.pk for p in pieces})
     created, skipped = [], []
     # Lock in one order (by id) so that two clerks pressing the button at once cannot deadlock.
@@ -539,7 +543,7 @@ def open_replacement_orders(pieces: Iterable[Equipment], *, actor, unit: Mainten
                 % {"years": piece.design_life_years, "installed": piece.install_date, "due": due})
         created.append(create_work_order(actor=actor, description=text, kind=K.REPLACE, severity=severity,
                                          source=WorkOrder.Source.DESIGN_LIFE, equipment=piece, unit=unit,
-                                         request=request))
+                                         request=request, now=now))
     audit.record("work_order.replacements", request=request, actor=actor,
                  detail={"created": len(created), "skipped": len(skipped)})
     return {"created": created, "skipped": skipped}

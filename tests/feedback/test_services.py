@@ -171,6 +171,13 @@ def test_bad_photos_give_clear_errors_and_the_report_is_kept(make_report, settin
     assert Report.objects.filter(pk=report.pk).exists() and report.photos.count() == 1
 
 
+def test_photo_backdated(make_report):
+    report = make_report()
+    when = timezone.now() - datetime.timedelta(days=3)
+    photo = services.add_photo(report, upload(image_bytes()), now=when)
+    assert report.photos.get(pk=photo.pk).uploaded_at == when
+
+
 def test_at_most_three_photos(make_report):
     report = make_report()
     errors = services.add_photos(report, [upload(image_bytes()) for _ in range(4)])

@@ -407,6 +407,21 @@ def test_cancel_at_a_given_moment(equipment, order):
     assert fresh(o).status == S.CANCELLED and event_at(o, S.CANCELLED) == T1
 
 
+def test_replacements_opened_at_a_given_moment(equipment, unit):
+    old = equipment.pieces[2]
+    result = services.open_replacement_orders([old], actor=equipment.users["county"], unit=unit, now=T1)
+    o = fresh(result["created"][0])
+    assert (o.created_at, o.assigned_at, o.due_at) == (T1, T1, services.deadline(o.severity, T1))
+    assert {e.at for e in o.events.all()} == {T1}
+
+
+def test_photo_taken_at_a_given_moment(equipment, order, unit_staff):
+    photo = services.add_photo(order, upload(png()), "before", actor=unit_staff, now=T1)
+    assert WorkOrderPhoto.objects.get(pk=photo.pk).uploaded_at == T1
+    now_photo = services.add_photo(order, upload(png()), "before", actor=unit_staff)
+    assert abs(WorkOrderPhoto.objects.get(pk=now_photo.pk).uploaded_at - timezone.now()) < datetime.timedelta(minutes=1)
+
+
 def test_closing_hooks_hear_the_moment(equipment, order, monkeypatch):
     seen = []
     monkeypatch.setattr(services, "ON_CLOSED", [lambda o, now=None: seen.append((o.status, now))])
