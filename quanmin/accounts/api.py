@@ -159,7 +159,7 @@ def list_users(request, q: str | None = None, region: str | None = None):
     if region and region.isdigit():
         from quanmin.regions import codes
 
-        qs = qs.filter(home_region__code__startswith=codes.prefix(region.ljust(12, "0")))
+        qs = qs.filter(home_region__code__within=codes.prefix(region.ljust(12, "0")))
     return qs
 
 
@@ -229,7 +229,7 @@ def list_audit(request, action: str | None = None, region: str | None = None):
     if action:
         qs = qs.filter(action=action)
     if region:
-        qs = qs.filter(region_code__startswith=region)
+        qs = qs.filter(region_code__within=region)
     return qs
 
 

@@ -90,7 +90,7 @@ def describe() -> list[tuple[str, str]]:
 
 
 def _residents(city: Region, rng: random.Random, count: int) -> None:
-    communities = list(Region.objects.filter(code__startswith=city.prefix, level="community").values_list("code", flat=True))
+    communities = list(Region.objects.filter(code__within=city.prefix, level="community").values_list("code", flat=True))
     for i in range(count):
         code = rng.choice(communities)
         year = rng.randint(1950, 2008)

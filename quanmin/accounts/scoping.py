@@ -78,7 +78,7 @@ def scope_q(user, model, write: bool = False) -> Q | None:
     parts = []
     region_field = fields.get("region")
     if region_field:
-        parts += [Q(**{f"{region_field}__startswith": p}) for p in division_prefixes(user, write)]
+        parts += [Q(**{f"{region_field}__within": p}) for p in division_prefixes(user, write)]
     site_field = fields.get("site")
     if site_field:
         sites = _targets(user, SITE_ROLES, fields.get("site_model"))

@@ -36,16 +36,16 @@ def data_version(region: Region) -> str:
     """Changes whenever facilities, sites, populations or candidate sites under the division do."""
     p = _prefix(region)
     parts = [
-        Facility.objects.filter(region__code__startswith=p).aggregate(n=Count("id"), t=Max("updated_at")),
-        Site.objects.filter(region__code__startswith=p).aggregate(n=Count("id"), t=Max("updated_at")),
-        Region.objects.filter(code__startswith=p).aggregate(s=Sum("population"), n=Count("code")),
-        CandidateSite.objects.filter(region__code__startswith=p).aggregate(n=Count("id"), t=Max("updated_at")),
+        Facility.objects.filter(region__code__within=p).aggregate(n=Count("id"), t=Max("updated_at")),
+        Site.objects.filter(region__code__within=p).aggregate(n=Count("id"), t=Max("updated_at")),
+        Region.objects.filter(code__within=p).aggregate(s=Sum("population"), n=Count("code")),
+        CandidateSite.objects.filter(region__code__within=p).aggregate(n=Count("id"), t=Max("updated_at")),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 def facilities(region: Region) -> Facilities:
-    rows = list(Facility.objects.filter(region__code__startswith=_prefix(region), open=True)
+    rows = list(Facility.objects.filter(region__code__within=_prefix(region), open=True)
                 .values_list("lon", "lat", "type", "id"))
     if not rows:
         return Facilities(np.empty(0), np.empty(0), np.empty(0, dtype=object), np.empty(0))
@@ -56,7 +56,7 @@ def facilities(region: Region) -> Facilities:
 def _centres(region: Region) -> tuple[dict, dict]:
     """Mean site position per community and per township under the division."""
     by_comm, by_town = defaultdict(list), defaultdict(list)
-    for lon, lat, code in Site.objects.filter(region__code__startswith=_prefix(region)).values_list("lon", "lat", "region_id"):
+    for lon, lat, code in Site.objects.filter(region__code__within=_prefix(region)).values_list("lon", "lat", "region_id"):
         by_comm[code].append((lon, lat))
         by_town[code[:9]].append((lon, lat))
 
@@ -70,7 +70,7 @@ def residents(region: Region, seed: int = 1) -> Residents:
     rng = np.random.default_rng(seed)
     comm_centre, town_centre = _centres(region)
     lon, lat, pop, code = [], [], [], []
-    for c_code, population in Region.objects.filter(code__startswith=_prefix(region), level="community").values_list("code", "population"):
+    for c_code, population in Region.objects.filter(code__within=_prefix(region), level="community").values_list("code", "population"):
         centre = comm_centre.get(c_code) or town_centre.get(c_code[:9])
         if centre is None or not population:
             continue
@@ -85,7 +85,7 @@ def residents(region: Region, seed: int = 1) -> Residents:
 
 
 def candidates(region: Region) -> Candidates | None:
-    rows = list(CandidateSite.objects.filter(region__code__startswith=_prefix(region), status=CandidateSite.Status.AVAILABLE)
+    rows = list(CandidateSite.objects.filter(region__code__within=_prefix(region), status=CandidateSite.Status.AVAILABLE)
                 .values_list("lon", "lat", "id"))
     if not rows:
         return None

@@ -91,10 +91,10 @@ def _templates(unit: BookableUnit, facility: Facility, site: Site) -> list[Weekl
 def _facilities(city: Region) -> list[Facility]:
     """Public courts and pools of government sites and of urban school grounds in the two districts."""
     urban = {code[:9] for code in Region.objects.filter(level="township", name__contains="街道",
-                                                         code__startswith=city.prefix).values_list("code", flat=True)}
+                                                         code__within=city.prefix).values_list("code", flat=True)}
     qs = (Facility.objects.filter(type__in=list(NAMES), access__in=PUBLIC, site__status=Site.Status.OPEN,
                                   site__owner_kind__in=[Site.OwnerKind.GOVERNMENT, Site.OwnerKind.SCHOOL],
-                                  region__code__startswith=city.prefix)
+                                  region__code__within=city.prefix)
           .select_related("site").order_by("site__region_id", "site_id", "id"))
     chosen, per_site, schools = [], {}, {}
     for f in qs:
@@ -296,7 +296,7 @@ def _slots(units, templates, first: datetime.date, today: datetime.date) -> list
 
 def load(city: Region, rng: random.Random) -> dict:
     """Fill the demo city's public venues with bookable units and history; does nothing twice."""
-    if BookableUnit.objects.filter(region__code__startswith=city.prefix).exists():
+    if BookableUnit.objects.filter(region__code__within=city.prefix).exists():
         return {"units": 0}
     now = timezone.now()
     today = timezone.localdate()
@@ -408,7 +408,7 @@ def _venue_life(city, rng, units, now, today) -> dict:
 def _certificates(city, rng, today) -> int:
     """Certificates waiting for the main county's staff (a senior's, a disability card, a student card), and two
     already verified; each kind goes to someone of a fitting age."""
-    people = list(User.objects.filter(memberships__isnull=True, home_region__code__startswith=MAIN_COUNTIES[0])
+    people = list(User.objects.filter(memberships__isnull=True, home_region__code__within=MAIN_COUNTIES[0])
                   .exclude(id_number_hash="").order_by("pk"))
     fits = {Certificate.Kind.SENIOR: lambda age: age >= 60, Certificate.Kind.STUDENT: lambda age: 16 <= age <= 24,
             Certificate.Kind.DISABLED: lambda age: 18 <= age < 60}

@@ -36,7 +36,7 @@ def scoped(user, queryset: QuerySet, write: bool = False) -> QuerySet:
     if inspected_only and fields.get("site"):
         in_divisions = Q(pk__in=[])
         for p in scoping.division_prefixes(user, write):
-            in_divisions |= Q(**{f"{fields['region']}__startswith": p})
+            in_divisions |= Q(**{f"{fields['region']}__within": p})
         qs = qs.exclude(Q(**{f"{fields['site']}__in": inspected_only}) & ~in_divisions)
     return qs
 

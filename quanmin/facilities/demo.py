@@ -131,8 +131,8 @@ class CityBuilder:
         """Townships around their county seat, communities around their township (deterministic)."""
         rng = self.rng
         counties = list(Region.objects.filter(parent=self.city, level="county").order_by("code"))
-        townships = list(Region.objects.filter(code__startswith=self.city.prefix, level="township").order_by("code"))
-        communities = list(Region.objects.filter(code__startswith=self.city.prefix, level="community")
+        townships = list(Region.objects.filter(code__within=self.city.prefix, level="township").order_by("code"))
+        communities = list(Region.objects.filter(code__within=self.city.prefix, level="community")
                            .order_by("code"))
         self.counties = counties
         self.townships_of = {c.code: [t for t in townships if t.parent_id == c.code] for c in counties}
@@ -404,7 +404,7 @@ def _year_created(facility_years):
 
 def load(city: Region, rng: random.Random) -> dict:
     """Fill the city with demo sites and facilities; does nothing if it already has some."""
-    if Site.objects.filter(region__code__startswith=city.prefix).exists():
+    if Site.objects.filter(region__code__within=city.prefix).exists():
         return {"sites": 0, "facilities": 0}
     plans = CityBuilder(city, rng).build()
     sites = [p.site for p in plans]
@@ -426,6 +426,6 @@ def load(city: Region, rng: random.Random) -> dict:
     OpeningException.objects.bulk_create(exceptions, batch_size=BATCH)
     # auto_now_add stamped today on every row; spread the register dates over the building years.
     years = _year_created({f.year_built for f in facilities if f.year_built})
-    Facility.objects.filter(region__code__startswith=city.prefix).update(created_at=Case(
+    Facility.objects.filter(region__code__within=city.prefix).update(created_at=Case(
         *[When(year_built=y, then=Value(when)) for y, when in years.items()], default=F("created_at")))
     return {"sites": len(sites), "facilities": len(facilities)}

@@ -652,7 +652,7 @@ def filtered(user, params) -> QuerySet[Equipment]:
     region = str(get("region") or "").strip()
     if region:
         try:
-            qs = qs.filter(region__code__startswith=codes.prefix(codes.normalise(region)))
+            qs = qs.filter(region__code__within=codes.prefix(codes.normalise(region)))
         except ValueError:
             qs = qs.none()  # a bad code matches nothing
     for key, column in (("facility", "facility_id"), ("site", "site_id")):

@@ -50,7 +50,7 @@ def filter_sites(qs: QuerySet[Site], f: Filters) -> QuerySet[Site]:
     if f.accessible:
         qs = qs.filter(Q(accessible_entrance=True) | Q(accessible_toilet=True) | Q(accessible_parking=True))
     if f.region:
-        qs = qs.filter(region__code__startswith=_region_prefix(f.region))
+        qs = qs.filter(region__code__within=_region_prefix(f.region))
     if f.q:
         qs = qs.filter(Q(name__contains=f.q) | Q(address__contains=f.q))
     if f.open_at:
@@ -69,7 +69,7 @@ def filter_facilities(qs: QuerySet[Facility], f: Filters) -> QuerySet[Facility]:
         qs = qs.filter(Q(site__accessible_entrance=True) | Q(site__accessible_toilet=True)
                        | Q(site__accessible_parking=True))
     if f.region:
-        qs = qs.filter(region__code__startswith=_region_prefix(f.region))
+        qs = qs.filter(region__code__within=_region_prefix(f.region))
     if f.q:
         qs = qs.filter(Q(name__contains=f.q) | Q(site__name__contains=f.q))
     if f.open_at:

@@ -299,7 +299,7 @@ def outlines(level: str, region: str = "") -> list[dict]:
             prefix = prefix[:9] if digits == 9 else prefix[:6]
     sites = Site.objects.exclude(status__in=UNBUILT)
     if prefix:
-        sites = sites.filter(region__code__startswith=prefix)
+        sites = sites.filter(region__code__within=prefix)
     version = sites.aggregate(n=Count("pk"), t=Max("updated_at"))
     stamp = f"{level}:{prefix}:{settings.MAP_TILE_CRS}:{version['n']}:{version['t']}"
     key = "finder:outlines:" + hashlib.sha1(stamp.encode()).hexdigest()

@@ -744,7 +744,7 @@ def queue(
     qs = scoping.scoped(request.user, _staff_queryset())
     if division:
         try:
-            qs = qs.filter(region__code__startswith=codes.prefix(codes.normalise(division)))
+            qs = qs.filter(region__code__within=codes.prefix(codes.normalise(division)))
         except ValueError:
             raise FeedbackError(
                 "region_invalid", _("Enter a division code of 2, 4, 6, 9 or 12 digits."), "division"

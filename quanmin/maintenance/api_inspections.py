@@ -248,7 +248,7 @@ def list_plans(request, kind: str | None = None, region: str | None = None, acti
         qs = qs.filter(kind=kind)
     if region:
         try:
-            qs = qs.filter(region__code__startswith=codes.prefix(codes.normalise(region)))
+            qs = qs.filter(region__code__within=codes.prefix(codes.normalise(region)))
         except ValueError:
             raise inspections.InspectionError("region_invalid", _("Enter a division code of 2, 4, 6, 9 or 12 digits."),
                                               "region") from None

@@ -399,7 +399,7 @@ def list_units(request, include_inactive: bool = False, region: str | None = Non
         f = _filters(region=region)
         from quanmin.regions import codes
 
-        qs = qs.filter(region__code__startswith=codes.prefix(codes.normalise(f.region)))
+        qs = qs.filter(region__code__within=codes.prefix(codes.normalise(f.region)))
     return [unit_out(u) for u in qs.order_by("region_id", "name")[:500]]
 
 
@@ -475,7 +475,7 @@ def list_replacements(request, region: str | None = None, without_order: bool = 
         f = _filters(region=region)
         from quanmin.regions import codes
 
-        qs = qs.filter(region__code__startswith=codes.prefix(codes.normalise(f.region)))
+        qs = qs.filter(region__code__within=codes.prefix(codes.normalise(f.region)))
     if without_order:
         qs = qs.filter(open_replace=False)
     return {"count": qs.count(), "items": [replacement_out(p) for p in qs[offset:offset + limit]]}

@@ -330,7 +330,7 @@ class Demo:
         self.counties = list(Region.objects.filter(parent=city, level=Region.Level.COUNTY).order_by("code"))
         self.pilots = self.counties[:PILOTS]
         self.staff = {}  # division code -> first division staff user
-        for m in (Membership.objects.filter(role__in=list(DIVISION_ROLES), region__code__startswith=city.prefix)
+        for m in (Membership.objects.filter(role__in=list(DIVISION_ROLES), region__code__within=city.prefix)
                   .select_related("user").order_by("id")):
             self.staff.setdefault(m.region_id, m.user)
         self.city_staff = self.staff.get(city.code) or User.objects.filter(is_superuser=True).order_by("pk").first()
@@ -394,9 +394,9 @@ class Demo:
         return people
 
     def bind_inspector(self, user: User, township: Region) -> None:
-        site = (Site.objects.filter(region__code__startswith=township.prefix, status=Site.Status.OPEN,
+        site = (Site.objects.filter(region__code__within=township.prefix, status=Site.Status.OPEN,
                                     owner_kind=Site.OwnerKind.GOVERNMENT).order_by("id").first()
-                or Site.objects.filter(region__code__startswith=township.prefix).order_by("id").first())
+                or Site.objects.filter(region__code__within=township.prefix).order_by("id").first())
         if site is not None:
             accounts.grant_membership(user, Role.INSPECTOR, site.region, target=site)
 
@@ -414,7 +414,7 @@ class Demo:
         models_: dict = {}
         numbers: dict[str, int] = {}
         rows: list[Equipment] = []
-        facilities = (Facility.objects.filter(region__code__startswith=self.city.prefix, site__status=Site.Status.OPEN,
+        facilities = (Facility.objects.filter(region__code__within=self.city.prefix, site__status=Site.Status.OPEN,
                                               type__in=("fitness_path", "smart_station", "table_tennis"))
                       .select_related("site", "region").order_by("id"))
 
@@ -488,7 +488,7 @@ class Demo:
         for eq in rows:
             eq.created_at = eq.updated_at = entered
         _insert(rows)
-        ids = dict(Equipment.objects.filter(region__code__startswith=self.city.prefix).values_list("tag", "pk"))
+        ids = dict(Equipment.objects.filter(region__code__within=self.city.prefix).values_list("tag", "pk"))
         for eq in rows:
             eq.pk = ids[eq.tag]
         for eq in rows:
@@ -545,7 +545,7 @@ class Demo:
                 "name": f"{short(township.name)}健身器材月度检查", "kind": InspectionKind.PERIODIC, "region": township,
                 "inspector": inspector, "every_days": 30, "days_to_complete": 10},
                 self.cycle_start(30, 3 + 7 * n + rng.randint(0, 2)), monthly)
-        parks = list(Facility.objects.filter(region__code__startswith=main.prefix, type="fitness_path",
+        parks = list(Facility.objects.filter(region__code__within=main.prefix, type="fitness_path",
                                              site__owner_kind=Site.OwnerKind.GOVERNMENT, site__status=Site.Status.OPEN)
                      .filter(site__name__regex=r"(体育公园|健身步道)").order_by("id"))
         if parks:
@@ -554,13 +554,13 @@ class Demo:
                 "inspector": a, "every_days": 1, "days_to_complete": 1},
                 today - datetime.timedelta(days=120), {"done": 0.9, "partial": 0.02, "sunday": 0.65}, parks)
         community = Region.objects.filter(code__in=list(self.staff), level=Region.Level.COMMUNITY,
-                                          code__startswith=main.prefix).order_by("code").first()
+                                          code__within=main.prefix).order_by("code").first()
         if community is not None:
             keeper = self.staff[community.code]
             plan(keeper, {"name": f"{short(community.name)}健身器材每周巡查", "kind": InspectionKind.DAILY,
                           "region": community, "inspector": keeper, "every_days": 7, "days_to_complete": 2},
                  self.start + datetime.timedelta(days=3), {"done": 0.95, "partial": 0.0})
-        smart = list(Facility.objects.filter(region__code__startswith=main.prefix, equipment__smart=True)
+        smart = list(Facility.objects.filter(region__code__within=main.prefix, equipment__smart=True)
                      .distinct().order_by("id")[:500])
         if smart:
             day = today - datetime.timedelta(days=75)
@@ -862,7 +862,7 @@ class Demo:
     # -- simulation ---------------------------------------------------------------------------------------------
     def simulate(self, plans) -> None:
         rng = self.rng
-        for site in (Site.objects.filter(region__code__startswith=self.city.prefix, status=Site.Status.OPEN,
+        for site in (Site.objects.filter(region__code__within=self.city.prefix, status=Site.Status.OPEN,
                                          owner_kind__in=[Site.OwnerKind.COMMUNITY, Site.OwnerKind.GOVERNMENT,
                                                          Site.OwnerKind.SCHOOL]).order_by("id")):
             opening = site.owner_kind != Site.OwnerKind.COMMUNITY
@@ -994,7 +994,7 @@ class Demo:
         manager = self.manager_for(main.code)
         unit = self.units[main.code]
         out = []
-        paths = list(Facility.objects.filter(region__code__startswith=main.prefix, type="fitness_path",
+        paths = list(Facility.objects.filter(region__code__within=main.prefix, type="fitness_path",
                                              equipment__isnull=False).distinct().order_by("id"))
         for f in rng.sample(paths, min(6, len(paths))):
             t = self.midnight - datetime.timedelta(days=rng.randint(5, 150), hours=rng.randint(0, 8))
@@ -1007,7 +1007,7 @@ class Demo:
             out.append(OrderPlan(WorkOrder.Source.STAFF, WorkOrder.Kind.UPGRADE, "low", t, piece=p,
                                  unit=self.smart_unit, description="智能健身驿站终端系统升级：增加体质监测数据上传",
                                  resolution="终端系统已升级，数据上传测试正常。", manager=manager))
-        grounds = list(Facility.objects.filter(region__code__startswith=main.prefix,
+        grounds = list(Facility.objects.filter(region__code__within=main.prefix,
                                                type__in=("basketball", "table_tennis", "fitness_square"),
                                                site__status=Site.Status.OPEN).select_related("site").order_by("id"))
         texts = [("篮球架篮网缺失，需更换", "normal"), ("健身广场地面塌陷约1平方米，已设置警示", "high"),
@@ -1112,7 +1112,7 @@ class Demo:
 
 def load(city: Region, rng: random.Random) -> dict:
     """Fill the demo city with equipment, units, inspections, work orders and reports; does nothing twice."""
-    if Equipment.objects.filter(region__code__startswith=city.prefix).exists():
+    if Equipment.objects.filter(region__code__within=city.prefix).exists():
         return {"pieces": 0}
     demo = Demo(city, rng)
     if not demo.counties or demo.city_staff is None:
@@ -1147,8 +1147,8 @@ def load(city: Region, rng: random.Random) -> dict:
     for unit_id, user in demo.workers.items():
         unit = MaintenanceUnit.objects.get(pk=unit_id)
         services.add_unit_staff(unit, user, actor=demo.city_staff)
-    return {"pieces": Equipment.objects.filter(region__code__startswith=city.prefix).count(), "plans": len(plans), "checks": checks + sum(1 for c in demo.checks if c.by_service),
-            "work_orders": WorkOrder.objects.filter(region__code__startswith=city.prefix).count(),
+    return {"pieces": Equipment.objects.filter(region__code__within=city.prefix).count(), "plans": len(plans), "checks": checks + sum(1 for c in demo.checks if c.by_service),
+            "work_orders": WorkOrder.objects.filter(region__code__within=city.prefix).count(),
             "reports": len(demo.reports)}
 
 

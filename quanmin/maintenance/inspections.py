@@ -109,7 +109,7 @@ def eligible_inspectors(region_code: str):
     from quanmin.accounts.models import User
 
     members = Membership.objects.filter(role__in=INSPECTOR_ROLES).filter(
-        Q(region__code__startswith=codes.prefix(region_code)) | Q(region_id__in=_ancestors(region_code)))
+        Q(region__code__within=codes.prefix(region_code)) | Q(region_id__in=_ancestors(region_code)))
     return User.objects.filter(is_active=True, pk__in=members.values("user_id")).order_by("real_name", "id")
 
 
@@ -176,7 +176,7 @@ def _facilities(actor, values, region_code: str) -> list[Facility]:
         raise InspectionError("facilities_invalid", _("At most %(n)s facilities in one plan.") % {"n": 500},
                               "facilities")
     found = list(scoping.scoped(actor, Facility.objects.filter(pk__in=set(ids)), write=True)
-                 .filter(region__code__startswith=codes.prefix(region_code)))
+                 .filter(region__code__within=codes.prefix(region_code)))
     if len(found) != len(set(ids)):
         raise InspectionError("facilities_invalid", _("Each facility must lie in the plan's area."), "facilities")
     return found
@@ -238,7 +238,7 @@ def _clean(actor, data: dict, plan: InspectionPlan | None = None) -> tuple[dict,
         facilities = _facilities(actor, data["facilities"], region.code)
     elif "region" in clean and plan is not None:
         # Facilities outside the new area fall out of the plan.
-        facilities = list(plan.facilities.filter(region__code__startswith=codes.prefix(region.code)))
+        facilities = list(plan.facilities.filter(region__code__within=codes.prefix(region.code)))
     return clean, facilities
 
 
@@ -333,10 +333,8 @@ def schedule(plan: InspectionPlan, start: datetime.date, end: datetime.date) -> 
 def plan_pieces(plan: InspectionPlan) -> QuerySet[Equipment]:
     """The pieces a plan's rounds check: those of its facilities, or every piece in its area; never a
     removed one."""
-    # A range of codes rather than startswith: SQLite's LIKE ignores case and so skips the index.
-    prefix = codes.prefix(plan.region_id)
     qs = Equipment.objects.exclude(status=Equipment.Status.REMOVED).filter(
-        region_id__gte=prefix, region_id__lt=prefix + ":")  # ":" sorts right after "9"
+        region__code__within=codes.prefix(plan.region_id))
     if plan.facilities.exists():
         qs = qs.filter(facility__in=plan.facilities.all())
     return qs

@@ -149,7 +149,7 @@ def filter_work_orders(qs: QuerySet[WorkOrder], f: Filters, now: datetime.dateti
     if f.unit:
         qs = qs.filter(unit_id=f.unit)
     if f.region:
-        qs = qs.filter(region__code__startswith=codes.prefix(codes.normalise(f.region)))
+        qs = qs.filter(region__code__within=codes.prefix(codes.normalise(f.region)))
     if f.created_from:
         qs = qs.filter(created_at__gte=_day_start(f.created_from))
     if f.created_to:

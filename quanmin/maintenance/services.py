@@ -607,7 +607,7 @@ def update_unit(unit: MaintenanceUnit, data: dict, *, actor, request=None) -> Ma
     if data.get("region") is not None and str(getattr(data["region"], "pk", data["region"])) != unit.region_id:
         region = _unit_region(actor, data["region"])
         stranded = unit.work_orders.filter(status__in=HOLDING_STATUSES).exclude(
-            region__code__startswith=codes.prefix(region.code)).count()
+            region__code__within=codes.prefix(region.code)).count()
         if stranded:
             raise MaintenanceError("unit_has_open_orders",
                                    _("The unit has %(n)s open work orders outside that division: reassign them first.")

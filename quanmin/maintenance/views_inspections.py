@@ -63,7 +63,7 @@ def _region_choices(user) -> list[tuple[str, str]]:
             return []
         q = Q()
         for p in prefixes:
-            q |= Q(code__startswith=p)
+            q |= Q(code__within=p)
         qs = Region.objects.filter(q)
     if qs.count() > REGION_PICKER_LIMIT:
         qs = qs.exclude(level="community")
@@ -75,7 +75,7 @@ def _inspector_choices(user) -> list[tuple[int, str]]:
     if not scoping.is_superuser(user):
         q = Q(pk__in=[])
         for p in scoping.division_prefixes(user, write=True):
-            q |= Q(region__code__startswith=p)
+            q |= Q(region__code__within=p)
         members = members.filter(q)
     from quanmin.accounts.models import User
 

@@ -416,7 +416,7 @@ def writable_regions(user, limit: int = 400):
     for top in scoping.top_regions(user, write=True).order_by("code")[:20]:
         out.append(top)
         if top.level in ("city", "county") or top.level not in ("township", "community"):
-            out += list(Region.objects.filter(code__startswith=top.prefix, level__in=["county", "township"])
+            out += list(Region.objects.filter(code__within=top.prefix, level__in=["county", "township"])
                         .exclude(code=top.code).order_by("code")[:limit])
     return out[:limit]
 
@@ -556,7 +556,7 @@ def replacements(request):
     if region.isdigit() and len(region) in (2, 4, 6, 9, 12):
         from quanmin.regions import codes
 
-        qs = qs.filter(region__code__startswith=codes.prefix(codes.normalise(region)))
+        qs = qs.filter(region__code__within=codes.prefix(codes.normalise(region)))
     if request.GET.get("without_order") == "1":
         qs = qs.filter(open_replace=False)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))

@@ -196,7 +196,7 @@ def stations(request, region: str = ""):
     qs = TestStation.objects.filter(active=True).select_related("region", "site").order_by("region_id", "name")
     if region:
         try:
-            qs = qs.filter(region__code__startswith=codes.prefix(codes.normalise(region)))
+            qs = qs.filter(region__code__within=codes.prefix(codes.normalise(region)))
         except ValueError:
             raise ServiceError("invalid", _("Not a division code."), "region", status=422) from None
     return [_station_out(s) for s in qs[:500]]

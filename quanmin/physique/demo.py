@@ -129,7 +129,7 @@ def _stations(city: Region, rng: random.Random) -> list[TestStation]:
     stations = []
     counties = list(Region.objects.filter(parent=city, level=Region.Level.COUNTY).order_by("code"))
     for county in counties:
-        base = Site.objects.filter(region__code__startswith=county.prefix, status=Site.Status.OPEN,
+        base = Site.objects.filter(region__code__within=county.prefix, status=Site.Status.OPEN,
                                    facilities__isnull=False).distinct().order_by("id")
         sites = list(base.filter(facilities__type__in=STATION_FACILITY_TYPES)[:2]) or list(base[:2])
         township = Region.objects.filter(parent=county).order_by("code").first()

@@ -190,13 +190,13 @@ def division_figures(region: Region, year: int | None = None) -> DivisionFigures
     prefix = codes.prefix(region.code)
     level = codes.level_of(region.code)
     child_len = CHILD_LENGTH.get(level)
-    base = TestResult.objects.filter(region__code__startswith=prefix).annotate(y=ExtractYear("tested_at"))
+    base = TestResult.objects.filter(region__code__within=prefix).annotate(y=ExtractYear("tested_at"))
     fields = ["y", "standard", "sex", "age_group", "passed", "rating"]
     if child_len:
         base = base.annotate(child=Substr("region_id", 1, child_len))
         fields.append("child")
     rows = list(base.values(*fields).annotate(n=Count("id")).order_by())
-    people = dict(TestResult.objects.filter(region__code__startswith=prefix).annotate(y=ExtractYear("tested_at"))
+    people = dict(TestResult.objects.filter(region__code__within=prefix).annotate(y=ExtractYear("tested_at"))
                   .values("y").annotate(n=Count("participant_id", distinct=True)).order_by().values_list("y", "n"))
     by_year: dict[int, Counts] = {}
     for row in rows:

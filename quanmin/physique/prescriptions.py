@@ -295,7 +295,7 @@ def home_point(user) -> tuple[float, float] | None:
     region = getattr(user, "home_region", None) if user is not None else None
     code = region.code if region is not None else None
     while code:
-        agg = Site.objects.filter(region__code__startswith=codes.prefix(code)).aggregate(
+        agg = Site.objects.filter(region__code__within=codes.prefix(code)).aggregate(
             lat=Avg("lat"), lon=Avg("lon"), n=Count("id"))
         if agg["n"]:
             return agg["lat"], agg["lon"]

@@ -119,7 +119,7 @@ def upcoming_sessions(region_code: str = "", bookable: bool = True) -> QuerySet:
     if region_code:
         from quanmin.regions import codes
 
-        qs = qs.filter(station__region__code__startswith=codes.prefix(codes.normalise(region_code)))
+        qs = qs.filter(station__region__code__within=codes.prefix(codes.normalise(region_code)))
     return qs
 
 

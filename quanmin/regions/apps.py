@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class RegionsConfig(AppConfig):
     name = "quanmin.regions"
     verbose_name = _("Administrative divisions")
+
+    def ready(self):
+        from . import lookups  # noqa: F401  (registers __within)

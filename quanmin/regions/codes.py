@@ -39,6 +39,25 @@ def prefix(code: str) -> str:
     return code[: PREFIX_LENGTH[level_of(code)]]
 
 
+def subtree_bounds(prefix: str) -> tuple[str, str | None] | None:
+    """The codes that start with ``prefix`` as a half-open range [low, high) (high None: no upper
+    bound), or None when no code can start with it (it is not all digits).
+
+    A range uses the column's index where LIKE 'prefix%' cannot (SQLite's LIKE ignores case, so it
+    skips a BINARY index), and it holds under any collation: the upper bound is the prefix with
+    its last digit raised ("3719" -> "372"), never a punctuation mark, which an ICU collation such
+    as zh-Hans-CN sorts before the digits.
+    """
+    if not prefix:
+        return "", None
+    if not prefix.isdigit() or not prefix.isascii():
+        return None
+    stem = prefix.rstrip("9")
+    if not stem:
+        return prefix, None
+    return prefix, stem[:-1] + str(int(stem[-1]) + 1)
+
+
 def parent_code(code: str) -> str | None:
     level = level_of(code)
     if level in ("province", "city"):

@@ -47,7 +47,7 @@ class Region(models.Model):
         return codes.prefix(self.code)
 
     def descendants(self):
-        return Region.objects.filter(code__startswith=self.prefix).exclude(code=self.code)
+        return Region.objects.filter(code__within=self.prefix).exclude(code=self.code)
 
     def ancestors(self) -> list["Region"]:
         chain, code = [], codes.parent_code(self.code)

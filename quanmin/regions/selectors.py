@@ -12,5 +12,5 @@ def by_level(level: str, within: str | None = None) -> QuerySet[Region]:
 
     qs = Region.objects.filter(level=level)
     if within:
-        qs = qs.filter(code__startswith=codes.prefix(within))
+        qs = qs.filter(code__within=codes.prefix(within))
     return qs

@@ -67,7 +67,7 @@ def estimate_populations(root_code: str) -> int:
     left as it is. Returns the number of divisions given an estimate.
     """
     prefix = codes.prefix(root_code)
-    regions = list(Region.objects.filter(code__startswith=prefix))
+    regions = list(Region.objects.filter(code__within=prefix))
     kids = defaultdict(list)
     for r in regions:
         if r.parent_id:

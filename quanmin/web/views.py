@@ -123,7 +123,7 @@ def waiting_for(user, section_names: set[str], now: datetime.datetime | None = N
 
 
 def _division_summary(region: Region) -> dict:
-    below = Region.objects.filter(code__startswith=region.prefix).exclude(code=region.code)
+    below = Region.objects.filter(code__within=region.prefix).exclude(code=region.code)
     counts = below.aggregate(
         counties=Count("code", filter=Q(level="county")),
         townships=Count("code", filter=Q(level="township")),
@@ -162,7 +162,7 @@ def audit_log(request):
     if action:
         qs = qs.filter(action=action)
     if region.isdigit():
-        qs = qs.filter(region_code__startswith=region)
+        qs = qs.filter(region_code__within=region)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
     template = "web/_audit_rows.html" if request.headers.get("HX-Request") else "web/audit.html"
