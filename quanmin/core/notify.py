@@ -2,8 +2,9 @@
 
 Backends are set in settings.NOTIFY_BACKENDS; each has `send(user, subject, text)`. The console
 backend prints (development), the in-app backend keeps a copy the person sees under My account,
-SMS and e-mail backends plug in by dotted path. Sending happens on commit, so a rolled-back
-change tells nobody anything.
+SMS and e-mail backends plug in by dotted path. A rolled-back change tells nobody anything: the
+in-app copy is written inside the change's own transaction (no second commit), everything that
+leaves the database is sent once the change has committed.
 """
 
 import logging
@@ -21,6 +22,8 @@ class ConsoleBackend:
 
 
 class InAppBackend:
+    in_transaction = True  # a row of ours: it commits or rolls back with the change
+
     def send(self, user, subject: str, text: str) -> None:
         from quanmin.accounts.models import Notification
 
@@ -58,12 +61,22 @@ def notify(user, subject, text) -> None:
     if user is None:
         return
     subject, text = str(subject), str(text)
+    now, later = [], []
+    for backend in backends():
+        (now if getattr(backend, "in_transaction", False) else later).append(backend)
+    for backend in now:
+        try:
+            with transaction.atomic():  # a savepoint: a failed copy must not break the change
+                backend.send(user, subject, text)
+        except Exception:  # one failing channel must not stop the others
+            log.exception("notification backend %s failed", type(backend).__name__)
 
     def send():
-        for backend in backends():
+        for backend in later:
             try:
                 backend.send(user, subject, text)
             except Exception:  # one failing channel must not stop the others
                 log.exception("notification backend %s failed", type(backend).__name__)
 
-    transaction.on_commit(send)
+    if later:
+        transaction.on_commit(send)

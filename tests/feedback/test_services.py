@@ -203,7 +203,7 @@ def test_respond_then_resolve_then_rate(feedback_world, make_report, django_capt
         report = services.resolve(report, actor=staff, answer="已更换踏板")
     assert report.status == S.RESOLVED and report.answer == "已更换踏板"
     # The resident hears of it.
-    assert Notification.objects.filter(user=w.users["resident"]).count() == 2
+    assert Notification.objects.filter(user=w.users["resident"], subject__contains=report.number).count() == 2
     report = services.rate(report, rating=4, comment="很快")
     assert report.status == S.CLOSED and report.rating == 4 and report.rated_at
     with pytest.raises(ServiceError) as exc:
