@@ -14,10 +14,8 @@ photo never loses the report: the report is kept and every refused photo is list
 """
 
 import datetime
-import hashlib
 from typing import Annotated, Literal
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404
@@ -29,7 +27,7 @@ from ninja.files import UploadedFile
 from ninja.utils import check_csrf
 from pydantic import AfterValidator
 
-from quanmin.accounts import audit, scoping
+from quanmin.accounts import scoping
 from quanmin.core.api import PUBLIC, ErrorOut
 from quanmin.facilities.models import Site
 from quanmin.regions import codes
@@ -42,14 +40,6 @@ router = Router(tags=["feedback"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 415: ErrorOut, 429: ErrorOut}
 S = Report.Status
 MAX_ID = 2**53
-MAX_KEY = 64
-# Shared with the report pages (feedback.views): one budget per address, however the reports come.
-REPORTS_PER_HOUR = 20
-RATE_KEY = "feedback:submit:{ip}"
-# How long a client key answers the report it made.
-IDEMPOTENCY_SECONDS = 24 * 3600
-PENDING = "pending"
-PENDING_SECONDS = 60
 # Photo files read in one request: room for a few bad ones beside the three a report keeps.
 FILES_READ = 2 * services.PHOTOS_PER_REPORT
 
@@ -460,19 +450,7 @@ def _photo_response(photo: ReportPhoto):
 
 
 def _client_key(request, body_key: str) -> str:
-    key = _no_nul(request.headers.get("Idempotency-Key") or body_key or "").strip()
-    if len(key) > MAX_KEY:
-        raise FeedbackError("client_key_invalid", _("The client key is at most 64 characters."), "client_key")
-    return key
-
-
-def _rate_limited(request) -> bool:
-    key = RATE_KEY.format(ip=audit.client_ip(request) or "unknown")
-    count = cache.get(key, 0)
-    if count >= REPORTS_PER_HOUR:
-        return True
-    cache.set(key, count + 1, 3600)
-    return False
+    return _no_nul(request.headers.get("Idempotency-Key") or body_key or "").strip()
 
 
 def _add_photos(request, report: Report, files) -> list[dict]:
@@ -533,42 +511,11 @@ def create_report(request, payload: Form[ReportIn], photos: File[list[UploadedFi
     if request.content_type not in ("multipart/form-data", "application/x-www-form-urlencoded"):
         raise FeedbackError("form_required", _("Send the report as multipart/form-data."), status=415)
     reporter = _caller(request)
-    key = _client_key(request, payload.client_key)
-    cache_key = ""
-    if key:
-        who = f"u{reporter.pk}" if reporter else f"ip{audit.client_ip(request) or 'unknown'}"
-        # Hashed: any characters may come in a key, and some caches refuse spaces or long keys.
-        cache_key = "feedback:report-key:" + hashlib.sha256(f"{who}:{key}".encode()).hexdigest()
-        # add() is atomic: of two identical requests at once, one makes the report.
-        # A short life while pending: a request that dies half-way must not block its retries for a day.
-        if not cache.add(cache_key, PENDING, PENDING_SECONDS):
-            token = cache.get(cache_key)
-            report = (
-                Report.objects.filter(token=token).select_related("region", "site", "equipment").first()
-                if token and token != PENDING
-                else None
-            )
-            if report is None:
-                raise FeedbackError(
-                    "request_in_progress", _("This report is being received: try again in a moment."), status=409
-                )
-            return Status(
-                201, {**public_out(report), "token": report.token, "link": _link(request, report), "photo_errors": []}
-            )
-    try:
-        if _rate_limited(request):
-            raise FeedbackError(
-                "too_many_reports",
-                _("Too many reports from here: try again in an hour, or call the hotline."),
-                status=429,
-            )
-        report = _submit(request, payload, reporter)
-    except Exception:
-        if cache_key:
-            cache.delete(cache_key)
-        raise
-    if cache_key:
-        cache.set(cache_key, report.token, IDEMPOTENCY_SECONDS)
+    report = _submit(request, payload, reporter, _client_key(request, payload.client_key))
+    if getattr(report, "retried", False):  # a retry: the first call's report, its photos already taken
+        return Status(
+            201, {**public_out(report), "token": report.token, "link": _link(request, report), "photo_errors": []}
+        )
     errors = _add_photos(request, report, photos)
     report = Report.objects.select_related("region", "site", "equipment").get(pk=report.pk)
     return Status(
@@ -582,7 +529,7 @@ def create_report(request, payload: Form[ReportIn], photos: File[list[UploadedFi
     )
 
 
-def _submit(request, payload: ReportIn, reporter) -> Report:
+def _submit(request, payload: ReportIn, reporter, client_key: str) -> Report:
     equipment = site = None
     lat = lon = None
     if payload.equipment_tag.strip():
@@ -611,6 +558,7 @@ def _submit(request, payload: ReportIn, reporter) -> Report:
         lon=lon,
         reporter=reporter,
         request=request,
+        client_key=client_key,
     )
 
 

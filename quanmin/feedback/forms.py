@@ -17,6 +17,8 @@ class ReportForm(forms.Form):
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     site = forms.IntegerField(required=False, min_value=1, max_value=2**53, widget=forms.HiddenInput)
+    # One per page shown: a second tap on Send (or a resend after a timeout) answers the first report.
+    client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
 class AnswerForm(forms.Form):

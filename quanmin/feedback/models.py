@@ -80,6 +80,10 @@ class Report(models.Model):
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.CharField(_("comment"), max_length=300, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
+    # Who sent it, as a keyed hash of the account or the address (never the address itself): for the
+    # hourly limit per sender and, with the sender's client key, for answering a retry with its report.
+    source = models.CharField(max_length=32, blank=True, editable=False)
+    client_key = models.CharField(max_length=64, blank=True, editable=False)
 
     # Staff of the division the report is in, or of the division handling it after escalation.
     scope_fields = {"region": "region__code"}
@@ -88,9 +92,12 @@ class Report(models.Model):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["region", "status", "resolve_by"], name="report_figures")]
+        indexes = [models.Index(fields=["region", "status", "resolve_by"], name="report_figures"),
+                   models.Index(fields=["source", "created_at"], name="report_source")]
         constraints = [models.CheckConstraint(condition=models.Q(rating__isnull=True) | models.Q(rating__range=(1, 5)),
-                                              name="report_rating_1_to_5")]
+                                              name="report_rating_1_to_5"),
+                       models.UniqueConstraint(fields=["source", "client_key"], condition=~models.Q(client_key=""),
+                                               name="report_one_per_client_key")]
 
     def __str__(self) -> str:
         return self.number

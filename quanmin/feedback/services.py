@@ -14,9 +14,12 @@ clear error and the report itself is kept, without it.
 """
 
 import datetime
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +42,8 @@ DEFAULT_RESOLUTION_DAYS = 5
 DESCRIPTION_MAX = 2000
 ANSWER_MAX = 2000
 PHOTOS_PER_REPORT = 3
+REPORTS_PER_HOUR = 20  # per sender (an account, or an address for anonymous reports)
+CLIENT_KEY_MAX = 64
 # A point picked on the map belongs to the nearest site within this distance.
 PICK_RADIUS_M = 1000
 OPEN_STATUSES = (S.RECEIVED, S.RESPONDED)
@@ -284,20 +289,37 @@ def _clean_phone(phone: str, reporter) -> str:
 
 
 @transaction.atomic
+def report_source(request, reporter=None) -> str:
+    """The sender of a report as a keyed hash: the account when signed in, else the address."""
+    who = f"u{reporter.pk}" if reporter is not None else f"ip{audit.client_ip(request) or 'unknown'}"
+    return hmac.new(settings.SECRET_KEY.encode(), who.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def submit_report(*, category: str, description: str, phone: str = "", equipment=None, site=None,
                   lat: float | None = None, lon: float | None = None, reporter=None, request=None,
-                  now: datetime.datetime | None = None) -> Report:
+                  client_key: str = "", now: datetime.datetime | None = None) -> Report:
     """A resident's report about a piece of equipment (scanned tag), a site, or a point on the map
     (it goes to the nearest site). Deadlines from the division's settings; handled by the lowest
-    staffed division; the handlers are told. `now` backdates (the demo)."""
+    staffed division; the handlers are told. `now` backdates (the demo).
+
+    With a `request`, at most REPORTS_PER_HOUR reports an hour from one sender (too_many_reports,
+    429), and a `client_key` makes the call idempotent: a retry under the same key from the same
+    sender answers the report the first call made (its `retried` attribute is then True), even when
+    both arrive at once (a unique constraint decides)."""
     from quanmin.facilities.models import Equipment
 
+    client_key = (client_key or "").strip()
+    if len(client_key) > CLIENT_KEY_MAX:
+        raise FeedbackError("client_key_invalid", _("The client key is at most 64 characters."), "client_key")
+    if reporter is not None and not getattr(reporter, "is_authenticated", False):
+        reporter = None
+    source = report_source(request, reporter) if request is not None else ""
+    if client_key and (earlier := _retried(source, client_key)):
+        return earlier
     if category not in Report.Category.values:
         raise FeedbackError("category_invalid", _("Choose what kind of problem it is."), "category")
     description = _text(description, "description", "description_required", _("Describe the problem."),
                         DESCRIPTION_MAX)
-    if reporter is not None and not getattr(reporter, "is_authenticated", False):
-        reporter = None
     phone = _clean_phone(phone, reporter)
     if equipment is not None:
         if equipment.status == Equipment.Status.REMOVED:
@@ -311,17 +333,25 @@ def submit_report(*, category: str, description: str, phone: str = "", equipment
         site = site_near(lat, lon)
         region_code = site.region_id
     backdated, now = now is not None, now or timezone.now()
+    if source and not backdated and Report.objects.filter(
+            source=source, created_at__gt=now - datetime.timedelta(hours=1)).count() >= REPORTS_PER_HOUR:
+        raise FeedbackError("too_many_reports", _("Too many reports from here: try again in an hour, "
+                                                  "or call the hotline."), status=429)
     respond_by, resolve_by = deadlines(region_code, now)
     fields = dict(category=category, description=description, equipment=equipment, site=site, lat=lat, lon=lon,
                   region_id=region_code, handler_region_id=handler_for(region_code), reporter=reporter,
                   phone_encrypted=crypto.encrypt(phone), phone_masked=crypto.mask_phone(phone),
-                  created_at=now, respond_by=respond_by, resolve_by=resolve_by)
+                  created_at=now, respond_by=respond_by, resolve_by=resolve_by, source=source, client_key=client_key)
     for attempt in range(5):
         try:
             with transaction.atomic():
                 report = Report.objects.create(number=_number(now), token=secrets.token_urlsafe(24)[:32], **fields)
             break
         except IntegrityError:
+            # The same key at the same moment: the other request made the report (on PostgreSQL this
+            # one waited for it on the unique index). Otherwise a number or token met its twin.
+            if client_key and (earlier := _retried(source, client_key)):
+                return earlier
             if attempt == 4:
                 raise
     _event(report, E.RECEIVED, actor=reporter, at=now)
@@ -330,6 +360,13 @@ def submit_report(*, category: str, description: str, phone: str = "", equipment
     if not backdated:
         _notify_handlers(report, _("New resident's report %(number)s") % {"number": report.number})
     return report
+
+
+def _retried(source: str, client_key: str) -> Report | None:
+    earlier = Report.objects.filter(source=source, client_key=client_key).first()
+    if earlier is not None:
+        earlier.retried = True
+    return earlier
 
 
 def add_photo(report: Report, image, *, request=None, now: datetime.datetime | None = None) -> ReportPhoto:

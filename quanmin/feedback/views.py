@@ -10,10 +10,10 @@ its timeline and the answers its state allows, the phone read in full only on re
 the division's hotline and deadlines. Views parse, check, call services, render.
 """
 
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from quanmin.accounts import audit, scoping
+from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
 from quanmin.core.errors import ServiceError
 from quanmin.facilities import geo
@@ -36,8 +36,6 @@ from .models import FeedbackSettings, Report, ReportPhoto
 
 S = Report.Status
 PAGE_SIZE = 30
-# Reports one address may send in an hour (people report; scripts do not).
-REPORTS_PER_HOUR = 20
 
 reader = role_required(scoping.is_division_staff)
 writer = role_required(lambda u: scoping.is_division_staff(u, write=True))
@@ -59,15 +57,6 @@ def _from_map(lat: float, lon: float) -> tuple[float, float]:
     return lat, lon
 
 
-def _rate_limited(request) -> bool:
-    key = f"feedback:submit:{audit.client_ip(request) or 'unknown'}"
-    count = cache.get(key, 0)
-    if count >= REPORTS_PER_HOUR:
-        return True
-    cache.set(key, count + 1, 3600)
-    return False
-
-
 def _photo_messages(request, errors: list[dict]) -> None:
     for e in errors:
         messages.error(request, _("Photo %(name)s was not added: %(reason)s")
@@ -78,14 +67,11 @@ def _photo_messages(request, errors: list[dict]) -> None:
 
 def _report_page(request, *, equipment=None, site=None, picking=False):
     region_code = (equipment.region_id if equipment else site.region_id if site else None)
-    initial = {"category": Report.Category.EQUIPMENT if equipment else None}
+    initial = {"category": Report.Category.EQUIPMENT if equipment else None, "client_key": secrets.token_urlsafe(16)}
     form = ReportForm(request.POST or None, initial=initial)
     error, status = None, 200
     if request.method == "POST":
-        if _rate_limited(request):
-            error, status = ServiceError("too_many_reports", _("Too many reports from here: try again in an hour, "
-                                                                "or call the hotline.")), 429
-        elif form.is_valid():
+        if form.is_valid():
             cd = form.cleaned_data
             lat = lon = None
             chosen = site
@@ -99,14 +85,16 @@ def _report_page(request, *, equipment=None, site=None, picking=False):
             try:
                 report = services.submit_report(
                     category=cd["category"], description=cd["description"], phone=cd["phone"],
-                    equipment=equipment, site=chosen, lat=lat, lon=lon, reporter=request.user, request=request)
+                    equipment=equipment, site=chosen, lat=lat, lon=lon, reporter=request.user, request=request,
+                    client_key=cd["client_key"])
             except ServiceError as exc:
                 error, status = exc, exc.status
                 if exc.field in form.fields:
                     form.add_error(exc.field, str(exc.message))
             else:
-                _photo_messages(request, services.add_photos(report, request.FILES.getlist("photos"),
-                                                             request=request))
+                if not getattr(report, "retried", False):  # a resend: its photos came the first time
+                    _photo_messages(request, services.add_photos(report, request.FILES.getlist("photos"),
+                                                                 request=request))
                 messages.success(request, _("Thank you: your report %(number)s has been received.")
                                  % {"number": report.number})
                 return redirect("feedback:report", token=report.token)

@@ -7,7 +7,6 @@ county's staff answer and resolve it in the queue; the resident reads the answer
 import os
 
 import pytest
-from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
@@ -29,14 +28,6 @@ def zh(msgid: str, context: str | None = None) -> str:
     translation instead of copying it."""
     with translation.override("zh-hans"):
         return pgettext(context, msgid) if context else gettext(msgid)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # The hourly limit of reports per address lives in the cache, which outlives one test.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
