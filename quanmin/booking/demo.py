@@ -23,13 +23,13 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, models
 from django.utils import timezone
 
 from quanmin.accounts import demo as accounts_demo
 from quanmin.accounts import services as accounts
 from quanmin.accounts.crypto import lookup_hash
 from quanmin.accounts.models import Role, User
+from quanmin.core import bulk
 from quanmin.facilities import opening
 from quanmin.facilities.models import Facility, OpeningException, Site
 from quanmin.regions.models import Region
@@ -231,40 +231,6 @@ def _certificate_image(kind_label: str, number: int) -> ContentFile:
     return ContentFile(buf.getvalue())
 
 
-def _fast_insert(objs: list) -> None:
-    """bulk_create without Django's per-value preparation, which dominates for tens of thousands of rows:
-    one executemany per batch, each value adapted by the database backend's own operations."""
-    if not objs:
-        return
-    model, ops, now = type(objs[0]), connection.ops, timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-
-    def adapt(obj, f):
-        v = getattr(obj, f.attname)
-        if v is None and (getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)):
-            v = now
-        if v is None:
-            return None
-        if isinstance(f, models.DateTimeField):
-            return ops.adapt_datetimefield_value(v)
-        if isinstance(f, models.DateField):
-            return ops.adapt_datefield_value(v)
-        if isinstance(f, models.TimeField):
-            return ops.adapt_timefield_value(v)
-        if isinstance(f, models.DecimalField):
-            return ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
-        if isinstance(f, models.JSONField):
-            return f.get_db_prep_save(v, connection)
-        return v
-
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        ops.quote_name(model._meta.db_table), ", ".join(ops.quote_name(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)))
-    with connection.cursor() as cursor:
-        for i in range(0, len(objs), BATCH):
-            cursor.executemany(sql, [tuple(adapt(o, f) for f in fields) for o in objs[i:i + BATCH]])
-
-
 def _slots(units, templates, first: datetime.date, today: datetime.date) -> list[Slot]:
     """What schedule.generate_slots makes for each unit from `first` to the end of its window, for all
     units at once (the same rules: open sites only, closed days skipped, holidays' own times)."""
@@ -315,7 +281,7 @@ def load(city: Region, rng: random.Random) -> dict:
     for unit, f in zip(units, facilities):
         templates += _templates(unit, f, f.site)
     WeeklyTemplate.objects.bulk_create(templates, batch_size=BATCH)
-    _fast_insert(_slots(units, templates, today - datetime.timedelta(days=PAST_DAYS), today))
+    bulk.insert_rows(_slots(units, templates, today - datetime.timedelta(days=PAST_DAYS), today))
 
     residents = list(User.objects.filter(memberships__isnull=True, is_superuser=False, home_region__isnull=False)
                      .exclude(id_number_hash="").order_by("pk"))
@@ -331,7 +297,7 @@ def load(city: Region, rng: random.Random) -> dict:
         history.fill(SimpleNamespace(**dict(zip(fields, row))), by_unit[row[1]])
     for b in history.bookings:
         b.created_at = b.confirmed_at  # booked when confirmed, not when the demo ran
-    _fast_insert(history.bookings)
+    bulk.insert_rows(history.bookings)
     # Places taken as the bookings say: one UPDATE per distinct count, whatever the planner knows.
     taken = {}
     for b in history.bookings:
@@ -352,7 +318,7 @@ def load(city: Region, rng: random.Random) -> dict:
     strikes = [Strike(user_id=b.user_id, booking_id=ids[b.code], at=b.slot_end + grace, forgiven=b.forgiven,
                       forgiven_reason="恶劣天气，场馆免除" if b.forgiven else "")
                for b in history.bookings if b.status == "no_show"]
-    _fast_insert(strikes)  # keeps `at` (bulk_create would stamp it now)
+    bulk.insert_rows(strikes)  # keeps `at` (bulk_create would stamp it now)
 
     extras = _venue_life(city, rng, units, now, today)
     return {"units": len(units), "templates": len(templates), "bookings": len(history.bookings),

@@ -1,16 +1,16 @@
 """Every write to the facilities register: views, API, admin, imports and the demo call these."""
 
-import operator
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from django.db import connections, models, router, transaction
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from quanmin.accounts import audit
+from quanmin.core import bulk
 from quanmin.core.errors import ServiceError
 from quanmin.regions.models import Region
 
@@ -242,11 +242,11 @@ def import_register(*, new_sites: list[Site], changed_sites: list[tuple[Site, li
     for site, _fields in changed_sites:
         site.updated_at = now
     if site_fields:
-        _update_rows(Site, [s for s, _f in changed_sites], [*site_fields, "updated_at"])
+        bulk.update_rows([s for s, _f in changed_sites], [*site_fields, "updated_at"])
     for f in new_facilities:
         f.site = f.site  # picks up the pk its new site just got
         sync_facility(f, f.site)
-    _insert_rows(Facility, new_facilities)
+    bulk.insert_rows(new_facilities)
     touched = {}
     for f, _fields in changed_facilities:
         f.site = f.site
@@ -265,79 +265,6 @@ def import_register(*, new_sites: list[Site], changed_sites: list[tuple[Site, li
                 followers.append(f)
     synced = ["region", "lon", "lat", "open", "updated_at"]
     facility_fields = sorted({f for _fac, fields in changed_facilities for f in fields} | set(synced))
-    _update_rows(Facility, list(touched.values()), facility_fields)
-    _update_rows(Facility, followers, synced)
+    bulk.update_rows(list(touched.values()), facility_fields)
+    bulk.update_rows(followers, synced)
     audit.record("import", request=request, actor=actor, region_code=region_code, detail=detail or {})
-
-
-def _is_plain(column) -> bool:
-    """Columns whose Python values are already what the database driver takes."""
-    target = getattr(column, "target_field", None) if column.is_relation else column
-    return isinstance(target, (models.CharField, models.TextField, models.BooleanField, models.IntegerField,
-                               models.FloatField))
-
-
-def _db_values(model, objects: list, columns: list, add: bool) -> list[list]:
-    """Database values of `columns` for each object: plain columns as they are, the others (dates,
-    decimals) through get_db_prep_save, each distinct value once; auto_now columns get one time."""
-    connection = connections[router.db_for_write(model)]
-    now = timezone.now()
-    getter = operator.attrgetter(*[c.attname for c in columns])
-    fixes = [(i, c, bool((add and getattr(c, "auto_now_add", False)) or getattr(c, "auto_now", False)))
-             for i, c in enumerate(columns) if not _is_plain(c)]
-    prepared = {}
-    rows = []
-    for obj in objects:
-        row = list(getter(obj)) if len(columns) > 1 else [getter(obj)]
-        for i, c, stamped in fixes:
-            if stamped:
-                setattr(obj, c.attname, now)
-                row[i] = now
-            key = (i, row[i])
-            if key not in prepared:
-                prepared[key] = c.get_db_prep_save(row[i], connection)
-            row[i] = prepared[key]
-        rows.append(row)
-    return rows
-
-
-def _execute_many(model, sql: str, rows: list[list]) -> None:
-    with connections[router.db_for_write(model)].cursor() as cursor:
-        for start in range(0, len(rows), IMPORT_BATCH):
-            cursor.executemany(sql, rows[start:start + IMPORT_BATCH])
-
-
-def _insert_rows(model, objects: list) -> None:
-    """INSERT in one executemany, for rows whose new ids nobody needs: bulk_create spends most of
-    its time building one statement per batch."""
-    if not objects:
-        return
-    connection = connections[router.db_for_write(model)]
-    qn = connection.ops.quote_name
-    columns = [f for f in model._meta.concrete_fields if not f.primary_key]
-    names = ", ".join(qn(c.column) for c in columns)
-    rows = _db_values(model, objects, columns, add=True)
-    if connection.vendor == "postgresql":
-        # COPY streams the rows in one command: several times faster than INSERTs on PostgreSQL.
-        with connection.cursor() as cursor, cursor.cursor.copy(
-                f"COPY {qn(model._meta.db_table)} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
-    _execute_many(model, sql, rows)
-
-
-def _update_rows(model, objects: list, fields: list[str]) -> None:
-    """UPDATE … WHERE pk = %s for each object in one executemany: linear in the rows, where
-    bulk_update's CASE expressions cost rows × batch size (minutes for 20,000 rows on SQLite)."""
-    if not objects:
-        return
-    qn = connections[router.db_for_write(model)].ops.quote_name
-    columns = [model._meta.get_field(f) for f in fields]
-    sql = (f"UPDATE {qn(model._meta.db_table)} SET {', '.join(f'{qn(c.column)} = %s' for c in columns)} "
-           f"WHERE {qn(model._meta.pk.column)} = %s")
-    rows = _db_values(model, objects, columns, add=False)
-    for row, obj in zip(rows, objects, strict=True):
-        row.append(obj.pk)
-    _execute_many(model, sql, rows)

@@ -53,13 +53,13 @@ import random
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
-from django.db import connection, models
 from django.utils import timezone
 
 from quanmin.accounts import demo as accounts_demo
 from quanmin.accounts import services as accounts
 from quanmin.accounts.crypto import lookup_hash
 from quanmin.accounts.models import DIVISION_ROLES, Membership, Role, User
+from quanmin.core import bulk
 from quanmin.facilities import equipment as register
 from quanmin.facilities import equipment_types
 from quanmin.facilities.demo import short
@@ -188,36 +188,6 @@ def _weighted(rng: random.Random, pairs):
 def _name(rng: random.Random) -> str:
     return rng.choice(accounts_demo.SURNAMES) + "".join(
         rng.choice(accounts_demo.GIVEN) for _ in range(rng.choice((1, 2))))
-
-
-def _insert(objs: list) -> None:
-    """bulk_create without Django's per-value preparation, which dominates for tens of thousands of rows:
-    one executemany per batch, each value adapted by the database backend's own operations. Every
-    column must be set on the objects (auto_now fields too); primary keys are not read back."""
-    if not objs:
-        return
-    model, ops = type(objs[0]), connection.ops
-
-    def adapter(f):
-        if isinstance(f, models.DateTimeField):
-            return ops.adapt_datetimefield_value
-        if isinstance(f, models.DateField):
-            return ops.adapt_datefield_value
-        if isinstance(f, models.FileField):
-            return lambda v: str(v or "")
-        if isinstance(f, models.JSONField):
-            return lambda v: f.get_db_prep_save(v, connection)
-        return lambda v: v
-
-    columns = [(f.attname, adapter(f)) for f in model._meta.concrete_fields if not f.primary_key]
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        ops.quote_name(model._meta.db_table),
-        ", ".join(ops.quote_name(f.column) for f in model._meta.concrete_fields if not f.primary_key),
-        ", ".join(["%s"] * len(columns)))
-    with connection.cursor() as cursor:
-        for i in range(0, len(objs), 2000):
-            cursor.executemany(sql, [tuple(None if (v := getattr(o, name)) is None else adapt(v)
-                                           for name, adapt in columns) for o in objs[i:i + 2000]])
 
 
 def _image(rng: random.Random, label: str) -> ContentFile:
@@ -487,7 +457,7 @@ class Demo:
         entered = _aware(self.start - datetime.timedelta(days=20), 10)
         for eq in rows:
             eq.created_at = eq.updated_at = entered
-        _insert(rows)
+        bulk.insert_rows(rows)
         ids = dict(Equipment.objects.filter(region__code__within=self.city.prefix).values_list("tag", "pk"))
         for eq in rows:
             eq.pk = ids[eq.tag]
@@ -1107,7 +1077,7 @@ class Demo:
                               note=note, lon=eq.lon + self.rng.uniform(-2e-4, 2e-4) if with_position else None,
                               lat=eq.lat + self.rng.uniform(-2e-4, 2e-4) if with_position else None,
                               checked_at=c.t, checked_by_id=c.round.inspector_id))
-        _insert(rows)
+        bulk.insert_rows(rows)
         return len(rows)
 
 def load(city: Region, rng: random.Random) -> dict:
