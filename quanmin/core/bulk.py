@@ -70,8 +70,9 @@ def insert_rows(objects: list) -> None:
     names = ", ".join(qn(c.column) for c in columns)
     rows = _db_values(model, objects, columns, add=True)
     if connection.vendor == "postgresql":
-        # COPY streams the rows in one command: several times faster than INSERTs on PostgreSQL.
-        with connection.cursor() as cursor, cursor.cursor.copy(
+        # COPY streams the rows in one command: several times faster than INSERTs on PostgreSQL. The
+        # driver's cursor is used directly, so its errors are turned into Django's (IntegrityError …).
+        with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(
                 f"COPY {qn(model._meta.db_table)} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)

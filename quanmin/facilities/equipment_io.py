@@ -24,7 +24,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit, scoping
-from quanmin.core import excel
+from quanmin.core import bulk, excel
 from quanmin.regions import codes
 
 from . import equipment as register
@@ -581,7 +581,7 @@ def _apply(new: list[Equipment], changed: list[_Row], user, request, report: Imp
             tag = register.new_tag()
         taken.add(tag)
         piece.tag = tag
-    Equipment.objects.bulk_create(new, batch_size=CHUNK)
+    bulk.insert_rows(new)  # COPY / executemany: bulk_create builds a statement per batch
     for row, piece in zip([r for r in report.rows if r.action == "new"], new):
         row.tag = piece.tag
     groups: dict[tuple, list[Equipment]] = {}
@@ -594,7 +594,7 @@ def _apply(new: list[Equipment], changed: list[_Row], user, request, report: Imp
     for fields, pieces in groups.items():
         for piece in pieces:
             piece.updated_at = now
-        Equipment.objects.bulk_update(pieces, list(fields), batch_size=CHUNK)
+        bulk.update_rows(pieces, list(fields))  # linear, where bulk_update's CASE is rows × batch
     region_codes = [p.region_id for p in new] + [r.piece.region_id for r in changed]
     audit.record("equipment.import", request=request, actor=user, region_code=_common_code(region_codes),
                  detail=report.counts)

@@ -4,6 +4,8 @@ would write them, time stamps as the fields promise, a back-dated value kept."""
 import datetime
 from decimal import Decimal
 
+import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from quanmin.accounts.models import AuditEntry
@@ -39,3 +41,12 @@ def test_time_stamps_on_insert_and_update(world):
     assert site.name.endswith("（新）") and site.updated_at >= before  # auto_now: stamped on every write
     bulk.insert_rows([])
     bulk.update_rows([], ["name"])
+
+
+def test_a_broken_constraint_is_djangos_integrity_error(world):
+    # The equipment import answers a conflict (409) by catching IntegrityError, on both databases.
+    here = {"site": world.site, "region": world.site.region, "lon": world.site.lon, "lat": world.site.lat}
+    twins = [Facility(**here, type="football", external_id="F-1"), Facility(**here, type="football", external_id="F-1")]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.insert_rows(twins)
+    assert not Facility.objects.filter(external_id="F-1").exists()
