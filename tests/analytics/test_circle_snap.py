@@ -94,56 +94,48 @@ def test_zero_length_edge_between_twin_nodes_is_kept():
     assert np.isclose(arrays["walk_m"][0], 200.0)
 
 
-def test_snap_shared_between_threads_equals_one_thread():
-    # Several threads take chunks of one query (the analysis lets the Dijkstra thread help);
+def test_snap_on_threads_of_its_own_equals_one_thread():
+    # The analysis snaps the residents in slices on threads of their own while it runs its passes;
     # every point is answered once and the result is the same as on one thread.
-    import threading
-
     from quanmin.analytics.circle import generate_grid_network
-    from quanmin.analytics.circle.snap import _CHUNK, SnapQuery
+    from quanmin.analytics.circle.snap import SnapQuery
 
     net = generate_grid_network(20_000, seed=4)
     rng = np.random.default_rng(5)
-    n = 3 * _CHUNK + 123  # several chunks and a short last one
+    n = 100_003  # slices of unequal length
     lon = rng.uniform(net.lon.min(), net.lon.max(), n)
     lat = rng.uniform(net.lat.min(), net.lat.max(), n)
     alone = SnapQuery(lon, lat).run(net)
-    shared = SnapQuery(lon, lat)
-    threads = [threading.Thread(target=shared.work, args=(net, True)) for _ in range(3)]
-    for t in threads:
-        t.start()
-    shared.work(net)
-    for t in threads:
-        t.join()
-    assert shared.done()
-    got = shared.result()
-    assert np.array_equal(got.node, alone.node) and np.array_equal(got.distance_m, alone.distance_m)
+    for threads in (1, 2, 3, 7):
+        shared = SnapQuery(lon, lat)
+        shared.start(net, threads=threads)
+        got = shared.result()
+        assert shared.done() and got is shared.result()  # answered once, then kept
+        assert np.array_equal(got.node, alone.node) and np.array_equal(got.distance_m, alone.distance_m)
     # And both are the true nearest nodes, checked by brute force on a sample.
     for i in rng.choice(n, 40, replace=False):
         d = haversine_m(lon[i], lat[i], net.lon, net.lat)
-        assert np.isclose(got.distance_m[i], d.min(), rtol=1e-9, atol=1e-6)
+        assert np.isclose(alone.distance_m[i], d.min(), rtol=1e-9, atol=1e-6)
 
 
-def test_snap_error_in_a_helper_thread_reaches_the_waiting_side():
+def test_snap_error_on_its_threads_reaches_the_caller():
     from quanmin.analytics.circle.snap import SnapQuery
 
     net = line_network(5)
     query = SnapQuery(*lonlat([10.0, 20.0], [0.0, 0.0]))
+    tree = net.tree
 
     class Broken:
-        @property
-        def tree(self):
+        def query(self, *args, **kwargs):
             raise RuntimeError("tree failed")
 
-    try:
-        query.work(Broken())
-    except RuntimeError:
-        pass
-    assert query.done()
+    net.tree = Broken()  # the cached tree replaced by one that fails
+    query.start(net, threads=2)
     try:
         query.result()
     except RuntimeError as exc:
         assert "tree failed" in str(exc)
     else:
         raise AssertionError("the error was swallowed")
-    assert net.n_nodes == 5
+    net.tree = tree
+    assert SnapQuery(*lonlat([10.0], [0.0])).run(net).node.tolist() == [0]  # the real tree again

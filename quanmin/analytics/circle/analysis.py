@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -122,12 +123,15 @@ def analyse(
         clock.lap("prepare")
         fac_snap = fac_query.run(network)
         clock.lap("snap_facilities")
-        res_job = pool.submit(_timed, res_query.work, network, parallel)
+        if parallel:
+            res_query.start(network, threads=min(os.cpu_count() or 2, 4))
+        else:
+            res_query.run(network)
         walk_m, by_type_figures, dijkstra_s = _passes(
             network, facilities, fac_snap, res_query, limit, by_type, residents, divisions, minutes, limits, top
         )
         clock.lap("passes")  # the Dijkstra passes, helping with the residents' snap, per-type figures
-        res_snap, (_, snap_s) = res_query.result(), res_job.result()
+        res_snap, snap_s = res_query.result(), res_query.seconds
         if timings is not None:
             timings["dijkstra_in_passes"], timings["dijkstra_in_passes_cpu"] = dijkstra_s
             timings["snap_residents_in_parallel"] = snap_s
@@ -201,11 +205,6 @@ class _Inline:
         return future
 
 
-def _timed(fn, *args):
-    t = time.perf_counter()
-    return fn(*args), time.perf_counter() - t
-
-
 def _passes(network, facilities, fac_snap, res_query, limit, by_type, residents, divisions, minutes, limits, top):
     """Walking distance per resident to the nearest facility, and per-type figures.
 
@@ -213,7 +212,7 @@ def _passes(network, facilities, fac_snap, res_query, limit, by_type, residents,
     overall distance is the minimum over the types: exactly what one pass over all
     facilities gives, since float addition is monotone, so that pass is not run again.
     Node distances wait for the residents' snap; they are folded in as soon as it is there,
-    so at most a few are held at once; after the last pass this thread helps with the snap.
+    so at most a few are held at once.
     """
     typed = by_type and facilities.type is not None
     if typed:
@@ -248,11 +247,11 @@ def _passes(network, facilities, fac_snap, res_query, limit, by_type, residents,
         dijkstra_s[1] += time.thread_time() - cpu
         held.append((name, node_dist))
         if res_query.done():
+            res_snap = res_query.result()
             for item in held:
-                fold(*item, res_query.result())
+                fold(*item, res_snap)
             held.clear()
     if held:
-        res_query.work(network, one_thread=True)
         res_snap = res_query.result()
         for item in held:
             fold(*item, res_snap)

@@ -78,6 +78,14 @@ class DivisionIndex:
                 codes, inv = np.unique(anc[own], return_inverse=True)
                 self.levels.append((level, codes, own, inv))
 
+    def totals(self, population: np.ndarray) -> list[np.ndarray]:
+        """``sums(population)``, kept for the array last asked about: every per-type figure
+        rolls up the same population."""
+        cached = getattr(self, "_totals", None)
+        if cached is None or cached[0] is not population:
+            self._totals = cached = (population, self.sums(population))
+        return cached[1]
+
     def sums(self, weights: np.ndarray) -> list[np.ndarray]:
         """Per level, the sum of per-resident ``weights`` for each division code."""
         leaf = np.bincount(self.inverse, weights=weights, minlength=self.leaves.size)
@@ -88,7 +96,7 @@ def division_figures(
     index: DivisionIndex, population: np.ndarray, walk_m: np.ndarray, thresholds_m: list[float]
 ) -> list[tuple[str, np.ndarray, np.ndarray, list[np.ndarray]]]:
     """Per level: (level, codes, total population, covered population per threshold)."""
-    total = index.sums(population)
+    total = index.totals(population)
     covered = [index.sums(np.where(walk_m <= t, population, 0.0)) for t in thresholds_m]
     return [(level, codes, total[i], [c[i] for c in covered]) for i, (level, codes, _, _) in enumerate(index.levels)]
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
+import time
 from contextlib import nullcontext
 from dataclasses import dataclass
 
@@ -13,7 +15,6 @@ from .geo import chord_to_m, morton_order, unit_xyz
 from .network import WalkNetwork
 
 _SORT_FROM = 4096  # below this, ordering the queries costs more than it saves
-_CHUNK = 1 << 15  # the smallest share of the work between threads
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,9 @@ class Snapped:
 class SnapQuery:
     """Points made ready for the node tree: on the unit sphere, in Z-order.
 
-    Preparing needs no tree, so it can run while the tree is being built. The queries go in
-    chunks that any number of threads may take in turn (``work``): a thread that is done with
-    its own part helps with what is left. Each chunk is half of what is left: a thread needs
-    the GIL between chunks, which another thread's Dijkstra may hold for a whole pass, so the
-    first chunks are long, and the last are short so that both threads finish together.
+    Preparing needs no tree, so it can run while the tree is being built. ``start`` answers the
+    points on threads of their own while the caller goes on (the analysis runs its Dijkstra
+    passes meanwhile); ``result`` waits for them.
     """
 
     def __init__(self, lon: np.ndarray, lat: np.ndarray):
@@ -41,56 +40,62 @@ class SnapQuery:
             self.xyz = unit_xyz(lon, lat)
         else:
             self.xyz = unit_xyz(lon[self.order], lat[self.order])
-        self._cursor, self._left = 0, self.size
-        self._lock = threading.Lock()
-        self._done = threading.Event()
-        self._error: BaseException | None = None
         self._chord = np.empty(self.size, dtype=np.float64)
         self._node = np.empty(self.size, dtype=np.int64)
-        if self.size == 0:
-            self._done.set()
+        self._threads: list[threading.Thread] = []
+        self._errors: list[BaseException] = []
+        self.seconds = 0.0  # the longest part's query time
+        self._result: Snapped | None = None
 
-    def work(self, network: WalkNetwork, one_thread: bool = False) -> None:
-        """Answer chunks until none is left. ``one_thread`` keeps the tree's OpenMP queries
-        to this thread (for a thread that shares the cores with other work)."""
+    def _part(self, network: WalkNetwork, part: slice, one_thread: bool) -> None:
+        t = time.perf_counter()
         try:
             with threadpool_limits(1, user_api="openmp") if one_thread else nullcontext():
-                while (part := self._take()) is not None:
-                    self._chord[part], self._node[part] = network.tree.query(self.xyz[part], k=1)
-                    with self._lock:
-                        self._left -= part.stop - part.start
-                        if self._left == 0:
-                            self._done.set()
-        except BaseException as exc:  # the waiting side raises it
-            self._error = exc
-            self._done.set()
-            raise
+                self._chord[part], self._node[part] = network.tree.query(self.xyz[part], k=1)
+        except BaseException as exc:  # result() raises it on the caller's thread
+            self._errors.append(exc)
+        self.seconds = max(self.seconds, time.perf_counter() - t)
 
-    def _take(self) -> slice | None:
-        with self._lock:
-            start = self._cursor
-            if start >= self.size:
-                return None
-            self._cursor = min(self.size, start + max(_CHUNK, (self.size - start + 1) // 2))
-            return slice(start, self._cursor)
+    def start(self, network: WalkNetwork, threads: int) -> None:
+        """Answer the points on ``threads`` threads of their own, one slice each in one call.
+
+        One call each, not a queue of chunks: between chunks a thread needs the GIL, which the
+        caller's Dijkstra pass holds for its whole length, so chunks would wait out the passes.
+        Each thread keeps the tree's OpenMP to itself; the OS shares the cores among them and the
+        caller's work.
+        """
+        _ = network.tree  # built here, not raced for by the threads
+        bounds = np.linspace(0, self.size, max(1, threads) + 1).astype(int)
+        for lo, hi in itertools.pairwise(bounds.tolist()):
+            if hi > lo:
+                thread = threading.Thread(target=self._part, args=(network, slice(lo, hi), True),
+                                          name="fitness-circle-snap", daemon=True)
+                thread.start()
+                self._threads.append(thread)
 
     def done(self) -> bool:
-        return self._done.is_set()
+        return not any(thread.is_alive() for thread in self._threads)
 
     def result(self) -> Snapped:
-        """Nearest nodes in the callers' order, once every chunk is answered."""
-        self._done.wait()
-        if self._error is not None:
-            raise self._error
+        """Nearest nodes in the callers' order (after ``start``'s threads, or ``run``)."""
+        for thread in self._threads:
+            thread.join()
+        if self._errors:
+            raise self._errors[0]
+        if self._result is not None:
+            return self._result
         node, chord = self._node, self._chord
         if self.order is not None:  # back to the callers' order
             node_out, chord_out = np.empty_like(node), np.empty_like(chord)
             node_out[self.order], chord_out[self.order] = node, chord
             node, chord = node_out, chord_out
-        return Snapped(node, chord_to_m(chord))
+        self._result = Snapped(node, chord_to_m(chord))
+        return self._result
 
     def run(self, network: WalkNetwork) -> Snapped:
-        self.work(network)
+        """All points now, on this thread (the tree's OpenMP threads share the work)."""
+        if self.size:
+            self._part(network, slice(0, self.size), False)
         return self.result()
 
 
