@@ -165,7 +165,7 @@ def main() -> None:
         "total_s_one_thread": round(one_thread_s, 3),
         "stages_s": {k: round(v, 3) for k, v in stages.items()},
         "stages_note": "wall time per stage on the main thread; dijkstra_in_passes is part of passes, "
-        "snap_residents_in_parallel ran on a second thread meanwhile",
+        "snap_residents_in_parallel ran on threads of its own meanwhile (its longest slice)",
         "rss_before_analysis_mb": rss_before,
         "peak_rss_mb": peak,
         "peak_rss_scope": "first analysis only (VmHWM reset before it)" if peak_reset else "whole process",

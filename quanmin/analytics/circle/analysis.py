@@ -111,10 +111,10 @@ def analyse(
         raise ValueError("the walking network is empty")
     pool_cm = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fitness-circle") if parallel else _Inline()
     with pool_cm as pool:
-        # Two cores, two threads. There: the KD-tree builds, then the residents snap (its
-        # queries release the GIL). Here: the CSR, the query order and the division index (work
-        # that holds the GIL, so it stays on one thread), then the Dijkstra passes, which hold it
-        # too. ``parallel=False`` runs all here.
+        # There (a second thread): the KD-tree. Here: the CSR, the query order and the division
+        # index (work that holds the GIL: a second thread for it measured slower). Then the
+        # residents snap on threads of their own (the tree's queries release the GIL) while the
+        # Dijkstra passes run here. ``parallel=False`` runs all on this thread.
         tree_job = pool.submit(lambda: network.tree)
         _ = network.super_source  # the CSR
         res_query, fac_query = SnapQuery(residents.lon, residents.lat), SnapQuery(facilities.lon, facilities.lat)
@@ -130,7 +130,7 @@ def analyse(
         walk_m, by_type_figures, dijkstra_s = _passes(
             network, facilities, fac_snap, res_query, limit, by_type, residents, divisions, minutes, limits, top
         )
-        clock.lap("passes")  # the Dijkstra passes, helping with the residents' snap, per-type figures
+        clock.lap("passes")  # the Dijkstra passes, waiting for the residents' snap, per-type figures
         res_snap, snap_s = res_query.result(), res_query.seconds
         if timings is not None:
             timings["dijkstra_in_passes"], timings["dijkstra_in_passes_cpu"] = dijkstra_s
