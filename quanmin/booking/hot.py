@@ -11,8 +11,6 @@ import datetime
 from functools import cache
 
 from django.db import connection
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from quanmin.accounts.models import User
 from quanmin.facilities.models import Site
@@ -26,6 +24,25 @@ def _t(model) -> str:
 
 def _c(model, field: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(field).column)
+
+
+def _converters(field, alias: str) -> tuple:
+    """What the ORM applies to this column's values as they come from the database: the
+    backend's converters (SQLite hands back text for a subquery's timestamp) and the field's."""
+    col = field.get_col(alias)
+    return col, connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+
+
+@cache
+def _column_converters(vendor: str, model, name: str) -> tuple:
+    return _converters(model._meta.get_field(name), model._meta.db_table)
+
+
+def _from_db(value, model, name: str):
+    col, funcs = _column_converters(connection.vendor, model, name)
+    for func in funcs:
+        value = func(value, col, connection)
+    return value
 
 
 @cache
@@ -72,8 +89,7 @@ def _slot_plan(vendor: str):
         fields = model._meta.concrete_fields
         models.append((model, [f.attname for f in fields], len(columns), len(columns) + len(fields)))
         for f in fields:
-            col = f.get_col(alias)
-            found = connection.ops.get_db_converters(col) + f.get_db_converters(connection)
+            col, found = _converters(f, alias)
             if found:
                 converters.append((len(columns), found, col))
             columns.append(f"{alias}.{connection.ops.quote_name(f.column)}")
@@ -107,23 +123,18 @@ def slot(slot_id: int) -> Slot | None:
     return found
 
 
+@cache
+def _stale_sql(vendor: str) -> str:
+    b = Booking
+    return (f"SELECT {_c(b, 'id')}, {_c(b, 'places')} FROM {_t(b)} WHERE {_c(b, 'slot')} = %s"
+            f" AND {_c(b, 'status')} = %s AND {_c(b, 'hold_expires_at')} < %s")
+
+
 def stale_holds(slot_id: int, now: datetime.datetime) -> list[tuple[int, int]]:
     """(pk, places) of the slot's holds that ran out before ``now``."""
-    b = Booking
-    sql = (f"SELECT {_c(b, 'id')}, {_c(b, 'places')} FROM {_t(b)} WHERE {_c(b, 'slot')} = %s"
-           f" AND {_c(b, 'status')} = %s AND {_c(b, 'hold_expires_at')} < %s")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [slot_id, Booking.Status.HELD, connection.ops.adapt_datetimefield_value(now)])
+        cursor.execute(_stale_sql(connection.vendor), [slot_id, Booking.Status.HELD, connection.ops.adapt_datetimefield_value(now)])
         return cursor.fetchall()
-
-
-def _aware(value) -> datetime.datetime | None:
-    """A timestamp as the ORM would give it (SQLite hands back text for a subquery's value)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    return timezone.make_aware(value, datetime.UTC) if timezone.is_naive(value) else value
 
 
 def person(user_id: int, *, strikes_since: datetime.datetime, nth: int, day: datetime.date):
@@ -143,7 +154,7 @@ def person(user_id: int, *, strikes_since: datetime.datetime, nth: int, day: dat
     if row is None:
         raise User.DoesNotExist
     kinds = {kind for kind, has in zip(Certificate.Kind.values, row[2:]) if has}
-    return _aware(row[0]), _aware(row[1]), kinds
+    return _from_db(row[0], Strike, "at"), _from_db(row[1], Strike, "at"), kinds
 
 
 def bookings(user_id: int, client_key: str = "") -> list[tuple]:
@@ -153,7 +164,8 @@ def bookings(user_id: int, client_key: str = "") -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(_bookings_sql(connection.vendor, bool(client_key)), params)
         rows = cursor.fetchall()
-    return [(pk, slot_id, status, _aware(expires), key, _aware(start)) for pk, slot_id, status, expires, key, start in rows]
+    return [(pk, slot_id, status, _from_db(expires, Booking, "hold_expires_at"), key, _from_db(start, Slot, "start"))
+            for pk, slot_id, status, expires, key, start in rows]
 
 
 def take(slot_id: int, places: int) -> bool:

@@ -56,10 +56,6 @@ def create_unit(facility, *, name: str, kind: str = "slot", request=None, **rule
 
 # --- places ------------------------------------------------------------------------------------
 
-def _take(slot_id: int, places: int) -> bool:
-    return hot.take(slot_id, places)
-
-
 def _release(slot_id: int, places: int) -> None:
     Slot.objects.filter(pk=slot_id, taken__gte=places).update(taken=F("taken") - places)
 
@@ -185,9 +181,9 @@ def hold(user, slot_id: int, *, companions: list | None = None, client_key: str 
             _check_rules(user, slot, places, companions, now, override, person)
             # Run-out holds are released only when the slot looks full: most holds need not look.
             # Take again even when this request expired none: a concurrent one may just have freed them.
-            if not _take(slot.pk, places):
+            if not hot.take(slot.pk, places):
                 _expire_stale_holds(slot.pk, now)
-                if not _take(slot.pk, places):
+                if not hot.take(slot.pk, places):
                     raise fail("slot_full")
             quote = pricing.quote(user, slot, companions, certificates=person.certificates)
             booking = Booking.objects.create(
@@ -343,7 +339,7 @@ def offer_next(slot_id: int, *, now=None) -> WaitlistEntry | None:
     now = _now(now)
     offered = None
     for entry in WaitlistEntry.objects.filter(slot_id=slot_id, status=WaitlistEntry.Status.WAITING).select_related("slot"):
-        if entry.slot.start <= now or not _take(slot_id, entry.places):
+        if entry.slot.start <= now or not hot.take(slot_id, entry.places):
             break
         deadline = min(now + datetime.timedelta(minutes=settings.BOOKING_WAITLIST_OFFER_MINUTES), entry.slot.start)
         quote = pricing.quote(entry.user, entry.slot, [{}] * (entry.places - 1))
@@ -440,7 +436,7 @@ def block_book(staff, unit, *, weekday: int, start: datetime.time, first_day: da
         for slot in slots:  # id order: consistent lock order with any other block booking
             _expire_stale_holds(slot.pk, timezone.now())
             places = slot.capacity - slot.taken if slot.capacity > 1 else 1
-            if places <= 0 or not _take(slot.pk, slot.capacity if slot.capacity == 1 else places):
+            if places <= 0 or not hot.take(slot.pk, slot.capacity if slot.capacity == 1 else places):
                 raise fail("slot_full")
             made.append(Booking(slot=slot, user=holder or staff, status=Booking.Status.CONFIRMED, places=places,
                                 channel=Booking.Channel.BLOCK, block_label=label.strip()[:120], confirmed_at=timezone.now()))
@@ -457,7 +453,7 @@ def walk_in(staff, slot_id: int, *, places: int = 1, name: str = "", people: int
         if slot is None:
             raise fail("not_found")
         _expire_stale_holds(slot.pk, timezone.now())
-        if not _take(slot.pk, places):
+        if not hot.take(slot.pk, places):
             raise fail("slot_full")
         now = timezone.now()
         party = max(people or places, 1)

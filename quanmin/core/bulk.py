@@ -30,17 +30,18 @@ def _db_values(model, objects: list, columns: list, add: bool) -> list[list]:
     for i, c in enumerate(columns):
         auto_now, auto_add = getattr(c, "auto_now", False), getattr(c, "auto_now_add", False)
         stamp = "always" if auto_now and not add else "empty" if add and (auto_now or auto_add) else ""
-        if stamp or not _is_plain(c):
-            fixes.append((i, c, stamp))
+        plain = _is_plain(c)
+        if stamp or not plain:
+            fixes.append((i, c, stamp, plain))
     prepared = {}
     rows = []
     for obj in objects:
         row = list(getter(obj)) if len(columns) > 1 else [getter(obj)]
-        for i, c, stamp in fixes:
+        for i, c, stamp, plain in fixes:
             if stamp == "always" or (stamp == "empty" and row[i] is None):
                 setattr(obj, c.attname, now)
                 row[i] = now
-            if _is_plain(c):
+            if plain:
                 continue
             try:
                 key = (i, row[i])

@@ -590,11 +590,9 @@ def _apply(new: list[Equipment], changed: list[_Row], user, request, report: Imp
         if "facility" in fields:
             fields |= {"region", "site", "lon", "lat"}
         groups.setdefault(tuple(sorted(fields | {"updated_at"})), []).append(row.piece)
-    now = timezone.now()
     for fields, pieces in groups.items():
-        for piece in pieces:
-            piece.updated_at = now
-        bulk.update_rows(pieces, list(fields))  # linear, where bulk_update's CASE is rows × batch
+        # Linear, where bulk_update's CASE is rows × batch; it stamps updated_at (auto_now) itself.
+        bulk.update_rows(pieces, list(fields))
     region_codes = [p.region_id for p in new] + [r.piece.region_id for r in changed]
     audit.record("equipment.import", request=request, actor=user, region_code=_common_code(region_codes),
                  detail=report.counts)

@@ -14,12 +14,9 @@ clear error and the report itself is kept, without it.
 """
 
 import datetime
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -288,13 +285,13 @@ def _clean_phone(phone: str, reporter) -> str:
         raise FeedbackError(exc.code, exc.message, "phone") from None
 
 
-@transaction.atomic
 def report_source(request, reporter=None) -> str:
     """The sender of a report as a keyed hash: the account when signed in, else the address."""
     who = f"u{reporter.pk}" if reporter is not None else f"ip{audit.client_ip(request) or 'unknown'}"
-    return hmac.new(settings.SECRET_KEY.encode(), who.encode(), hashlib.sha256).hexdigest()[:32]
+    return crypto.lookup_hash(who)[:32]
 
 
+@transaction.atomic
 def submit_report(*, category: str, description: str, phone: str = "", equipment=None, site=None,
                   lat: float | None = None, lon: float | None = None, reporter=None, request=None,
                   client_key: str = "", now: datetime.datetime | None = None) -> Report:

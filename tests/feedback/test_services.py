@@ -466,3 +466,16 @@ def test_a_second_resident_may_report_the_same_piece(make_report):
     a, b = make_report(), make_report()
     assert a.pk != b.pk and a.token != b.token and a.number != b.number
     assert datetime.timedelta(0) <= b.created_at - a.created_at
+
+
+def test_a_report_is_all_or_nothing(feedback_world, monkeypatch):
+    # The report, its first event and its audit entry are one transaction: a failure in the last
+    # step leaves no report behind.
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(services.audit, "record", broken)
+    with pytest.raises(RuntimeError):
+        services.submit_report(category="equipment", description="踏板松动", phone="13912345678",
+                               equipment=feedback_world.pieces[0])
+    assert not Report.objects.exists() and not ReportEvent.objects.exists()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from .network import WalkNetwork
 from .paths import nearest_source_distance
@@ -62,6 +61,8 @@ class DivisionIndex:
     """
 
     def __init__(self, region_code: np.ndarray):
+        import pandas as pd  # here, not at start-up: importing it takes a quarter of a second
+
         # pandas hashes where np.unique sorts all the residents: 3x faster for a million.
         self.inverse, self.leaves = pd.factorize(np.asarray(region_code), sort=True)
         self.levels: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = []

@@ -111,8 +111,13 @@ class WalkNetwork:
 
     @cached_property
     def super_source(self) -> SuperSource:
-        """The CSR with room for the super-source's row, rewritten per pass (see paths.py)."""
-        return SuperSource(self.csr)
+        """The CSR with room for the super-source's row, rewritten per pass (see paths.py).
+
+        From then on ``csr`` reads the same buffers, so the edges are held once, not twice."""
+        source = SuperSource(self.csr)
+        self.csr = sp.csr_matrix((source.data[: source.nnz], source.indices[: source.nnz], self.csr.indptr),
+                                 shape=source.shape, copy=False)
+        return source
 
     def components(self) -> np.ndarray:
         """Connected-component label of every node."""
