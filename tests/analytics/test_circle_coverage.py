@@ -166,36 +166,3 @@ def test_timings_and_progress_report_each_stage():
     assert set(seen) < set(stages)
     assert {"dijkstra_in_passes", "snap_residents_in_parallel"} < set(stages)
     assert all(v >= 0 for v in stages.values())
-
-
-def test_super_source_row_is_rewritten_per_pass_and_grows():
-    # Each pass writes its sources into the CSR's spare last row; a pass with more sources
-    # than the room left grows the buffers; every pass equals a Dijkstra on a fresh copy.
-    import scipy.sparse as sp
-    from scipy.sparse.csgraph import dijkstra
-
-    from quanmin.analytics.circle import generate_grid_network, nearest_source_distance
-    from quanmin.analytics.circle.paths import source_edges
-
-    net = generate_grid_network(5_000, seed=6)
-    n = net.n_nodes
-    room = net.super_source.indices.size - net.super_source.nnz
-    rng = np.random.default_rng(7)
-
-    def fresh(nodes, offsets):
-        nodes, offsets = source_edges(nodes, offsets)
-        base = net.csr
-        indptr = base.indptr.copy()
-        indptr[-1] = indptr[-2] + nodes.size
-        graph = sp.csr_matrix(
-            (np.concatenate([base.data, offsets]), np.concatenate([base.indices, nodes]), indptr), shape=base.shape
-        )
-        return dijkstra(graph, directed=True, indices=n, limit=700.0)[:n]
-
-    for k in (3, 40, room + 500, 7):  # the third outgrows the room
-        nodes = rng.choice(n, k, replace=False)  # distinct: each is an edge of its own
-        offsets = rng.uniform(0, 50, k)
-        got = nearest_source_distance(net, nodes, offsets, 700.0)
-        assert np.array_equal(got, fresh(nodes, offsets))
-    assert net.super_source.indices.size - net.super_source.nnz >= room + 500
-    assert net.csr.indptr[-1] == net.csr.indptr[-2]  # the shared CSR itself is left as it was

@@ -116,7 +116,7 @@ def analyse(
         # residents snap on threads of their own (the tree's queries release the GIL) while the
         # Dijkstra passes run here. ``parallel=False`` runs all on this thread.
         tree_job = pool.submit(lambda: network.tree)
-        _ = network.super_source  # the CSR
+        _ = network.csr
         res_query, fac_query = SnapQuery(residents.lon, residents.lat), SnapQuery(facilities.lon, facilities.lat)
         divisions = DivisionIndex(residents.region_code) if residents.region_code is not None else None
         tree_job.result()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
+
 import numpy as np
 
 from .network import WalkNetwork
@@ -89,8 +92,20 @@ class DivisionIndex:
 
     def sums(self, weights: np.ndarray) -> list[np.ndarray]:
         """Per level, the sum of per-resident ``weights`` for each division code."""
-        leaf = np.bincount(self.inverse, weights=weights, minlength=self.leaves.size)
+        return self.roll_up(np.bincount(self.inverse, weights=weights, minlength=self.leaves.size))
+
+    def roll_up(self, leaf: np.ndarray) -> list[np.ndarray]:
+        """Per level, the sums of per-leaf figures for each division code."""
         return [np.bincount(inv, weights=leaf[own], minlength=codes.size) for _, codes, own, inv in self.levels]
+
+    def covered(self, population: np.ndarray, walk_m: np.ndarray, thresholds_m: list[float]) -> list[list[np.ndarray]]:
+        """Per threshold, ``sums`` of the population within it, in one compiled sweep."""
+        from .kernels import covered_by_leaf
+
+        leaf = covered_by_leaf(
+            walk_m, population, self.inverse, self.leaves.size, np.asarray(thresholds_m, dtype=np.float64)
+        )
+        return [self.roll_up(row) for row in leaf]
 
 
 def division_figures(
@@ -98,7 +113,7 @@ def division_figures(
 ) -> list[tuple[str, np.ndarray, np.ndarray, list[np.ndarray]]]:
     """Per level: (level, codes, total population, covered population per threshold)."""
     total = index.totals(population)
-    covered = [index.sums(np.where(walk_m <= t, population, 0.0)) for t in thresholds_m]
+    covered = index.covered(population, walk_m, thresholds_m)
     return [(level, codes, total[i], [c[i] for c in covered]) for i, (level, codes, _, _) in enumerate(index.levels)]
 
 
@@ -118,24 +133,40 @@ def _shares(covered: np.ndarray, total: np.ndarray) -> list:
 
 def division_table(figures, minutes: list[float]) -> list[dict]:
     """Every division with residents, and its ancestors, with coverage per threshold."""
-    rows = []
     keys = [minutes_key(m) for m in minutes]
-    for level, codes, total, covered in figures:
-        per_key = [(key, _numbers(c), _numbers(total - c), _shares(c, total)) for key, c in zip(keys, covered)]
-        for i, (code, tot) in enumerate(zip(codes.tolist(), _numbers(total))):
-            rows.append(
-                {
-                    "region_code": f"{code:012d}",
-                    "level": level,
-                    "total_population": tot,
-                    "minutes": {
-                        key: {"covered_population": cov[i], "uncovered_population": unc[i], "share": shr[i]}
-                        for key, cov, unc, shr in per_key
-                    },
-                }
-            )
-    rows.sort(key=lambda r: r["region_code"])
-    return rows
+    rows: list[dict] = []
+    with _collector_paused():
+        for level, codes, total, covered in figures:
+            per_key = [
+                [
+                    {"covered_population": cov, "uncovered_population": unc, "share": shr}
+                    for cov, unc, shr in zip(_numbers(c), _numbers(total - c), _shares(c, total))
+                ]
+                for c in covered
+            ]
+            rows += [
+                {"region_code": f"{code:012d}", "level": level, "total_population": tot, "minutes": dict(zip(keys, cells))}
+                for code, tot, cells in zip(codes.tolist(), _numbers(total), zip(*per_key))
+            ]
+    # Codes are unique across levels and zero-padded, so numeric order is the codes' order.
+    order = np.argsort(np.concatenate([f[1] for f in figures]), kind="stable") if rows else []
+    return [rows[i] for i in order.tolist()] if rows else rows
+
+
+@contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector while a large table of plain dicts is built.
+
+    Every few hundred new dicts it would walk all the objects the process holds, which cost
+    three times the build itself in a Django process; these dicts hold no cycles to collect.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _coarser_digits(digits: int) -> int:

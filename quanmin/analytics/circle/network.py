@@ -6,9 +6,6 @@ jittered street grid generated for the demo city and the benchmark.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -71,10 +68,9 @@ class WalkNetwork:
 
     @cached_property
     def csr(self) -> sp.csr_matrix:
-        """Both directions of every edge as an (n+1) x (n+1) CSR matrix; row n is left empty
-        for the virtual super-source that each pass fills in (see paths.py).
+        """Both directions of every edge as an n x n CSR matrix.
 
-        Parallel edges stay as they are: csgraph's Dijkstra relaxes each and so keeps the
+        Parallel edges stay as they are: a shortest-path pass relaxes each and so keeps the
         shortest, where summing duplicates (what COO -> CSR does) would add their lengths.
         """
         n = self.n_nodes
@@ -83,13 +79,19 @@ class WalkNetwork:
         data = np.concatenate([self.length_m, self.length_m])
         # COO -> CSR is a linear counting sort in C, but it sums duplicates; keep it only when
         # nothing was merged (or dropped), else sort by row ourselves and keep every entry.
-        fast = sp.coo_matrix((data, (rows, cols)), shape=(n + 1, n + 1)).tocsr()
+        fast = sp.coo_matrix((data, (rows, cols)), shape=(n, n)).tocsr()
         if fast.nnz == rows.size:
             return fast
         order = np.argsort(rows, kind="stable")
-        indptr = np.zeros(n + 2, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=n + 1), out=indptr[1:])
-        return sp.csr_matrix((data[order], cols[order], indptr), shape=(n + 1, n + 1))
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+        return sp.csr_matrix((data[order], cols[order], indptr), shape=(n, n))
+
+    @cached_property
+    def shortest_edge_m(self) -> float:
+        """The shortest edge of non-zero length (inf when there is none)."""
+        positive = self.length_m[self.length_m > 0.0]
+        return float(positive.min()) if positive.size else float("inf")
 
     @cached_property
     def ball_factor(self) -> float:
@@ -109,58 +111,12 @@ class WalkNetwork:
             return 1.0
         return float("inf") if worst <= 0.0 else 1.0 / worst
 
-    @cached_property
-    def super_source(self) -> SuperSource:
-        """The CSR with room for the super-source's row, rewritten per pass (see paths.py).
-
-        From then on ``csr`` reads the same buffers, so the edges are held once, not twice."""
-        source = SuperSource(self.csr)
-        self.csr = sp.csr_matrix((source.data[: source.nnz], source.indices[: source.nnz], self.csr.indptr),
-                                 shape=source.shape, copy=False)
-        return source
-
     def components(self) -> np.ndarray:
         """Connected-component label of every node."""
         from scipy.sparse.csgraph import connected_components
 
-        n = self.n_nodes
-        _, labels = connected_components(self.csr[:n, :n], directed=False)
+        _, labels = connected_components(self.csr, directed=False)
         return labels
-
-
-class SuperSource:
-    """A network's CSR whose last row, the virtual super-source, each pass fills in place.
-
-    Copying the four million entries of a million-node city for every pass cost more than
-    the pass's own Dijkstra; here they sit in buffers with spare room after them for the
-    super-source's edges, which each pass writes under a lock.
-    """
-
-    def __init__(self, csr: sp.csr_matrix):
-        self.shape = csr.shape
-        self.nnz = int(csr.indptr[-2])  # the last row is empty
-        self.indptr = csr.indptr.copy()
-        self.indices, self.data = csr.indices, csr.data
-        self.lock = threading.Lock()
-        self._make_room(max(1024, self.nnz // 200))
-
-    def _make_room(self, room: int) -> None:
-        self.indices = np.concatenate([self.indices[: self.nnz], np.empty(room, self.indices.dtype)])
-        self.data = np.concatenate([self.data[: self.nnz], np.empty(room, self.data.dtype)])
-
-    @contextmanager
-    def joined(self, nodes: np.ndarray, weights: np.ndarray) -> Iterator[sp.csr_matrix]:
-        """The graph with the super-source joined to ``nodes`` by ``weights``, valid only
-        inside the ``with`` block (the next pass rewrites the same buffers)."""
-        k = int(nodes.size)
-        with self.lock:
-            if self.indices.size < self.nnz + k:
-                self._make_room(k)
-            end = self.nnz + k
-            self.indices[self.nnz : end] = nodes
-            self.data[self.nnz : end] = weights
-            self.indptr[-1] = end
-            yield sp.csr_matrix((self.data[:end], self.indices[:end], self.indptr), shape=self.shape, copy=False)
 
 
 def build_network(node_id, lon, lat, u_id, v_id, length_m) -> WalkNetwork:

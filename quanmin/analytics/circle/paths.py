@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse.csgraph import dijkstra
 
 from .network import WalkNetwork
 
+# At most this many buckets in a pass: finer buckets than the shortest edge gain nothing.
+MAX_BUCKETS = 1 << 16
 
-def source_edges(nodes: np.ndarray, offsets_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The super-source's edges: one per node, weighing the smallest offset of the sources
-    there (a facility's straight-line distance from its node)."""
-    nodes = np.asarray(nodes, dtype=np.int64)
-    offsets_m = np.asarray(offsets_m, dtype=np.float64)
-    if nodes.size:
-        order = np.lexsort((offsets_m, nodes))
-        nodes, offsets_m = nodes[order], offsets_m[order]
-        first = np.ones(nodes.size, dtype=bool)
-        first[1:] = nodes[1:] != nodes[:-1]
-        nodes, offsets_m = nodes[first], offsets_m[first]
-    return nodes, offsets_m
+
+def bucket_width(shortest_edge_m: float, limit_m: float) -> float:
+    """Width of a pass's buckets (see ``kernels.bounded_dijkstra``): the shortest non-zero
+    edge, so that no node can lower another in its own bucket and each is settled once, but
+    no finer than ``limit_m / MAX_BUCKETS`` nor wider than the limit."""
+    return max(min(float(shortest_edge_m), float(limit_m)), float(limit_m) / MAX_BUCKETS, 1e-9)
 
 
 def nearest_source_distance(
@@ -27,17 +22,21 @@ def nearest_source_distance(
 ) -> np.ndarray:
     """Network distance in metres from the nearest source to every node, inf beyond ``limit_m``.
 
-    The distance of a source includes its offset. One Dijkstra (SciPy csgraph, C) from the
-    virtual super-source, never one search per source; ``limit`` stops it at ``limit_m`` so
-    only the part of the city within reach is visited. Cost O((V' + E') log V') for the
-    V' nodes and E' edges within reach.
+    The distance of a source includes its offset (a facility's straight-line distance from its
+    node). One pass from all sources at once, never one search per source, stopping at
+    ``limit_m`` so that only the part of the city within reach is visited (see
+    ``kernels.bounded_dijkstra``). It releases the GIL, so passes can run on several threads.
     """
-    n = network.n_nodes
-    if np.asarray(nodes).size == 0:
-        return np.full(n, np.inf)
-    # The super-source (the CSR's spare last row) joined to each source's node: one Dijkstra
-    # from it gives, at every node v, min over sources f of (offset_f + path(node_f, v)). A zero
-    # offset stays an explicit entry, which csgraph reads as an edge of weight 0.
-    with network.super_source.joined(*source_edges(nodes, offsets_m)) as graph:
-        dist = dijkstra(graph, directed=True, indices=n, limit=float(limit_m), min_only=True)
-    return dist[:n]
+    from .kernels import bounded_dijkstra
+
+    nodes = np.ascontiguousarray(nodes, dtype=np.int64).reshape(-1)
+    offsets_m = np.ascontiguousarray(offsets_m, dtype=np.float64).reshape(-1)
+    if nodes.size == 0:
+        return np.full(network.n_nodes, np.inf)
+    limit_m = float(limit_m)
+    if not np.isfinite(limit_m):  # no path is longer than all the edges together
+        limit_m = float(network.length_m.sum() + offsets_m.max())
+    csr = network.csr
+    return bounded_dijkstra(
+        csr.indptr, csr.indices, csr.data, nodes, offsets_m, limit_m, bucket_width(network.shortest_edge_m, limit_m)
+    )

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import dijkstra
 
 from .geo import EARTH_RADIUS_M, m_to_chord
 from .network import WalkNetwork
+from .paths import bucket_width
 from .snap import Snapped
 
 GREEDY_GUARANTEE = (
@@ -127,6 +127,8 @@ def _search_block(network, balls, cand_node, cand_off, res_snap_m, order, order_
 
     Returns (candidate position in the block, resident index) for every resident in reach.
     """
+    from .kernels import bounded_dijkstra
+
     n, base = network.n_nodes, network.csr
     sizes = np.array([b.size for b in balls], dtype=np.int64)
     nodes = np.concatenate(balls)
@@ -148,17 +150,11 @@ def _search_block(network, balls, cand_node, cand_off, res_snap_m, order, order_
     e_src, e_dst, e_w = e_src[inside], e_dst[inside], base.data[pos][inside]
     c_local, _ = local(np.arange(len(balls)) * n + cand_node)
 
-    nb = len(balls)
-    indptr = np.empty(m + nb + 1, dtype=np.int64)
-    indptr[0] = 0
-    np.cumsum(np.bincount(e_src, minlength=m), out=indptr[1 : m + 1])
-    indptr[m + 1 :] = indptr[m] + np.arange(1, nb + 1)
-    graph = sp.csr_matrix(
-        (np.concatenate([e_w, cand_off]), np.concatenate([e_dst, c_local]), indptr),
-        shape=(m + nb, m + nb),
-    )
-    dist = dijkstra(graph, directed=True, indices=m + np.arange(nb), limit=threshold_m, min_only=True)
-    dist = dist[:m]
+    indptr = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(np.bincount(e_src, minlength=m), out=indptr[1:])
+    limit = float(threshold_m)
+    width = bucket_width(network.shortest_edge_m, limit)
+    dist = bounded_dijkstra(indptr, e_dst, e_w, c_local, np.asarray(cand_off, dtype=np.float64), limit, width)
 
     lo = np.searchsorted(order_node, nodes, "left")
     hi = np.searchsorted(order_node, nodes, "right")

@@ -1,0 +1,108 @@
+"""The compiled loops of the fitness-circle analysis against SciPy and NumPy.
+
+The bucket-queue Dijkstra must give the very floats SciPy's csgraph gives from a virtual
+super-source, whatever the bucket width; the per-division sweep the sums np.bincount gives.
+"""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from scipy.sparse.csgraph import dijkstra
+
+from quanmin.analytics.circle import build_network, generate_grid_network, nearest_source_distance
+from quanmin.analytics.circle.kernels import bounded_dijkstra, covered_by_leaf
+from quanmin.analytics.circle.paths import MAX_BUCKETS, bucket_width
+
+
+def scipy_nearest(csr, nodes, offsets, limit):
+    """The reference: SciPy's Dijkstra from a super-source row joined to every source node
+    (several sources on one node: the smallest offset, as csgraph keeps the shortest edge)."""
+    n = csr.shape[0]
+    best: dict[int, float] = {}
+    for node, off in zip(np.asarray(nodes).tolist(), np.asarray(offsets).tolist()):
+        best[node] = min(off, best.get(node, np.inf))
+    rows = np.concatenate([np.repeat(np.arange(n), np.diff(csr.indptr)), np.full(len(best), n)])
+    cols = np.concatenate([csr.indices, np.fromiter(best.keys(), dtype=np.int64)])
+    data = np.concatenate([csr.data, np.fromiter(best.values(), dtype=np.float64)])
+    order = np.argsort(rows, kind="stable")
+    indptr = np.zeros(n + 2, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n + 1), out=indptr[1:])
+    graph = sp.csr_matrix((data[order], cols[order], indptr), shape=(n + 1, n + 1))
+    return dijkstra(graph, directed=True, indices=n, limit=limit)[:n]
+
+
+@pytest.mark.parametrize("k", [1, 3, 40, 700])
+@pytest.mark.parametrize("limit", [0.0, 150.0, 700.0, 3000.0])
+def test_pass_equals_scipy_on_a_city_grid(k, limit):
+    net = generate_grid_network(5_000, seed=6)
+    rng = np.random.default_rng(k)
+    nodes = rng.choice(net.n_nodes, k)  # repeats allowed: the smaller offset counts
+    offsets = rng.uniform(0, 120, k)
+    got = nearest_source_distance(net, nodes, offsets, limit)
+    want = scipy_nearest(net.csr, nodes, offsets, limit)
+    assert np.array_equal(got, want)
+    assert np.isfinite(got).sum() == np.isfinite(want).sum()
+
+
+@pytest.mark.parametrize("width", [1e-6, 0.3, 7.0, 60.0, 500.0])
+def test_any_bucket_width_gives_the_same_floats(width):
+    # Buckets narrower than the shortest edge, or much wider (nodes then lower one another
+    # inside a bucket and are done again), all reach the same distances.
+    net = generate_grid_network(3_000, seed=2)
+    csr = net.csr
+    rng = np.random.default_rng(3)
+    nodes, offsets = rng.choice(net.n_nodes, 25), rng.uniform(0, 80, 25)
+    got = bounded_dijkstra(csr.indptr, csr.indices, csr.data, nodes, offsets, 900.0, width)
+    assert np.array_equal(got, scipy_nearest(csr, nodes, offsets, 900.0))
+
+
+def test_zero_length_and_parallel_edges_and_the_limit_itself():
+    # 0-1 has length 0 (two OSM nodes on one spot), 1-2 twice (the shorter counts), 2-3 ends
+    # exactly at the limit (kept), 3-4 goes past it (not followed), 5 is cut off.
+    net = build_network(
+        node_id=[10, 11, 12, 13, 14, 15],
+        lon=[113.0, 113.0, 113.001, 113.002, 113.003, 113.01],
+        lat=[23.0] * 6,
+        u_id=[10, 11, 11, 12, 13],
+        v_id=[11, 12, 12, 13, 14],
+        length_m=[0.0, 120.0, 100.5, 99.5, 30.0],
+    )
+    got = nearest_source_distance(net, np.array([0]), np.array([0.0]), 200.0)
+    assert got.tolist() == [0.0, 0.0, 100.5, 200.0, np.inf, np.inf]
+    assert np.array_equal(got, scipy_nearest(net.csr, [0], [0.0], 200.0))
+    # A source whose own offset is beyond the limit reaches nothing, not even its node.
+    assert np.isinf(nearest_source_distance(net, np.array([2]), np.array([250.0]), 200.0)).all()
+    # No limit: every connected node.
+    assert nearest_source_distance(net, np.array([0]), np.array([5.0]), np.inf).tolist()[:5] == [
+        5.0, 5.0, 105.5, 205.0, 235.0,
+    ]
+
+
+def test_bucket_width_follows_the_shortest_edge_within_bounds():
+    assert bucket_width(60.5, 900.0) == 60.5
+    assert bucket_width(1e-12, 900.0) == 900.0 / MAX_BUCKETS  # never more buckets than that
+    assert bucket_width(float("inf"), 900.0) == 900.0  # no edges: one bucket
+    assert bucket_width(3.0, 0.0) > 0.0  # a zero limit still divides
+
+
+def test_a_pass_touches_only_its_reach_and_grows_its_queue():
+    # 5,000 sources queue more entries than the first pool holds: the pool grows.
+    net = generate_grid_network(40_000, seed=9)
+    rng = np.random.default_rng(1)
+    nodes, offsets = rng.choice(net.n_nodes, 5_000, replace=False), rng.uniform(0, 30, 5_000)
+    got = nearest_source_distance(net, nodes, offsets, 400.0)
+    assert np.array_equal(got, scipy_nearest(net.csr, nodes, offsets, 400.0))
+
+
+def test_covered_by_leaf_equals_bincount_per_threshold():
+    rng = np.random.default_rng(5)
+    n, leaves = 20_000, 37
+    walk = np.where(rng.random(n) < 0.2, np.inf, rng.uniform(0, 1500, n))
+    walk[:10] = 600.0  # exactly on a threshold: within
+    population = rng.uniform(0, 9, n)
+    leaf = rng.integers(0, leaves, n)
+    thresholds = np.array([600.0, 900.0])
+    got = covered_by_leaf(walk, population, leaf, leaves, thresholds)
+    for row, t in zip(got, thresholds):
+        assert np.array_equal(row, np.bincount(leaf, weights=np.where(walk <= t, population, 0.0), minlength=leaves))
+    assert covered_by_leaf(walk[:0], population[:0], leaf[:0], 3, thresholds).tolist() == [[0.0] * 3] * 2
