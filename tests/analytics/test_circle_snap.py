@@ -12,7 +12,7 @@ from .circle_helpers import line_network, lonlat, network_xy
 
 def test_snap_is_the_great_circle_nearest_even_far_north():
     # At 70 N a degree of longitude is a third of a degree of latitude: a lon/lat Euclidean
-    # nearest-neighbour would pick wrongly; the unit-sphere tree must not.
+    # nearest-neighbour would pick wrongly; the unit-sphere grid must not.
     rng = np.random.default_rng(3)
     lon, lat = rng.uniform(20, 22, 3000), rng.uniform(69.5, 70.5, 3000)
     net = build_network(np.arange(3000), lon, lat, [0], [1], [1.0])
@@ -123,19 +123,19 @@ def test_snap_error_on_its_threads_reaches_the_caller():
 
     net = line_network(5)
     query = SnapQuery(*lonlat([10.0, 20.0], [0.0, 0.0]))
-    tree = net.tree
+    grid = net.grid
 
     class Broken:
         def query(self, *args, **kwargs):
-            raise RuntimeError("tree failed")
+            raise RuntimeError("grid failed")
 
-    net.tree = Broken()  # the cached tree replaced by one that fails
+    net.grid = Broken()  # the cached grid replaced by one that fails
     query.start(net, threads=2)
     try:
         query.result()
     except RuntimeError as exc:
-        assert "tree failed" in str(exc)
+        assert "grid failed" in str(exc)
     else:
         raise AssertionError("the error was swallowed")
-    net.tree = tree
-    assert SnapQuery(*lonlat([10.0], [0.0])).run(net).node.tolist() == [0]  # the real tree again
+    net.grid = grid
+    assert SnapQuery(*lonlat([10.0], [0.0])).run(net).node.tolist() == [0]  # the real grid again

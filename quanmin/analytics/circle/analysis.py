@@ -111,15 +111,15 @@ def analyse(
         raise ValueError("the walking network is empty")
     pool_cm = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fitness-circle") if parallel else _Inline()
     with pool_cm as pool:
-        # There (a second thread): the KD-tree. Here: the CSR, the query order and the division
+        # There (a second thread): the node grid. Here: the CSR, the query order and the division
         # index (work that holds the GIL: a second thread for it measured slower). Then the
-        # residents snap on threads of their own (the tree's queries release the GIL) while the
+        # residents snap on threads of their own (the grid's queries release the GIL) while the
         # Dijkstra passes run here. ``parallel=False`` runs all on this thread.
-        tree_job = pool.submit(lambda: network.tree)
+        grid_job = pool.submit(lambda: network.grid)
         _ = network.csr
         res_query, fac_query = SnapQuery(residents.lon, residents.lat), SnapQuery(facilities.lon, facilities.lat)
         divisions = DivisionIndex(residents.region_code) if residents.region_code is not None else None
-        tree_job.result()
+        grid_job.result()
         clock.lap("prepare")
         fac_snap = fac_query.run(network)
         clock.lap("snap_facilities")

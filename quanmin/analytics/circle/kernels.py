@@ -95,3 +95,105 @@ def covered_by_leaf(walk, population, leaf, n_leaves, thresholds):
             if w <= thresholds[t]:
                 covered[t, leaf[i]] += population[i]
     return covered
+
+
+@njit(nogil=True, cache=True)
+def project(xyz, e1, e2):
+    """Coordinates of points on the unit sphere in the plane spanned by ``e1`` and ``e2``."""
+    n = xyz.shape[0]
+    px, py = np.empty(n), np.empty(n)
+    for i in range(n):
+        px[i] = xyz[i, 0] * e1[0] + xyz[i, 1] * e1[1] + xyz[i, 2] * e1[2]
+        py[i] = xyz[i, 0] * e2[0] + xyz[i, 1] * e2[1] + xyz[i, 2] * e2[2]
+    return px, py
+
+
+@njit(nogil=True, cache=True)
+def grid_cells(px, py, x0, y0, h, ncx, ncy):
+    """Cell of each point in a uniform grid, clamped to it, and the points in cell order
+    (counting sort): ``start[c]:start[c + 1]`` of ``order`` are cell c's points."""
+    n = px.size
+    cell = np.empty(n, dtype=np.int64)
+    start = np.zeros(ncx * ncy + 1, dtype=np.int64)
+    for i in range(n):
+        cx = min(max(int((px[i] - x0) / h), 0), ncx - 1)
+        cy = min(max(int((py[i] - y0) / h), 0), ncy - 1)
+        cell[i] = cy * ncx + cx
+        start[cell[i] + 1] += 1
+    for c in range(ncx * ncy):
+        start[c + 1] += start[c]
+    order = np.empty(n, dtype=np.int64)
+    fill = start[:-1].copy()
+    for i in range(n):
+        order[fill[cell[i]]] = i
+        fill[cell[i]] += 1
+    return cell, start, order
+
+
+@njit(nogil=True, cache=True)
+def _rect_gap2(qx, qy, xa, xb, ya, yb):
+    """Squared distance from (qx, qy) to the rectangle [xa, xb] x [ya, yb]."""
+    dx = max(xa - qx, 0.0, qx - xb)
+    dy = max(ya - qy, 0.0, qy - yb)
+    return dx * dx + dy * dy
+
+
+@njit(nogil=True, cache=True)
+def _scan_cell(c, start, node_xyz, ax, ay, az, best, best_k):
+    for k in range(start[c], start[c + 1]):
+        dx, dy, dz = node_xyz[k, 0] - ax, node_xyz[k, 1] - ay, node_xyz[k, 2] - az
+        d2 = dx * dx + dy * dy + dz * dz
+        if d2 < best:
+            best, best_k = d2, k
+    return best, best_k
+
+
+@njit(nogil=True, cache=True)
+def grid_nearest(qxyz, e1, e2, node_xyz, start, x0, y0, h, ncx, ncy, out_index, out_chord):
+    """Nearest grid point (by 3D chord) to each query: rings of cells outward from the query's
+    cell until no cell left outside the rings can hold a nearer one.
+
+    ``node_xyz`` holds the points in cell order; ``out_index`` receives positions in that
+    order. ``e1`` and ``e2`` span the grid's plane (see ``project``). The grid lies in a plane the points are projected on, and a projection never
+    lengthens a distance, so the plane distance from a query to the cells beyond ring r is a
+    lower bound of their chord: once it exceeds the best chord found, the search is over. The
+    answer is exact; the bound only decides how far to look.
+    """
+    xmax, ymax = x0 + ncx * h, y0 + ncy * h
+    for q in range(qxyz.shape[0]):
+        ax, ay, az = qxyz[q, 0], qxyz[q, 1], qxyz[q, 2]
+        px = ax * e1[0] + ay * e1[1] + az * e1[2]  # as ``project`` computes it
+        py = ax * e2[0] + ay * e2[1] + az * e2[2]
+        cx = min(max(int((px - x0) / h), 0), ncx - 1)
+        cy = min(max(int((py - y0) / h), 0), ncy - 1)
+        best, best_k = np.inf, -1
+        r = 0
+        while True:
+            for gy in range(max(cy - r, 0), min(cy + r, ncy - 1) + 1):
+                if gy == cy - r or gy == cy + r:  # the ring's top or bottom row: all new
+                    for gx in range(max(cx - r, 0), min(cx + r, ncx - 1) + 1):
+                        best, best_k = _scan_cell(gy * ncx + gx, start, node_xyz, ax, ay, az, best, best_k)
+                else:  # a row between them: only its two end cells are new
+                    if cx - r >= 0:
+                        best, best_k = _scan_cell(gy * ncx + cx - r, start, node_xyz, ax, ay, az, best, best_k)
+                    if cx + r < ncx:
+                        best, best_k = _scan_cell(gy * ncx + cx + r, start, node_xyz, ax, ay, az, best, best_k)
+            # The cells beyond ring r lie in at most four rectangles; the nearest of them bounds
+            # every chord still unseen (less a hair for rounding in the projection).
+            gap = np.inf
+            if cx - r - 1 >= 0:
+                gap = min(gap, _rect_gap2(px, py, x0, x0 + (cx - r) * h, y0, ymax))
+            if cx + r + 1 < ncx:
+                gap = min(gap, _rect_gap2(px, py, x0 + (cx + r + 1) * h, xmax, y0, ymax))
+            if cy - r - 1 >= 0:
+                gap = min(gap, _rect_gap2(px, py, x0, xmax, y0, y0 + (cy - r) * h))
+            if cy + r + 1 < ncy:
+                gap = min(gap, _rect_gap2(px, py, x0, xmax, y0 + (cy + r + 1) * h, ymax))
+            if gap == np.inf:
+                break  # every cell has been seen
+            margin = np.sqrt(gap) - 1e-12
+            if best_k >= 0 and margin > 0.0 and margin * margin > best:
+                break
+            r += 1
+        out_index[q] = best_k
+        out_chord[q] = np.sqrt(best)

@@ -5,11 +5,9 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from .geo import chord_to_m, morton_order, unit_xyz
 from .network import WalkNetwork
@@ -26,9 +24,10 @@ class Snapped:
 
 
 class SnapQuery:
-    """Points made ready for the node tree: on the unit sphere, in Z-order.
+    """Points made ready for the node grid: on the unit sphere, in Z-order (neighbouring
+    queries then look in the same cells, which stay in the cache).
 
-    Preparing needs no tree, so it can run while the tree is being built. ``start`` answers the
+    Preparing needs no grid, so it can run while the grid is being built. ``start`` answers the
     points on threads of their own while the caller goes on (the analysis runs its Dijkstra
     passes meanwhile); ``result`` waits for them.
     """
@@ -47,11 +46,10 @@ class SnapQuery:
         self.seconds = 0.0  # the longest part's query time
         self._result: Snapped | None = None
 
-    def _part(self, network: WalkNetwork, part: slice, one_thread: bool) -> None:
+    def _part(self, network: WalkNetwork, part: slice) -> None:
         t = time.perf_counter()
         try:
-            with threadpool_limits(1, user_api="openmp") if one_thread else nullcontext():
-                self._chord[part], self._node[part] = network.tree.query(self.xyz[part], k=1)
+            self._node[part], self._chord[part] = network.grid.query(self.xyz[part])
         except BaseException as exc:  # result() raises it on the caller's thread
             self._errors.append(exc)
         self.seconds = max(self.seconds, time.perf_counter() - t)
@@ -61,14 +59,14 @@ class SnapQuery:
 
         One call each, not a queue of chunks: between chunks a thread needs the GIL, which the
         caller's Dijkstra pass holds for its whole length, so chunks would wait out the passes.
-        Each thread keeps the tree's OpenMP to itself; the OS shares the cores among them and the
+        The grid's queries release the GIL; the OS shares the cores among the threads and the
         caller's work.
         """
-        _ = network.tree  # built here, not raced for by the threads
+        _ = network.grid  # built here, not raced for by the threads
         bounds = np.linspace(0, self.size, max(1, threads) + 1).astype(int)
         for lo, hi in itertools.pairwise(bounds.tolist()):
             if hi > lo:
-                thread = threading.Thread(target=self._part, args=(network, slice(lo, hi), True),
+                thread = threading.Thread(target=self._part, args=(network, slice(lo, hi)),
                                           name="fitness-circle-snap", daemon=True)
                 thread.start()
                 self._threads.append(thread)
@@ -93,18 +91,19 @@ class SnapQuery:
         return self._result
 
     def run(self, network: WalkNetwork) -> Snapped:
-        """All points now, on this thread (the tree's OpenMP threads share the work)."""
+        """All points now, on this thread."""
         if self.size:
-            self._part(network, slice(0, self.size), False)
+            self._part(network, slice(0, self.size))
         return self.result()
 
 
 def snap(network: WalkNetwork, lon: np.ndarray, lat: np.ndarray) -> Snapped:
     """Nearest node (index into the network) and great-circle distance in metres, per point.
 
-    The tree holds the nodes as unit vectors in 3D: the chord between two unit vectors grows
+    Nodes and points are unit vectors in 3D: the chord between two unit vectors grows
     monotonically with the angle between them, so the nearest node by chord is the nearest by
-    great circle, exactly, with no projection and no distortion at any latitude. A point far
+    great circle, exactly, with no distortion at any latitude (the grid's plane only bounds how
+    far a query looks). A point far
     from every node still snaps (its distance says how far); nothing is dropped.
     """
     return SnapQuery(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)).run(network)
