@@ -111,24 +111,29 @@ def analyse(
         raise ValueError("the walking network is empty")
     pool_cm = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fitness-circle") if parallel else _Inline()
     with pool_cm as pool:
-        # There (a second thread): the node grid. Here: the CSR, the query order and the division
-        # index (work that holds the GIL: a second thread for it measured slower). Then the
-        # residents snap on threads of their own (the grid's queries release the GIL) while the
-        # Dijkstra passes run here. ``parallel=False`` runs all on this thread.
+        # There (a second thread): the node grid, the facilities' snap, then the shortest-path
+        # passes one after another (compiled, they release the GIL). Here meanwhile: the CSR
+        # (first: the passes need it), the residents' points and the division index, then the
+        # residents' snap on threads of their own, then each type's figures as its pass ends.
+        # ``parallel=False`` runs all of it on this thread, in the same order.
         grid_job = pool.submit(lambda: network.grid)
         _ = network.csr
-        res_query, fac_query = SnapQuery(residents.lon, residents.lat), SnapQuery(facilities.lon, facilities.lat)
+        fac_query = SnapQuery(facilities.lon, facilities.lat)
+        fac_job = pool.submit(fac_query.run, network)
+        groups = _facility_groups(facilities, by_type)
+        jobs = {name: pool.submit(_one_pass, network, fac_job, mask, limit) for name, mask in groups.items()}
+        res_query = SnapQuery(residents.lon, residents.lat)
         divisions = DivisionIndex(residents.region_code) if residents.region_code is not None else None
         grid_job.result()
         clock.lap("prepare")
-        fac_snap = fac_query.run(network)
+        fac_snap = fac_job.result()
         clock.lap("snap_facilities")
         if parallel:
             res_query.start(network, threads=min(os.cpu_count() or 2, 4))
         else:
             res_query.run(network)
-        walk_m, by_type_figures, dijkstra_s = _passes(
-            network, facilities, fac_snap, res_query, limit, by_type, residents, divisions, minutes, limits, top
+        walk_m, by_type_figures, dijkstra_s = _fold_passes(
+            jobs, groups, by_type and facilities.type is not None, res_query, residents, divisions, minutes, limits, top
         )
         clock.lap("passes")  # the Dijkstra passes, waiting for the residents' snap, per-type figures
         res_snap, snap_s = res_query.result(), res_query.seconds
@@ -205,58 +210,52 @@ class _Inline:
         return future
 
 
-def _passes(network, facilities, fac_snap, res_query, limit, by_type, residents, divisions, minutes, limits, top):
+def _facility_groups(facilities: Facilities, by_type: bool) -> dict[str, np.ndarray]:
+    """Facilities per type (a table-tennis table is not a football pitch), or all as one."""
+    if by_type and facilities.type is not None:
+        types = np.array(["" if t is None else str(t) for t in facilities.type], dtype=object)
+        return {name: types == name for name in sorted(set(types.tolist()))}
+    return {"": np.ones(len(facilities), dtype=bool)}
+
+
+def _one_pass(network, fac_job: Future, mask: np.ndarray, limit: float):
+    """One group's shortest-path pass: node distances, and its wall and CPU seconds."""
+    fac_snap = fac_job.result()
+    t, cpu = time.perf_counter(), time.thread_time()
+    node_dist = nearest_source_distance(network, fac_snap.node[mask], fac_snap.distance_m[mask], limit)
+    return node_dist, time.perf_counter() - t, time.thread_time() - cpu
+
+
+def _fold_passes(jobs, groups, typed, res_query, residents, divisions, minutes, limits, top):
     """Walking distance per resident to the nearest facility, and per-type figures.
 
-    With types, one pass per type (a table-tennis table is not a football pitch) and the
-    overall distance is the minimum over the types: exactly what one pass over all
-    facilities gives, since float addition is monotone, so that pass is not run again.
-    Node distances wait for the residents' snap; they are folded in as soon as it is there,
-    so at most a few are held at once.
+    The overall distance is the minimum over the types' passes: exactly what one pass over all
+    facilities gives, since float addition is monotone, so that pass is not run. Each type is
+    folded in as its pass ends, once the residents' snap is there.
     """
-    typed = by_type and facilities.type is not None
-    if typed:
-        types = np.array(["" if t is None else str(t) for t in facilities.type], dtype=object)
-        groups = {name: types == name for name in sorted(set(types.tolist()))}
-    else:
-        groups = {"": np.ones(len(facilities), dtype=bool)}
-    walk_all = None
-    out: dict = {}
-    held: list = []
+    from .kernels import walk_and_cover
 
-    def fold(name, node_dist, res_snap):
-        nonlocal walk_all
-        walk = res_snap.distance_m + node_dist[res_snap.node]
-        walk_all = walk if walk_all is None else np.minimum(walk_all, walk)
+    res_snap = res_query.result()
+    population = residents.population
+    walk_all = np.full(len(residents), np.inf)
+    thresholds = np.asarray(limits, dtype=np.float64)
+    leaf, n_leaves = (divisions.inverse, divisions.leaves.size) if divisions is not None else (np.empty(0, np.intp), 0)
+    out: dict = {}
+    dijkstra_s = [0.0, 0.0]  # wall, and the passes' own CPU (steadier on a busy machine)
+    for name, job in jobs.items():
+        node_dist, wall, cpu = job.result()
+        dijkstra_s[0] += wall
+        dijkstra_s[1] += cpu
+        walk, leaf_covered = walk_and_cover(
+            res_snap.node, res_snap.distance_m, node_dist, walk_all, population, leaf, n_leaves, thresholds
+        )
         if name == "":  # facilities without a type count only in the total
-            return
-        entry = {
-            "facilities": int(groups[name].sum()),
-            "minutes": coverage_totals(residents.population, walk, minutes, limits),
-        }
+            continue
+        entry = {"facilities": int(groups[name].sum()), "minutes": coverage_totals(population, walk, minutes, limits)}
         if divisions is not None:
-            figures = division_figures(divisions, residents.population, walk, limits)
+            figures = division_figures(divisions, population, walk, limits, leaf_covered)
             entry["underserved"] = underserved(figures, minutes, top=top)
         out[name] = entry
-
-    dijkstra_s = [0.0, 0.0]  # wall, and this thread's CPU (steadier on a busy machine)
-    for name, mask in groups.items():
-        t, cpu = time.perf_counter(), time.thread_time()
-        node_dist = nearest_source_distance(network, fac_snap.node[mask], fac_snap.distance_m[mask], limit)
-        dijkstra_s[0] += time.perf_counter() - t
-        dijkstra_s[1] += time.thread_time() - cpu
-        held.append((name, node_dist))
-        if res_query.done():
-            res_snap = res_query.result()
-            for item in held:
-                fold(*item, res_snap)
-            held.clear()
-    if held:
-        res_snap = res_query.result()
-        for item in held:
-            fold(*item, res_snap)
-    if walk_all is None:  # no facilities at all
-        walk_all = np.full(len(residents), np.inf)
     return walk_all, (out if typed else None), dijkstra_s
 
 

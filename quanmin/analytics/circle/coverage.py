@@ -109,11 +109,20 @@ class DivisionIndex:
 
 
 def division_figures(
-    index: DivisionIndex, population: np.ndarray, walk_m: np.ndarray, thresholds_m: list[float]
+    index: DivisionIndex,
+    population: np.ndarray,
+    walk_m: np.ndarray,
+    thresholds_m: list[float],
+    leaf_covered: np.ndarray | None = None,
 ) -> list[tuple[str, np.ndarray, np.ndarray, list[np.ndarray]]]:
-    """Per level: (level, codes, total population, covered population per threshold)."""
+    """Per level: (level, codes, total population, covered population per threshold).
+
+    ``leaf_covered``: the per-leaf sums when already made (``kernels.walk_and_cover``)."""
     total = index.totals(population)
-    covered = index.covered(population, walk_m, thresholds_m)
+    if leaf_covered is None:
+        covered = index.covered(population, walk_m, thresholds_m)
+    else:
+        covered = [index.roll_up(row) for row in leaf_covered]
     return [(level, codes, total[i], [c[i] for c in covered]) for i, (level, codes, _, _) in enumerate(index.levels)]
 
 

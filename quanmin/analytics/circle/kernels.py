@@ -84,17 +84,40 @@ def bounded_dijkstra(indptr, indices, weights, sources, offsets, limit, width):
 
 
 @njit(nogil=True, cache=True)
+def _cover(i, w, population, leaf, thresholds, covered):
+    for t in range(thresholds.size):
+        if w <= thresholds[t]:
+            covered[t, leaf[i]] += population[i]
+
+
+@njit(nogil=True, cache=True)
 def covered_by_leaf(walk, population, leaf, n_leaves, thresholds):
     """Per threshold, the population within it summed per leaf division: in one sweep what
     ``np.bincount(leaf, np.where(walk <= t, population, 0))`` gives per threshold, adding
     resident by resident in the same order, so the same floats."""
     covered = np.zeros((thresholds.size, n_leaves))
     for i in range(walk.size):
-        w = walk[i]
-        for t in range(thresholds.size):
-            if w <= thresholds[t]:
-                covered[t, leaf[i]] += population[i]
+        _cover(i, walk[i], population, leaf, thresholds, covered)
     return covered
+
+
+@njit(nogil=True, cache=True)
+def walk_and_cover(res_node, res_snap_m, node_dist, walk_min, population, leaf, n_leaves, thresholds):
+    """One facility type's walk per resident (snap + the node's distance), folded into the
+    running minimum ``walk_min`` in place, with ``covered_by_leaf`` of it in the same sweep
+    (``leaf`` empty: residents without division codes, no sums)."""
+    n = res_node.size
+    walk = np.empty(n)
+    covered = np.zeros((thresholds.size, n_leaves))
+    with_leaf = leaf.size == n
+    for i in range(n):
+        w = res_snap_m[i] + node_dist[res_node[i]]
+        walk[i] = w
+        if w < walk_min[i]:
+            walk_min[i] = w
+        if with_leaf:
+            _cover(i, w, population, leaf, thresholds, covered)
+    return walk, covered
 
 
 @njit(nogil=True, cache=True)
