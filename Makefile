@@ -21,8 +21,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The fitness-circle analysis's compiled loops, compiled once into Numba's cache (__pycache__).
+$(VENV)/.kernels: quanmin/analytics/circle/kernels.py $(VENV)/.installed
+	$(PY) -m quanmin.analytics.circle.kernels
+	touch $@
+
 # The compiled catalogue (django.mo) is committed: a fresh machine may have no GNU gettext.
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed node_modules/.installed $(VENV)/.kernels
 
 run: setup
 	$(PY) manage.py migrate --noinput

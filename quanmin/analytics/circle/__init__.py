@@ -1,4 +1,4 @@
-"""Fitness-circle analysis (十分钟/十五分钟健身圈), issue 7: pure Python, NumPy and SciPy.
+"""Fitness-circle analysis (十分钟/十五分钟健身圈), issue 7: Python, NumPy, SciPy and Numba.
 
 Who can walk to a sports ground within 10 or 15 minutes on the real street network, per
 division and per facility type, and which candidate sites would close most of the gap. No

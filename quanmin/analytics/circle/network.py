@@ -132,7 +132,8 @@ class NodeGrid:
         px, py = project(xyz, self.e1, self.e2)
         self.x0, self.y0 = float(px.min()), float(py.min())
         width, height = float(px.max()) - self.x0, float(py.max()) - self.y0
-        # About one point per cell; a thin set of points (a single street) gets a row of cells.
+        # About one point per cell (half or three per cell answer no faster); a thin set of
+        # points (a single street) gets a row of cells.
         self.h = max(np.sqrt(width * height / n), max(width, height) / n, 1e-12)
         self.ncx = max(1, int(np.ceil(width / self.h)))
         self.ncy = max(1, int(np.ceil(height / self.h)))
