@@ -106,3 +106,23 @@ def test_covered_by_leaf_equals_bincount_per_threshold():
     for row, t in zip(got, thresholds):
         assert np.array_equal(row, np.bincount(leaf, weights=np.where(walk <= t, population, 0.0), minlength=leaves))
     assert covered_by_leaf(walk[:0], population[:0], leaf[:0], 3, thresholds).tolist() == [[0.0] * 3] * 2
+
+
+def test_unit_xyz_within_an_ulp_or_two_of_numpy_everywhere():
+    from quanmin.analytics.circle.geo import unit_xyz
+
+    rng = np.random.default_rng(8)
+    lon = np.concatenate([rng.uniform(-180, 180, 200_000), [-180, 180, 0, 90, -90, 1e-300, -0.0, 179.9999999999]])
+    lat = np.concatenate([rng.uniform(-90, 90, 200_000), [-90, 90, 0, 45, -45, -1e-300, 0.0, 89.99999999999]])
+    lam, phi = np.radians(lon), np.radians(lat)
+    want = np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
+    got = unit_xyz(lon, lat)
+    assert np.abs(got - want).max() <= 5e-16
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, rtol=0, atol=1e-15)
+    # In a given order, without a reordered copy: the same rows.
+    order = rng.permutation(lon.size)
+    assert np.array_equal(unit_xyz(lon, lat, order), got[order])
+    # Beyond the table (callers validate degrees, but snap() takes raw arrays): still right.
+    far = unit_xyz(np.array([400.0, -720.5]), np.array([100.0, -95.0]))
+    lam, phi = np.radians([400.0, -720.5]), np.radians([100.0, -95.0])
+    assert np.allclose(far, np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)]))

@@ -15,6 +15,7 @@ from .coverage import (
     division_figures,
     division_table,
     number,
+    totals_table,
     underserved,
     walk_distance_m,
 )
@@ -239,6 +240,7 @@ def _fold_passes(jobs, groups, typed, res_query, residents, divisions, minutes, 
     population = residents.population
     walk_all = np.full(len(residents), np.inf)
     thresholds = np.asarray(limits, dtype=np.float64)
+    total = float(population.sum())
     leaf, n_leaves = (divisions.inverse, divisions.leaves.size) if divisions is not None else (np.empty(0, np.intp), 0)
     out: dict = {}
     dijkstra_s = [0.0, 0.0]  # wall, and the passes' own CPU (steadier on a busy machine)
@@ -246,14 +248,14 @@ def _fold_passes(jobs, groups, typed, res_query, residents, divisions, minutes, 
         node_dist, wall, cpu = job.result()
         dijkstra_s[0] += wall
         dijkstra_s[1] += cpu
-        walk, leaf_covered = walk_and_cover(
+        totals, leaf_covered = walk_and_cover(
             res_snap.node, res_snap.distance_m, node_dist, walk_all, population, leaf, n_leaves, thresholds
         )
         if name == "":  # facilities without a type count only in the total
             continue
-        entry = {"facilities": int(groups[name].sum()), "minutes": coverage_totals(population, walk, minutes, limits)}
+        entry = {"facilities": int(groups[name].sum()), "minutes": totals_table(total, totals, minutes, limits)}
         if divisions is not None:
-            figures = division_figures(divisions, population, walk, limits, leaf_covered)
+            figures = division_figures(divisions, population, None, limits, leaf_covered)
             entry["underserved"] = underserved(figures, minutes, top=top)
         out[name] = entry
     return walk_all, (out if typed else None), dijkstra_s

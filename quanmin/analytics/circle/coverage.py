@@ -42,14 +42,20 @@ def coverage_totals(
     population: np.ndarray, walk_m: np.ndarray, minutes: list[float], thresholds_m: list[float]
 ) -> dict:
     """``{"10": {"covered_population", "total_population", "share", "distance_m"}, ...}``."""
-    total = float(population.sum())
+    covered = [float(population[walk_m <= limit].sum()) for limit in thresholds_m]
+    return totals_table(float(population.sum()), covered, minutes, thresholds_m)
+
+
+def totals_table(total: float, covered: list[float], minutes: list[float], thresholds_m: list[float]) -> dict:
+    """``coverage_totals`` from the sums already made: the population, and per threshold the
+    population within it."""
     out = {}
-    for mins, limit in zip(minutes, thresholds_m):
-        covered = float(population[walk_m <= limit].sum())
+    for mins, limit, within in zip(minutes, thresholds_m, covered):
+        within = float(within)
         out[minutes_key(mins)] = {
-            "covered_population": number(covered),
+            "covered_population": number(within),
             "total_population": number(total),
-            "share": share(covered, total),
+            "share": share(within, total),
             "distance_m": round(limit, 3),
         }
     return out
@@ -111,13 +117,14 @@ class DivisionIndex:
 def division_figures(
     index: DivisionIndex,
     population: np.ndarray,
-    walk_m: np.ndarray,
+    walk_m: np.ndarray | None,
     thresholds_m: list[float],
     leaf_covered: np.ndarray | None = None,
 ) -> list[tuple[str, np.ndarray, np.ndarray, list[np.ndarray]]]:
     """Per level: (level, codes, total population, covered population per threshold).
 
-    ``leaf_covered``: the per-leaf sums when already made (``kernels.walk_and_cover``)."""
+    ``leaf_covered``: the per-leaf sums when already made (``kernels.walk_and_cover``); then
+    ``walk_m`` is not read."""
     total = index.totals(population)
     if leaf_covered is None:
         covered = index.covered(population, walk_m, thresholds_m)

@@ -38,7 +38,7 @@ class SnapQuery:
         if self.order is None:
             self.xyz = unit_xyz(lon, lat)
         else:
-            self.xyz = unit_xyz(lon[self.order], lat[self.order])
+            self.xyz = unit_xyz(lon, lat, self.order)
         self._chord = np.empty(self.size, dtype=np.float64)
         self._node = np.empty(self.size, dtype=np.int64)
         self._threads: list[threading.Thread] = []
