@@ -119,10 +119,45 @@ def test_unit_xyz_within_an_ulp_or_two_of_numpy_everywhere():
     got = unit_xyz(lon, lat)
     assert np.abs(got - want).max() <= 5e-16
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, rtol=0, atol=1e-15)
-    # In a given order, without a reordered copy: the same rows.
-    order = rng.permutation(lon.size)
-    assert np.array_equal(unit_xyz(lon, lat, order), got[order])
     # Beyond the table (callers validate degrees, but snap() takes raw arrays): still right.
     far = unit_xyz(np.array([400.0, -720.5]), np.array([100.0, -95.0]))
     lam, phi = np.radians([400.0, -720.5]), np.radians([100.0, -95.0])
     assert np.allclose(far, np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)]))
+
+
+def test_grouping_residents_by_place_changes_no_figure_and_no_array(monkeypatch):
+    # Above GROUP_FROM points the analysis works on the residents grouped by place; the figures
+    # and the per-resident arrays (in the caller's order) are those of the ungrouped run.
+    from quanmin.analytics.circle import analyse, generate_facilities, generate_residents
+    from quanmin.analytics.circle import analysis as module
+
+    net = generate_grid_network(6_000, seed=3)
+    res, fac = generate_residents(net, 9_000, seed=4), generate_facilities(net, 40, seed=5)
+    grouped_arrays, plain_arrays = {}, {}
+    grouped = analyse(net, fac, res, suggest_k=2, arrays=grouped_arrays)
+    monkeypatch.setattr(module, "GROUP_FROM", 10**9)
+    plain = analyse(net, fac, res, suggest_k=2, arrays=plain_arrays)
+    assert grouped == plain
+    assert grouped_arrays.keys() == plain_arrays.keys()
+    for key, value in plain_arrays.items():
+        if key == "covered":
+            assert all(np.array_equal(grouped_arrays[key][m], v) for m, v in value.items())
+        else:
+            assert np.array_equal(grouped_arrays[key], value), key
+
+
+def test_spatial_order_is_a_permutation_that_groups_by_square():
+    from quanmin.analytics.circle.snap import SpatialOrder
+
+    rng = np.random.default_rng(6)
+    lon, lat = rng.uniform(113.0, 113.4, 50_000), rng.uniform(23.0, 23.3, 50_000)
+    order = SpatialOrder(lon, lat)
+    assert np.array_equal(np.sort(order.position), np.arange(lon.size))
+    g_lon, g_lat = order.group(lon), order.group(lat)
+    assert np.array_equal(order.restore(g_lon), lon)
+    # Consecutive points lie close: the mean step is a small part of the extent.
+    step = np.hypot(np.diff(g_lon), np.diff(g_lat)).mean()
+    assert step < 0.02 * 0.4
+    # One point, or all on one spot: no division by a zero extent.
+    assert SpatialOrder(np.array([1.0]), np.array([2.0])).position.tolist() == [0]
+    assert SpatialOrder(np.full(3, 5.0), np.full(3, 5.0)).position.tolist() == [0, 1, 2]

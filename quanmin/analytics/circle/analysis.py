@@ -22,7 +22,7 @@ from .coverage import (
 from .network import WalkNetwork
 from .paths import nearest_source_distance
 from .points import Candidates, Facilities, Residents
-from .snap import Snapped, SnapQuery, snap
+from .snap import GROUP_FROM, Snapped, SnapQuery, SpatialOrder, snap
 from .standard import (
     DEFAULT_MINUTES,
     DEFAULT_SPEED_KMH,
@@ -123,7 +123,12 @@ def analyse(
         fac_job = pool.submit(fac_query.run, network)
         groups = _facility_groups(facilities, by_type)
         jobs = {name: pool.submit(_one_pass, network, fac_job, mask, limit) for name, mask in groups.items()}
-        res_query = SnapQuery(residents.lon, residents.lat)
+        # The residents grouped by place from here on (see SpatialOrder); ``arrays`` gets them
+        # back in the caller's order at the end.
+        order = SpatialOrder(residents.lon, residents.lat) if len(residents) >= GROUP_FROM else None
+        if order is not None:
+            residents = residents.grouped(order)
+        res_query = SnapQuery(residents.lon, residents.lat, grouped=True)
         divisions = DivisionIndex(residents.region_code) if residents.region_code is not None else None
         grid_job.result()
         clock.lap("prepare")
@@ -193,6 +198,11 @@ def analyse(
             arrays,
             clock,
         )
+    if arrays is not None and order is not None:
+        for key in ("walk_m", "resident_node", "resident_snap_m", "walk_m_after"):
+            if key in arrays:
+                arrays[key] = order.restore(arrays[key])
+        arrays["covered"] = {key: order.restore(v) for key, v in arrays["covered"].items()}
     return result
 
 

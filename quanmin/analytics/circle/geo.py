@@ -22,19 +22,17 @@ def as_lonlat(lon, lat) -> tuple[np.ndarray, np.ndarray]:
     return lon, lat
 
 
-def unit_xyz(lon: np.ndarray, lat: np.ndarray, order: np.ndarray | None = None) -> np.ndarray:
+def unit_xyz(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Points on the unit sphere, shape (n, 3): nearest by chord is nearest by great circle.
 
-    ``order``: take the points in this order (no reordered copy of lon and lat is made). The
-    sines and cosines come from ``kernels._sin_cos``, within 1e-15 of NumPy's and 5x faster.
+    The sines and cosines come from ``kernels._sin_cos``, within 1e-15 of NumPy's and 5x faster.
     """
     from .kernels import COS_TABLE, SIN_TABLE
     from .kernels import unit_xyz as compiled
 
     lon = np.ascontiguousarray(lon, dtype=np.float64)
     lat = np.ascontiguousarray(lat, dtype=np.float64)
-    order = np.empty(0, dtype=np.int64) if order is None else np.ascontiguousarray(order, dtype=np.int64)
-    return compiled(lon, lat, order, SIN_TABLE, COS_TABLE)
+    return compiled(lon, lat, SIN_TABLE, COS_TABLE)
 
 
 def chord_to_m(chord: np.ndarray) -> np.ndarray:
@@ -54,24 +52,3 @@ def haversine_m(lon1, lat1, lon2, lat2) -> np.ndarray:
     lam1, phi1, lam2, phi2 = map(np.radians, (lon1, lat1, lon2, lat2))
     a = np.sin((phi2 - phi1) * 0.5) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) * 0.5) ** 2
     return 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
-def morton_order(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Permutation visiting the points along a Z-order curve over a 256 x 256 grid.
-
-    Querying a KD-tree in this order keeps consecutive queries in the same leaves (cache hits):
-    about 3x faster for a million random points than in their given order. Finer grids query
-    no faster; this one's 16-bit codes sort by radix (stable argsort), 7x faster than 64-bit ones.
-    """
-
-    def quantise(v):
-        span = float(v.max() - v.min()) or 1.0
-        return ((v - v.min()) * (255.0 / span)).astype(np.uint16)
-
-    def spread(v):  # insert a zero bit between each of the low 8 bits
-        for shift, mask in ((4, 0x0F0F), (2, 0x3333), (1, 0x5555)):
-            v = (v | (v << np.uint16(shift))) & np.uint16(mask)
-        return v
-
-    code = spread(quantise(lon)) | (spread(quantise(lat)) << np.uint16(1))
-    return np.argsort(code, kind="stable")

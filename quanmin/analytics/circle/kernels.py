@@ -146,6 +146,38 @@ def walk_and_cover(res_node, res_snap_m, node_dist, walk_min, population, leaf, 
     return totals, covered
 
 
+@njit(nogil=True, cache=True)
+def spatial_order(lon, lat, bits):
+    """Each point's place when points are grouped into 2^bits x 2^bits squares over their
+    extent, the squares taken along a Z-order curve and the points of a square in their given
+    order: a counting sort, so ``out[position] = values`` (NumPy) moves an array there reading
+    it once in order and writing to as many streams as squares, which the cache holds, where
+    sorting them point by point would read at random.
+    """
+    n = lon.size
+    lon_lo, lon_hi, lat_lo, lat_hi = lon.min(), lon.max(), lat.min(), lat.max()
+    side = 1 << bits
+    sx = side / (lon_hi - lon_lo) if lon_hi > lon_lo else 0.0
+    sy = side / (lat_hi - lat_lo) if lat_hi > lat_lo else 0.0
+    code = np.empty(n, dtype=np.int64)
+    start = np.zeros(side * side + 1, dtype=np.int64)
+    for i in range(n):
+        x = min(int((lon[i] - lon_lo) * sx), side - 1)
+        y = min(int((lat[i] - lat_lo) * sy), side - 1)
+        z = 0
+        for b in range(bits):  # interleave: x in the even bits, y in the odd
+            z |= ((x >> b) & 1) << (2 * b) | ((y >> b) & 1) << (2 * b + 1)
+        code[i] = z
+        start[z + 1] += 1
+    for c in range(side * side):
+        start[c + 1] += start[c]
+    position = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        position[i] = start[code[i]]
+        start[code[i]] += 1
+    return position
+
+
 # sin and cos at every multiple of 1/64 rad over [-2 pi, 2 pi], for ``_sin_cos``.
 _STEPS_PER_RAD = 64
 _TABLE_OFFSET = 403
@@ -174,19 +206,16 @@ def _sin_cos(a, sin_table, cos_table):
 
 
 @njit(nogil=True, cache=True)
-def unit_xyz(lon, lat, order, sin_table, cos_table):
-    """Points on the unit sphere (see ``geo.unit_xyz``), taken in ``order`` when it is not
-    empty (so that no reordered copy of lon and lat is made)."""
-    n = order.size if order.size else lon.size
-    out = np.empty((n, 3))
+def unit_xyz(lon, lat, sin_table, cos_table):
+    """Points on the unit sphere (see ``geo.unit_xyz``)."""
+    out = np.empty((lon.size, 3))
     to_rad = np.pi / 180.0
-    for k in range(n):
-        i = order[k] if order.size else k
+    for i in range(lon.size):
         sin_lat, cos_lat = _sin_cos(lat[i] * to_rad, sin_table, cos_table)
         sin_lon, cos_lon = _sin_cos(lon[i] * to_rad, sin_table, cos_table)
-        out[k, 0] = cos_lat * cos_lon
-        out[k, 1] = cos_lat * sin_lon
-        out[k, 2] = sin_lat
+        out[i, 0] = cos_lat * cos_lon
+        out[i, 1] = cos_lat * sin_lon
+        out[i, 2] = sin_lat
     return out
 
 

@@ -92,6 +92,14 @@ class Residents:
         if self.region_code is not None:
             self.region_code = parse_region_codes(self.region_code, n)
 
+    def grouped(self, order) -> Residents:
+        """The same residents moved into ``order`` (a ``snap.SpatialOrder``), not checked
+        again."""
+        out = object.__new__(Residents)
+        out.lon, out.lat, out.population = order.group(self.lon), order.group(self.lat), order.group(self.population)
+        out.region_code = None if self.region_code is None else order.group(self.region_code)
+        return out
+
     def __len__(self) -> int:
         return int(self.lon.size)
 
