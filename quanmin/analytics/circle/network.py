@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.spatial import cKDTree
 
 from .geo import EARTH_RADIUS_M, as_lonlat, haversine_m, unit_xyz
+
+if TYPE_CHECKING:  # SciPy is imported where it is used: its spatial package alone takes 0.2 s,
+    import scipy.sparse as sp  # which every Django process would pay at start-up
+    from scipy.spatial import cKDTree
 
 
 class NetworkError(ValueError):
@@ -59,6 +62,8 @@ class WalkNetwork:
         """SciPy's KD-tree of the same points, for radius searches (suggest.py)."""
         if self.n_nodes == 0:
             raise NetworkError("the network has no nodes")
+        from scipy.spatial import cKDTree
+
         return cKDTree(self.xyz, leafsize=16)
 
     @cached_property
@@ -69,6 +74,8 @@ class WalkNetwork:
         shortest, where summing duplicates (what SciPy's COO -> CSR does) would add their
         lengths. Five times faster than that conversion for a million nodes.
         """
+        import scipy.sparse as sp
+
         from .kernels import csr_from_edges
 
         n = self.n_nodes

@@ -23,7 +23,6 @@ import heapq
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from .geo import EARTH_RADIUS_M, m_to_chord
 from .network import WalkNetwork
@@ -203,6 +202,7 @@ def exact_max_coverage(
     The chosen sites are returned in greedy order among themselves, each with its gain, and
     whether HiGHS proved the optimum (False when it stopped at ``time_limit_s``).
     """
+    import scipy.sparse as sp
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     n_cand = sets.indptr.size - 1
