@@ -161,3 +161,20 @@ def test_spatial_order_is_a_permutation_that_groups_by_square():
     # One point, or all on one spot: no division by a zero extent.
     assert SpatialOrder(np.array([1.0]), np.array([2.0])).position.tolist() == [0]
     assert SpatialOrder(np.full(3, 5.0), np.full(3, 5.0)).position.tolist() == [0, 1, 2]
+
+
+def test_numba_cache_goes_to_a_temporary_folder_where_the_package_is_read_only(monkeypatch):
+    from quanmin.analytics.circle import kernels
+
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    monkeypatch.setattr(kernels.os, "access", lambda path, mode: False)
+    kernels._cache_dir()
+    assert kernels.os.environ["NUMBA_CACHE_DIR"].startswith(kernels.tempfile.gettempdir())
+    # Given by the operator, or a writable package folder: left alone.
+    monkeypatch.setenv("NUMBA_CACHE_DIR", "/srv/numba")
+    kernels._cache_dir()
+    assert kernels.os.environ["NUMBA_CACHE_DIR"] == "/srv/numba"
+    monkeypatch.delenv("NUMBA_CACHE_DIR")
+    monkeypatch.setattr(kernels.os, "access", lambda path, mode: True)
+    kernels._cache_dir()
+    assert "NUMBA_CACHE_DIR" not in kernels.os.environ

@@ -1,15 +1,36 @@
 """Compiled loops (Numba) for the analysis's hot paths.
 
 They release the GIL, so the residents' snap and the per-type passes run side by side on the
-cores. Compiled once and cached on disk (``cache=True``: beside this file, or in Numba's
-per-user cache where this folder is read-only); import this module only where it is used, since
-importing Numba takes a fifth of a second.
+cores. Compiled once and cached on disk (``cache=True``): in ``__pycache__`` beside this file,
+or, where that is read-only (a package installed by another user), in ``NUMBA_CACHE_DIR``, which
+is set below to a folder of the temporary directory unless given. Import this module only where
+it is used, since importing Numba takes a fifth of a second.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 import numpy as np
-from numba import njit
+
+
+def _cache_dir() -> None:
+    """Point Numba's cache somewhere writable before it is imported: with neither this folder
+    nor a home cache writable (a service account), every decorator below would fail."""
+    here = Path(__file__).resolve().parent
+    if (
+        "NUMBA_CACHE_DIR" not in os.environ
+        and not os.access(here / "__pycache__", os.W_OK)
+        and not os.access(here, os.W_OK)
+    ):
+        os.environ["NUMBA_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / f"quanmin-numba-{os.getuid()}")
+
+
+_cache_dir()
+
+from numba import njit  # noqa: E402 (after the cache folder is settled)
 
 
 @njit(nogil=True, cache=True)
