@@ -3,8 +3,8 @@
 A generated street grid of 1,000,000 nodes, 1,000,000 resident points and 5,000 facilities of
 5 types; thresholds 10 and 15 minutes at the default speed. Times the whole analysis (network
 preparation, snapping, one multi-source pass per facility type, the overall distance being
-their minimum, totals and division roll-ups; median of 5 runs, the first reported apart) and its peak memory, then the same shortest-path work in networkx
-(multi_source_dijkstra_path_length from a super-source joined to each facility's node by its
+their minimum, totals and division roll-ups; median of 5 runs, the first reported apart) and
+its peak memory, then the same shortest-path work in networkx (multi_source_dijkstra_path_length from a super-source joined to each facility's node by its
 snap distance, on the same graph, with the same cutoff) and checks both give the same figures.
 
     python bench/fitness_circle.py [--nodes N] [--residents N] [--facilities N] [--nx-nodes N]

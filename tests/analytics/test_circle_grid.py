@@ -61,3 +61,17 @@ def test_poles():
     lon = np.array([0.0, 90.0, 180.0, -90.0, 45.0])
     lat = np.array([89.9, 89.9, 89.9, 89.9, 90.0])
     check(lon, lat, [0.0, 135.0, 0.0], [90.0, 89.95, -90.0])
+
+
+def test_far_queries_are_compared_with_every_point():
+    # A resident geocoded to 0, 0 beside a city, the antipode, 700 km off: beyond twice the
+    # nodes' spread the grid compares them with every node, and still answers exactly.
+    rng = np.random.default_rng(4)
+    lon, lat = rng.uniform(113.0, 113.5, 20_000), rng.uniform(23.0, 23.4, 20_000)
+    grid = NodeGrid(unit_xyz(lon, lat))
+    spread = np.sqrt(grid.far_chord2 / 4.0)
+    far = unit_xyz(np.array([0.0, -66.8, 120.0]), np.array([0.0, -23.2, 23.2]))
+    near = unit_xyz(np.array([113.2, 113.6]), np.array([23.2, 23.5]))
+    assert (np.linalg.norm(far - grid.e3, axis=1) > 2 * spread).all()
+    assert (np.linalg.norm(near - grid.e3, axis=1) < 2 * spread).all()
+    check(lon, lat, [0.0, -66.8, 120.0, 113.2, 113.6], [0.0, -23.2, 23.2, 23.2, 23.5])

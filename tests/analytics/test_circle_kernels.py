@@ -52,7 +52,7 @@ def test_any_bucket_width_gives_the_same_floats(width):
     csr = net.csr
     rng = np.random.default_rng(3)
     nodes, offsets = rng.choice(net.n_nodes, 25), rng.uniform(0, 80, 25)
-    got = bounded_dijkstra(csr.indptr, csr.indices, csr.data, nodes, offsets, 900.0, width)
+    got = bounded_dijkstra(csr.indptr, csr.indices, csr.data, nodes, offsets, 900.0, width, int(900.0 / width) + 1)
     assert np.array_equal(got, scipy_nearest(csr, nodes, offsets, 900.0))
 
 
@@ -76,6 +76,41 @@ def test_zero_length_and_parallel_edges_and_the_limit_itself():
     assert nearest_source_distance(net, np.array([0]), np.array([5.0]), np.inf).tolist()[:5] == [
         5.0, 5.0, 105.5, 205.0, 235.0,
     ]
+
+
+def test_no_limit_reaches_the_far_end_of_a_long_street():
+    # With no limit the buckets span all the edges; their float sum may fall short of a path's
+    # own sum by an ulp, and the last bucket must still take the far end.
+    rng = np.random.default_rng(11)
+    for trial in range(40):
+        n = 300
+        lengths = np.round(rng.uniform(1.0, 200.0, n - 1), 3)
+        net = build_network(np.arange(n), np.linspace(113.0, 113.3, n), np.full(n, 23.0),
+                            np.arange(n - 1), np.arange(1, n), lengths)
+        got = nearest_source_distance(net, np.array([0]), np.array([0.5]), np.inf)
+        assert np.array_equal(got, scipy_nearest(net.csr, [0], [0.5], np.inf)), trial
+        # Two buckets only: everything beyond the first goes to the last, done again as lowered.
+        csr = net.csr
+        two = bounded_dijkstra(csr.indptr, csr.indices, csr.data, np.array([0]), np.array([0.5]), np.inf, 1.0, 2)
+        assert np.array_equal(two, got)
+
+
+@pytest.mark.parametrize(
+    ("nodes", "offsets", "limit", "message"),
+    [
+        ([0, 5_000], [0.0, 0.0], 100.0, "not a node"),
+        ([-1], [0.0], 100.0, "not a node"),
+        ([0, 1, 2], [0.0], 100.0, "offsets for"),
+        ([0], [-1e6], 100.0, "non-negative"),
+        ([0], [np.nan], 100.0, "non-negative"),
+        ([0], [0.0], -1.0, "limit"),
+        ([0], [0.0], np.nan, "limit"),
+    ],
+)
+def test_a_pass_refuses_what_its_compiled_loop_would_read_out_of_bounds(nodes, offsets, limit, message):
+    net = generate_grid_network(400, seed=1)
+    with pytest.raises(ValueError, match=message):
+        nearest_source_distance(net, np.array(nodes), np.array(offsets), limit)
 
 
 def test_bucket_width_follows_the_shortest_edge_within_bounds():
@@ -178,3 +213,34 @@ def test_numba_cache_goes_to_a_temporary_folder_where_the_package_is_read_only(m
     monkeypatch.setattr(kernels.os, "access", lambda path, mode: True)
     kernels._cache_dir()
     assert "NUMBA_CACHE_DIR" not in kernels.os.environ
+
+
+def test_fractional_populations_give_one_figure_per_type_and_overall():
+    # Populations spread over areas are fractional: a single type's figures and the overall
+    # ones are the same sums, to the last bit.
+    from quanmin.analytics.circle import Residents, analyse, generate_facilities, generate_residents
+
+    net = generate_grid_network(6_000, seed=3)
+    base = generate_residents(net, 9_000, seed=4)
+    res = Residents(base.lon, base.lat, np.random.default_rng(2).uniform(0.1, 50.0, 9_000), base.region_code)
+    fac = generate_facilities(net, 30, seed=5)
+    fac.type = np.full(len(fac), "football", dtype=object)
+    result = analyse(net, fac, res)
+    assert result["by_type"]["football"]["minutes"] == result["minutes"]
+    whole = result["minutes"]["15"]["covered_population"]
+    assert not float(whole).is_integer()
+    # The division roll-ups add the same people leaf by leaf: equal but for the last bits.
+    city = sum(r["minutes"]["15"]["covered_population"] for r in result["divisions"] if r["level"] == "city")
+    assert city == pytest.approx(whole, rel=1e-12)
+
+
+def test_arrays_from_an_earlier_call_are_not_reordered_again():
+    from quanmin.analytics.circle import analyse, generate_facilities, generate_residents
+
+    net = generate_grid_network(6_000, seed=3)
+    res, fac = generate_residents(net, 9_000, seed=4), generate_facilities(net, 40, seed=5)
+    arrays: dict = {}
+    analyse(net, fac, res, suggest_k=1, arrays=arrays)
+    after = arrays["walk_m_after"].copy()
+    analyse(net, fac, res, arrays=arrays)  # no suggestions this time: the old entry is left as it was
+    assert np.array_equal(arrays["walk_m_after"], after)

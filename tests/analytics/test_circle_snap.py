@@ -110,7 +110,7 @@ def test_snap_on_threads_of_its_own_equals_one_thread():
         shared = SnapQuery(lon, lat)
         shared.start(net, threads=threads)
         got = shared.result()
-        assert shared.done() and got is shared.result()  # answered once, then kept
+        assert got is shared.result()  # answered once, then kept
         assert np.array_equal(got.node, alone.node) and np.array_equal(got.distance_m, alone.distance_m)
     # And both are the true nearest nodes, checked by brute force on a sample.
     for i in rng.choice(n, 40, replace=False):
@@ -139,3 +139,15 @@ def test_snap_error_on_its_threads_reaches_the_caller():
         raise AssertionError("the error was swallowed")
     net.grid = grid
     assert SnapQuery(*lonlat([10.0], [0.0])).run(net).node.tolist() == [0]  # the real grid again
+
+
+def test_snap_refuses_coordinates_its_compiled_loops_cannot_take():
+    import pytest
+
+    net = line_network(5)
+    with pytest.raises(ValueError, match="differ in length"):
+        snap(net, np.full(1000, 10.0), np.array([0.0]))
+    with pytest.raises(ValueError, match="finite"):
+        snap(net, np.array([10.0, np.nan]), np.array([0.0, 0.0]))
+    with pytest.raises(ValueError, match="finite"):
+        snap(net, np.array([np.inf]), np.array([0.0]))

@@ -81,7 +81,7 @@ def analyse(
     network path + the facility's straight line from its node; minutes = distance / speed
     (default 3.6 km/h from GB 50180-2018, see standard.py). One bounded multi-source
     Dijkstra covers all facilities at once; with facility types, one per type instead, the
-    overall figure being their minimum (see ``_passes``). Suggestions (``suggest_k`` > 0)
+    overall figure being their minimum (see ``_fold_passes``). Suggestions (``suggest_k`` > 0)
     choose among ``candidates``, or a grid over the uncovered residents when none are given,
     at ``suggest_minutes`` (default: the largest threshold); ``suggest_method`` "auto" runs the
     integer program up to 200 candidates and greedy beyond.
@@ -199,9 +199,8 @@ def analyse(
             clock,
         )
     if arrays is not None and order is not None:
-        for key in ("walk_m", "resident_node", "resident_snap_m", "walk_m_after"):
-            if key in arrays:
-                arrays[key] = order.restore(arrays[key])
+        for key in ("walk_m", "resident_node", "resident_snap_m", *(("walk_m_after",) if suggest_k > 0 else ())):
+            arrays[key] = order.restore(arrays[key])
         arrays["covered"] = {key: order.restore(v) for key, v in arrays["covered"].items()}
     return result
 
@@ -244,13 +243,13 @@ def _fold_passes(jobs, groups, typed, res_query, residents, divisions, minutes, 
     facilities gives, since float addition is monotone, so that pass is not run. Each type is
     folded in as its pass ends, once the residents' snap is there.
     """
-    from .kernels import walk_and_cover
+    from .kernels import sum_in_order, walk_and_cover
 
     res_snap = res_query.result()
     population = residents.population
     walk_all = np.full(len(residents), np.inf)
     thresholds = np.asarray(limits, dtype=np.float64)
-    total = float(population.sum())
+    total = sum_in_order(population)
     leaf, n_leaves = (divisions.inverse, divisions.leaves.size) if divisions is not None else (np.empty(0, np.intp), 0)
     out: dict = {}
     dijkstra_s = [0.0, 0.0]  # wall, and the passes' own CPU (steadier on a busy machine)

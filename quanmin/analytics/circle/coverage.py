@@ -42,8 +42,12 @@ def coverage_totals(
     population: np.ndarray, walk_m: np.ndarray, minutes: list[float], thresholds_m: list[float]
 ) -> dict:
     """``{"10": {"covered_population", "total_population", "share", "distance_m"}, ...}``."""
-    covered = [float(population[walk_m <= limit].sum()) for limit in thresholds_m]
-    return totals_table(float(population.sum()), covered, minutes, thresholds_m)
+    from .kernels import covered_totals, sum_in_order
+
+    population = np.ascontiguousarray(population, dtype=np.float64)
+    walk_m = np.ascontiguousarray(walk_m, dtype=np.float64)
+    covered = covered_totals(walk_m, population, np.asarray(thresholds_m, dtype=np.float64))
+    return totals_table(sum_in_order(population), covered.tolist(), minutes, thresholds_m)
 
 
 def totals_table(total: float, covered: list[float], minutes: list[float], thresholds_m: list[float]) -> dict:
@@ -161,7 +165,12 @@ def division_table(figures, minutes: list[float]) -> list[dict]:
                 for c in covered
             ]
             rows += [
-                {"region_code": f"{code:012d}", "level": level, "total_population": tot, "minutes": dict(zip(keys, cells))}
+                {
+                    "region_code": f"{code:012d}",
+                    "level": level,
+                    "total_population": tot,
+                    "minutes": dict(zip(keys, cells)),
+                }
                 for code, tot, cells in zip(codes.tolist(), _numbers(total), zip(*per_key))
             ]
     # Codes are unique across levels and zero-padded, so numeric order is the codes' order.

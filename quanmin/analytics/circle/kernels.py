@@ -64,7 +64,7 @@ def _grow(nodes, keys, links, used):
 
 
 @njit(nogil=True, cache=True)
-def bounded_dijkstra(indptr, indices, weights, sources, offsets, limit, width):
+def bounded_dijkstra(indptr, indices, weights, sources, offsets, limit, width, n_buckets):
     """Distance from the nearest source to every node of a CSR graph, inf beyond ``limit``.
 
     A source's distance starts at its offset, so the result at v is min over sources s of
@@ -78,11 +78,13 @@ def bounded_dijkstra(indptr, indices, weights, sources, offsets, limit, width):
     back into the current bucket, and it is done again with its lower distance. Either way the
     result is each node's least float path sum over the paths within the limit, the same
     floats as SciPy's csgraph (float addition of a non-negative length never lowers a sum),
-    in about 2.5 times less time on a city network: no heap to keep in order.
+    in about 2.5 times less time on a city network: no heap to keep in order. The last of the
+    ``n_buckets`` buckets also takes every distance beyond it, as a current bucket would. The
+    indices are not checked here: ``paths.shortest_paths`` checks them.
     """
     n = indptr.size - 1
     dist = np.full(n, np.inf)
-    n_buckets = int(limit / width) + 1 if limit > 0.0 else 1
+    last = n_buckets - 1
     head = np.full(n_buckets, -1, dtype=np.int64)
     # Bucket entries as linked lists in one pool: node, its distance when queued, next entry.
     nodes = np.empty(4096, dtype=indices.dtype)
@@ -94,7 +96,7 @@ def bounded_dijkstra(indptr, indices, weights, sources, offsets, limit, width):
         s, d = sources[i], offsets[i]
         if d <= limit and d < dist[s]:
             dist[s] = d
-            b = int(d / width) if limit > 0.0 else 0
+            b = min(int(d / width), last)
             if used == nodes.size:
                 nodes, keys, links = _grow(nodes, keys, links, used)
             nodes[used], keys[used], links[used] = s, d, head[b]
@@ -117,7 +119,7 @@ def bounded_dijkstra(indptr, indices, weights, sources, offsets, limit, width):
             if nd > limit or nd >= dist[v]:
                 continue
             dist[v] = nd
-            bv = int(nd / width)
+            bv = min(int(nd / width), last)
             if used == nodes.size:
                 nodes, keys, links = _grow(nodes, keys, links, used)
             nodes[used], keys[used], links[used] = v, nd, head[bv]
@@ -131,6 +133,27 @@ def _cover(i, w, population, leaf, thresholds, covered):
     for t in range(thresholds.size):
         if w <= thresholds[t]:
             covered[t, leaf[i]] += population[i]
+
+
+@njit(nogil=True, cache=True)
+def sum_in_order(values):
+    """The sum added value by value, as ``walk_and_cover`` and ``covered_totals`` add."""
+    total = 0.0
+    for i in range(values.size):
+        total += values[i]
+    return total
+
+
+@njit(nogil=True, cache=True)
+def covered_totals(walk, population, thresholds):
+    """Per threshold, the population within it, added resident by resident like every other
+    total of the analysis (so a type's figure and the overall one agree to the last bit)."""
+    totals = np.zeros(thresholds.size)
+    for i in range(walk.size):
+        for t in range(thresholds.size):
+            if walk[i] <= thresholds[t]:
+                totals[t] += population[i]
+    return totals
 
 
 @njit(nogil=True, cache=True)
@@ -149,8 +172,8 @@ def walk_and_cover(res_node, res_snap_m, node_dist, walk_min, population, leaf, 
     """One facility type's walk per resident (snap + the node's distance), folded into the
     running minimum ``walk_min`` in place, and the population within each threshold: in total
     and, unless ``leaf`` is empty (residents without division codes), per leaf division as
-    ``covered_by_leaf``. Returns (totals per threshold, per-leaf sums). The totals add resident
-    by resident, so they may differ from NumPy's pairwise sum in the last bits."""
+    ``covered_by_leaf``. Returns (totals per threshold, per-leaf sums), the totals added as
+    ``covered_totals`` adds them."""
     n = res_node.size
     totals = np.zeros(thresholds.size)
     covered = np.zeros((thresholds.size, n_leaves))
@@ -252,6 +275,16 @@ def column_sums(xyz):
 
 
 @njit(nogil=True, cache=True)
+def max_chord2(xyz, centre):
+    """The largest squared chord from ``centre`` to any of the points."""
+    worst = 0.0
+    for i in range(xyz.shape[0]):
+        dx, dy, dz = xyz[i, 0] - centre[0], xyz[i, 1] - centre[1], xyz[i, 2] - centre[2]
+        worst = max(worst, dx * dx + dy * dy + dz * dz)
+    return worst
+
+
+@njit(nogil=True, cache=True)
 def project(xyz, e1, e2):
     """Coordinates of points on the unit sphere in the plane spanned by ``e1`` and ``e2``."""
     n = xyz.shape[0]
@@ -293,8 +326,8 @@ def _rect_gap2(qx, qy, xa, xb, ya, yb):
 
 
 @njit(nogil=True, cache=True)
-def _scan_cell(c, start, node_xyz, ax, ay, az, best, best_k):
-    for k in range(start[c], start[c + 1]):
+def _scan_range(lo, hi, node_xyz, ax, ay, az, best, best_k):
+    for k in range(lo, hi):
         dx, dy, dz = node_xyz[k, 0] - ax, node_xyz[k, 1] - ay, node_xyz[k, 2] - az
         d2 = dx * dx + dy * dy + dz * dz
         if d2 < best:
@@ -303,19 +336,32 @@ def _scan_cell(c, start, node_xyz, ax, ay, az, best, best_k):
 
 
 @njit(nogil=True, cache=True)
-def grid_nearest(qxyz, e1, e2, node_xyz, start, x0, y0, h, ncx, ncy, out_index, out_chord):
+def _scan_cell(c, start, node_xyz, ax, ay, az, best, best_k):
+    return _scan_range(start[c], start[c + 1], node_xyz, ax, ay, az, best, best_k)
+
+
+@njit(nogil=True, cache=True)
+def grid_nearest(qxyz, e1, e2, node_xyz, start, x0, y0, h, ncx, ncy, e3, far_chord2, out_index, out_chord):
     """Nearest grid point (by 3D chord) to each query: rings of cells outward from the query's
     cell until no cell left outside the rings can hold a nearer one.
 
     ``node_xyz`` holds the points in cell order; ``out_index`` receives positions in that
-    order. ``e1`` and ``e2`` span the grid's plane (see ``project``). The grid lies in a plane the points are projected on, and a projection never
-    lengthens a distance, so the plane distance from a query to the cells beyond ring r is a
+    order. ``e1`` and ``e2`` span the plane the points are projected on (see ``project``), and
+    a projection never lengthens a distance, so the plane distance from a query to the cells beyond ring r is a
     lower bound of their chord: once it exceeds the best chord found, the search is over. The
-    answer is exact; the bound only decides how far to look.
+    answer is exact; the bound only decides how far to look. A query whose squared chord to
+    ``e3`` (the points' centre) exceeds ``far_chord2`` is compared with every point instead.
     """
     xmax, ymax = x0 + ncx * h, y0 + ncy * h
     for q in range(qxyz.shape[0]):
         ax, ay, az = qxyz[q, 0], qxyz[q, 1], qxyz[q, 2]
+        cx_, cy_, cz_ = ax - e3[0], ay - e3[1], az - e3[2]
+        if cx_ * cx_ + cy_ * cy_ + cz_ * cz_ > far_chord2:
+            # Far beyond the points the plane bounds nothing: a straight look at every point
+            # (a plain sweep, faster here than ring after ring of cells or a KD-tree's branches).
+            best, best_k = _scan_range(0, node_xyz.shape[0], node_xyz, ax, ay, az, np.inf, -1)
+            out_index[q], out_chord[q] = best_k, np.sqrt(best)
+            continue
         px = ax * e1[0] + ay * e1[1] + az * e1[2]  # as ``project`` computes it
         py = ax * e2[0] + ay * e2[1] + az * e2[2]
         cx = min(max(int((px - x0) / h), 0), ncx - 1)

@@ -47,7 +47,7 @@ class WalkNetwork:
 
     @cached_property
     def xyz(self) -> np.ndarray:
-        """Node positions on the unit sphere, for the snapping tree."""
+        """Node positions on the unit sphere, for the snapping grid."""
         return unit_xyz(self.lon, self.lat)
 
     @cached_property
@@ -123,10 +123,14 @@ class NodeGrid:
     is exact whatever the projection does to far-away points. For a million nodes and a million
     queries, building and answering take about half the time of a KD-tree (pykdtree), whose
     branches a query has to descend and climb back.
+
+    A query far beyond the points (more than twice their spread from their centre, such as a
+    resident geocoded to 0, 0) would look through every cell, since the plane no longer bounds
+    its chord well; those few are compared with every point in one plain sweep instead.
     """
 
     def __init__(self, xyz: np.ndarray):
-        from .kernels import column_sums, grid_cells, project
+        from .kernels import column_sums, grid_cells, max_chord2, project
 
         n = xyz.shape[0]
         centre = column_sums(xyz)
@@ -135,7 +139,9 @@ class NodeGrid:
         helper = np.array([1.0, 0.0, 0.0]) if abs(e3[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
         e1 = np.cross(helper, e3)
         e1 /= np.linalg.norm(e1)
-        self.e1, self.e2 = e1, np.cross(e3, e1)
+        self.e1, self.e2, self.e3 = e1, np.cross(e3, e1), e3
+        # A query farther than twice the points' spread from their centre is "far" (see above).
+        self.far_chord2 = 4.0 * max_chord2(xyz, e3) + 1e-12
         px, py = project(xyz, self.e1, self.e2)
         self.x0, self.y0 = float(px.min()), float(py.min())
         width, height = float(px.max()) - self.x0, float(py.max()) - self.y0
@@ -153,7 +159,7 @@ class NodeGrid:
 
         index = np.empty(xyz.shape[0], dtype=np.int64)
         chord = np.empty(xyz.shape[0], dtype=np.float64)
-        args = (self.xyz, self.start, self.x0, self.y0, self.h, self.ncx, self.ncy)
+        args = (self.xyz, self.start, self.x0, self.y0, self.h, self.ncx, self.ncy, self.e3, self.far_chord2)
         grid_nearest(np.ascontiguousarray(xyz), self.e1, self.e2, *args, index, chord)
         return self.order[index], chord
 

@@ -17,6 +17,33 @@ def bucket_width(shortest_edge_m: float, limit_m: float) -> float:
     return max(min(float(shortest_edge_m), float(limit_m)), float(limit_m) / MAX_BUCKETS, 1e-9)
 
 
+def shortest_paths(indptr, indices, weights, nodes, offsets_m, limit_m: float, shortest_edge_m: float) -> np.ndarray:
+    """``kernels.bounded_dijkstra`` on a CSR graph, its inputs checked first (the compiled loop
+    does not check its indices): sources must be nodes of the graph, offsets as many as the
+    sources, non-negative and not NaN; the limit non-negative (inf: no limit)."""
+    from .kernels import bounded_dijkstra
+
+    n = indptr.size - 1
+    nodes = np.ascontiguousarray(nodes, dtype=np.int64).reshape(-1)
+    offsets_m = np.ascontiguousarray(offsets_m, dtype=np.float64).reshape(-1)
+    limit_m = float(limit_m)
+    if offsets_m.shape != nodes.shape:
+        raise ValueError(f"{offsets_m.size} offsets for {nodes.size} sources")
+    if nodes.size and (nodes.min() < 0 or nodes.max() >= n):
+        raise ValueError("a source is not a node of the network")
+    if np.isnan(offsets_m).any() or (offsets_m < 0).any():
+        raise ValueError("source offsets must be non-negative metres")
+    if np.isnan(limit_m) or limit_m < 0:
+        raise ValueError("the limit must be non-negative metres")
+    # Buckets span the limit, or without one the longest path there can be: all the edges and
+    # the largest offset. That sum need not be exact: the last bucket takes all beyond it.
+    finite = offsets_m[np.isfinite(offsets_m)]
+    span = limit_m if np.isfinite(limit_m) else float(weights.sum()) + (float(finite.max()) if finite.size else 0.0)
+    width = bucket_width(shortest_edge_m, span)
+    n_buckets = int(span / width) + 1 if span > 0 else 1
+    return bounded_dijkstra(indptr, indices, weights, nodes, offsets_m, limit_m, width, n_buckets)
+
+
 def nearest_source_distance(
     network: WalkNetwork, nodes: np.ndarray, offsets_m: np.ndarray, limit_m: float
 ) -> np.ndarray:
@@ -27,16 +54,5 @@ def nearest_source_distance(
     ``limit_m`` so that only the part of the city within reach is visited (see
     ``kernels.bounded_dijkstra``). It releases the GIL, so passes can run on several threads.
     """
-    from .kernels import bounded_dijkstra
-
-    nodes = np.ascontiguousarray(nodes, dtype=np.int64).reshape(-1)
-    offsets_m = np.ascontiguousarray(offsets_m, dtype=np.float64).reshape(-1)
-    if nodes.size == 0:
-        return np.full(network.n_nodes, np.inf)
-    limit_m = float(limit_m)
-    if not np.isfinite(limit_m):  # no path is longer than all the edges together
-        limit_m = float(network.length_m.sum() + offsets_m.max())
     csr = network.csr
-    return bounded_dijkstra(
-        csr.indptr, csr.indices, csr.data, nodes, offsets_m, limit_m, bucket_width(network.shortest_edge_m, limit_m)
-    )
+    return shortest_paths(csr.indptr, csr.indices, csr.data, nodes, offsets_m, limit_m, network.shortest_edge_m)

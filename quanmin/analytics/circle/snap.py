@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .geo import chord_to_m, unit_xyz
+from .geo import as_lonlat, chord_to_m, unit_xyz
 from .network import WalkNetwork
 
 GROUP_FROM = 4096  # below this, grouping the points costs more than it saves
@@ -82,10 +82,8 @@ class SnapQuery:
     def start(self, network: WalkNetwork, threads: int) -> None:
         """Answer the points on ``threads`` threads of their own, one slice each in one call.
 
-        One call each, not a queue of chunks: between chunks a thread needs the GIL, which the
-        caller's Dijkstra pass holds for its whole length, so chunks would wait out the passes.
-        The grid's queries release the GIL; the OS shares the cores among the threads and the
-        caller's work.
+        The grid's queries release the GIL, so the slices run side by side with the caller's
+        work (the analysis's passes and folds); the OS shares the cores among them.
         """
         _ = network.grid  # built here, not raced for by the threads
         bounds = np.linspace(0, self.size, max(1, threads) + 1).astype(int)
@@ -95,9 +93,6 @@ class SnapQuery:
                                           name="fitness-circle-snap", daemon=True)
                 thread.start()
                 self._threads.append(thread)
-
-    def done(self) -> bool:
-        return not any(thread.is_alive() for thread in self._threads)
 
     def result(self) -> Snapped:
         """Nearest nodes in the callers' order (after ``start``'s threads, or ``run``)."""
@@ -126,7 +121,8 @@ def snap(network: WalkNetwork, lon: np.ndarray, lat: np.ndarray) -> Snapped:
     Nodes and points are unit vectors in 3D: the chord between two unit vectors grows
     monotonically with the angle between them, so the nearest node by chord is the nearest by
     great circle, exactly, with no distortion at any latitude (the grid's plane only bounds how
-    far a query looks). A point far
-    from every node still snaps (its distance says how far); nothing is dropped.
+    far a query looks). A point far from every node still snaps (its distance says how far);
+    nothing is dropped. Coordinates are checked first (``geo.as_lonlat``): the compiled loops
+    do not check what they read.
     """
-    return SnapQuery(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)).run(network)
+    return SnapQuery(*as_lonlat(lon, lat)).run(network)

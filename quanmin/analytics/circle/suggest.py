@@ -10,10 +10,10 @@ functions"), and no polynomial algorithm does better unless P = NP (Feige 1998).
 instance is small an integer program (scipy.optimize.milp, HiGHS) gives the exact optimum.
 
 Cost of the cover sets: a KD-tree ball query per candidate for the b nodes within great-circle
-reach T of it, then one multi-source Dijkstra over all the balls side by side (disjoint copies,
-so each is searched from its own candidate only): O(C (log V + b log(C b)) + R) for C
-candidates and R (resident, candidate) pairs in reach; never a search over the whole city per
-candidate. Lazy greedy then costs O(M log C) in practice (M = total size of the sets), O(k M)
+reach T of it, then one multi-source Dijkstra (a bucket queue, kernels.bounded_dijkstra) over all
+the balls side by side (disjoint copies, so each is searched from its own candidate only):
+O(C (log V + b) + R) for C candidates and R (resident, candidate) pairs in reach; never a search
+over the whole city per candidate. Lazy greedy then costs O(M log C) in practice (M = total size of the sets), O(k M)
 at worst.
 """
 
@@ -26,7 +26,7 @@ import numpy as np
 
 from .geo import EARTH_RADIUS_M, m_to_chord
 from .network import WalkNetwork
-from .paths import bucket_width
+from .paths import shortest_paths
 from .snap import Snapped
 
 GREEDY_GUARANTEE = (
@@ -68,8 +68,8 @@ def cover_sets(
     A node farther than T * ball_factor by great circle cannot be within T by network, so each
     candidate's search needs only the subgraph inside that ball (1 m of slack absorbs the
     rounding of edge lengths). The balls of all candidates are laid side by side as disjoint
-    copies in one graph, each with its own virtual source, and one multi-source Dijkstra
-    (``min_only``, bounded by T) searches them all at once; copies never touch, so each node's
+    copies in one graph, each starting at its own candidate's node, and one multi-source pass
+    (``paths.shortest_paths``, bounded by T) searches them all at once; copies never touch, so each node's
     distance is from its own candidate. Distances add up in the order the full pass uses
     (snap_c, then edges, then snap_r), so a site's gain agrees with the before/after recount.
     Batches keep the copies under ``max_block_nodes`` nodes.
@@ -126,8 +126,6 @@ def _search_block(network, balls, cand_node, cand_off, res_snap_m, order, order_
 
     Returns (candidate position in the block, resident index) for every resident in reach.
     """
-    from .kernels import bounded_dijkstra
-
     n, base = network.n_nodes, network.csr
     sizes = np.array([b.size for b in balls], dtype=np.int64)
     nodes = np.concatenate(balls)
@@ -151,9 +149,7 @@ def _search_block(network, balls, cand_node, cand_off, res_snap_m, order, order_
 
     indptr = np.zeros(m + 1, dtype=np.int64)
     np.cumsum(np.bincount(e_src, minlength=m), out=indptr[1:])
-    limit = float(threshold_m)
-    width = bucket_width(network.shortest_edge_m, limit)
-    dist = bounded_dijkstra(indptr, e_dst, e_w, c_local, np.asarray(cand_off, dtype=np.float64), limit, width)
+    dist = shortest_paths(indptr, e_dst, e_w, c_local, cand_off, threshold_m, network.shortest_edge_m)
 
     lo = np.searchsorted(order_node, nodes, "left")
     hi = np.searchsorted(order_node, nodes, "right")
