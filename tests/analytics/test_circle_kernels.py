@@ -244,3 +244,34 @@ def test_arrays_from_an_earlier_call_are_not_reordered_again():
     after = arrays["walk_m_after"].copy()
     analyse(net, fac, res, arrays=arrays)  # no suggestions this time: the old entry is left as it was
     assert np.array_equal(arrays["walk_m_after"], after)
+
+
+def test_a_failure_reaches_the_caller_and_drops_the_passes_queued(monkeypatch):
+    import threading
+    import time
+
+    from quanmin.analytics.circle import analyse, generate_facilities, generate_residents
+    from quanmin.analytics.circle import analysis as module
+
+    net = generate_grid_network(2_000, seed=1)
+    res, fac = generate_residents(net, 500, seed=2), generate_facilities(net, 50, seed=3)
+    calls, started, release = [], threading.Event(), threading.Event()
+
+    def slow_first_pass(*args):
+        calls.append(1)
+        if len(calls) == 1:
+            started.set()
+            release.wait(5)  # the other passes are queued behind this one meanwhile
+            time.sleep(0.2)  # still running when the failure is seen
+        return nearest_source_distance(*args)
+
+    def failing_index(codes):
+        started.wait(5)
+        release.set()
+        raise RuntimeError("index failed")
+
+    monkeypatch.setattr(module, "nearest_source_distance", slow_first_pass)
+    monkeypatch.setattr(module, "DivisionIndex", failing_index)
+    with pytest.raises(RuntimeError, match="index failed"):
+        analyse(net, fac, res)
+    assert len(set(fac.type)) > 1 and len(calls) == 1  # the passes still queued never ran

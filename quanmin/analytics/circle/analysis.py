@@ -110,7 +110,7 @@ def analyse(
     limit = max([*limits, t_sug] if suggest_k > 0 else limits)
     if network.n_nodes == 0:
         raise ValueError("the walking network is empty")
-    pool_cm = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fitness-circle") if parallel else _Inline()
+    pool_cm = _Pool(max_workers=1, thread_name_prefix="fitness-circle") if parallel else _Inline()
     with pool_cm as pool:
         # There (a second thread): the node grid, the facilities' snap, then the shortest-path
         # passes one after another (compiled, they release the GIL). Here meanwhile: the CSR
@@ -203,6 +203,15 @@ def analyse(
             arrays[key] = order.restore(arrays[key])
         arrays["covered"] = {key: order.restore(v) for key, v in arrays["covered"].items()}
     return result
+
+
+class _Pool(ThreadPoolExecutor):
+    """The analysis's second thread. When the analysis fails, the passes still queued are
+    dropped rather than run out before the error reaches the caller."""
+
+    def __exit__(self, exc_type, exc, tb):
+        self.shutdown(wait=True, cancel_futures=exc_type is not None)
+        return False
 
 
 class _Inline:
