@@ -191,6 +191,24 @@ def walk_and_cover(res_node, res_snap_m, node_dist, walk_min, population, leaf, 
 
 
 @njit(nogil=True, cache=True)
+def counting_positions(code, n_codes):
+    """Counting sort of ``code`` (0 <= code < n_codes): where each item goes when items are
+    taken code by code, in their given order within a code, and ``start`` (``start[c]`` to
+    ``start[c + 1]`` are code c's places)."""
+    start = np.zeros(n_codes + 1, dtype=np.int64)
+    for i in range(code.size):
+        start[code[i] + 1] += 1
+    for c in range(n_codes):
+        start[c + 1] += start[c]
+    fill = start[:-1].copy()
+    position = np.empty(code.size, dtype=np.int64)
+    for i in range(code.size):
+        position[i] = fill[code[i]]
+        fill[code[i]] += 1
+    return start, position
+
+
+@njit(nogil=True, cache=True)
 def spatial_order(lon, lat, bits):
     """Each point's place when points are grouped into 2^bits x 2^bits squares over their
     extent, the squares taken along a Z-order curve and the points of a square in their given
@@ -204,7 +222,6 @@ def spatial_order(lon, lat, bits):
     sx = side / (lon_hi - lon_lo) if lon_hi > lon_lo else 0.0
     sy = side / (lat_hi - lat_lo) if lat_hi > lat_lo else 0.0
     code = np.empty(n, dtype=np.int64)
-    start = np.zeros(side * side + 1, dtype=np.int64)
     for i in range(n):
         x = min(int((lon[i] - lon_lo) * sx), side - 1)
         y = min(int((lat[i] - lat_lo) * sy), side - 1)
@@ -212,14 +229,7 @@ def spatial_order(lon, lat, bits):
         for b in range(bits):  # interleave: x in the even bits, y in the odd
             z |= ((x >> b) & 1) << (2 * b) | ((y >> b) & 1) << (2 * b + 1)
         code[i] = z
-        start[z + 1] += 1
-    for c in range(side * side):
-        start[c + 1] += start[c]
-    position = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        position[i] = start[code[i]]
-        start[code[i]] += 1
-    return position
+    return counting_positions(code, side * side)[1]
 
 
 # sin and cos at every multiple of 1/64 rad over [-2 pi, 2 pi], for ``_sin_cos``.
@@ -301,19 +311,13 @@ def grid_cells(px, py, x0, y0, h, ncx, ncy):
     (counting sort): ``start[c]:start[c + 1]`` of ``order`` are cell c's points."""
     n = px.size
     cell = np.empty(n, dtype=np.int64)
-    start = np.zeros(ncx * ncy + 1, dtype=np.int64)
     for i in range(n):
         cx = min(max(int((px[i] - x0) / h), 0), ncx - 1)
         cy = min(max(int((py[i] - y0) / h), 0), ncy - 1)
         cell[i] = cy * ncx + cx
-        start[cell[i] + 1] += 1
-    for c in range(ncx * ncy):
-        start[c + 1] += start[c]
+    start, position = counting_positions(cell, ncx * ncy)
     order = np.empty(n, dtype=np.int64)
-    fill = start[:-1].copy()
-    for i in range(n):
-        order[fill[cell[i]]] = i
-        fill[cell[i]] += 1
+    order[position] = np.arange(n)
     return cell, start, order
 
 
