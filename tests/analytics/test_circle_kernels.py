@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 from quanmin.analytics.circle import build_network, generate_grid_network, nearest_source_distance
-from quanmin.analytics.circle.kernels import bounded_dijkstra, covered_by_leaf
+from quanmin.analytics.circle.kernels import bounded_dijkstra, cover
 from quanmin.analytics.circle.paths import MAX_BUCKETS, bucket_width
 
 
@@ -129,7 +129,7 @@ def test_a_pass_touches_only_its_reach_and_grows_its_queue():
     assert np.array_equal(got, scipy_nearest(net.csr, nodes, offsets, 400.0))
 
 
-def test_covered_by_leaf_equals_bincount_per_threshold():
+def test_cover_equals_bincount_per_threshold_and_the_totals():
     rng = np.random.default_rng(5)
     n, leaves = 20_000, 37
     walk = np.where(rng.random(n) < 0.2, np.inf, rng.uniform(0, 1500, n))
@@ -137,10 +137,14 @@ def test_covered_by_leaf_equals_bincount_per_threshold():
     population = rng.uniform(0, 9, n)
     leaf = rng.integers(0, leaves, n)
     thresholds = np.array([600.0, 900.0])
-    got = covered_by_leaf(walk, population, leaf, leaves, thresholds)
-    for row, t in zip(got, thresholds):
+    totals, got = cover(walk, population, leaf, leaves, thresholds)
+    for total, row, t in zip(totals, got, thresholds):
         assert np.array_equal(row, np.bincount(leaf, weights=np.where(walk <= t, population, 0.0), minlength=leaves))
-    assert covered_by_leaf(walk[:0], population[:0], leaf[:0], 3, thresholds).tolist() == [[0.0] * 3] * 2
+        assert total == pytest.approx(population[walk <= t].sum(), rel=1e-15)
+    # Without division codes: the totals alone.
+    alone, none = cover(walk, population, np.empty(0, np.intp), 0, thresholds)
+    assert np.array_equal(alone, totals) and none.shape == (2, 0)
+    assert cover(walk[:0], population[:0], leaf[:0], 3, thresholds)[1].tolist() == [[0.0] * 3] * 2
 
 
 def test_unit_xyz_within_an_ulp_or_two_of_numpy_everywhere():
@@ -282,7 +286,7 @@ def test_totals_of_fractional_populations_are_exact_whatever_the_order():
     # 5952128.000000234 people); the compensated totals match math.fsum to an ulp in any order.
     import math
 
-    from quanmin.analytics.circle.kernels import covered_totals, sum_in_order
+    from quanmin.analytics.circle.kernels import sum_in_order
 
     rng = np.random.default_rng(12)
     population = rng.uniform(0, 400, 1_000_000) / 3.0
@@ -290,6 +294,7 @@ def test_totals_of_fractional_populations_are_exact_whatever_the_order():
     exact = math.fsum(population)
     assert abs(sum_in_order(population) - exact) <= np.spacing(exact)
     within = math.fsum(population[walk <= 600.0])
-    forward = covered_totals(walk, population, np.array([600.0]))[0]
-    backward = covered_totals(walk[::-1].copy(), population[::-1].copy(), np.array([600.0]))[0]
+    no_leaf = np.empty(0, np.intp)
+    forward = cover(walk, population, no_leaf, 0, np.array([600.0]))[0][0]
+    backward = cover(walk[::-1].copy(), population[::-1].copy(), no_leaf, 0, np.array([600.0]))[0][0]
     assert abs(forward - within) <= np.spacing(within) and abs(backward - within) <= np.spacing(within)

@@ -99,6 +99,8 @@ def analyse(
     layer: ``walk_m`` (inf beyond the largest threshold), ``covered`` per minutes key, and,
     with suggestions, ``walk_m_after``. ``parallel=False`` keeps all work on the calling thread.
     """
+    from .kernels import cover, sum_in_order  # here: importing Numba takes a fifth of a second
+
     clock = _Clock(timings, progress)
     minutes = [float(m) for m in minutes]
     if not minutes:
@@ -138,8 +140,10 @@ def analyse(
             res_query.start(network, threads=min(os.cpu_count() or 2, 4))
         else:
             res_query.run(network)
+        total = sum_in_order(residents.population)
+        typed = by_type and facilities.type is not None
         walk_m, by_type_figures, dijkstra_s = _fold_passes(
-            jobs, groups, by_type and facilities.type is not None, res_query, residents, divisions, minutes, limits, top
+            jobs, groups, typed, res_query, residents, total, divisions, minutes, limits, top
         )
         clock.lap("passes")  # the Dijkstra passes, waiting for the residents' snap, per-type figures
         res_snap, snap_s = res_query.result(), res_query.seconds
@@ -148,8 +152,9 @@ def analyse(
             timings["snap_residents_in_parallel"] = snap_s
 
     pop = residents.population
+    covered, leaf_covered = cover(walk_m, pop, *_leaves(divisions), np.asarray(limits, dtype=np.float64))
     result: dict = {
-        "minutes": coverage_totals(pop, walk_m, minutes, limits),
+        "minutes": totals_table(total, covered, minutes, limits),
         "method": {
             "speed_kmh": float(speed_kmh),
             "speed_m_per_min": round(speed_m_per_min(speed_kmh), 6),
@@ -167,7 +172,7 @@ def analyse(
         },
     }
     if divisions is not None:
-        figures = division_figures(divisions, pop, walk_m, limits)
+        figures = division_figures(divisions, pop, leaf_covered)
         result["divisions"] = division_table(figures, minutes)
         result["underserved"] = underserved(figures, minutes, top=top)
     clock.lap("coverage")
@@ -245,21 +250,25 @@ def _one_pass(network, fac_job: Future, mask: np.ndarray, limit: float):
     return node_dist, time.perf_counter() - t, time.thread_time() - cpu
 
 
-def _fold_passes(jobs, groups, typed, res_query, residents, divisions, minutes, limits, top):
+def _leaves(divisions: DivisionIndex | None) -> tuple[np.ndarray, int]:
+    """Each resident's leaf division and their number, for the compiled sums (none without codes)."""
+    return (divisions.inverse, divisions.leaves.size) if divisions is not None else (np.empty(0, np.intp), 0)
+
+
+def _fold_passes(jobs, groups, typed, res_query, residents, total, divisions, minutes, limits, top):
     """Walking distance per resident to the nearest facility, and per-type figures.
 
     The overall distance is the minimum over the types' passes: exactly what one pass over all
     facilities gives, since float addition is monotone, so that pass is not run. Each type is
     folded in as its pass ends, once the residents' snap is there.
     """
-    from .kernels import sum_in_order, walk_and_cover
+    from .kernels import walk_and_cover
 
     res_snap = res_query.result()
     population = residents.population
     walk_all = np.full(len(residents), np.inf)
     thresholds = np.asarray(limits, dtype=np.float64)
-    total = sum_in_order(population)
-    leaf, n_leaves = (divisions.inverse, divisions.leaves.size) if divisions is not None else (np.empty(0, np.intp), 0)
+    leaf, n_leaves = _leaves(divisions)
     out: dict = {}
     dijkstra_s = [0.0, 0.0]  # wall, and the passes' own CPU (steadier on a busy machine)
     for name, job in jobs.items():
@@ -273,7 +282,7 @@ def _fold_passes(jobs, groups, typed, res_query, residents, divisions, minutes, 
             continue
         entry = {"facilities": int(groups[name].sum()), "minutes": totals_table(total, totals, minutes, limits)}
         if divisions is not None:
-            figures = division_figures(divisions, population, None, limits, leaf_covered)
+            figures = division_figures(divisions, population, leaf_covered)
             entry["underserved"] = underserved(figures, minutes, top=top)
         out[name] = entry
     return walk_all, (out if typed else None), dijkstra_s

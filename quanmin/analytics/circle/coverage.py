@@ -42,11 +42,11 @@ def coverage_totals(
     population: np.ndarray, walk_m: np.ndarray, minutes: list[float], thresholds_m: list[float]
 ) -> dict:
     """``{"10": {"covered_population", "total_population", "share", "distance_m"}, ...}``."""
-    from .kernels import covered_totals, sum_in_order
+    from .kernels import cover, sum_in_order
 
     population = np.ascontiguousarray(population, dtype=np.float64)
     walk_m = np.ascontiguousarray(walk_m, dtype=np.float64)
-    covered = covered_totals(walk_m, population, np.asarray(thresholds_m, dtype=np.float64))
+    covered, _ = cover(walk_m, population, np.empty(0, np.intp), 0, np.asarray(thresholds_m, dtype=np.float64))
     return totals_table(sum_in_order(population), covered.tolist(), minutes, thresholds_m)
 
 
@@ -108,32 +108,14 @@ class DivisionIndex:
         """Per level, the sums of per-leaf figures for each division code."""
         return [np.bincount(inv, weights=leaf[own], minlength=codes.size) for _, codes, own, inv in self.levels]
 
-    def covered(self, population: np.ndarray, walk_m: np.ndarray, thresholds_m: list[float]) -> list[list[np.ndarray]]:
-        """Per threshold, ``sums`` of the population within it, in one compiled sweep."""
-        from .kernels import covered_by_leaf
-
-        leaf = covered_by_leaf(
-            walk_m, population, self.inverse, self.leaves.size, np.asarray(thresholds_m, dtype=np.float64)
-        )
-        return [self.roll_up(row) for row in leaf]
-
 
 def division_figures(
-    index: DivisionIndex,
-    population: np.ndarray,
-    walk_m: np.ndarray | None,
-    thresholds_m: list[float],
-    leaf_covered: np.ndarray | None = None,
+    index: DivisionIndex, population: np.ndarray, leaf_covered: np.ndarray
 ) -> list[tuple[str, np.ndarray, np.ndarray, list[np.ndarray]]]:
-    """Per level: (level, codes, total population, covered population per threshold).
-
-    ``leaf_covered``: the per-leaf sums when already made (``kernels.walk_and_cover``); then
-    ``walk_m`` is not read."""
+    """Per level: (level, codes, total population, covered population per threshold), from
+    the per-leaf sums of the population within each threshold (``kernels.cover``)."""
     total = index.totals(population)
-    if leaf_covered is None:
-        covered = index.covered(population, walk_m, thresholds_m)
-    else:
-        covered = [index.roll_up(row) for row in leaf_covered]
+    covered = [index.roll_up(row) for row in leaf_covered]
     return [(level, codes, total[i], [c[i] for c in covered]) for i, (level, codes, _, _) in enumerate(index.levels)]
 
 

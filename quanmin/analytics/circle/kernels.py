@@ -119,6 +119,8 @@ def bounded_dijkstra(indptr, indices, weights, sources, offsets, limit, width, n
             if nd > limit or nd >= dist[v]:
                 continue
             dist[v] = nd
+            # Queued as the sources were, written out again: a helper returning the pool (arrays
+            # in a tuple) made the pass twice as slow, measured.
             bv = min(int(nd / width), last)
             if used == nodes.size:
                 nodes, keys, links = _grow(nodes, keys, links, used)
@@ -126,13 +128,6 @@ def bounded_dijkstra(indptr, indices, weights, sources, offsets, limit, width, n
             head[bv] = used
             used += 1
     return dist
-
-
-@njit(nogil=True, cache=True)
-def _cover(i, w, population, leaf, thresholds, covered):
-    for t in range(thresholds.size):
-        if w <= thresholds[t]:
-            covered[t, leaf[i]] += population[i]
 
 
 @njit(nogil=True, cache=True)
@@ -153,7 +148,7 @@ def _add(totals, lost, t, x):
 
 @njit(nogil=True, cache=True)
 def sum_in_order(values):
-    """The sum of ``values``, added as ``walk_and_cover`` and ``covered_totals`` add."""
+    """The sum of ``values``, added as ``cover`` adds its totals."""
     totals, lost = np.zeros(1), np.zeros(1)
     for i in range(values.size):
         _add(totals, lost, 0, values[i])
@@ -161,48 +156,39 @@ def sum_in_order(values):
 
 
 @njit(nogil=True, cache=True)
-def covered_totals(walk, population, thresholds):
-    """Per threshold, the population within it, added as every total of the analysis is
-    (``_add``), so a type's figure and the overall one agree to the last bit."""
-    totals, lost = np.zeros(thresholds.size), np.zeros(thresholds.size)
-    for i in range(walk.size):
-        for t in range(thresholds.size):
-            if walk[i] <= thresholds[t]:
-                _add(totals, lost, t, population[i])
-    return totals + lost
+def _cover(i, w, population, leaf, thresholds, totals, lost, covered):
+    """Resident i, at walking distance w, counted within every threshold it is within."""
+    for t in range(thresholds.size):
+        if w <= thresholds[t]:
+            _add(totals, lost, t, population[i])
+            if leaf.size:
+                covered[t, leaf[i]] += population[i]
 
 
 @njit(nogil=True, cache=True)
-def covered_by_leaf(walk, population, leaf, n_leaves, thresholds):
-    """Per threshold, the population within it summed per leaf division: in one sweep what
-    ``np.bincount(leaf, np.where(walk <= t, population, 0))`` gives per threshold, adding
-    resident by resident in the same order, so the same floats."""
+def cover(walk, population, leaf, n_leaves, thresholds):
+    """Per threshold, the population within it: in total (compensated, see ``_add``) and,
+    unless ``leaf`` is empty (residents without division codes), per leaf division, added
+    resident by resident as ``np.bincount(leaf, np.where(walk <= t, population, 0))`` adds,
+    so the same floats. Returns (totals, per-leaf sums)."""
+    totals, lost = np.zeros(thresholds.size), np.zeros(thresholds.size)
     covered = np.zeros((thresholds.size, n_leaves))
     for i in range(walk.size):
-        _cover(i, walk[i], population, leaf, thresholds, covered)
-    return covered
+        _cover(i, walk[i], population, leaf, thresholds, totals, lost, covered)
+    return totals + lost, covered
 
 
 @njit(nogil=True, cache=True)
 def walk_and_cover(res_node, res_snap_m, node_dist, walk_min, population, leaf, n_leaves, thresholds):
-    """One facility type's walk per resident (snap + the node's distance), folded into the
-    running minimum ``walk_min`` in place, and the population within each threshold: in total
-    and, unless ``leaf`` is empty (residents without division codes), per leaf division as
-    ``covered_by_leaf``. Returns (totals per threshold, per-leaf sums), the totals added as
-    ``covered_totals`` adds them."""
-    n = res_node.size
+    """``cover`` of one facility type's walk per resident (snap + the node's distance), in the
+    same sweep that folds the walk into the running minimum ``walk_min`` in place."""
     totals, lost = np.zeros(thresholds.size), np.zeros(thresholds.size)
     covered = np.zeros((thresholds.size, n_leaves))
-    with_leaf = leaf.size == n
-    for i in range(n):
+    for i in range(res_node.size):
         w = res_snap_m[i] + node_dist[res_node[i]]
         if w < walk_min[i]:
             walk_min[i] = w
-        for t in range(thresholds.size):
-            if w <= thresholds[t]:
-                _add(totals, lost, t, population[i])
-                if with_leaf:
-                    covered[t, leaf[i]] += population[i]
+        _cover(i, w, population, leaf, thresholds, totals, lost, covered)
     return totals + lost, covered
 
 
@@ -323,8 +309,8 @@ def project(xyz, e1, e2):
 
 @njit(nogil=True, cache=True)
 def grid_cells(px, py, x0, y0, h, ncx, ncy):
-    """Cell of each point in a uniform grid, clamped to it, and the points in cell order
-    (counting sort): ``start[c]:start[c + 1]`` of ``order`` are cell c's points."""
+    """The points in the cells of a uniform grid (clamped to it), in cell order: ``start[c]`` to
+    ``start[c + 1]`` of ``order`` are cell c's points."""
     n = px.size
     cell = np.empty(n, dtype=np.int64)
     for i in range(n):
@@ -334,7 +320,7 @@ def grid_cells(px, py, x0, y0, h, ncx, ncy):
     start, position = counting_positions(cell, ncx * ncy)
     order = np.empty(n, dtype=np.int64)
     order[position] = np.arange(n)
-    return cell, start, order
+    return start, order
 
 
 @njit(nogil=True, cache=True)

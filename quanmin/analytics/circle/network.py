@@ -150,7 +150,7 @@ class NodeGrid:
         self.h = max(np.sqrt(width * height / n), max(width, height) / n, 1e-12)
         self.ncx = max(1, int(np.ceil(width / self.h)))
         self.ncy = max(1, int(np.ceil(height / self.h)))
-        _, self.start, self.order = grid_cells(px, py, self.x0, self.y0, self.h, self.ncx, self.ncy)
+        self.start, self.order = grid_cells(px, py, self.x0, self.y0, self.h, self.ncx, self.ncy)
         self.xyz = np.ascontiguousarray(xyz[self.order])  # in cell order: a cell's points side by side
 
     def query(self, xyz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

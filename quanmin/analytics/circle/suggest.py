@@ -13,8 +13,8 @@ Cost of the cover sets: a KD-tree ball query per candidate for the b nodes withi
 reach T of it, then one multi-source Dijkstra (a bucket queue, kernels.bounded_dijkstra) over all
 the balls side by side (disjoint copies, so each is searched from its own candidate only):
 O(C (log V + b) + R) for C candidates and R (resident, candidate) pairs in reach; never a search
-over the whole city per candidate. Lazy greedy then costs O(M log C) in practice (M = total size of the sets), O(k M)
-at worst.
+over the whole city per candidate. Lazy greedy then costs O(M log C) in practice (M = total size
+of the sets), O(k M) at worst.
 """
 
 from __future__ import annotations
