@@ -49,8 +49,10 @@ test: setup
 bench: setup
 	@for b in bench/[!_]*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
+# ruff, then the layers and no-cycles contracts of pyproject.toml (DESIGN.md, "Layers").
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 # Needs GNU gettext (apt-get install gettext): extract new strings, then translate them in the .po.
 messages: $(VENV)/.installed
