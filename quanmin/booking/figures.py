@@ -114,11 +114,11 @@ def _period(first_day: datetime.date, last_day: datetime.date):
     return start, end
 
 
-def site_rows(lo: str, hi: str) -> list[tuple]:
-    """(region, public sites, bookable ones): one query."""
+def site_rows(prefix: str) -> list[tuple]:
+    """(region, public sites, bookable ones) in the subtree of the code prefix: one query."""
     public = Facility.objects.filter(site=OuterRef("pk"), access__in=PUBLIC_ACCESS)
     bookable = BookableUnit.objects.filter(site=OuterRef("pk"), active=True)
-    return list(Site.objects.filter(region_id__gte=lo, region_id__lte=hi).exclude(status__in=GONE)
+    return list(Site.objects.filter(region__code__within=prefix).exclude(status__in=GONE)
                 .filter(Exists(public)).order_by().values("region_id")
                 .annotate(n=Count("id"), bookable=Count("id", filter=Exists(bookable)))
                 .values_list("region_id", "n", "bookable"))
@@ -202,7 +202,7 @@ def division_figures(region: Region, first_day: datetime.date, last_day: datetim
                 return found
         return None
 
-    for rows, add in ((site_rows(lo, hi), _add_sites), (slot_rows(lo, hi, start, end), _add_slots),
+    for rows, add in ((site_rows(region.prefix), _add_sites), (slot_rows(lo, hi, start, end), _add_slots),
                       (booking_rows(lo, hi, start, end), _add_bookings)):
         for row in rows:
             add(total, row)

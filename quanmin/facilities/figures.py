@@ -409,14 +409,14 @@ def _division_figures(region: Region, since, rows, regions) -> DivisionFigures:
                            direct if direct.count else None, since, checks, (plan or {}).get("plan", ""))
 
 
-def _compliance(region: Region, presence, regions) -> Compliance:
+def _compliance(code: str, presence, regions) -> Compliance:
     fills = _fills()
     # role -> the prefixes (6/9/12 digits) that hold a public facility filling it
     present: dict[str, set] = {role: set() for pairs in fills.values() for role, _n in pairs}
     for rid, type_code in presence:
         for role, n in fills.get(type_code, ()):
             present[role].add(rid[:n])
-    result = Compliance(region.code)
+    result = Compliance(code)
     lists = {"county": result.counties, "township": result.townships, "community": result.communities}
     for r in regions.values():
         rules = RULES.get(r["level"])
@@ -447,7 +447,7 @@ def compliance(region: Region) -> Compliance:
     """Counties, townships and communities in the subtree that miss a required facility (two
     queries; three when the division itself is listed and its parent's name is read)."""
     prefix = codes.prefix(region.code)
-    return _compliance(region, presence_rows(prefix), _regions(prefix))
+    return _compliance(region.code, presence_rows(prefix), _regions(prefix))
 
 
 def overview(region: Region, since: datetime.date | None = None) -> tuple[DivisionFigures, Compliance]:
@@ -455,4 +455,4 @@ def overview(region: Region, since: datetime.date | None = None) -> tuple[Divisi
     prefix = codes.prefix(region.code)
     regions = _regions(prefix)
     rows = facility_rows(prefix, since, _child_key_length(region, regions))
-    return _division_figures(region, since, rows, regions), _compliance(region, presence_rows(prefix), regions)
+    return _division_figures(region, since, rows, regions), _compliance(region.code, presence_rows(prefix), regions)

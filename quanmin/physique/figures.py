@@ -186,16 +186,26 @@ def _targets(region: Region, total: Counts, people: int) -> list[TargetCheck]:
     return checks
 
 
+def result_rows(prefix: str, child=None, tested=None) -> list[dict]:
+    """Test results of the subtree counted (n) by year (y), standard, sex, age group, pass and
+    rating, and by `child` (an expression naming the division, as "child") when given; only those
+    tested in `tested` (a pair of aware datetimes, [from, to)) when given. One GROUP BY query."""
+    base = TestResult.objects.filter(region__code__within=prefix)
+    if tested is not None:
+        base = base.filter(tested_at__gte=tested[0], tested_at__lt=tested[1])
+    base = base.annotate(y=ExtractYear("tested_at"))
+    fields = ["y", "standard", "sex", "age_group", "passed", "rating"]
+    if child is not None:
+        base = base.annotate(child=child)
+        fields.append("child")
+    return list(base.values(*fields).annotate(n=Count("id")).order_by())
+
+
 def division_figures(region: Region, year: int | None = None) -> DivisionFigures:
     prefix = codes.prefix(region.code)
     level = codes.level_of(region.code)
     child_len = CHILD_LENGTH.get(level)
-    base = TestResult.objects.filter(region__code__within=prefix).annotate(y=ExtractYear("tested_at"))
-    fields = ["y", "standard", "sex", "age_group", "passed", "rating"]
-    if child_len:
-        base = base.annotate(child=Substr("region_id", 1, child_len))
-        fields.append("child")
-    rows = list(base.values(*fields).annotate(n=Count("id")).order_by())
+    rows = result_rows(prefix, Substr("region_id", 1, child_len) if child_len else None)
     people = dict(TestResult.objects.filter(region__code__within=prefix).annotate(y=ExtractYear("tested_at"))
                   .values("y").annotate(n=Count("participant_id", distinct=True)).order_by().values_list("y", "n"))
     by_year: dict[int, Counts] = {}

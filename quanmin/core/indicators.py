@@ -1,0 +1,155 @@
+"""The indicator registry: the named figures that plan targets are bound to.
+
+An app that owns the data declares its indicators in its own ``indicators.py``::
+
+    @indicator("grounds", unit="count", levels=("city", "county", "township", "community"),
+               label=_("Sports grounds"), description=_("Grounds of existing sites in the division."))
+    def grounds(codes: list[str], as_of: date) -> dict[str, Decimal | None]:
+        ...
+
+The function takes 12-digit division codes (any mix of levels, nested or not) and answers a value
+for each, computed over the division's whole subtree, in a number of queries that does not grow
+with the number of codes (a city's whole tree in a few queries). None means "no figure": nothing
+to divide by, or no data.
+
+Every installed app's ``indicators`` module is imported once, the first time the registry is read
+(`registry()`), as Django's admin finds ``admin`` modules: nothing is registered from a signal or
+an AppConfig hook. This module is layer 0 and imports nothing from the project: division-code
+arithmetic is the callers' (``quanmin.regions.codes``).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+from .errors import NotFound
+
+LEVELS = ("city", "county", "township", "community")
+
+# What a value measures; the label is what a person reads beside the number.
+UNITS = {
+    "count": _("number"),
+    "m2_per_resident": _("m² per resident"),
+    "km_per_10000_residents": _("km per 10,000 residents"),
+    "percent": _("%"),
+    "tests_per_year": _("tests a year"),
+}
+
+Compute = Callable[[list[str], date], dict[str, Decimal | None]]
+
+
+class IndicatorError(ValueError):
+    """A programming error in a declaration: a key used twice, an unknown unit or level."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    unit: str
+    levels: tuple[str, ...]
+    label: str  # translatable (lazy): what a person reads instead of the key
+    description: str  # translatable (lazy): what is counted, in a sentence or two
+    function: Compute
+
+    @property
+    def unit_label(self) -> str:
+        return UNITS[self.unit]
+
+    def compute(self, codes: Iterable[str], as_of: date) -> dict[str, Decimal | None]:
+        """{code: value} for every code asked for, in the order asked, each once."""
+        wanted = list(dict.fromkeys(codes))
+        if not wanted:
+            return {}
+        found = self.function(wanted, as_of)
+        return {code: found.get(code) for code in wanted}
+
+
+class Registry:
+    """Indicators by key. The project has one (below); tests make their own."""
+
+    def __init__(self, discover: Callable[[], object] | None = None):
+        self._indicators: dict[str, Indicator] = {}
+        self._discover = discover
+        self._discovered = discover is None
+
+    def indicator(self, key: str, *, unit: str, levels: Iterable[str], label, description=""):
+        """Register the decorated function under `key`; the function itself is returned unchanged."""
+        levels = tuple(levels)
+        if unit not in UNITS:
+            raise IndicatorError(f"indicator {key!r}: unknown unit {unit!r} (one of {', '.join(UNITS)})")
+        if not levels or any(level not in LEVELS for level in levels):
+            raise IndicatorError(f"indicator {key!r}: levels must be some of {', '.join(LEVELS)}, not {levels!r}")
+
+        def register(function: Compute) -> Compute:
+            if key in self._indicators:
+                first = self._indicators[key].function
+                raise IndicatorError(f"indicator {key!r} is declared twice: by {first.__module__}.{first.__qualname__}"
+                                     f" and by {function.__module__}.{function.__qualname__}")
+            self._indicators[key] = Indicator(key, unit, levels, label, description, function)
+            return function
+
+        return register
+
+    def all(self) -> dict[str, Indicator]:
+        """Every indicator by key, sorted by key; the apps' modules are imported the first time."""
+        if not self._discovered:
+            self._discovered = True
+            self._discover()
+        return dict(sorted(self._indicators.items()))
+
+    def get(self, key: str) -> Indicator:
+        found = self.all().get(key)
+        if found is None:
+            raise NotFound("indicator_unknown", _("There is no indicator of that name."), "key")
+        return found
+
+    def compute(self, key: str, codes: Iterable[str], as_of: date) -> dict[str, Decimal | None]:
+        return self.get(key).compute(codes, as_of)
+
+    def compute_many(self, keys: Iterable[str], codes: Iterable[str], as_of: date) -> dict[str, dict]:
+        """{key: {code: value}}: each indicator computes all the codes at once."""
+        codes = list(codes)
+        return {key: self.compute(key, codes, as_of) for key in dict.fromkeys(keys)}
+
+
+def _discover() -> None:
+    autodiscover_modules("indicators")
+
+
+_REGISTRY = Registry(_discover)
+indicator = _REGISTRY.indicator
+registry = _REGISTRY.all
+get = _REGISTRY.get
+compute = _REGISTRY.compute
+compute_many = _REGISTRY.compute_many
+
+
+def percent(part: int, whole: int, places: int = 1) -> Decimal | None:
+    """part ÷ whole in per cent, rounded half-even to `places` decimals; None when whole is 0."""
+    if not whole:
+        return None
+    return (Decimal(100) * part / whole).quantize(Decimal(1).scaleb(-places))
+
+
+def decimal(value: float | int | None) -> Decimal | None:
+    """A figure as the pages show it (already rounded, or a count) as a Decimal: its shortest
+    decimal spelling, so 0.1 stays 0.1 and is not 0.1000000000000000055511151231257827."""
+    return None if value is None else Decimal(str(value))
+
+
+def year_ending(as_of: date) -> tuple[date, date]:
+    """The 365 days ending on `as_of`, both included: the window of the rates counted over a
+    year, so that a value on any date is a whole year's and not a year-to-date's."""
+    return as_of - timedelta(days=364), as_of
+
+
+def local_span(first: date, last: date) -> tuple[datetime, datetime]:
+    """[first 00:00, the day after last 00:00) in the current time zone, for datetime columns."""
+    tz = timezone.get_current_timezone()
+    return (timezone.make_aware(datetime.combine(first, time.min), tz),
+            timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min), tz))

@@ -1,0 +1,58 @@
+"""Figures for many divisions at once: which rows of a grouped query fall in which subtree.
+
+An indicator asks for many divisions, nested or not (a city and all its counties, townships and
+communities). It runs its GROUP BY once over the smallest subtree that holds them all, grouped by
+each row's own division code, and hands the rows out here: a row counts for its division and for
+every division above it that was asked for. All the code arithmetic is quanmin.regions.codes'.
+"""
+
+from collections.abc import Callable, Iterable
+
+from . import codes
+
+
+def lineage(code: str) -> list[str]:
+    """The division's code and its ancestors' codes, nearest first."""
+    chain = []
+    while code:
+        chain.append(code)
+        code = codes.parent_code(code)
+    return chain
+
+
+def covering_prefix(wanted: Iterable[str]) -> str:
+    """The prefix of the smallest division whose subtree holds every code asked for ("" when none
+    does: codes of two provinces), to filter a query on with ``__within``."""
+    wanted = list(wanted)
+    if not wanted:
+        return ""
+    for candidate in lineage(wanted[0]):
+        if all(codes.contains(candidate, code) for code in wanted):
+            return codes.prefix(candidate)
+    return ""
+
+
+def roll_up(rows: Iterable, wanted: Iterable[str], key: Callable = lambda row: row[0]) -> dict[str, list]:
+    """{code asked for: the rows whose division (``key(row)``, a 12-digit code) lies in its subtree}."""
+    out: dict[str, list] = {code: [] for code in wanted}
+    seen: dict[str, list] = {}
+    for row in rows:
+        division = key(row)
+        targets = seen.get(division)
+        if targets is None:
+            targets = seen[division] = [out[c] for c in lineage(division) if c in out]
+        for target in targets:
+            target.append(row)
+    return out
+
+
+def sum_up(rows: Iterable, wanted: Iterable[str], start: Callable[[str], object],
+           add: Callable = lambda total, row: total.add(row), key: Callable = lambda row: row[0]) -> dict:
+    """{code asked for: start(code) with `add` applied to it for each row of its subtree}: the
+    figures' own accumulators (Figures, Counts ...) summed per division."""
+    out = {}
+    for code, mine in roll_up(rows, wanted, key).items():
+        out[code] = total = start(code)
+        for row in mine:
+            add(total, row)
+    return out
