@@ -136,10 +136,13 @@ def percent(part: int, whole: int, places: int = 1) -> Decimal | None:
     return (Decimal(100) * part / whole).quantize(Decimal(1).scaleb(-places))
 
 
-def decimal(value: float | int | None) -> Decimal | None:
-    """A figure as the pages show it (already rounded, or a count) as a Decimal: its shortest
-    decimal spelling, so 0.1 stays 0.1 and is not 0.1000000000000000055511151231257827."""
-    return None if value is None else Decimal(str(value))
+def decimal(value: float | int | None, places: int | None = None) -> Decimal | None:
+    """A figure as a Decimal: its shortest decimal spelling (0.1 stays 0.1, not
+    0.1000000000000000055511151231257827), rounded half-even to `places` decimals if given."""
+    if value is None:
+        return None
+    found = Decimal(str(value))
+    return found if places is None else found.quantize(Decimal(1).scaleb(-places))
 
 
 def year_ending(as_of: date) -> tuple[date, date]:

@@ -22,6 +22,7 @@ from quanmin.regions import subtrees
 from . import figures
 
 EVERY_LEVEL = ("city", "county", "township", "community")
+PLACES = 4  # of the per-resident figures: a city's m² per resident is ~2.7, a trail's km per 10,000 ~0.5
 
 
 def _figures(codes: list[str], since: datetime.date | None = None) -> dict[str, figures.Figures]:
@@ -45,14 +46,14 @@ def grounds(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]
            description=_("Area of the division's sports grounds in m² divided by its resident population (the "
                          "sum of its parts' populations where its own is not recorded)."))
 def area_per_resident(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
-    return {code: decimal(f.area_per_capita) for code, f in _figures(codes).items()}
+    return {code: decimal(f.area_per_capita, PLACES) for code, f in _figures(codes).items()}
 
 
 @indicator("trail_km_per_10000", unit="km_per_10000_residents", levels=EVERY_LEVEL,
            label=_("Trail km per 10,000 residents"),
            description=_("Length of fitness trails, hiking trails and cycle paths in km per 10,000 residents."))
 def trail_km_per_10000(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
-    return {code: decimal(f.trail_km_per_10k) for code, f in _figures(codes).items()}
+    return {code: decimal(f.trail_km_per_10k, PLACES) for code, f in _figures(codes).items()}
 
 
 @indicator("new_grounds", unit="count", levels=EVERY_LEVEL, label=_("New sports grounds since the plan began"),
