@@ -26,6 +26,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .errors import NotFound
 
@@ -33,11 +34,11 @@ LEVELS = ("city", "county", "township", "community")
 
 # What a value measures; the label is what a person reads beside the number.
 UNITS = {
-    "count": _("number"),
-    "m2_per_resident": _("m² per resident"),
-    "km_per_10000_residents": _("km per 10,000 residents"),
-    "percent": _("%"),
-    "tests_per_year": _("tests a year"),
+    "count": pgettext_lazy("indicator unit", "number"),
+    "m2_per_resident": pgettext_lazy("indicator unit", "m² per resident"),
+    "km_per_10000_residents": pgettext_lazy("indicator unit", "km per 10,000 residents"),
+    "percent": pgettext_lazy("indicator unit", "%"),
+    "tests_per_year": pgettext_lazy("indicator unit", "tests a year"),
 }
 
 Compute = Callable[[list[str], date], dict[str, Decimal | None]]

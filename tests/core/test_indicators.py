@@ -1,0 +1,183 @@
+"""The indicator registry: declaring, discovering, computing; and every indicator's query count."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.module_loading import module_has_submodule
+
+from quanmin.booking import services as bs
+from quanmin.core import indicators
+from quanmin.core.errors import NotFound
+from quanmin.core.indicators import IndicatorError, Registry
+from quanmin.facilities import services as fs
+from quanmin.maintenance.models import InspectionPlan, InspectionRound, WorkOrder
+from quanmin.physique.figures import PHYSIQUE, STUDENT
+from quanmin.physique.models import TestResult
+from quanmin.regions.models import Region
+from tests.conftest import make_user
+from tests.physique.test_figures import Maker
+
+AS_OF = datetime.date(2026, 6, 30)
+KEYS = {
+    "grounds", "area_per_resident", "new_grounds", "trail_km_per_10000", "county_trio_share",
+    "township_pair_share", "community_square_share",  # facilities
+    "bookable_online_share",  # booking
+    "inspection_completion", "repairs_on_time_share",  # maintenance
+    "physique_tests_per_year", "physique_pass_share", "student_good_share",  # physique
+}
+
+
+# --- the registry ---------------------------------------------------------------------------------
+
+def test_the_decorator_registers_the_function_and_returns_it_unchanged():
+    registry, calls = Registry(), []
+
+    @registry.indicator("code_length", unit="count", levels=("city", "county"), label="Length",
+                        description="Digits")
+    def code_length(codes, as_of):
+        calls.append(list(codes))
+        return {code: Decimal(len(code)) for code in codes if code != "x"}
+
+    assert code_length(["12"], AS_OF) == {"12": 2}
+    found = registry.get("code_length")
+    assert (found.key, found.unit, found.levels, found.label, found.description) == (
+        "code_length", "count", ("city", "county"), "Length", "Digits")
+    calls.clear()
+    # Every code once, in the order asked; one call for all of them; a code left out answers None.
+    assert list(registry.compute("code_length", ["123", "x", "1", "123"], AS_OF).items()) == [
+        ("123", 3), ("x", None), ("1", 1)]
+    assert calls == [["123", "x", "1"]]
+    assert registry.compute("code_length", [], AS_OF) == {} and len(calls) == 1
+    assert registry.compute_many(["code_length"], ["12"], AS_OF) == {"code_length": {"12": 2}}
+
+
+def test_a_key_declared_twice_is_refused_naming_both():
+    registry = Registry()
+    registry.indicator("twice", unit="percent", levels=("city",), label="Once")(lambda codes, as_of: {})
+
+    def again(codes, as_of):
+        return {}
+
+    with pytest.raises(IndicatorError, match=r"'twice' is declared twice.*test_indicators\..*again"):
+        registry.indicator("twice", unit="percent", levels=("city",), label="Again")(again)
+    assert registry.get("twice").label == "Once"
+
+
+@pytest.mark.parametrize("unit, levels", [("furlongs", ("city",)), ("count", ("province",)), ("count", ())])
+def test_an_unknown_unit_or_level_is_refused(unit, levels):
+    with pytest.raises(IndicatorError):
+        Registry().indicator("odd", unit=unit, levels=levels, label="Odd")
+
+
+def test_an_unknown_key_is_a_clear_error():
+    with pytest.raises(NotFound) as caught:
+        indicators.compute("no_such_indicator", ["371500000000"], AS_OF)
+    assert caught.value.code == "indicator_unknown"
+
+
+def test_discovery_runs_once_on_the_first_read():
+    runs = []
+    registry = Registry(lambda: runs.append(1))
+    assert runs == []
+    registry.all()
+    registry.all()
+    assert runs == [1]
+
+
+def test_discovery_finds_every_apps_indicators_module():
+    found = {i.function.__module__ for i in indicators.registry().values()}
+    modules = {f"{app.name}.indicators" for app in apps.get_app_configs()
+               if module_has_submodule(app.module, "indicators")}
+    assert found == modules
+    assert {"quanmin.facilities.indicators", "quanmin.booking.indicators", "quanmin.maintenance.indicators",
+            "quanmin.physique.indicators"} <= modules
+    assert set(indicators.registry()) == KEYS
+
+
+def test_every_indicator_reads_as_words_in_both_languages():
+    for found in indicators.registry().values():
+        texts = (found.label, found.description, found.unit_label)
+        with translation.override("en"):
+            english = [str(t) for t in texts]
+        with translation.override("zh-hans"):
+            chinese = [str(t) for t in texts]
+        assert all(english) and found.key not in english, found.key
+        assert all(c != e for c, e in zip(chinese, english, strict=True) if e != "%"), (found.key, chinese)
+
+
+def test_the_helpers_round_and_count_a_year():
+    assert indicators.percent(1, 3) == Decimal("33.3") and indicators.percent(2, 3, 2) == Decimal("66.67")
+    assert indicators.percent(1, 0) is None
+    assert indicators.decimal(0.1) == Decimal("0.1") and indicators.decimal(2 / 3, 4) == Decimal("0.6667")
+    assert indicators.decimal(None) is None
+    assert indicators.year_ending(datetime.date(2024, 12, 31)) == (datetime.date(2024, 1, 2), datetime.date(2024, 12, 31))
+    assert indicators.year_ending(datetime.date(2026, 6, 30)) == (datetime.date(2025, 7, 1), datetime.date(2026, 6, 30))
+
+
+# --- a whole city's tree in a few queries ---------------------------------------------------------
+
+def build_city(prefix: str, counties: int, townships: int, communities: int, inspector, maker) -> Region:
+    """A city whose every community holds a square with a bookable court, an inspection round, a
+    repair and two tests (physique, student); every township a fitness centre; every county a stadium."""
+    city = Region.objects.create(code=f"{prefix}00000000", name=f"{prefix}市", level="city", population=10 ** 6)
+
+    def ground(region, kind, **extra):
+        site = fs.create_site({"name": f"{region.name}{kind}", "lon": 116.0, "lat": 36.4, "region": region})
+        return fs.add_facility(site, {"type": kind, "area_m2": "500", "year_built": 2022, **extra})
+
+    for i in range(1, counties + 1):
+        county = Region.objects.create(code=f"{prefix}{i:02}000000", name=f"县{i}", level="county", parent=city,
+                                       population=10 ** 5)
+        ground(county, "stadium")
+        for j in range(1, townships + 1):
+            township = Region.objects.create(code=f"{prefix}{i:02}{j:03}000", name=f"镇{i}-{j}",
+                                             level="township", parent=county)
+            ground(township, "fitness_centre")
+            for k in range(1, communities + 1):
+                community = Region.objects.create(code=f"{prefix}{i:02}{j:03}{k:03}", name=f"村{i}-{j}-{k}",
+                                                  level="community", parent=township, population=1000)
+                court = ground(community, "multi_sport_court", access="low_fee")
+                bs.create_unit(court, name="场地", payment_provider="on_site")
+                plan = InspectionPlan.objects.create(name="巡检", kind="daily", region=community,
+                                                     inspector=inspector, starts_on=datetime.date(2025, 1, 1))
+                InspectionRound.objects.create(plan=plan, kind="daily", region=community, inspector=inspector,
+                                               scheduled_for=datetime.date(2026, 3, 1),
+                                               due_on=datetime.date(2026, 3, 2), status="done")
+                when = datetime.datetime(2026, 3, 2, 10, tzinfo=datetime.UTC)
+                WorkOrder.objects.create(number=f"WO-{community.code}", region=community, description="坏了",
+                                         status="done", due_at=when, done_at=when)
+                for standard, rating in ((PHYSIQUE, "pass"), (STUDENT, "good")):
+                    TestResult.objects.create(participant=maker.person(community), session=maker.session(community),
+                                              region=community, standard=standard, sex="male", age_group="20-29",
+                                              passed=True, rating=rating, total=0, tested_at=when)
+    return city
+
+
+def queries(found: indicators.Indicator, city: Region) -> tuple[int, dict]:
+    codes = list(Region.objects.filter(code__within=city.prefix, level__in=found.levels)
+                 .values_list("code", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        values = found.compute(codes, AS_OF)
+    return len(captured), values
+
+
+def test_every_indicator_computes_a_whole_city_in_a_few_queries(db, settings):
+    settings.QUANMIN_FIGURE_TARGETS = {p: {"plan": "计划", "since": "2021-01-01", "targets": []}
+                                       for p in ("4101", "4102")}
+    inspector, maker = make_user("13700000099", "巡检员", seq=99), Maker()
+    small = build_city("4101", 1, 1, 2, inspector, maker)  # 5 divisions
+    big = build_city("4102", 3, 3, 3, inspector, maker)  # 40 divisions
+    for found in indicators.registry().values():
+        queries(found, small)  # anything a first call caches
+        n_small, small_values = queries(found, small)
+        n_big, big_values = queries(found, big)
+        assert n_small == n_big <= 8, (found.key, n_small, n_big)
+        # the values are real figures, one for every division asked for
+        assert len(big_values) == sum(1 for r in Region.objects.filter(code__startswith="4102")
+                                      if r.level in found.levels)
+        assert big_values[big.code] is not None and small_values[small.code] is not None, found.key
