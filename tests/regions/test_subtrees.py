@@ -1,0 +1,26 @@
+"""Handing grouped rows to every division asked for (regions.subtrees), on real division codes."""
+
+from quanmin.regions import subtrees
+
+CITY, COUNTY, TOWNSHIP, COMMUNITY = "371500000000", "371502000000", "371502001000", "371502001001"
+OTHER_COUNTY, OTHER_COMMUNITY = "371503000000", "371503001001"
+
+
+def test_lineage_runs_up_to_the_province():
+    assert subtrees.lineage(COMMUNITY) == [COMMUNITY, TOWNSHIP, COUNTY, CITY, "370000000000"]
+    assert subtrees.lineage(CITY) == [CITY, "370000000000"]
+
+
+def test_the_covering_prefix_is_the_smallest_common_division():
+    assert subtrees.covering_prefix([COMMUNITY, TOWNSHIP]) == "371502001"
+    assert subtrees.covering_prefix([COMMUNITY, OTHER_COMMUNITY]) == "3715"
+    assert subtrees.covering_prefix([CITY, COMMUNITY]) == "3715"
+    assert subtrees.covering_prefix([COMMUNITY, "330402001001"]) == ""  # two provinces: no division holds both
+    assert subtrees.covering_prefix([]) == ""
+
+
+def test_each_row_counts_for_its_division_and_every_one_above_it_asked_for():
+    rows = [(COMMUNITY, 1), (TOWNSHIP, 10), (COUNTY, 100), (OTHER_COMMUNITY, 1000), ("330402001001", 7)]
+    found = subtrees.sum_up(rows, [CITY, COUNTY, COMMUNITY, OTHER_COUNTY], lambda code: [0],
+                            add=lambda total, row: total.__setitem__(0, total[0] + row[1]))
+    assert found == {CITY: [1111], COUNTY: [111], COMMUNITY: [1], OTHER_COUNTY: [1000]}
