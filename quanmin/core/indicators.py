@@ -10,7 +10,8 @@ An app that owns the data declares its indicators in its own ``indicators.py``::
 The function takes 12-digit division codes (any mix of levels, nested or not) and answers a value
 for each, computed over the division's whole subtree, in a number of queries that does not grow
 with the number of codes (a city's whole tree in a few queries). None means "no figure": nothing
-to divide by, or no data.
+to divide by, no data, or a code that names no division. `as_of` is the date the value stands
+for; each app's module says how far its data can honour it.
 
 Every installed app's ``indicators`` module is imported once, the first time the registry is read
 (`registry()`), as Django's admin finds ``admin`` modules: nothing is registered from a signal or
