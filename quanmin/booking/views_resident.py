@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from quanmin.core import qr
 from quanmin.core.errors import ServiceError
 from quanmin.facilities.models import Site
 
-from . import pricing, qr, services
+from . import pricing, services
 from .api_resident import calendar_response
 from .models import Booking, Certificate, Payment, Slot, WaitlistEntry
 

@@ -12,8 +12,8 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from quanmin.accounts import scoping
-from quanmin.booking.qr import qr_svg
 from quanmin.core.api import PUBLIC, ErrorOut, Paging
+from quanmin.core.qr import qr_svg
 
 from . import equipment as register
 from . import equipment_io, equipment_types

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
-from quanmin.booking.qr import qr_svg
+from quanmin.core.qr import qr_svg
 
 from . import equipment as register
 from . import equipment_io, equipment_types, views_io

@@ -18,7 +18,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from quanmin.accounts.models import AuditEntry
-from quanmin.booking.qr import qr_svg
+from quanmin.core.qr import qr_svg
 from quanmin.facilities import equipment as register
 from quanmin.facilities import equipment_io
 from quanmin.facilities import services as fs
