@@ -21,7 +21,7 @@ from quanmin.accounts import audit
 from quanmin.core.notify import notify
 from quanmin.facilities.models import Site
 
-from . import hot, payments, pricing
+from . import holds_sql, payments, pricing
 from .errors import BookingError, fail
 from .models import ACTIVE_STATUSES, BookableUnit, Booking, Certificate, Payment, Slot, Strike, WaitlistEntry
 
@@ -63,7 +63,7 @@ def _release(slot_id: int, places: int) -> None:
 def _expire_stale_holds(slot_id: int, now) -> int:
     """Release the places of this slot's holds that ran out. Each hold is expired exactly once."""
     expired = 0
-    for pk, places in hot.stale_holds(slot_id, now):
+    for pk, places in holds_sql.stale_holds(slot_id, now):
         if Booking.objects.filter(pk=pk, status=Booking.Status.HELD).update(status=Booking.Status.EXPIRED):
             _release(slot_id, places)
             WaitlistEntry.objects.filter(offer_id=pk, status=WaitlistEntry.Status.OFFERED).update(
@@ -105,11 +105,11 @@ class _Person:
 def _load_person(user, day: datetime.date, client_key: str, now) -> tuple[_Person, int | None]:
     """Lock the person (serialising their bookings so that limits hold; SQLite's IMMEDIATE
     transaction already excludes other writers) and read, in two queries, their strikes, verified
-    certificates, bookings and any booking already made under this client key (see hot.py)."""
-    last_strike_at, nth_strike_at, certificates = hot.person(
+    certificates, bookings and any booking already made under this client key (see holds_sql.py)."""
+    last_strike_at, nth_strike_at, certificates = holds_sql.person(
         user.pk, strikes_since=_strikes_since(now), nth=settings.BOOKING_STRIKES_TO_SUSPEND, day=day)
     existing, active = None, []
-    for pk, slot_id, status, expires, key, start in hot.bookings(user.pk, client_key):
+    for pk, slot_id, status, expires, key, start in holds_sql.bookings(user.pk, client_key):
         if client_key and key == client_key:
             existing = pk
         if status == Booking.Status.HELD and expires is not None and expires < now:
@@ -165,7 +165,7 @@ def hold(user, slot_id: int, *, companions: list | None = None, client_key: str 
         raise fail("reason_required", status=400)
     try:
         with transaction.atomic():
-            slot = hot.slot(slot_id)
+            slot = holds_sql.slot(slot_id)
             if slot is None:
                 if client_key and (existing := Booking.objects.filter(user=user, client_key=client_key).first()):
                     return existing
@@ -181,9 +181,9 @@ def hold(user, slot_id: int, *, companions: list | None = None, client_key: str 
             _check_rules(user, slot, places, companions, now, override, person)
             # Run-out holds are released only when the slot looks full: most holds need not look.
             # Take again even when this request expired none: a concurrent one may just have freed them.
-            if not hot.take(slot.pk, places):
+            if not holds_sql.take(slot.pk, places):
                 _expire_stale_holds(slot.pk, now)
-                if not hot.take(slot.pk, places):
+                if not holds_sql.take(slot.pk, places):
                     raise fail("slot_full")
             quote = pricing.quote(user, slot, companions, certificates=person.certificates)
             booking = Booking.objects.create(
@@ -339,7 +339,7 @@ def offer_next(slot_id: int, *, now=None) -> WaitlistEntry | None:
     now = _now(now)
     offered = None
     for entry in WaitlistEntry.objects.filter(slot_id=slot_id, status=WaitlistEntry.Status.WAITING).select_related("slot"):
-        if entry.slot.start <= now or not hot.take(slot_id, entry.places):
+        if entry.slot.start <= now or not holds_sql.take(slot_id, entry.places):
             break
         deadline = min(now + datetime.timedelta(minutes=settings.BOOKING_WAITLIST_OFFER_MINUTES), entry.slot.start)
         quote = pricing.quote(entry.user, entry.slot, [{}] * (entry.places - 1))
@@ -436,7 +436,7 @@ def block_book(staff, unit, *, weekday: int, start: datetime.time, first_day: da
         for slot in slots:  # id order: consistent lock order with any other block booking
             _expire_stale_holds(slot.pk, timezone.now())
             places = slot.capacity - slot.taken if slot.capacity > 1 else 1
-            if places <= 0 or not hot.take(slot.pk, slot.capacity if slot.capacity == 1 else places):
+            if places <= 0 or not holds_sql.take(slot.pk, slot.capacity if slot.capacity == 1 else places):
                 raise fail("slot_full")
             made.append(Booking(slot=slot, user=holder or staff, status=Booking.Status.CONFIRMED, places=places,
                                 channel=Booking.Channel.BLOCK, block_label=label.strip()[:120], confirmed_at=timezone.now()))
@@ -453,7 +453,7 @@ def walk_in(staff, slot_id: int, *, places: int = 1, name: str = "", people: int
         if slot is None:
             raise fail("not_found")
         _expire_stale_holds(slot.pk, timezone.now())
-        if not hot.take(slot.pk, places):
+        if not holds_sql.take(slot.pk, places):
             raise fail("slot_full")
         now = timezone.now()
         party = max(people or places, 1)

@@ -1,4 +1,4 @@
-"""The hold's hand-written SQL (quanmin/booking/hot.py) against the ORM queries it replaces, at the
+"""The hold's hand-written SQL (quanmin/booking/holds_sql.py) against the ORM queries it replaces, at the
 edges of each rule, on whichever database the suite runs on."""
 
 import datetime
@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from quanmin.booking import hot, services
+from quanmin.booking import holds_sql, services
 from quanmin.booking.models import ACTIVE_STATUSES, Booking, Certificate, Slot, Strike
 
 from .conftest import at, slot_at
@@ -39,16 +39,16 @@ def test_person_reads_strikes_and_certificates_as_the_orm_does(world, court):
 
     for nth in (1, 2, 3, 4, 5):
         with transaction.atomic():
-            got = hot.person(resident.pk, strikes_since=since, nth=nth, day=day)
+            got = holds_sql.person(resident.pk, strikes_since=since, nth=nth, day=day)
         assert got == _orm_person(resident, since, nth, day)
     # Not forgiven and within the window: 1, 3 and 5 days ago and the window's first moment.
-    last, fourth, kinds = hot.person(resident.pk, strikes_since=since, nth=4, day=day)
+    last, fourth, kinds = holds_sql.person(resident.pk, strikes_since=since, nth=4, day=day)
     assert last == moments[0] and fourth == since and kinds == {"senior", "disabled"}
-    assert hot.person(resident.pk, strikes_since=since, nth=5, day=day)[1] is None
+    assert holds_sql.person(resident.pk, strikes_since=since, nth=5, day=day)[1] is None
     assert timezone.is_aware(last) and timezone.is_aware(fourth)
     # A certificate valid until yesterday no longer counts; one of another person never does.
-    assert hot.person(world.users["other_resident"].pk, strikes_since=since, nth=3, day=day) == (None, None, set())
-    assert hot.person(resident.pk, strikes_since=since, nth=3, day=day + datetime.timedelta(days=1))[2] == {"senior"}
+    assert holds_sql.person(world.users["other_resident"].pk, strikes_since=since, nth=3, day=day) == (None, None, set())
+    assert holds_sql.person(resident.pk, strikes_since=since, nth=3, day=day + datetime.timedelta(days=1))[2] == {"senior"}
 
 
 def test_bookings_are_the_active_ones_and_the_client_keys(world, court):
@@ -64,22 +64,22 @@ def test_bookings_are_the_active_ones_and_the_client_keys(world, court):
             "pk", "slot_id", "status", "hold_expires_at", "client_key", "slot__start"))
 
     for key in ("", "a", "b", "nobody"):
-        assert sorted(hot.bookings(resident.pk, key)) == orm(key)
-    ids = {row[0] for row in hot.bookings(resident.pk, "b")}
+        assert sorted(holds_sql.bookings(resident.pk, key)) == orm(key)
+    ids = {row[0] for row in holds_sql.bookings(resident.pk, "b")}
     assert {kept.pk, cancelled.pk, held.pk, world.booking.pk} <= ids
-    assert cancelled.pk not in {row[0] for row in hot.bookings(resident.pk)}
+    assert cancelled.pk not in {row[0] for row in holds_sql.bookings(resident.pk)}
     assert world.other_booking.pk not in ids
 
 
 def test_take_respects_capacity_and_blocks(world, pool):
     slot = pool.slots.filter(capacity=3).order_by("start").first()  # past or not: take() does not look
-    assert hot.take(slot.pk, 2) and not hot.take(slot.pk, 2) and hot.take(slot.pk, 1)
+    assert holds_sql.take(slot.pk, 2) and not holds_sql.take(slot.pk, 2) and holds_sql.take(slot.pk, 1)
     assert Slot.objects.get(pk=slot.pk).taken == 3
-    assert not hot.take(slot.pk, 1)
+    assert not holds_sql.take(slot.pk, 1)
     other = pool.slots.filter(capacity=3).order_by("start")[1]
     Slot.objects.filter(pk=other.pk).update(blocked=True)
-    assert not hot.take(other.pk, 1) and Slot.objects.get(pk=other.pk).taken == 0
-    assert not hot.take(0, 1)  # no such slot
+    assert not holds_sql.take(other.pk, 1) and Slot.objects.get(pk=other.pk).taken == 0
+    assert not holds_sql.take(0, 1)  # no such slot
 
 
 def _fields(obj):
@@ -90,7 +90,7 @@ def test_slot_loads_unit_and_site_as_select_related_does(world, court, pool, dja
     for unit in (court, pool):
         for expected in unit.slots.order_by("start")[:3]:
             with django_assert_num_queries(1):
-                got = hot.slot(expected.pk)
+                got = holds_sql.slot(expected.pk)
                 assert got.unit.site.name  # unit and site came with it
             orm = Slot.objects.select_related("unit__site").get(pk=expected.pk)
             assert _fields(got) == _fields(orm)
@@ -98,9 +98,9 @@ def test_slot_loads_unit_and_site_as_select_related_does(world, court, pool, dja
             assert got._state.adding is False and got._state.db == orm._state.db
     closed = court.slots.first()
     type(court).objects.filter(pk=court.pk).update(active=False)
-    assert hot.slot(closed.pk) is None
-    assert hot.slot(0) is None and hot.slot(-5) is None and hot.slot(2**70) is None
-    assert hot.slot(Slot.objects.order_by("-pk").first().pk + 1) is None
+    assert holds_sql.slot(closed.pk) is None
+    assert holds_sql.slot(0) is None and holds_sql.slot(-5) is None and holds_sql.slot(2**70) is None
+    assert holds_sql.slot(Slot.objects.order_by("-pk").first().pk + 1) is None
 
 
 def test_stale_holds_are_the_run_out_holds_of_the_slot(world, pool):
@@ -110,6 +110,6 @@ def test_stale_holds_are_the_run_out_holds_of_the_slot(world, pool):
     second = services.hold(world.users["other_resident"], slot.pk)
     Booking.objects.filter(pk=first.pk).update(hold_expires_at=now - datetime.timedelta(seconds=1))
     Booking.objects.filter(pk=second.pk).update(hold_expires_at=now)  # runs out at now: not yet before it
-    assert hot.stale_holds(slot.pk, now) == [(first.pk, 1)]
+    assert holds_sql.stale_holds(slot.pk, now) == [(first.pk, 1)]
     Booking.objects.filter(pk=first.pk).update(status="confirmed")
-    assert hot.stale_holds(slot.pk, now) == []
+    assert holds_sql.stale_holds(slot.pk, now) == []

@@ -4,7 +4,7 @@ A hold runs on every press of "book", and at a popular opening many run at once.
 a queryset anew on every call: the person's rules, read as one annotated queryset, cost 6.5 ms of
 Python per hold on PostgreSQL for 1 ms of database time. These few fixed statements are built
 once per process and database from the models' own table and column names and run with the backend's own
-parameter adaptation; tests/booking/test_hot.py checks each against the ORM query it replaces.
+parameter adaptation; tests/booking/test_holds_sql.py checks each against the ORM query it replaces.
 """
 
 import datetime
@@ -18,11 +18,13 @@ from quanmin.facilities.models import Site
 from .models import ACTIVE_STATUSES, BookableUnit, Booking, Certificate, Slot, Strike
 
 
-def _t(model) -> str:
+def _table(model) -> str:
+    """The model's table name, quoted for this database."""
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _c(model, field: str) -> str:
+def _column(model, field: str) -> str:
+    """The column of one of the model's fields, quoted for this database."""
     return connection.ops.quote_name(model._meta.get_field(field).column)
 
 
@@ -48,13 +50,13 @@ def _from_db(value, model, name: str):
 @cache
 def _person_sql(vendor: str, for_update: bool) -> str:
     s, c, u = Strike, Certificate, User
-    strikes = (f"SELECT {_c(s, 'at')} FROM {_t(s)} WHERE {_c(s, 'user')} = %s AND NOT {_c(s, 'forgiven')}"
-               f" AND {_c(s, 'at')} >= %s ORDER BY {_c(s, 'at')} DESC")
-    certificate = (f"EXISTS (SELECT 1 FROM {_t(c)} WHERE {_c(c, 'user')} = %s AND {_c(c, 'kind')} = %s"
-                   f" AND {_c(c, 'status')} = %s AND ({_c(c, 'valid_until')} IS NULL OR {_c(c, 'valid_until')} >= %s))")
+    strikes = (f"SELECT {_column(s, 'at')} FROM {_table(s)} WHERE {_column(s, 'user')} = %s AND NOT {_column(s, 'forgiven')}"
+               f" AND {_column(s, 'at')} >= %s ORDER BY {_column(s, 'at')} DESC")
+    certificate = (f"EXISTS (SELECT 1 FROM {_table(c)} WHERE {_column(c, 'user')} = %s AND {_column(c, 'kind')} = %s"
+                   f" AND {_column(c, 'status')} = %s AND ({_column(c, 'valid_until')} IS NULL OR {_column(c, 'valid_until')} >= %s))")
     columns = [f"({strikes} LIMIT 1)", f"({strikes} LIMIT 1 OFFSET %s)"]
     columns += [certificate] * len(Certificate.Kind.values)
-    return (f"SELECT {', '.join(columns)} FROM {_t(u)} WHERE {_c(u, 'id')} = %s"
+    return (f"SELECT {', '.join(columns)} FROM {_table(u)} WHERE {_column(u, 'id')} = %s"
             + (" FOR UPDATE" if for_update else ""))
 
 
@@ -62,20 +64,20 @@ def _person_sql(vendor: str, for_update: bool) -> str:
 def _bookings_sql(vendor: str, with_key: bool) -> str:
     b, s = Booking, Slot
     active = ", ".join(["%s"] * len(ACTIVE_STATUSES))
-    wanted = f"b.{_c(b, 'status')} IN ({active})"
+    wanted = f"b.{_column(b, 'status')} IN ({active})"
     if with_key:
-        wanted = f"({wanted} OR b.{_c(b, 'client_key')} = %s)"
-    return (f"SELECT b.{_c(b, 'id')}, b.{_c(b, 'slot')}, b.{_c(b, 'status')}, b.{_c(b, 'hold_expires_at')},"
-            f" b.{_c(b, 'client_key')}, s.{_c(s, 'start')} FROM {_t(b)} b"
-            f" JOIN {_t(s)} s ON s.{_c(s, 'id')} = b.{_c(b, 'slot')}"
-            f" WHERE b.{_c(b, 'user')} = %s AND {wanted}")
+        wanted = f"({wanted} OR b.{_column(b, 'client_key')} = %s)"
+    return (f"SELECT b.{_column(b, 'id')}, b.{_column(b, 'slot')}, b.{_column(b, 'status')}, b.{_column(b, 'hold_expires_at')},"
+            f" b.{_column(b, 'client_key')}, s.{_column(s, 'start')} FROM {_table(b)} b"
+            f" JOIN {_table(s)} s ON s.{_column(s, 'id')} = b.{_column(b, 'slot')}"
+            f" WHERE b.{_column(b, 'user')} = %s AND {wanted}")
 
 
 @cache
 def _take_sql(vendor: str) -> str:
-    s, taken = Slot, _c(Slot, "taken")
-    return (f"UPDATE {_t(s)} SET {taken} = {taken} + %s WHERE {_c(s, 'id')} = %s AND NOT {_c(s, 'blocked')}"
-            f" AND {taken} + %s <= {_c(s, 'capacity')}")
+    s, taken = Slot, _column(Slot, "taken")
+    return (f"UPDATE {_table(s)} SET {taken} = {taken} + %s WHERE {_column(s, 'id')} = %s AND NOT {_column(s, 'blocked')}"
+            f" AND {taken} + %s <= {_column(s, 'capacity')}")
 
 
 @cache
@@ -93,10 +95,10 @@ def _slot_plan(vendor: str):
             if found:
                 converters.append((len(columns), found, col))
             columns.append(f"{alias}.{connection.ops.quote_name(f.column)}")
-    sql = (f"SELECT {', '.join(columns)} FROM {_t(Slot)} s"
-           f" JOIN {_t(BookableUnit)} u ON u.{_c(BookableUnit, 'id')} = s.{_c(Slot, 'unit')}"
-           f" JOIN {_t(Site)} t ON t.{_c(Site, 'id')} = u.{_c(BookableUnit, 'site')}"
-           f" WHERE s.{_c(Slot, 'id')} = %s AND u.{_c(BookableUnit, 'active')}")
+    sql = (f"SELECT {', '.join(columns)} FROM {_table(Slot)} s"
+           f" JOIN {_table(BookableUnit)} u ON u.{_column(BookableUnit, 'id')} = s.{_column(Slot, 'unit')}"
+           f" JOIN {_table(Site)} t ON t.{_column(Site, 'id')} = u.{_column(BookableUnit, 'site')}"
+           f" WHERE s.{_column(Slot, 'id')} = %s AND u.{_column(BookableUnit, 'active')}")
     return sql, models, converters
 
 
@@ -126,8 +128,8 @@ def slot(slot_id: int) -> Slot | None:
 @cache
 def _stale_sql(vendor: str) -> str:
     b = Booking
-    return (f"SELECT {_c(b, 'id')}, {_c(b, 'places')} FROM {_t(b)} WHERE {_c(b, 'slot')} = %s"
-            f" AND {_c(b, 'status')} = %s AND {_c(b, 'hold_expires_at')} < %s")
+    return (f"SELECT {_column(b, 'id')}, {_column(b, 'places')} FROM {_table(b)} WHERE {_column(b, 'slot')} = %s"
+            f" AND {_column(b, 'status')} = %s AND {_column(b, 'hold_expires_at')} < %s")
 
 
 def stale_holds(slot_id: int, now: datetime.datetime) -> list[tuple[int, int]]:
