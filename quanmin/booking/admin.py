@@ -14,7 +14,7 @@ from quanmin.accounts import scoping
 from quanmin.accounts.admin import ScopedAdmin
 
 from .models import BookableUnit, Booking, Certificate, Payment, Slot, Strike, VisitCount, WaitlistEntry, WeeklyTemplate
-from .selectors_staff import mask_name
+from .selectors import mask_name
 
 
 class ReadOnlyAdmin(ScopedAdmin):

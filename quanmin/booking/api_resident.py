@@ -18,10 +18,10 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from quanmin.core.api import MAX_OFFSET, PUBLIC
-from quanmin.core.errors import ServiceError
 from quanmin.facilities.models import Site
 
-from . import ics, services
+from . import ics, selectors, services, services_resident
+from .errors import invalid
 from .models import Booking, Certificate, WaitlistEntry
 
 router = Router(tags=["booking"])
@@ -170,8 +170,7 @@ def my_booking(request, booking_id: int) -> Booking:
 def client_key(request, body_key: str) -> str:
     key = (request.headers.get("Idempotency-Key") or body_key or "").strip()
     if len(key) > MAX_KEY:
-        raise ServiceError("invalid_input", _("The client key is at most 64 characters."), field="client_key",
-                           status=422)
+        raise invalid(_("The client key is at most 64 characters."), "client_key", status=422)
     return key
 
 
@@ -182,7 +181,7 @@ def availability(request, site_id: int, query: Query[AvailabilityQuery]):
     site = get_object_or_404(Site, pk=site_id)
     today = timezone.localdate()
     day = query.date or today
-    rows = services.site_availability(site, day, request.user)
+    rows = selectors.site_availability(site, day, request.user)
     window = max((r["unit"].window_days for r in rows), default=0)
     return {
         "site_id": site.pk, "site_name": site.name, "date": day, "first_day": today,
@@ -265,7 +264,7 @@ def calendar_response(booking: Booking) -> HttpResponse:
 
 @router.post("/waitlist", response={201: WaitlistOut}, summary="Join the waitlist of a fully booked time")
 def join_waitlist(request, payload: WaitlistIn):
-    entry = services.join_waitlist_checked(request.user, payload.slot_id)
+    entry = services_resident.join_waitlist_checked(request.user, payload.slot_id)
     return Status(201, waitlist_out(entry))
 
 
@@ -276,7 +275,7 @@ def waitlist_out(e: WaitlistEntry) -> dict:
 @router.post("/payments/{reference}/complete", response=BookingOut,
              summary="Simulated online provider's call-back for my own payment (development and tests only)")
 def complete_payment(request, reference: str):
-    booking = services.complete_simulated_payment(request.user, reference)
+    booking = services_resident.complete_simulated_payment(request.user, reference)
     return booking_out(my_booking(request, booking.pk))
 
 
@@ -288,7 +287,7 @@ def list_certificates(request):
 @router.post("/certificates", response={201: CertificateOut},
              summary="Upload a photo of an eligibility certificate (JPEG, PNG or WebP, at most 5 MB)")
 def upload_certificate(request, kind: Form[str], image: File[UploadedFile]):
-    certificate = services.add_certificate(request.user, kind=kind, image=image, request=request)
+    certificate = services_resident.add_certificate(request.user, kind=kind, image=image, request=request)
     return Status(201, certificate_out(certificate))
 
 

@@ -17,9 +17,10 @@ from ninja import Router, Status
 
 from quanmin.accounts import scoping
 from quanmin.facilities.models import Facility, Site
+from quanmin.regions.models import Region
 
-from . import figures, services, staff_scope
-from .errors import fail
+from . import figures, permissions, services, services_console
+from .errors import fail, invalid
 from .models import BookableUnit, Booking, Certificate, Slot, WeeklyTemplate
 from .schemas_staff import (
     BlockBookingIn,
@@ -44,29 +45,29 @@ from .schemas_staff import (
     VisitRow,
     WalkInIn,
 )
-from .selectors_staff import code_from, day_grid, walk_in_places
+from .selectors import code_from, day_grid, walk_in_places
 
 router = Router(tags=["booking staff"])
 
 
 def _read(request):
-    if not staff_scope.can_read(request.user):
+    if not permissions.can_read(request.user):
         raise PermissionDenied
 
 
 def _write(request):
-    if not staff_scope.can_write(request.user):
+    if not permissions.can_write(request.user):
         raise PermissionDenied
 
 
 def _site(request, site_id: int, write=False) -> Site:
     (_write if write else _read)(request)
-    return staff_scope.get_or_404(request.user, Site.objects.all(), write, pk=site_id)
+    return permissions.get_or_404(request.user, Site.objects.all(), write, pk=site_id)
 
 
 def _unit(request, unit_id: int, write=False) -> BookableUnit:
     (_write if write else _read)(request)
-    return staff_scope.get_or_404(request.user, BookableUnit.objects.select_related("site"), write, pk=unit_id)
+    return permissions.get_or_404(request.user, BookableUnit.objects.select_related("site"), write, pk=unit_id)
 
 
 def _day(value: str | None) -> datetime.date:
@@ -75,7 +76,7 @@ def _day(value: str | None) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise services._invalid(_("Use a date like 2026-05-01."), "date") from None
+        raise invalid(_("Use a date like 2026-05-01."), "date") from None
 
 
 # --- units and weekly times --------------------------------------------------------------------------
@@ -83,7 +84,7 @@ def _day(value: str | None) -> datetime.date:
 @router.get("/sites", response=list[SiteOut], summary="Sites in my care, with their bookable units")
 def list_sites(request, include_empty: bool = False):
     _read(request)
-    qs = staff_scope.scoped(request.user, Site.objects.all()).annotate(
+    qs = permissions.scoped(request.user, Site.objects.all()).annotate(
         units=Count("bookable_units", filter=Q(bookable_units__active=True)))
     if not include_empty:
         qs = qs.filter(units__gt=0)
@@ -102,13 +103,13 @@ def create_unit(request, site_id: int, payload: UnitIn):
     if facility is None:
         raise Http404
     data = payload.dict(exclude={"facility_id"}, exclude_none=True)
-    return Status(201, services.add_unit(facility, data, staff=request.user, request=request))
+    return Status(201, services_console.add_unit(facility, data, staff=request.user, request=request))
 
 
 @router.patch("/units/{unit_id}", response=UnitOut, summary="Change a unit's rules")
 def update_unit(request, unit_id: int, payload: Rules):
     unit = _unit(request, unit_id, write=True)
-    return services.update_unit(unit, payload.dict(exclude_none=True), staff=request.user, request=request)
+    return services_console.update_unit(unit, payload.dict(exclude_none=True), staff=request.user, request=request)
 
 
 @router.get("/units/{unit_id}/templates", response=list[TemplateOut], summary="A unit's weekly times")
@@ -120,7 +121,7 @@ def list_templates(request, unit_id: int):
              summary="Add a weekly time; slots follow at once")
 def add_template(request, unit_id: int, payload: TemplateIn):
     unit = _unit(request, unit_id, write=True)
-    template, result = services.save_template(unit, payload.dict(), staff=request.user, request=request)
+    template, result = services_console.save_template(unit, payload.dict(), staff=request.user, request=request)
     return Status(201, {"template": template, **result})
 
 
@@ -135,8 +136,8 @@ def _template(unit, template_id: int) -> WeeklyTemplate:
             summary="Change a weekly time; booked slots are kept")
 def change_template(request, unit_id: int, template_id: int, payload: TemplateIn):
     unit = _unit(request, unit_id, write=True)
-    template, result = services.save_template(unit, payload.dict(), template=_template(unit, template_id),
-                                              staff=request.user, request=request)
+    template, result = services_console.save_template(unit, payload.dict(), template=_template(unit, template_id),
+                                                      staff=request.user, request=request)
     return {"template": template, **result}
 
 
@@ -144,28 +145,28 @@ def change_template(request, unit_id: int, template_id: int, payload: TemplateIn
                summary="Remove a weekly time; booked slots are kept")
 def remove_template(request, unit_id: int, template_id: int):
     unit = _unit(request, unit_id, write=True)
-    return services.remove_template(_template(unit, template_id), staff=request.user, request=request)
+    return services_console.remove_template(_template(unit, template_id), staff=request.user, request=request)
 
 
 @router.post("/units/{unit_id}/generate", response=TemplateResult, summary="Make slots for the booking window now")
 def generate(request, unit_id: int):
     unit = _unit(request, unit_id, write=True)
-    return services.generate_unit_slots(unit, staff=request.user, request=request)
+    return services_console.generate_unit_slots(unit, staff=request.user, request=request)
 
 
 @router.post("/units/{unit_id}/block", response=BlockResult, summary="Block the free slots of a time range")
 def block(request, unit_id: int, payload: RangeIn):
     unit = _unit(request, unit_id, write=True)
-    return services.block_unit_time(unit, payload.start, payload.end, payload.reason, staff=request.user,
-                                    request=request)
+    return services_console.block_unit_time(unit, payload.start, payload.end, payload.reason, staff=request.user,
+                                            request=request)
 
 
 @router.post("/units/{unit_id}/block-bookings", response={201: list[BookingOut]},
              summary="Book the same weekly time for a club or school for a term (all or nothing)")
 def block_booking(request, unit_id: int, payload: BlockBookingIn):
     unit = _unit(request, unit_id, write=True)
-    made = services.block_book_term(request.user, unit, weekday=payload.weekday, start=payload.start,
-                                    first_day=payload.first_day, last_day=payload.last_day, label=payload.label)
+    made = services_console.block_book_term(request.user, unit, weekday=payload.weekday, start=payload.start,
+                                            first_day=payload.first_day, last_day=payload.last_day, label=payload.label)
     return Status(201, list(Booking.objects.filter(pk__in=[b.pk for b in made])
                             .select_related("slot__unit", "user").order_by("slot__start")))
 
@@ -187,9 +188,9 @@ def day(request, site_id: int, date: str | None = None):
 @router.post("/slots/{slot_id}/walk-in", response={201: BookingOut}, summary="A walk-in: booked and arrived at once")
 def walk_in(request, slot_id: int, payload: WalkInIn):
     _write(request)
-    slot = staff_scope.get_or_404(request.user, Slot.objects.all(), write=True, pk=slot_id)
-    booking = services.walk_in(request.user, slot.pk, places=walk_in_places(slot, payload.places), name=payload.name,
-                               people=payload.places)
+    slot = permissions.get_or_404(request.user, Slot.objects.all(), write=True, pk=slot_id)
+    booking = services_console.walk_in(request.user, slot.pk, places=walk_in_places(slot, payload.places), name=payload.name,
+                                       people=payload.places)
     return Status(201, Booking.objects.select_related("slot__unit").get(pk=booking.pk))
 
 
@@ -197,7 +198,7 @@ def walk_in(request, slot_id: int, payload: WalkInIn):
              summary="Cancel a booking for the venue, with the reason told to the person (refunded in full)")
 def cancel(request, booking_id: int, payload: ReasonIn):
     _write(request)
-    booking = staff_scope.get_or_404(request.user, Booking.objects.all(), write=True, pk=booking_id)
+    booking = permissions.get_or_404(request.user, Booking.objects.all(), write=True, pk=booking_id)
     services.cancel(booking, by=request.user, by_venue=True, reason=payload.reason)
     return Booking.objects.select_related("slot__unit", "user").get(pk=booking.pk)
 
@@ -206,7 +207,7 @@ def cancel(request, booking_id: int, payload: ReasonIn):
 def check_in(request, payload: CodeIn):
     _write(request)
     code = code_from(payload.code)
-    if not staff_scope.scoped(request.user, Booking.objects.all(), write=True).filter(code=code).exists():
+    if not permissions.scoped(request.user, Booking.objects.all(), write=True).filter(code=code).exists():
         raise fail("not_found")
     booking = services.check_in(code, staff=request.user)
     return Booking.objects.select_related("slot__unit", "user").get(pk=booking.pk)
@@ -225,8 +226,8 @@ def visits(request, site_id: int, date: str | None = None):
             "for one hour (replaces an earlier count of that hour)")
 def set_visits(request, site_id: int, payload: VisitCountIn):
     site = _site(request, site_id, write=True)
-    row = services.record_visit_count(site, payload.hour_start, count_in=payload.count_in, count_out=payload.count_out,
-                                      staff=request.user, request=request)
+    row = services_console.record_visit_count(site, payload.hour_start, count_in=payload.count_in, count_out=payload.count_out,
+                                              staff=request.user, request=request)
     return {"hour_start": row.hour_start, "count_in": row.count_in, "count_out": row.count_out}
 
 
@@ -251,22 +252,20 @@ def _certificate(request, cert_id: int) -> Certificate:
 
 @router.post("/certificates/{cert_id}/verify", response=CertificateOut, summary="Verify a certificate until a date")
 def verify(request, cert_id: int, payload: VerifyIn):
-    return services.verify_certificate(_certificate(request, cert_id), staff=request.user,
-                                       valid_until=payload.valid_until, request=request)
+    return services_console.verify_certificate(_certificate(request, cert_id), staff=request.user,
+                                               valid_until=payload.valid_until, request=request)
 
 
 @router.post("/certificates/{cert_id}/reject", response=CertificateOut, summary="Reject a certificate with a reason")
 def reject(request, cert_id: int, payload: ReasonIn):
-    return services.reject_certificate(_certificate(request, cert_id), staff=request.user, reason=payload.reason,
-                                       request=request)
+    return services_console.reject_certificate(_certificate(request, cert_id), staff=request.user, reason=payload.reason,
+                                               request=request)
 
 
 # --- figures --------------------------------------------------------------------------------------------
 
 @router.get("/figures/{code}", response=DivisionFiguresOut, summary="Booking figures of a division and its children")
 def division_figures(request, code: str, date_from: datetime.date | None = None, date_to: datetime.date | None = None):
-    from quanmin.regions.models import Region
-
     if not scoping.is_division_staff(request.user):
         raise PermissionDenied
     region = Region.objects.filter(code=code).first()
@@ -275,7 +274,7 @@ def division_figures(request, code: str, date_from: datetime.date | None = None,
     default_first, default_last = figures.default_period()
     first, last = date_from or default_first, date_to or default_last
     if last < first or (last - first).days > 731:
-        raise services._invalid(_("The period is at most two years, the end after the start."), "date_to")
+        raise invalid(_("The period is at most two years, the end after the start."), "date_to")
     result = figures.division_figures(region, first, last)
     return {**_figures_dict(result.figures), "first_day": first, "last_day": last,
             "children": [_figures_dict(c) for c in result.children]}

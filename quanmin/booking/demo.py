@@ -34,7 +34,7 @@ from quanmin.facilities import opening
 from quanmin.facilities.models import Facility, OpeningException, Site
 from quanmin.regions.models import Region
 
-from . import pricing, services
+from . import pricing, services_console
 from .errors import BookingError
 from .models import BookableUnit, Booking, Certificate, Payment, Slot, Strike, WeeklyTemplate
 from .models_counts import VisitCount
@@ -356,14 +356,14 @@ def _venue_life(city, rng, units, now, today) -> dict:
         operator = User.objects.filter(phone_hash=lookup_hash(STAFF[0][0])).first()
         if court is not None and operator is not None:
             tomorrow = today + datetime.timedelta(days=1)
-            services.block_unit_time(court, timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(8))),
-                                     timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(10))),
-                                     "场地保养", staff=operator)
+            services_console.block_unit_time(court, timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(8))),
+                                             timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(10))),
+                                             "场地保养", staff=operator)
             wednesday = today + datetime.timedelta(days=(2 - today.weekday()) % 7 or 7)
             try:
-                made = services.block_book_term(operator, court, weekday=2, start=datetime.time(16),
-                                                first_day=wednesday, last_day=wednesday + datetime.timedelta(weeks=8),
-                                                label="聊城一中篮球队（王老师）")
+                made = services_console.block_book_term(operator, court, weekday=2, start=datetime.time(16),
+                                                        first_day=wednesday, last_day=wednesday + datetime.timedelta(weeks=8),
+                                                        label="聊城一中篮球队（王老师）")
                 out["block_booked"] = len(made)
             except BookingError:
                 pass  # a demo booking already holds one of those times: the term stays unbooked

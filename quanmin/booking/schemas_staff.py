@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from .selectors_staff import mask_name, who
+from .selectors import mask_name, who
 
 
 class SiteOut(Schema):

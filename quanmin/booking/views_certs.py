@@ -16,12 +16,12 @@ from quanmin.accounts import audit, scoping
 from quanmin.accounts.decorators import role_required
 from quanmin.core.errors import ServiceError
 
-from . import services
+from . import permissions, services_console
 from .forms_staff import ReasonForm, VerifyForm
 from .models import Certificate
-from .selectors_staff import mask_name
+from .selectors import mask_name
 
-checker = role_required(lambda u: scoping.is_division_staff(u, write=True))
+checker = role_required(permissions.can_check_certificates)
 
 
 def get_certificate(request, cert_id: int) -> Certificate:
@@ -58,12 +58,12 @@ def detail(request, cert_id):
         if form.is_valid():
             try:
                 if action == "verify":
-                    services.verify_certificate(cert, staff=request.user, valid_until=form.cleaned_data["valid_until"],
-                                                request=request)
+                    services_console.verify_certificate(cert, staff=request.user, valid_until=form.cleaned_data["valid_until"],
+                                                        request=request)
                     messages.success(request, _("Certificate verified; the holder is told."))
                 else:
-                    services.reject_certificate(cert, staff=request.user, reason=form.cleaned_data["reason"],
-                                                request=request)
+                    services_console.reject_certificate(cert, staff=request.user, reason=form.cleaned_data["reason"],
+                                                        request=request)
                     messages.success(request, _("Certificate rejected; the holder is told why."))
             except ServiceError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))

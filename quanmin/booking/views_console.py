@@ -14,12 +14,12 @@ from django.views.decorators.http import require_POST
 from quanmin.core.errors import ServiceError
 from quanmin.core.excel import xlsx_response
 
-from . import figures, services, staff_scope
+from . import figures, permissions, services, services_console
 from .errors import fail
 from .forms_staff import CodeForm, ReasonForm, VisitCountForm, WalkInForm, parse_day
 from .models import Booking, Slot
-from .selectors_staff import bookings_between, code_from, day_grid, walk_in_places, who
-from .views_staff import can_write_site, get_site, reader, writer
+from .selectors import bookings_between, code_from, day_grid, walk_in_places, who
+from .views_staff import get_site, reader, writer
 
 EXPORT_MAX_DAYS = 366
 
@@ -41,19 +41,20 @@ def day(request, site_id):
     site = get_site(request, site_id)
     the_day = parse_day(request.GET.get("date"))
     return render(request, "booking/staff/day.html", {
-        "site": site, "grid": day_grid(site, the_day), "can_write": can_write_site(request, site), **_day_nav(the_day),
+        "site": site, "grid": day_grid(site, the_day), "can_write": permissions.can_write_site(request.user, site),
+        **_day_nav(the_day),
     })
 
 
 @reader
 def slot_detail(request, slot_id):
-    slot = staff_scope.get_or_404(request.user, Slot.objects.select_related("unit__site"), pk=slot_id)
+    slot = permissions.get_or_404(request.user, Slot.objects.select_related("unit__site"), pk=slot_id)
     bookings = list(slot.bookings.select_related("user").order_by("created_at"))
     for b in bookings:
         b.who = who(b)
     return render(request, "booking/staff/slot.html", {
         "slot": slot, "unit": slot.unit, "site": slot.unit.site, "bookings": bookings,
-        "can_write": can_write_site(request, slot.unit.site), "walk_in_form": WalkInForm(),
+        "can_write": permissions.can_write_site(request.user, slot.unit.site), "walk_in_form": WalkInForm(),
         "day": timezone.localtime(slot.start).date(),
     })
 
@@ -61,14 +62,15 @@ def slot_detail(request, slot_id):
 @writer
 @require_POST
 def walk_in(request, slot_id):
-    slot = staff_scope.get_or_404(request.user, Slot.objects.all(), write=True, pk=slot_id)
+    slot = permissions.get_or_404(request.user, Slot.objects.all(), write=True, pk=slot_id)
     form = WalkInForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the number of people."))
     else:
         try:
-            booking = services.walk_in(request.user, slot.pk, places=walk_in_places(slot, form.cleaned_data["places"]), people=form.cleaned_data["places"],
-                                       name=form.cleaned_data["name"])
+            people = form.cleaned_data["places"]
+            booking = services_console.walk_in(request.user, slot.pk, places=walk_in_places(slot, people), people=people,
+                                               name=form.cleaned_data["name"])
         except ServiceError as exc:
             messages.error(request, str(exc.message))
         else:
@@ -80,7 +82,7 @@ def walk_in(request, slot_id):
 @writer
 @require_POST
 def cancel(request, booking_id):
-    booking = staff_scope.get_or_404(request.user, Booking.objects.select_related("slot"), write=True, pk=booking_id)
+    booking = permissions.get_or_404(request.user, Booking.objects.select_related("slot"), write=True, pk=booking_id)
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
@@ -102,7 +104,7 @@ def day_list(request, site_id):
         b.who = who(b)
     totals = {s: sum(b.places for b in bookings if b.status == s) for s in Booking.Status.values}
     return render(request, "booking/staff/day_list.html", {
-        "site": site, "bookings": bookings, "totals": totals, "can_write": can_write_site(request, site),
+        "site": site, "bookings": bookings, "totals": totals, "can_write": permissions.can_write_site(request.user, site),
         **_day_nav(the_day),
     })
 
@@ -144,7 +146,7 @@ def check_in(request):
     if request.method == "POST" and form.is_valid():
         code = code_from(form.cleaned_data["code"])
         # Only bookings of one's own venues: anyone else's code is "not found".
-        booking = (staff_scope.scoped(request.user, Booking.objects.select_related("slot__unit", "user"), write=True)
+        booking = (permissions.scoped(request.user, Booking.objects.select_related("slot__unit", "user"), write=True)
                    .filter(code=code).first())
         try:
             if booking is None:
@@ -171,7 +173,7 @@ def visits(request, site_id):
     return render(request, "booking/staff/visits.html", {
         "site": site, "rows": rows, "totals": figures.visits_by_source(rows),
         "form": VisitCountForm(initial={"hour": timezone.localtime().hour}),
-        "can_write": can_write_site(request, site), **_day_nav(the_day),
+        "can_write": permissions.can_write_site(request.user, site), **_day_nav(the_day),
         "api_url": f"/api/v1/booking/staff/sites/{site.pk}/visits?date={the_day.isoformat()}",
         "chart": {"hours": [f"{r['hour']:02d}" for r in rows], "in": [r["in"] for r in rows],
                   "out": [r["out"] for r in rows], "labels": {"in": _("In"), "out": _("Out")}},
@@ -188,8 +190,8 @@ def visit_count(request, site_id):
         d = form.cleaned_data
         hour = timezone.make_aware(datetime.datetime.combine(the_day, datetime.time(d["hour"])))
         try:
-            services.record_visit_count(site, hour, count_in=d["count_in"], count_out=d["count_out"],
-                                        staff=request.user, request=request)
+            services_console.record_visit_count(site, hour, count_in=d["count_in"], count_out=d["count_out"],
+                                                staff=request.user, request=request)
         except ServiceError as exc:
             messages.error(request, str(exc.message))
         else:

@@ -21,8 +21,9 @@ from quanmin.core import qr
 from quanmin.core.errors import ServiceError
 from quanmin.facilities.models import Site
 
-from . import pricing, services
+from . import pricing, selectors, services, services_resident
 from .api_resident import calendar_response
+from .errors import fail
 from .models import Booking, Certificate, Payment, Slot, WaitlistEntry
 
 MAX_NAME = 40
@@ -65,7 +66,7 @@ def site_page(request, site_pk: int):
     window = max(site.bookable_units.filter(active=True).values_list("window_days", flat=True), default=0)
     last = today + datetime.timedelta(days=window)
     day = _picked_day(request.GET.get("date", ""), today, last)
-    units = services.site_availability(site, day, request.user) if site.status == Site.Status.OPEN else []
+    units = selectors.site_availability(site, day, request.user) if site.status == Site.Status.OPEN else []
     for row in units:
         for s in row["slots"]:
             s["basis_label"] = BASIS_LABELS.get(s["basis"], "")
@@ -79,7 +80,7 @@ def site_page(request, site_pk: int):
 def _slot_context(request, slot: Slot) -> dict:
     user, unit = request.user, slot.unit
     now = timezone.now()
-    row = next((s for r in services.site_availability(unit.site, timezone.localtime(slot.start).date(), user, now)
+    row = next((s for r in selectors.site_availability(unit.site, timezone.localtime(slot.start).date(), user, now)
                 for s in r["slots"] if s["slot"].pk == slot.pk), None)
     quote = pricing.quote(user, slot, []) if user.is_authenticated else None
     context = {
@@ -88,7 +89,7 @@ def _slot_context(request, slot: Slot) -> dict:
         "companion_price": pricing.place_price(unit, slot, set())[0],
         "minor_price": pricing.place_price(unit, slot, {"minor"})[0],
         "cancel_until": slot.start - datetime.timedelta(hours=unit.cancel_hours),
-        "companions": [{"i": i, "name": "", "minor": False} for i in range(companion_limit(slot))],
+        "companions": [{"i": i, "name": "", "minor": False} for i in range(services.companion_limit(slot))],
         "client_key": uuid.uuid4().hex, **_notices(user),
     }
     if user.is_authenticated:
@@ -106,12 +107,6 @@ def slot_page(request, slot_pk: int):
     return render(request, "booking/resident/slot.html", _slot_context(request, _bookable_slot(slot_pk)))
 
 
-def companion_limit(slot: Slot) -> int:
-    # Each companion takes a place of its own (services.hold), so a one-party court slot has no room
-    # for any: offer companions only where a slot has places to share.
-    return slot.unit.max_companions if slot.capacity > 1 else 0
-
-
 def read_companions(post, limit: int) -> tuple[list[dict], list[dict]]:
     """Rows with a name are companions; a row ticked 'minor' without a name is an error.
     Returns (companions, every row as typed, so that the form can be shown again)."""
@@ -122,7 +117,7 @@ def read_companions(post, limit: int) -> tuple[list[dict], list[dict]]:
 
 def check_companions(rows: list[dict]) -> None:
     if any(r["minor"] and not r["name"] for r in rows):
-        raise ServiceError("companion_name", _("Give each companion's name."), field="companions")
+        raise fail("companion_name", status=400)
 
 
 @login_required
@@ -130,7 +125,7 @@ def check_companions(rows: list[dict]) -> None:
 def hold_view(request, slot_pk: int):
     slot = _bookable_slot(slot_pk)
     key = request.POST.get("client_key", "").strip()[:64]
-    companions, rows = read_companions(request.POST, companion_limit(slot))
+    companions, rows = read_companions(request.POST, services.companion_limit(slot))
     try:
         check_companions(rows)
         booking = services.hold(request.user, slot.pk, companions=companions, client_key=key)
@@ -147,7 +142,7 @@ def hold_view(request, slot_pk: int):
 def waitlist_view(request, slot_pk: int):
     slot = _bookable_slot(slot_pk)
     try:
-        services.join_waitlist_checked(request.user, slot.pk)
+        services_resident.join_waitlist_checked(request.user, slot.pk)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -201,7 +196,7 @@ def pay_view(request, pk: int):
         return redirect("booking:booking", pk=booking.pk)
     if request.method == "POST":
         try:
-            services.complete_simulated_payment(request.user, payment.reference)
+            services_resident.complete_simulated_payment(request.user, payment.reference)
         except ServiceError as exc:
             messages.error(request, exc.message)
             return redirect("booking:booking", pk=booking.pk)
@@ -209,7 +204,7 @@ def pay_view(request, pk: int):
         return redirect("booking:booking", pk=booking.pk)
     return render(request, "booking/resident/pay.html", {
         "booking": booking, "payment": payment, "slot": booking.slot, "unit": booking.slot.unit,
-        "simulation_on": services.simulated_payments_on()})
+        "simulation_on": services_resident.simulated_payments_on()})
 
 
 @login_required
@@ -254,7 +249,7 @@ def certificates_page(request):
     if request.method == "POST":
         kind = request.POST.get("kind", "")
         try:
-            services.add_certificate(request.user, kind=kind, image=request.FILES.get("image"), request=request)
+            services_resident.add_certificate(request.user, kind=kind, image=request.FILES.get("image"), request=request)
         except ServiceError as exc:
             error, status = exc, exc.status
         else:

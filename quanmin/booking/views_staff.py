@@ -19,26 +19,21 @@ from quanmin.accounts.decorators import role_required
 from quanmin.core.errors import ServiceError
 from quanmin.facilities.models import OpeningRule, Site
 
-from . import services, staff_scope
+from . import permissions, services_console
 from .forms_staff import AddTemplateForm, BlockBookingForm, EditUnitForm, NewUnitForm, RangeForm, TemplateForm
 from .models import BookableUnit, WeeklyTemplate
 
-reader = role_required(staff_scope.can_read)
-writer = role_required(staff_scope.can_write)
+reader = role_required(permissions.can_read)
+writer = role_required(permissions.can_write)
 
 
 def get_site(request, site_id: int, write: bool = False) -> Site:
-    return staff_scope.get_or_404(request.user, Site.objects.select_related("region"), write, pk=site_id)
+    return permissions.get_or_404(request.user, Site.objects.select_related("region"), write, pk=site_id)
 
 
 def get_unit(request, unit_id: int, write: bool = False) -> BookableUnit:
-    return staff_scope.get_or_404(request.user, BookableUnit.objects.select_related("site", "facility"), write,
+    return permissions.get_or_404(request.user, BookableUnit.objects.select_related("site", "facility"), write,
                                   pk=unit_id)
-
-
-def can_write_site(request, site: Site) -> bool:
-    return staff_scope.can_write(request.user) and staff_scope.scoped(
-        request.user, Site.objects.filter(pk=site.pk), write=True).exists()
 
 
 def week_grid(templates) -> dict:
@@ -59,7 +54,7 @@ def _form_error(form, exc: ServiceError) -> None:
 @reader
 def home(request):
     q = request.GET.get("q", "").strip()
-    sites = staff_scope.scoped(request.user, Site.objects.select_related("region")).annotate(
+    sites = permissions.scoped(request.user, Site.objects.select_related("region")).annotate(
         units=Count("bookable_units", filter=Q(bookable_units__active=True)))
     if q:
         sites = sites.filter(Q(name__icontains=q) | Q(address__icontains=q))
@@ -67,8 +62,8 @@ def home(request):
         sites = sites.filter(bookable_units__isnull=False).distinct()
     page = Paginator(sites.order_by("region_id", "name"), 30).get_page(request.GET.get("page"))
     return render(request, "booking/staff/home.html", {
-        "page": page, "q": q, "can_write": staff_scope.can_write(request.user),
-        "division_staff": staff_scope.scoping.is_division_staff(request.user),
+        "page": page, "q": q, "can_write": permissions.can_write(request.user),
+        "division_staff": permissions.scoping.is_division_staff(request.user),
     })
 
 
@@ -77,7 +72,7 @@ def site_detail(request, site_id):
     site = get_site(request, site_id)
     units = site.bookable_units.select_related("facility").annotate(n_templates=Count("templates"))
     return render(request, "booking/staff/site.html", {
-        "site": site, "units": units, "can_write": can_write_site(request, site), "today": timezone.localdate(),
+        "site": site, "units": units, "can_write": permissions.can_write_site(request.user, site), "today": timezone.localdate(),
     })
 
 
@@ -88,7 +83,7 @@ def unit_new(request, site_id):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "facility"}
         try:
-            unit = services.add_unit(form.cleaned_data["facility"], data, staff=request.user, request=request)
+            unit = services_console.add_unit(form.cleaned_data["facility"], data, staff=request.user, request=request)
         except ServiceError as exc:
             _form_error(form, exc)
         else:
@@ -101,14 +96,14 @@ def unit_new(request, site_id):
 @reader
 def unit_detail(request, unit_id):
     unit = get_unit(request, unit_id)
-    can_write = can_write_site(request, unit.site)
+    can_write = permissions.can_write_site(request.user, unit.site)
     if request.method == "POST":
         if not can_write:
             raise Http404
         form = EditUnitForm(request.POST, instance=BookableUnit.objects.get(pk=unit.pk))
         if form.is_valid():
             try:
-                services.update_unit(unit, form.cleaned_data, staff=request.user, request=request)
+                services_console.update_unit(unit, form.cleaned_data, staff=request.user, request=request)
             except ServiceError as exc:
                 _form_error(form, exc)
             else:
@@ -139,8 +134,8 @@ def template_add(request, unit_id):
     data, created = form.cleaned_data, 0
     for weekday in data["weekdays"]:
         try:
-            _template, result = services.save_template(unit, {**data, "weekday": weekday}, staff=request.user,
-                                                       request=request)
+            _template, result = services_console.save_template(unit, {**data, "weekday": weekday}, staff=request.user,
+                                                               request=request)
         except ServiceError as exc:
             messages.error(request, f"{dict(OpeningRule.WEEKDAYS)[weekday]}: {exc.message}")
         else:
@@ -165,8 +160,8 @@ def template_edit(request, unit_id, template_id):
         "price": template.price, "benefit": template.benefit})
     if request.method == "POST" and form.is_valid():
         try:
-            _t, result = services.save_template(unit, form.cleaned_data, template=template, staff=request.user,
-                                                request=request)
+            _t, result = services_console.save_template(unit, form.cleaned_data, template=template, staff=request.user,
+                                                        request=request)
         except ServiceError as exc:
             _form_error(form, exc)
         else:
@@ -182,7 +177,7 @@ def template_edit(request, unit_id, template_id):
 @require_POST
 def template_delete(request, unit_id, template_id):
     unit = get_unit(request, unit_id, write=True)
-    result = services.remove_template(_template_of(unit, template_id), staff=request.user, request=request)
+    result = services_console.remove_template(_template_of(unit, template_id), staff=request.user, request=request)
     messages.success(request, _("Time removed: %(removed)s free slots removed; booked slots are kept.") % result)
     return redirect("booking:staff_unit", unit_id=unit.pk)
 
@@ -199,11 +194,11 @@ def block_time(request, unit_id):
     data = form.cleaned_data
     try:
         if unblock:
-            n = services.unblock_unit_time(unit, data["start"], data["end"], staff=request.user, request=request)
+            n = services_console.unblock_unit_time(unit, data["start"], data["end"], staff=request.user, request=request)
             messages.success(request, _("%(n)s slots open again.") % {"n": n})
         else:
-            result = services.block_unit_time(unit, data["start"], data["end"], data["reason"], staff=request.user,
-                                              request=request)
+            result = services_console.block_unit_time(unit, data["start"], data["end"], data["reason"], staff=request.user,
+                                                      request=request)
             messages.success(request, _("%(blocked)s slots blocked.") % result)
             if result["kept"]:
                 messages.warning(request, _("%(kept)s slots in that time have bookings and stay open: cancel them "
@@ -217,7 +212,7 @@ def block_time(request, unit_id):
 @require_POST
 def generate(request, unit_id):
     unit = get_unit(request, unit_id, write=True)
-    result = services.generate_unit_slots(unit, staff=request.user, request=request)
+    result = services_console.generate_unit_slots(unit, staff=request.user, request=request)
     messages.success(request, _("%(created)s slots made, %(removed)s free slots removed.") % result)
     return redirect("booking:staff_unit", unit_id=unit.pk)
 
@@ -230,7 +225,7 @@ def block_booking(request, unit_id):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            made = services.block_book_term(request.user, unit, weekday=d["weekday"], start=d["start"],
+            made = services_console.block_book_term(request.user, unit, weekday=d["weekday"], start=d["start"],
                                        first_day=d["first_day"], last_day=d["last_day"], label=d["label"])
         except ServiceError as exc:
             if exc.code == "not_found":

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quanmin.accounts import scoping
 from quanmin.accounts.models import Role
-from quanmin.booking import staff_scope
+from quanmin.booking import permissions
 from quanmin.maintenance import services as maintenance_services
 from quanmin.maintenance.models import InspectionPlan
 
@@ -54,7 +54,7 @@ def _audience(audience: str, user) -> bool:
         "division_reader": lambda: scoping.is_division_staff(user),
         "city_staff": lambda: scoping.is_city_staff(user),
         "backoffice": lambda: scoping.is_backoffice(user),
-        "venue_staff": lambda: staff_scope.can_read(user),
+        "venue_staff": lambda: permissions.can_read(user),
         "inspector": lambda: _is_inspector(user),
         "unit_staff": lambda: maintenance_services.is_unit_staff(user),
     }[audience]()

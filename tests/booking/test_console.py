@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 
 from quanmin.accounts import services as accounts
 from quanmin.accounts.models import AuditEntry
-from quanmin.booking import services
+from quanmin.booking import services, services_console
 from quanmin.booking.models import Booking, Certificate, Slot, WeeklyTemplate
-from quanmin.booking.selectors_staff import code_from, mask_name
+from quanmin.booking.selectors import code_from, mask_name
 
 from ..conftest import make_user
 from .conftest import at, slot_at
@@ -103,7 +103,7 @@ def test_day_grid_shows_holds_bookings_blocks_and_arrivals(world, op, court):
     arrived = services.book(resident, soon.pk)
     services.check_in(arrived.code)
     services.hold(other, slot_at(court, at(1, 12)).pk)
-    services.block_unit_time(court, at(1, 13), at(1, 14), "换地板")
+    services_console.block_unit_time(court, at(1, 13), at(1, 14), "换地板")
     html = op.get(url("staff_day", site_id=world.site.pk) + f"?date={at(1, 0).date()}").content.decode()
     assert "换地板" in html and "邻**民" in html and 'class="st-held"' in html
     assert "居民" not in html and "邻县居民" not in html  # names are masked

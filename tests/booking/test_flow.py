@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from quanmin.booking import services
+from quanmin.booking import services, services_console
 from quanmin.booking.errors import BookingError
 from quanmin.booking.models import Booking, Certificate, Payment, Strike, WaitlistEntry
 
@@ -121,7 +121,7 @@ def test_no_show_strikes_suspend(world, court, settings):
     after = at(2, 14)
     assert code_of(services.hold, resident, slot_at(court, at(3, 12)).pk, now=after) == "suspended"
     strike = Strike.objects.filter(user=resident).first()
-    services.forgive_strike(strike, staff=world.users["county"], reason="暴雨停课")
+    services_console.forgive_strike(strike, staff=world.users["county"], reason="暴雨停课")
     assert services.hold(resident, slot_at(court, at(3, 12)).pk, now=after).status == "held"
 
 
@@ -171,11 +171,11 @@ def test_block_booking_all_or_nothing(world, court):
     taken = slot_at(court, at(8, 18))  # the second week's Tuesday-or-whatever at 18:00
     services.book(world.users["resident"], taken.pk)
     with pytest.raises(BookingError):
-        services.block_book(world.users["county"], court, weekday=weekday, start=datetime.time(18), first_day=first,
-                            last_day=last, label="东关小学篮球队")
+        services_console.block_book(world.users["county"], court, weekday=weekday, start=datetime.time(18), first_day=first,
+                                    last_day=last, label="东关小学篮球队")
     assert not Booking.objects.filter(channel="block").exists()
-    made = services.block_book(world.users["county"], court, weekday=weekday, start=datetime.time(19),
-                               first_day=first, last_day=last, label="东关小学篮球队")
+    made = services_console.block_book(world.users["county"], court, weekday=weekday, start=datetime.time(19),
+                                       first_day=first, last_day=last, label="东关小学篮球队")
     assert len(made) == 2
 
 

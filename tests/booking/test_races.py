@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from quanmin.accounts import services as accounts
 from quanmin.accounts.demo import make_id_number
-from quanmin.booking import schedule, services
+from quanmin.booking import schedule, services, services_console
 from quanmin.booking.errors import BookingError
 from quanmin.booking.models import Booking, Slot, WeeklyTemplate
 
@@ -132,8 +132,8 @@ def _block(staff_id, unit_id, weekday, first, last):
     from quanmin.booking.models import BookableUnit
 
     try:
-        services.block_book(User.objects.get(pk=staff_id), BookableUnit.objects.get(pk=unit_id), weekday=weekday,
-                            start=datetime.time(18), first_day=first, last_day=last, label=f"club {staff_id}")
+        services_console.block_book(User.objects.get(pk=staff_id), BookableUnit.objects.get(pk=unit_id), weekday=weekday,
+                                    start=datetime.time(18), first_day=first, last_day=last, label=f"club {staff_id}")
         return "ok"
     except BookingError as exc:
         return exc.code

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from quanmin.booking import ics, pricing, services
+from quanmin.booking import ics, pricing, services, services_resident
 from quanmin.booking.models import Booking, Certificate, Slot, Strike, WaitlistEntry
 from tests.conftest import make_user
 
@@ -261,9 +261,9 @@ def test_simulated_payments_default_to_debug(settings):
     if hasattr(settings, "QUANMIN_SIMULATED_PAYMENTS"):
         del settings.QUANMIN_SIMULATED_PAYMENTS
     settings.DEBUG = False
-    assert services.simulated_payments_on() is False
+    assert services_resident.simulated_payments_on() is False
     settings.DEBUG = True
-    assert services.simulated_payments_on() is True
+    assert services_resident.simulated_payments_on() is True
 
 
 # -- the .ics -----------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
-"""Who runs which venue in booking: a thin layer over quanmin.accounts.scoping.
+"""Booking's permission rules (the can_* checks) and the scope they apply to, over
+quanmin.accounts.scoping.
 
 Venue operators (role "operator", target a Site) run their own sites; division staff run every
 site in their divisions; supervisors and evaluators read. Equipment inspectors are site roles too,
-but they inspect equipment and do not run bookings, so their sites are left out here.
+but they inspect equipment and do not run bookings, so their sites are left out here. Certificates
+are checked by division staff with write rights in the holder's division.
 """
 
 from django.db.models import Q, QuerySet
@@ -10,6 +12,7 @@ from django.http import Http404
 
 from quanmin.accounts import scoping
 from quanmin.accounts.models import Role
+from quanmin.facilities.models import Site
 
 
 def _site_targets(user, role: str) -> set[int]:
@@ -27,6 +30,15 @@ def can_read(user) -> bool:
 
 def can_write(user) -> bool:
     return scoping.is_division_staff(user, write=True) or is_operator(user)
+
+
+def can_write_site(user, site) -> bool:
+    """May change this site's units, times and bookings (not only read them)."""
+    return can_write(user) and scoped(user, Site.objects.filter(pk=site.pk), write=True).exists()
+
+
+def can_check_certificates(user) -> bool:
+    return scoping.is_division_staff(user, write=True)
 
 
 def scoped(user, queryset: QuerySet, write: bool = False) -> QuerySet:

@@ -1,12 +1,15 @@
-"""Reads of the venue console that the pages, the API and the exports share."""
+"""Booking's reads that more than one caller shares: a site's availability as a resident sees it
+(pages and API), and the venue console's day grid, lists and names (pages, API, exports, admin)."""
 
 import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import pricing
 from .models import Booking, Slot
 
 SHOWN = [Booking.Status.HELD, Booking.Status.CONFIRMED, Booking.Status.CHECKED_IN, Booking.Status.NO_SHOW]
@@ -45,11 +48,42 @@ def walk_in_places(slot, people: int) -> int:
 
 
 def day_bounds(first: datetime.date, last: datetime.date | None = None):
+    """The start of the first day and of the day after the last, in the city's time zone."""
     tz = timezone.get_current_timezone()
     last = last or first
     return (timezone.make_aware(datetime.datetime.combine(first, datetime.time.min), tz),
             timezone.make_aware(datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min), tz))
 
+
+def site_availability(site, day: datetime.date, user=None, now=None) -> list[dict]:
+    """A site's bookable units with their slots on one day: free places (run-out holds count as free,
+    as the next hold releases them) and the price this person would be charged (base price if anonymous)."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    units = list(site.bookable_units.filter(active=True).order_by("name", "pk"))
+    start, end = day_bounds(day)
+    slots = list(Slot.objects.filter(unit__in=units, start__gte=start, start__lt=end).order_by("start", "unit_id"))
+    stale = dict(Booking.objects.filter(slot__in=slots, status=Booking.Status.HELD, hold_expires_at__lt=now)
+                 .values("slot_id").annotate(n=Sum("places")).values_list("slot_id", "n"))
+    signed_in = user is not None and user.is_authenticated
+    groups = pricing.eligibility(user, day) if signed_in else set()  # the same groups pricing.quote uses
+    by_unit = {u.pk: {"unit": u, "in_window": day <= today + datetime.timedelta(days=u.window_days), "slots": []}
+               for u in units}
+    for slot in slots:
+        row = by_unit[slot.unit_id]
+        slot.unit = row["unit"]
+        free = 0 if slot.blocked else max(slot.capacity - slot.taken + stale.get(slot.pk, 0), 0)
+        price, basis = pricing.place_price(slot.unit, slot, groups)  # no groups: the base price
+        started = slot.start <= now
+        row["slots"].append({
+            "slot": slot, "free": free, "price": price, "basis": basis, "started": started,
+            "bookable": not slot.blocked and not started and row["in_window"] and free > 0,
+            "full": not slot.blocked and free == 0,
+        })
+    return list(by_unit.values())
+
+
+# --- the venue console -----------------------------------------------------------------------------
 
 @dataclass
 class Cell:
