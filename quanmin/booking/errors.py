@@ -21,6 +21,7 @@ MESSAGES = {
     "slot_past": _("This time has already started."),
     "outside_window": _("This time cannot be booked yet: bookings open %(days)s days ahead."),
     "too_many_companions": _("You can bring at most %(n)s companions."),
+    "companions_not_allowed": _("This time is booked by one party as a whole: it takes no companions."),
     "companion_name": _("Give each companion's name."),
     "too_young": _("The minimum age here is %(n)s."),
     "guardian_required": _("Children under %(n)s book as a companion of an adult."),
@@ -52,7 +53,7 @@ MESSAGES = {
 }
 
 # The codes that name a field of the request, so that a form shows the message beside it.
-FIELDS = {"companion_name": "companions", "template_overlap": "start",
+FIELDS = {"companions_not_allowed": "companions", "companion_name": "companions", "template_overlap": "start",
           "certificate_kind": "kind", "image_required": "image", "image_too_large": "image",
           "image_unreadable": "image", "image_type": "image"}
 

@@ -123,7 +123,7 @@ def _load_person(user, day: datetime.date, client_key: str, now) -> tuple[_Perso
 def companion_limit(slot: Slot) -> int:
     """How many companions a booking of this slot may bring. Each companion takes a place of its own,
     so a one-party court slot (one place) has no room for any: only a slot with places to share takes
-    companions, up to the unit's limit. The page offers this many rows."""
+    companions, up to the unit's limit. The page offers this many rows; hold() refuses more, whoever calls it."""
     return slot.unit.max_companions if slot.capacity > 1 else 0
 
 
@@ -135,6 +135,8 @@ def _check_rules(user, slot: Slot, places: int, companions: list, now, override:
         raise fail("slot_past")
     if len(companions) > unit.max_companions:
         raise fail("too_many_companions", n=unit.max_companions)
+    if len(companions) > companion_limit(slot):
+        raise fail("companions_not_allowed")
     if override:
         return
     # "15 days ahead" counts whole days: today plus the next 15.

@@ -97,6 +97,19 @@ def test_companions_and_their_limit(world, pool):
     assert code_of(services.hold, world.users["other_resident"], slot.pk, companions=[{}] * 4) == "too_many_companions"
 
 
+def test_a_one_party_court_slot_takes_no_companions(world, court):
+    # The rule lives in hold(), so the page, the API and the console all meet it.
+    slot = slot_at(court, at(1, 12))
+    resident, staff = world.users["resident"], world.users["county"]
+    assert services.companion_limit(slot) == 0 < court.max_companions
+    assert code_of(services.hold, resident, slot.pk, companions=[{"name": "老李"}]) == "companions_not_allowed"
+    assert code_of(services.hold, resident, slot.pk, companions=[{"name": "老李"}], staff=staff,
+                   override_reason="phoned in") == "companions_not_allowed"
+    slot.refresh_from_db()
+    assert slot.taken == 0 and not Booking.objects.filter(slot=slot).exists()
+    assert services.hold(resident, slot.pk).places == 1  # alone, the same slot books
+
+
 def test_per_person_limits(world, court):
     resident = world.users["resident"]
     court.max_per_day, court.max_open_per_user = 2, 3

@@ -219,6 +219,18 @@ def test_companions_take_places_and_are_priced(world, pool, me):
     assert slot.taken == 3
 
 
+def test_the_api_refuses_companions_on_a_one_party_court_slot(world, court, me):
+    # The page never offers companions here; the API must refuse them too, and write nothing.
+    slot = slot_at(court, at(2, 12))
+    r = post(me, "/holds", {"slot_id": slot.pk, "companions": [{"name": "老李", "minor": False}]})
+    assert (r.status_code, code(r)) == (409, "companions_not_allowed")
+    assert r.json()["message"] == "该时段为整场预约，不能携带同行人。"
+    slot.refresh_from_db()
+    assert slot.taken == 0 and not Booking.objects.filter(slot=slot).exists()
+    r = post(me, "/holds", {"slot_id": slot.pk})
+    assert r.status_code == 201 and r.json()["places"] == 1
+
+
 # -- waitlist --------------------------------------------------------------------------------------
 def test_waitlist_offer_is_a_held_booking_to_confirm(world, pool, client_for):
     slot = slot_at(pool, at(1, 19))  # 3 places
