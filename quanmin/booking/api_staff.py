@@ -9,7 +9,6 @@ one's scope answers 404. Every write goes through services (or schedule).
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from quanmin.accounts import scoping
 from quanmin.facilities.models import Facility, Site
 from quanmin.regions.models import Region
 
-from . import figures, permissions, services, services_console
+from . import figures, permissions, selectors, services, services_console
 from .errors import fail, invalid
 from .models import BookableUnit, Booking, Certificate, Slot, WeeklyTemplate
 from .schemas_staff import (
@@ -84,8 +83,7 @@ def _day(value: str | None) -> datetime.date:
 @router.get("/sites", response=list[SiteOut], summary="Sites in my care, with their bookable units")
 def list_sites(request, include_empty: bool = False):
     _read(request)
-    qs = permissions.scoped(request.user, Site.objects.all()).annotate(
-        units=Count("bookable_units", filter=Q(bookable_units__active=True)))
+    qs = selectors.sites_in_care(request.user)
     if not include_empty:
         qs = qs.filter(units__gt=0)
     return list(qs.order_by("region_id", "name")[:500])

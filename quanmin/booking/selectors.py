@@ -5,11 +5,13 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import pricing
+from quanmin.facilities.models import Site
+
+from . import permissions, pricing
 from .models import Booking, Slot
 
 SHOWN = [Booking.Status.HELD, Booking.Status.CONFIRMED, Booking.Status.CHECKED_IN, Booking.Status.NO_SHOW]
@@ -84,6 +86,13 @@ def site_availability(site, day: datetime.date, user=None, now=None) -> list[dic
 
 
 # --- the venue console -----------------------------------------------------------------------------
+
+def sites_in_care(user):
+    """The sites this person runs or oversees, each with ``units``: its count of active bookable units
+    (the console's list of venues, on the page and in the API)."""
+    return permissions.scoped(user, Site.objects.select_related("region")).annotate(
+        units=Count("bookable_units", filter=Q(bookable_units__active=True)))
+
 
 @dataclass
 class Cell:

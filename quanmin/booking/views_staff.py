@@ -19,7 +19,7 @@ from quanmin.accounts.decorators import role_required
 from quanmin.core.errors import ServiceError
 from quanmin.facilities.models import OpeningRule, Site
 
-from . import permissions, services_console
+from . import permissions, selectors, services_console
 from .forms_staff import AddTemplateForm, BlockBookingForm, EditUnitForm, NewUnitForm, RangeForm, TemplateForm
 from .models import BookableUnit, WeeklyTemplate
 
@@ -54,8 +54,7 @@ def _form_error(form, exc: ServiceError) -> None:
 @reader
 def home(request):
     q = request.GET.get("q", "").strip()
-    sites = permissions.scoped(request.user, Site.objects.select_related("region")).annotate(
-        units=Count("bookable_units", filter=Q(bookable_units__active=True)))
+    sites = selectors.sites_in_care(request.user)
     if q:
         sites = sites.filter(Q(name__icontains=q) | Q(address__icontains=q))
     else:
