@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit
 from quanmin.core.errors import ServiceError
+from quanmin.regions import codes
 
 from . import equipment_types
 from .models import Equipment, Facility
@@ -287,15 +288,7 @@ def due_for_replacement(queryset=None, today: datetime.date | None = None):
 def hotline_for(region_code: str) -> str:
     """The reports hotline of the nearest division with report settings (12345 by default)."""
     from quanmin.feedback.models import FeedbackSettings
-    from quanmin.regions import codes
-
-    chain, code = [], region_code
-    while code and len(chain) < 6:
-        chain.append(code)
-        try:
-            code = codes.parent_code(code)
-        except (KeyError, IndexError):
-            break
+    chain = codes.upward(region_code)
     found = dict(FeedbackSettings.objects.filter(region_id__in=chain).values_list("region_id", "hotline"))
     for code in chain:
         if found.get(code):

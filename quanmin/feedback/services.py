@@ -60,21 +60,9 @@ class Rules:
     resolution_working_days: int
 
 
-def _chain(region_code: str) -> list[str]:
-    """The division and its ancestors, lowest first."""
-    chain, code = [], region_code
-    while code and len(chain) < 6:
-        chain.append(code)
-        try:
-            code = codes.parent_code(code)
-        except (KeyError, IndexError, ValueError):
-            break
-    return chain
-
-
 def rules_for(region_code: str) -> Rules:
     """The nearest FeedbackSettings at or above the division, or the defaults."""
-    chain = _chain(region_code)
+    chain = codes.upward(region_code)
     found = {s.region_id: s for s in FeedbackSettings.objects.filter(region_id__in=chain)}
     for code in chain:
         if code in found:
@@ -103,7 +91,8 @@ def _existing_regions(chain: list[str]) -> set[str]:
 def handler_for(region_code: str) -> str:
     """The lowest division at or above `region_code` with division staff who may act; the top of the
     chain when nobody is staffed."""
-    chain = [c for c in _chain(region_code) if c in _existing_regions(_chain(region_code))]
+    existing = _existing_regions(codes.upward(region_code))
+    chain = [c for c in codes.upward(region_code) if c in existing]
     staffed = set(Membership.objects.filter(region_id__in=chain, role__in=list(DIVISION_ROLES))
                   .values_list("region_id", flat=True))
     for code in chain:
@@ -116,7 +105,7 @@ def responsible_unit(region_code: str):
     """The active maintenance unit serving the nearest division at or above `region_code`."""
     from quanmin.maintenance.models import MaintenanceUnit
 
-    chain = _chain(region_code)
+    chain = codes.upward(region_code)
     units = {}
     for unit in MaintenanceUnit.objects.filter(region_id__in=chain, active=True).order_by("pk"):
         units.setdefault(unit.region_id, unit)
@@ -128,7 +117,7 @@ def responsible_unit(region_code: str):
 
 def parent_handler(code: str) -> str | None:
     """The division above `code` that exists, or None at the top."""
-    chain = _chain(code)[1:]
+    chain = codes.upward(code)[1:]
     existing = _existing_regions(chain)
     for c in chain:
         if c in existing:

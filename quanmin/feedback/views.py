@@ -29,6 +29,7 @@ from quanmin.accounts.decorators import role_required
 from quanmin.core.errors import ServiceError
 from quanmin.facilities import geo
 from quanmin.facilities.models import Site
+from quanmin.regions import codes
 
 from . import selectors, services
 from .forms import AnswerForm, NoteForm, RatingForm, ReportForm, SettingsForm, WorkOrderForm
@@ -248,7 +249,7 @@ def _detail(request, report: Report, *, phone: str = "", forms: dict | None = No
     from quanmin.maintenance.models import MaintenanceUnit
 
     units = MaintenanceUnit.objects.filter(active=True).filter(
-        region_id__in=services._chain(report.region_id)).order_by("name")
+        region_id__in=codes.upward(report.region_id)).order_by("name")
     forms = forms or {}
     return render(request, "feedback/staff/detail.html", {
         "report": report, "events": report.events.select_related("actor").order_by("at", "id"),
@@ -322,7 +323,7 @@ def staff_work_order(request, pk: int):
     from quanmin.maintenance.models import MaintenanceUnit
 
     report = _staff_report(request, pk, write=True)
-    units = MaintenanceUnit.objects.filter(active=True, region_id__in=services._chain(report.region_id))
+    units = MaintenanceUnit.objects.filter(active=True, region_id__in=codes.upward(report.region_id))
     form = WorkOrderForm(request.POST, units=units)
     if not form.is_valid():
         return _detail(request, report, forms={"work_order": form}, status=400)

@@ -99,17 +99,13 @@ def my_rounds(user, today: datetime.date | None = None) -> QuerySet[InspectionRo
 
 # --- inspectors -----------------------------------------------------------------------------------------------
 
-def _ancestors(code: str) -> set[str]:
-    return {code[:n].ljust(12, "0") for n in (2, 4, 6, 9, 12)}
-
-
 def eligible_inspectors(region_code: str):
     """Active people who may inspect in this area: equipment inspectors, and division staff, whose
     role lies inside the area or covers it."""
     from quanmin.accounts.models import User
 
     members = Membership.objects.filter(role__in=INSPECTOR_ROLES).filter(
-        Q(region__code__within=codes.prefix(region_code)) | Q(region_id__in=_ancestors(region_code)))
+        Q(region__code__within=codes.prefix(region_code)) | Q(region_id__in=codes.upward(region_code)))
     return User.objects.filter(is_active=True, pk__in=members.values("user_id")).order_by("real_name", "id")
 
 

@@ -191,9 +191,8 @@ def units_with_open_counts(qs: QuerySet[MaintenanceUnit]) -> QuerySet[Maintenanc
 def units_serving(region_code: str) -> QuerySet[MaintenanceUnit]:
     """Active units that serve this division: those of the division itself or of a division above it
     (a city's contractor serves every county), whoever's scope they lie in."""
-    candidates = {region_code[:n].ljust(12, "0") for n in (2, 4, 6, 9, 12)}
-    return MaintenanceUnit.objects.filter(active=True, region_id__in=candidates).select_related("region").order_by(
-        "-region_id", "name")
+    return (MaintenanceUnit.objects.filter(active=True, region_id__in=codes.upward(region_code))
+            .select_related("region").order_by("-region_id", "name"))
 
 
 # --- pieces past their design life ------------------------------------------------------------------------

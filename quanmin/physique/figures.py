@@ -35,7 +35,6 @@ from .models import TestResult
 PHYSIQUE = "physique-2003"
 STUDENT = "student-2014"
 SMALL_CELL = 10
-CHILD_LENGTH = {"province": 4, "city": 6, "county": 9, "township": 12}
 AGE_GROUP_ORDER = ["3-6", "7-19", "20-29", "30-39", "40-49", "50-59", "60-69", "primary", "junior", "senior",
                    "university", "unknown"]
 AGE_GROUP_LABELS = {
@@ -175,7 +174,7 @@ def _targets(region: Region, total: Counts, people: int) -> list[TargetCheck]:
     actual = {"pass_share": total.pass_share, "student_good_share": total.student_good_share, "people": people}
     checks = []
     for prefix, plan in plan_targets().items():
-        applies = region.code.startswith(prefix)
+        applies = codes.in_subtree(region.code, prefix)
         for t in plan["targets"]:
             # Counts ("people a year") belong to the division named; shares apply to every division under it.
             if t["indicator"] == "people" and applies and codes.prefix(region.code) != prefix:
@@ -203,8 +202,8 @@ def result_rows(prefix: str, child=None, tested=None) -> list[dict]:
 
 def division_figures(region: Region, year: int | None = None) -> DivisionFigures:
     prefix = codes.prefix(region.code)
-    level = codes.level_of(region.code)
-    child_len = CHILD_LENGTH.get(level)
+    child_level = codes.child_level(codes.level(region.code))
+    child_len = codes.PREFIX_LENGTH[child_level] if child_level else None
     rows = result_rows(prefix, Substr("region_id", 1, child_len) if child_len else None)
     people = dict(TestResult.objects.filter(region__code__within=prefix).annotate(y=ExtractYear("tested_at"))
                   .values("y").annotate(n=Count("participant_id", distinct=True)).order_by().values_list("y", "n"))

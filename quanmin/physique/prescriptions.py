@@ -299,7 +299,7 @@ def home_point(user) -> tuple[float, float] | None:
             lat=Avg("lat"), lon=Avg("lon"), n=Count("id"))
         if agg["n"]:
             return agg["lat"], agg["lon"]
-        code = codes.parent_code(code)
+        code = codes.parent(code)
     return None
 
 

@@ -50,11 +50,6 @@ class Region(models.Model):
         return Region.objects.filter(code__within=self.prefix).exclude(code=self.code)
 
     def ancestors(self) -> list["Region"]:
-        chain, code = [], codes.parent_code(self.code)
-        wanted = []
-        while code:
-            wanted.append(code)
-            code = codes.parent_code(code)
+        wanted = codes.ancestors(self.code)
         found = {r.code: r for r in Region.objects.filter(code__in=wanted)}
-        chain = [found[c] for c in reversed(wanted) if c in found]
-        return chain
+        return [found[c] for c in wanted if c in found]

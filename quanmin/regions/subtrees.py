@@ -11,25 +11,11 @@ from collections.abc import Callable, Iterable
 from . import codes
 
 
-def lineage(code: str) -> list[str]:
-    """The division's code and its ancestors' codes, nearest first."""
-    chain = []
-    while code:
-        chain.append(code)
-        code = codes.parent_code(code)
-    return chain
-
-
 def covering_prefix(wanted: Iterable[str]) -> str:
     """The prefix of the smallest division whose subtree holds every code asked for ("" when none
     does: codes of two provinces), to filter a query on with ``__within``."""
-    wanted = list(wanted)
-    if not wanted:
-        return ""
-    for candidate in lineage(wanted[0]):
-        if all(codes.contains(candidate, code) for code in wanted):
-            return codes.prefix(candidate)
-    return ""
+    common = codes.common_prefix(wanted)
+    return codes.prefix(common) if common else ""
 
 
 def roll_up(rows: Iterable, wanted: Iterable[str], key: Callable = lambda row: row[0]) -> dict[str, list]:
@@ -40,7 +26,7 @@ def roll_up(rows: Iterable, wanted: Iterable[str], key: Callable = lambda row: r
         division = key(row)
         targets = seen.get(division)
         if targets is None:
-            targets = seen[division] = [out[c] for c in lineage(division) if c in out]
+            targets = seen[division] = [out[c] for c in codes.upward(division) if c in out]
         for target in targets:
             target.append(row)
     return out

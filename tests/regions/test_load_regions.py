@@ -22,8 +22,8 @@ def test_counts_per_level(liaocheng):
 def test_codes_prefixes_match_parents(liaocheng):
     for region in Region.objects.exclude(parent=None).select_related("parent"):
         assert region.code.startswith(region.parent.prefix), region.code
-        assert codes.parent_code(region.code) == region.parent_id
-        assert codes.level_of(region.code) == region.level
+        assert codes.parent(region.code) == region.parent_id
+        assert codes.level(region.code) == region.level
 
 
 def test_census_populations_and_estimates_add_up(liaocheng):
@@ -63,7 +63,7 @@ def test_unknown_city_is_a_clear_error(db):
 def test_codes_helpers():
     assert codes.normalise("3715") == "371500000000"
     assert codes.prefix("371502001000") == "371502001"
-    assert codes.parent_code("371502001001") == "371502001000"
+    assert codes.parent("371502001001") == "371502001000"
     assert codes.contains("371500000000", "371502001001")
     assert not codes.contains("371502000000", "371503001001")
     with pytest.raises(ValueError):

@@ -1,14 +1,14 @@
 """Handing grouped rows to every division asked for (regions.subtrees), on real division codes."""
 
-from quanmin.regions import subtrees
+from quanmin.regions import codes, subtrees
 
 CITY, COUNTY, TOWNSHIP, COMMUNITY = "371500000000", "371502000000", "371502001000", "371502001001"
 OTHER_COUNTY, OTHER_COMMUNITY = "371503000000", "371503001001"
 
 
-def test_lineage_runs_up_to_the_province():
-    assert subtrees.lineage(COMMUNITY) == [COMMUNITY, TOWNSHIP, COUNTY, CITY, "370000000000"]
-    assert subtrees.lineage(CITY) == [CITY, "370000000000"]
+def test_upward_runs_up_to_the_province():
+    assert codes.upward(COMMUNITY) == [COMMUNITY, TOWNSHIP, COUNTY, CITY, "370000000000"]
+    assert codes.upward(CITY) == [CITY, "370000000000"]
 
 
 def test_the_covering_prefix_is_the_smallest_common_division():

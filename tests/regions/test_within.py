@@ -30,7 +30,7 @@ CODES = ["371500000000", "371502000000", "371502001000", "371502001001", "371599
 def regions(db):
     Region.objects.all().delete()
     for code in CODES:
-        Region.objects.create(code=code, name=code, level=codes.level_of(code) if code[2:4] != "00" else "city")
+        Region.objects.create(code=code, name=code, level=codes.level(code) if code[2:4] != "00" else "city")
     return CODES
 
 
