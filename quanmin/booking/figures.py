@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quanmin.facilities.figures import GONE
 from quanmin.facilities.models import Facility, Site
+from quanmin.regions import codes
 from quanmin.regions.models import Region
 
 from .models import BookableUnit, Booking, Slot
@@ -100,11 +101,6 @@ class DivisionBookingFigures:
     children: list  # of BookingFigures, by code
     first_day: datetime.date
     last_day: datetime.date
-
-
-def _bounds(region: Region) -> tuple[str, str]:
-    p = region.prefix
-    return p.ljust(12, "0"), p.ljust(12, "9")
 
 
 def _period(first_day: datetime.date, last_day: datetime.date):
@@ -189,7 +185,7 @@ def _add_bookings(f: BookingFigures, row) -> None:
 
 def division_figures(region: Region, first_day: datetime.date, last_day: datetime.date) -> DivisionBookingFigures:
     """The division's figures and each child division's, for slots starting from first_day to last_day."""
-    lo, hi = _bounds(region)
+    lo, hi = codes.subtree_range(region.prefix)
     start, end = _period(first_day, last_day)
     total = BookingFigures(region.code, region.name, region.level)
     children = {r.prefix: BookingFigures(r.code, r.name, r.level) for r in Region.objects.filter(parent=region)}

@@ -594,21 +594,8 @@ def _apply(new: list[Equipment], changed: list[_Row], user, request, report: Imp
         # Linear, where bulk_update's CASE is rows × batch; it stamps updated_at (auto_now) itself.
         bulk.update_rows(pieces, list(fields))
     region_codes = [p.region_id for p in new] + [r.piece.region_id for r in changed]
-    audit.record("equipment.import", request=request, actor=user, region_code=_common_code(region_codes),
+    audit.record("equipment.import", request=request, actor=user, region_code=codes.common_prefix(region_codes),
                  detail=report.counts)
-
-
-def _common_code(region_codes: list[str]) -> str:
-    if not region_codes:
-        return ""
-    first, last = min(region_codes), max(region_codes)
-    n = 0
-    while n < len(first) and first[n] == last[n]:
-        n += 1
-    for length in (12, 9, 6, 4, 2):
-        if n >= length:
-            return first[:length].ljust(12, "0")
-    return ""
 
 
 # ---------------------------------------------------------------- export

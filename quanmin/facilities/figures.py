@@ -81,7 +81,7 @@ INDICATOR_LABELS = {
 
 def plan_for(code: str) -> dict | None:
     table = getattr(settings, "QUANMIN_FIGURE_TARGETS", None) or PLAN_TARGETS
-    return table.get(code[:4])
+    return table.get(codes.prefix_at(code, "city"))
 
 
 @dataclass
@@ -240,11 +240,6 @@ class Compliance:
 
 # --- Queries --------------------------------------------------------------------------------------
 
-def _bounds(prefix: str) -> tuple[str, str]:
-    # A range rather than LIKE 'prefix%': SQLite cannot use an index for LIKE ... ESCAPE.
-    return prefix.ljust(12, "0"), prefix.ljust(12, "9")
-
-
 # The index that would make the roll-up an index-only read (see _scan_city): not in the models
 # yet; when it is, SQLite reads it in order instead of scanning the table.
 COVERING_INDEX = "facility_figures"
@@ -257,7 +252,7 @@ def _sqlite() -> bool:
 def _scan_city(prefix: str) -> bool:
     """On SQLite, read a whole city by scanning the table, unless a covering index exists."""
     covered = any(index.name == COVERING_INDEX for index in Facility._meta.indexes)
-    return _sqlite() and len(prefix) <= 4 and not covered
+    return _sqlite() and len(prefix) <= codes.PREFIX_LENGTH["city"] and not covered
 
 
 def _existing(prefix: str, scan: bool = False):
@@ -266,7 +261,7 @@ def _existing(prefix: str, scan: bool = False):
     `scan` filters on an expression that no index serves, so that SQLite reads the table in
     order instead of looking up every row through the (region, type) index: twice as fast when
     the subtree is (nearly) the whole table, as a city is on a one-city SQLite deployment."""
-    lo, hi = _bounds(prefix)
+    lo, hi = codes.subtree_range(prefix)
     gone = Site.objects.filter(status__in=GONE, region_id__gte=lo, region_id__lte=hi).values("id")
     if scan:
         qs = Facility.objects.annotate(_p=Substr("region_id", 1, len(prefix))).filter(_p=prefix)
@@ -318,13 +313,12 @@ def facility_rows(prefix: str, since: datetime.date | None = None, key_length: i
 
 def _fills() -> dict[str, list]:
     """type -> [(role, prefix length)]: which compliance roles a facility of that type fills."""
-    length = {"county": 6, "township": 9, "community": 12}
     fills: dict[str, list] = {}
     for level, rules in RULES.items():
         for roles in rules.values():
             for role in roles:
                 for type_code in types.with_role(role):
-                    fills.setdefault(type_code, []).append((role, length[level]))
+                    fills.setdefault(type_code, []).append((role, codes.PREFIX_LENGTH[level]))
     return fills
 
 
@@ -339,7 +333,7 @@ def presence_rows(prefix: str) -> list[tuple]:
 def _regions(prefix: str, code: str | None = None) -> dict[str, dict]:
     """The subtree's divisions; with `code`, only that division and its children, unless one of
     them lacks a population (then the whole subtree, to add it up from below)."""
-    lo, hi = _bounds(prefix)
+    lo, hi = codes.subtree_range(prefix)
     fields = ("code", "name", "level", "parent_id", "population", "population_estimated")
     qs = Region.objects.order_by("code")
     if code is not None:

@@ -318,7 +318,7 @@ def _plan(rows, user, report: ImportReport, lock: bool) -> dict:
     changed = [(r.facility_obj, r.fields) for r in good if not r.report.errors and r.report.action == "updated" and r.fields]
     region_codes = [r.key[1] for r in good if r.key]
     return {"new_sites": new_sites, "changed_sites": changed_sites, "new_facilities": new_facilities,
-            "changed_facilities": changed, "region_code": _common_code(region_codes)}
+            "changed_facilities": changed, "region_code": codes.common_prefix(region_codes)}
 
 
 # Only what matching, comparing and keeping facilities in step read: fewer columns to convert.
@@ -488,17 +488,3 @@ def _finish_sites(plans: dict, rows: list[_Row]) -> None:
             row.report.changes = [BY_KEY[k].label for k in plan.changes] + row.report.changes
             if row.report.action == "unchanged":
                 row.report.action = "updated"
-
-
-def _common_code(region_codes: list[str]) -> str:
-    """The smallest division holding every row, for the audit entry."""
-    if not region_codes:
-        return ""
-    first, last = min(region_codes), max(region_codes)
-    n = 0
-    while n < len(first) and first[n] == last[n]:
-        n += 1
-    for length in (12, 9, 6, 4, 2):
-        if n >= length:
-            return first[:length].ljust(12, "0")
-    return ""

@@ -300,13 +300,8 @@ class DivisionFigures:
 # --- queries --------------------------------------------------------------------------------------
 
 
-def _bounds(prefix: str) -> tuple[str, str]:
-    # A range rather than LIKE 'prefix%': SQLite cannot use an index for LIKE ... ESCAPE.
-    return prefix.ljust(12, "0"), prefix.ljust(12, "9")
-
-
 def _in(prefix: str, field_name: str = "region_id") -> Q:
-    lo, hi = _bounds(prefix)
+    lo, hi = codes.subtree_range(prefix)
     return Q(**{f"{field_name}__gte": lo, f"{field_name}__lte": hi})
 
 
