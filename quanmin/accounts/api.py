@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 
 from quanmin.core.api import PUBLIC, Paging
 from quanmin.core.excel import xlsx_response
+from quanmin.regions import codes
 from quanmin.regions.models import Region
 
 from . import audit, scoping, services
@@ -157,9 +158,7 @@ def list_users(request, q: str | None = None, region: str | None = None):
     if q:
         qs = qs.filter(real_name__contains=q)
     if region and region.isdigit():
-        from quanmin.regions import codes
-
-        qs = qs.filter(home_region__code__within=codes.prefix(region.ljust(12, "0")))
+        qs = qs.filter(home_region__code__within=codes.prefix(codes.pad(region)))
     return qs
 
 

@@ -57,9 +57,7 @@ def is_backoffice(user) -> bool:
 
 def division_prefixes(user, write: bool = False) -> list[str]:
     allowed = set(DIVISION_ROLES) | (set() if write else READ_ONLY_ROLES)
-    prefixes = sorted({codes.prefix(m.region_id) for m in memberships(user) if m.role in allowed})
-    # Drop prefixes covered by a shorter one: a city admin who is also a county admin.
-    return [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]
+    return codes.outermost(codes.prefix(m.region_id) for m in memberships(user) if m.role in allowed)
 
 
 def _targets(user, role_set, model_label: str | None = None) -> list[int]:
@@ -109,13 +107,13 @@ def get_scoped_or_404(user, queryset: QuerySet, write: bool = False, **lookup):
 def can_write_region(user, region_code: str) -> bool:
     if is_superuser(user):
         return True
-    return any(region_code.startswith(p) for p in division_prefixes(user, write=True))
+    return any(codes.in_subtree(region_code, p) for p in division_prefixes(user, write=True))
 
 
 def can_read_region(user, region_code: str) -> bool:
     if is_superuser(user):
         return True
-    return any(region_code.startswith(p) for p in division_prefixes(user))
+    return any(codes.in_subtree(region_code, p) for p in division_prefixes(user))
 
 
 def top_regions(user, write: bool = False):
@@ -124,4 +122,4 @@ def top_regions(user, write: bool = False):
 
     if is_superuser(user):
         return Region.objects.filter(parent__isnull=True)
-    return Region.objects.filter(code__in=[p.ljust(12, "0") for p in division_prefixes(user, write)])
+    return Region.objects.filter(code__in=[codes.pad(p) for p in division_prefixes(user, write)])
