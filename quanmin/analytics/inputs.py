@@ -58,7 +58,7 @@ def _centres(region: Region) -> tuple[dict, dict]:
     by_comm, by_town = defaultdict(list), defaultdict(list)
     for lon, lat, code in Site.objects.filter(region__code__within=_prefix(region)).values_list("lon", "lat", "region_id"):
         by_comm[code].append((lon, lat))
-        by_town[code[:9]].append((lon, lat))
+        by_town[codes.prefix_at(code, "township")].append((lon, lat))
 
     def mean(points):
         return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
@@ -71,7 +71,7 @@ def residents(region: Region, seed: int = 1) -> Residents:
     comm_centre, town_centre = _centres(region)
     lon, lat, pop, code = [], [], [], []
     for c_code, population in Region.objects.filter(code__within=_prefix(region), level="community").values_list("code", "population"):
-        centre = comm_centre.get(c_code) or town_centre.get(c_code[:9])
+        centre = comm_centre.get(c_code) or town_centre.get(codes.prefix_at(c_code, "township"))
         if centre is None or not population:
             continue
         k = POINTS_PER_COMMUNITY

@@ -11,6 +11,7 @@ from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
 from quanmin.core.errors import ServiceError
 from quanmin.core.excel import xlsx_response
+from quanmin.regions import codes
 from quanmin.regions.models import Region
 
 from . import services
@@ -44,8 +45,8 @@ def circle(request, code):
                "can_write": scoping.is_division_staff(request.user, write=True),
                "default_minutes": " ".join(str(int(m)) for m in DEFAULT_MINUTES), "default_speed": DEFAULT_SPEED_KMH}
     if result:
-        rows = [d for d in result.get("divisions", []) if len(d["region_code"].rstrip("0")) > len(region.code.rstrip("0"))
-                and d["level"] in ("county", "township")]
+        rows = [d for d in result.get("divisions", []) if d["level"] in ("county", "township")
+                and d["region_code"] != region.code and codes.contains(region.code, d["region_code"])]
         under = {k: v[:15] for k, v in result.get("underserved", {}).items()}
         names = _names({d["region_code"] for d in rows} | {u["region_code"] for v in under.values() for u in v})
         context.update(rows=rows, underserved=under, names=names,

@@ -7,9 +7,11 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from quanmin.regions.codes import LEVELS, number_at, parent_level
+
 from .network import WalkNetwork
 from .paths import nearest_source_distance
-from .points import LEVEL_DIGITS, REGION_CODE_DIGITS, format_region_code
+from .points import format_region_code
 from .snap import Snapped
 from .standard import minutes_key
 
@@ -79,13 +81,11 @@ class DivisionIndex:
         # pandas hashes where np.unique sorts all the residents: 3x faster for a million.
         self.inverse, self.leaves = pd.factorize(np.asarray(region_code), sort=True)
         self.levels: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = []
-        for level, digits in LEVEL_DIGITS.items():
-            unit = 10 ** (REGION_CODE_DIGITS - digits)
-            anc = self.leaves // unit * unit
-            if digits > min(LEVEL_DIGITS.values()):
+        for level in LEVELS:
+            anc = number_at(self.leaves, level)
+            if level != LEVELS[0]:
                 # Skip codes that are really of a coarser level (a township code padded as 12).
-                coarser = 10 ** (REGION_CODE_DIGITS - _coarser_digits(digits))
-                own = np.flatnonzero(anc % coarser != 0)
+                own = np.flatnonzero(number_at(anc, parent_level(level)) != anc)
             else:
                 own = np.arange(anc.size)
             if own.size:
@@ -176,11 +176,6 @@ def _collector_paused():
             gc.enable()
 
 
-def _coarser_digits(digits: int) -> int:
-    levels = sorted(LEVEL_DIGITS.values())
-    return levels[levels.index(digits) - 1]
-
-
 def underserved(figures, minutes: list[float], level: str = "community", top: int = 20) -> dict:
     """Per threshold, the divisions of ``level`` ranked by people left out (most first).
 
@@ -189,7 +184,7 @@ def underserved(figures, minutes: list[float], level: str = "community", top: in
     """
     by_level = {f[0]: f for f in figures}
     if level not in by_level:
-        present = [lv for lv in LEVEL_DIGITS if lv in by_level]
+        present = [lv for lv in LEVELS if lv in by_level]
         if not present:
             return {minutes_key(m): [] for m in minutes}
         level = present[-1]

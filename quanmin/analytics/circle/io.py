@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from quanmin.regions.codes import is_code
+
 from .points import Candidates, Facilities, Residents, format_region_code
 from .standard import minutes_key
 
@@ -73,7 +75,7 @@ def read_population_geojson(source) -> Residents:
         code = props.get("region_code")
         if code is not None:
             code = str(code)
-            if len(code) != 12 or not code.isdigit():
+            if not is_code(code):
                 raise CircleInputError(f"population: feature {i} region_code {code!r} is not 12 digits")
         lon.append(x)
         lat.append(y)

@@ -13,8 +13,6 @@ import numpy as np
 from .geo import as_lonlat
 
 REGION_CODE_DIGITS = 12
-# Digits of a region_code kept by each level; the rest are zeros (统计用区划代码).
-LEVEL_DIGITS = {"city": 4, "county": 6, "township": 9, "community": 12}
 
 
 def _optional(values, n: int, name: str):
@@ -126,12 +124,3 @@ def parse_region_codes(codes, n: int | None = None) -> np.ndarray:
 
 def format_region_code(code: int) -> str:
     return f"{int(code):012d}"
-
-
-def region_level(code: int) -> str:
-    """city / county / township / community from the code's trailing zeros."""
-    code = int(code)
-    for level, digits in (("city", 4), ("county", 6), ("township", 9)):
-        if code % 10 ** (REGION_CODE_DIGITS - digits) == 0:
-            return level
-    return "community"
