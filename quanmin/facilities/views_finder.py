@@ -93,7 +93,8 @@ class FinderForm(forms.Form):
 
     def clean_region(self):
         value = self.cleaned_data["region"].strip()
-        return codes.normalise(value) if value.isdigit() and len(value) in (4, 6, 9, 12) else ""
+        # A city or below: a province is not a place to look in.
+        return codes.normalise(value) if codes.is_prefix(value) and len(value) > codes.PREFIX_LENGTH["province"] else ""
 
 
 def read_filters(data) -> tuple[FinderForm, selectors.Filters, tuple[float, float] | None, int]:
@@ -215,7 +216,7 @@ def finder_map(request):
     """Points (or grid clusters when there are many), the search circle and division outlines."""
     _form, f, origin, radius = read_filters(request.GET)
     qs = selectors.filter_sites(Site.objects.all(), f)
-    level = "township" if request.GET.get("level") == "township" or len(f.region) >= 9 else "county"
+    level = "township" if request.GET.get("level") == "township" or len(f.region) >= codes.PREFIX_LENGTH["township"] else "county"
     out = {"crs": map_settings()["crs"], "outlines": outlines(level, f.region), "points": [], "clusters": []}
     if origin:
         hits = selectors.nearby(qs, origin[0], origin[1], radius, limit=MAX_POINTS)
@@ -291,12 +292,12 @@ def _sketch(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
 def outlines(level: str, region: str = "") -> list[dict]:
     """Sketched outlines of the counties (or townships) under `region`, in map coordinates; cached
     and recomputed when a site is added, moved or removed."""
-    digits = 9 if level == "township" else 6
+    level = "township" if level == "township" else "county"
     prefix = ""
     if region:
         prefix = codes.prefix(codes.normalise(region))
-        if len(prefix) > digits:  # a township or community asked for: draw its own township
-            prefix = prefix[:9] if digits == 9 else prefix[:6]
+        if len(prefix) > codes.PREFIX_LENGTH[level]:  # a township or community asked for: draw its own township
+            prefix = codes.prefix_at(prefix, level)
     sites = Site.objects.exclude(status__in=UNBUILT)
     if prefix:
         sites = sites.filter(region__code__within=prefix)
@@ -308,12 +309,12 @@ def outlines(level: str, region: str = "") -> list[dict]:
         return found
     groups: dict[str, list] = {}
     for code, lat, lon in sites.values_list("region_id", "lat", "lon").iterator(chunk_size=5000):
-        groups.setdefault(code[:digits], []).append((lon, lat))
-    names = dict(Region.objects.filter(code__in=[c.ljust(12, "0") for c in groups]).values_list("code", "name"))
+        groups.setdefault(codes.prefix_at(code, level), []).append((lon, lat))
+    names = dict(Region.objects.filter(code__in=[codes.pad(p) for p in groups]).values_list("code", "name"))
     result = []
-    for code, pts in sorted(groups.items()):
+    for p, pts in sorted(groups.items()):
         ring = _sketch(pts)
-        result.append({"code": code.ljust(12, "0"), "name": names.get(code.ljust(12, "0"), code),
+        result.append({"code": codes.pad(p), "name": names.get(codes.pad(p), p),
                        "ring": [to_map(lat, lon) for lon, lat in ring]})
     cache.set(key, result, OUTLINE_TTL)
     return result
@@ -361,7 +362,7 @@ def site_page(request, pk: int):
             "benefit": [i for i in day["intervals"] if i.kind == OpeningRule.Kind.BENEFIT],
         })
     facilities = [{"f": f, "measure": _measure(f)} for f in site.facilities.all()]
-    township = site.region_id[:9].ljust(12, "0")
+    township = codes.ancestor_at(site.region_id, "township")
     site_map = {**map_settings(), "point": to_map(site.lat, site.lon), "name": site.name,
                 "outlines": outlines("township", township)}
     return render(request, "facilities/finder/site.html", {

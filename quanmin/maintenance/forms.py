@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from quanmin.regions import codes
+
 from .models import WorkOrder, WorkOrderPhoto
 from .services import PHOTO_MAX_BYTES
 
@@ -119,7 +121,7 @@ class UnitForm(forms.Form):
 
 
 def _depth(region) -> int:
-    return {"city": 0, "county": 1, "township": 2, "community": 3}.get(region.level, 0)
+    return codes.LEVELS.index(region.level) if region.level in codes.LEVELS else 0
 
 
 class UnitStaffForm(forms.Form):

@@ -226,7 +226,7 @@ def _worsen_equipment(piece: Equipment | None, status: str) -> None:
 
 def _check_unit(unit: MaintenanceUnit, region_code: str) -> None:
     # A unit serves its division and everything under it.
-    if not unit.active or not region_code.startswith(codes.prefix(unit.region_id)):
+    if not unit.active or not codes.contains(unit.region_id, region_code):
         raise MaintenanceError("unit_not_serving", _("That maintenance unit does not serve this division."), "unit")
 
 

@@ -26,6 +26,7 @@ from quanmin.accounts.decorators import role_required
 from quanmin.core.errors import ServiceError
 from quanmin.core.excel import xlsx_response
 from quanmin.facilities.models import Equipment, Facility
+from quanmin.regions import codes
 
 from . import selectors, services
 from .forms import (
@@ -553,9 +554,7 @@ def replacements(request):
     today = timezone.localdate()
     qs = selectors.due_for_replacement(request.user, today)
     region = request.GET.get("region", "").strip()
-    if region.isdigit() and len(region) in (2, 4, 6, 9, 12):
-        from quanmin.regions import codes
-
+    if codes.is_prefix(region):
         qs = qs.filter(region__code__within=codes.prefix(codes.normalise(region)))
     if request.GET.get("without_order") == "1":
         qs = qs.filter(open_replace=False)

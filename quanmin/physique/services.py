@@ -26,6 +26,7 @@ from quanmin.accounts import audit, crypto, idnumber
 from quanmin.accounts import services as account_services
 from quanmin.accounts.models import Consent, User
 from quanmin.core.errors import ServiceError
+from quanmin.regions import codes
 from quanmin.regions.models import Region
 
 from . import batch, scoring
@@ -51,7 +52,7 @@ def create_station(*, name: str, region: Region, site=None, address: str = "", p
     name = (name or "").strip()
     if not name:
         raise PhysiqueError("name_required", _("Give the station a name."), "name")
-    if site is not None and not site.region_id.startswith(region.prefix):
+    if site is not None and not codes.contains(region.code, site.region_id):
         raise PhysiqueError("site_outside_division", _("The site is not in the station's division."), "site")
     station = TestStation.objects.create(name=name[:120], region=region, site=site, address=address.strip()[:200],
                                          phone=phone.strip()[:30])

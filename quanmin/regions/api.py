@@ -33,7 +33,7 @@ def list_regions(request, level: str | None = None, within: str | None = None, q
     if level:
         qs = qs.filter(level=level)
     if within and within.isdigit():
-        qs = qs.filter(code__within=codes.prefix(within.ljust(12, "0")))
+        qs = qs.filter(code__within=codes.prefix(codes.pad(within)))
     if q:
         qs = qs.filter(name__contains=q)
     return qs.order_by("code")

