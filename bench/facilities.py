@@ -34,6 +34,7 @@ call_command("migrate", verbosity=0)
 from quanmin.facilities import figures, selectors, types
 from quanmin.facilities.io_import import COLUMNS, import_rows, read_workbook
 from quanmin.facilities.models import Facility, Site
+from quanmin.regions import codes
 from quanmin.regions.models import Region
 from quanmin.accounts import services as acc
 
@@ -90,12 +91,12 @@ big = Region.objects.create(code="990100000000", name="合成市", level="city",
 regs, comms = [], []
 for c in range(1, 100):
     cc = f"9901{c:02d}"
-    regs.append(Region(code=cc + "000000", name=f"县{c}", level="county", parent_id=big.code, population=1_000_000))
+    regs.append(Region(code=codes.pad(cc), name=f"县{c}", level="county", parent_id=big.code, population=1_000_000))
     for t in range(1, 11):
         tc = f"{cc}{t:03d}"
-        regs.append(Region(code=tc + "000", name=f"乡{c}-{t}", level="township", parent_id=cc + "000000", population=100_000))
+        regs.append(Region(code=codes.pad(tc), name=f"乡{c}-{t}", level="township", parent_id=codes.pad(cc), population=100_000))
         for m in range(1, 11):
-            regs.append(Region(code=f"{tc}{m:03d}", name=f"村{c}-{t}-{m}", level="community", parent_id=tc + "000", population=10_000))
+            regs.append(Region(code=f"{tc}{m:03d}", name=f"村{c}-{t}-{m}", level="community", parent_id=codes.pad(tc), population=10_000))
             comms.append(f"{tc}{m:03d}")
 Region.objects.bulk_create([r for r in regs if r.level == "county"])
 Region.objects.bulk_create([r for r in regs if r.level == "township"])

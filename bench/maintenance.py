@@ -63,6 +63,7 @@ def work() -> None:  # one straight script, read top to bottom
     from quanmin.feedback.models import Report
     from quanmin.maintenance import checklists, figures, inspections
     from quanmin.maintenance.models import Check, InspectionPlan, InspectionRound, MaintenanceUnit, WorkOrder
+    from quanmin.regions import codes
     from quanmin.regions.models import Region
 
     n_import, n_pieces = size("IMPORT_ROWS", 20000), size("PIECES", 50000)
@@ -176,7 +177,7 @@ def work() -> None:  # one straight script, read top to bottom
     Equipment.objects.bulk_create(pieces, batch_size=2000)
     by_county: dict[str, list[tuple[int, str]]] = {}
     for pk, region, kind in Equipment.objects.values_list("pk", "region_id", "kind").order_by("pk"):
-        by_county.setdefault(region[:6], []).append((pk, kind))
+        by_county.setdefault(codes.prefix_at(region, "county"), []).append((pk, kind))
     out["pieces"] = Equipment.objects.count()
 
     # Daily plans, one per county; past rounds (done or missed) with ~100 checks each.
@@ -192,7 +193,7 @@ def work() -> None:  # one straight script, read top to bottom
         done = rng.random() < 0.9
         rounds.append(InspectionRound(plan=plan, kind=plan.kind, region_id=plan.region_id, inspector=inspector,
                                       scheduled_for=day, due_on=day, status="done" if done else "missed",
-                                      pieces=len(by_county.get(plan.region_id[:6], [])),
+                                      pieces=len(by_county.get(codes.prefix_at(plan.region_id, "county"), [])),
                                       started_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(8))),
                                       finished_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(16)))
                                       if done else None))
@@ -201,7 +202,7 @@ def work() -> None:  # one straight script, read top to bottom
     per_round = max(1, n_checks // max(1, len(rounds)))
     checks, defects = [], []
     for rid, region, day in rounds:
-        pool = by_county.get(region[:6]) or []
+        pool = by_county.get(codes.prefix_at(region, "county")) or []
         at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
         for pk, kind in rng.sample(pool, min(per_round, len(pool))):
             bad = rng.random() < 0.02
@@ -246,7 +247,7 @@ def work() -> None:  # one straight script, read top to bottom
         status = rng.choice(["received", "responded", "resolved", "closed", "closed", "rejected"])
         rated = status == "closed" and rng.random() < 0.7
         reports.append(Report(number=f"TS{i:08d}", token=f"benchtoken{i:022d}", category="equipment",
-                              description="器材损坏", equipment_id=pk, region_id=region, handler_region_id=region[:6] + "000000",
+                              description="器材损坏", equipment_id=pk, region_id=region, handler_region_id=codes.ancestor_at(region, "county"),
                               phone_masked="138****8000", status=status, created_at=at,
                               respond_by=at + datetime.timedelta(days=1), resolve_by=at + datetime.timedelta(days=7),
                               escalations=1 if rng.random() < 0.1 else 0, rating=rng.randint(2, 5) if rated else None,
@@ -262,7 +263,7 @@ def work() -> None:  # one straight script, read top to bottom
         f"{out['work_orders']} work orders, {out['reports']} reports ({out['generate_s']} s)")
 
     # ------------------------------------------------------------------ 2. figures
-    county = max(counties, key=lambda c: len(by_county.get(c.code[:6], [])))
+    county = max(counties, key=lambda c: len(by_county.get(codes.prefix_at(c.code, "county"), [])))
     out["figures"] = {}
     for label, region in (("city", city), ("county", county)):
         figures.division_figures(region)  # warm

@@ -6,6 +6,7 @@ import random
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
+from quanmin.regions import codes
 from quanmin.regions.models import Region
 
 from . import services
@@ -22,7 +23,7 @@ GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平�
 def make_id_number(region_code: str, birth: str, seq: int, male: bool) -> str:
     """A well-formed ID number for demo people: address code, birth date, sequence, check digit."""
     seq = seq % 500 * 2 + (1 if male else 0)
-    first17 = f"{region_code[:6]}{birth}{seq:03d}"
+    first17 = f"{codes.prefix_at(region_code, 'county')}{birth}{seq:03d}"
     return first17 + check_character(first17)
 
 

@@ -32,6 +32,7 @@ from quanmin.accounts.models import Role, User
 from quanmin.core import bulk
 from quanmin.facilities import opening
 from quanmin.facilities.models import Facility, OpeningException, Site
+from quanmin.regions import codes
 from quanmin.regions.models import Region
 
 from . import pricing, services_console
@@ -90,7 +91,7 @@ def _templates(unit: BookableUnit, facility: Facility, site: Site) -> list[Weekl
 
 def _facilities(city: Region) -> list[Facility]:
     """Public courts and pools of government sites and of urban school grounds in the two districts."""
-    urban = {code[:9] for code in Region.objects.filter(level="township", name__contains="街道",
+    urban = {codes.prefix_at(code, "township") for code in Region.objects.filter(level="township", name__contains="街道",
                                                          code__within=city.prefix).values_list("code", flat=True)}
     qs = (Facility.objects.filter(type__in=list(NAMES), access__in=PUBLIC, site__status=Site.Status.OPEN,
                                   site__owner_kind__in=[Site.OwnerKind.GOVERNMENT, Site.OwnerKind.SCHOOL],
@@ -98,11 +99,12 @@ def _facilities(city: Region) -> list[Facility]:
           .select_related("site").order_by("site__region_id", "site_id", "id"))
     chosen, per_site, schools = [], {}, {}
     for f in qs:
-        county = f.region_id[:6]
+        county = codes.prefix_at(f.region_id, "county")
         if county not in MAIN_COUNTIES:
             continue
         if f.site.owner_kind == Site.OwnerKind.SCHOOL and f.site_id not in schools:
-            if f.region_id[:9] not in urban or list(schools.values()).count(county) >= SCHOOLS_PER_COUNTY:
+            township = codes.prefix_at(f.region_id, "township")
+            if township not in urban or list(schools.values()).count(county) >= SCHOOLS_PER_COUNTY:
                 continue
             schools[f.site_id] = county
         if per_site.get((f.site_id, f.type), 0) >= PER_TYPE:
@@ -327,7 +329,8 @@ def load(city: Region, rng: random.Random) -> dict:
 
 def _venue_life(city, rng, units, now, today) -> dict:
     """Operators, gate counts, a maintenance block, a school team's term, certificates to check."""
-    stadium_units = [u for u in units if u.site.name.endswith("体育场") and u.site.region_id.startswith(MAIN_COUNTIES[0])]
+    stadium_units = [u for u in units
+                     if u.site.name.endswith("体育场") and codes.in_subtree(u.site.region_id, MAIN_COUNTIES[0])]
     school_units = [u for u in units if u.site.owner_kind == Site.OwnerKind.SCHOOL]
     sites = {"stadium": stadium_units[0].site if stadium_units else None,
              "school": school_units[0].site if school_units else None}

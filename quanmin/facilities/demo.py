@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
+from quanmin.regions import codes
 from quanmin.regions.models import Region
 
 from .models import Facility, OpeningException, OpeningRule, Site
@@ -139,7 +140,7 @@ class CityBuilder:
         self.communities_of = {t.code: [m for m in communities if m.parent_id == t.code] for t in townships}
         self.centre = {}
         for n, county in enumerate(counties):
-            seat = COUNTY_SEATS.get(county.code[:6]) or _offset(CITY_CENTRE, 30, n * 2.4)
+            seat = COUNTY_SEATS.get(codes.prefix_at(county.code, "county")) or _offset(CITY_CENTRE, 30, n * 2.4)
             self.centre[county.code] = seat
             radius = 0.85 * math.sqrt(float(county.area_km2 or 1000) / math.pi)
             towns = self.townships_of[county.code]
@@ -195,7 +196,7 @@ class CityBuilder:
                          + daily("19:00", "21:00", B, note="免费（场馆低收费）"))
         stadium.exceptions.append((self.today + datetime.timedelta(days=rng.randint(2, 9)), True, None, None,
                                    "承办全民健身运动会，暂停对外开放"))
-        if county.code[:6] != NO_FITNESS_CENTRE:
+        if codes.prefix_at(county.code, "county") != NO_FITNESS_CENTRE:
             centre = self.site(seat_region, f"{name}全民健身中心", _scatter(rng, seat, 2.5), Site.OwnerKind.GOVERNMENT,
                                bureau, phone=_phone(rng), accessible_entrance=True, accessible_toilet=True)
             centre.add(rng, "fitness_centre", area=(3000, 8000), indoor=True, access=LOW)
@@ -205,7 +206,7 @@ class CityBuilder:
             centre.add(rng, "martial_arts", area=(200, 500), indoor=True, access=LOW)
             centre.rules = (daily("08:30", "21:30", R, range(1, 8)) + daily("14:00", "21:30", R, (0,))
                             + daily("08:30", "11:30", B, range(1, 5), "免费"))
-        if county.code[:6] != NO_SPORTS_PARK:
+        if codes.prefix_at(county.code, "county") != NO_SPORTS_PARK:
             park = self.site(seat_region, f"{name}体育公园", _scatter(rng, seat, 4), Site.OwnerKind.GOVERNMENT,
                              f"{name}住房和城乡建设局", phone=_phone(rng), accessible_entrance=True,
                              accessible_toilet=True, accessible_parking=True)
@@ -312,7 +313,7 @@ class CityBuilder:
                          f"{name}综合文化站", phone=_phone(rng), accessible_entrance=rng.random() < 0.7,
                          accessible_toilet=rng.random() < 0.4)
         centre_ok = gap != "centre"
-        if centre_ok and county.code[:6] != NO_FITNESS_CENTRE and rng.random() < 0.55:
+        if centre_ok and codes.prefix_at(county.code, "county") != NO_FITNESS_CENTRE and rng.random() < 0.55:
             plan.add(rng, "fitness_centre", area=(1000, 3000), indoor=True, access=LOW)
             plan.rules = (daily("08:00", "20:30") + daily("08:00", "11:00", B, range(7), "免费"))
         else:

@@ -320,7 +320,7 @@ class Demo:
     # -- people and settings --------------------------------------------------------------------------------
     def manager_for(self, region_code: str) -> User:
         """The division staff who manage orders and answer reports there: the county's, else the city's."""
-        return self.staff.get(region_code[:6].ljust(12, "0")) or self.city_staff
+        return self.staff.get(codes.ancestor_at(region_code, "county")) or self.city_staff
 
     def settings(self) -> None:
         rng = self.rng
@@ -400,7 +400,7 @@ class Demo:
             if (maker, kind) not in models_:
                 abbr = "".join(w[0] for w in kind.split("_")).upper()
                 models_[(maker, kind)] = f"{maker[1]}-{abbr}{rng.randint(101, 899)}"
-            county = f.region_id[:6]
+            county = codes.prefix_at(f.region_id, "county")
             numbers[county] = numbers.get(county, 0) + 1
             data = register.clean({"install_date": installed, "design_life_years": info.design_life_years,
                                    "maker": maker[0], "model": models_[(maker, kind)],
@@ -462,7 +462,7 @@ class Demo:
         for eq in rows:
             eq.pk = ids[eq.tag]
         for eq in rows:
-            piece = Piece(eq, eq.region_id[:6],
+            piece = Piece(eq, codes.prefix_at(eq.region_id, "county"),
                           last=_aware(self.start, 8) - datetime.timedelta(days=rng.randint(0, 30)))
             self.pieces.append(piece)
             self.by_county.setdefault(piece.county, []).append(piece)
@@ -473,7 +473,7 @@ class Demo:
         rng, out = self.rng, []
         reasons = {Equipment.Status.DEFECTIVE: ["转动部件损坏，待维修", "螺栓缺失，待维修", "座椅破损，待维修"],
                    Equipment.Status.OUT_OF_SERVICE: ["主体锈蚀断裂，已停用待更换", "基础松动，已围挡停用"]}
-        pilots = {c.code[:6] for c in self.pilots}
+        pilots = {codes.prefix_at(c.code, "county") for c in self.pilots}
         for piece in self.pieces:
             if piece.county in pilots:
                 continue
@@ -587,7 +587,8 @@ class Demo:
         for plan, reliability in plans:
             prefix = codes.prefix(plan.region_id)
             facility_ids = set(plan.facilities.values_list("pk", flat=True))
-            scope = [p for p in self.by_county.get(plan.region_id[:6], []) if p.eq.region_id.startswith(prefix)
+            scope = [p for p in self.by_county.get(codes.prefix_at(plan.region_id, "county"), [])
+                     if codes.in_subtree(p.eq.region_id, prefix)
                      and (not facility_ids or p.eq.facility_id in facility_ids)]
             for r in plan.rounds.filter(scheduled_for__lte=today).order_by("scheduled_for"):
                 day0 = _aware(r.scheduled_for, 0)
@@ -673,7 +674,7 @@ class Demo:
         note = rng.choice(NOTES[items[0]]) if rng.random() < 0.6 and items[0] in NOTES else ""
         op = OrderPlan(source=WorkOrder.Source.INSPECTION, kind=WorkOrder.Kind.REPAIR,
                        severity=checklists.worst_severity(items) or "normal", t0=t, piece=piece, items=items, note=note,
-                       round=r, unit=self.units.get(piece.eq.region_id[:6].ljust(12, "0")),
+                       round=r, unit=self.units.get(codes.ancestor_at(piece.eq.region_id, "county")),
                        resolution="".join(RESOLUTIONS[c] for c in items if c in RESOLUTIONS),
                        manager=self.manager_for(piece.eq.region_id))
         if piece.eq.smart and self.smart_unit is not None:
@@ -729,9 +730,11 @@ class Demo:
                path: str | None = None) -> ReportPlan | None:
         """One report received at `t`, and what happened to it (`reject`: it is not accepted; `path`: the
         way it goes, answered in time)."""
-        weights = [(c.code[:6], len(self.by_county.get(c.code[:6], [])) * (1.5 if c in self.pilots else 1))
+        prefixes = {c.code: codes.prefix_at(c.code, "county") for c in self.counties}
+        weights = [(prefixes[c.code], len(self.by_county.get(prefixes[c.code], [])) * (1.5 if c in self.pilots else 1))
                    for c in self.counties]
-        county = resident.home_region_id[:6] if resident is not None and resident.home_region_id else _weighted(rng, weights)
+        county = (codes.prefix_at(resident.home_region_id, "county") if resident is not None and resident.home_region_id
+                  else _weighted(rng, weights))
         category = forced or _weighted(rng, CATEGORY_WEIGHTS)
         phone = f"139{20000000 + len(self.reports):08d}"
         if resident is not None:
@@ -799,7 +802,7 @@ class Demo:
                 return rp
             severity = "high" if rng.random() < 0.3 else ("urgent" if rng.random() < 0.05 else "normal")
             op = OrderPlan(source=WorkOrder.Source.REPORT, kind=WorkOrder.Kind.REPAIR, severity=severity, t0=t_wo,
-                           piece=rp.piece, unit=self.units.get(region_code[:6].ljust(12, "0")),
+                           piece=rp.piece, unit=self.units.get(codes.ancestor_at(region_code, "county")),
                            resolution=ANSWERS["equipment"] if rp.piece else ANSWERS["facility"],
                            manager=self.manager_for(region_code))
             self.lifecycle(op, stuck=0.03, rng=rng)
@@ -836,10 +839,10 @@ class Demo:
                                          owner_kind__in=[Site.OwnerKind.COMMUNITY, Site.OwnerKind.GOVERNMENT,
                                                          Site.OwnerKind.SCHOOL]).order_by("id")):
             opening = site.owner_kind != Site.OwnerKind.COMMUNITY
-            self.sites_by_county.setdefault((site.region_id[:6], opening), []).append(site)
+            self.sites_by_county.setdefault((codes.prefix_at(site.region_id, "county"), opening), []).append(site)
             if not opening:
                 continue
-            self.sites_by_county.setdefault((site.region_id[:6], False), []).append(site)
+            self.sites_by_county.setdefault((codes.prefix_at(site.region_id, "county"), False), []).append(site)
         events = self.round_events(plans) + self.report_times()
         events.sort(key=lambda e: (e[0], e[1], e[2]))
         resident = User.objects.filter(phone_hash=lookup_hash(RESIDENT_PHONE), home_region__isnull=False).first()
@@ -914,7 +917,7 @@ class Demo:
         """Every new defect through the inspection service, which opens its work order; the few most
         recent in the main district with a photo, as inspectors take them."""
         found = sorted((c for c in self.checks if c.by_service), key=lambda c: c.t)
-        recent = [c for c in reversed(found) if c.piece.county == self.pilots[0].code[:6]
+        recent = [c for c in reversed(found) if c.piece.county == codes.prefix_at(self.pilots[0].code, "county")
                   and c.order.final in (S.IN_PROGRESS, S.DONE, S.VERIFIED)]
         for c in recent[:6]:
             c.order.photos = True
@@ -971,7 +974,8 @@ class Demo:
             out.append(OrderPlan(WorkOrder.Source.STAFF, WorkOrder.Kind.SERVICE, "low", t, facility=f, unit=unit,
                                  description=f"{f.site.name}健身路径季度保养：全面紧固螺栓，转动部件加注润滑脂，锈蚀处补漆",
                                  resolution="已完成紧固、润滑和补漆。", manager=manager))
-        kiosks = [p for p in self.pieces if p.eq.kind == "smart_kiosk" and p.county == main.code[:6]]
+        main_county = codes.prefix_at(main.code, "county")
+        kiosks = [p for p in self.pieces if p.eq.kind == "smart_kiosk" and p.county == main_county]
         for p in kiosks[:3]:
             t = self.midnight - datetime.timedelta(days=rng.randint(3, 60), hours=rng.randint(0, 8))
             out.append(OrderPlan(WorkOrder.Source.STAFF, WorkOrder.Kind.UPGRADE, "low", t, piece=p,
@@ -988,7 +992,7 @@ class Demo:
             out.append(OrderPlan(WorkOrder.Source.STAFF, WorkOrder.Kind.REPAIR, severity,
                                  self.midnight - datetime.timedelta(days=days, hours=rng.randint(0, 6)), facility=f,
                                  description=f"{f.site.name}{text}", manager=self.staff.get(
-                                     f.region_id[:9].ljust(12, "0")) or manager))
+                                     codes.ancestor_at(f.region_id, "township")) or manager))
         for text, reason in (("乒乓球台台面开裂，需更换", "物业已自行更换，无需派单。"),
                              ("灯光球场照明故障", "属供电公司维护范围，已移交供电公司。")):
             f = rng.choice(grounds)
@@ -1004,8 +1008,8 @@ class Demo:
         """Pieces long past their design life in the staffed township, opened for replacement recently."""
         rng, main = self.rng, self.pilots[0]
         township = Region.objects.filter(parent=main).order_by("code").first()
-        old = sorted((p for p in self.by_county.get(main.code[:6], [])
-                      if township and p.eq.region_id.startswith(township.prefix) and p.past_life(self.now)
+        old = sorted((p for p in self.by_county.get(codes.prefix_at(main.code, "county"), [])
+                      if township and codes.in_subtree(p.eq.region_id, township.prefix) and p.past_life(self.now)
                       and not p.eq.smart), key=lambda p: (p.eq.install_date, p.eq.pk))[:REPLACEMENTS]
         finals = [S.VERIFIED, S.VERIFIED, S.VERIFIED, S.DONE, S.DONE, S.IN_PROGRESS, S.IN_PROGRESS, S.ASSIGNED,
                   S.ASSIGNED, S.CANCELLED]
@@ -1134,7 +1138,7 @@ def describe() -> list[tuple[str, str]]:
             if m.role == Role.ORG_STAFF:
                 label = f"{m.get_role_display()} · {m.target}"
             else:  # an inspector is bound to a site in each township: name the county once
-                county = Region.objects.filter(code=m.region_id[:6].ljust(12, "0")).first()
+                county = Region.objects.filter(code=codes.ancestor_at(m.region_id, "county")).first()
                 label = f"{m.get_role_display()} · {county.name if county else m.region.name}"
             if label not in seen:
                 seen.add(label)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from quanmin.accounts import crypto
 from quanmin.accounts.demo import make_id_number
 from quanmin.accounts.models import Consent, User
+from quanmin.regions import codes
 from quanmin.regions.models import Region
 
 from . import batch, scoring, services
@@ -272,8 +273,8 @@ def _demo_resident(city: Region, rng: random.Random, past: list):
     if not Consent.objects.filter(user=user, kind=Consent.Kind.HEALTH, withdrawn_at__isnull=True).exists():
         services.give_health_consent(user)
     home = user.home_region.code if user.home_region_id else city.code
-    county = home[:6]
-    mine = [s for s in past if s.station.region_id.startswith(county)] or past
+    county = codes.prefix_at(home, "county")
+    mine = [s for s in past if codes.in_subtree(s.station.region_id, county)] or past
     chosen = [mine[len(mine) * k // 10] for k in (1, 5, 9)]
     participant = services.participant_for_user(user, chosen[0].station.region)
     physique = scoring.load_standard("physique-2003")

@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 
 from quanmin.accounts import demo as accounts_demo
 from quanmin.accounts.models import User
+from quanmin.regions import codes
 from quanmin.regions.models import Region
 
 CITY_CODE = "371500000000"
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already loaded.")
             self._print_accounts()
             return
-        call_command("load_regions", CITY_CODE[:4], stdout=self.stdout)
+        call_command("load_regions", codes.prefix_at(CITY_CODE, "city"), stdout=self.stdout)
         city = Region.objects.get(code=CITY_CODE)
         rng = random.Random(seed)
         # The demo's own messages (answers, escalations) land in the in-app inbox only: printing
