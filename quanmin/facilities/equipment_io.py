@@ -7,9 +7,7 @@ a row matching neither is a new piece, placed on the facility named by the facil
 or register number. The file is applied whole, in one transaction, or not at all (DESIGN rule 8).
 """
 
-import csv
 import datetime
-import io
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -24,7 +22,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit, scoping
-from quanmin.core import bulk, excel
+from quanmin.core import bulk, excel, tabular
 from quanmin.regions import codes
 
 from . import equipment as register
@@ -94,149 +92,32 @@ def _error(code: str, message, key: str = "file", status: int | None = None) -> 
 
 
 def too_big() -> EquipmentError:
-    return _error("file_too_large", _("The file is larger than %(mb)s MB: split it into several files.")
-                  % {"mb": MAX_BYTES // (1024 * 1024)}, status=413)
-
-
-def _not_readable() -> EquipmentError:
-    return _error("file_unreadable", _("This is not an Excel (.xlsx) or CSV file, or the file is damaged."))
-
-
-def _norm_header(value) -> str:
-    text = str(value or "").strip().lower().replace("（", "(").replace("）", ")")
-    return re.sub(r"[\s*_\-]", "", text)
+    return _error("file_too_large", tabular.too_big(MAX_BYTES).message, status=413)
 
 
 @cache
 def _header_map() -> dict[str, str]:
-    found = {_norm_header(k): v for k, v in HEADER_ALIASES.items()}
+    found = {tabular.norm_header(k): v for k, v in HEADER_ALIASES.items()}
     for c in COLUMNS:
-        found.update({_norm_header(c.key): c.key, _norm_header(c.zh): c.key, _norm_header(c.en): c.key})
+        found.update({tabular.norm_header(c.key): c.key, tabular.norm_header(c.zh): c.key,
+                      tabular.norm_header(c.en): c.key})
     return found
 
 
-class Rows(list):
-    """Data rows: dicts of column key → cell value, with "_line" as Excel numbers it."""
-
-    ignored: list[str]
+Rows = tabular.Rows
 
 
 def read_workbook(file) -> Rows:
     """Rows of an .xlsx (the first sheet with our headers) or a .csv file (UTF-8, GB18030, UTF-16)."""
-    size = getattr(file, "size", None)
-    if size is not None and size > MAX_BYTES:
-        raise too_big()
-    data = file.read(MAX_BYTES + 1) if hasattr(file, "read") else bytes(file)
-    if len(data) > MAX_BYTES:
-        raise too_big()
-    if not data.strip():
-        raise _error("file_empty", _("The file is empty."))
-    if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise _error("file_xls", _("Old Excel files (.xls) cannot be read: save the file as .xlsx and upload it again."))
-    return _read_csv(data)
-
-
-def _read_xlsx(data: bytes) -> Rows:
-    import openpyxl
-
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # a damaged file raises anything from zipfile, lxml or openpyxl: never a 500
-        raise _not_readable() from None
-    try:
-        for sheet in book.worksheets:
-            sheet.reset_dimensions()
-            rows = _rows_from_grid(enumerate(sheet.iter_rows(values_only=True), start=1))
-            if rows is not None:
-                return rows
-    except EquipmentError:
-        raise
-    except Exception:
-        raise _not_readable() from None
-    finally:
-        book.close()
-    raise _header_error()
-
-
-def _read_csv(data: bytes) -> Rows:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ["utf-16"]
-    elif b"\x00" in data[:4096]:
-        raise _not_readable()
-    else:
-        encodings = ["utf-8-sig", "gb18030"]
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise _not_readable()
-    if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text[:4096]):
-        raise _not_readable()
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    try:
-        rows = _rows_from_grid(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
-    except csv.Error:
-        raise _not_readable() from None
-    if rows is None:
-        raise _header_error()
-    return rows
-
-
-def _header_error() -> EquipmentError:
-    return _error("import_header_missing", _("The first row must hold the column headers of the template (%(columns)s).")
-                  % {"columns": "、".join(BY_KEY[k].label for k in ("kind", "facility_id", "facility_number"))})
-
-
-def _rows_from_grid(lines) -> Rows | None:
-    """Headers on one of the first few non-empty lines (a title may stand above them); None when
-    the sheet is not ours (the help sheet, say)."""
-    mapping, rows, skipped = None, Rows(), 0
-    header_map = _header_map()
-    for line, values in lines:
-        if not any(v not in (None, "") and str(v).strip() for v in values):
-            continue
-        if mapping is None:
-            found, ignored = {}, []
-            for i, head in enumerate(values):
-                norm = _norm_header(head)
-                key = header_map.get(norm) or header_map.get(re.sub(r"\(.*?\)$", "", norm))
-                if key is None:
-                    if str(head or "").strip():
-                        ignored.append(str(head).strip())
-                elif key in found.values():
-                    raise _error("import_header_duplicate", _("The column %(column)s appears twice.")
-                                 % {"column": BY_KEY[key].label})
-                else:
-                    found[i] = key
-            if len(found) < 2 or not {"kind", "tag", "external_id"} & set(found.values()):
-                skipped += 1
-                if skipped <= 5:
-                    continue
-                return None
-            mapping, rows.ignored = found, ignored
-            continue
-        row = {key: _cell(values[i]) if i < len(values) else "" for i, key in mapping.items()}
-        row["_line"] = line
-        rows.append(row)
-        if len(rows) > MAX_ROWS:
-            raise _error("import_too_many_rows", _("A file may hold at most %(rows)s rows.") % {"rows": MAX_ROWS})
-    return rows if mapping is not None else None
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.replace("\x00", "").strip()  # NUL means nothing in a cell and cannot reach PostgreSQL
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return int(value)
-    return value
+        return tabular.read_rows(
+            file, names=_header_map(), label=lambda key: BY_KEY[key].label,
+            # A header line names two columns or more, one of them saying which piece the row is.
+            is_header=lambda found: len(found) >= 2 and bool({"kind", "tag", "external_id"} & found),
+            expected=[BY_KEY[k].label for k in ("kind", "facility_id", "facility_number")],
+            max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+    except tabular.TableError as exc:
+        raise _error(exc.code, exc.message, status=exc.status) from None
 
 
 # ---------------------------------------------------------------- the report

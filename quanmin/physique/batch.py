@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import csv
 import datetime
-import io
 import math
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from quanmin.accounts import idnumber
+from quanmin.core import tabular
 
 from . import scoring
 
@@ -74,9 +73,9 @@ def read_file(source, name: str | None = None) -> Sheet:
         data = source.read()
     suffix = Path(name or "").suffix.lower()
     if suffix in (".xlsx", ".xlsm") or (not suffix and data[:2] == b"PK"):
-        return _read_xlsx(data)
+        return _read("xlsx", data)
     if suffix in (".csv", ".txt", ""):
-        return _read_csv(data)
+        return _read("csv", data)
     raise BatchError("unsupported_format", f"Unsupported file type {suffix!r}: use .xlsx or .csv.")
 
 
@@ -103,40 +102,20 @@ def _sheet_from_rows(rows) -> Sheet:
     return Sheet(headers, body, lines)
 
 
-def _read_xlsx(data: bytes) -> Sheet:
-    from openpyxl import load_workbook
+# The shared reader's refusals, in this reader's words (the command prints them, the staff import shows them).
+_REFUSALS = {("xlsx", "damaged"): ("unreadable_file", "Not a readable Excel (.xlsx) file."),
+             ("csv", "damaged"): ("unreadable_file", "Broken CSV: not a readable table."),
+             ("csv", "binary"): ("unreadable_file", "This is not a text (CSV) file."),
+             ("csv", "encoding"): ("unreadable_encoding", "The CSV file is neither UTF-8 nor GB18030 text.")}
 
+
+def _read(kind: str, data: bytes) -> Sheet:
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise BatchError("unreadable_file", f"Not a readable Excel (.xlsx) file: {exc}.") from None
-    try:
-        return _sheet_from_rows(wb.worksheets[0].iter_rows(values_only=True))
-    finally:
-        wb.close()
-
-
-def _decode(data: bytes) -> str:
-    if b"\x00" in data[:4096]:
-        raise BatchError("unreadable_file", "This is not a text (CSV) file.")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise BatchError("unreadable_encoding", "The CSV file is neither UTF-8 nor GB18030 text.")
-
-
-def _read_csv(data: bytes) -> Sheet:
-    text = _decode(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return _sheet_from_rows(csv.reader(io.StringIO(text, newline=""), dialect))
-    except csv.Error as exc:
-        raise BatchError("unreadable_file", f"Broken CSV: {exc}.") from None
+        grids = tabular.xlsx_grids(data, max_rows=MAX_ROWS) if kind == "xlsx" else iter([tabular.csv_grid(data)])
+        return _sheet_from_rows(row for _line, row in next(grids, ()))
+    except tabular.TableError as exc:
+        code, message = _REFUSALS.get((kind, exc.detail.get("reason")), (exc.code, str(exc.message)))
+        raise BatchError(code, message) from None
 
 
 # --- columns ------------------------------------------------------------------------------------

@@ -1,0 +1,311 @@
+"""Tabular files in: the one reader every import uses, for .xlsx and .csv uploads.
+
+Why python-calamine (Rust) and not openpyxl: on the 20,000-row register of bench/facilities.py
+(21 columns, 1.7 MB .xlsx, 18 MB of sheet XML) openpyxl's read-only mode read about 1,700-6,000
+rows/s and calamine about 22,000-29,000 rows/s on the same busy 2-core machine in the same run:
+13-16 times faster (openpyxl 6.9 s, calamine 0.71 s; the bench prints both every run).
+
+Calamine holds a sheet's whole rectangle in memory, and a sheet of two cells, A1 and XFD1048576,
+would make it ask for terabytes and abort the process. So a workbook reaches calamine only after
+Python's zipfile has unpacked its XML parts (each no longer than its entry declares, all together at
+most MAX_UNZIPPED), every sheet has been checked (each cell names its place, and no place lies far
+beyond what the cells could fill), and the parts are packed again without compression, so that
+calamine reads exactly what was checked. A workbook that fails a check (cells without positions, a
+stray cell far away) is read by openpyxl in streaming mode instead: slower, never unsafe.
+
+Values are typed as openpyxl types them (None for an empty cell, int for a whole number, datetime for
+a date), so an import reads the same values whichever engine read the file.
+"""
+
+import codecs
+import csv
+import datetime
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+import openpyxl
+import python_calamine
+from django.utils.translation import gettext as _
+
+from .errors import ServiceError
+
+MAX_UNZIPPED = 256 * 1024 * 1024  # the XML of a 200,000-row register is about 190 MB
+TITLE_ROWS = 5  # a sheet may open with a title ("东昌府区体育场地登记表") above the headers
+XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class TableError(ServiceError):
+    """A file that cannot be read as a whole. `detail["reason"]` says why for readers that word it
+    their own way: damaged, binary, encoding."""
+
+    def __init__(self, code: str, message, status: int | None = None, reason: str = ""):
+        super().__init__(code, message, "file", status=status, detail={"reason": reason} if reason else None)
+
+
+def too_big(max_bytes: int) -> TableError:
+    return TableError("file_too_large", _("The file is larger than %(mb)s MB: split it into several files.")
+                      % {"mb": max_bytes // (1024 * 1024)}, status=413)
+
+
+def not_readable(reason: str = "damaged") -> TableError:
+    return TableError("file_unreadable", _("This is not an Excel (.xlsx) or CSV file, or the file is damaged."),
+                      reason=reason)
+
+
+def too_many_rows(max_rows: int) -> TableError:
+    return TableError("import_too_many_rows", _("A file may hold at most %(rows)s rows.") % {"rows": max_rows})
+
+
+def read_upload(file, max_bytes: int) -> bytes:
+    """The bytes of an uploaded file (or of bytes given), refused past `max_bytes` or when empty."""
+    size = getattr(file, "size", None)
+    if size is not None and size > max_bytes:
+        raise too_big(max_bytes)
+    data = file.read(max_bytes + 1) if hasattr(file, "read") else bytes(file)
+    if len(data) > max_bytes:
+        raise too_big(max_bytes)
+    if not data.strip():
+        raise TableError("file_empty", _("The file is empty."))
+    if data.startswith(XLS_MAGIC):
+        raise TableError("file_xls", _("Old Excel files (.xls) cannot be read: save the file as .xlsx and upload it again."))
+    return data
+
+
+# ---------------------------------------------------------------- grids: (line, cell values) per sheet
+
+
+def grids(data: bytes, *, max_rows: int) -> Iterator[Iterable[tuple[int, list]]]:
+    """Each sheet of an .xlsx, or the one table of a CSV, as (line as Excel numbers it, values)."""
+    if data.startswith(XLSX_MAGIC):
+        yield from xlsx_grids(data, max_rows)
+    else:
+        yield csv_grid(data)
+
+
+def xlsx_grids(data: bytes, max_rows: int):
+    parts = _unpack(data)
+    if all(_fits(part, max_rows) for part in parts.values() if b"<sheetData" in part):
+        book = _open(lambda: python_calamine.CalamineWorkbook.from_filelike(_repack(parts)))
+        del parts
+        for index in range(len(book.sheet_names)):
+            sheet = _open(lambda i=index: book.get_sheet_by_index(i))
+            yield _guarded(_calamine_lines(sheet))
+        return
+    # Read from memory, the workbook holds no file open: it need not be closed.
+    book = _open(lambda: openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True))
+    for sheet in book.worksheets:
+        sheet.reset_dimensions()  # some writers store a wrong size; read what is there
+        yield _guarded(enumerate(sheet.iter_rows(values_only=True), start=1))
+
+
+def _calamine_lines(sheet):
+    """From A1, as Excel numbers rows and columns (by default calamine starts at the first value)."""
+    for n, values in enumerate(sheet.to_python(skip_empty_area=False), start=1):
+        yield n, [_typed(v) for v in values]
+
+
+def _guarded(lines):
+    try:
+        yield from lines
+    except TableError:
+        raise
+    except Exception:  # a damaged sheet may fail half way through
+        raise not_readable() from None
+
+
+def _open(load):
+    try:
+        return load()
+    except Exception:  # a damaged file raises anything from zipfile, lxml, openpyxl or calamine: never a 500
+        raise not_readable() from None
+
+
+def _unpack(data: bytes) -> dict[str, bytes]:
+    """The workbook's XML parts, unpacked by zipfile: each stops at the size its entry declares."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = [e for e in archive.infolist() if e.filename.endswith((".xml", ".rels"))]
+            if sum(e.file_size for e in entries) > MAX_UNZIPPED:
+                raise not_readable()
+            return {e.filename: archive.read(e) for e in entries}
+    except TableError:
+        raise
+    except Exception:
+        raise not_readable() from None
+
+
+def _repack(parts: dict[str, bytes]) -> io.BytesIO:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for name, part in parts.items():
+            archive.writestr(name, part)
+    out.seek(0)
+    return out
+
+
+# Calamine places a cell by its last r attribute, wherever it stands, and a cell or row without one
+# after the previous; it reads r='…', prefixed tags and text in CDATA too. A sheet goes to calamine
+# only when none of these leaves a place unchecked.
+_UNPLACED = re.compile(rb'<c(?=[\s/>])(?! r=")')  # a cell tag that does not open with its place
+_PREFIXED = re.compile(rb":c[\s/>]")  # a cell tag with a namespace prefix
+_SPACED = re.compile(rb"=(?:[\s']|(?<=\s=))")  # an attribute written r = "…" or r='…'
+
+
+def _fits(sheet: bytes, max_rows: int) -> bool:
+    """Whether calamine may read this sheet: every cell names its place, and no place (of a cell or a
+    row) lies beyond a rectangle of at most about four times as many cells as the sheet has, so that
+    calamine's memory follows the content of the file, not the places it names."""
+    if b"<!" in sheet or any(check.search(sheet) for check in (_UNPLACED, _PREFIXED, _SPACED)):
+        return False
+    cells, rows = sheet.count(b'<c r="'), max(1, sheet.count(b"<row"))
+    budget = 4 * cells + 32_000  # cells calamine may hold: 32 bytes each
+    last_column = min(16384, max(32, 3 * cells // (2 * rows) + 8))
+    last_row = max(1, min(max_rows + 1000, budget // last_column))
+    rows_beyond = _beyond(str(last_row), "0123456789")
+    columns_beyond = _beyond(_letters(last_column), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    # r="…" of a cell or a row: not a place at all, a column too far, or a row too far.
+    far = re.compile(rb'r="(?<=[\s:]r=")(?:(?![A-Z]{0,3}\d{1,7}")|(?:%s)\d|[A-Z]*+0*+(?:%s)")'
+                     % (columns_beyond, rows_beyond))
+    return far.search(sheet) is None
+
+
+def _letters(column: int) -> str:
+    """1 → A, 27 → AA: a column's letters."""
+    text = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        text = chr(65 + rest) + text
+    return text
+
+
+def _beyond(limit: str, alphabet: str) -> bytes:
+    """A pattern for the numerals above `limit` written in `alphabet` (digits, or column letters),
+    where a longer numeral is larger and numerals of one length compare as text."""
+    first = alphabet[1] if alphabet[0] == "0" else alphabet[0]  # no leading zero
+    options = [f"[{first}-{alphabet[-1]}][{alphabet[0]}-{alphabet[-1]}]{{{len(limit)},}}"]
+    for i, char in enumerate(limit):
+        if char != alphabet[-1]:
+            larger = alphabet[alphabet.index(char) + 1]
+            options.append(f"{limit[:i]}[{larger}-{alphabet[-1]}][{alphabet[0]}-{alphabet[-1]}]{{{len(limit) - i - 1}}}")
+    return "|".join(options).encode()
+
+
+def _typed(value):
+    """A calamine value as openpyxl gives it."""
+    kind = value.__class__
+    if kind is str:
+        return value or None
+    if kind is float:
+        return int(value) if value.is_integer() and -1e15 < value < 1e15 else value
+    if kind is datetime.date:
+        return datetime.datetime(value.year, value.month, value.day)
+    return value
+
+
+def csv_grid(data: bytes):
+    """CSV in UTF-8 (with or without BOM), GB18030 (Excel on Chinese Windows) or UTF-16 (Excel's
+    "Unicode text"), comma-, tab- or semicolon-separated, as Excel numbers its lines."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    elif b"\x00" in data[:4096]:
+        raise not_readable("binary")
+    else:
+        encodings = ["utf-8-sig", "gb18030"]
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise not_readable("encoding")
+    if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text[:4096]):
+        raise not_readable("binary")  # binary data that happened to decode: a picture, a PDF ...
+    first = text.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first.count)  # the first of the most frequent: a comma on a tie
+    return _guarded(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
+
+
+# ---------------------------------------------------------------- registers: rows under known headers
+
+
+def norm_header(value) -> str:
+    text = str(value or "").strip().lower().replace("（", "(").replace("）", ")").replace("／", "/")
+    return re.sub(r"[\s*_\-]", "", text)
+
+
+class Rows(list):
+    """The data rows of a sheet: dicts of column key → cell value, with "_line" as Excel shows it;
+    `ignored` holds the headers no column matched."""
+
+    ignored: list[str]
+
+
+def read_rows(file, *, names: dict[str, str], label: Callable[[str], str], is_header: Callable[[set], bool],
+              expected: Sequence[str], max_rows: int, max_bytes: int) -> Rows:
+    """The rows of an .xlsx (the first sheet with our headers) or .csv file, keyed by column.
+
+    `names` maps each normalised header (norm_header) to its column key; `is_header(keys)` says
+    whether a line whose headers matched `keys` is the header line (it may raise for a header that
+    lacks a column); `expected` are the labels the error names when no header is found."""
+    data = read_upload(file, max_bytes)
+    for grid in grids(data, max_rows=max_rows):
+        rows = _rows_under_headers(grid, names, label, is_header, max_rows)
+        if rows is not None:
+            return rows
+    raise TableError("import_header_missing", _("The first row must hold the column headers of the template (%(columns)s).")
+                     % {"columns": "、".join(expected)})
+
+
+def _match_headers(values, names: dict[str, str], label) -> tuple[dict[int, str], list[str]]:
+    mapping, ignored = {}, []
+    for i, head in enumerate(values):
+        norm = norm_header(head)
+        # "经度（WGS84）" → 经度: a unit or note in brackets does not change the column.
+        key = names.get(norm) or names.get(re.sub(r"\(.*?\)$", "", norm))
+        if key is None:
+            if str(head or "").strip():
+                ignored.append(str(head).strip())
+        elif key in mapping.values():
+            raise TableError("import_header_duplicate", _("The column %(column)s appears twice.") % {"column": label(key)})
+        else:
+            mapping[i] = key
+    return mapping, ignored
+
+
+def _rows_under_headers(lines, names, label, is_header, max_rows: int) -> Rows | None:
+    """Headers on one of the first few non-empty lines; None when the sheet is not ours (the help
+    sheet, say)."""
+    mapping, rows, skipped = None, Rows(), 0
+    for line, values in lines:
+        if not any(v not in (None, "") and str(v).strip() for v in values):
+            continue
+        if mapping is None:
+            found, ignored = _match_headers(values, names, label)
+            if not is_header(set(found.values())):
+                skipped += 1
+                if skipped <= TITLE_ROWS:
+                    continue
+                return None
+            mapping, rows.ignored = found, ignored
+            continue
+        width = len(values)
+        row = {key: _cell(values[i]) if i < width else "" for i, key in mapping.items()}
+        row["_line"] = line
+        rows.append(row)
+        if len(rows) > max_rows:
+            raise too_many_rows(max_rows)
+    return rows if mapping is not None else None
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.replace("\x00", "").strip()  # NUL means nothing in a cell and cannot reach PostgreSQL
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
