@@ -60,8 +60,10 @@ def _execute_many(model, sql: str, rows: list[list]) -> None:
             cursor.executemany(sql, rows[start:start + BATCH])
 
 
-def insert_rows(objects: list) -> None:
-    """INSERT every object (all of one model) as a new row."""
+def insert_rows(objects: list, *, ids: bool = False) -> None:
+    """INSERT every object (all of one model) as a new row. With ids=True each object gets the
+    primary key the database gave it (INSERT … RETURNING, one statement per batch), for rows that
+    others will point to."""
     if not objects:
         return
     model = type(objects[0])
@@ -70,6 +72,9 @@ def insert_rows(objects: list) -> None:
     columns = [f for f in model._meta.concrete_fields if not f.primary_key]
     names = ", ".join(qn(c.column) for c in columns)
     rows = _db_values(model, objects, columns, add=True)
+    if ids:
+        _insert_returning(model, objects, rows, columns)
+        return
     if connection.vendor == "postgresql":
         # COPY streams the rows in one command: several times faster than INSERTs on PostgreSQL. The
         # driver's cursor is used directly, so its errors are turned into Django's (IntegrityError …).
@@ -80,6 +85,24 @@ def insert_rows(objects: list) -> None:
         return
     sql = f"INSERT INTO {qn(model._meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
     _execute_many(model, sql, rows)
+
+
+def _insert_returning(model, objects: list, rows: list[list], columns: list) -> None:
+    """Multi-row INSERT … RETURNING: both databases return the keys in the order of the rows, which
+    Django's bulk_create relies on too."""
+    connection = connections[router.db_for_write(model)]
+    qn = connection.ops.quote_name
+    size = min(BATCH, connection.ops.bulk_batch_size(columns, objects))
+    one = f"({', '.join(['%s'] * len(columns))})"
+    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c.column) for c in columns)}) VALUES "
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            batch = rows[start:start + size]
+            cursor.execute(f"{head}{', '.join([one] * len(batch))} RETURNING {qn(model._meta.pk.column)}",
+                           [value for row in batch for value in row])
+            for obj, (pk,) in zip(objects[start:start + size], cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding, obj._state.db = False, connection.alias
 
 
 def update_rows(objects: list, fields: list[str]) -> None:

@@ -237,7 +237,7 @@ def import_register(*, new_sites: list[Site], changed_sites: list[tuple[Site, li
     clean_facility and matched it; this keeps facilities in step with their sites (as sync_facility does)
     and writes one audit entry for the whole file."""
     now = timezone.now()
-    Site.objects.bulk_create(new_sites, batch_size=IMPORT_BATCH)
+    bulk.insert_rows(new_sites, ids=True)  # facilities point to them: their keys are read back
     site_fields = sorted({f for _site, fields in changed_sites for f in fields})
     for site, _fields in changed_sites:
         site.updated_at = now

@@ -50,3 +50,12 @@ def test_a_broken_constraint_is_djangos_integrity_error(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         bulk.insert_rows(twins)
     assert not Facility.objects.filter(external_id="F-1").exists()
+
+
+def test_insert_rows_with_ids_gives_each_object_its_key(world):
+    here = {"region": world.site.region, "lon": world.site.lon, "lat": world.site.lat}
+    sites = [Site(name=f"新场馆{i}", **here) for i in range(2100)]  # more than one batch
+    bulk.insert_rows(sites, ids=True)
+    stored = dict(Site.objects.filter(name__startswith="新场馆").values_list("pk", "name"))
+    assert stored == {s.pk: s.name for s in sites}
+    assert not sites[0]._state.adding
