@@ -21,6 +21,7 @@ import codecs
 import csv
 import datetime
 import io
+import operator
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -77,22 +78,24 @@ def read_upload(file, max_bytes: int) -> bytes:
 # ---------------------------------------------------------------- grids: (line, cell values) per sheet
 
 
-def grids(data: bytes, *, max_rows: int) -> Iterator[Iterable[tuple[int, list]]]:
-    """Each sheet of an .xlsx, or the one table of a CSV, as (line as Excel numbers it, values)."""
+def grids(data: bytes, *, max_rows: int, typed: bool = True) -> Iterator[Iterable[tuple[int, list]]]:
+    """Each sheet of an .xlsx, or the one table of a CSV, as (line as Excel numbers it, values).
+    typed=False leaves calamine's values as they come ("" for an empty cell, a float for a number,
+    a date for a date), for a caller that converts every cell anyway."""
     if data.startswith(XLSX_MAGIC):
-        yield from xlsx_grids(data, max_rows)
+        yield from xlsx_grids(data, max_rows, typed=typed)
     else:
         yield csv_grid(data)
 
 
-def xlsx_grids(data: bytes, max_rows: int):
+def xlsx_grids(data: bytes, max_rows: int, typed: bool = True):
     parts = _unpack(data)
     if all(_fits(part, max_rows) for part in parts.values() if b"<sheetData" in part):
         book = _open(lambda: python_calamine.CalamineWorkbook.from_filelike(_repack(parts)))
         del parts
         for index in range(len(book.sheet_names)):
             sheet = _open(lambda i=index: book.get_sheet_by_index(i))
-            yield _guarded(_calamine_lines(sheet))
+            yield _guarded(_calamine_lines(sheet, typed))
         return
     # Read from memory, the workbook holds no file open: it need not be closed.
     book = _open(lambda: openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True))
@@ -101,10 +104,12 @@ def xlsx_grids(data: bytes, max_rows: int):
         yield _guarded(enumerate(sheet.iter_rows(values_only=True), start=1))
 
 
-def _calamine_lines(sheet):
+def _calamine_lines(sheet, typed: bool):
     """From A1, as Excel numbers rows and columns (by default calamine starts at the first value)."""
-    for n, values in enumerate(sheet.to_python(skip_empty_area=False), start=1):
-        yield n, [_typed(v) for v in values]
+    lines = enumerate(sheet.to_python(skip_empty_area=False), start=1)
+    if not typed:
+        return lines
+    return ((n, [_typed(v) for v in values]) for n, values in lines)
 
 
 def _guarded(lines):
@@ -252,7 +257,7 @@ def read_rows(file, *, names: dict[str, str], label: Callable[[str], str], is_he
     whether a line whose headers matched `keys` is the header line (it may raise for a header that
     lacks a column); `expected` are the labels the error names when no header is found."""
     data = read_upload(file, max_bytes)
-    for grid in grids(data, max_rows=max_rows):
+    for grid in grids(data, max_rows=max_rows, typed=False):
         rows = _rows_under_headers(grid, names, label, is_header, max_rows)
         if rows is not None:
             return rows
@@ -291,9 +296,13 @@ def _rows_under_headers(lines, names, label, is_header, max_rows: int) -> Rows |
                     continue
                 return None
             mapping, rows.ignored = found, ignored
+            keys, cells, width = list(found.values()), operator.itemgetter(*found), max(found) + 1
+            if len(found) == 1:  # itemgetter of one index gives the value, not a tuple
+                cells = lambda values, get=cells: (get(values),)  # noqa: E731
             continue
-        width = len(values)
-        row = {key: _cell(values[i]) if i < width else "" for i, key in mapping.items()}
+        if len(values) < width:
+            values = [*values, *[""] * (width - len(values))]
+        row = dict(zip(keys, map(_cell, cells(values))))
         row["_line"] = line
         rows.append(row)
         if len(rows) > max_rows:
@@ -302,10 +311,17 @@ def _rows_under_headers(lines, names, label, is_header, max_rows: int) -> Rows |
 
 
 def _cell(value):
+    """A cell as the registers' imports take it (from either engine or CSV): text stripped, "" when
+    empty, whole numbers as int, dates as datetime (as openpyxl gives them)."""
+    kind = value.__class__
+    if kind is str:
+        if "\x00" in value:
+            value = value.replace("\x00", "")  # NUL means nothing in a cell and cannot reach PostgreSQL
+        return value.strip()
     if value is None:
         return ""
-    if isinstance(value, str):
-        return value.replace("\x00", "").strip()  # NUL means nothing in a cell and cannot reach PostgreSQL
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return int(value)
+    if kind is float:
+        return int(value) if value.is_integer() and -1e15 < value < 1e15 else value
+    if kind is datetime.date:
+        return datetime.datetime(value.year, value.month, value.day)
     return value
