@@ -153,7 +153,7 @@ def _region(raw_code, regions: dict, unknown: dict, row: _Row):
 
 def _clean_site(site: dict, row: _Row, memo: dict) -> dict:
     """services.clean_site, once per distinct set of site cells: a site's rows usually repeat them."""
-    key = tuple((k, v.code if isinstance(v, Region) else v) for k, v in site.items())
+    key = tuple(site.items())  # a Region hashes and compares by its code
     if key not in memo:
         probe = _Row(line=row.line, report=RowReport(line=row.line, action=""))
         memo[key] = (_clean_all(services.clean_site, site, probe, SITE_ERROR_KEYS), probe.report.errors)
@@ -328,16 +328,22 @@ FACILITY_ONLY = [*FACILITY_KEYS, "site", "region", "lon", "lat", "open"]
 
 def _prefetch(rows: list[_Row], user, lock: bool):
     """Existing sites of the file's divisions and the facilities the rows may name: a few queries."""
-    sites, facilities = {}, {}
+    facilities = {}
     site_qs = Site.objects.only(*SITE_ONLY)
     fac_qs = Facility.objects.only(*FACILITY_ONLY)
     if lock:
         site_qs, fac_qs = site_qs.select_for_update(), fac_qs.select_for_update()
+    # The divisions' sites are locked and matched by (name, division); only the matches are loaded.
+    keys, matched, loaded = {r.key for r in rows}, {}, {}
+    names = Site.objects.select_for_update() if lock else Site.objects.all()
     for chunk in _chunks({r.key[1] for r in rows}):
-        for site in site_qs.filter(region_id__in=chunk).order_by("pk"):
-            sites.setdefault((site.name, site.region_id), site)
-    keys = {r.key for r in rows}
-    wanted_sites = {s.pk for key, s in sites.items() if key in keys}
+        for pk, name, region in names.filter(region_id__in=chunk).order_by("pk").values_list("pk", "name", "region_id"):
+            if (name, region) in keys:
+                matched.setdefault((name, region), pk)
+    for chunk in _chunks(matched.values()):
+        loaded.update({site.pk: site for site in site_qs.filter(pk__in=chunk)})
+    sites = {key: loaded[pk] for key, pk in matched.items() if pk in loaded}
+    wanted_sites = set(loaded)
     for chunk in _chunks(wanted_sites):
         facilities.update({f.pk: f for f in fac_qs.filter(site_id__in=chunk)})
     known = {f.external_id for f in facilities.values()}
