@@ -14,7 +14,8 @@ calamine reads exactly what was checked. A workbook that fails a check (cells wi
 stray cell far away) is read by openpyxl in streaming mode instead: slower, never unsafe.
 
 Values are typed as openpyxl types them (None for an empty cell, int for a whole number, datetime for
-a date), so an import reads the same values whichever engine read the file.
+a date), so an import reads the same values whichever engine read the file; read_rows converts each
+cell once, straight to what the registers' imports take.
 """
 
 import codecs
@@ -93,7 +94,8 @@ def xlsx_grids(data: bytes, max_rows: int, typed: bool = True):
     if all(_fits(part, max_rows) for part in parts.values() if b"<sheetData" in part):
         book = _open(lambda: python_calamine.CalamineWorkbook.from_filelike(_repack(parts)))
         del parts
-        for index in range(len(book.sheet_names)):
+        worksheets = [i for i, m in enumerate(book.sheets_metadata) if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        for index in worksheets:  # as openpyxl's book.worksheets: no chart sheets
             sheet = _open(lambda i=index: book.get_sheet_by_index(i))
             yield _guarded(_calamine_lines(sheet, typed))
         return

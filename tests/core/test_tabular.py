@@ -148,3 +148,18 @@ def test_beyond_matches_exactly_the_larger_numerals(alphabet):
         for value in (limit - 1, limit, limit + 1, rng.randint(1, 3 * limit), 1, 10 * limit):
             if value >= 1:
                 assert bool(pattern.match(numeral(value).encode())) == (value > limit), (limit, value)
+
+
+def test_a_chart_sheet_is_passed_over():
+    from openpyxl.chart import BarChart, Reference
+
+    book = Workbook()
+    data_sheet = book.active
+    data_sheet.append(["名称", "数量"])
+    data_sheet.append(["甲", 1])
+    chart = BarChart()
+    chart.add_data(Reference(data_sheet, min_col=2, min_row=1, max_row=2))
+    book.create_chartsheet("图", 0).add_chart(chart)
+    out = io.BytesIO()
+    book.save(out)
+    assert trimmed(first_grid(out.getvalue())) == [(1, ["名称", "数量"]), (2, ["甲", 1])]
