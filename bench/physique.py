@@ -17,7 +17,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from quanmin.physique.scoring import RATING_CODES, SEXES, load_standard, score, score_many
+from quanmin.physique.scoring import score, score_many
+from quanmin.physique.tables import RATING_CODES, SEXES, load_standard
 
 # Plausible ranges per measurement: (low, high, decimals). About 3% of each is left unmeasured (NaN).
 RANGES = {

@@ -28,7 +28,7 @@ from quanmin.core.errors import ServiceError
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import figures, prescriptions, scoring, selectors, services
+from . import errors, figures, prescriptions, scoring, selectors, services, tables
 from .models import TestResult, TestSession, TestStation
 
 router = Router(tags=["physique"])
@@ -125,7 +125,7 @@ def score(request):
     try:
         result = scoring.score(data["standard"], data.get("sex"), grade=data.get("grade"), age=data.get("age"),
                                measurements=data.get("measurements"))
-    except scoring.ScoringError as exc:
+    except errors.ScoringError as exc:
         raise ServiceError(exc.code, exc.message, exc.field, status=422) from None
     return _finite(result.as_dict())
 
@@ -133,8 +133,8 @@ def score(request):
 @router.get("/standards", auth=PUBLIC, summary="The standards, their grades or age groups, and the items of each")
 def standards(request):
     out = []
-    for name in scoring.available_standards():
-        std = scoring.load_standard(name)
+    for name in tables.available_standards():
+        std = tables.load_standard(name)
         out.append({
             "name": std.name, "title": std.title, "subject": std.subject, "grades": list(std.grades),
             "source": std.source,
@@ -143,7 +143,7 @@ def standards(request):
                                     for r in g.ratings] if g.ratings else None,
                         "items": {sex: [{"key": i.key, "label": i.label, "unit": i.unit, "inputs": list(i.inputs),
                                          "weight": i.weight_pct / 100 if std.total_method == "weighted_sum" else None}
-                                        for i in g.plans[sex]] for sex in scoring.SEXES}}
+                                        for i in g.plans[sex]] for sex in tables.SEXES}}
                        for g in std.groups],
         })
     return out

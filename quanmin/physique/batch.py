@@ -2,7 +2,7 @@
 
 A device export is one row per person, one column per measurement. Columns are named by the
 canonical keys (`vital_capacity_ml` …) or by the Chinese headers testing devices print (肺活量,
-50米跑（秒）…, see scoring.HEADER_ALIASES); 性别 / 年级 / 年龄 identify the table to use, and an ID
+50米跑（秒）…, see device_headers.HEADER_ALIASES); 性别 / 年级 / 年龄 identify the table to use, and an ID
 number column (身份证号) can stand in for sex and age. Excel (.xlsx) or CSV in UTF-8 (with or
 without BOM) or GB18030, the encoding of Chinese Windows exports.
 
@@ -24,7 +24,8 @@ import numpy as np
 from quanmin.accounts import idnumber
 from quanmin.core import tabular
 
-from . import scoring
+from . import device_headers, scoring, tables
+from .errors import BatchError, ScoringError
 
 MAX_ROWS = 1_000_000
 
@@ -39,15 +40,6 @@ IDENTITY_ALIASES = {
     "监护人": "guardian_name", "监护人姓名": "guardian_name", "guardian_name": "guardian_name",
 }
 YES = {"1", "是", "y", "yes", "true", "同意", "已签", "√", "✓"}
-
-
-class BatchError(ValueError):
-    """The file as a whole cannot be read: wrong format, broken file, no header, a missing column."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass
@@ -121,7 +113,7 @@ def _read(kind: str, data: bytes) -> Sheet:
 # --- columns ------------------------------------------------------------------------------------
 
 def column_key(header: str) -> str | None:
-    key = scoring.canonical_key(header)
+    key = device_headers.canonical_key(header)
     if key is None:
         text = str(header).strip()
         key = IDENTITY_ALIASES.get(text) or IDENTITY_ALIASES.get(text.lower())
@@ -231,7 +223,7 @@ def _measurement_column(values: list, key: str, header: str, reasons: list[str])
     for i in sorted({*todo, *odd.tolist()}):
         try:
             value = scoring.parse_value(key, values[i])
-        except scoring.ScoringError as exc:
+        except ScoringError as exc:
             _note(reasons, i, f"{header}: {exc.message}")
             col[i] = nan
         else:
@@ -249,7 +241,7 @@ def _mapped(values: list, parse, header: str, reasons: list[str]) -> np.ndarray:
         if key not in cache:
             try:
                 cache[key] = (parse(v), None)
-            except scoring.ScoringError as exc:
+            except ScoringError as exc:
                 cache[key] = (None, f"{header}: {exc.message}")
         value, problem = cache[key]
         if problem:
@@ -258,10 +250,10 @@ def _mapped(values: list, parse, header: str, reasons: list[str]) -> np.ndarray:
     return out
 
 
-def parse_sheet(sheet: Sheet, standard: str | scoring.Standard, *, on: datetime.date | None = None) -> Parsed:
+def parse_sheet(sheet: Sheet, standard: str | tables.Standard, *, on: datetime.date | None = None) -> Parsed:
     """Parse the columns the standard needs. Sex and age fall back on the ID number (and the test date,
     else `on`, else today); rows without what they need get a reason."""
-    std = scoring.load_standard(standard)
+    std = tables.load_standard(standard)
     keys = column_keys(sheet.headers)
     n = len(sheet.rows)
     reasons = [""] * n
@@ -284,13 +276,13 @@ def parse_sheet(sheet: Sheet, standard: str | scoring.Standard, *, on: datetime.
             if day is None and not _blank(raw):
                 _note(reasons, i, f"{header['tested_on']}: not a date")
 
-    sex = _mapped(cols["sex"], scoring.parse_sex, header["sex"], reasons) if "sex" in cols else np.full(n, None, object)
+    sex = _mapped(cols["sex"], device_headers.parse_sex, header["sex"], reasons) if "sex" in cols else np.full(n, None, object)
     grade = np.full(n, None, dtype=object)
     age = np.full(n, np.nan)
     if std.subject == "grade":
         if "grade" not in cols:
             raise BatchError("missing_column", f"{std.name} scores by grade: the file needs a grade (年级) column.")
-        grade = _mapped(cols["grade"], scoring.parse_grade, header["grade"], reasons)
+        grade = _mapped(cols["grade"], device_headers.parse_grade, header["grade"], reasons)
     else:
         if "age" in cols:
             age = _measurement_column(cols["age"], "age", header["age"], reasons)
@@ -312,7 +304,7 @@ def parse_sheet(sheet: Sheet, standard: str | scoring.Standard, *, on: datetime.
             _note(reasons, i, f"{header.get('age', 'age')}: required")
 
     measurements = {}
-    for key in scoring.MEASUREMENT_KEYS:
+    for key in tables.MEASUREMENT_KEYS:
         if key in cols:
             measurements[key] = _measurement_column(cols[key], key, header[key], reasons)
     names = ["" if _blank(v) else str(v).strip() for v in cols.get("name", [None] * n)]
@@ -326,7 +318,7 @@ def parse_sheet(sheet: Sheet, standard: str | scoring.Standard, *, on: datetime.
 @dataclass
 class Scored:
     sheet: Sheet
-    standard: scoring.Standard
+    standard: tables.Standard
     parsed: Parsed
     totals: np.ndarray  # NaN where not scored
     ratings: list  # rating code or None
@@ -343,18 +335,18 @@ class Scored:
         return int((~np.isnan(self.totals)).sum())
 
 
-def _item_order(std: scoring.Standard) -> list[str]:
+def _item_order(std: tables.Standard) -> list[str]:
     seen = []
     for group in std.groups:
-        for sex in scoring.SEXES:
+        for sex in tables.SEXES:
             for item in group.plans[sex]:
                 if item.key not in seen:
                     seen.append(item.key)
     return seen
 
 
-def score_sheet(sheet: Sheet, standard: str | scoring.Standard, *, on: datetime.date | None = None) -> Scored:
-    std = scoring.load_standard(standard)
+def score_sheet(sheet: Sheet, standard: str | tables.Standard, *, on: datetime.date | None = None) -> Scored:
+    std = tables.load_standard(standard)
     p = parse_sheet(sheet, std, on=on)
     reasons = list(p.reasons)
     ok = np.array([not r for r in reasons], dtype=bool)
@@ -381,7 +373,7 @@ def score_sheet(sheet: Sheet, standard: str | scoring.Standard, *, on: datetime.
             try:
                 scoring.score(std, p.sex[i], grade=p.grade[i], age=None if math.isnan(p.age[i]) else float(p.age[i]),
                               measurements=p.row_measurements(i))
-            except scoring.ScoringError as exc:
+            except ScoringError as exc:
                 reasons[i] = f"{exc.field}: {exc.message}"
             else:  # pragma: no cover - both paths agree by construction
                 reasons[i] = "invalid record"
@@ -391,7 +383,7 @@ def score_sheet(sheet: Sheet, standard: str | scoring.Standard, *, on: datetime.
     for i in range(p.n):
         r = int(rating_idx[i])
         if r >= 0:
-            ratings[i] = scoring.RATING_CODES[r]
+            ratings[i] = tables.RATING_CODES[r]
         elif r == scoring.RATING_WITHHELD and not reasons[i]:
             notes[i] = "no rating: an item has no score, or the standard publishes no rating table for this group"
         if passed_arr[i] >= 0:

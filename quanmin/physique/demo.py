@@ -26,7 +26,7 @@ from quanmin.accounts.models import Consent, User
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import batch, scoring, services
+from . import batch, errors, scoring, services, tables
 from .models import Participant, TestResult, TestSession, TestStation
 
 STATION_FACILITY_TYPES = ("fitness_centre", "sports_hall", "community_gym", "gym", "athletics_stadium")
@@ -67,7 +67,7 @@ def _anthropometry(rng: random.Random, sex: str, age: float) -> tuple[float, flo
     return round(height, 1), round(weight, 1)
 
 
-def _place(item: scoring.TableItem, u: float) -> float:
+def _place(item: tables.TableItem, u: float) -> float:
     """A value at quantile u (0-1) along an item's table, worst row to best row, and a little beyond."""
     rows = item.thresholds[::-1]  # worst first
     n = len(rows)
@@ -80,7 +80,7 @@ def _place(item: scoring.TableItem, u: float) -> float:
     return rows[k] + frac * (rows[k + 1] - rows[k])
 
 
-def measurements_for(rng: random.Random, std: scoring.Standard, sex: str, grade: str | None, age: float,
+def measurements_for(rng: random.Random, std: tables.Standard, sex: str, grade: str | None, age: float,
                      fitness: float, *, body: tuple[float, float] | None = None, noise: float | None = None) -> dict:
     """Plausible measurements for one person: `fitness` is their latent z-score; `body` a known
     (height, weight); `noise` replaces the item noise (a person followed over time varies less)."""
@@ -90,7 +90,7 @@ def measurements_for(rng: random.Random, std: scoring.Standard, sex: str, grade:
     person, item_noise, shift = LATENT.get(std.name, (0.4, 0.5, 0.2))
     noise = item_noise if noise is None else noise
     for item in group.plans[sex]:
-        if not isinstance(item, scoring.TableItem) or item.key == "height_cm":
+        if not isinstance(item, tables.TableItem) or item.key == "height_cm":
             continue
         u = NORMAL.cdf(person * fitness + noise * rng.gauss(0, 1) + shift)
         value = _place(item, u)
@@ -191,7 +191,7 @@ def rng_minutes(seed: int) -> int:
 
 def load(city: Region, rng: random.Random, *, results: int = 3000) -> dict:
     today = timezone.localdate()
-    physique, student = scoring.load_standard("physique-2003"), scoring.load_standard("student-2014")
+    physique, student = tables.load_standard("physique-2003"), tables.load_standard("student-2014")
     stations = _stations(city, rng)
     stations = list(TestStation.objects.filter(pk__in=[s.pk for s in stations]).select_related("region", "site"))
     past, future = _sessions(stations, rng, today)
@@ -203,7 +203,7 @@ def load(city: Region, rng: random.Random, *, results: int = 3000) -> dict:
         if session.station.site_id:
             try:
                 services.open_for_booking(session)
-            except services.PhysiqueError:
+            except errors.PhysiqueError:
                 pass
 
     # Residents with accounts are tested by name (their consent is a Consent row); the rest walk in.
@@ -223,7 +223,7 @@ def load(city: Region, rng: random.Random, *, results: int = 3000) -> dict:
         else:
             std, grade = physique, None
             age = _adult_age(rng)
-        sex = rng.choice(scoring.SEXES)
+        sex = rng.choice(tables.SEXES)
         fitness = rng.gauss(0, 1)
         people.append(_participant(rng, used_ids, session.station.region, on, math.floor(age) if age >= 7 else age,
                                    sex, session.starts_at))
@@ -244,7 +244,7 @@ def load(city: Region, rng: random.Random, *, results: int = 3000) -> dict:
         test_age = batch.test_age(p.birth_date, on) if std.subject == "age" else round(age, 1)
         try:
             std.group_for(grade=grade, age=test_age if std.subject == "age" else None)
-        except scoring.ScoringError:
+        except errors.ScoringError:
             test_age = age
         m = measurements_for(rng, std, sex, grade, test_age, fitness)
         rows.append(_result(p, session, std, sex, grade, test_age, m))
@@ -277,7 +277,7 @@ def _demo_resident(city: Region, rng: random.Random, past: list):
     mine = [s for s in past if codes.in_subtree(s.station.region_id, county)] or past
     chosen = [mine[len(mine) * k // 10] for k in (1, 5, 9)]
     participant = services.participant_for_user(user, chosen[0].station.region)
-    physique = scoring.load_standard("physique-2003")
+    physique = tables.load_standard("physique-2003")
     height, weight = _anthropometry(rng, user.sex, 40)
     weight = max(weight, 24.5 * (height / 100) ** 2)  # starts a little heavy, loses weight as she trains
     last = None

@@ -4,7 +4,7 @@ and the calculator show exactly the items a person's group is tested on."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import prescriptions, scoring
+from . import prescriptions, tables
 
 STANDARD_CHOICES = [("physique-2003", _("National physique standard (2003), ages 3–6 and 20–69")),
                     ("student-2014", _("Student physical health standard (2014), primary to university"))]
@@ -42,7 +42,7 @@ RUN_HELP = _("Seconds, or minutes and seconds such as 3'55\" or 3:55.")
 
 def grade_choices():
     out = [("", "—")]
-    for g in scoring.load_standard("student-2014").grades:
+    for g in tables.load_standard("student-2014").grades:
         stage, n = g.split("-")
         out.append((g, GRADE_LABELS[stage] % {"n": n}))
     return out

@@ -51,7 +51,7 @@ from django.utils.translation import gettext_lazy
 
 from quanmin.regions import codes
 
-from . import scoring
+from . import tables
 
 COMPONENTS = ("cardio", "strength", "flexibility", "balance", "body_composition")
 COMPONENT_LABELS = {
@@ -132,7 +132,7 @@ ACTIVITY_LABELS = {
     "single_leg_stance": gettext_lazy("standing on one leg"), "play": gettext_lazy("active play and games"),
 }
 # Typical age of a student in a grade (for the heart-rate range when no birth date is known).
-STUDENT_AGE = {g: 7 + i for i, g in enumerate(scoring.load_standard("student-2014").grades)}
+STUDENT_AGE = {g: 7 + i for i, g in enumerate(tables.load_standard("student-2014").grades)}
 
 
 # --- weak components ---------------------------------------------------------------------------

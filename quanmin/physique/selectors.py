@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from quanmin.accounts import audit, scoping
 
-from . import scoring
+from . import errors, tables
 from .models import Participant, Prescription, TestResult, TestSession, TestStation
 
 
@@ -126,11 +126,11 @@ def upcoming_sessions(region_code: str = "", bookable: bool = True) -> QuerySet:
 def items_for(standard: str, sex: str | None, grade: str | None = None, age: float | None = None):
     """The items (and their inputs) a person is tested on, or None when the group is unknown."""
     try:
-        std = scoring.load_standard(standard)
-        if sex not in scoring.SEXES:
+        std = tables.load_standard(standard)
+        if sex not in tables.SEXES:
             return None
         return std.group_for(grade=grade or None, age=age if std.subject == "age" else None).plans[sex]
-    except scoring.ScoringError:
+    except errors.ScoringError:
         return None
 
 

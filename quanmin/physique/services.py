@@ -29,20 +29,13 @@ from quanmin.core.errors import ServiceError
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import batch, scoring
+from . import batch, scoring, tables
+from .errors import BatchError, PhysiqueError, ScoringError, from_scoring
 from .models import Participant, Prescription, TestResult, TestSession, TestStation
 
 # Version of the health data notice; a deployment that changes the text sets a new one.
 CONSENT_VERSION = getattr(settings, "PHYSIQUE_CONSENT_VERSION", "2026-11")
 GUARDIAN_UNDER = 14  # PIPL art. 31: a guardian consents for children under 14
-
-
-class PhysiqueError(ServiceError):
-    """A rule of physique monitoring was broken."""
-
-
-def _scoring_error(exc: scoring.ScoringError) -> PhysiqueError:
-    return PhysiqueError(exc.code, exc.message, exc.field, status=422)
 
 
 # --- stations and sessions ---------------------------------------------------------------------
@@ -67,7 +60,7 @@ def create_session(station: TestStation, *, starts_at: datetime.datetime, ends_a
         raise PhysiqueError("ends_before_start", _("A session ends after it starts."), "ends_at")
     if not 1 <= capacity <= 10000:
         raise PhysiqueError("capacity_invalid", _("Places must be between 1 and 10,000."), "capacity")
-    if standard and standard not in scoring.available_standards():
+    if standard and standard not in tables.available_standards():
         raise PhysiqueError("unknown_standard", _("Unknown standard."), "standard")
     with transaction.atomic():
         session = TestSession.objects.create(station=station, starts_at=starts_at, ends_at=ends_at, capacity=capacity,
@@ -241,7 +234,7 @@ def has_health_consent(participant: Participant) -> bool:
 
 # --- results -----------------------------------------------------------------------------------
 
-def age_group(standard: scoring.Standard, grade: str, age: float | None) -> str:
+def age_group(standard: tables.Standard, grade: str, age: float | None) -> str:
     """The group figures are broken down by: a school stage for students, an age band otherwise."""
     if standard.subject == "grade":
         return (grade or "unknown").split("-")[0]
@@ -270,9 +263,9 @@ def score_for(participant: Participant, *, standard: str, grade: str | None = No
               tested_at: datetime.datetime | None = None) -> tuple[scoring.Result, str, float | None]:
     """Score a participant's measurements; sex and age come from the person when not given."""
     try:
-        std = scoring.load_standard(standard)
-    except scoring.ScoringError as exc:
-        raise _scoring_error(exc) from None
+        std = tables.load_standard(standard)
+    except ScoringError as exc:
+        raise from_scoring(exc) from None
     sex = sex or participant.person_sex
     if not sex:
         raise PhysiqueError("required", _("Give the person's sex."), "sex", status=422)
@@ -283,8 +276,8 @@ def score_for(participant: Participant, *, standard: str, grade: str | None = No
     try:
         result = scoring.score(std, sex, grade=grade or None, age=age if std.subject == "age" else None,
                                measurements=measurements or {})
-    except scoring.ScoringError as exc:
-        raise _scoring_error(exc) from None
+    except ScoringError as exc:
+        raise from_scoring(exc) from None
     return result, sex, age
 
 
@@ -300,7 +293,7 @@ def record_result(session: TestSession, participant: Participant, *, standard: s
     tested_at = tested_at or timezone.now()
     result, sex, age = score_for(participant, standard=standard, grade=grade, age=age, sex=sex,
                                  measurements=measurements, tested_at=tested_at)
-    std = scoring.load_standard(standard)
+    std = tables.load_standard(standard)
     used = {k for item in std.group_for(grade=grade, age=age).plans[sex] for k in item.inputs}
     clean = {k: scoring.parse_value(k, v) for k, v in (measurements or {}).items() if k in used}
     row = TestResult(
@@ -337,19 +330,19 @@ def import_results(session: TestSession, source, name: str, *, standard: str, te
     a name (姓名) when new. Applies every valid row and reports each rejected row with its line and
     reason (rows without consent are rejected: a walk-in's paper consent is the column 知情同意 = 是)."""
     try:
-        std = scoring.load_standard(standard)
-    except scoring.ScoringError as exc:
-        raise _scoring_error(exc) from None
+        std = tables.load_standard(standard)
+    except ScoringError as exc:
+        raise from_scoring(exc) from None
     try:
         sheet = batch.read_file(source, name)
-    except batch.BatchError as exc:
+    except BatchError as exc:
         raise PhysiqueError(exc.code, exc.message, "file") from None
     if "id_number" not in batch.column_keys(sheet.headers):
         raise PhysiqueError("missing_column", _("The file needs an ID number (身份证号) column."), "file")
     session_day = timezone.localtime(session.starts_at).date()
     try:
         parsed = batch.parse_sheet(sheet, std, on=session_day)
-    except batch.BatchError as exc:
+    except BatchError as exc:
         raise PhysiqueError(exc.code, exc.message, "file") from None
     report = ImportReport(total_rows=parsed.n)
     region = session.station.region

@@ -27,7 +27,7 @@ from quanmin.core.errors import ServiceError
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import batch, figures, prescriptions, scoring, selectors, services
+from . import batch, errors, figures, prescriptions, scoring, selectors, services, tables
 from .forms import (
     BAND_LABELS,
     ITEM_LABELS,
@@ -96,7 +96,7 @@ def index(request):
             try:
                 result = scoring.score(standard, sex, grade=grade, age=age,
                                        measurements=measurements_from(request.GET, items))
-            except scoring.ScoringError as exc:
+            except errors.ScoringError as exc:
                 form.add_error(_form_field(exc.field, form), exc.message)
     group_fields = [form[n] for n in ("standard", "sex", "grade", "age")]
     item_fields = [f for f in form if f.name.startswith("m_")]
@@ -198,7 +198,7 @@ def report(request, pk):
     for it in items:
         it["before"] = before.get(it["key"])
     comps, weak = prescriptions.component_scores(result.standard, result.scores)
-    std = scoring.load_standard(result.standard)
+    std = tables.load_standard(result.standard)
     return render(request, "physique/report.html", {
         "result": result, "person": result.participant, "items": items, "previous": previous,
         "rating_label": _rating_label(result.rating), "standard_title": std.title,

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quanmin.accounts.models import AuditEntry
-from quanmin.physique import scoring
+from quanmin.physique import scoring, tables
 from quanmin.physique.models import Participant, TestResult
 from tests.matrix import physique as pm
 
@@ -134,7 +134,7 @@ JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=8),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3),
     max_leaves=8)
-KEYS = st.sampled_from([*scoring.MEASUREMENT_KEYS, "situps", ""])
+KEYS = st.sampled_from([*tables.MEASUREMENT_KEYS, "situps", ""])
 
 
 @pytest.mark.django_db

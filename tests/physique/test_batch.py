@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
 from quanmin.accounts.demo import make_id_number
-from quanmin.physique import batch, scoring
+from quanmin.physique import batch, device_headers, errors, scoring, tables
 
 HEADERS = ["学号", "姓名", "性别", "年级", "身高（cm）", "体重（kg）", "肺活量（ml）", "50米跑（秒）", "坐位体前屈（cm）",
            "立定跳远（cm）", "引体向上（次）", "1分钟仰卧起坐（次）", "1000米跑", "800米跑"]
@@ -46,7 +46,7 @@ def read_output(path):
 
 def expected(row):
     m = {k: v for k, v in zip(KEYS, row, strict=True) if k and k not in ("sex", "grade") and v is not None}
-    return scoring.score("student-2014", scoring.parse_sex(row[2]), grade=scoring.parse_grade(row[3]), measurements=m)
+    return scoring.score("student-2014", device_headers.parse_sex(row[2]), grade=device_headers.parse_grade(row[3]), measurements=m)
 
 
 def run(src, out, standard="student-2014", **kwargs):
@@ -171,7 +171,7 @@ def test_missing_file_unknown_standard_bad_output(tmp_path):
 def test_vectorised_batch_equals_one_at_a_time():
     """The batch reader's answers equal score() row by row, on random rows (including bad cells)."""
     rng = np.random.default_rng(7)
-    std = scoring.load_standard("student-2014")
+    std = tables.load_standard("student-2014")
     headers = ["sex", "grade", "height_cm", "weight_kg", "vital_capacity_ml", "sprint_50m_s", "sit_and_reach_cm",
                "rope_skipping_1min", "situps_1min", "shuttle_50x8_s", "standing_long_jump_cm", "pullups",
                "run_1000m_s", "run_800m_s"]
@@ -188,9 +188,9 @@ def test_vectorised_batch_equals_one_at_a_time():
     scored = batch.score_sheet(sheet, std)
     for i, row in enumerate(rows):
         try:
-            want = scoring.score(std, scoring.parse_sex(row[0]), grade=scoring.parse_grade(row[1]),
+            want = scoring.score(std, device_headers.parse_sex(row[0]), grade=device_headers.parse_grade(row[1]),
                                  measurements={h: v for h, v in zip(headers[2:], row[2:], strict=True)})
-        except scoring.ScoringError:
+        except errors.ScoringError:
             assert scored.reasons[i] and np.isnan(scored.totals[i])
             continue
         assert scored.totals[i] == want.total and scored.ratings[i] == want.rating and not scored.reasons[i]

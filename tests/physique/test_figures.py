@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from quanmin.physique import demo, figures, scoring, services
+from quanmin.physique import demo, figures, scoring, services, tables
 from quanmin.physique.models import Participant, Prescription, TestResult, TestSession
 from tests.conftest import make_user, region
 
@@ -155,7 +155,7 @@ def test_demo_loads_plausible_data(world):
 
 
 def test_demo_measurements_are_deterministic():
-    std = scoring.load_standard("student-2014")
+    std = tables.load_standard("student-2014")
     a = demo.measurements_for(random.Random(1), std, "female", "senior-2", 17, 0.3)
     b = demo.measurements_for(random.Random(1), std, "female", "senior-2", 17, 0.3)
     assert a == b and {"run_800m_s", "situps_1min"} <= set(a) and "pullups" not in a

@@ -4,19 +4,11 @@ import math
 
 import pytest
 
-from quanmin.physique.scoring import (
-    MEASUREMENT_KEYS,
-    ScoringError,
-    available_standards,
-    canonical_key,
-    graduation_total,
-    load_standard,
-    map_headers,
-    parse_grade,
-    parse_sex,
-    parse_value,
-    score,
-)
+from quanmin.physique import tables
+from quanmin.physique.device_headers import canonical_key, map_headers, parse_grade, parse_sex
+from quanmin.physique.errors import ScoringError
+from quanmin.physique.scoring import graduation_total, parse_value, score
+from quanmin.physique.tables import MEASUREMENT_KEYS, available_standards, load_standard
 
 OK = {"standard": "student-2014", "sex": "male", "grade": "junior-1", "measurements": {"pullups": 5}}
 
@@ -84,19 +76,17 @@ def test_standards_are_data_files_and_a_new_version_needs_no_code(tmp_path, monk
     assert {"student-2014", "physique-2003"} <= set(available_standards())
     import json
 
-    import quanmin.physique.scoring as scoring
-
-    doc = json.loads((scoring.STANDARDS_DIR / "physique-2003.json").read_text(encoding="utf-8"))
+    doc = json.loads((tables.STANDARDS_DIR / "physique-2003.json").read_text(encoding="utf-8"))
     doc["name"], doc["title"] = "physique-2023", "国民体质测定标准（2023年修订）"
     doc["groups"] = [g for g in doc["groups"] if g["id"] == "adult-20-24"]
     (tmp_path / "physique-2023.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    monkeypatch.setattr(scoring, "STANDARDS_DIR", tmp_path)
-    scoring._load.cache_clear()
+    monkeypatch.setattr(tables, "STANDARDS_DIR", tmp_path)
+    tables._load.cache_clear()
     try:
         result = score("physique-2023", "male", age=21, measurements={"grip_kg": 50})
         assert (result.standard, result.group, result.items[3].score) == ("physique-2023", "adult-20-24", 4)
     finally:
-        scoring._load.cache_clear()
+        tables._load.cache_clear()
 
 
 @pytest.mark.parametrize("name", ["student-2014", "physique-2003"])

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from quanmin.accounts import services as account_services
 from quanmin.accounts.demo import make_id_number
 from quanmin.accounts.models import AuditEntry, Consent
-from quanmin.physique import scoring, services
+from quanmin.physique import errors, scoring, services
 from quanmin.physique.models import Participant, TestResult
 from tests.matrix import physique as pm
 
@@ -33,20 +33,20 @@ def test_consent_is_required_before_a_result(world):
     session = pm.session(world)
     user = world.users["resident"]
     person = services.participant_for_user(user, world.community)
-    with pytest.raises(services.PhysiqueError) as err:
+    with pytest.raises(errors.PhysiqueError) as err:
         services.record_result(session, person, standard="physique-2003", measurements=pm.ADULT)
     assert err.value.code == "consent_required" and TestResult.objects.count() == 0
     services.give_health_consent(user)
     assert services.record_result(session, person, standard="physique-2003", measurements=pm.ADULT).pk
     # Withdrawn consent stops new results again.
     account_services.withdraw_consent(user, Consent.Kind.HEALTH)
-    with pytest.raises(services.PhysiqueError):
+    with pytest.raises(errors.PhysiqueError):
         services.record_result(session, person, standard="physique-2003", measurements=pm.ADULT)
 
 
 def test_children_need_a_guardian(world):
     person = services.participant_by_id_number(CHILD, region=world.community, real_name="小明")
-    with pytest.raises(services.PhysiqueError) as err:
+    with pytest.raises(errors.PhysiqueError) as err:
         services.record_walk_in_consent(person)
     assert err.value.code == "guardian_consent_required"
     services.record_walk_in_consent(person, guardian_name="孙丽")
@@ -241,7 +241,7 @@ def test_station_without_site_cannot_take_bookings(world):
 
     from django.utils import timezone
     start = timezone.now() + datetime.timedelta(days=1)
-    with pytest.raises(services.PhysiqueError) as err:
+    with pytest.raises(errors.PhysiqueError) as err:
         services.create_session(station, starts_at=start, ends_at=start + datetime.timedelta(hours=1),
                                 open_booking=True)
     assert err.value.code == "no_site"

@@ -6,7 +6,8 @@ reaction time and the children's timed items the slowest time of each band), ind
 
 import pytest
 
-from quanmin.physique.scoring import load_standard, score
+from quanmin.physique.scoring import score
+from quanmin.physique.tables import load_standard
 
 N = None
 BANDS = {

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from quanmin.physique import prescriptions, scoring, services
+from quanmin.physique import prescriptions, services, tables
 from quanmin.physique.models import TestResult
 from tests.matrix import physique as pm
 
@@ -148,7 +148,7 @@ def test_fitt_numbers_are_data_with_their_source():
     assert prescriptions.HR_MODERATE == (64, 76) and prescriptions.HR_LIGHT == (57, 63)
     assert "ACSM" in prescriptions.__doc__ and "220 - age" in prescriptions.__doc__
     assert len(prescriptions.PARQ_QUESTIONS) == 7
-    assert set(prescriptions.ITEM_COMPONENT) >= {k for k in scoring.MEASUREMENT_KEYS
+    assert set(prescriptions.ITEM_COMPONENT) >= {k for k in tables.MEASUREMENT_KEYS
                                                   if k not in ("height_cm", "weight_kg")}
 
 

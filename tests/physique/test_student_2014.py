@@ -7,7 +7,8 @@ the value on the row, a value between it and the next row, beyond the best row a
 
 import pytest
 
-from quanmin.physique.scoring import graduation_total, load_standard, rate_total, score
+from quanmin.physique.scoring import graduation_total, rate_total, score
+from quanmin.physique.tables import load_standard
 
 SCORES = [100, 95, 90, 85, 80, 78, 76, 74, 72, 70, 68, 66, 64, 62, 60, 50, 40, 30, 20, 10]
 _ = None  # blank cell in the published table (pull-ups)

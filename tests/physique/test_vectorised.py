@@ -3,15 +3,9 @@
 import numpy as np
 import pytest
 
-from quanmin.physique.scoring import (
-    RATING_CODES,
-    RATING_INVALID,
-    SEXES,
-    ScoringError,
-    load_standard,
-    score,
-    score_many,
-)
+from quanmin.physique.errors import ScoringError
+from quanmin.physique.scoring import RATING_INVALID, score, score_many
+from quanmin.physique.tables import RATING_CODES, SEXES, load_standard
 
 N = 3000
 STUDENT_RANGES = {

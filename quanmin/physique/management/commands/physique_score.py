@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quanmin.physique import batch, scoring
+from quanmin.physique import batch, errors, tables
 
 
 class Command(BaseCommand):
@@ -20,15 +20,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("input", help=".xlsx or .csv (UTF-8 with or without BOM, or GB18030)")
-        parser.add_argument("--standard", required=True, help=", ".join(scoring.available_standards()))
+        parser.add_argument("--standard", required=True, help=", ".join(tables.available_standards()))
         parser.add_argument("-o", "--output", required=True, help="output file: .xlsx or .csv")
         parser.add_argument("--on", help="test date for ages worked out from ID numbers (default: today)")
 
     def handle(self, *args, input, standard, output, on=None, **options):
         try:
-            std = scoring.load_standard(standard)
-        except scoring.ScoringError as exc:
-            raise CommandError(f"{exc.message} Known: {', '.join(scoring.available_standards())}.") from None
+            std = tables.load_standard(standard)
+        except errors.ScoringError as exc:
+            raise CommandError(f"{exc.message} Known: {', '.join(tables.available_standards())}.") from None
         if Path(output).suffix.lower() not in (".xlsx", ".csv"):
             raise CommandError("The output must be an .xlsx or .csv file.")
         day = None
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         try:
             sheet = batch.read_file(input)
             scored = batch.score_sheet(sheet, std, on=day)
-        except batch.BatchError as exc:
+        except errors.BatchError as exc:
             raise CommandError(f"{input}: {exc.message}") from None
         try:
             batch.write_output(scored, output)
