@@ -160,7 +160,7 @@ def bench_database(kind, args) -> dict:
     settings_env = dict(QUANMIN_BENCH_ENDPOINTS="1", QUANMIN_DEBUG="0", QUANMIN_SECRET_KEY="bench-" + "x" * 50,
                         QUANMIN_FIELD_KEY="bench-field-key", QUANMIN_SSL_REDIRECT="0",
                         QUANMIN_ALLOWED_HOSTS="127.0.0.1,localhost",
-                        QUANMIN_NOTIFY_BACKENDS="quanmin.core.notify.InAppBackend")
+                        QUANMIN_NOTIFY_BACKENDS="quanmin.accounts.notify.InAppBackend")
     with fresh_database(kind, "quanmin_bench", **settings_env) as env:
         data = run_django(env, SETUP, str(args.clients))
         port = free_port()

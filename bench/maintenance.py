@@ -384,7 +384,7 @@ def work() -> None:  # one straight script, read top to bottom
 
 
 QUIET = {"DJANGO_SETTINGS_MODULE": "quanmin.settings", "QUANMIN_LOG_LEVEL": "ERROR",
-         "QUANMIN_NOTIFY_BACKENDS": "quanmin.core.notify.InAppBackend"}
+         "QUANMIN_NOTIFY_BACKENDS": "quanmin.accounts.notify.InAppBackend"}
 
 
 def run(env: dict) -> int:

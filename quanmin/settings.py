@@ -171,7 +171,7 @@ NODE_MODULES = BASE_DIR / "node_modules"
 BENCH_ENDPOINTS = env_bool("QUANMIN_BENCH_ENDPOINTS", False)
 
 NOTIFY_BACKENDS = [b for b in os.environ.get(
-    "QUANMIN_NOTIFY_BACKENDS", "quanmin.core.notify.InAppBackend,quanmin.core.notify.ConsoleBackend"
+    "QUANMIN_NOTIFY_BACKENDS", "quanmin.accounts.notify.InAppBackend,quanmin.core.notify.ConsoleBackend"
 ).split(",") if b]
 
 # Booking: no-show strikes suspend online booking (real city systems blacklist repeat no-shows).

@@ -1,9 +1,10 @@
 """One interface for telling people things: `notify(user, subject, text)`.
 
 Backends are set in settings.NOTIFY_BACKENDS; each has `send(user, subject, text)`. The console
-backend prints (development), the in-app backend keeps a copy the person sees under My account,
-SMS and e-mail backends plug in by dotted path. A rolled-back change tells nobody anything: the
-in-app copy is written inside the change's own transaction (no second commit), everything that
+backend prints (development); the in-app backend (`quanmin.accounts.notify.InAppBackend`, beside the
+model it writes) keeps a copy the person sees under My account; SMS and e-mail backends plug in by
+dotted path. A rolled-back change tells nobody anything: a backend marked `in_transaction` (the
+in-app copy) is written inside the change's own transaction (no second commit), everything that
 leaves the database is sent once the change has committed.
 """
 
@@ -19,15 +20,6 @@ log = logging.getLogger("quanmin.notify")
 class ConsoleBackend:
     def send(self, user, subject: str, text: str) -> None:
         print(f"[notify] to {getattr(user, 'phone_masked', user)}: {subject} — {text}")
-
-
-class InAppBackend:
-    in_transaction = True  # a row of ours: it commits or rolls back with the change
-
-    def send(self, user, subject: str, text: str) -> None:
-        from quanmin.accounts.models import Notification
-
-        Notification.objects.create(user=user, subject=subject[:120], text=text)
 
 
 class EmailBackend:

@@ -9,7 +9,7 @@ from quanmin.booking.models import WeeklyTemplate
 
 @pytest.fixture(autouse=True)
 def quiet_notifications(settings):
-    settings.NOTIFY_BACKENDS = ["quanmin.core.notify.InAppBackend"]
+    settings.NOTIFY_BACKENDS = ["quanmin.accounts.notify.InAppBackend"]
 
 
 def at(day_offset: int, hour: int, minute: int = 0) -> datetime.datetime:

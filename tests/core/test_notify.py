@@ -27,7 +27,7 @@ class BrokenInApp:
 @pytest.fixture
 def person(db, settings):
     SENT.clear()
-    settings.NOTIFY_BACKENDS = ["quanmin.core.notify.InAppBackend", f"{__name__}.Recorder"]
+    settings.NOTIFY_BACKENDS = ["quanmin.accounts.notify.InAppBackend", f"{__name__}.Recorder"]
     return make_user("13900000001", "通知测试")
 
 

@@ -30,7 +30,7 @@ def upload(data: bytes, name="photo.png", content_type="image/png"):
 @pytest.fixture(autouse=True)
 def feedback_media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.NOTIFY_BACKENDS = ["quanmin.core.notify.InAppBackend"]
+    settings.NOTIFY_BACKENDS = ["quanmin.accounts.notify.InAppBackend"]
 
 
 @pytest.fixture

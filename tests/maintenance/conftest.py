@@ -9,7 +9,7 @@ from tests.conftest import make_user
 @pytest.fixture(autouse=True)
 def media_and_quiet(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.NOTIFY_BACKENDS = ["quanmin.core.notify.InAppBackend"]
+    settings.NOTIFY_BACKENDS = ["quanmin.accounts.notify.InAppBackend"]
 
 
 @pytest.fixture

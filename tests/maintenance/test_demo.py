@@ -39,7 +39,7 @@ SEED = 3715
 def demo_city(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     # The notifications the demo sends (escalations, answers to the demo resident) stay in the app.
-    settings.NOTIFY_BACKENDS = ["quanmin.core.notify.InAppBackend"]
+    settings.NOTIFY_BACKENDS = ["quanmin.accounts.notify.InAppBackend"]
     root = Region.objects.create(code="371500000000", name="聊城市", level="city", population=600000)
     for ccode, cname in (("371502000000", "东昌府区"), ("371503000000", "茌平区")):
         county = Region.objects.create(code=ccode, name=cname, level="county", parent=root, population=300000,

@@ -64,7 +64,7 @@ TODAY = D(2026, 5, 20)
 @pytest.fixture(autouse=True)
 def quiet(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.NOTIFY_BACKENDS = ["quanmin.core.notify.InAppBackend"]
+    settings.NOTIFY_BACKENDS = ["quanmin.accounts.notify.InAppBackend"]
 
 
 def _done(order, done_at, actor, verify=True):

@@ -46,7 +46,7 @@ def noon(day: datetime.date) -> datetime.datetime:
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.NOTIFY_BACKENDS = ["quanmin.core.notify.InAppBackend"]
+    settings.NOTIFY_BACKENDS = ["quanmin.accounts.notify.InAppBackend"]
 
 
 @pytest.fixture

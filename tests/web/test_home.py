@@ -31,7 +31,7 @@ TILE = re.compile(r'<a class="tile" href="([^"]+)" data-section="([^"]+)">')
 def quiet(settings, tmp_path, client):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the strings below are the English ones
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.NOTIFY_BACKENDS = ["quanmin.core.notify.InAppBackend"]
+    settings.NOTIFY_BACKENDS = ["quanmin.accounts.notify.InAppBackend"]
 
 
 @pytest.fixture
