@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from quanmin.core.api import AUTH
+from quanmin.accounts.api_auth import AUTH, PUBLIC
 from quanmin.core.errors import ServiceError
 
 api = NinjaAPI(
@@ -82,7 +82,8 @@ def http_error(request, exc: HttpError):
 
 
 api.add_router("/", "quanmin.accounts.api.router")
-api.add_router("/regions", "quanmin.regions.api.router")
+# regions sits below accounts, so its router carries no auth of its own: it is public reference data.
+api.add_router("/regions", "quanmin.regions.api.router", auth=PUBLIC)
 api.add_router("/facilities", "quanmin.facilities.api.router")
 api.add_router("/facilities", "quanmin.facilities.api_io.router")
 api.add_router("/facilities/figures", "quanmin.facilities.api_figures.router")

@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from quanmin.core.api import PUBLIC, Paging
+from quanmin.core.api import Paging
 from quanmin.core.excel import xlsx_response
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
 from . import audit, scoping, services
+from .api_auth import PUBLIC
 from .models import AuditEntry, Role, User
 
 router = Router(tags=["accounts"])

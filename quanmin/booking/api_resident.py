@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from quanmin.core.api import MAX_OFFSET, PUBLIC
+from quanmin.accounts.api_auth import PUBLIC
+from quanmin.core.api import MAX_OFFSET
 from quanmin.facilities.models import Site
 
 from . import ics, selectors, services, services_resident

@@ -10,7 +10,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from quanmin.accounts import scoping
-from quanmin.core.api import PUBLIC, Paging
+from quanmin.accounts.api_auth import PUBLIC
+from quanmin.core.api import Paging
 
 from . import opening, selectors, services, types
 from .models import Facility, OpeningRule, Site

@@ -12,7 +12,8 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from quanmin.accounts import scoping
-from quanmin.core.api import PUBLIC, ErrorOut, Paging
+from quanmin.accounts.api_auth import PUBLIC
+from quanmin.core.api import ErrorOut, Paging
 from quanmin.core.qr import qr_svg
 
 from . import equipment as register

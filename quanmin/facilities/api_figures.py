@@ -18,7 +18,7 @@ from django.http import Http404
 from ninja import Router, Schema
 
 from quanmin.accounts import scoping
-from quanmin.core.api import AUTH, PUBLIC
+from quanmin.accounts.api_auth import AUTH, PUBLIC
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
 from quanmin.accounts import scoping
-from quanmin.core.api import PUBLIC, ErrorOut
+from quanmin.accounts.api_auth import PUBLIC
+from quanmin.core.api import ErrorOut
 
 from . import io_export, io_import
 from .services import FacilityError

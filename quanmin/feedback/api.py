@@ -28,7 +28,8 @@ from ninja.utils import check_csrf
 from pydantic import AfterValidator
 
 from quanmin.accounts import scoping
-from quanmin.core.api import PUBLIC, ErrorOut
+from quanmin.accounts.api_auth import PUBLIC
+from quanmin.core.api import ErrorOut
 from quanmin.facilities.models import Site
 from quanmin.regions import codes
 

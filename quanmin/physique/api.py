@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from quanmin.accounts import scoping
-from quanmin.core.api import PUBLIC, ErrorOut
+from quanmin.accounts.api_auth import PUBLIC
+from quanmin.core.api import ErrorOut
 from quanmin.core.errors import ServiceError
 from quanmin.regions import codes
 from quanmin.regions.models import Region
