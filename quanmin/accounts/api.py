@@ -15,6 +15,7 @@ from quanmin.regions.models import Region
 
 from . import audit, scoping, services
 from .api_auth import PUBLIC
+from .errors import AccountError
 from .models import AuditEntry, Role, User
 
 router = Router(tags=["accounts"])
@@ -86,7 +87,7 @@ class DeleteIn(Schema):
 @router.post("/me/delete", response={204: None}, summary="Erase my personal data and close my account")
 def me_delete(request, payload: DeleteIn):
     if not request.user.check_password(payload.password):
-        raise services.AccountError("password_wrong", _("The password is wrong."), "password")
+        raise AccountError("password_wrong", _("The password is wrong."), "password")
     services.delete_own_data(request.user, request=request)
     logout(request)
     return Status(204, None)
@@ -199,7 +200,7 @@ def reveal_user(request, user_id: int, payload: RevealIn):
     _require_staff(request, write=True)
     person = scoping.get_scoped_or_404(request.user, User.objects.all(), write=True, pk=user_id)
     if not payload.purpose.strip():
-        raise services.AccountError("purpose_required", _("Say why you need the whole number."), "purpose")
+        raise AccountError("purpose_required", _("Say why you need the whole number."), "purpose")
     audit.read_personal(request, person, ["phone", "id_number"], payload.purpose.strip())
     return {"phone": person.phone, "id_number": person.id_number}
 

@@ -4,12 +4,14 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import crypto
-from .idnumber import age_on
+from .errors import AccountError, id_number_or_error, phone_or_error
+from .idnumber import IdNumber, age_on
+from .phones import normalise_phone
 
 
 class UserManager(BaseUserManager):
@@ -17,14 +19,32 @@ class UserManager(BaseUserManager):
 
     def get_by_natural_key(self, username):
         # `username` is the phone number as typed; the stored key is its keyed hash.
-        from .phones import normalise_phone
-
         return self.get(phone_hash=crypto.lookup_hash(normalise_phone(username)))
 
-    def create_user(self, phone, password=None, **extra):
-        from .services import create_user
+    def create_user(self, phone, password=None, *, real_name: str = "", id_number: str = "", home_region=None,
+                    **extra):
+        """The one place a user is made: services.create_user, ``createsuperuser`` and tests come here.
 
-        return create_user(phone=phone, password=password, **extra)
+        The phone (and the ID number, if given) is checked and stored encrypted with a look-up hash;
+        a number already registered is an AccountError, not an IntegrityError.
+        """
+        phone = phone_or_error(phone)
+        user = self.model(phone_hash=crypto.lookup_hash(phone), phone_enc=crypto.encrypt(phone),
+                          real_name=real_name.strip(), home_region=home_region, **extra)
+        if id_number:
+            user.set_id_number(id_number_or_error(id_number))
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            if self.filter(phone_hash=user.phone_hash).exists():
+                raise AccountError("phone_taken", _("This mobile number is already registered."), "phone") from None
+            raise AccountError("id_number_taken", _("This ID number is already registered."), "id_number") from None
+        return user
 
     def create_superuser(self, phone, password=None, **extra):
         extra.update(is_staff=True, is_superuser=True)
@@ -95,6 +115,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def display_name(self) -> str:
         return self.real_name or self.phone_masked
+
+    def set_id_number(self, parsed: IdNumber) -> None:
+        """Store a checked ID number encrypted, with its look-up hash, birth date and sex (not saved)."""
+        self.id_number_enc = crypto.encrypt(parsed.value)
+        self.id_number_hash = crypto.lookup_hash(parsed.value)
+        self.birth_date = parsed.birth_date
+        self.sex = parsed.sex
 
     def age(self, on: datetime.date | None = None) -> int | None:
         if not self.birth_date:

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from quanmin.core.errors import ServiceError
 from quanmin.regions.models import Region
 
 from . import audit, crypto, idnumber
+from .errors import AccountError, Throttled, id_number_or_error, phone_or_error
 from .models import (
     DIVISION_ROLES,
     ORG_ROLES,
@@ -27,57 +27,13 @@ from .models import (
     Membership,
     User,
 )
-from .phones import InvalidPhone, parse_phone
-
-
-class AccountError(ServiceError):
-    """A rule about accounts was broken."""
-
-
-def _phone_or_error(phone: str) -> str:
-    try:
-        return parse_phone(phone)
-    except InvalidPhone as exc:
-        raise AccountError(exc.code, exc.message, "phone") from None
-
-
-def _id_or_error(raw: str) -> idnumber.IdNumber:
-    try:
-        return idnumber.parse(raw)
-    except idnumber.InvalidIdNumber as exc:
-        raise AccountError(exc.code, exc.message, "id_number") from None
-
-
-def phone_taken(phone: str) -> bool:
-    return User.objects.filter(phone_hash=crypto.lookup_hash(phone)).exists()
 
 
 def create_user(*, phone: str, password: str | None, real_name: str = "", id_number: str = "",
                 home_region: Region | None = None, **extra) -> User:
-    phone = _phone_or_error(phone)
-    user = User(phone_hash=crypto.lookup_hash(phone), phone_enc=crypto.encrypt(phone),
-                real_name=real_name.strip(), home_region=home_region, **extra)
-    if id_number:
-        _apply_id_number(user, _id_or_error(id_number))
-    if password:
-        user.set_password(password)
-    else:
-        user.set_unusable_password()
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:
-        if phone_taken(phone):
-            raise AccountError("phone_taken", _("This mobile number is already registered."), "phone") from None
-        raise AccountError("id_number_taken", _("This ID number is already registered."), "id_number") from None
-    return user
-
-
-def _apply_id_number(user: User, parsed: idnumber.IdNumber) -> None:
-    user.id_number_enc = crypto.encrypt(parsed.value)
-    user.id_number_hash = crypto.lookup_hash(parsed.value)
-    user.birth_date = parsed.birth_date
-    user.sex = parsed.sex
+    """A new user. The manager does the work, so that ``createsuperuser`` checks the same rules."""
+    return User.objects.create_user(phone, password, real_name=real_name, id_number=id_number,
+                                    home_region=home_region, **extra)
 
 
 @dataclass
@@ -95,14 +51,14 @@ class Registration:
 
 def register_resident(reg: Registration, request=None) -> User:
     """A resident signs up: real name, checked ID number, consent (a guardian's under 14)."""
-    parsed = _id_or_error(reg.id_number)
+    parsed = id_number_or_error(reg.id_number)
     if not reg.real_name.strip():
         raise AccountError("real_name_required", _("Enter your real name."), "real_name")
     if reg.consent_version != settings.PRIVACY_NOTICE_VERSION:
         raise AccountError("consent_required", _("Read and accept the privacy notice to register."), "consent")
     under_14 = idnumber.age_on(parsed.birth_date, timezone.localdate()) < 14
     if under_14:
-        guardian = _id_or_error(reg.guardian_id_number) if reg.guardian_id_number else None
+        guardian = id_number_or_error(reg.guardian_id_number) if reg.guardian_id_number else None
         if not reg.guardian_name.strip() or guardian is None:
             raise AccountError(
                 "guardian_consent_required",
@@ -134,11 +90,11 @@ def update_profile(user: User, *, real_name: str | None = None, id_number: str |
         user.real_name = real_name.strip()
         changed.append("real_name")
     if id_number:
-        parsed = _id_or_error(id_number)
+        parsed = id_number_or_error(id_number)
         if crypto.lookup_hash(parsed.value) != user.id_number_hash:
             if User.objects.filter(id_number_hash=crypto.lookup_hash(parsed.value)).exclude(pk=user.pk).exists():
                 raise AccountError("id_number_taken", _("This ID number is already registered."), "id_number")
-            _apply_id_number(user, parsed)
+            user.set_id_number(parsed)
             changed.append("id_number")
     if home_region is not None and home_region.code != user.home_region_id:
         user.home_region = home_region
@@ -279,17 +235,6 @@ def revoke_api_token(user: User, token_id: int, request=None) -> None:
 
 # --- Sign-in throttling -------------------------------------------------------------------
 
-class Throttled(ServiceError):
-    status = 429
-
-    def __init__(self, code: str, seconds: int):
-        message = (_("Too many failed sign-ins: this account is locked for %(minutes)d minutes.")
-                   % {"minutes": max(1, seconds // 60)} if code == "login_locked" else
-                   _("Too many failed sign-ins: wait %(seconds)d seconds and try again.") % {"seconds": seconds})
-        super().__init__(code, message, detail={"retry_after": seconds})
-        self.seconds = seconds
-
-
 def _throttle_keys(phone: str, ip: str | None) -> list[str]:
     keys = [f"phone:{crypto.lookup_hash(phone)}"]
     if ip:
@@ -333,7 +278,7 @@ def sign_in(request, phone_raw: str, password: str) -> User:
     """Check credentials with throttling; log the attempt. Raises AccountError or Throttled."""
     from django.contrib.auth import authenticate, login
 
-    phone = _phone_or_error(phone_raw)
+    phone = phone_or_error(phone_raw)
     ip = audit.client_ip(request)
     check_throttle(phone, ip)
     user = authenticate(request, phone=phone, password=password)

@@ -9,13 +9,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from quanmin.core.errors import ServiceError
 from quanmin.regions.models import Region
 
 from . import audit, services
 from .forms import DeleteForm, LoginForm, ProfileForm, RegisterForm, TokenForm
 
 
-def _add_service_error(form, exc: services.ServiceError):
+def _add_service_error(form, exc: ServiceError):
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, str(exc.message))
 
@@ -25,7 +26,7 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.sign_in(request, form.cleaned_data["phone"], form.cleaned_data["password"])
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             _add_service_error(form, exc)
         else:
             target = request.GET.get("next", "")
@@ -58,7 +59,7 @@ def register_view(request):
             )
             services.register_resident(reg, request=request)
             services.sign_in(request, data["phone"], data["password"])
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             _add_service_error(form, exc)
         else:
             messages.success(request, _("Welcome! Your account is ready."))
@@ -144,7 +145,7 @@ def token_create_view(request):
 def token_revoke_view(request, token_id: int):
     try:
         services.revoke_api_token(request.user, token_id, request=request)
-    except services.ServiceError as exc:
+    except ServiceError as exc:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Token revoked."))

@@ -7,6 +7,7 @@ from django.test import Client
 
 from quanmin.accounts import crypto, services
 from quanmin.accounts.demo import make_id_number
+from quanmin.accounts.errors import AccountError
 from quanmin.accounts.models import AuditEntry, Consent, LoginThrottle, User
 
 from ..conftest import PASSWORD
@@ -36,7 +37,7 @@ def test_register_resident_stores_personal_data_encrypted(world):
 
 
 def test_register_needs_consent_of_current_version(world):
-    with pytest.raises(services.AccountError) as exc:
+    with pytest.raises(AccountError) as exc:
         services.register_resident(registration(world, consent_version="2020-01"))
     assert exc.value.code == "consent_required"
     assert not User.objects.filter(phone_hash=crypto.lookup_hash("13512345678")).exists()
@@ -46,11 +47,11 @@ def test_child_under_14_needs_adult_guardian(world):
     today = datetime.date.today()
     child_birth = f"{today.year - 10}0101"
     child = make_id_number(world.community.code, child_birth, 3, False)
-    with pytest.raises(services.AccountError) as exc:
+    with pytest.raises(AccountError) as exc:
         services.register_resident(registration(world, id_number=child))
     assert exc.value.code == "guardian_consent_required"
     teen_guardian = make_id_number(world.community.code, f"{today.year - 16}0101", 4, True)
-    with pytest.raises(services.AccountError) as exc:
+    with pytest.raises(AccountError) as exc:
         services.register_resident(registration(world, id_number=child, guardian_name="父亲",
                                                 guardian_id_number=teen_guardian))
     assert exc.value.code == "guardian_not_adult"
@@ -63,17 +64,17 @@ def test_child_under_14_needs_adult_guardian(world):
 
 def test_duplicate_phone_and_id_number_rejected(world):
     services.register_resident(registration(world))
-    with pytest.raises(services.AccountError) as exc:
+    with pytest.raises(AccountError) as exc:
         services.register_resident(registration(world, id_number=make_id_number(world.community.code, "19900101", 9, True)))
     assert exc.value.code == "phone_taken"
-    with pytest.raises(services.AccountError) as exc:
+    with pytest.raises(AccountError) as exc:
         services.register_resident(registration(world, phone="13512345679"))
     assert exc.value.code == "id_number_taken"
 
 
 @pytest.mark.parametrize("phone", ["12345678901", "1381234567", "abc", ""])
 def test_bad_phone_rejected(world, phone):
-    with pytest.raises(services.AccountError) as exc:
+    with pytest.raises(AccountError) as exc:
         services.register_resident(registration(world, phone=phone))
     assert exc.value.code == "phone_invalid"
 
@@ -123,10 +124,10 @@ def test_successful_sign_in_clears_failures_and_is_logged(world):
 
 
 def test_grant_membership_checks_level(world):
-    with pytest.raises(services.AccountError) as exc:
+    with pytest.raises(AccountError) as exc:
         services.grant_membership(world.users["resident"], "county_staff", world.township)
     assert exc.value.code == "role_level_mismatch"
-    with pytest.raises(services.AccountError) as exc:
+    with pytest.raises(AccountError) as exc:
         services.grant_membership(world.users["resident"], "operator", world.township)
     assert exc.value.code == "role_target_required"
 
