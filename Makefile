@@ -23,7 +23,7 @@ node_modules/.installed: package.json package-lock.json
 
 # The fitness-circle analysis's compiled loops, compiled once into Numba's cache (__pycache__).
 $(VENV)/.kernels: quanmin/analytics/circle/kernels.py $(VENV)/.installed
-	$(PY) -m quanmin.analytics.circle.kernels
+	$(PY) -m quanmin.analytics.circle.warm
 	touch $@
 
 # The compiled catalogue (django.mo) is committed: a fresh machine may have no GNU gettext.

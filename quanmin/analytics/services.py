@@ -3,24 +3,20 @@
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit
-from quanmin.core.errors import ServiceError
 from quanmin.facilities import geo
 from quanmin.regions.models import Region
 
 from . import inputs
-from .circle import DEFAULT_MINUTES, DEFAULT_SPEED_KMH, analyse, coverage_layer
+from .circle import DEFAULT_MINUTES, DEFAULT_SPEED_KMH
+from .errors import PlanningError
 from .models import CandidateSite, CircleRun
+from .tasks import run_circle
 
 MAX_SUGGEST = 50
 CANDIDATE_FIELDS = ["name", "address", "lon", "lat", "area_m2", "owner", "land_kind", "status", "published", "note"]
-
-
-class PlanningError(ServiceError):
-    pass
 
 
 def clean_candidate(data: dict) -> dict:
@@ -97,39 +93,5 @@ def request_run(region: Region, *, minutes=None, speed_kmh=None, suggest_k=0, us
         return existing, False
     run = CircleRun.objects.create(region=region, minutes=minutes, speed_kmh=speed_kmh, suggest_k=suggest_k,
                                    data_version=version, requested_by=user)
-    from .tasks import run_circle
-
     transaction.on_commit(lambda: run_circle.enqueue(run.pk))
     return run, True
-
-
-STAGES = ["prepare", "snap_facilities", "passes", "figures", "suggest"]
-
-
-def execute_run(run_id: int) -> CircleRun:
-    """Do the analysis of a queued run (the background task calls this)."""
-    run = CircleRun.objects.select_related("region").get(pk=run_id)
-    if run.status == CircleRun.Status.DONE:
-        return run
-    CircleRun.objects.filter(pk=run.pk).update(status=CircleRun.Status.RUNNING, stage="inputs", progress=5)
-
-    def progress(stage: str):
-        done = STAGES.index(stage) + 1 if stage in STAGES else 1
-        CircleRun.objects.filter(pk=run.pk).update(stage=stage[:40], progress=min(95, 10 + done * 80 // len(STAGES)))
-
-    try:
-        region = run.region
-        residents = inputs.residents(region)
-        arrays = {}
-        result = analyse(inputs.network(region), inputs.facilities(region), residents, minutes=run.minutes,
-                         speed_kmh=run.speed_kmh, suggest_k=run.suggest_k, candidates=inputs.candidates(region),
-                         progress=progress, arrays=arrays, parallel=False)
-        layer = coverage_layer(residents, arrays["walk_m"], run.minutes, run.speed_kmh)
-    except Exception as exc:  # the page must say the run failed and why, not hang
-        CircleRun.objects.filter(pk=run.pk).update(status=CircleRun.Status.FAILED, error=str(exc)[:2000],
-                                                   finished_at=timezone.now())
-        raise
-    CircleRun.objects.filter(pk=run.pk).update(status=CircleRun.Status.DONE, progress=100, stage="done", result=result,
-                                               layer=layer, finished_at=timezone.now())
-    run.refresh_from_db()
-    return run

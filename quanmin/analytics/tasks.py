@@ -1,8 +1,8 @@
 from django_tasks import task
 
+from .runs import execute_run
+
 
 @task()
 def run_circle(run_id: int) -> int:
-    from .services import execute_run
-
     return execute_run(run_id).pk

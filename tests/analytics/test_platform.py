@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from quanmin.analytics import inputs, services
+from quanmin.analytics import inputs, runs, services
+from quanmin.analytics.errors import PlanningError
 from quanmin.analytics.models import CandidateSite, CircleRun
 from quanmin.facilities import services as fs
 
@@ -49,7 +50,7 @@ def test_runs_are_cached_until_the_data_changes(world, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=False):
         run, started = services.request_run(world.county, minutes=[10, 15])
     assert started and run.status == "queued"
-    services.execute_run(run.pk)
+    runs.execute_run(run.pk)
     run.refresh_from_db()
     assert run.status == "done" and run.progress == 100 and run.layer["type"] == "FeatureCollection"
     again, started = services.request_run(world.county, minutes=[15, 10])
@@ -63,7 +64,7 @@ def test_runs_are_cached_until_the_data_changes(world, django_capture_on_commit_
 @pytest.mark.parametrize("kwargs,code", [({"minutes": [0]}, "minutes_invalid"), ({"speed_kmh": 40}, "speed_invalid"),
                                          ({"suggest_k": 500}, "suggest_invalid"), ({"minutes": ["x"]}, "invalid_input")])
 def test_bad_run_parameters(world, kwargs, code):
-    with pytest.raises(services.PlanningError) as exc:
+    with pytest.raises(PlanningError) as exc:
         services.request_run(world.county, **kwargs)
     assert exc.value.code == code
     assert not CircleRun.objects.exists()
@@ -77,7 +78,7 @@ def test_planning_page_shows_the_result_and_progress(world, client_for, django_c
     run = CircleRun.objects.get()
     page = client.get(f"/staff/planning/circle/{world.county.code}/").content.decode()
     assert "every 2s" in page  # polls while queued
-    services.execute_run(run.pk)
+    runs.execute_run(run.pk)
     page = client.get(f"/staff/planning/circle/{world.county.code}/").content.decode()
     assert "circle-map" in page and "every 2s" not in page
     layer = client.get(f"/staff/planning/circle/{world.county.code}/runs/{run.pk}/layer.json").json()

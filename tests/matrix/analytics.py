@@ -19,11 +19,11 @@ def candidate(w, role=None):
 
 
 def layer(w, role=None):
-    from quanmin.analytics import services
+    from quanmin.analytics import runs, services
 
     region = w.other_community if role == "other_county" else w.community
     run, _started = services.request_run(region, minutes=[10, 15])
-    services.execute_run(run.pk)
+    runs.execute_run(run.pk)
     return {"code": region.code, "run_id": run.pk}
 
 

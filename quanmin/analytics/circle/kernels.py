@@ -403,26 +403,3 @@ def grid_nearest(qxyz, e1, e2, node_xyz, start, x0, y0, h, ncx, ncy, e3, far_cho
             r += 1
         out_index[q] = best_k
         out_chord[q] = np.sqrt(best)
-
-
-def warm() -> None:
-    """Compile every loop above for the types the analysis passes them, into Numba's cache.
-
-    A small analysis with suggestions exercises them all. ``make setup`` runs it (``python -m
-    quanmin.analytics.circle.kernels``), so the first real analysis does not spend its first
-    seconds compiling.
-    """
-    from . import analyse, generate_candidates, generate_facilities, generate_grid_network, generate_residents
-
-    network = generate_grid_network(400, seed=0)
-    analyse(
-        network,
-        generate_facilities(network, 12),
-        generate_residents(network, 300),
-        suggest_k=2,
-        candidates=generate_candidates(network, 10),
-    )
-
-
-if __name__ == "__main__":
-    warm()
