@@ -18,7 +18,7 @@ from quanmin.core.qr import qr_svg
 
 from . import equipment as register
 from . import equipment_io, equipment_types
-from .equipment import EquipmentError
+from .errors import EquipmentError
 from .models import Equipment, Facility
 
 router = Router(tags=["equipment"])

@@ -11,7 +11,7 @@ from quanmin.accounts.api_auth import PUBLIC
 from quanmin.core.api import ErrorOut
 
 from . import io_export, io_import
-from .services import FacilityError
+from .errors import FacilityError
 
 router = Router(tags=["facilities"])
 

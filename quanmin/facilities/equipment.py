@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit
-from quanmin.core.errors import ServiceError
 from quanmin.regions import codes
 
 from . import equipment_types
+from .errors import EquipmentError
 from .models import Equipment, Facility
 
 # Characters that cannot be misread on a weathered tag: no 0/O, 1/I/L.
@@ -31,10 +31,6 @@ FIELDS = ["facility", "kind", "maker", "model", "serial", "install_date", "desig
 TEXT_FIELDS = {name: Equipment._meta.get_field(name).max_length
                for name in ("maker", "model", "serial", "external_id", "note")}
 MIN_LIFE, MAX_LIFE = 1, 50
-
-
-class EquipmentError(ServiceError):
-    pass
 
 
 def new_tag() -> str:

@@ -27,7 +27,7 @@ from quanmin.regions import codes
 
 from . import equipment as register
 from . import equipment_types
-from .equipment import EquipmentError
+from .errors import EquipmentError
 from .models import Equipment, Facility
 
 MAX_BYTES = 20 * 1024 * 1024

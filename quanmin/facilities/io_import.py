@@ -19,9 +19,9 @@ from quanmin.regions import codes
 from quanmin.regions.models import Region
 
 from . import services, types
+from .errors import FacilityError
 from .io_read import BY_KEY, CHOICES, COLUMNS, MAX_BYTES, Rows, choice_map, read_workbook, too_big
 from .models import Facility, Site
-from .services import FacilityError
 
 __all__ = ["COLUMNS", "MAX_BYTES", "ImportReport", "Rows", "import_rows", "read_workbook", "too_big"]
 

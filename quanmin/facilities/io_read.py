@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from quanmin.core import tabular
 
+from .errors import FacilityError
 from .models import Facility, Site
-from .services import FacilityError
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000

@@ -11,20 +11,16 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from quanmin.accounts import audit
 from quanmin.core import bulk
-from quanmin.core.errors import ServiceError
 from quanmin.regions.models import Region
 
 from . import geo, types
+from .errors import FacilityError
 from .models import Facility, OpeningException, OpeningRule, Site
 
 SITE_FIELDS = ["name", "address", "lon", "lat", "owner_kind", "manager", "contact_phone", "status",
                "accessible_entrance", "accessible_toilet", "accessible_parking", "school_rules", "description"]
 FACILITY_FIELDS = ["type", "name", "area_m2", "length_km", "indoor", "lit", "smart", "year_built",
                    "year_refurbished", "access", "external_id"]
-
-
-class FacilityError(ServiceError):
-    pass
 
 
 def check_point(lon, lat) -> tuple[float, float]:

@@ -21,7 +21,7 @@ from quanmin.core.qr import qr_svg
 
 from . import equipment as register
 from . import equipment_io, equipment_types, views_io
-from .equipment import EquipmentError
+from .errors import EquipmentError
 from .models import Equipment, Facility
 
 reader = role_required(scoping.is_division_staff)

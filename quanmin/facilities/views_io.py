@@ -23,7 +23,7 @@ from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
 
 from . import io_export, io_import, types
-from .services import FacilityError
+from .errors import FacilityError
 
 SESSION_KEY = "facility_imports"
 KEEP_SECONDS = 6 * 3600

@@ -13,6 +13,7 @@ from quanmin.accounts.decorators import role_required
 from quanmin.core.errors import ServiceError
 
 from . import selectors, services, types
+from .errors import FacilityError
 from .forms import CloseForm, FacilityForm, RuleFormSet, SiteForm
 from .models import Facility, Site
 
@@ -47,7 +48,7 @@ def _save_site(request, site, form):
     data["region"] = form.cleaned_data["region_code"]
     region = services.check_region(data["region"])
     if not scoping.can_write_region(request.user, region.code):
-        raise services.FacilityError("region_out_of_scope", _("This division is outside your scope."), "region_code")
+        raise FacilityError("region_out_of_scope", _("This division is outside your scope."), "region_code")
     if site is None:
         return services.create_site(data, request=request)
     return services.update_site(site, data, request=request)

@@ -6,7 +6,7 @@ import pytest
 
 from quanmin.accounts.models import AuditEntry
 from quanmin.facilities import equipment as register
-from quanmin.facilities.equipment import EquipmentError
+from quanmin.facilities.errors import EquipmentError
 from quanmin.facilities.models import Equipment
 
 

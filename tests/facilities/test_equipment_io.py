@@ -8,7 +8,7 @@ from openpyxl import Workbook, load_workbook
 
 from quanmin.accounts.models import AuditEntry
 from quanmin.facilities import equipment_io
-from quanmin.facilities.equipment import EquipmentError
+from quanmin.facilities.errors import EquipmentError
 from quanmin.facilities.models import Equipment
 
 ZH = {c.key: c.zh for c in equipment_io.COLUMNS}

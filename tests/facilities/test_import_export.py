@@ -11,9 +11,9 @@ from openpyxl import Workbook, load_workbook
 
 from quanmin.accounts.models import AuditEntry
 from quanmin.facilities import io_read
+from quanmin.facilities.errors import FacilityError
 from quanmin.facilities.io_import import COLUMNS, import_rows, read_workbook
 from quanmin.facilities.models import Facility, Site
-from quanmin.facilities.services import FacilityError
 
 ZH = {c.key: c.zh for c in COLUMNS}
 EN = {c.key: c.en for c in COLUMNS}
