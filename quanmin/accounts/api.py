@@ -242,9 +242,6 @@ class RegionFiguresIn(Schema):
 @router.patch("/regions/{code}/figures", summary="Correct a division's population or area (staff in scope)")
 def update_region_figures(request, code: str, payload: RegionFiguresIn):
     region = scoping.get_scoped_or_404(request.user, Region.objects.all(), write=True, code=code)
-    from quanmin.regions.services import set_figures
-
-    set_figures(region, population=payload.population, area_km2=payload.area_km2)
-    audit.record("update", request=request, obj=region, detail=payload.dict(exclude_none=True))
+    services.set_region_figures(region, population=payload.population, area_km2=payload.area_km2, request=request)
     return {"code": region.code, "population": region.population,
             "area_km2": float(region.area_km2) if region.area_km2 is not None else None}

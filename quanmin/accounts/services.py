@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from quanmin.regions.models import Region
+from quanmin.regions.services import set_figures
 
 from . import audit, crypto, idnumber
 from .errors import AccountError, Throttled, id_number_or_error, phone_or_error
@@ -180,13 +181,18 @@ def delete_own_data(user: User, request=None) -> None:
         user.consents.update(withdrawn_at=timezone.now(), guardian_name="", guardian_id_hash="")
 
 
-def grant_membership(user: User, role: str, region: Region, target=None, *, request=None) -> Membership:
+def check_membership(role: str, region: Region, target=None) -> None:
+    """The rules a role's binding must keep (grant_membership applies them; forms check them early)."""
     if role in DIVISION_ROLES and region.level != DIVISION_ROLES[role]:
         raise AccountError("role_level_mismatch",
                            _("This role must be bound to a division of the matching level."), "region")
     if (role in SITE_ROLES or role in ORG_ROLES) and target is None:
         raise AccountError("role_target_required",
                            _("This role must be bound to a site or an organisation."), "target")
+
+
+def grant_membership(user: User, role: str, region: Region, target=None, *, request=None) -> Membership:
+    check_membership(role, region, target)
     membership, _created = Membership.objects.get_or_create(
         user=user, role=role, region=region,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
@@ -195,6 +201,32 @@ def grant_membership(user: User, role: str, region: Region, target=None, *, requ
     audit.record("grant_role", request=request, obj=user, region_code=region.code,
                  detail={"role": role, "target": str(target) if target is not None else None})
     return membership
+
+
+def revoke_membership(membership: Membership, *, request=None) -> None:
+    """Take a role away (the admin's delete): the user keeps their account and other roles."""
+    user, region_code, role = membership.user, membership.region_id, membership.role
+    membership.delete()
+    audit.record("revoke_role", request=request, obj=user, region_code=region_code, detail={"role": role})
+
+
+def set_active(user: User, active: bool, *, request=None) -> User:
+    """Let a user sign in again, or stop them (staff leaving, an abused account)."""
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit.record("update", request=request, obj=user, detail={"fields": ["is_active"]})
+    return user
+
+
+def set_region_figures(region: Region, *, population: int | None = None, area_km2: float | None = None,
+                       request=None) -> Region:
+    """Staff correct a division's population or area (API and admin): the regions service sets them,
+    and the change is audited here, since regions sits below the audit log."""
+    set_figures(region, population=population, area_km2=area_km2)
+    detail = {k: v for k, v in (("population", population), ("area_km2", area_km2)) if v is not None}
+    audit.record("update", request=request, obj=region, detail=detail)
+    return region
 
 
 # --- API tokens ---------------------------------------------------------------------------
@@ -272,6 +304,12 @@ def note_failed_login(phone: str, ip: str | None) -> None:
 
 def clear_throttle(phone: str) -> None:
     LoginThrottle.objects.filter(key=f"phone:{crypto.lookup_hash(phone)}").delete()
+
+
+def lift_lockout(row: LoginThrottle, *, request=None) -> None:
+    """City staff lift a lock-out (the admin's delete): the failures are forgotten."""
+    row.delete()
+    audit.record("lift_lockout", request=request, detail={"key": row.key[:12]})
 
 
 def sign_in(request, phone_raw: str, password: str) -> User:

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from quanmin.accounts.admin import ScopedAdmin
 
+from . import services
 from .models import CandidateSite, CircleRun
 
 
@@ -11,6 +12,17 @@ class CandidateSiteAdmin(ScopedAdmin):
     list_filter = ["land_kind", "status", "published"]
     search_fields = ["name", "address"]
     autocomplete_fields = ["region"]
+
+    # Through the service that the planning pages use (its checks and the audit); no removal here.
+    def service_create(self, request, data):
+        return services.save_candidate(None, _candidate_data(data), request=request)
+
+    def service_update(self, request, candidate, data):
+        return services.save_candidate(candidate, _candidate_data(data), request=request)
+
+
+def _candidate_data(data: dict) -> dict:
+    return {k: data[k] for k in [*services.CANDIDATE_FIELDS, "region"] if k in data}
 
 
 @admin.register(CircleRun)
