@@ -7,8 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from . import codes
+from .errors import RegionError
 from .models import Region
 
 # Rough weight of a unit's resident population when a county's census figure is spread down:
@@ -115,18 +117,14 @@ def estimate_populations(root_code: str) -> int:
 
 def set_figures(region: Region, *, population: int | None = None, area_km2: float | None = None) -> Region:
     """A counted figure entered by staff replaces any estimate."""
-    from django.utils.translation import gettext as _
-
-    from quanmin.core.errors import ServiceError
-
     if population is not None:
         if population < 0:
-            raise ServiceError("invalid_population", _("Population cannot be negative."), "population")
+            raise RegionError("invalid_population", _("Population cannot be negative."), "population")
         region.population, region.population_estimated = population, False
         region.population_source = "entered by staff"
     if area_km2 is not None:
         if area_km2 <= 0:
-            raise ServiceError("invalid_area", _("Area must be positive."), "area_km2")
+            raise RegionError("invalid_area", _("Area must be positive."), "area_km2")
         region.area_km2, region.area_estimated = Decimal(str(area_km2)), False
     region.save()
     return region
