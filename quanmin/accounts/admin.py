@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from quanmin.core.errors import ServiceError
 from quanmin.regions.models import Region
 
-from . import audit, scoping, services
+from . import audit, permissions, scoping, services
 from .models import ApiToken, AuditEntry, Consent, LoginThrottle, Membership, User
 
 
@@ -201,7 +201,7 @@ class MembershipInline(admin.TabularInline):
 
     # Roles are granted and revoked (UserAdmin.save_formset), never edited in place.
     def has_add_permission(self, request, obj=None):
-        return scoping.is_division_staff(request.user, write=True)
+        return permissions.can_grant_roles(request.user)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -316,10 +316,10 @@ class AuditEntryAdmin(ScopedAdmin):
     def get_queryset(self, request):
         # The audit log is the city's: city staff (and platform admins) only.
         qs = AuditEntry.objects.select_related("actor")
-        return qs if scoping.is_city_staff(request.user) else qs.none()
+        return qs if permissions.can_read_audit(request.user) else qs.none()
 
     def has_module_permission(self, request):
-        return scoping.is_city_staff(request.user)
+        return permissions.can_read_audit(request.user)
 
 
 @admin.register(ApiToken)
@@ -338,13 +338,13 @@ class LoginThrottleAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         qs = LoginThrottle.objects.all()
-        return qs if scoping.is_city_staff(request.user) else qs.none()
+        return qs if permissions.can_lift_lockout(request.user) else qs.none()
 
     def has_module_permission(self, request):
-        return scoping.is_city_staff(request.user)
+        return permissions.can_lift_lockout(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return scoping.is_city_staff(request.user)  # to lift a lock-out
+        return permissions.can_lift_lockout(request.user)
 
     def service_delete(self, request, row):
         services.lift_lockout(row, request=request)

@@ -13,7 +13,7 @@ from quanmin.core.excel import xlsx_response
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import audit, scoping, services
+from . import audit, permissions, scoping, services
 from .api_auth import PUBLIC
 from .errors import AccountError
 from .models import AuditEntry, Role, User
@@ -147,15 +147,15 @@ class PersonOut(Schema):
         return obj.home_region_id
 
 
-def _require_staff(request, write=False):
-    if not scoping.is_division_staff(request.user, write=write):
+def _require(allowed: bool) -> None:
+    if not allowed:
         raise PermissionDenied
 
 
 @router.get("/users", response=list[PersonOut], summary="People in my divisions (masked)")
 @paginate(Paging)
 def list_users(request, q: str | None = None, region: str | None = None):
-    _require_staff(request)
+    _require(permissions.can_list_people(request.user))
     qs = scoping.scoped(request.user, User.objects.all()).order_by("id")
     if q:
         qs = qs.filter(real_name__contains=q)
@@ -166,7 +166,7 @@ def list_users(request, q: str | None = None, region: str | None = None):
 
 @router.get("/users/export.xlsx", summary="People in my divisions as Excel (masked)")
 def export_users(request, q: str | None = None):
-    _require_staff(request)
+    _require(permissions.can_list_people(request.user))
     qs = scoping.scoped(request.user, User.objects.select_related("home_region")).order_by("id")
     if q:
         qs = qs.filter(real_name__contains=q)
@@ -181,7 +181,7 @@ def export_users(request, q: str | None = None):
 
 @router.get("/users/{user_id}", response=PersonOut, summary="One person (masked)")
 def get_user(request, user_id: int):
-    _require_staff(request)
+    _require(permissions.can_list_people(request.user))
     return scoping.get_scoped_or_404(request.user, User.objects.all(), pk=user_id)
 
 
@@ -197,7 +197,7 @@ class RevealIn(Schema):
 @router.post("/users/{user_id}/reveal", response=RevealOut,
              summary="Read a person's whole phone and ID number (logged, write staff only)")
 def reveal_user(request, user_id: int, payload: RevealIn):
-    _require_staff(request, write=True)
+    _require(permissions.can_reveal_personal(request.user))
     person = scoping.get_scoped_or_404(request.user, User.objects.all(), write=True, pk=user_id)
     if not payload.purpose.strip():
         raise AccountError("purpose_required", _("Say why you need the whole number."), "purpose")
@@ -224,8 +224,7 @@ class AuditOut(Schema):
 @router.get("/audit", response=list[AuditOut], summary="Audit log (city staff)")
 @paginate(Paging)
 def list_audit(request, action: str | None = None, region: str | None = None):
-    if not scoping.is_city_staff(request.user):
-        raise PermissionDenied
+    _require(permissions.can_read_audit(request.user))
     qs = AuditEntry.objects.select_related("actor")
     if action:
         qs = qs.filter(action=action)

@@ -14,14 +14,14 @@ from quanmin.core.excel import xlsx_response
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import services
+from . import permissions, services
 from .circle import DEFAULT_MINUTES, DEFAULT_SPEED_KMH
 from .errors import PlanningError
 from .forms import CandidateForm
 from .models import CandidateSite, CircleRun
 
-reader = role_required(scoping.is_division_staff)
-writer = role_required(lambda u: scoping.is_division_staff(u, write=True))
+reader = role_required(permissions.can_read)
+writer = role_required(permissions.can_write)
 
 
 def _names(codes_):
@@ -43,7 +43,7 @@ def circle(request, code):
     latest_done = CircleRun.objects.filter(region=region, status=CircleRun.Status.DONE).order_by("-created_at").first()
     result = latest_done.result if latest_done else None
     context = {"region": region, "run": run, "done": latest_done, "result": result,
-               "can_write": scoping.is_division_staff(request.user, write=True),
+               "can_write": permissions.can_write(request.user),
                "default_minutes": " ".join(str(int(m)) for m in DEFAULT_MINUTES), "default_speed": DEFAULT_SPEED_KMH}
     if result:
         rows = [d for d in result.get("divisions", []) if d["level"] in ("county", "township")
@@ -102,7 +102,7 @@ def candidates(request):
         return xlsx_response("quanmin-candidate-sites.xlsx", [(_("Candidate sites"), headers, rows)])
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "analytics/candidates.html", {"page": page, "statuses": CandidateSite.Status.choices,
-                                                          "can_write": scoping.is_division_staff(request.user, write=True)})
+                                                          "can_write": permissions.can_write(request.user)})
 
 
 @writer

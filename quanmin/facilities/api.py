@@ -13,7 +13,7 @@ from quanmin.accounts import scoping
 from quanmin.accounts.api_auth import PUBLIC
 from quanmin.core.api import Paging
 
-from . import opening, selectors, services, types
+from . import opening, permissions, selectors, services, types
 from .models import Facility, OpeningRule, Site
 
 router = Router(tags=["facilities"])
@@ -249,14 +249,14 @@ def get_site(request, site_id: int):
 
 
 def _writable_site(request, site_id: int) -> Site:
-    if not scoping.is_division_staff(request.user, write=True):
+    if not permissions.can_write(request.user):
         raise PermissionDenied
     return scoping.get_scoped_or_404(request.user, Site.objects.all(), write=True, pk=site_id)
 
 
 @router.post("/sites", response={201: SiteOut}, summary="Create a site (staff, inside their divisions)")
 def create_site(request, payload: SiteIn):
-    if not scoping.is_division_staff(request.user, write=True):
+    if not permissions.can_write(request.user):
         raise PermissionDenied
     data = payload.dict()
     data["region"] = data.pop("region_code")
@@ -324,7 +324,7 @@ def get_facility(request, facility_id: int):
 
 
 def _writable_facility(request, facility_id: int) -> Facility:
-    if not scoping.is_division_staff(request.user, write=True):
+    if not permissions.can_write(request.user):
         raise PermissionDenied
     return scoping.get_scoped_or_404(request.user, Facility.objects.select_related("site"), write=True, pk=facility_id)
 

@@ -17,7 +17,7 @@ from quanmin.core.api import ErrorOut, Paging
 from quanmin.core.qr import qr_svg
 
 from . import equipment as register
-from . import equipment_io, equipment_types
+from . import equipment_io, equipment_types, permissions
 from .errors import EquipmentError
 from .models import Equipment, Facility
 
@@ -167,14 +167,14 @@ def _queryset():
 
 
 def _readable(request, equipment_id: int) -> Equipment:
-    _require(scoping.is_division_staff(request.user))
+    _require(permissions.can_read(request.user))
     if equipment_id > MAX_ID:
         raise Http404
     return scoping.get_scoped_or_404(request.user, _queryset(), pk=equipment_id)
 
 
 def _writable(request, equipment_id: int) -> Equipment:
-    _require(scoping.is_division_staff(request.user, write=True))
+    _require(permissions.can_write(request.user))
     if equipment_id > MAX_ID:
         raise Http404
     return scoping.get_scoped_or_404(request.user, _queryset(), write=True, pk=equipment_id)
@@ -198,13 +198,13 @@ def list_types(request):
 @router.get("", response={200: list[EquipmentOut], **ERRORS}, summary="Equipment in my divisions (staff)")
 @paginate(Paging)
 def list_equipment(request, query: Query[ListQuery]):
-    _require(scoping.is_division_staff(request.user))
+    _require(permissions.can_read(request.user))
     return equipment_io.filtered(request.user, query.params()).select_related("site", "facility").order_by("id")
 
 
 @router.post("", response={201: EquipmentOut, **ERRORS}, summary="Register a piece on a facility (staff)")
 def create_equipment(request, payload: EquipmentIn):
-    _require(scoping.is_division_staff(request.user, write=True))
+    _require(permissions.can_write(request.user))
     data = payload.dict()
     facility = _facility(request, data.pop("facility_id"))
     piece = register.create_equipment(facility=facility, actor=request.user, request=request, **data)
@@ -214,13 +214,13 @@ def create_equipment(request, payload: EquipmentIn):
 @router.get("/export.xlsx", response={200: None, **ERRORS},
             summary="Equipment in my divisions as .xlsx (the import template's columns: re-importable)")
 def export_xlsx(request, query: Query[ListQuery]):
-    _require(scoping.is_division_staff(request.user))
+    _require(permissions.can_read(request.user))
     return equipment_io.xlsx_response(equipment_io.filtered(request.user, query.params()))
 
 
 @router.get("/import-template.xlsx", response={200: None, **ERRORS}, summary="The import template (.xlsx)")
 def import_template(request):
-    _require(scoping.is_division_staff(request.user, write=True))
+    _require(permissions.can_write(request.user))
     return equipment_io.template_response()
 
 
@@ -230,7 +230,7 @@ def import_file(request, file: File[UploadedFile] = None, dry_run: Form[bool] = 
     """One row per piece. Rows match by tag code, then register number; others are new pieces.
     With dry_run=false the whole file is applied in one transaction or nothing is: any rejected
     row gives 400 `import_row_invalid` with every rejected row in `errors` and the `report`."""
-    _require(scoping.is_division_staff(request.user, write=True))
+    _require(permissions.can_write(request.user))
     if file is None:
         raise EquipmentError("file_required", _("Choose a file to upload."), "file")
     report = equipment_io.import_rows(equipment_io.read_workbook(file), request.user, dry_run=dry_run,

@@ -22,7 +22,7 @@ from quanmin.accounts.api_auth import AUTH, PUBLIC
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import figures
+from . import figures, permissions
 
 router = Router(tags=["facilities"])
 
@@ -122,18 +122,13 @@ def _region(code: str) -> Region:
         raise Http404 from None
 
 
-def _can_read(request, region: Region) -> bool:
-    user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated and scoping.can_read_region(user, region.code))
-
-
 @router.get("/{code}", response=DivisionFiguresOut, auth=PUBLIC, summary="Figures of a division and its children")
 def division_figures(request, code: str, since: datetime.date | None = None):
     """Facilities by type, total area, area per capita, trail km per 10,000 residents, smart
     equipment and new facilities (year built on or after `since`'s year), for the division and
     each division directly under it, with the city's plan targets. Public down to townships."""
     region = _region(code)
-    in_scope = _can_read(request, region)
+    in_scope = permissions.can_read_figures(getattr(request, "user", None), region)
     if region.level not in PUBLIC_LEVELS and not in_scope:
         raise Http404
     div = figures.division_figures(region, since)

@@ -6,11 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
-from quanmin.accounts import scoping
 from quanmin.accounts.api_auth import PUBLIC
 from quanmin.core.api import ErrorOut
 
-from . import io_export, io_import
+from . import io_export, io_import, permissions
 from .errors import FacilityError
 
 router = Router(tags=["facilities"])
@@ -73,7 +72,7 @@ def import_file(request, file: File[UploadedFile] = None, dry_run: Form[bool] = 
     """One row per facility with its site, in the template's columns. With dry_run=false the
     whole file is applied in one transaction, or nothing is: any rejected row gives 400
     `import_row_invalid` with every rejected row in `errors` and the full `report`."""
-    _require(scoping.is_division_staff(request.user, write=True))
+    _require(permissions.can_write(request.user))
     if file is None:
         raise FacilityError("file_required", _("Choose a file to upload."), "file")
     rows = io_import.read_workbook(file)
@@ -88,21 +87,21 @@ def import_file(request, file: File[UploadedFile] = None, dry_run: Form[bool] = 
 
 @router.get("/import-template.xlsx", response={200: None, **ERRORS}, summary="The import template (.xlsx)")
 def import_template(request):
-    _require(scoping.is_division_staff(request.user, write=True))
+    _require(permissions.can_write(request.user))
     return io_export.template_response()
 
 
 @router.get("/export.xlsx", response={200: None, **ERRORS},
             summary="Facilities in my divisions as .xlsx (the template's columns: re-importable)")
 def export_xlsx(request, filters: Query[ExportFilters]):
-    _require(scoping.is_division_staff(request.user))
+    _require(permissions.can_read(request.user))
     return io_export.xlsx_response(io_export.staff_facilities(request.user, request.GET))
 
 
 @router.get("/export.csv", response={200: None, **ERRORS},
             summary="Facilities in my divisions as CSV (UTF-8 with BOM)")
 def export_csv(request, filters: Query[ExportFilters]):
-    _require(scoping.is_division_staff(request.user))
+    _require(permissions.can_read(request.user))
     return io_export.csv_response(io_export.staff_facilities(request.user, request.GET))
 
 

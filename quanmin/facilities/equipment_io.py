@@ -26,7 +26,7 @@ from quanmin.core import bulk, excel, tabular
 from quanmin.regions import codes
 
 from . import equipment as register
-from . import equipment_types
+from . import equipment_types, permissions
 from .errors import EquipmentError
 from .models import Equipment, Facility
 
@@ -282,7 +282,7 @@ def _chunks(items, size=CHUNK):
 
 def import_rows(rows, user, dry_run: bool = True, *, request=None) -> ImportReport:
     """Check every row and show what would change; with dry_run=False apply it all, or nothing."""
-    if not scoping.is_division_staff(user, write=True):
+    if not permissions.can_write(user):
         raise PermissionDenied
     if not rows:
         raise _error("import_empty", _("The file has no rows below the headers."))

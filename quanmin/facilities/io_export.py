@@ -14,7 +14,7 @@ from django.utils.translation import override
 from quanmin.accounts import scoping
 from quanmin.core import excel
 
-from . import types
+from . import permissions, types
 from .io_read import CHOICES, COLUMNS
 from .models import Facility, Site
 from .selectors import Filters, filter_facilities
@@ -202,7 +202,7 @@ def geojson_response(features, stem: str) -> StreamingHttpResponse:
 def geojson_for(user, params) -> StreamingHttpResponse:
     """Staff (division readers) get their scope, everyone else the open public data.
     ?of=sites gives sites instead of facilities; ?public=1 gives staff the public set too."""
-    public = not (getattr(user, "is_authenticated", False) and scoping.is_division_staff(user)) or _flag(params, "public")
+    public = not (getattr(user, "is_authenticated", False) and permissions.can_read(user)) or _flag(params, "public")
     facilities = public_facilities(params) if public else staff_facilities(user, params)
     if params.get("of") == "sites":
         base = Site.objects.filter(status=Site.Status.OPEN) if public else scoping.scoped(user, Site.objects.all())

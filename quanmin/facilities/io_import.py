@@ -18,7 +18,7 @@ from quanmin.accounts import scoping
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import services, types
+from . import permissions, services, types
 from .errors import FacilityError
 from .io_read import BY_KEY, CHOICES, COLUMNS, MAX_BYTES, Rows, choice_map, read_workbook, too_big
 from .models import Facility, Site
@@ -268,7 +268,7 @@ def _chunks(items, size=CHUNK):
 
 def import_rows(rows, user, dry_run: bool = True, *, request=None, ignored=()) -> ImportReport:
     """Validate every row, show what would change, and apply it all (dry_run=False) or nothing."""
-    if not scoping.is_division_staff(user, write=True):
+    if not permissions.can_write(user):
         raise PermissionDenied
     report = ImportReport(dry_run=dry_run, ignored_columns=list(ignored or getattr(rows, "ignored", [])))
     if not rows:

@@ -20,12 +20,12 @@ from quanmin.accounts.decorators import role_required
 from quanmin.core.qr import qr_svg
 
 from . import equipment as register
-from . import equipment_io, equipment_types, views_io
+from . import equipment_io, equipment_types, permissions, views_io
 from .errors import EquipmentError
 from .models import Equipment, Facility
 
-reader = role_required(scoping.is_division_staff)
-writer = role_required(lambda u: scoping.is_division_staff(u, write=True))
+reader = role_required(permissions.can_read)
+writer = role_required(permissions.can_write)
 PER_PAGE = 50
 SHEET_LIMIT = 200  # tags on one printed sheet
 SESSION_KEY = "equipment_imports"
@@ -97,10 +97,6 @@ def _form_error(form, exc: EquipmentError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
-def _can_write(user, piece: Equipment) -> bool:
-    return scoping.can_write_region(user, piece.region_id)
-
-
 # ---------------------------------------------------------------- the register
 
 
@@ -117,7 +113,7 @@ def equipment_list(request):
     query.pop("page", None)
     return render(request, "facilities/equipment/list.html", {
         "page": page, "kinds": equipment_types.choices(), "statuses": Equipment.Status.choices,
-        "can_write": scoping.is_division_staff(request.user, write=True), "query": query.urlencode(),
+        "can_write": permissions.can_write(request.user), "query": query.urlencode(),
         "facility": facility, "today": timezone.localdate(),
     })
 
@@ -146,7 +142,7 @@ def equipment_new(request):
 @reader
 def equipment_detail(request, pk):
     piece = _get_piece(request, pk)
-    can_write = _can_write(request.user, piece) and piece.status != Equipment.Status.REMOVED
+    can_write = permissions.can_change_equipment(request.user, piece) and piece.status != Equipment.Status.REMOVED
     orders = piece.work_orders.order_by("-id")[:10] if hasattr(piece, "work_orders") else []
     checks = piece.checks.select_related("round").order_by("-id")[:10] if hasattr(piece, "checks") else []
     return render(request, "facilities/equipment/detail.html", {

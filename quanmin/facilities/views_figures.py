@@ -17,7 +17,7 @@ from quanmin.core import excel
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import figures
+from . import figures, permissions
 
 # Longer compliance lists are cut on the page (a city has thousands of villages); the Excel has all.
 PAGE_LIST_LIMIT = 200
@@ -44,7 +44,7 @@ def parse_since(request, region: Region) -> tuple[datetime.date | None, str]:
         return None, _("Enter a date such as 2021-01-01.")
 
 
-@role_required(scoping.is_division_staff)
+@role_required(permissions.can_read)
 def index(request):
     tops = list(scoping.top_regions(request.user))
     if len(tops) == 1:
@@ -64,7 +64,7 @@ def _chart_data(div: figures.DivisionFigures) -> dict:
     }
 
 
-@role_required(scoping.is_division_staff)
+@role_required(permissions.can_read)
 def region_figures(request, code: str):
     user = request.user
     region = scoped_region(user, code)
@@ -133,7 +133,7 @@ def sheets(div: figures.DivisionFigures, comp: figures.Compliance) -> list:
     return out
 
 
-@role_required(scoping.is_division_staff)
+@role_required(permissions.can_read)
 def region_export(request, code: str):
     region = scoped_region(request.user, code)
     since, _error = parse_since(request, region)

@@ -19,24 +19,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
 
-from . import io_export, io_import, types
+from . import io_export, io_import, permissions, types
 from .errors import FacilityError
 
 SESSION_KEY = "facility_imports"
 KEEP_SECONDS = 6 * 3600
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
 SHOWN_ROWS = 500  # rows of the report shown per table; the counts cover all
-
-
-def can_import(user) -> bool:
-    return scoping.is_division_staff(user, write=True)
-
-
-def can_export(user) -> bool:
-    return scoping.is_division_staff(user)
 
 
 def _upload_dir() -> Path:
@@ -98,7 +89,7 @@ def _run(request, data: bytes, name: str, dry_run: bool):
     return io_import.import_rows(rows, request.user, dry_run=dry_run, request=request)
 
 
-@role_required(can_import)
+@role_required(permissions.can_write)
 def import_page(request):
     if request.method != "POST":
         return render(request, "facilities/io/import.html", _context(request))
@@ -121,7 +112,7 @@ def import_page(request):
 
 
 @require_POST
-@role_required(can_import)
+@role_required(permissions.can_write)
 def import_apply(request):
     token = request.POST.get("token", "")
     kept = _take(request, token)
@@ -140,12 +131,12 @@ def import_apply(request):
                   status=200 if report.applied else 400)
 
 
-@role_required(can_import)
+@role_required(permissions.can_write)
 def import_template(request):
     return io_export.template_response()
 
 
-@role_required(can_export)
+@role_required(permissions.can_read)
 def export(request):
     """?format=xlsx|csv|geojson: the staff member's scope, narrowed by the register list's filters."""
     fmt = request.GET.get("format", "xlsx")

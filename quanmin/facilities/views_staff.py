@@ -12,13 +12,13 @@ from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
 from quanmin.core.errors import ServiceError
 
-from . import selectors, services, types
+from . import permissions, selectors, services, types
 from .errors import FacilityError
 from .forms import CloseForm, FacilityForm, RuleFormSet, SiteForm
 from .models import Facility, Site
 
-reader = role_required(scoping.is_division_staff)
-writer = role_required(lambda u: scoping.is_division_staff(u, write=True))
+reader = role_required(permissions.can_read)
+writer = role_required(permissions.can_write)
 
 
 def _filters(request) -> selectors.Filters:
@@ -39,7 +39,7 @@ def site_list(request):
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "facilities/staff/site_list.html", {
         "page": page, "statuses": Site.Status.choices, "types": types.choices(),
-        "can_write": scoping.is_division_staff(request.user, write=True), "query": request.GET.urlencode(),
+        "can_write": permissions.can_write(request.user), "query": request.GET.urlencode(),
     })
 
 

@@ -29,7 +29,7 @@ from quanmin.core.errors import ServiceError
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import errors, figures, prescriptions, scoring, selectors, services, tables
+from . import errors, figures, permissions, prescriptions, scoring, selectors, services, tables
 from .models import TestResult, TestSession, TestStation
 
 router = Router(tags=["physique"])
@@ -213,7 +213,7 @@ class StationIn(Schema):
 
 @router.post("/stations", response={201: StationOut, **ERRORS}, summary="Add a test station (staff)")
 def create_station(request, payload: StationIn):
-    _require(selectors.is_tester(request.user))
+    _require(permissions.can_test(request.user))
     region = _writable_region(request, payload.region_code)
     site = None
     if payload.site_id is not None:
@@ -245,7 +245,7 @@ class SessionIn(Schema):
 @router.post("/stations/{station_id}/sessions", response={201: SessionOut, **ERRORS},
              summary="Add a test session to a station (staff); open_booking makes it bookable")
 def create_session(request, station_id: int, payload: SessionIn):
-    _require(selectors.is_tester(request.user))
+    _require(permissions.can_test(request.user))
     station = selectors.station_or_404(request.user, station_id)
     session = services.create_session(station, starts_at=payload.starts_at, ends_at=payload.ends_at,
                                       capacity=payload.capacity, standard=payload.standard, note=payload.note,
@@ -256,7 +256,7 @@ def create_session(request, station_id: int, payload: SessionIn):
 @router.post("/sessions/{session_id}/open-booking", response={200: SessionOut, **ERRORS},
              summary="Let residents book places in a session (staff)")
 def open_booking(request, session_id: int):
-    _require(selectors.is_tester(request.user))
+    _require(permissions.can_test(request.user))
     session = selectors.session_or_404(request.user, session_id)
     return _session_out(services.open_for_booking(session, request=request))
 
@@ -356,7 +356,7 @@ def get_result(request, result_id: int):
 @router.get("/participants/{participant_id}/results", response={200: list[ResultOut], **ERRORS},
             summary="A person's tests at my stations (testing staff; the read is logged)")
 def participant_results(request, participant_id: int):
-    _require(selectors.is_tester(request.user))
+    _require(permissions.can_test(request.user))
     participant = selectors.participant_or_404(request.user, participant_id)
     selectors.log_read(request, participant, "testing staff")
     return [_result_out(r) for r in selectors.results_of(participant, request.user)]
@@ -383,7 +383,7 @@ class RecordOut(ResultOut):
 @router.post("/results", response={201: RecordOut, **ERRORS},
              summary="Record a test (testing staff); scored by the engine; needs the person's consent")
 def record(request, payload: RecordIn):
-    _require(selectors.is_tester(request.user))
+    _require(permissions.can_test(request.user))
     session = selectors.session_or_404(request.user, payload.session_id)
     participant = services.participant_by_id_number(payload.id_number, region=session.station.region,
                                                     real_name=payload.real_name, created_by=request.user)
@@ -408,7 +408,7 @@ class ImportOut(Schema):
 def import_results(request, session_id: int, file: File[UploadedFile] = None,
                    standard: Form[str] = "physique-2003"):
     """Every valid row is recorded; each rejected row is reported with its line and reason."""
-    _require(selectors.is_tester(request.user))
+    _require(permissions.can_test(request.user))
     session = selectors.session_or_404(request.user, session_id)
     if file is None:
         raise ServiceError("file_required", _("Choose a file to upload."), "file")
@@ -467,7 +467,7 @@ def get_prescription(request, prescription_id: int, lat: float | None = None, lo
 @router.get("/figures/{code}", response={200: dict, **ERRORS},
             summary="Physique figures of a division and the divisions under it (staff and supervisors in scope)")
 def division_figures(request, code: str, year: int | None = None):
-    _require(scoping.is_division_staff(request.user))
+    _require(permissions.can_read(request.user))
     try:
         code = codes.normalise(code)
     except ValueError:

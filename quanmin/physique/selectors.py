@@ -18,12 +18,8 @@ from django.utils import timezone
 
 from quanmin.accounts import audit, scoping
 
-from . import errors, tables
+from . import errors, permissions, tables
 from .models import Participant, Prescription, TestResult, TestSession, TestStation
-
-
-def is_tester(user) -> bool:
-    return scoping.is_division_staff(user, write=True)
 
 
 def _visible_q(user, model) -> Q | None:
@@ -69,7 +65,7 @@ def own_participant(user) -> Participant | None:
 
 def participant_or_404(user, pk) -> Participant:
     """A participant for the testing staff: registered in their divisions or tested at their stations."""
-    if not is_tester(user):
+    if not permissions.can_test(user):
         raise Http404
     staff_results = scoping.scope_q(user, TestResult, write=True)
     qs = Participant.objects.select_related("user")

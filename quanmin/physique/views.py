@@ -27,7 +27,7 @@ from quanmin.core.errors import ServiceError
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import batch, errors, figures, prescriptions, scoring, selectors, services, tables
+from . import batch, errors, figures, permissions, prescriptions, scoring, selectors, services, tables
 from .forms import (
     BAND_LABELS,
     ITEM_LABELS,
@@ -46,8 +46,8 @@ from .forms import (
 from .models import TestResult
 
 signed_in = role_required(lambda user: True)
-reader = role_required(scoping.is_division_staff)
-writer = role_required(selectors.is_tester)
+reader = role_required(permissions.can_read)
+writer = role_required(permissions.can_test)
 
 
 def _group_values(data) -> tuple[str, str | None, str | None, float | None]:
@@ -104,7 +104,7 @@ def index(request):
         "form": form, "group_fields": group_fields, "item_fields": item_fields, "result": result,
         "items": display_items([i.__dict__ for i in result.items], standard) if result else [],
         "rating_label": _rating_label(result.rating if result else None),
-        "is_tester": selectors.is_tester(request.user), "is_reader": scoping.is_division_staff(request.user),
+        "is_tester": permissions.can_test(request.user), "is_reader": permissions.can_read(request.user),
     })
 
 
