@@ -26,6 +26,7 @@ from quanmin.accounts import scoping
 from quanmin.accounts.api_auth import PUBLIC
 from quanmin.core.api import ErrorOut
 from quanmin.core.errors import ServiceError
+from quanmin.facilities.models import Site
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -217,8 +218,6 @@ def create_station(request, payload: StationIn):
     region = _writable_region(request, payload.region_code)
     site = None
     if payload.site_id is not None:
-        from quanmin.facilities.models import Site
-
         site = scoping.get_scoped_or_404(request.user, Site.objects.all(), write=True, pk=payload.site_id)
     station = services.create_station(name=payload.name, region=region, site=site, address=payload.address,
                                       phone=payload.phone, request=request)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from quanmin.accounts import crypto
 from quanmin.accounts.demo import make_id_number
 from quanmin.accounts.models import Consent, User
+from quanmin.facilities.models import Site
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -125,8 +126,6 @@ def _adult_age(rng: random.Random) -> float:
 # --- the loader --------------------------------------------------------------------------------------
 
 def _stations(city: Region, rng: random.Random) -> list[TestStation]:
-    from quanmin.facilities.models import Site
-
     stations = []
     counties = list(Region.objects.filter(parent=city, level=Region.Level.COUNTY).order_by("code"))
     for county in counties:

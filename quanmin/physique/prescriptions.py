@@ -49,6 +49,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from quanmin.booking.models import Slot
+from quanmin.facilities import selectors, types
+from quanmin.facilities.models import Facility, Site
 from quanmin.regions import codes
 
 from . import tables
@@ -290,8 +293,6 @@ def describe(part: dict) -> dict:
 def home_point(user) -> tuple[float, float] | None:
     """A point for the person's home division: the mean position of its sites, or of the nearest
     division above that has sites (divisions carry no coordinates of their own). One query a level."""
-    from quanmin.facilities.models import Site
-
     region = getattr(user, "home_region", None) if user is not None else None
     code = region.code if region is not None else None
     while code:
@@ -317,10 +318,6 @@ def nearby_places(plan: dict, lat: float, lon: float, *, radius_m: float = 5000,
     """For each part of the plan: the nearest open sites with a facility of a type that fits it (one
     line per site, with the fitting types), and the bookable slots with free places there in the next
     two weeks (physique test sessions are left out: they are not exercise)."""
-    from quanmin.booking.models import Slot
-    from quanmin.facilities import selectors, types
-    from quanmin.facilities.models import Facility, Site
-
     now = timezone.now()
     out = []
     for part in plan.get("parts", []):

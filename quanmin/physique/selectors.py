@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from quanmin.accounts import audit, scoping
+from quanmin.regions import codes
 
 from . import errors, permissions, tables
 from .models import Participant, Prescription, TestResult, TestSession, TestStation
@@ -113,8 +114,6 @@ def upcoming_sessions(region_code: str = "", bookable: bool = True) -> QuerySet:
     if bookable:
         qs = qs.filter(slot__isnull=False)
     if region_code:
-        from quanmin.regions import codes
-
         qs = qs.filter(station__region__code__within=codes.prefix(codes.normalise(region_code)))
     return qs
 

@@ -25,11 +25,13 @@ from django.utils.translation import gettext as _
 from quanmin.accounts import audit, crypto, idnumber
 from quanmin.accounts import services as account_services
 from quanmin.accounts.models import Consent, User
+from quanmin.booking import services as booking_services
+from quanmin.booking.models import BookableUnit, Slot
 from quanmin.core.errors import ServiceError
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import batch, scoring, tables
+from . import batch, prescriptions, scoring, tables
 from .errors import BatchError, PhysiqueError, ScoringError, from_scoring
 from .models import Participant, Prescription, TestResult, TestSession, TestStation
 
@@ -75,9 +77,6 @@ BOOKING_UNIT_NAME = "体质测试"
 
 
 def _booking_unit(station: TestStation):
-    from quanmin.booking import services as booking_services
-    from quanmin.booking.models import BookableUnit
-
     if station.site_id is None:
         raise PhysiqueError("no_site", _("Link the station to a site to take bookings."), "site")
     unit = BookableUnit.objects.filter(site_id=station.site_id, kind=BookableUnit.Kind.SESSION,
@@ -96,8 +95,6 @@ def _booking_unit(station: TestStation):
 
 def open_for_booking(session: TestSession, *, request=None) -> TestSession:
     """Give the session a booking slot with its places: residents then book it like a venue session."""
-    from quanmin.booking.models import Slot
-
     if session.slot_id:
         return session
     if session.starts_at <= timezone.now():
@@ -119,8 +116,6 @@ def open_for_booking(session: TestSession, *, request=None) -> TestSession:
 
 def book_session(user, session: TestSession, *, request=None):
     """A resident books a place in a test session, through the booking core (same rules as a venue)."""
-    from quanmin.booking import services as booking_services
-
     if not session.slot_id:
         raise PhysiqueError("not_bookable", _("This session does not take online bookings."), status=409)
     booking = booking_services.book(user, session.slot_id)
@@ -381,8 +376,6 @@ def import_results(session: TestSession, source, name: str, *, standard: str, te
 
 def make_prescription(result: TestResult, answers: list[bool], *, by=None, request=None) -> Prescription:
     """Screen (PAR-Q+), find the weak components and write the FITT prescription for one result."""
-    from . import prescriptions
-
     if len(answers) != len(prescriptions.PARQ_QUESTIONS) or not all(isinstance(a, bool) for a in answers):
         raise PhysiqueError("parq_incomplete", _("Answer every screening question with yes or no."), "answers",
                             status=422)

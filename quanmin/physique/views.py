@@ -19,11 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from quanmin.accounts import audit, scoping
+from quanmin.accounts import audit, idnumber, scoping
 from quanmin.accounts import services as account_services
 from quanmin.accounts.decorators import role_required
 from quanmin.accounts.models import Consent
+from quanmin.booking.models import ACTIVE_STATUSES, Booking
 from quanmin.core.errors import ServiceError
+from quanmin.facilities.models import Site
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -43,7 +45,7 @@ from .forms import (
     StationForm,
     measurements_from,
 )
-from .models import TestResult
+from .models import TestResult, TestSession
 
 signed_in = role_required(lambda user: True)
 reader = role_required(permissions.can_read)
@@ -116,8 +118,6 @@ def sessions(request):
 @signed_in
 @require_POST
 def session_book(request, pk):
-    from .models import TestSession
-
     session = TestSession.objects.select_related("station", "slot").filter(pk=pk).first()
     if session is None:
         raise Http404
@@ -151,8 +151,6 @@ def me(request):
     if participant:
         selectors.log_read(request, participant, "own record")
     context = _record_context(request, participant, True)
-    from quanmin.booking.models import ACTIVE_STATUSES, Booking
-
     context.update({
         "consent": account_services.has_consent(request.user, Consent.Kind.HEALTH),
         "consent_form": ConsentForm(),
@@ -264,8 +262,6 @@ def station_new(request):
                 raise ServiceError("region_out_of_scope", _("This division is outside your scope."), "region_code")
             site = None
             if d.get("site_id"):
-                from quanmin.facilities.models import Site
-
                 site = scoping.scoped(request.user, Site.objects.all(), write=True).filter(pk=d["site_id"]).first()
                 if site is None:
                     raise ServiceError("site_unknown", _("No such site in your divisions."), "site_id")
@@ -306,8 +302,6 @@ def session(request, pk):
     s = selectors.session_or_404(request.user, pk)
     bookings = []
     if s.slot_id:
-        from quanmin.booking.models import ACTIVE_STATUSES
-
         bookings = s.slot.bookings.filter(status__in=ACTIVE_STATUSES).select_related("user").order_by("created_at")
     results = list(TestResult.objects.filter(session=s).select_related("participant__user").order_by("-tested_at")[:200])
     if results:  # totals and ratings of the people tested: a read of their health data, logged once
@@ -345,8 +339,6 @@ def _entry_group(data, session) -> tuple[str, str | None, str | None, float | No
     raw_id = (data.get("id_number") or "").strip() if data else ""
     if raw_id and (sex is None or age is None):
         try:
-            from quanmin.accounts import idnumber
-
             parsed = idnumber.parse(raw_id)
         except ValueError:
             return standard, sex, grade, age
