@@ -4,6 +4,7 @@ As in healthchecks' base test case, but for our scopes: a city admin, a county a
 neighbouring county's admin, township and community staff, a supervisor and a resident.
 """
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -15,6 +16,11 @@ from quanmin.accounts.models import Role
 from quanmin.regions.models import Region
 
 PASSWORD = "Test-pass-2026"
+CHROMIUM = "/usr/bin/chromium"
+# How long a browser test waits for a state (a page, an element, a text) before it fails. Generous:
+# on a machine running several suites on two cores a page can take many seconds to answer, and a
+# passing test never waits this out, it goes on as soon as the state is there.
+BROWSER_WAIT_MS = 60_000
 
 
 @pytest.fixture(autouse=True)
@@ -148,3 +154,33 @@ def equipment(world):
     world.path, world.pieces = make(world.site)
     world.other_path, world.other_pieces = make(world.other_site)
     return world
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's Chromium through Playwright (its own browser download is never used); the test is
+    skipped, saying so, when Chromium or the playwright package is not there. Every `expect(...)`
+    waits up to BROWSER_WAIT_MS for its state (Playwright's own default is 5 s); open pages with
+    `open_page` so that actions and navigations wait as long."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium); browser test skipped")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+    sync_api.expect.set_options(timeout=BROWSER_WAIT_MS)
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, **context_options):
+    """A new browser context (`context_options` as for `new_context`) and its page, whose actions and
+    navigations wait up to BROWSER_WAIT_MS; and the list the page's script errors are collected in."""
+    context = browser.new_context(**context_options)
+    context.set_default_timeout(BROWSER_WAIT_MS)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return context, page, errors

@@ -1,19 +1,15 @@
-"""The finder in a real browser: Playwright driving Debian's Chromium at a phone's size.
-
-Needs /usr/bin/chromium (`apt-get install chromium`); Playwright's own browser download is never
-used. Skipped, saying so, when Chromium is not there.
-"""
+"""The finder in a real browser: Playwright driving Debian's Chromium at a phone's size (the
+`browser` fixture of tests/conftest.py: skipped, saying so, when Chromium is not there)."""
 
 import datetime
-import os
 import re
 from pathlib import Path
 
 import pytest
 
 from quanmin.facilities import services
+from tests.conftest import open_page
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT = Path("/tmp/finder.png")
 
 pytestmark = pytest.mark.browser
@@ -31,29 +27,12 @@ def places(world):
             "here": {"latitude": world.site.lat, "longitude": world.site.lon}}
 
 
-@pytest.fixture
-def browser(places, monkeypatch):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium): browser test skipped")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright runs an event loop in this thread; the test itself makes no database calls meanwhile.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
-
-
 def test_finder_on_a_phone(live_server, places, browser):
     from playwright.sync_api import expect
 
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US", is_mobile=True,
-                                  has_touch=True, geolocation=places["here"], permissions=["geolocation"])
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    context, page, errors = open_page(browser, viewport={"width": 390, "height": 844}, locale="en-US",
+                                      is_mobile=True, has_touch=True, geolocation=places["here"],
+                                      permissions=["geolocation"])
     page.goto(f"{live_server.url}/find/")
 
     items = page.locator(".site-item")

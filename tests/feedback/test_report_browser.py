@@ -4,18 +4,15 @@ county's staff answer and resolve it in the queue; the resident reads the answer
 /r/new/: tapping a site's marker on the map picks the place. Debian's Chromium through Playwright
 (never `playwright install`); skipped, saying so, without it."""
 
-import os
-
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
 from quanmin.feedback.models import Report
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, open_page
 
 from .conftest import image_bytes
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT = "/tmp/feedback-report.png"
 PHONE = "13912345678"
 HOTLINE = "0635-12345"  # the city's hotline in the feedback_world fixture
@@ -30,28 +27,9 @@ def zh(msgid: str, context: str | None = None) -> str:
         return pgettext(context, msgid) if context else gettext(msgid)
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium); browser test skipped")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield b
-        b.close()
-
-
 def phone_page(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return context, page, errors
+    return open_page(browser, viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                     has_touch=True, locale="zh-CN")
 
 
 def fits_the_phone(page) -> bool:
@@ -102,10 +80,7 @@ def test_report_a_broken_piece_answer_and_rate(feedback_world, live_server, brow
     link = page.url
 
     # 2. The county's staff sign in, find the report in the queue, answer it and resolve it.
-    office = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    desk = office.new_page()
-    desk.set_default_timeout(15000)
-    desk.on("pageerror", lambda exc: errors.append(str(exc)))
+    office, desk, desk_errors = open_page(browser, viewport={"width": 1280, "height": 900}, locale="zh-CN")
     desk.goto(f"{live_server.url}/accounts/login/?next=/staff/reports/")
     desk.fill("input[name=phone]", staff.phone)
     desk.fill("input[name=password]", PASSWORD)
@@ -153,7 +128,7 @@ def test_report_a_broken_piece_answer_and_rate(feedback_world, live_server, brow
     # The staff see the rating too.
     desk.reload()
     expect(desk.locator("dl.facts")).to_contain_text("4 / 5")
-    assert errors == []
+    assert errors == [] and desk_errors == []
     office.close()
     context.close()
 

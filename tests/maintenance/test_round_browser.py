@@ -3,36 +3,20 @@ report a defect with checklist items and a photo (the position comes from the br
 geolocation), see a bad photo refused clearly, finish the round. Debian's Chromium through
 Playwright (never `playwright install`); skipped, saying so, without it."""
 
-import os
-
 import pytest
 from django.utils import timezone
 
 from quanmin.facilities.models import Equipment
 from quanmin.maintenance import inspections
 from quanmin.maintenance.models import Check, InspectionRound, WorkOrder
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, open_page
 
 from .test_inspections import inspector, media, png, unit  # noqa: F401
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT = "/tmp/inspection-round.png"
 HERE = {"latitude": 36.4571, "longitude": 115.9852}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium); browser test skipped")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield b
-        b.close()
 
 
 def test_inspector_walks_a_round_on_a_phone(equipment, inspector, unit, live_server, browser):  # noqa: F811
@@ -44,12 +28,8 @@ def test_inspector_walks_a_round_on_a_phone(equipment, inspector, unit, live_ser
     round_ = plan.rounds.get(scheduled_for=timezone.localdate())
     walker, twister, bar = equipment.pieces
 
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  locale="en-US", geolocation=HERE, permissions=["geolocation"])
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = open_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True,
+                                      has_touch=True, locale="en-US", geolocation=HERE, permissions=["geolocation"])
 
     page.goto(f"{live_server.url}/accounts/login/?next=/inspect/")
     page.fill("input[name=phone]", inspector.phone)
