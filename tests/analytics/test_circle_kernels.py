@@ -4,6 +4,8 @@ The bucket-queue Dijkstra must give the very floats SciPy's csgraph gives from a
 super-source, whatever the bucket width; the per-division sweep the sums np.bincount gives.
 """
 
+import threading
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -12,6 +14,9 @@ from scipy.sparse.csgraph import dijkstra
 from quanmin.analytics.circle import build_network, generate_grid_network, nearest_source_distance
 from quanmin.analytics.circle.kernels import bounded_dijkstra, cover
 from quanmin.analytics.circle.paths import MAX_BUCKETS, bucket_width
+
+# A bound on waits for the other thread's state, never reached unless something is wrong.
+WAIT_S = 60
 
 
 def scipy_nearest(csr, nodes, offsets, limit):
@@ -251,29 +256,35 @@ def test_arrays_from_an_earlier_call_are_not_reordered_again():
 
 
 def test_a_failure_reaches_the_caller_and_drops_the_passes_queued(monkeypatch):
-    import threading
-    import time
-
     from quanmin.analytics.circle import analyse, generate_facilities, generate_residents
     from quanmin.analytics.circle import analysis as module
 
     net = generate_grid_network(2_000, seed=1)
     res, fac = generate_residents(net, 500, seed=2), generate_facilities(net, 50, seed=3)
-    calls, started, release = [], threading.Event(), threading.Event()
+    calls, started, shutting_down = [], threading.Event(), threading.Event()
+
+    class WatchedPool(module._Pool):
+        """The analysis's pool, telling when the analysis shuts it down: what is still queued is
+        dropped (or not) by the first call, as the analysis asked, before the first pass may end."""
+
+        def shutdown(self, wait=True, *, cancel_futures=False):
+            super().shutdown(wait=False, cancel_futures=cancel_futures)
+            shutting_down.set()
+            super().shutdown(wait=wait, cancel_futures=cancel_futures)
 
     def slow_first_pass(*args):
         calls.append(1)
         if len(calls) == 1:
             started.set()
-            release.wait(5)  # the other passes are queued behind this one meanwhile
-            time.sleep(0.2)  # still running when the failure is seen
+            # Still running when the failure is seen, the other passes queued behind it meanwhile.
+            assert shutting_down.wait(WAIT_S)
         return nearest_source_distance(*args)
 
     def failing_index(codes):
-        started.wait(5)
-        release.set()
+        assert started.wait(WAIT_S)
         raise RuntimeError("index failed")
 
+    monkeypatch.setattr(module, "_Pool", WatchedPool)
     monkeypatch.setattr(module, "nearest_source_distance", slow_first_pass)
     monkeypatch.setattr(module, "DivisionIndex", failing_index)
     with pytest.raises(RuntimeError, match="index failed"):
