@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.db import connections
 from django.test import Client
 
 from quanmin.accounts import services
@@ -161,7 +162,13 @@ def browser(monkeypatch):
     """Debian's Chromium through Playwright (its own browser download is never used); the test is
     skipped, saying so, when Chromium or the playwright package is not there. Every `expect(...)`
     waits up to BROWSER_WAIT_MS for its state (Playwright's own default is 5 s); open pages with
-    `open_page` so that actions and navigations wait as long."""
+    `open_page` so that actions and navigations wait as long.
+
+    The test's own ORM calls while Playwright runs get a database connection of their own: Playwright's
+    sync API marks its event loop as running in this thread, and Django then keeps connections per
+    async context (asgiref's thread-critical Local), apart from the one the test's teardown closes.
+    It is closed here, before Playwright stops; left open, PostgreSQL could not drop the test database
+    at the end of the run ("1 other session using the database")."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium); browser test skipped")
     sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
@@ -172,6 +179,9 @@ def browser(monkeypatch):
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                      args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         yield chromium
+        for connection in connections.all(initialized_only=True):
+            if not connection.in_atomic_block:
+                connection.close()
         chromium.close()
 
 
