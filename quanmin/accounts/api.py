@@ -75,24 +75,6 @@ def me(request):
     return me_out(request.user)
 
 
-@router.get("/me/export", summary="Everything held about me (PIPL art. 45)")
-def me_export(request):
-    return services.export_own_data(request.user, request=request)
-
-
-class DeleteIn(Schema):
-    password: str
-
-
-@router.post("/me/delete", response={204: None}, summary="Erase my personal data and close my account")
-def me_delete(request, payload: DeleteIn):
-    if not request.user.check_password(payload.password):
-        raise AccountError("password_wrong", _("The password is wrong."), "password")
-    services.delete_own_data(request.user, request=request)
-    logout(request)
-    return Status(204, None)
-
-
 class TokenIn(Schema):
     name: str
 

@@ -126,12 +126,9 @@ def withdraw_consent(user: User, kind: str, request=None) -> int:
     return count
 
 
-# Other apps add their personal data to a user's export by registering a function here.
-EXPORTERS: dict[str, callable] = {}
-
-
-def export_own_data(user: User, request=None) -> dict:
-    """Everything we hold about a person, for them (PIPL art. 45)."""
+def export_own_data(user: User, request=None, *, parts: dict | None = None) -> dict:
+    """Everything we hold about a person, for them (PIPL art. 45). `parts` are the other apps' parts
+    of it, gathered by the caller above them all (quanmin.web.personal_data), keyed by app."""
     data = {
         "account": {
             "phone": user.phone, "real_name": user.real_name, "id_number": user.id_number,
@@ -149,22 +146,19 @@ def export_own_data(user: User, request=None) -> dict:
             {"role": m.role, "region": m.region_id} for m in user.memberships.all()
         ],
     }
-    for name, exporter in EXPORTERS.items():
-        data[name] = exporter(user)
+    data.update(parts or {})
     audit.record("export_own_data", request=request, actor=user, obj=user)
     return json.loads(json.dumps(data, default=str))
 
 
-# Other apps erase their personal data of a person by registering a function here (PIPL art. 47).
-ERASERS: dict[str, callable] = {}
-
-
-def delete_own_data(user: User, request=None) -> None:
-    """Erase a person's personal data; the row stays (anonymous) so that records keep integrity."""
+def delete_own_data(user: User, request=None, *, erase_parts=()) -> None:
+    """Erase a person's personal data (PIPL art. 47); the row stays (anonymous) so that records keep
+    integrity. `erase_parts` erase the other apps' parts in the same transaction, each called as
+    erase(user): the caller above them all (quanmin.web.personal_data) names them."""
     with transaction.atomic():
         audit.record("delete_own_data", request=request, actor=user, obj=user)
-        for eraser in ERASERS.values():
-            eraser(user)
+        for erase in erase_parts:
+            erase(user)
         user.phone_hash = f"deleted:{uuid.uuid4().hex}"
         user.phone_enc = ""
         user.real_name = ""

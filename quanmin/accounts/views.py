@@ -1,9 +1,7 @@
-import json
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -106,27 +104,6 @@ def me_view(request):
         "tokens": user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at"),
         "token_form": TokenForm(), "delete_form": DeleteForm(), "counties": _counties(),
     })
-
-
-@login_required
-def export_view(request):
-    data = services.export_own_data(request.user, request=request)
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="quanmin-my-data.json"'
-    return response
-
-
-@login_required
-@require_POST
-def delete_view(request):
-    form = DeleteForm(request.POST)
-    if form.is_valid() and request.user.check_password(form.cleaned_data["password"]):
-        services.delete_own_data(request.user, request=request)
-        logout(request)
-        messages.success(request, _("Your personal data has been erased and your account closed."))
-        return redirect("web:home")
-    messages.error(request, _("The password is wrong; nothing was deleted."))
-    return redirect("accounts:me")
 
 
 @login_required

@@ -393,7 +393,7 @@ def make_prescription(result: TestResult, answers: list[bool], *, by=None, reque
 # --- a person's own data -----------------------------------------------------------------------
 
 def export_person(user: User) -> dict:
-    """The physique part of a person's data export (registered in accounts.services.EXPORTERS)."""
+    """The physique part of a person's data export (called by quanmin.web.personal_data)."""
     participant = Participant.objects.filter(user=user).first()
     if participant is None:
         return {"results": [], "prescriptions": []}
@@ -416,7 +416,7 @@ def export_person(user: User) -> dict:
 
 
 def erase_person(user) -> None:
-    """A person's health data goes with their account (registered in accounts.services.ERASERS):
+    """A person's health data goes with their account (called by quanmin.web.personal_data):
     results and prescriptions are deleted, the participant row loses its personal fields."""
     participant = Participant.objects.filter(user=user).first()
     if participant is None:

@@ -1,18 +1,26 @@
 import datetime
+import json
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
+from quanmin.accounts.forms import DeleteForm
 from quanmin.accounts.models import AuditEntry
 from quanmin.regions.models import Region
 
+from . import personal_data
 from .context import visible_sections
 
 
@@ -186,3 +194,26 @@ def error_403(request, exception=None):
 
 def error_500(request):
     return render(request, "web/error.html", {"status": 500}, status=500)
+
+
+@login_required
+def my_data_export(request):
+    """Everything held about the signed-in person, as a JSON download (PIPL art. 45)."""
+    data = personal_data.export_own_data(request.user, request=request)
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="quanmin-my-data.json"'
+    return response
+
+
+@login_required
+@require_POST
+def my_data_delete(request):
+    """Erase the signed-in person's data and close the account, once the password is given (art. 47)."""
+    form = DeleteForm(request.POST)
+    if form.is_valid() and request.user.check_password(form.cleaned_data["password"]):
+        personal_data.delete_own_data(request.user, request=request)
+        logout(request)
+        messages.success(request, _("Your personal data has been erased and your account closed."))
+        return redirect("web:home")
+    messages.error(request, _("The password is wrong; nothing was deleted."))
+    return redirect("accounts:me")

@@ -11,6 +11,7 @@ from quanmin.accounts.demo import make_id_number
 from quanmin.accounts.models import AuditEntry, Consent
 from quanmin.physique import errors, scoring, services
 from quanmin.physique.models import Participant, TestResult
+from quanmin.web import personal_data
 from tests.matrix import physique as pm
 
 WALK_IN = make_id_number("371502", "19800601", 41, False)  # a woman born 1980
@@ -219,7 +220,7 @@ def test_staff_see_a_person_tested_at_their_stations(world, client_for):
 
 def test_export_includes_physique_results(world):
     result = pm.result_of(world, "resident")
-    data = account_services.export_own_data(world.users["resident"])
+    data = personal_data.export_own_data(world.users["resident"])
     assert [r["total"] for r in data["physique"]["results"]] == [float(result.total)]
     assert data["physique"]["results"][0]["measurements"]["grip_kg"] == 45
 
@@ -248,12 +249,7 @@ def test_station_without_site_cannot_take_bookings(world):
 
 
 def test_erasing_ones_data_erases_physique_results(world):
-    from quanmin.accounts import services as accounts
-    from quanmin.physique.models import Participant, TestResult
-    from quanmin.physique.services import erase_person
-
     user = world.users["resident"]
-    assert "physique" in accounts.ERASERS and accounts.ERASERS["physique"] is erase_person
-    accounts.delete_own_data(user)
+    personal_data.delete_own_data(user)
     assert not Participant.objects.filter(user=user).exists()
     assert not TestResult.objects.filter(participant__user=user).exists()

@@ -1,0 +1,52 @@
+"""The house rules of DESIGN.md that the tree itself can show.
+
+The layers and the no-cycles rule are import-linter's (`make lint`); these are the rest: module
+size, and imports inside functions (each one a way to hide an edge from a reader).
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "quanmin"
+MAX_LINES = 700
+
+
+def _modules():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "migrations" not in path.parts:
+            yield path
+
+
+def test_no_module_is_over_700_lines():
+    long = {str(p.relative_to(ROOT)): n for p in _modules() if (n := len(p.read_text().splitlines())) > MAX_LINES}
+    assert long == {}, f"cut these along their seams (DESIGN.md, 'Layout inside an app'): {long}"
+
+
+def _function_level_project_imports(path: Path):
+    tree = ast.parse(path.read_text())
+    for func in ast.walk(tree):
+        if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(func):
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("quanmin")):
+                yield node.lineno, node.module or "."
+            elif isinstance(node, ast.Import) and any(a.name.startswith("quanmin") for a in node.names):
+                yield node.lineno, node.names[0].name
+
+
+def test_the_checker_sees_an_import_inside_a_function(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("import os\n\ndef f():\n    from quanmin.core import bulk\n    from . import x\n")
+    assert list(_function_level_project_imports(sample)) == [(4, "quanmin.core"), (5, "x")]
+
+
+@pytest.mark.parametrize("path", list(_modules()), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_project_modules_are_imported_at_module_level(path):
+    """An import of the project's own code inside a function hides an edge (often a cycle) from
+    the reader. import-linter counts such imports anyway, so the layers and no-cycles contracts
+    already hold with them; this keeps them where a reader looks. Third-party imports inside a
+    function (a heavy library loaded only where it is used) are fine and not checked."""
+    assert list(_function_level_project_imports(path)) == []
