@@ -3,5 +3,6 @@
 from quanmin.core.errors import ServiceError
 
 
-class PlanningError(ServiceError):
-    """A planning input (a candidate site, a run's parameters, a division) is not acceptable."""
+class AnalysisError(ServiceError):
+    """An input of the fitness-circle analysis (a candidate site, a run's parameters, a division) is
+    not acceptable. (Named for the analysis: "planning" is the plans app's word.)"""

@@ -11,7 +11,7 @@ from quanmin.regions.models import Region
 
 from . import inputs
 from .circle import DEFAULT_MINUTES, DEFAULT_SPEED_KMH
-from .errors import PlanningError
+from .errors import AnalysisError
 from .models import CandidateSite, CircleRun
 from .tasks import run_circle
 
@@ -22,28 +22,28 @@ CANDIDATE_FIELDS = ["name", "address", "lon", "lat", "area_m2", "owner", "land_k
 def clean_candidate(data: dict) -> dict:
     data = {k: v for k, v in data.items() if k in CANDIDATE_FIELDS or k == "region"}
     if "name" in data and not str(data["name"]).strip():
-        raise PlanningError("name_required", _("Enter a name."), "name")
+        raise AnalysisError("name_required", _("Enter a name."), "name")
     if "lon" in data or "lat" in data:
         try:
             data["lon"], data["lat"] = float(data["lon"]), float(data["lat"])
         except (TypeError, ValueError, KeyError):
-            raise PlanningError("coordinates_invalid", _("Coordinates must be numbers."), "lon") from None
+            raise AnalysisError("coordinates_invalid", _("Coordinates must be numbers."), "lon") from None
         if not geo.in_china(data["lon"], data["lat"]):
-            raise PlanningError("coordinates_outside_china", _("The coordinates lie outside China."), "lon")
+            raise AnalysisError("coordinates_outside_china", _("The coordinates lie outside China."), "lon")
     if "area_m2" in data:
         try:
             data["area_m2"] = Decimal(str(data["area_m2"]))
         except InvalidOperation:
-            raise PlanningError("number_invalid", _("Area must be positive."), "area_m2") from None
+            raise AnalysisError("number_invalid", _("Area must be positive."), "area_m2") from None
         if data["area_m2"] <= 0:
-            raise PlanningError("number_invalid", _("Area must be positive."), "area_m2")
+            raise AnalysisError("number_invalid", _("Area must be positive."), "area_m2")
     for field, choices in (("land_kind", CandidateSite.LandKind), ("status", CandidateSite.Status)):
         if field in data and data[field] not in choices.values:
-            raise PlanningError(f"{field}_invalid", _("Unknown value."), field)
+            raise AnalysisError(f"{field}_invalid", _("Unknown value."), field)
     if "region" in data and not isinstance(data["region"], Region):
         region = Region.objects.filter(code=str(data["region"])).first()
         if region is None:
-            raise PlanningError("region_unknown", _("Unknown division code."), "region")
+            raise AnalysisError("region_unknown", _("Unknown division code."), "region")
         data["region"] = region
     return data
 
@@ -54,7 +54,7 @@ def save_candidate(candidate: CandidateSite | None, data: dict, *, request=None)
     if candidate is None:
         for required in ("name", "lon", "lat", "region", "area_m2"):
             if data.get(required) in (None, ""):
-                raise PlanningError(f"{required}_required", _("This field is required."), required)
+                raise AnalysisError(f"{required}_required", _("This field is required."), required)
         candidate = CandidateSite.objects.create(**data)
         audit.record("create", request=request, obj=candidate)
         return candidate
@@ -71,13 +71,13 @@ def _params(minutes, speed_kmh, suggest_k):
         speed_kmh = float(speed_kmh or DEFAULT_SPEED_KMH)
         suggest_k = int(suggest_k or 0)
     except (TypeError, ValueError):
-        raise PlanningError("invalid_input", _("Minutes, speed and the number of sites must be numbers."), "minutes") from None
+        raise AnalysisError("invalid_input", _("Minutes, speed and the number of sites must be numbers."), "minutes") from None
     if not minutes or not all(0 < m <= 60 for m in minutes):
-        raise PlanningError("minutes_invalid", _("Walking times are between 1 and 60 minutes."), "minutes")
+        raise AnalysisError("minutes_invalid", _("Walking times are between 1 and 60 minutes."), "minutes")
     if not 1 <= speed_kmh <= 8:
-        raise PlanningError("speed_invalid", _("Walking speed is between 1 and 8 km/h."), "speed_kmh")
+        raise AnalysisError("speed_invalid", _("Walking speed is between 1 and 8 km/h."), "speed_kmh")
     if not 0 <= suggest_k <= MAX_SUGGEST:
-        raise PlanningError("suggest_invalid", _("Suggest between 0 and %(n)s sites.") % {"n": MAX_SUGGEST}, "suggest_k")
+        raise AnalysisError("suggest_invalid", _("Suggest between 0 and %(n)s sites.") % {"n": MAX_SUGGEST}, "suggest_k")
     return minutes, speed_kmh, suggest_k
 
 

@@ -16,7 +16,7 @@ from quanmin.regions.models import Region
 
 from . import permissions, services
 from .circle import DEFAULT_MINUTES, DEFAULT_SPEED_KMH
-from .errors import PlanningError
+from .errors import AnalysisError
 from .forms import CandidateForm
 from .models import CandidateSite, CircleRun
 
@@ -118,7 +118,7 @@ def candidate_edit(request, pk=None):
         try:
             region = services.clean_candidate({"region": data["region"]})["region"]
             if not scoping.can_write_region(request.user, region.code):
-                raise PlanningError("region_out_of_scope", _("This division is outside your scope."), "region_code")
+                raise AnalysisError("region_out_of_scope", _("This division is outside your scope."), "region_code")
             services.save_candidate(candidate, data, request=request)
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from quanmin.analytics import inputs, runs, services
-from quanmin.analytics.errors import PlanningError
+from quanmin.analytics.errors import AnalysisError
 from quanmin.analytics.models import CandidateSite, CircleRun
 from quanmin.facilities import services as fs
 
@@ -64,7 +64,7 @@ def test_runs_are_cached_until_the_data_changes(world, django_capture_on_commit_
 @pytest.mark.parametrize("kwargs,code", [({"minutes": [0]}, "minutes_invalid"), ({"speed_kmh": 40}, "speed_invalid"),
                                          ({"suggest_k": 500}, "suggest_invalid"), ({"minutes": ["x"]}, "invalid_input")])
 def test_bad_run_parameters(world, kwargs, code):
-    with pytest.raises(PlanningError) as exc:
+    with pytest.raises(AnalysisError) as exc:
         services.request_run(world.county, **kwargs)
     assert exc.value.code == code
     assert not CircleRun.objects.exists()
