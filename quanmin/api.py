@@ -95,7 +95,9 @@ api.add_router("/equipment", "quanmin.facilities.api_equipment.router")
 api.add_router("/maintenance", "quanmin.maintenance.api_inspections.router")
 api.add_router("/maintenance", "quanmin.maintenance.api_work_orders.router")
 api.add_router("/maintenance/figures", "quanmin.maintenance.api_figures.router")
-api.add_router("/feedback", "quanmin.feedback.api.router")
+api.add_router("/feedback", "quanmin.feedback.api_resident.router")
+api.add_router("/feedback", "quanmin.feedback.api_staff.router")
+api.add_router("/feedback", "quanmin.maintenance.api_reports.router")
 
 if settings.BENCH_ENDPOINTS:
     # Only for bench/booking.py: the cheapest authenticated write, to compare booking against.

@@ -29,23 +29,6 @@ class NoteForm(AnswerForm):
     public = forms.BooleanField(label=_("The resident may read it"), required=False, initial=True)
 
 
-class WorkOrderForm(forms.Form):
-    severity = forms.ChoiceField(label=_("Severity"), choices=[])
-    kind = forms.ChoiceField(label=_("Kind"), choices=[])
-    unit = forms.TypedChoiceField(label=_("Maintenance unit"), coerce=int, required=False, empty_value=None, choices=[])
-    description = forms.CharField(label=_("What to do"), max_length=2000, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, units=(), **kwargs):
-        from quanmin.maintenance.models import WorkOrder
-
-        super().__init__(*args, **kwargs)
-        self.fields["severity"].choices = WorkOrder.Severity.choices
-        self.fields["severity"].initial = WorkOrder.Severity.NORMAL
-        self.fields["kind"].choices = WorkOrder.Kind.choices
-        self.fields["unit"].choices = [("", _("The unit serving the division"))] + [(u.pk, u.name) for u in units]
-
-
 class RatingForm(forms.Form):
     rating = forms.TypedChoiceField(label=_("Your rating"), coerce=int,
                                     choices=[(n, str(n)) for n in range(5, 0, -1)], widget=forms.RadioSelect)

@@ -103,6 +103,11 @@ class Report(models.Model):
         return self.number
 
 
+# Still to answer; past the last step.
+OPEN_STATUSES = (Report.Status.RECEIVED, Report.Status.RESPONDED)
+FINAL_STATUSES = (Report.Status.CLOSED, Report.Status.REJECTED)
+
+
 class ReportPhoto(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to="reports/%Y/%m/")

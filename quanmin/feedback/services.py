@@ -1,41 +1,38 @@
 """Every write to residents' reports (投诉举报): pages, API, the tick command and the demo call these.
 
-A report lies in the division of its piece of equipment or place. It is handled first by the lowest
-division above it that has staff of its own; the maintenance unit serving that division gets the work
-order when staff turn the report into one. The city's (or a county's) FeedbackSettings say how many
-working days (Chinese calendar: holidays off, make-up days on) staff have to respond and to resolve.
+Who handles a report, its deadlines and escalation are in routing.py; who may answer it in
+permissions.py. A report becomes a work order when maintenance opens one for it (maintenance calls
+lock_for_work_order, then work_order_opened); a verified order resolves the open reports behind it and
+a cancelled one leaves them a note (maintenance calls repair_verified / repair_cancelled). This app
+never calls maintenance: it reads the order through the report's work_order.
 
-Escalation: a report whose response deadline passed without a response goes one level up; one whose
-resolution deadline passed without a resolution goes one more. The number of levels owed is worked
-out from the report's own dates, so the tick command may run as often as it likes (idempotent).
-
-Photos are checked one by one with maintenance.services.check_photo: a bad photo is refused with a
-clear error and the report itself is kept, without it.
+Photos are checked one by one (core.photos): a bad photo is refused with a clear error and the report
+itself is kept, without it.
 """
 
 import datetime
 import secrets
-from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit, crypto, scoping
-from quanmin.accounts.models import DIVISION_ROLES, Membership
 from quanmin.accounts.phones import InvalidPhone, parse_phone
-from quanmin.core import workdays
-from quanmin.core.errors import ServiceError
-from quanmin.regions import codes
+from quanmin.core import photos
+from quanmin.facilities import equipment as register
+from quanmin.facilities import geo, selectors
+from quanmin.facilities.models import Equipment, Site
 
-from .models import FeedbackSettings, Report, ReportEvent, ReportPhoto
+from . import routing, timeline
+from .errors import FeedbackError
+from .models import OPEN_STATUSES, FeedbackSettings, Report, ReportEvent, ReportPhoto
+from .permissions import can_handle
 
 S = Report.Status
 E = ReportEvent.Kind
 
-DEFAULT_HOTLINE = "12345"
-DEFAULT_RESPONSE_DAYS = 1
-DEFAULT_RESOLUTION_DAYS = 5
 DESCRIPTION_MAX = 2000
 ANSWER_MAX = 2000
 PHOTOS_PER_REPORT = 3
@@ -43,140 +40,6 @@ REPORTS_PER_HOUR = 20  # per sender (an account, or an address for anonymous rep
 CLIENT_KEY_MAX = 64
 # A point picked on the map belongs to the nearest site within this distance.
 PICK_RADIUS_M = 1000
-OPEN_STATUSES = (S.RECEIVED, S.RESPONDED)
-FINAL_STATUSES = (S.CLOSED, S.REJECTED)
-
-
-class FeedbackError(ServiceError):
-    pass
-
-
-# --- settings, hotline, routing ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Rules:
-    hotline: str
-    response_working_days: int
-    resolution_working_days: int
-
-
-def rules_for(region_code: str) -> Rules:
-    """The nearest FeedbackSettings at or above the division, or the defaults."""
-    chain = codes.upward(region_code)
-    found = {s.region_id: s for s in FeedbackSettings.objects.filter(region_id__in=chain)}
-    for code in chain:
-        if code in found:
-            s = found[code]
-            return Rules(s.hotline or DEFAULT_HOTLINE, s.response_working_days, s.resolution_working_days)
-    return Rules(DEFAULT_HOTLINE, DEFAULT_RESPONSE_DAYS, DEFAULT_RESOLUTION_DAYS)
-
-
-def hotline_for(region_code: str | None) -> str:
-    return rules_for(region_code).hotline if region_code else DEFAULT_HOTLINE
-
-
-def deadlines(region_code: str, received: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
-    """(respond_by, resolve_by) for a report received at `received` in this division."""
-    rules = rules_for(region_code)
-    return (workdays.add_working_days(received, rules.response_working_days),
-            workdays.add_working_days(received, rules.resolution_working_days))
-
-
-def _existing_regions(chain: list[str]) -> set[str]:
-    from quanmin.regions.models import Region
-
-    return set(Region.objects.filter(code__in=chain).values_list("code", flat=True))
-
-
-def handler_for(region_code: str) -> str:
-    """The lowest division at or above `region_code` with division staff who may act; the top of the
-    chain when nobody is staffed."""
-    existing = _existing_regions(codes.upward(region_code))
-    chain = [c for c in codes.upward(region_code) if c in existing]
-    staffed = set(Membership.objects.filter(region_id__in=chain, role__in=list(DIVISION_ROLES))
-                  .values_list("region_id", flat=True))
-    for code in chain:
-        if code in staffed:
-            return code
-    return chain[-1] if chain else region_code
-
-
-def responsible_unit(region_code: str):
-    """The active maintenance unit serving the nearest division at or above `region_code`."""
-    from quanmin.maintenance.models import MaintenanceUnit
-
-    chain = codes.upward(region_code)
-    units = {}
-    for unit in MaintenanceUnit.objects.filter(region_id__in=chain, active=True).order_by("pk"):
-        units.setdefault(unit.region_id, unit)
-    for code in chain:
-        if code in units:
-            return units[code]
-    return None
-
-
-def parent_handler(code: str) -> str | None:
-    """The division above `code` that exists, or None at the top."""
-    chain = codes.upward(code)[1:]
-    existing = _existing_regions(chain)
-    for c in chain:
-        if c in existing:
-            return c
-    return None
-
-
-# --- reading the state ---------------------------------------------------------------------------------
-
-def is_open(report: Report) -> bool:
-    return report.status in OPEN_STATUSES
-
-
-def response_overdue(report: Report, now: datetime.datetime | None = None) -> bool:
-    now = now or timezone.now()
-    return report.status == S.RECEIVED and report.respond_by < now
-
-
-def resolution_overdue(report: Report, now: datetime.datetime | None = None) -> bool:
-    now = now or timezone.now()
-    return report.status in OPEN_STATUSES and report.resolve_by < now
-
-
-def is_overdue(report: Report, now: datetime.datetime | None = None) -> bool:
-    return response_overdue(report, now) or resolution_overdue(report, now)
-
-
-def escalations_owed(report: Report, now: datetime.datetime | None = None) -> int:
-    """Levels a report should have gone up by now: one for a missed response, one for a missed
-    resolution. Worked out from its dates, so asking twice gives the same answer."""
-    now = now or timezone.now()
-    owed = 0
-    responded = report.responded_at
-    if (responded is None and report.respond_by < now and report.status != S.REJECTED) or \
-            (responded is not None and responded > report.respond_by):
-        owed += 1
-    resolved = report.resolved_at
-    if (resolved is None and report.resolve_by < now and report.status in OPEN_STATUSES) or \
-            (resolved is not None and resolved > report.resolve_by):
-        owed += 1
-    return owed
-
-
-def can_handle(user, report: Report) -> bool:
-    """Division staff who may change reports in the report's division (its own or above)."""
-    return scoping.can_write_region(user, report.region_id)
-
-
-def allowed_actions(user, report: Report) -> set[str]:
-    if not can_handle(user, report):
-        return set()
-    actions = set()
-    if report.status == S.RECEIVED:
-        actions.add("respond")
-    if report.status in OPEN_STATUSES:
-        actions |= {"resolve", "reject", "note"}
-        if report.work_order_id is None or not report.work_order.open:
-            actions.add("work_order")
-    return actions
 
 
 # --- internals -------------------------------------------------------------------------------------------
@@ -184,15 +47,6 @@ def allowed_actions(user, report: Report) -> set[str]:
 def _number(now: datetime.datetime) -> str:
     return f"FB{timezone.localtime(now):%y%m%d}{secrets.token_hex(3).upper()}"
 
-
-def _event(report: Report, kind: str, *, actor=None, text: str = "", public: bool = True,
-           at: datetime.datetime | None = None) -> ReportEvent:
-    return ReportEvent.objects.create(report=report, kind=kind, actor=actor, text=(text or "")[:4000],
-                                      public=public, at=at or timezone.now())
-
-
-def _locked(report: Report) -> Report:
-    return Report.objects.select_for_update().get(pk=report.pk)
 
 
 def _state_error(report: Report) -> FeedbackError:
@@ -210,35 +64,10 @@ def _text(value, field: str, required_code: str, required_message, limit: int) -
     return value
 
 
-def _staff_of(region_code: str):
-    from quanmin.accounts.models import User
-
-    return User.objects.filter(is_active=True, memberships__region_id=region_code,
-                               memberships__role__in=list(DIVISION_ROLES)).distinct()
-
-
-def _notify_handlers(report: Report, subject: str) -> None:
-    from quanmin.core.notify import notify
-
-    for user in _staff_of(report.handler_region_id)[:50]:
-        notify(user, subject, report.description[:200])
-
-
-def _notify_reporter(report: Report, subject: str) -> None:
-    if report.reporter_id is None:
-        return
-    from quanmin.core.notify import notify
-
-    notify(report.reporter, subject, report.answer[:200] or report.description[:200])
-
-
 # --- placing a report ---------------------------------------------------------------------------------------
 
 def equipment_by_tag(tag: str):
     """The piece a QR tag names (a removed piece cannot be reported: its successor has a new tag)."""
-    from quanmin.facilities import equipment as register
-    from quanmin.facilities.models import Equipment
-
     piece = Equipment.objects.select_related("facility", "site", "region").filter(
         tag=register.normalise_tag(tag)).exclude(status=Equipment.Status.REMOVED).first()
     if piece is None:
@@ -246,15 +75,16 @@ def equipment_by_tag(tag: str):
     return piece
 
 
-def site_near(lat: float, lon: float):
-    """The nearest open or running site to a point picked on the map, within PICK_RADIUS_M."""
-    from quanmin.facilities import geo, selectors
-    from quanmin.facilities.models import Site
+def reportable_sites() -> QuerySet[Site]:
+    """The places a resident may report: not one still planned or being built."""
+    return Site.objects.exclude(status__in=[Site.Status.PLANNED, Site.Status.BUILDING])
 
+
+def site_near(lat: float, lon: float):
+    """The nearest reportable site to a point picked on the map, within PICK_RADIUS_M."""
     if lat is None or lon is None or not geo.in_china(lon, lat):
         raise FeedbackError("place_required", _("Pick a place on the map, inside the city."), "place")
-    hits = selectors.nearby(Site.objects.exclude(status__in=[Site.Status.PLANNED, Site.Status.BUILDING]),
-                            lat, lon, PICK_RADIUS_M, limit=1)
+    hits = selectors.nearby(reportable_sites(), lat, lon, PICK_RADIUS_M, limit=1)
     if not hits:
         raise FeedbackError("place_too_far",
                             _("No sports ground is near the point you picked: pick a point at the place itself."),
@@ -292,8 +122,6 @@ def submit_report(*, category: str, description: str, phone: str = "", equipment
     429), and a `client_key` makes the call idempotent: a retry under the same key from the same
     sender answers the report the first call made (its `retried` attribute is then True), even when
     both arrive at once (a unique constraint decides)."""
-    from quanmin.facilities.models import Equipment
-
     client_key = (client_key or "").strip()
     if len(client_key) > CLIENT_KEY_MAX:
         raise FeedbackError("client_key_invalid", _("The client key is at most 64 characters."), "client_key")
@@ -323,9 +151,9 @@ def submit_report(*, category: str, description: str, phone: str = "", equipment
             source=source, created_at__gt=now - datetime.timedelta(hours=1)).count() >= REPORTS_PER_HOUR:
         raise FeedbackError("too_many_reports", _("Too many reports from here: try again in an hour, "
                                                   "or call the hotline."), status=429)
-    respond_by, resolve_by = deadlines(region_code, now)
+    respond_by, resolve_by = routing.deadlines(region_code, now)
     fields = dict(category=category, description=description, equipment=equipment, site=site, lat=lat, lon=lon,
-                  region_id=region_code, handler_region_id=handler_for(region_code), reporter=reporter,
+                  region_id=region_code, handler_region_id=routing.handler_for(region_code), reporter=reporter,
                   phone_encrypted=crypto.encrypt(phone), phone_masked=crypto.mask_phone(phone),
                   created_at=now, respond_by=respond_by, resolve_by=resolve_by, source=source, client_key=client_key)
     for attempt in range(5):
@@ -340,11 +168,11 @@ def submit_report(*, category: str, description: str, phone: str = "", equipment
                 return earlier
             if attempt == 4:
                 raise
-    _event(report, E.RECEIVED, actor=reporter, at=now)
+    timeline.event(report, E.RECEIVED, actor=reporter, at=now)
     audit.record("report.create", request=request, actor=reporter, obj=report,
                  detail={"category": category, "equipment": getattr(equipment, "pk", None)})
     if not backdated:
-        _notify_handlers(report, _("New resident's report %(number)s") % {"number": report.number})
+        timeline.notify_handlers(report, _("New resident's report %(number)s") % {"number": report.number})
     return report
 
 
@@ -359,27 +187,20 @@ def add_photo(report: Report, image, *, request=None, now: datetime.datetime | N
     """One photo for a report (at most PHOTOS_PER_REPORT), while it is open. A bad photo raises a
     clear error (image_type, image_too_large, image_unreadable) and changes nothing. `now` backdates
     (the demo)."""
-    from quanmin.maintenance.services import check_photo
-
     try:
-        ext = check_photo(image)
-    except ServiceError as exc:
+        ext = photos.check(image)
+    except photos.PhotoError as exc:
         raise FeedbackError(exc.code, exc.message, "photos", status=exc.status) from None
     with transaction.atomic():
-        report = _locked(report)
+        report = timeline.locked(report)
         if report.status not in OPEN_STATUSES:
             raise _state_error(report)
         if report.photos.count() >= PHOTOS_PER_REPORT:
             raise FeedbackError("too_many_photos", _("A report keeps at most %(n)s photos.")
                                 % {"n": PHOTOS_PER_REPORT}, "photos", status=409)
         photo = ReportPhoto(report=report, uploaded_at=now or timezone.now())
-        # A random name: the photos are not public and their names must not be guessable.
-        photo.image.save(f"{secrets.token_hex(16)}.{ext}", image, save=False)
-        try:
-            photo.save()
-        except Exception:
-            photo.image.delete(save=False)
-            raise
+        photos.store(photo.image, image, ext)
+        photos.save_row(photo, photo.image)
     audit.record("report.photo", request=request, obj=report)
     return photo
 
@@ -409,27 +230,27 @@ def _check_can_handle(actor, report: Report) -> None:
 def respond(report: Report, *, actor, text: str, request=None, now: datetime.datetime | None = None) -> Report:
     """The first answer: the report has been seen and what will happen next (public)."""
     text = _text(text, "text", "text_required", _("Write the answer the resident will read."), ANSWER_MAX)
-    report = _locked(report)
+    report = timeline.locked(report)
     _check_can_handle(actor, report)
     if report.status != S.RECEIVED:
         raise _state_error(report)
     now = now or timezone.now()
     report.status, report.responded_at = S.RESPONDED, now
     report.save(update_fields=["status", "responded_at"])
-    _event(report, E.RESPONDED, actor=actor, text=text, at=now)
+    timeline.event(report, E.RESPONDED, actor=actor, text=text, at=now)
     audit.record("report.respond", request=request, actor=actor, obj=report)
-    _notify_reporter(report, _("Your report %(number)s has been answered") % {"number": report.number})
+    timeline.notify_reporter(report, _("Your report %(number)s has been answered") % {"number": report.number})
     return report
 
 
 @transaction.atomic
 def add_note(report: Report, *, actor, text: str, public: bool = True, request=None) -> ReportEvent:
     text = _text(text, "text", "text_required", _("Write the update."), ANSWER_MAX)
-    report = _locked(report)
+    report = timeline.locked(report)
     _check_can_handle(actor, report)
     if report.status not in OPEN_STATUSES:
         raise _state_error(report)
-    event = _event(report, E.NOTE, actor=actor, text=text, public=public)
+    event = timeline.event(report, E.NOTE, actor=actor, text=text, public=public)
     audit.record("report.note", request=request, actor=actor, obj=report, detail={"public": public})
     return event
 
@@ -438,7 +259,7 @@ def add_note(report: Report, *, actor, text: str, public: bool = True, request=N
 def resolve(report: Report, *, actor, answer: str, request=None, now: datetime.datetime | None = None) -> Report:
     """Resolved: what was done, in words the resident reads; the resident may now rate it."""
     answer = _text(answer, "answer", "answer_required", _("Say what was done."), ANSWER_MAX)
-    report = _locked(report)
+    report = timeline.locked(report)
     _check_can_handle(actor, report)
     if report.status not in OPEN_STATUSES:
         raise _state_error(report)
@@ -446,9 +267,9 @@ def resolve(report: Report, *, actor, answer: str, request=None, now: datetime.d
     report.status, report.resolved_at, report.answer = S.RESOLVED, now, answer
     report.responded_at = report.responded_at or now
     report.save(update_fields=["status", "resolved_at", "responded_at", "answer"])
-    _event(report, E.RESOLVED, actor=actor, text=answer, at=now)
+    timeline.event(report, E.RESOLVED, actor=actor, text=answer, at=now)
     audit.record("report.resolve", request=request, actor=actor, obj=report)
-    _notify_reporter(report, _("Your report %(number)s has been resolved") % {"number": report.number})
+    timeline.notify_reporter(report, _("Your report %(number)s has been resolved") % {"number": report.number})
     return report
 
 
@@ -457,7 +278,7 @@ def reject(report: Report, *, actor, reason: str, request=None, now: datetime.da
     """Not accepted (a duplicate, not a public facility, no problem found): the reason is public.
     `now`: when, for steps entered after the fact (the demo)."""
     reason = _text(reason, "reason", "reason_required", _("Say why the report is not accepted."), ANSWER_MAX)
-    report = _locked(report)
+    report = timeline.locked(report)
     _check_can_handle(actor, report)
     if report.status not in OPEN_STATUSES:
         raise _state_error(report)
@@ -465,34 +286,30 @@ def reject(report: Report, *, actor, reason: str, request=None, now: datetime.da
     report.status, report.answer = S.REJECTED, reason
     report.responded_at = report.responded_at or now
     report.save(update_fields=["status", "answer", "responded_at"])
-    _event(report, E.REJECTED, actor=actor, text=reason, at=now)
+    timeline.event(report, E.REJECTED, actor=actor, text=reason, at=now)
     audit.record("report.reject", request=request, actor=actor, obj=report)
-    _notify_reporter(report, _("Your report %(number)s was not accepted") % {"number": report.number})
+    timeline.notify_reporter(report, _("Your report %(number)s was not accepted") % {"number": report.number})
     return report
 
 
-@transaction.atomic
-def to_work_order(report: Report, *, actor, severity: str = "normal", kind: str = "repair", unit=None,
-                  description: str = "", request=None, now: datetime.datetime | None = None):
-    """Send the report for repair: a work order (source report) for its piece or place, given to the
-    unit serving its division unless another is named. A report that was only received counts as
-    responded. One open work order per report (`work_order_open`, 409). `now`: when (the demo): the
-    order is opened (and its deadline counted) then too."""
-    from quanmin.maintenance import services as maintenance
+# --- work orders (maintenance calls these) ---------------------------------------------------------------
 
-    report = _locked(report)
+def lock_for_work_order(report: Report, *, actor) -> Report:
+    """The report, locked, if staff may send it for repair now: one they may handle, still open, with
+    no open work order (`work_order_open`, 409). Call inside the transaction that opens the order."""
+    report = timeline.locked(report)
     _check_can_handle(actor, report)
     if report.status not in OPEN_STATUSES:
         raise _state_error(report)
     if report.work_order_id is not None and report.work_order.open:
         raise FeedbackError("work_order_open", _("This report already has an open work order."), status=409)
-    text = (description or "").strip() or f"{report.get_category_display()}: {report.description}"
-    unit = unit if unit is not None else responsible_unit(report.region_id)
-    order = maintenance.create_work_order(
-        actor=actor, description=f"[{report.number}] {text}", kind=kind, severity=severity,
-        source="report", equipment=report.equipment, site=report.site if report.equipment is None else None,
-        region=report.region if report.equipment is None and report.site is None else None,
-        unit=unit, request=request, now=now)
+    return report
+
+
+def work_order_opened(report: Report, order, *, actor, unit_name: str = "", request=None,
+                      now: datetime.datetime | None = None) -> Report:
+    """Record the work order opened for the report (lock_for_work_order first): a report that was only
+    received counts as responded, and the timeline says who repairs it. `now`: when (the demo)."""
     now = now or timezone.now()
     report.work_order = order
     fields = ["work_order"]
@@ -500,25 +317,24 @@ def to_work_order(report: Report, *, actor, severity: str = "normal", kind: str 
         report.status, report.responded_at = S.RESPONDED, now
         fields += ["status", "responded_at"]
     report.save(update_fields=fields)
-    _event(report, E.WORK_ORDER, actor=actor,
-           text=_("Sent to %(unit)s for repair.") % {"unit": unit.name} if unit else _("Sent for repair."), at=now)
+    timeline.event(report, E.WORK_ORDER, actor=actor, at=now,
+                   text=_("Sent to %(unit)s for repair.") % {"unit": unit_name} if unit_name else _("Sent for repair."))
     audit.record("report.work_order", request=request, actor=actor, obj=report, detail={"work_order": order.pk})
-    return order
+    return report
 
 
-def work_order_closed(order, now: datetime.datetime | None = None) -> None:
-    """maintenance.services calls this when an order is verified or cancelled (`now`: when, None for
-    now): a verified repair resolves the open reports behind it; a cancelled one leaves them open
-    with a note for staff."""
-    from quanmin.maintenance.models import WorkOrder
-
+def repair_verified(order, now: datetime.datetime | None = None) -> None:
+    """The work order was verified (`now`: when, None for now): the open reports behind it are
+    resolved with what was done."""
     for report in Report.objects.filter(work_order=order, status__in=OPEN_STATUSES):
-        if order.status == WorkOrder.Status.VERIFIED:
-            resolve(report, actor=None, answer=order.resolution or _("The repair has been done and checked."),
-                    now=now)
-        else:
-            _event(report, E.NOTE, text=_("The work order was cancelled: %(reason)s") % {"reason": order.cancel_reason},
-                   public=False, at=now)
+        resolve(report, actor=None, answer=order.resolution or _("The repair has been done and checked."), now=now)
+
+
+def repair_cancelled(order, now: datetime.datetime | None = None) -> None:
+    """The work order was cancelled: the open reports behind it stay open, with a note for staff."""
+    for report in Report.objects.filter(work_order=order, status__in=OPEN_STATUSES):
+        timeline.event(report, E.NOTE, text=_("The work order was cancelled: %(reason)s")
+                       % {"reason": order.cancel_reason}, public=False, at=now)
 
 
 # --- the resident's side ------------------------------------------------------------------------------------------
@@ -545,7 +361,7 @@ def rate(report: Report, *, rating, comment: str = "", request=None, now: dateti
     comment = (comment or "").strip()
     if len(comment) > 300:
         raise FeedbackError("comment_too_long", _("At most %(n)s characters.") % {"n": 300}, "comment")
-    report = _locked(report)
+    report = timeline.locked(report)
     if report.rating is not None:
         raise FeedbackError("already_rated", _("You have already rated this answer."), "rating", status=409)
     if report.status not in (S.RESOLVED, S.REJECTED):
@@ -556,7 +372,7 @@ def rate(report: Report, *, rating, comment: str = "", request=None, now: dateti
     if report.status == S.RESOLVED:
         report.status = S.CLOSED
     report.save(update_fields=["rating", "rating_comment", "rated_at", "status"])
-    _event(report, E.RATED, actor=report.reporter, text=comment, at=now)
+    timeline.event(report, E.RATED, actor=report.reporter, text=comment, at=now)
     audit.record("report.rate", request=request, obj=report, detail={"rating": rating})
     return report
 
@@ -565,49 +381,6 @@ def reveal_phone(report: Report, *, request, purpose: str = "") -> str:
     """The whole phone number for staff who call back; the read is logged."""
     audit.read_personal(request, report, ["phone"], purpose or "report call-back")
     return crypto.decrypt(report.phone_encrypted)
-
-
-# --- escalation ------------------------------------------------------------------------------------------------------
-
-def escalate(report: Report, now: datetime.datetime | None = None) -> bool:
-    """Move an overdue report up as many levels as it owes (see escalations_owed); True if it moved."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        report = _locked(report)
-        if report.status not in OPEN_STATUSES:
-            return False
-        moved = False
-        while report.escalations < escalations_owed(report, now):
-            parent = parent_handler(report.handler_region_id)
-            if parent is None:
-                break
-            before = report.handler_region_id
-            report.handler_region_id = parent
-            report.escalations += 1
-            report.save(update_fields=["handler_region", "escalations"])
-            reason = (_("No response by the deadline.") if report.escalations == 1 and report.responded_at is None
-                      else _("Not resolved by the deadline."))
-            _event(report, E.ESCALATED, text=reason, at=now)
-            audit.record("report.escalate", obj=report, detail={"from": before, "to": parent})
-            _notify_handlers(report, _("Overdue report %(number)s passed up to you") % {"number": report.number})
-            moved = True
-        return moved
-
-
-def escalate_overdue(now: datetime.datetime | None = None) -> int:
-    """Escalate every overdue open report that still owes a level; returns how many moved.
-    Idempotent: a second run at the same moment moves nothing."""
-    from django.db.models import Q
-
-    now = now or timezone.now()
-    # At most two levels are ever owed (see escalations_owed); the rest is checked row by row.
-    candidates = Report.objects.filter(status__in=OPEN_STATUSES).filter(
-        Q(respond_by__lt=now, escalations=0) | Q(resolve_by__lt=now, escalations__lt=2)).order_by("pk")
-    moved = 0
-    for report in candidates.iterator(chunk_size=500):
-        if report.escalations < escalations_owed(report, now) and escalate(report, now):
-            moved += 1
-    return moved
 
 
 # --- settings -------------------------------------------------------------------------------------------------------

@@ -23,7 +23,6 @@ urlpatterns = [
     path("staff/reports/<int:pk>/resolve/", v.staff_resolve, name="staff_resolve"),
     path("staff/reports/<int:pk>/reject/", v.staff_reject, name="staff_reject"),
     path("staff/reports/<int:pk>/note/", v.staff_note, name="staff_note"),
-    path("staff/reports/<int:pk>/work-order/", v.staff_work_order, name="staff_work_order"),
     path("staff/reports/<int:pk>/phone/", v.staff_phone, name="staff_phone"),
     path("staff/reports/photos/<int:photo_id>/", v.staff_photo, name="staff_photo"),
 ]

@@ -28,11 +28,9 @@ from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
 from quanmin.core.errors import ServiceError
 from quanmin.facilities import geo
-from quanmin.facilities.models import Site
-from quanmin.regions import codes
 
-from . import selectors, services
-from .forms import AnswerForm, NoteForm, RatingForm, ReportForm, SettingsForm, WorkOrderForm
+from . import permissions, routing, selectors, services
+from .forms import AnswerForm, NoteForm, RatingForm, ReportForm, SettingsForm
 from .models import FeedbackSettings, Report, ReportPhoto
 
 S = Report.Status
@@ -78,9 +76,7 @@ def _report_page(request, *, equipment=None, site=None, picking=False):
             chosen = site
             if picking:
                 if cd.get("site"):
-                    # As on /r/s/<pk>/: a place still planned or being built cannot be reported.
-                    chosen = Site.objects.exclude(status__in=[Site.Status.PLANNED, Site.Status.BUILDING]) \
-                        .filter(pk=cd["site"]).first()
+                    chosen = services.reportable_sites().filter(pk=cd["site"]).first()
                 if chosen is None and cd.get("lat") is not None and cd.get("lon") is not None:
                     lat, lon = _from_map(cd["lat"], cd["lon"])
             try:
@@ -103,8 +99,8 @@ def _report_page(request, *, equipment=None, site=None, picking=False):
             status = 400
     return render(request, "feedback/resident/report_form.html", {
         "form": form, "equipment": equipment, "site": site, "picking": picking, "error": error,
-        "hotline": services.hotline_for(region_code or _default_region()), "map": _map_settings(),
-        "rules": services.rules_for(region_code or _default_region() or ""),
+        "hotline": routing.hotline_for(region_code or _default_region()), "map": _map_settings(),
+        "rules": routing.rules_for(region_code or _default_region() or ""),
         "max_photos": services.PHOTOS_PER_REPORT}, status=status)
 
 
@@ -121,13 +117,12 @@ def report_equipment(request, tag: str):
         piece = services.equipment_by_tag(tag)
     except ServiceError:
         return render(request, "feedback/resident/unknown_tag.html",
-                      {"tag": tag[:16], "hotline": services.hotline_for(_default_region())}, status=404)
+                      {"tag": tag[:16], "hotline": routing.hotline_for(_default_region())}, status=404)
     return _report_page(request, equipment=piece)
 
 
 def report_site(request, site_pk: int):
-    site = get_object_or_404(Site.objects.exclude(status__in=[Site.Status.PLANNED, Site.Status.BUILDING]),
-                             pk=site_pk)
+    site = get_object_or_404(services.reportable_sites(), pk=site_pk)
     return _report_page(request, site=site)
 
 
@@ -153,7 +148,7 @@ def report_page(request, token: str):
         "rating_form": RatingForm(), "can_rate": report.rating is None and report.status in (S.RESOLVED, S.REJECTED),
         "can_add_photos": report.status in services.OPEN_STATUSES
         and report.photos.count() < services.PHOTOS_PER_REPORT,
-        "overdue": services.is_overdue(report), "hotline": services.hotline_for(report.region_id),
+        "overdue": routing.is_overdue(report), "hotline": routing.hotline_for(report.region_id),
         "link": request.build_absolute_uri(reverse("feedback:report", args=[report.token]))})
 
 
@@ -206,7 +201,7 @@ def my_reports(request):
     reports = Report.objects.filter(reporter=request.user).select_related("equipment", "site")
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "feedback/resident/mine.html", {
-        "page": page, "hotline": services.hotline_for(request.user.home_region_id or _default_region())})
+        "page": page, "hotline": routing.hotline_for(request.user.home_region_id or _default_region())})
 
 
 # --- staff: the queue ----------------------------------------------------------------------------
@@ -229,7 +224,7 @@ def reports(request):
     page = Paginator(qs.order_by("resolve_by", "pk") if which != "resolved" else qs, PAGE_SIZE) \
         .get_page(request.GET.get("page"))
     for r in page.object_list:
-        r.overdue = services.is_overdue(r, now)
+        r.overdue = routing.is_overdue(r, now)
     counts = {key: selectors.queue(request.user, key, now).count() for key in ("open", "overdue", "escalated")}
     query = request.GET.copy()
     query.pop("page", None)
@@ -239,42 +234,41 @@ def reports(request):
         "can_settings": scoping.is_division_staff(request.user, write=True)})
 
 
-def _staff_report(request, pk: int, write: bool = False) -> Report:
+def staff_report_or_404(request, pk: int, write: bool = False) -> Report:
+    """The report in the user's scope (write: one they may change), 404 otherwise."""
     return scoping.get_scoped_or_404(
         request.user, Report.objects.select_related("region", "handler_region", "equipment", "site", "work_order",
                                                     "reporter"), write=write, pk=pk)
 
 
-def _detail(request, report: Report, *, phone: str = "", forms: dict | None = None, error=None, status=200):
-    from quanmin.maintenance.models import MaintenanceUnit
-
-    units = MaintenanceUnit.objects.filter(active=True).filter(
-        region_id__in=codes.upward(report.region_id)).order_by("name")
+def detail(request, report: Report, *, phone: str = "", forms: dict | None = None, error=None, status=200):
+    """The staff page of one report. Its form to send the report for repair is drawn by maintenance's
+    template tag (this app does not read maintenance units): `forms["work_order"]` is that form
+    bound to a refused request, which maintenance's view hands back here."""
     forms = forms or {}
     return render(request, "feedback/staff/detail.html", {
         "report": report, "events": report.events.select_related("actor").order_by("at", "id"),
-        "photos": report.photos.all(), "actions": services.allowed_actions(request.user, report),
-        "can_handle": services.can_handle(request.user, report),
-        "overdue": services.is_overdue(report), "phone": phone, "error": error,
+        "photos": report.photos.all(), "actions": permissions.allowed_actions(request.user, report),
+        "can_handle": permissions.can_handle(request.user, report),
+        "overdue": routing.is_overdue(report), "phone": phone, "error": error,
         "respond_form": forms.get("respond") or AnswerForm(),
         "resolve_form": forms.get("resolve") or AnswerForm(),
         "reject_form": forms.get("reject") or AnswerForm(),
         "note_form": forms.get("note") or NoteForm(),
-        "work_order_form": forms.get("work_order") or WorkOrderForm(units=units),
-        "responsible_unit": services.responsible_unit(report.region_id),
-        "hotline": services.hotline_for(report.region_id)}, status=status)
+        "work_order_form": forms.get("work_order"),
+        "hotline": routing.hotline_for(report.region_id)}, status=status)
 
 
 @reader
 def staff_report(request, pk: int):
-    return _detail(request, _staff_report(request, pk))
+    return detail(request, staff_report_or_404(request, pk))
 
 
 def _answer_action(request, pk: int, action: str):
-    report = _staff_report(request, pk, write=True)
+    report = staff_report_or_404(request, pk, write=True)
     form = NoteForm(request.POST) if action == "note" else AnswerForm(request.POST)
     if not form.is_valid():
-        return _detail(request, report, forms={action: form}, status=400)
+        return detail(request, report, forms={action: form}, status=400)
     text = form.cleaned_data["text"]
     try:
         if action == "respond":
@@ -288,7 +282,7 @@ def _answer_action(request, pk: int, action: str):
                               request=request)
     except ServiceError as exc:
         report.refresh_from_db()
-        return _detail(request, report, forms={action: form}, error=exc, status=exc.status)
+        return detail(request, report, forms={action: form}, error=exc, status=exc.status)
     messages.success(request, _("Saved."))
     return redirect("feedback:staff_report", pk=report.pk)
 
@@ -317,36 +311,14 @@ def staff_note(request, pk: int):
     return _answer_action(request, pk, "note")
 
 
-@writer
-@require_POST
-def staff_work_order(request, pk: int):
-    from quanmin.maintenance.models import MaintenanceUnit
-
-    report = _staff_report(request, pk, write=True)
-    units = MaintenanceUnit.objects.filter(active=True, region_id__in=codes.upward(report.region_id))
-    form = WorkOrderForm(request.POST, units=units)
-    if not form.is_valid():
-        return _detail(request, report, forms={"work_order": form}, status=400)
-    cd = form.cleaned_data
-    unit = units.filter(pk=cd["unit"]).first() if cd["unit"] else None
-    try:
-        order = services.to_work_order(report, actor=request.user, severity=cd["severity"], kind=cd["kind"],
-                                       unit=unit, description=cd["description"], request=request)
-    except ServiceError as exc:
-        report.refresh_from_db()
-        return _detail(request, report, forms={"work_order": form}, error=exc, status=exc.status)
-    messages.success(request, _("Work order %(number)s opened.") % {"number": order.number})
-    return redirect("feedback:staff_report", pk=report.pk)
-
-
 @reader
 @require_POST
 def staff_phone(request, pk: int):
     """The whole phone number, to call the resident back; the read is logged."""
-    report = _staff_report(request, pk)
-    if not services.can_handle(request.user, report):
+    report = staff_report_or_404(request, pk)
+    if not permissions.can_handle(request.user, report):
         raise PermissionDenied
-    return _detail(request, report, phone=services.reveal_phone(report, request=request,
+    return detail(request, report, phone=services.reveal_phone(report, request=request,
                                                                 purpose=request.POST.get("purpose", "")[:100]))
 
 
@@ -370,7 +342,7 @@ def report_settings(request):
     region = Region.objects.filter(pk=code).first()
     if region is None or not scoping.can_write_region(request.user, region.code):
         raise Http404
-    rules = services.rules_for(region.code)
+    rules = routing.rules_for(region.code)
     initial = {"hotline": rules.hotline, "response_working_days": rules.response_working_days,
                "resolution_working_days": rules.resolution_working_days}
     form = SettingsForm(request.POST or None, initial=initial)

@@ -1,9 +1,9 @@
 """Maintenance in the admin: every model, scoped by the project's ScopedAdmin.
 
-Work orders, inspection plans, rounds and checks are read-only here: their writes go through services
-(deadlines, the piece's status, notifications and the audit must stay in step), so the staff pages and
-the API change them. Maintenance units may be edited, under the same rules as the pages. Photos
-open through the staff pages' checked views, never from /media/.
+Everything is read-only here: writes go through services (deadlines, the piece's status, a unit's
+open orders, notifications and the audit must stay in step), so the staff pages and the API change
+work orders, units, inspection plans, rounds and checks. Photos open through the staff pages'
+checked views, never from /media/.
 """
 
 from django.contrib import admin
@@ -11,11 +11,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from quanmin.accounts import scoping
 from quanmin.accounts.admin import ScopedAdmin
-from quanmin.core.errors import ServiceError
 
-from . import services
 from .models import Check, InspectionPlan, InspectionRound, MaintenanceUnit, WorkOrder, WorkOrderEvent, WorkOrderPhoto
 
 
@@ -27,37 +24,12 @@ class ReadOnlyAdmin(ScopedAdmin):
 
 
 @admin.register(MaintenanceUnit)
-class MaintenanceUnitAdmin(ScopedAdmin):
+class MaintenanceUnitAdmin(ReadOnlyAdmin):
     list_display = ["name", "region", "contact", "active"]
     list_filter = ["active"]
     search_fields = ["name", "contact"]
-    autocomplete_fields = ["region"]
     list_select_related = ["region"]
     fields = ["name", "region", "contact", "phone", "active"]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        user = request.user
-
-        class UnitAdminForm(form):
-            # The same rules as the pages: a division in the user's scope, and a unit with open
-            # orders is not deactivated.
-            def clean(self):
-                data = super().clean()
-                region = data.get("region")
-                if region is not None and not scoping.can_write_region(user, region.code):
-                    self.add_error("region", _("This division is outside your scope."))
-                if self.instance.pk and not data.get("active", True):
-                    try:
-                        services._check_can_deactivate(self.instance)
-                    except ServiceError as exc:
-                        self.add_error("active", str(exc.message))
-                return data
-
-        return UnitAdminForm
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # orders keep their unit: deactivate instead
 
 
 @admin.register(InspectionPlan)

@@ -20,7 +20,7 @@ from pydantic import Field
 from quanmin.accounts import scoping
 from quanmin.regions import codes
 
-from . import checklists, inspections
+from . import checklists, errors, inspections, permissions
 from .models import Check, InspectionKind, InspectionPlan, InspectionRound, WorkOrder
 
 router = Router(tags=["maintenance inspections"])
@@ -144,12 +144,12 @@ class ChecklistItemOut(Schema):
 # --- helpers ------------------------------------------------------------------------------------------------
 
 def _read(request):
-    if not inspections.can_read(request.user):
+    if not permissions.can_read_inspections(request.user):
         raise PermissionDenied
 
 
 def _write(request):
-    if not inspections.can_write(request.user):
+    if not permissions.can_write_inspections(request.user):
         raise PermissionDenied
 
 
@@ -176,7 +176,7 @@ def _plan(request, plan_id: int, write=False) -> InspectionPlan:
     plan = _plans(request).filter(pk=plan_id).first()
     if plan is None:
         raise Http404
-    if write and not inspections.can_change_plan(request.user, plan):
+    if write and not permissions.can_change_plan(request.user, plan):
         raise PermissionDenied if scoping.can_read_region(request.user, plan.region_id) else Http404
     return plan
 
@@ -244,13 +244,13 @@ def list_plans(request, kind: str | None = None, region: str | None = None, acti
     qs = _plans(request)
     if kind:
         if kind not in InspectionKind.values:
-            raise inspections.InspectionError("kind_invalid", _("Choose one of the listed values."), "kind")
+            raise errors.InspectionError("kind_invalid", _("Choose one of the listed values."), "kind")
         qs = qs.filter(kind=kind)
     if region:
         try:
             qs = qs.filter(region__code__within=codes.prefix(codes.normalise(region)))
         except ValueError:
-            raise inspections.InspectionError("region_invalid", _("Enter a division code of 2, 4, 6, 9 or 12 digits."),
+            raise errors.InspectionError("region_invalid", _("Enter a division code of 2, 4, 6, 9 or 12 digits."),
                                               "region") from None
     if active is not None:
         qs = qs.filter(active=active)
@@ -294,11 +294,11 @@ def list_rounds(request, status: str | None = None, kind: str | None = None, pla
         qs = qs.filter(inspector_id=request.user.pk)
     if status:
         if status not in R.values:
-            raise inspections.InspectionError("status_invalid", _("Choose one of the listed values."), "status")
+            raise errors.InspectionError("status_invalid", _("Choose one of the listed values."), "status")
         qs = qs.filter(status=status)
     if kind:
         if kind not in InspectionKind.values:
-            raise inspections.InspectionError("kind_invalid", _("Choose one of the listed values."), "kind")
+            raise errors.InspectionError("kind_invalid", _("Choose one of the listed values."), "kind")
         qs = qs.filter(kind=kind)
     if plan:
         qs = qs.filter(plan_id=plan)
@@ -323,10 +323,10 @@ def record_check(request, round_id: int, equipment_id: Form[int | None] = None, 
                  lon: Form[float | None] = None, lat: Form[float | None] = None,
                  photo: File[UploadedFile] = None):
     r = _round(request, round_id)
-    if not inspections.can_walk(request.user, r):
+    if not permissions.can_walk(request.user, r):
         raise Http404
     if not equipment_id:
-        raise inspections.InspectionError("equipment_invalid", _("Choose a piece of this round."), "equipment_id")
+        raise errors.InspectionError("equipment_invalid", _("Choose a piece of this round."), "equipment_id")
     with transaction.atomic():
         check = inspections.record_check(r, equipment=equipment_id, result=result, actor=request.user,
                                          failed_items=failed_items or [], note=note, photo=photo, lon=lon, lat=lat,

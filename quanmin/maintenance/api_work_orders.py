@@ -22,7 +22,8 @@ from quanmin.accounts import scoping
 from quanmin.accounts.crypto import mask_phone
 from quanmin.facilities.models import Equipment, Facility
 
-from . import selectors, services
+from . import errors, permissions, selectors, services
+from . import units as unit_services
 from .models import MaintenanceUnit, WorkOrder, WorkOrderPhoto
 
 router = Router(tags=["maintenance work orders"])
@@ -190,7 +191,7 @@ class ReplacementResult(Schema):
 # --- helpers ------------------------------------------------------------------------------------------------
 
 def _read(request):
-    if not services.can_read(request.user):
+    if not permissions.can_read(request.user):
         raise PermissionDenied
 
 
@@ -204,9 +205,9 @@ def _order(request, order_id: int, manage: bool | None = None) -> WorkOrder:
     manage=False the right to work on it (403 for a read-only role)."""
     _read(request)
     order = selectors.get_work_order_or_404(request.user, order_id)
-    if manage is True and not services.can_manage(request.user, order):
+    if manage is True and not permissions.can_manage(request.user, order):
         raise PermissionDenied
-    if manage is False and not services.can_work(request.user, order):
+    if manage is False and not permissions.can_work(request.user, order):
         raise PermissionDenied
     return order
 
@@ -238,7 +239,7 @@ def detail_out(request, o: WorkOrder) -> dict:
                      for e in o.events.select_related("actor").order_by("at", "id")]
     out["photos"] = [{"id": p.pk, "stage": p.stage, "uploaded_at": p.uploaded_at, "url": photo_url(p)}
                      for p in o.photos.all()]
-    out["actions"] = sorted(services.allowed_actions(request.user, o))
+    out["actions"] = sorted(permissions.allowed_actions(request.user, o))
     return out
 
 
@@ -292,7 +293,7 @@ def create_work_order(request, payload: WorkOrderIn):
     if payload.unit_id:
         unit = MaintenanceUnit.objects.filter(pk=payload.unit_id).first()
         if unit is None:
-            raise services.MaintenanceError("unit_not_serving", _("That maintenance unit does not serve this division."),
+            raise errors.MaintenanceError("unit_not_serving", _("That maintenance unit does not serve this division."),
                                             "unit_id")
     order = services.create_work_order(actor=request.user, description=payload.description, kind=payload.kind,
                                        severity=payload.severity, equipment=piece, facility=facility, unit=unit,
@@ -308,9 +309,9 @@ def get_work_order(request, order_id: int):
 @router.post("/work-orders/{order_id}/assign", response=WorkOrderDetailOut, summary="Assign to a maintenance unit")
 def assign(request, order_id: int, payload: AssignIn):
     order = _order(request, order_id, manage=True)
-    unit = selectors.units_serving(order.region_id).filter(pk=payload.unit_id).first()
+    unit = unit_services.units_serving(order.region_id).filter(pk=payload.unit_id).first()
     if unit is None:
-        raise services.MaintenanceError("unit_not_serving", _("That maintenance unit does not serve this division."),
+        raise errors.MaintenanceError("unit_not_serving", _("That maintenance unit does not serve this division."),
                                         "unit_id")
     services.assign(order, unit, actor=request.user, request=request)
     return detail_out(request, _order(request, order_id))
@@ -380,7 +381,7 @@ def unit_out(u: MaintenanceUnit) -> dict:
 
 def _unit(request, unit_id: int, write=False) -> MaintenanceUnit:
     (_write if write else _read)(request)
-    qs = selectors.units_with_open_counts(selectors.units_for(request.user))
+    qs = unit_services.units_with_open_counts(unit_services.units_for(request.user))
     unit = qs.filter(pk=unit_id).first()
     if unit is None:
         raise Http404
@@ -392,7 +393,7 @@ def _unit(request, unit_id: int, write=False) -> MaintenanceUnit:
 @router.get("/units", response=list[UnitOut], summary="Maintenance units in my scope, with open order counts")
 def list_units(request, include_inactive: bool = False, region: str | None = None):
     _read(request)
-    qs = selectors.units_with_open_counts(selectors.units_for(request.user))
+    qs = unit_services.units_with_open_counts(unit_services.units_for(request.user))
     if not include_inactive:
         qs = qs.filter(active=True)
     if region:
@@ -406,7 +407,7 @@ def list_units(request, include_inactive: bool = False, region: str | None = Non
 @router.post("/units", response={201: UnitOut}, summary="Create a maintenance unit for a division in my scope")
 def create_unit(request, payload: UnitIn):
     _write(request)
-    unit = services.create_unit(actor=request.user, request=request, **payload.dict())
+    unit = unit_services.create_unit(actor=request.user, request=request, **payload.dict())
     return Status(201, unit_out(_unit(request, unit.pk)))
 
 
@@ -418,7 +419,7 @@ def get_unit(request, unit_id: int):
 @router.patch("/units/{unit_id}", response=UnitOut, summary="Change a unit (active=false deactivates it)")
 def update_unit(request, unit_id: int, payload: UnitPatch):
     unit = _unit(request, unit_id, write=True)
-    services.update_unit(unit, payload.dict(exclude_none=True), actor=request.user, request=request)
+    unit_services.update_unit(unit, payload.dict(exclude_none=True), actor=request.user, request=request)
     return unit_out(_unit(request, unit_id))
 
 
@@ -426,7 +427,7 @@ def update_unit(request, unit_id: int, payload: UnitPatch):
                summary="Deactivate a unit (refused while it has open orders; its history stays)")
 def deactivate_unit(request, unit_id: int):
     unit = _unit(request, unit_id, write=True)
-    services.deactivate_unit(unit, actor=request.user, request=request)
+    unit_services.deactivate_unit(unit, actor=request.user, request=request)
     return unit_out(_unit(request, unit_id))
 
 
@@ -436,22 +437,22 @@ def staff_out(m) -> dict:
 
 @router.get("/units/{unit_id}/staff", response=list[StaffOut], summary="The unit's staff (phones masked)")
 def list_staff(request, unit_id: int):
-    return [staff_out(m) for m in services.unit_staff(_unit(request, unit_id))]
+    return [staff_out(m) for m in unit_services.unit_staff(_unit(request, unit_id))]
 
 
 @router.post("/units/{unit_id}/staff", response={201: StaffOut},
              summary="Make a registered person staff of the unit (by mobile number)")
 def add_staff(request, unit_id: int, payload: StaffIn):
     unit = _unit(request, unit_id, write=True)
-    person = services.find_user_by_phone(payload.phone)
-    membership = services.add_unit_staff(unit, person, actor=request.user, request=request)
+    person = unit_services.find_user_by_phone(payload.phone)
+    membership = unit_services.add_unit_staff(unit, person, actor=request.user, request=request)
     return Status(201, staff_out(membership))
 
 
 @router.delete("/units/{unit_id}/staff/{user_id}", response={204: None}, summary="Remove a person from the unit")
 def remove_staff(request, unit_id: int, user_id: int):
     unit = _unit(request, unit_id, write=True)
-    if not services.remove_unit_staff(unit, user_id, actor=request.user, request=request):
+    if not unit_services.remove_unit_staff(unit, user_id, actor=request.user, request=request):
         raise Http404
     return Status(204, None)
 
@@ -493,7 +494,7 @@ def open_replacements(request, payload: ReplacementIn):
     if payload.unit_id:
         unit = MaintenanceUnit.objects.filter(pk=payload.unit_id).first()
         if unit is None:
-            raise services.MaintenanceError("unit_not_serving", _("That maintenance unit does not serve this division."),
+            raise errors.MaintenanceError("unit_not_serving", _("That maintenance unit does not serve this division."),
                                             "unit_id")
     result = services.open_replacement_orders(pieces, actor=request.user, unit=unit, severity=payload.severity,
                                               request=request)

@@ -64,11 +64,12 @@ from quanmin.facilities import equipment as register
 from quanmin.facilities import equipment_types
 from quanmin.facilities.demo import short
 from quanmin.facilities.models import Equipment, Facility, Site
+from quanmin.feedback import routing
 from quanmin.feedback import services as feedback
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import checklists, inspections, services
+from . import checklists, inspections, services, units
 from .models import (
     Check,
     InspectionKind,
@@ -337,14 +338,14 @@ class Demo:
         for n, county in enumerate(self.counties):
             name = (f"{county.name}全民健身器材维护站" if n == 0
                     else f"{short(county.name)[:2]}{rng.choice(('鲁康', '恒信', '宏达', '利民', '安泰'))}{suffixes[n % 4]}")
-            self.units[county.code] = services.create_unit(
+            self.units[county.code] = units.create_unit(
                 actor=self.city_staff, region=county, name=name, contact=_name(rng),
                 phone=f"0635-8{rng.randint(0, 999999):06d}")
-        self.smart_unit = services.create_unit(actor=self.city_staff, region=self.city, name="聊城智体健身设施运维有限公司",
+        self.smart_unit = units.create_unit(actor=self.city_staff, region=self.city, name="聊城智体健身设施运维有限公司",
                                                contact=_name(rng), phone=f"0635-8{rng.randint(0, 999999):06d}")
-        ended = services.create_unit(actor=self.city_staff, region=self.counties[0], name="聊城宏远体育器材维修部",
+        ended = units.create_unit(actor=self.city_staff, region=self.counties[0], name="聊城宏远体育器材维修部",
                                      contact=_name(rng), phone=f"0635-8{rng.randint(0, 999999):06d}")
-        services.deactivate_unit(ended, actor=self.city_staff)
+        units.deactivate_unit(ended, actor=self.city_staff)
 
     def make_accounts(self) -> dict:
         """Inspectors bound to a site in each township they cover; unit staff made now, given the role at the
@@ -783,7 +784,7 @@ class Demo:
                 rp.path = "work_order"
         rp.photo = rng.random() < 0.05
         region_code = rp.piece.eq.region_id if rp.piece else rp.site.region_id
-        rp.respond_by, rp.resolve_by = feedback.deadlines(region_code, t)
+        rp.respond_by, rp.resolve_by = routing.deadlines(region_code, t)
         late = rng.random() < 0.12 and path is None
         if path is not None:
             rp.t_resp = t + _hours(rng.uniform(1, 4))
@@ -939,7 +940,7 @@ class Demo:
         if rp.t_resp is None:
             return
         if rp.t_resp > rp.respond_by:
-            feedback.escalate(r, now=rp.respond_by + (rp.t_resp - rp.respond_by) / 2)
+            routing.escalate(r, now=rp.respond_by + (rp.t_resp - rp.respond_by) / 2)
         r.refresh_from_db()
         actor = self.staff.get(r.handler_region_id) or self.manager_for(r.region_id)
         if rp.path == "reject":
@@ -949,11 +950,11 @@ class Demo:
                 r = feedback.respond(r, actor=actor, text=rng.choice(FIRST_ANSWERS), now=rp.t_resp)
             if rp.path == "work_order":
                 op = rp.order
-                op.order = feedback.to_work_order(r, actor=actor, severity=op.severity, unit=op.unit, now=op.t0)
+                op.order = services.open_for_report(r, actor=actor, severity=op.severity, unit=op.unit, now=op.t0)
             due = rp.resolve_by
             end = rp.t_res or self.now
             if end > due and due < self.now:
-                feedback.escalate(r, now=due + min(end - due, _hours(12)) / 2)
+                routing.escalate(r, now=due + min(end - due, _hours(12)) / 2)
             if rp.path == "work_order":
                 self.apply(rp.order)  # verified, the order resolves the report (at rp.t_res, its verification)
             elif rp.t_res is not None:
@@ -1117,10 +1118,10 @@ def load(city: Region, rng: random.Random) -> dict:
     demo.write_replacements(replacements)
     checks = demo.write_checks()
     demo.finish_rounds(plans)
-    feedback.escalate_overdue(demo.now)
+    routing.escalate_overdue(demo.now)
     for unit_id, user in demo.workers.items():
         unit = MaintenanceUnit.objects.get(pk=unit_id)
-        services.add_unit_staff(unit, user, actor=demo.city_staff)
+        units.add_unit_staff(unit, user, actor=demo.city_staff)
     return {"pieces": Equipment.objects.filter(region__code__within=city.prefix).count(), "plans": len(plans), "checks": checks + sum(1 for c in demo.checks if c.by_service),
             "work_orders": WorkOrder.objects.filter(region__code__within=city.prefix).count(),
             "reports": len(demo.reports)}

@@ -35,15 +35,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from quanmin.accounts import scoping
-from quanmin.core.errors import ServiceError
 from quanmin.facilities.models import Equipment
 from quanmin.feedback.models import Report
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
 from . import selectors
-from .models import InspectionRound, WorkOrder
-from .services import OPEN_STATUSES
+from .errors import FiguresError
+from .models import OPEN_STATUSES, InspectionRound, WorkOrder
 
 R = InspectionRound.Status
 S = WorkOrder.Status
@@ -54,10 +53,6 @@ DEFAULT_MONTHS = 3  # the current month and the two before it
 MAX_PERIOD_DAYS = 3 * 366
 REPORT_OPEN = (RS.RECEIVED, RS.RESPONDED)
 DONE_ORDERS = (S.DONE, S.VERIFIED)
-
-
-class FiguresError(ServiceError):
-    pass
 
 
 # --- the period -----------------------------------------------------------------------------------

@@ -4,10 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from quanmin.core import photos
 from quanmin.regions import codes
 
 from .models import WorkOrder, WorkOrderPhoto
-from .services import PHOTO_MAX_BYTES
 
 PHOTOS_PER_UPLOAD = 6
 ACCEPT = "image/jpeg,image/png,image/webp"
@@ -35,9 +35,9 @@ class PhotosField(forms.ImageField):
         if len(files) > PHOTOS_PER_UPLOAD:
             raise ValidationError(_("At most %(n)s photos at a time.") % {"n": PHOTOS_PER_UPLOAD}, code="too_many")
         for f in files:
-            if getattr(f, "size", 0) > PHOTO_MAX_BYTES:
+            if getattr(f, "size", 0) > photos.MAX_BYTES:
                 raise ValidationError(_("The photo is too large: at most %(mb)s MB.")
-                                      % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)}, code="too_large")
+                                      % {"mb": photos.MAX_BYTES // (1024 * 1024)}, code="too_large")
         return [super(PhotosField, self).clean(f, initial) for f in files]
 
 
@@ -139,3 +139,18 @@ class ReplacementForm(forms.Form):
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [("", _("Not yet")), *[(u.pk, f"{u} · {u.region}") for u in units]]
+
+
+class ReportWorkOrderForm(forms.Form):
+    """Send a resident's report for repair (on the report's staff page)."""
+
+    severity = forms.ChoiceField(label=_("Severity"), choices=WorkOrder.Severity.choices,
+                                 initial=WorkOrder.Severity.NORMAL)
+    kind = forms.ChoiceField(label=_("Kind"), choices=WorkOrder.Kind.choices)
+    unit = forms.TypedChoiceField(label=_("Maintenance unit"), coerce=int, required=False, empty_value=None, choices=[])
+    description = forms.CharField(label=_("What to do"), max_length=2000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("The unit serving the division"))] + [(u.pk, u.name) for u in units]

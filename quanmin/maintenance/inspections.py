@@ -8,7 +8,7 @@ not finished by their due date as missed; both are idempotent (one round per pla
 database constraint).
 
 The inspector walks a round on the phone: each piece OK or defect, the failed checklist items
-(checklists.py), a photo (maintenance.services.check_photo), a note and where they stood. A defect
+(checklists.py), a photo (core.photos.check), a note and where they stood. A defect
 opens a work order (source inspection, the check attached) through maintenance.services, which
 marks the piece defective (or out of service for an urgent one). A round whose every piece has been
 checked is done.
@@ -18,7 +18,6 @@ Plans are for division staff of the area (scoping); rounds are walked by their i
 
 import datetime
 import math
-import secrets
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -27,12 +26,15 @@ from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit, scoping
 from quanmin.accounts.models import DIVISION_ROLES, Membership, Role
-from quanmin.core.errors import ServiceError
+from quanmin.core import photos
 from quanmin.facilities.models import Equipment, Facility
 from quanmin.regions import codes
 
-from . import checklists
+from . import checklists, units
+from . import services as orders
+from .errors import InspectionError
 from .models import Check, InspectionKind, InspectionPlan, InspectionRound, WorkOrder
+from .permissions import can_walk
 
 R = InspectionRound.Status
 # Rounds are made this many days ahead, so that the inspector sees the coming week.
@@ -47,33 +49,8 @@ PLAN_FIELDS = ("name", "kind", "region", "inspector", "every_days", "days_to_com
                "focus", "facilities", "active")
 
 
-class InspectionError(ServiceError):
-    pass
-
-
 def _today(now: datetime.datetime | None = None) -> datetime.date:
     return timezone.localdate(now) if now is not None else timezone.localdate()
-
-
-# --- who may do what ----------------------------------------------------------------------------------------
-
-def can_read(user) -> bool:
-    """Plan and round pages: division staff and supervisors (scoped to their divisions)."""
-    return scoping.is_division_staff(user)
-
-
-def can_write(user) -> bool:
-    return scoping.is_division_staff(user, write=True)
-
-
-def can_change_plan(user, plan: InspectionPlan) -> bool:
-    return scoping.can_write_region(user, plan.region_id)
-
-
-def can_walk(user, round_: InspectionRound) -> bool:
-    """Only the round's inspector records checks (a platform administrator may stand in)."""
-    return bool(getattr(user, "is_authenticated", False)) and (
-        round_.inspector_id == user.pk or scoping.is_superuser(user))
 
 
 def plans_for(user, write: bool = False) -> QuerySet[InspectionPlan]:
@@ -453,16 +430,13 @@ def _defect_text(piece: Equipment, items: list[str], note: str) -> str:
 
 def _after_check(round_, check, piece, result, items, note, severity, actor, request, now):
     """The work order for a defect, and the round's state after one more check."""
-    from . import selectors
-    from . import services as orders
-
     order = None
     if result == Check.Result.DEFECT:
         ranks = checklists.SEVERITY_ORDER
         chosen = checklists.worst_severity(items) or WorkOrder.Severity.NORMAL
         if severity and ranks.index(severity) < ranks.index(chosen):
             chosen = severity
-        unit = selectors.units_serving(piece.region_id).first()
+        unit = units.units_serving(piece.region_id).first()
         order = orders.create_work_order(actor=actor, description=_defect_text(piece, items, note),
                                          kind=WorkOrder.Kind.REPAIR, severity=chosen,
                                          source=WorkOrder.Source.INSPECTION, equipment=piece, unit=unit,
@@ -493,8 +467,6 @@ def record_check(round_: InspectionRound, *, equipment: Equipment, result: str, 
     inspector's if higher), given to the maintenance unit that serves the piece's division. An OK
     may be corrected while the round is open; a defect, which has its work order, may not.
     """
-    from . import services as orders
-
     now = now or timezone.now()
     today = _today(now)
     round_ = InspectionRound.objects.select_for_update().select_related("plan").get(pk=round_.pk)
@@ -521,7 +493,7 @@ def record_check(round_: InspectionRound, *, equipment: Equipment, result: str, 
     if severity not in (None, "") and severity not in WorkOrder.Severity.values:
         raise InspectionError("severity_invalid", _("Choose one of the listed values."), "severity")
     lon, lat = _position(lon, lat)
-    ext = orders.check_photo(photo) if photo is not None else None
+    ext = photos.check(photo) if photo is not None else None
 
     check = Check.objects.filter(round=round_, equipment=piece).first()
     if check is not None and (check.result == Check.Result.DEFECT or WorkOrder.objects.filter(
@@ -534,8 +506,7 @@ def record_check(round_: InspectionRound, *, equipment: Equipment, result: str, 
     check.lon, check.lat, check.checked_at, check.checked_by = lon, lat, now, actor
     saved_name = None
     if ext is not None:
-        saved_name = f"{secrets.token_hex(16)}.{ext}"
-        check.photo.save(saved_name, photo, save=False)
+        saved_name = photos.store(check.photo, photo, ext)
     try:
         check.save()
     except Exception:

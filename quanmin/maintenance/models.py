@@ -215,6 +215,13 @@ class WorkOrder(models.Model):
         return self.status not in (self.Status.DONE, self.Status.VERIFIED, self.Status.CANCELLED)
 
 
+# Work still to do: what "open" and "overdue" mean in lists and figures.
+OPEN_STATUSES = (WorkOrder.Status.OPEN, WorkOrder.Status.ASSIGNED, WorkOrder.Status.IN_PROGRESS)
+# Orders that still hold their piece out of normal use: open, or done and not yet checked.
+HOLDING_STATUSES = (*OPEN_STATUSES, WorkOrder.Status.DONE)
+CLOSED_STATUSES = (WorkOrder.Status.VERIFIED, WorkOrder.Status.CANCELLED)
+
+
 class WorkOrderPhoto(models.Model):
     class Stage(models.TextChoices):
         BEFORE = "before", _("Before")

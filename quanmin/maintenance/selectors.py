@@ -1,4 +1,4 @@
-"""Reads of work orders, maintenance units and pieces due for replacement that pages, the API, the
+"""Reads of work orders and pieces due for replacement that pages, the API, the
 export and the figures share. Every list starts from the user's scope: division staff (and
 supervisors) see their divisions' orders, a maintenance unit's staff the orders assigned to it."""
 
@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import scoping
-from quanmin.core.errors import ServiceError
+from quanmin.facilities import equipment as register
 from quanmin.facilities.models import Equipment
 from quanmin.regions import codes
 
-from .models import MaintenanceUnit, WorkOrder
-from .services import CLOSED_STATUSES, HOLDING_STATUSES, OPEN_STATUSES
+from .errors import FilterError
+from .models import CLOSED_STATUSES, HOLDING_STATUSES, OPEN_STATUSES, WorkOrder
 
 LIST_RELATED = ("equipment", "facility", "site", "region", "unit")
 
@@ -32,8 +32,6 @@ def get_work_order_or_404(user, order_id) -> WorkOrder:
                                      pk=order_id)
 
 
-def units_for(user, write: bool = False) -> QuerySet[MaintenanceUnit]:
-    return scoping.scoped(user, MaintenanceUnit.objects.select_related("region"), write)
 
 
 def overdue_q(now: datetime.datetime | None = None) -> Q:
@@ -51,10 +49,6 @@ def late_q(now: datetime.datetime | None = None) -> Q:
 def with_overdue(qs: QuerySet[WorkOrder], now: datetime.datetime | None = None) -> QuerySet[WorkOrder]:
     return qs.annotate(is_overdue=Case(When(overdue_q(now), then=Value(True)), default=Value(False),
                                        output_field=BoolField()))
-
-
-class FilterError(ServiceError):
-    pass
 
 
 @dataclass
@@ -181,18 +175,8 @@ def list_for(user, f: Filters, now: datetime.datetime | None = None) -> QuerySet
         else with_overdue(qs, now).order_by("-created_at", "-id")
 
 
-def units_with_open_counts(qs: QuerySet[MaintenanceUnit]) -> QuerySet[MaintenanceUnit]:
-    return qs.annotate(
-        open_orders=Count("work_orders", filter=Q(work_orders__status__in=OPEN_STATUSES)),
-        overdue_orders=Count("work_orders", filter=Q(work_orders__status__in=OPEN_STATUSES,
-                                                     work_orders__due_at__lt=timezone.now())))
 
 
-def units_serving(region_code: str) -> QuerySet[MaintenanceUnit]:
-    """Active units that serve this division: those of the division itself or of a division above it
-    (a city's contractor serves every county), whoever's scope they lie in."""
-    return (MaintenanceUnit.objects.filter(active=True, region_id__in=codes.upward(region_code))
-            .select_related("region").order_by("-region_id", "name"))
 
 
 # --- pieces past their design life ------------------------------------------------------------------------
@@ -227,8 +211,6 @@ def due_for_replacement(user=None, today: datetime.date | None = None,
     """Pieces not removed whose design life has run out by `today`, in the user's scope, each with
     `open_replace` (it already has an open replacement order). Uses the register's own
     facilities.equipment.due_for_replacement when it offers one."""
-    from quanmin.facilities import equipment as register
-
     if queryset is None:
         queryset = Equipment.objects.all()
     if user is not None:

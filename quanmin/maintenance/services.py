@@ -15,25 +15,39 @@ The piece of equipment follows its orders:
   verification (then it takes the worst status those call for); a verified replacement removes the
   piece and registers its successor with a new tag (facilities.equipment.replace_piece);
 - a cancelled order leaves the piece as it is: a duplicate order's piece is still broken.
+
+Residents' reports: an order opened from a report (open_for_report) is recorded on the report by
+feedback's services; a verified order resolves the open reports behind it and a cancelled one leaves
+them a note, in the same transaction (feedback.services.repair_verified / repair_cancelled). This
+app calls feedback and feedback never calls back: the report learns of its order by reading it.
 """
 
 import datetime
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanmin.accounts import audit, scoping
-from quanmin.accounts.models import Membership, Role
-from quanmin.core import workdays
-from quanmin.core.errors import ServiceError
+from quanmin.accounts import audit
+from quanmin.core import photos, workdays
+from quanmin.core.notify import notify
+from quanmin.facilities import equipment as register
 from quanmin.facilities.models import Equipment
-from quanmin.regions import codes
+from quanmin.feedback import services as feedback
 
-from .models import MaintenanceUnit, WorkOrder, WorkOrderEvent, WorkOrderPhoto
+from .errors import MaintenanceError
+from .models import (
+    HOLDING_STATUSES,
+    OPEN_STATUSES,
+    MaintenanceUnit,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderPhoto,
+)
+from .units import check_serves, responsible_unit, unit_members
 
 S = WorkOrder.Status
 K = WorkOrder.Kind
@@ -48,10 +62,6 @@ DEADLINES = {
     WorkOrder.Severity.LOW: ("working_days", 15),
 }
 
-# Called as hook(order, now=when) when an order is verified or cancelled (`now`: the moment passed to
-# verify/cancel, None for the present); feedback answers the reports behind it.
-ON_CLOSED: list[Callable[..., None]] = []
-
 # What may follow what. Verified and cancelled are final.
 NEXT = {
     S.OPEN: {S.ASSIGNED, S.CANCELLED},
@@ -61,26 +71,12 @@ NEXT = {
     S.VERIFIED: set(),
     S.CANCELLED: set(),
 }
-# Work still to do: what "open" and "overdue" mean in lists and figures.
-OPEN_STATUSES = (S.OPEN, S.ASSIGNED, S.IN_PROGRESS)
-# Orders that still hold their piece out of normal use: open, or done and not yet checked.
-HOLDING_STATUSES = (*OPEN_STATUSES, S.DONE)
-CLOSED_STATUSES = (S.VERIFIED, S.CANCELLED)
-
-# Photos: what a phone takes, checked by Pillow's own reading of the file.
-PHOTO_MAX_BYTES = 8 * 1024 * 1024
-PHOTO_MAX_PIXELS = 50_000_000
-PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 PHOTOS_PER_ORDER = 20
 # Before photos while the work has not been done; after photos while it is under way or awaiting checks.
 PHOTO_STAGES_ALLOWED = {
     WorkOrderPhoto.Stage.BEFORE: (S.OPEN, S.ASSIGNED, S.IN_PROGRESS),
     WorkOrderPhoto.Stage.AFTER: (S.ASSIGNED, S.IN_PROGRESS, S.DONE),
 }
-
-
-class MaintenanceError(ServiceError):
-    pass
 
 
 # --- deadlines and lateness ------------------------------------------------------------------------
@@ -109,56 +105,6 @@ def is_late(order: WorkOrder, now: datetime.datetime | None = None) -> bool:
     if order.done_at is not None:
         return order.done_at > order.due_at
     return is_overdue(order, now)
-
-
-# --- who may do what ---------------------------------------------------------------------------------
-
-def unit_ids(user) -> set[int]:
-    """The maintenance units whose staff this user is (role org_staff bound to the unit)."""
-    return {m.target_id for m in scoping.memberships(user)
-            if m.role == Role.ORG_STAFF and m.target_id is not None and m.target_type is not None
-            and (m.target_type.app_label, m.target_type.model) == ("maintenance", "maintenanceunit")}
-
-
-def is_unit_staff(user) -> bool:
-    return bool(unit_ids(user))
-
-
-def can_read(user) -> bool:
-    """Work-order pages: division staff and supervisors, and maintenance units' staff."""
-    return scoping.is_division_staff(user) or is_unit_staff(user)
-
-
-def can_manage(user, order: WorkOrder) -> bool:
-    """Division staff who may change orders in the order's division: create, assign, verify, cancel."""
-    return scoping.can_write_region(user, order.region_id)
-
-
-def can_work(user, order: WorkOrder) -> bool:
-    """Whoever may report progress: the managers, and the staff of the unit it is assigned to."""
-    if can_manage(user, order):
-        return True
-    return bool(order.unit_id) and order.unit_id in unit_ids(user)
-
-
-def allowed_actions(user, order: WorkOrder) -> set[str]:
-    """The buttons this person gets on this order: state and role together."""
-    manage, work = can_manage(user, order), can_work(user, order)
-    nxt = NEXT[order.status]
-    actions = set()
-    if manage and S.ASSIGNED in nxt:
-        actions.add("assign")
-    if work and S.IN_PROGRESS in nxt and order.status != S.DONE:
-        actions.add("start")
-    if work and S.DONE in nxt:
-        actions.add("complete")
-    if manage and order.status == S.DONE:
-        actions.add("verify")
-    if manage and S.CANCELLED in nxt:
-        actions.add("cancel")
-    if work and any(order.status in states for states in PHOTO_STAGES_ALLOWED.values()):
-        actions.add("photo")
-    return actions
 
 
 # --- internals ----------------------------------------------------------------------------------------
@@ -224,31 +170,13 @@ def _worsen_equipment(piece: Equipment | None, status: str) -> None:
         _set_equipment(piece, status)
 
 
-def _check_unit(unit: MaintenanceUnit, region_code: str) -> None:
-    # A unit serves its division and everything under it.
-    if not unit.active or not codes.contains(unit.region_id, region_code):
-        raise MaintenanceError("unit_not_serving", _("That maintenance unit does not serve this division."), "unit")
-
-
-def _unit_members(unit_id: int):
-    return Membership.objects.filter(role=Role.ORG_STAFF, target_id=unit_id, target_type__app_label="maintenance",
-                                     target_type__model="maintenanceunit")
-
 
 def _notify_unit(order: WorkOrder) -> None:
-    from quanmin.core.notify import notify
-
-    for membership in _unit_members(order.unit_id).select_related("user"):
+    for membership in unit_members(order.unit_id).select_related("user"):
         notify(membership.user, _("New work order %(number)s") % {"number": order.number},
                _("%(description)s — due %(due)s") % {
                    "description": order.description[:120],
                    "due": timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M")})
-
-
-def _closed(order: WorkOrder, now: datetime.datetime | None = None) -> None:
-    """Tell the ON_CLOSED hooks, called as hook(order, now=now): `now` is when the order was closed, None for now."""
-    for hook in ON_CLOSED:
-        hook(order, now=now)
 
 
 # --- work orders ---------------------------------------------------------------------------------------
@@ -294,7 +222,7 @@ def create_work_order(*, actor, description: str, kind: str = K.REPAIR,
         raise MaintenanceError("place_required", _("Say which equipment or place the work order is for."),
                                "equipment")
     if unit is not None:
-        _check_unit(unit, region.code)
+        check_serves(unit, region.code)
     backdated, now = now is not None, now or timezone.now()
     fields = dict(kind=kind, severity=severity, source=source, equipment=equipment, facility=facility, site=site,
                   region=region, inspection_check=inspection_check, description=description[:4000], unit=unit,
@@ -332,7 +260,7 @@ def assign(order: WorkOrder, unit: MaintenanceUnit, *, actor, request=None,
     """Give the order to a maintenance unit that serves its division (again, to change units).
     `now`: when, for steps entered after the fact (the demo); the event carries the same moment."""
     order = _move(order, S.ASSIGNED)
-    _check_unit(unit, order.region_id)
+    check_serves(unit, order.region_id)
     order.unit, order.assigned_at = unit, now or timezone.now()
     order.save(update_fields=["status", "unit", "assigned_at"])
     _event(order, actor, unit.name, at=now)
@@ -403,7 +331,7 @@ def verify(order: WorkOrder, *, actor, accepted: bool = True, note: str = "", re
     audit.record("work_order.verify" if accepted else "work_order.refuse", request=request, actor=actor, obj=order,
                  detail={"note": note} if note else None)
     if accepted:
-        _closed(order, now)
+        feedback.repair_verified(order, now=now)
     return order
 
 
@@ -415,15 +343,13 @@ def _after_verified(order: WorkOrder, actor, request=None, now: datetime.datetim
     if piece.status == Equipment.Status.REMOVED:
         return None
     if order.kind == K.REPLACE:
-        from quanmin.facilities import equipment as register
-
         successor = register.replace_piece(piece, actor=actor, on=timezone.localdate(now), request=request)
         # The old piece is gone: its other orders have nothing left to work on.
         for other in piece.work_orders.filter(status__in=HOLDING_STATUSES).exclude(pk=order.pk):
             other.status, other.cancel_reason = S.CANCELLED, _("The piece was replaced.")[:200]
             other.save(update_fields=["status", "cancel_reason"])
             _event(other, actor, other.cancel_reason, at=now)
-            _closed(other, now)
+            feedback.repair_cancelled(other, now=now)
         return successor
     # Other orders on the same piece keep it as out of use as they call for.
     worst = Equipment.Status.IN_SERVICE
@@ -447,46 +373,8 @@ def cancel(order: WorkOrder, *, actor, reason: str, request=None, now: datetime.
     order.save(update_fields=["status", "cancel_reason"])
     _event(order, actor, reason, at=now)
     audit.record("work_order.cancel", request=request, actor=actor, obj=order, detail={"reason": reason[:200]})
-    _closed(order, now)
+    feedback.repair_cancelled(order, now=now)
     return order
-
-
-# --- photos ------------------------------------------------------------------------------------------------
-
-def _photo_error(code: str, message) -> MaintenanceError:
-    return MaintenanceError(code, message, "image", status=413 if code == "image_too_large" else 400)
-
-
-def check_photo(image) -> str:
-    """Check an uploaded photo and return the file extension to store it under.
-
-    Pillow reads the file itself (never its name or the browser's content type) and decodes it whole,
-    so a truncated or damaged file is caught. A JPEG, PNG or WebP of at most 8 MB and 50 megapixels.
-    Inspections and residents' reports may use the same check."""
-    from PIL import Image
-
-    if image is None or not getattr(image, "size", 0):
-        raise _photo_error("image_required", _("Choose a photo."))
-    if image.size > PHOTO_MAX_BYTES:
-        raise _photo_error("image_too_large", _("The photo is too large: at most %(mb)s MB.")
-                           % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)})
-    fmt = None
-    try:
-        image.seek(0)
-        with Image.open(image) as img:
-            if img.width * img.height > PHOTO_MAX_PIXELS:
-                raise _photo_error("image_too_large", _("The photo is too large: at most 50 megapixels."))
-            fmt = img.format
-            img.load()
-    except MaintenanceError:
-        raise
-    except Exception:  # Pillow raises many kinds (OSError, SyntaxError, ValueError, DecompressionBombError)
-        raise _photo_error("image_unreadable", _("The photo cannot be read: it may be damaged or cut short."))
-    finally:
-        image.seek(0)
-    if fmt not in PHOTO_FORMATS:
-        raise _photo_error("image_type", _("Upload a JPEG, PNG or WebP photo."))
-    return PHOTO_FORMATS[fmt]
 
 
 @transaction.atomic
@@ -496,7 +384,7 @@ def add_photo(order: WorkOrder, image, stage: str, *, actor, request=None,
     under way or awaiting verification. At most PHOTOS_PER_ORDER an order. `now`: when it was taken, if
     it is entered after the fact."""
     _check_choice(stage, WorkOrderPhoto.Stage, "stage")
-    ext = check_photo(image)
+    ext = photos.check(image)
     order = _locked(order)
     if order.status not in PHOTO_STAGES_ALLOWED[stage]:
         raise MaintenanceError("photo_stage_closed",
@@ -507,13 +395,8 @@ def add_photo(order: WorkOrder, image, stage: str, *, actor, request=None,
         raise MaintenanceError("too_many_photos", _("A work order keeps at most %(n)s photos.")
                                % {"n": PHOTOS_PER_ORDER}, "image", status=409)
     photo = WorkOrderPhoto(work_order=order, stage=stage, uploaded_by=actor, uploaded_at=now or timezone.now())
-    # A random name: the photos are not public and their names must not be guessable.
-    photo.image.save(f"{secrets.token_hex(16)}.{ext}", image, save=False)
-    try:
-        photo.save()
-    except Exception:
-        photo.image.delete(save=False)
-        raise
+    photos.store(photo.image, image, ext)
+    photos.save_row(photo, photo.image)
     audit.record("work_order.photo", request=request, actor=actor, obj=order, detail={"stage": stage})
     return photo
 
@@ -549,150 +432,26 @@ def open_replacement_orders(pieces: Iterable[Equipment], *, actor, unit: Mainten
     return {"created": created, "skipped": skipped}
 
 
-# --- maintenance units ----------------------------------------------------------------------------------------
-
-UNIT_FIELDS = ("name", "contact", "phone")
-
-
-def _unit_region(actor, region):
-    from quanmin.regions.models import Region
-
-    if not isinstance(region, Region):
-        region = Region.objects.filter(pk=str(region or "")).first()
-    if region is None:
-        raise MaintenanceError("region_invalid", _("Choose a division."), "region")
-    if not scoping.can_write_region(actor, region.code):
-        raise MaintenanceError("region_out_of_scope", _("This division is outside your scope."), "region",
-                               status=403)
-    return region
-
-
-def _clean_unit_data(data: dict) -> dict:
-    clean = {}
-    for key in UNIT_FIELDS:
-        if key in data and data[key] is not None:
-            clean[key] = str(data[key]).strip()
-    if "name" in clean and not clean["name"]:
-        raise MaintenanceError("name_required", _("Give the unit a name."), "name")
-    limits = {"name": 120, "contact": 60, "phone": 30}
-    for key, value in clean.items():
-        if len(value) > limits[key]:
-            raise MaintenanceError(f"{key}_too_long", _("At most %(n)s characters.") % {"n": limits[key]}, key)
-    if clean.get("phone"):
-        from quanmin.accounts.phones import normalise_phone
-
-        phone = normalise_phone(clean["phone"])
-        if not phone.replace("-", "").isdigit() or not 7 <= len(phone) <= 20:
-            raise MaintenanceError("phone_invalid", _("Enter a telephone or mobile number."), "phone")
-        clean["phone"] = phone
-    return clean
-
+# --- residents' reports ------------------------------------------------------------------------------------
 
 @transaction.atomic
-def create_unit(*, actor, region, name: str, contact: str = "", phone: str = "", request=None) -> MaintenanceUnit:
-    """A maintenance unit serving a division the acting user may change (and every division under it)."""
-    region = _unit_region(actor, region)
-    data = _clean_unit_data({"name": name, "contact": contact, "phone": phone})
-    unit = MaintenanceUnit.objects.create(region=region, **data)
-    audit.record("maintenance_unit.create", request=request, actor=actor, obj=unit)
-    return unit
-
-
-@transaction.atomic
-def update_unit(unit: MaintenanceUnit, data: dict, *, actor, request=None) -> MaintenanceUnit:
-    """Change name, contact, phone, the division served (within the actor's scope) or `active`."""
-    unit = MaintenanceUnit.objects.select_for_update().get(pk=unit.pk)
-    _unit_region(actor, unit.region_id)
-    changes = _clean_unit_data(data)
-    if data.get("region") is not None and str(getattr(data["region"], "pk", data["region"])) != unit.region_id:
-        region = _unit_region(actor, data["region"])
-        stranded = unit.work_orders.filter(status__in=HOLDING_STATUSES).exclude(
-            region__code__within=codes.prefix(region.code)).count()
-        if stranded:
-            raise MaintenanceError("unit_has_open_orders",
-                                   _("The unit has %(n)s open work orders outside that division: reassign them first.")
-                                   % {"n": stranded}, "region", status=409)
-        changes["region"] = region
-    if data.get("active") is not None and bool(data["active"]) != unit.active:
-        if not data["active"]:
-            _check_can_deactivate(unit)
-        changes["active"] = bool(data["active"])
-    for key, value in changes.items():
-        setattr(unit, key, value)
-    if changes:
-        unit.save()
-        audit.record("maintenance_unit.update", request=request, actor=actor, obj=unit,
-                     detail={"fields": sorted(changes)})
-    return unit
-
-
-def _check_can_deactivate(unit: MaintenanceUnit) -> None:
-    open_orders = unit.work_orders.filter(status__in=OPEN_STATUSES).count()
-    if open_orders:
-        raise MaintenanceError("unit_has_open_orders",
-                               _("The unit still has %(n)s open work orders: reassign or close them first.")
-                               % {"n": open_orders}, "active", status=409)
-
-
-@transaction.atomic
-def deactivate_unit(unit: MaintenanceUnit, *, actor, request=None) -> MaintenanceUnit:
-    """A unit that no longer works for the division (a contract ended): it gets no new orders. Refused
-    while it still has open orders; its history stays."""
-    unit = MaintenanceUnit.objects.select_for_update().get(pk=unit.pk)
-    _unit_region(actor, unit.region_id)
-    if not unit.active:
-        return unit
-    _check_can_deactivate(unit)
-    unit.active = False
-    unit.save(update_fields=["active"])
-    audit.record("maintenance_unit.deactivate", request=request, actor=actor, obj=unit)
-    return unit
-
-
-def find_user_by_phone(phone: str):
-    from quanmin.accounts import crypto
-    from quanmin.accounts.models import User
-    from quanmin.accounts.phones import InvalidPhone, parse_phone
-
-    try:
-        phone = parse_phone(phone)
-    except InvalidPhone as exc:
-        raise MaintenanceError(exc.code, exc.message, "phone") from None
-    user = User.objects.filter(phone_hash=crypto.lookup_hash(phone), is_active=True).first()
-    if user is None:
-        raise MaintenanceError("user_not_found",
-                               _("No account has this mobile number: ask the person to register first."), "phone",
-                               status=404)
-    return user
-
-
-def unit_staff(unit: MaintenanceUnit):
-    """The people who work for the unit (their memberships, with the user)."""
-    return _unit_members(unit.pk).select_related("user").order_by("created_at", "id")
-
-
-@transaction.atomic
-def add_unit_staff(unit: MaintenanceUnit, user, *, actor, request=None) -> Membership:
-    """Make a person staff of the unit: the org_staff role bound to it (through accounts' own
-    grant_membership, which audits the grant). Granting twice changes nothing."""
-    from quanmin.accounts.services import grant_membership
-
-    _unit_region(actor, unit.region_id)
-    if not unit.active:
-        raise MaintenanceError("unit_inactive", _("This unit is no longer active."), "unit", status=409)
-    from quanmin.regions.models import Region
-
-    membership = grant_membership(user, Role.ORG_STAFF, Region.objects.get(pk=unit.region_id), target=unit,
-                                  request=request)
-    user.__dict__.pop("_quanmin_memberships", None)
-    return membership
-
-
-@transaction.atomic
-def remove_unit_staff(unit: MaintenanceUnit, user_id: int, *, actor, request=None) -> int:
-    _unit_region(actor, unit.region_id)
-    deleted, _detail = _unit_members(unit.pk).filter(user_id=user_id).delete()
-    if deleted:
-        audit.record("revoke_role", request=request, actor=actor, obj=unit, region_code=unit.region_id,
-                     detail={"role": Role.ORG_STAFF, "user": user_id})
-    return deleted
+def open_for_report(report, *, actor, severity: str = WorkOrder.Severity.NORMAL, kind: str = K.REPAIR,
+                    unit: MaintenanceUnit | None = None, description: str = "", request=None,
+                    now: datetime.datetime | None = None) -> WorkOrder:
+    """Send a resident's report for repair: a work order (source report) for its piece or place, given
+    to the unit serving its division unless another is named; feedback records it on the report (a
+    report that was only received counts as responded). Refused as feedback refuses a change to the
+    report (forbidden, report_state), and while the report has an open order (`work_order_open`,
+    409). `now`: when (the demo): the order is opened (and its deadline counted) then too."""
+    report = feedback.lock_for_work_order(report, actor=actor)
+    text = (description or "").strip() or f"{report.get_category_display()}: {report.description}"
+    unit = unit if unit is not None else responsible_unit(report.region_id)
+    order = create_work_order(
+        actor=actor, description=f"[{report.number}] {text}", kind=kind, severity=severity,
+        source=WorkOrder.Source.REPORT, equipment=report.equipment,
+        site=report.site if report.equipment is None else None,
+        region=report.region if report.equipment is None and report.site is None else None,
+        unit=unit, request=request, now=now)
+    feedback.work_order_opened(report, order, actor=actor, unit_name=unit.name if unit else "", request=request,
+                               now=now)
+    return order

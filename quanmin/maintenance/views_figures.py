@@ -15,18 +15,18 @@ from quanmin.core import excel
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import figures
+from . import errors, figures
 
 # The page lists the oldest pieces due for replacement; the replacement list and the Excel have all.
 PAGE_REPLACEMENTS = 50
 
 
-def parse_period(request) -> tuple[figures.Period, figures.FiguresError | None]:
+def parse_period(request) -> tuple[figures.Period, errors.FiguresError | None]:
     """The period asked for, or the default one with the error that refused the request's."""
     start, end = request.GET.get("start"), request.GET.get("end")
     try:
         return figures.parse_period(start, end), None
-    except figures.FiguresError as exc:
+    except errors.FiguresError as exc:
         return figures.default_period(), exc
 
 

@@ -28,11 +28,11 @@ from quanmin.core.errors import ServiceError
 from quanmin.facilities.models import Equipment, Facility
 from quanmin.regions.models import Region
 
-from . import checklists, inspections
+from . import checklists, errors, inspections, permissions
 from .models import Check, InspectionKind, InspectionPlan, InspectionRound, WorkOrder
 
-reader = role_required(inspections.can_read)
-writer = role_required(inspections.can_write)
+reader = role_required(permissions.can_read_inspections)
+writer = role_required(permissions.can_write_inspections)
 backoffice = role_required(scoping.is_backoffice)
 signed_in = role_required(lambda u: True)
 
@@ -155,7 +155,7 @@ def plans(request):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return _render(request, "maintenance/inspections/plans.html", {
         "page": page, "kinds": InspectionKind.choices, "kind": kind, "show": show,
-        "can_write": inspections.can_write(request.user)})
+        "can_write": permissions.can_write_inspections(request.user)})
 
 
 @writer
@@ -187,7 +187,7 @@ def plan(request, plan_id):
     counts = [(value, label, by_status.get(value, 0)) for value, label in R.choices]
     return _render(request, "maintenance/inspections/plan.html", {
         "plan": p, "rounds": rounds, "counts": counts, "facilities": p.facilities.select_related("site"),
-        "pieces": inspections.plan_pieces(p).count(), "can_change": inspections.can_change_plan(request.user, p),
+        "pieces": inspections.plan_pieces(p).count(), "can_change": permissions.can_change_plan(request.user, p),
         "today": timezone.localdate()})
 
 
@@ -306,7 +306,7 @@ def round_detail(request, round_id):
                                if c in checklists.ITEMS]})
     return _render(request, "maintenance/inspections/round.html", {
         "round": r, "rows": rows, "progress": inspections.progress(r),
-        "is_inspector": inspections.can_walk(request.user, r)})
+        "is_inspector": permissions.can_walk(request.user, r)})
 
 
 # --- the inspector's phone pages -----------------------------------------------------------------------------
@@ -328,7 +328,7 @@ def _walk_round_or_404(request, round_id) -> InspectionRound:
         r = InspectionRound.objects.select_related("plan", "region").get(pk=int(round_id))
     except (InspectionRound.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if not inspections.can_walk(request.user, r):
+    if not permissions.can_walk(request.user, r):
         raise Http404
     return r
 
@@ -367,7 +367,7 @@ def walk_check(request, round_id):
         piece_id = None
     try:
         if piece_id is None:
-            raise inspections.InspectionError("equipment_invalid", _("Choose a piece of this round."), "equipment")
+            raise errors.InspectionError("equipment_invalid", _("Choose a piece of this round."), "equipment")
         with transaction.atomic():
             check = inspections.record_check(
                 r, equipment=piece_id, result=request.POST.get("result", ""), actor=request.user,

@@ -23,12 +23,15 @@ from django.views.decorators.http import require_POST
 
 from quanmin.accounts import audit, scoping
 from quanmin.accounts.decorators import role_required
+from quanmin.core import photos
 from quanmin.core.errors import ServiceError
 from quanmin.core.excel import xlsx_response
 from quanmin.facilities.models import Equipment, Facility
+from quanmin.feedback import views as feedback_views
 from quanmin.regions import codes
 
-from . import selectors, services
+from . import errors, permissions, selectors, services
+from . import units as unit_services
 from .forms import (
     AssignForm,
     CancelForm,
@@ -36,6 +39,7 @@ from .forms import (
     EmptyForm,
     PhotoForm,
     ReplacementForm,
+    ReportWorkOrderForm,
     UnitForm,
     UnitStaffForm,
     VerifyForm,
@@ -43,7 +47,7 @@ from .forms import (
 )
 from .models import Check, MaintenanceUnit, WorkOrder, WorkOrderPhoto
 
-reader = role_required(services.can_read)
+reader = role_required(permissions.can_read)
 writer = role_required(lambda u: scoping.is_division_staff(u, write=True))
 signed_in = role_required(lambda u: True)
 division_reader = role_required(scoping.is_division_staff)
@@ -110,10 +114,10 @@ def work_orders(request):
         "page": page, "f": f, "counts": counts, "status_links": status_links, "query": query.urlencode(),
         "kinds": WorkOrder.Kind.choices, "severities": WorkOrder.Severity.choices,
         "sources": WorkOrder.Source.choices,
-        "units": selectors.units_for(request.user).filter(active=True).order_by("name")[:200],
+        "units": unit_services.units_for(request.user).filter(active=True).order_by("name")[:200],
         "can_write": scoping.is_division_staff(request.user, write=True),
         "division_staff": scoping.is_division_staff(request.user),
-        "unit_staff": services.is_unit_staff(request.user), "now": now,
+        "unit_staff": permissions.is_unit_staff(request.user), "now": now,
     })
 
 
@@ -163,8 +167,8 @@ def export(request):
 # --- one order -----------------------------------------------------------------------------------------
 
 def _detail(request, order: WorkOrder, forms: dict | None = None, status: int = 200):
-    actions = services.allowed_actions(request.user, order)
-    units = list(selectors.units_serving(order.region_id)) if "assign" in actions else []
+    actions = permissions.allowed_actions(request.user, order)
+    units = list(unit_services.units_serving(order.region_id)) if "assign" in actions else []
     photos = list(order.photos.all())
     context = {
         "order": order, "actions": actions,
@@ -176,7 +180,7 @@ def _detail(request, order: WorkOrder, forms: dict | None = None, status: int = 
         "start_form": EmptyForm(), "complete_form": CompleteForm(), "verify_form": VerifyForm(), "cancel_form": CancelForm(),
         "photo_form": PhotoForm(initial={"stage": WorkOrderPhoto.Stage.AFTER if order.status != WorkOrder.Status.OPEN
                                          else WorkOrderPhoto.Stage.BEFORE}),
-        "can_manage": services.can_manage(request.user, order),
+        "can_manage": permissions.can_manage(request.user, order),
     }
     context.update(forms or {})
     return _render(request, "maintenance/work_orders/detail.html", context, status=status)
@@ -191,7 +195,7 @@ def _act(request, order_id, action: str, form_class, run, success: str, manage: 
     """One action on one order: 404 outside scope, 403 without the right, 400 with the form's errors
     (or, from the phone page, a message and back), else done and back."""
     order = selectors.get_work_order_or_404(request.user, order_id)
-    if not (services.can_manage if manage else services.can_work)(request.user, order):
+    if not (permissions.can_manage if manage else permissions.can_work)(request.user, order):
         raise PermissionDenied
     form = form_class(request.POST, request.FILES, **(form_kwargs(order) if form_kwargs else {}))
     if form.is_valid():
@@ -208,7 +212,7 @@ def _act(request, order_id, action: str, form_class, run, success: str, manage: 
         messages.error(request, _errors_text(form))
         return redirect(nxt)
     order.refresh_from_db()
-    if action not in services.allowed_actions(request.user, order):
+    if action not in permissions.allowed_actions(request.user, order):
         # The page shows no form for this action now (a second press, a state moved on): the
         # errors would be lost with the form, so they go to the top of the page.
         messages.error(request, _errors_text(form))
@@ -219,7 +223,7 @@ def _add_photos(order, files, stage, request):
     # Every photo is checked before any is kept: a bad one in a batch leaves no stray file behind
     # (the rows roll back with the transaction, files written to storage would not).
     for image in files:
-        services.check_photo(image)
+        photos.check(image)
     for image in files:
         services.add_photo(order, image, stage, actor=request.user, request=request)
 
@@ -228,15 +232,15 @@ def _add_photos(order, files, stage, request):
 @reader
 def assign(request, order_id):
     def run(order, data):
-        unit = selectors.units_serving(order.region_id).filter(pk=data["unit"]).first()
+        unit = unit_services.units_serving(order.region_id).filter(pk=data["unit"]).first()
         if unit is None:
-            raise services.MaintenanceError("unit_not_serving", _("That maintenance unit does not serve this division."),
+            raise errors.MaintenanceError("unit_not_serving", _("That maintenance unit does not serve this division."),
                                             "unit")
         services.assign(order, unit, actor=request.user, request=request)
         return _("Assigned to %(unit)s.") % {"unit": unit.name}
 
     return _act(request, order_id, "assign", AssignForm, run, "", manage=True,
-                form_kwargs=lambda o: {"units": selectors.units_serving(o.region_id)})
+                form_kwargs=lambda o: {"units": unit_services.units_serving(o.region_id)})
 
 
 @require_POST
@@ -315,7 +319,7 @@ def check_visible(user, check_qs):
     if scoping.scoped(user, check_qs).exists():
         return True
     return check_qs.filter(Q(checked_by=user) | Q(round__inspector=user)
-                           | Q(work_order__unit_id__in=services.unit_ids(user))).exists()
+                           | Q(work_order__unit_id__in=permissions.unit_ids(user))).exists()
 
 
 @signed_in
@@ -337,7 +341,7 @@ def _facility_choices(user):
 
 
 def _writable_units(user):
-    return selectors.units_for(user, write=True).filter(active=True).order_by("region_id", "name")[:200]
+    return unit_services.units_for(user, write=True).filter(active=True).order_by("region_id", "name")[:200]
 
 
 @writer
@@ -364,18 +368,18 @@ def _create(request, data):
         piece = scoping.scoped(request.user, Equipment.objects.filter(tag__iexact=data["tag"].strip()),
                                write=True).first()
         if piece is None or not scoping.can_write_region(request.user, piece.region_id):
-            raise services.MaintenanceError("equipment_not_found",
+            raise errors.MaintenanceError("equipment_not_found",
                                             _("No piece with this tag in the divisions you look after."), "tag")
     elif data.get("facility"):
         facility = scoping.scoped(request.user, Facility.objects.filter(pk=data["facility"]), write=True).first()
         if facility is None or not scoping.can_write_region(request.user, facility.region_id):
-            raise services.MaintenanceError("facility_not_found",
+            raise errors.MaintenanceError("facility_not_found",
                                             _("No such facility in the divisions you look after."), "facility")
     unit = None
     if data.get("unit"):
         unit = MaintenanceUnit.objects.filter(pk=data["unit"]).first()
         if unit is None:
-            raise services.MaintenanceError("unit_not_serving", _("That maintenance unit does not serve this division."),
+            raise errors.MaintenanceError("unit_not_serving", _("That maintenance unit does not serve this division."),
                                             "unit")
     order = services.create_work_order(actor=request.user, description=data["description"], kind=data["kind"],
                                        severity=data["severity"], equipment=piece, facility=facility, unit=unit,
@@ -395,15 +399,15 @@ def my_orders(request):
     divisions. Most pressing first; done ones wait for the division's check."""
     now = timezone.now()
     qs = selectors.with_overdue(selectors.work_orders_for(request.user).filter(status__in=MY_STATUSES), now)
-    if services.is_unit_staff(request.user):
-        qs = qs.filter(unit_id__in=services.unit_ids(request.user))
+    if permissions.is_unit_staff(request.user):
+        qs = qs.filter(unit_id__in=permissions.unit_ids(request.user))
     qs = qs.prefetch_related("photos").order_by("-is_overdue", "status", "due_at", "id")
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     for order in page:
-        order.actions = services.allowed_actions(request.user, order)
+        order.actions = permissions.allowed_actions(request.user, order)
     return _render(request, "maintenance/work_orders/my_orders.html", {
         "page": page, "complete_form": CompleteForm(), "now": now,
-        "units": MaintenanceUnit.objects.filter(pk__in=services.unit_ids(request.user)),
+        "units": MaintenanceUnit.objects.filter(pk__in=permissions.unit_ids(request.user)),
     })
 
 
@@ -424,7 +428,7 @@ def writable_regions(user, limit: int = 400):
 
 @reader
 def units(request):
-    qs = selectors.units_with_open_counts(selectors.units_for(request.user)).order_by("-active", "region_id", "name")
+    qs = unit_services.units_with_open_counts(unit_services.units_for(request.user)).order_by("-active", "region_id", "name")
     show = request.GET.get("show", "")
     if show != "all":
         qs = qs.filter(active=True)
@@ -439,7 +443,7 @@ def unit_new(request):
     form = UnitForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():
         try:
-            unit = services.create_unit(actor=request.user, request=request, **form.cleaned_data)
+            unit = unit_services.create_unit(actor=request.user, request=request, **form.cleaned_data)
         except ServiceError as exc:
             _form_error(form, exc)
         else:
@@ -467,7 +471,7 @@ def _unit_page(request, unit, form=None, staff_form=None, status=200):
                                          .select_related("region", "equipment", "site"), now).order_by("due_at")
     return _render(request, "maintenance/units/detail.html", {
         "unit": unit, "form": form, "staff_form": staff_form or UnitStaffForm(), "can_write": can_write,
-        "staff": services.unit_staff(unit), "open_orders": open_orders[:100],
+        "staff": unit_services.unit_staff(unit), "open_orders": open_orders[:100],
         "open_count": open_orders.count(),
     }, status=status)
 
@@ -481,7 +485,7 @@ def unit(request, unit_id):
         form = UnitForm(request.POST, regions=writable_regions(request.user))
         if form.is_valid():
             try:
-                services.update_unit(obj, form.cleaned_data, actor=request.user, request=request)
+                unit_services.update_unit(obj, form.cleaned_data, actor=request.user, request=request)
             except ServiceError as exc:
                 _form_error(form, exc)
             else:
@@ -498,10 +502,10 @@ def unit_active(request, unit_id):
     want = request.POST.get("active") == "1"
     try:
         if want:
-            services.update_unit(obj, {"active": True}, actor=request.user, request=request)
+            unit_services.update_unit(obj, {"active": True}, actor=request.user, request=request)
             messages.success(request, _("The unit is active again."))
         else:
-            services.deactivate_unit(obj, actor=request.user, request=request)
+            unit_services.deactivate_unit(obj, actor=request.user, request=request)
             messages.success(request, _("The unit gets no new work orders."))
     except ServiceError as exc:
         messages.error(request, str(exc.message))
@@ -515,8 +519,8 @@ def unit_staff_add(request, unit_id):
     form = UnitStaffForm(request.POST)
     if form.is_valid():
         try:
-            person = services.find_user_by_phone(form.cleaned_data["phone"])
-            services.add_unit_staff(obj, person, actor=request.user, request=request)
+            person = unit_services.find_user_by_phone(form.cleaned_data["phone"])
+            unit_services.add_unit_staff(obj, person, actor=request.user, request=request)
         except ServiceError as exc:
             _form_error(form, exc)
         else:
@@ -536,7 +540,7 @@ def unit_staff_remove(request, unit_id):
     except ValueError:
         user_id = 0
     try:
-        removed = services.remove_unit_staff(obj, user_id, actor=request.user, request=request)
+        removed = unit_services.remove_unit_staff(obj, user_id, actor=request.user, request=request)
     except ServiceError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -599,3 +603,27 @@ def replacements_open(request):
         messages.success(request, _("Replacement orders opened: %(created)s; already open or removed: %(skipped)s.")
                          % {"created": len(result["created"]), "skipped": len(result["skipped"])})
     return redirect(back)
+
+
+# --- residents' reports -------------------------------------------------------------------------------------------
+
+@writer
+@require_POST
+def report_work_order(request, pk: int):
+    """Send a resident's report for repair, from the report's staff page (feedback's): a refused
+    request shows that page again with the form's errors."""
+    report = feedback_views.staff_report_or_404(request, pk, write=True)
+    serving = unit_services.units_serving(report.region_id)
+    form = ReportWorkOrderForm(request.POST, units=serving)
+    if not form.is_valid():
+        return feedback_views.detail(request, report, forms={"work_order": form}, status=400)
+    cd = form.cleaned_data
+    unit = serving.filter(pk=cd["unit"]).first() if cd["unit"] else None
+    try:
+        order = services.open_for_report(report, actor=request.user, severity=cd["severity"], kind=cd["kind"],
+                                         unit=unit, description=cd["description"], request=request)
+    except ServiceError as exc:
+        report.refresh_from_db()
+        return feedback_views.detail(request, report, forms={"work_order": form}, error=exc, status=exc.status)
+    messages.success(request, _("Work order %(number)s opened.") % {"number": order.number})
+    return redirect("feedback:staff_report", pk=report.pk)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from quanmin.accounts import scoping
 from quanmin.accounts.models import Role
 from quanmin.booking import permissions
-from quanmin.maintenance import services as maintenance_services
+from quanmin.maintenance import permissions as maintenance_permissions
 from quanmin.maintenance.models import InspectionPlan
 
 # (label, url name, who sees it, what it is for: the home page's tile). Later capabilities add their sections here.
@@ -56,7 +56,7 @@ def _audience(audience: str, user) -> bool:
         "backoffice": lambda: scoping.is_backoffice(user),
         "venue_staff": lambda: permissions.can_read(user),
         "inspector": lambda: _is_inspector(user),
-        "unit_staff": lambda: maintenance_services.is_unit_staff(user),
+        "unit_staff": lambda: maintenance_permissions.is_unit_staff(user),
     }[audience]()
 
 

@@ -84,9 +84,9 @@ def _rounds_today(user, now) -> list[dict]:
 
 
 def _unit_orders(user, now) -> list[dict]:
-    from quanmin.maintenance import selectors, services
+    from quanmin.maintenance import permissions, selectors
 
-    qs = selectors.work_orders_for(user).filter(unit_id__in=services.unit_ids(user))
+    qs = selectors.work_orders_for(user).filter(unit_id__in=permissions.unit_ids(user))
     counts = selectors.counts_by_status(qs, now)
     return [{"label": _("My unit's open work orders"), "count": counts["open"], "url": _link("maintenance:my_orders")}]
 

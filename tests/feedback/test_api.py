@@ -16,7 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from quanmin.accounts.models import AuditEntry
-from quanmin.feedback import services
+from quanmin.feedback import routing, services
 from quanmin.feedback.models import FeedbackSettings, Report, ReportEvent, ReportPhoto
 from quanmin.maintenance.models import WorkOrder
 
@@ -119,7 +119,7 @@ def test_a_report_by_tag_with_photos(feedback_world):
 
 
 def test_bad_photos_are_listed_and_the_report_is_kept(feedback_world):
-    from quanmin.maintenance.services import PHOTO_MAX_BYTES
+    from quanmin.core.photos import MAX_BYTES as PHOTO_MAX_BYTES
 
     photos = [
         upload(b"%PDF-1.4 not a photo", "scan.pdf", "application/pdf"),
@@ -434,7 +434,7 @@ def test_queue_filters(feedback_world, make_report):
     late = make_report(w.pieces[1], now=timezone.now() - timezone.timedelta(days=30), category="facility")
     done = make_report(w.pieces[2])
     services.resolve(done, actor=staff, answer="修好了")
-    services.escalate(late)
+    routing.escalate(late)
     other = make_report(w.other_pieces[0])
     client = api(w.users["city"])
 
@@ -555,12 +555,12 @@ def test_writes_are_refused_outside_one_s_scope_and_to_read_only_roles(feedback_
 
 
 def test_a_report_becomes_a_work_order(feedback_world, report):
-    from quanmin.maintenance import services as maintenance
+    from quanmin.maintenance import units
 
     w = feedback_world
     county = w.users["county"]
-    unit = maintenance.create_unit(actor=county, region=w.county.code, name="东昌府区器材维护队")
-    other_unit = maintenance.create_unit(actor=w.users["other_county"], region=w.other_county.code, name="茌平维护队")
+    unit = units.create_unit(actor=county, region=w.county.code, name="东昌府区器材维护队")
+    other_unit = units.create_unit(actor=w.users["other_county"], region=w.other_county.code, name="茌平维护队")
     client = api(county)
     base = f"/staff/reports/{report.pk}/work-order"
     error(post(client, base, {"unit_id": other_unit.pk}), 400, "unit_not_serving")
@@ -653,7 +653,7 @@ def test_bad_settings_change_nothing(feedback_world, body, status, code):
         code,
     )
     assert not FeedbackSettings.objects.filter(region=w.county).exists()
-    assert services.rules_for(w.county.code) == services.Rules("0635-12345", 1, 5)
+    assert routing.rules_for(w.county.code) == routing.Rules("0635-12345", 1, 5)
 
 
 def test_settings_are_scoped(feedback_world):

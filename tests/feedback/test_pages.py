@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from quanmin.accounts.models import AuditEntry
-from quanmin.feedback import services
+from quanmin.feedback import routing, services
 from quanmin.feedback.models import FeedbackSettings, Report, ReportEvent, ReportPhoto
 from quanmin.maintenance.models import WorkOrder
 
@@ -347,7 +347,7 @@ def test_the_queue_marks_overdue_reports_and_filters(w, make_report):
     late = make_report(w.pieces[1], now=timezone.now() - timezone.timedelta(days=30), category="facility")
     done = make_report(w.pieces[2], description="灯坏了")
     services.resolve(done, actor=w.users["community"], answer="已修好")
-    services.escalate(late)
+    routing.escalate(late)
     client = browser(w.users["county"])
 
     page = html(client.get("/staff/reports/"))
@@ -493,9 +493,9 @@ def test_a_staff_only_note(w, report):
 
 
 def test_making_a_work_order(w, report):
-    from quanmin.maintenance import services as maintenance
+    from quanmin.maintenance import units
 
-    unit = maintenance.create_unit(actor=w.users["county"], region=w.county, name="东昌府区器材维修队")
+    unit = units.create_unit(actor=w.users["county"], region=w.county, name="东昌府区器材维修队")
     page = html(browser(w.users["county"]).get(f"/staff/reports/{report.pk}/"))
     assert "东昌府区器材维修队" in page
     r = browser(w.users["county"]).post(f"/staff/reports/{report.pk}/work-order/",

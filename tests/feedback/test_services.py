@@ -13,9 +13,10 @@ from quanmin.accounts import crypto
 from quanmin.accounts.models import AuditEntry, Notification, Role
 from quanmin.core.errors import ServiceError
 from quanmin.facilities.models import Equipment
-from quanmin.feedback import services
+from quanmin.feedback import routing, services
 from quanmin.feedback.models import FeedbackSettings, Report, ReportEvent
 from quanmin.maintenance import services as maintenance
+from quanmin.maintenance import units
 from quanmin.maintenance.models import WorkOrder
 from tests.conftest import make_user
 
@@ -51,17 +52,17 @@ def test_deadlines_follow_the_chinese_calendar(make_report, received, respond_by
 
 def test_a_county_may_set_its_own_deadlines_and_hotline(feedback_world, make_report):
     w = feedback_world
-    assert services.hotline_for(w.community.code) == "0635-12345"
+    assert routing.hotline_for(w.community.code) == "0635-12345"
     FeedbackSettings.objects.create(region=w.county, hotline="0635-8888888", response_working_days=2,
                                     resolution_working_days=10)
-    assert services.hotline_for(w.community.code) == "0635-8888888"
-    assert services.hotline_for(w.other_community.code) == "0635-12345"
+    assert routing.hotline_for(w.community.code) == "0635-8888888"
+    assert routing.hotline_for(w.other_community.code) == "0635-12345"
     report = make_report(now=at(2025, 11, 17, 10))  # a Monday
     assert report.respond_by == at(2025, 11, 19, 10) and report.resolve_by == at(2025, 12, 1, 10)
 
 
 def test_defaults_without_settings(equipment):
-    assert services.rules_for(equipment.community.code) == services.Rules("12345", 1, 5)
+    assert routing.rules_for(equipment.community.code) == routing.Rules("12345", 1, 5)
 
 
 # --- submitting ---------------------------------------------------------------------------------------------
@@ -153,7 +154,7 @@ def test_good_photos_are_kept(make_report):
 
 
 def test_bad_photos_give_clear_errors_and_the_report_is_kept(make_report, settings):
-    from quanmin.maintenance.services import PHOTO_MAX_BYTES
+    from quanmin.core.photos import MAX_BYTES as PHOTO_MAX_BYTES
 
     report = make_report()
     good = image_bytes()
@@ -245,15 +246,15 @@ def test_staff_outside_the_division_cannot_answer(feedback_world, make_report):
 def test_a_report_becomes_a_work_order_and_its_verification_resolves_it(feedback_world, make_report):
     w = feedback_world
     county = w.users["county"]
-    unit = maintenance.create_unit(actor=county, region=w.county, name="东昌府区器材维修队")
+    unit = units.create_unit(actor=county, region=w.county, name="东昌府区器材维修队")
     report = make_report()
-    order = services.to_work_order(report, actor=w.users["community"], severity="high")
+    order = maintenance.open_for_report(report, actor=w.users["community"], severity="high")
     report = fresh(report)
     assert order.source == WorkOrder.Source.REPORT and order.unit == unit and order.equipment == w.pieces[0]
     assert report.work_order == order and report.status == S.RESPONDED
     assert fresh(w.pieces[0]).status == Equipment.Status.DEFECTIVE
     with pytest.raises(ServiceError) as exc:
-        services.to_work_order(report, actor=county)
+        maintenance.open_for_report(report, actor=county)
     assert exc.value.code == "work_order_open"
     maintenance.start(order, actor=county)
     maintenance.complete(order, actor=county, resolution="更换踏板轴承")
@@ -266,20 +267,20 @@ def test_a_report_becomes_a_work_order_and_its_verification_resolves_it(feedback
 def test_a_cancelled_order_leaves_the_report_open(feedback_world, make_report):
     w = feedback_world
     report = make_report()
-    order = services.to_work_order(report, actor=w.users["county"])
+    order = maintenance.open_for_report(report, actor=w.users["county"])
     assert order.unit is None  # no unit serves the county yet: the order waits to be assigned
     maintenance.cancel(order, actor=w.users["county"], reason="重复")
     report = fresh(report)
     assert report.status == S.RESPONDED
     assert report.events.filter(kind="note", public=False).exists()
     # It can be sent again.
-    assert services.to_work_order(report, actor=w.users["county"]).pk != order.pk
+    assert maintenance.open_for_report(report, actor=w.users["county"]).pk != order.pk
 
 
 def test_a_report_about_a_place_becomes_a_work_order_of_the_site(feedback_world):
     w = feedback_world
     report = services.submit_report(category="facility", description="地面破损", phone="13912345678", site=w.site)
-    order = services.to_work_order(report, actor=w.users["county"])
+    order = maintenance.open_for_report(report, actor=w.users["county"])
     assert order.site == w.site and order.equipment is None and order.region_id == w.community.code
 
 
@@ -314,12 +315,12 @@ def test_rate_at_a_given_moment(feedback_world, make_report):
     assert event_at(report, ReportEvent.Kind.RATED) == at(2025, 11, 18, 20)
 
 
-def test_to_work_order_at_a_given_moment(feedback_world, make_report):
+def test_open_for_report_at_a_given_moment(feedback_world, make_report):
     w = feedback_world
-    unit = maintenance.create_unit(actor=w.users["county"], region=w.county, name="东昌府区器材维修队")
+    unit = units.create_unit(actor=w.users["county"], region=w.county, name="东昌府区器材维修队")
     report = make_report(now=at(2025, 11, 14, 16))
     sent = at(2025, 11, 14, 18)
-    order = services.to_work_order(report, actor=w.users["community"], severity="high", now=sent)
+    order = maintenance.open_for_report(report, actor=w.users["community"], severity="high", now=sent)
     report, order = fresh(report), fresh(order)
     assert report.responded_at == sent and event_at(report, ReportEvent.Kind.WORK_ORDER) == sent
     # The order is opened then, its deadline counted from then.
@@ -330,9 +331,9 @@ def test_to_work_order_at_a_given_moment(feedback_world, make_report):
 def test_an_order_closed_at_a_given_moment_answers_its_report_then(feedback_world, make_report):
     w = feedback_world
     county = w.users["county"]
-    maintenance.create_unit(actor=county, region=w.county, name="东昌府区器材维修队")
+    units.create_unit(actor=county, region=w.county, name="东昌府区器材维修队")
     report = make_report(now=at(2025, 11, 14, 16))
-    order = services.to_work_order(report, actor=county, now=at(2025, 11, 14, 18))
+    order = maintenance.open_for_report(report, actor=county, now=at(2025, 11, 14, 18))
     maintenance.complete(order, actor=county, resolution="更换踏板轴承", now=at(2025, 11, 17, 15))
     maintenance.verify(order, actor=county, now=at(2025, 11, 18, 10))
     report = fresh(report)
@@ -340,7 +341,7 @@ def test_an_order_closed_at_a_given_moment_answers_its_report_then(feedback_worl
     assert event_at(report, ReportEvent.Kind.RESOLVED) == at(2025, 11, 18, 10)
     # A cancelled order's note to staff carries its moment too.
     other = make_report(now=at(2025, 11, 14, 16))
-    order = services.to_work_order(other, actor=county, now=at(2025, 11, 14, 18))
+    order = maintenance.open_for_report(other, actor=county, now=at(2025, 11, 14, 18))
     maintenance.cancel(order, actor=county, reason="重复", now=at(2025, 11, 15, 9))
     assert event_at(other, ReportEvent.Kind.NOTE) == at(2025, 11, 15, 9)
 
@@ -351,18 +352,18 @@ def test_overdue_reports_escalate_one_level_per_missed_deadline(feedback_world, 
                                                               django_capture_on_commit_callbacks):
     w = feedback_world
     report = make_report(now=at(2025, 11, 14, 16))  # Friday: respond by Monday 16:00, resolve by Friday 21st
-    assert services.escalate_overdue(at(2025, 11, 17, 15)) == 0
-    assert services.escalate_overdue(at(2025, 11, 17, 17)) == 1
+    assert routing.escalate_overdue(at(2025, 11, 17, 15)) == 0
+    assert routing.escalate_overdue(at(2025, 11, 17, 17)) == 1
     report = fresh(report)
     assert report.handler_region_id == w.township.code and report.escalations == 1
     # Idempotent: nothing more is owed until the next deadline.
-    assert services.escalate_overdue(at(2025, 11, 18, 10)) == 0
+    assert routing.escalate_overdue(at(2025, 11, 18, 10)) == 0
     assert fresh(report).escalations == 1
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.escalate_overdue(at(2025, 11, 21, 17)) == 1
+        assert routing.escalate_overdue(at(2025, 11, 21, 17)) == 1
     report = fresh(report)
     assert report.handler_region_id == w.county.code and report.escalations == 2
-    assert services.escalate_overdue(at(2025, 12, 30, 17)) == 0
+    assert routing.escalate_overdue(at(2025, 12, 30, 17)) == 0
     assert list(report.events.filter(kind="escalated").values_list("text", flat=True)) != []
     assert AuditEntry.objects.filter(action="report.escalate").count() == 2
     # The county's staff are told when it reaches them.
@@ -372,9 +373,9 @@ def test_overdue_reports_escalate_one_level_per_missed_deadline(feedback_world, 
 def test_a_report_answered_in_time_does_not_escalate(feedback_world, make_report):
     report = make_report(now=at(2025, 11, 14, 16))
     services.respond(report, actor=feedback_world.users["community"], text="收到", now=at(2025, 11, 17, 9))
-    assert services.escalate_overdue(at(2025, 11, 20, 10)) == 0
+    assert routing.escalate_overdue(at(2025, 11, 20, 10)) == 0
     services.resolve(report, actor=feedback_world.users["community"], answer="已修", now=at(2025, 11, 20, 11))
-    assert services.escalate_overdue(at(2025, 12, 20, 10)) == 0
+    assert routing.escalate_overdue(at(2025, 12, 20, 10)) == 0
     assert fresh(report).escalations == 0
 
 
@@ -382,17 +383,17 @@ def test_escalation_stops_at_the_top(feedback_world, make_report):
     w = feedback_world
     report = make_report(w.other_pieces[0], now=at(2025, 11, 14, 16))
     assert report.handler_region_id == w.other_county.code
-    services.escalate_overdue(at(2025, 12, 30, 10))
+    routing.escalate_overdue(at(2025, 12, 30, 10))
     report = fresh(report)
     assert report.handler_region_id == w.city.code and report.escalations == 1
-    assert services.escalate_overdue(at(2025, 12, 31, 10)) == 0
+    assert routing.escalate_overdue(at(2025, 12, 31, 10)) == 0
 
 
 def test_a_late_response_still_counts_for_escalation_once(feedback_world, make_report):
     report = make_report(now=at(2025, 11, 14, 16))
     services.respond(report, actor=feedback_world.users["county"], text="收到", now=at(2025, 11, 18, 10))
-    assert services.escalate_overdue(at(2025, 11, 18, 11)) == 1
-    assert services.escalate_overdue(at(2025, 11, 18, 12)) == 0
+    assert routing.escalate_overdue(at(2025, 11, 18, 11)) == 1
+    assert routing.escalate_overdue(at(2025, 11, 18, 12)) == 0
     assert fresh(report).escalations == 1
 
 
@@ -430,7 +431,7 @@ def test_settings_are_checked(feedback_world):
         assert exc.value.code == code
     services.save_settings(w.city, actor=w.users["city"], hotline="0635-2345678", response_working_days=2,
                            resolution_working_days=7)
-    assert services.rules_for(w.community.code) == services.Rules("0635-2345678", 2, 7)
+    assert routing.rules_for(w.community.code) == routing.Rules("0635-2345678", 2, 7)
 
 
 def test_reading_the_phone_is_logged(make_report, feedback_world, rf):

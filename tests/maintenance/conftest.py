@@ -2,7 +2,7 @@
 
 import pytest
 
-from quanmin.maintenance import services
+from quanmin.maintenance import services, units
 from tests.conftest import make_user
 
 
@@ -14,27 +14,27 @@ def media_and_quiet(settings, tmp_path):
 
 @pytest.fixture
 def unit(equipment):
-    return services.create_unit(actor=equipment.users["county"], region=equipment.county, name="东昌府区器材维修队",
+    return units.create_unit(actor=equipment.users["county"], region=equipment.county, name="东昌府区器材维修队",
                                 contact="王师傅", phone="13900000001")
 
 
 @pytest.fixture
 def other_unit(equipment):
     """A second unit in the same county: its staff must not see the first unit's orders."""
-    return services.create_unit(actor=equipment.users["county"], region=equipment.county, name="古楼街道维修组")
+    return units.create_unit(actor=equipment.users["county"], region=equipment.county, name="古楼街道维修组")
 
 
 @pytest.fixture
 def unit_staff(equipment, unit):
     user = make_user("13700000020", "维修工", seq=20)
-    services.add_unit_staff(unit, user, actor=equipment.users["county"])
+    units.add_unit_staff(unit, user, actor=equipment.users["county"])
     return user
 
 
 @pytest.fixture
 def other_unit_staff(equipment, other_unit):
     user = make_user("13700000021", "另一维修工", seq=21)
-    services.add_unit_staff(other_unit, user, actor=equipment.users["county"])
+    units.add_unit_staff(other_unit, user, actor=equipment.users["county"])
     return user
 
 

@@ -24,9 +24,9 @@ from quanmin.accounts.crypto import lookup_hash
 from quanmin.accounts.models import Role, User
 from quanmin.facilities import demo as facilities_demo
 from quanmin.facilities.models import Equipment, Facility, Site
-from quanmin.feedback import services as feedback
+from quanmin.feedback import routing
 from quanmin.feedback.models import FeedbackSettings, Report, ReportEvent
-from quanmin.maintenance import demo, figures, inspections, services
+from quanmin.maintenance import demo, figures, inspections, permissions, services
 from quanmin.maintenance.models import Check, InspectionPlan, InspectionRound, MaintenanceUnit, WorkOrder
 from quanmin.regions.models import Region
 
@@ -105,7 +105,7 @@ def test_demo_fills_the_register_inspections_orders_and_reports_in_every_state(d
     counties = list(Region.objects.filter(parent=city))
     assert FeedbackSettings.objects.filter(region__in=[city, *counties]).count() == len(counties) + 1
     for county in counties:
-        hotline = feedback.hotline_for(Region.objects.filter(parent__parent=county).first().code)
+        hotline = routing.hotline_for(Region.objects.filter(parent__parent=county).first().code)
         assert hotline.startswith("0635-") and hotline == FeedbackSettings.objects.get(region=county).hotline
         assert MaintenanceUnit.objects.filter(region=county, active=True).count() == 1
     assert MaintenanceUnit.objects.filter(active=False).count() == 1
@@ -167,11 +167,11 @@ def test_demo_fills_the_register_inspections_orders_and_reports_in_every_state(d
     rated = reports.filter(rating__isnull=False)
     assert rated.count() > 5 and set(rated.values_list("status", flat=True)) <= {"closed", "rejected"}
     assert not reports.filter(status="closed", rating__isnull=True).exists()
-    assert any(feedback.is_overdue(r, now) for r in reports)
+    assert any(routing.is_overdue(r, now) for r in reports)
     assert reports.filter(escalations__gt=0).exists()
     assert reports.filter(work_order__isnull=False, category="equipment").exists()
     for r in reports:
-        assert (r.respond_by, r.resolve_by) == feedback.deadlines(r.region_id, r.created_at)
+        assert (r.respond_by, r.resolve_by) == routing.deadlines(r.region_id, r.created_at)
         assert r.created_at <= (r.responded_at or now) <= now
         if r.resolved_at:
             assert r.responded_at <= r.resolved_at <= (r.rated_at or now)
@@ -214,7 +214,7 @@ def test_demo_accounts_are_listed_and_can_work(demo_city):
     for person in inspectors + unit_staff:
         assert person.is_active and person.check_password(accounts_demo.DEMO_PASSWORD)
     assert all(person.memberships.filter(role=Role.INSPECTOR).exists() for person in inspectors)
-    assert all(services.is_unit_staff(person) for person in unit_staff)
+    assert all(permissions.is_unit_staff(person) for person in unit_staff)
 
     # The first inspector signs in and finds today's daily round, not yet walked, to walk.
     client = Client()
@@ -232,7 +232,7 @@ def test_demo_accounts_are_listed_and_can_work(demo_city):
 
     # The unit's staff member sees the unit's open orders, and only the unit's.
     worker = unit_staff[0]
-    unit_ids = services.unit_ids(worker)
+    unit_ids = permissions.unit_ids(worker)
     open_orders = WorkOrder.objects.filter(unit_id__in=unit_ids, status__in=[S.ASSIGNED, S.IN_PROGRESS])
     assert open_orders.exists()
     client = Client()

@@ -43,9 +43,10 @@ from django.test.utils import CaptureQueriesContext
 from quanmin.facilities import equipment as register
 from quanmin.facilities import services as fs
 from quanmin.facilities.models import Equipment
+from quanmin.feedback import routing
 from quanmin.feedback import services as feedback
 from quanmin.feedback.models import FeedbackSettings, Report
-from quanmin.maintenance import figures, inspections, services
+from quanmin.maintenance import errors, figures, inspections, services, units
 from quanmin.maintenance.models import InspectionRound, WorkOrder
 from quanmin.regions.models import Region
 
@@ -120,7 +121,7 @@ def mworld(equipment):
         kind="air_walker",
         install_date=D(2025, 6, 1),
     )
-    w.unit = services.create_unit(actor=staff, region=w.county, name="东昌府区器材维修队")
+    w.unit = units.create_unit(actor=staff, region=w.county, name="东昌府区器材维修队")
     p0, p1, p2 = w.pieces
     q0, q1 = w.q[:2]
 
@@ -182,7 +183,7 @@ def mworld(equipment):
     )
     services.assign(
         o8,
-        services.create_unit(actor=w.users["other_county"], region=w.other_county, name="茌平维修"),
+        units.create_unit(actor=w.users["other_county"], region=w.other_county, name="茌平维修"),
         actor=w.users["other_county"],
     )
     _done(o8, at(4, 16), w.users["other_county"])
@@ -215,7 +216,7 @@ def mworld(equipment):
     r9 = report(w.other_pieces[0], at(5, 5))
     feedback.resolve(r9, actor=w.users["other_county"], answer="已修好", now=at(5, 6))
     _rated(r9, 1, at(5, 7))
-    feedback.escalate_overdue(now=NOW)
+    routing.escalate_overdue(now=NOW)
     return w
 
 
@@ -378,7 +379,7 @@ def test_a_few_queries_whatever_the_size(mworld):
     ],
 )
 def test_bad_periods_are_refused_clearly(start, end, code, field):
-    with pytest.raises(figures.FiguresError) as err:
+    with pytest.raises(errors.FiguresError) as err:
         figures.parse_period(start, end, today=TODAY)
     assert (err.value.code, err.value.field) == (code, field) and str(err.value.message)
 

@@ -15,9 +15,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from quanmin.accounts.models import AuditEntry, Role
+from quanmin.core import photos
 from quanmin.core.errors import ServiceError
 from quanmin.facilities.models import Equipment
-from quanmin.maintenance import checklists, inspections, services
+from quanmin.maintenance import checklists, inspections, units
 from quanmin.maintenance.models import Check, InspectionPlan, InspectionRound, WorkOrder
 from tests.conftest import make_user
 
@@ -62,7 +63,7 @@ def inspector(equipment):
 
 @pytest.fixture
 def unit(equipment):
-    return services.create_unit(actor=equipment.users["county"], region=equipment.county, name="东昌府区器材维修队")
+    return units.create_unit(actor=equipment.users["county"], region=equipment.county, name="东昌府区器材维修队")
 
 
 @pytest.fixture
@@ -297,12 +298,12 @@ def test_ok_may_be_corrected_to_defect_but_not_back(round_today, equipment, insp
     ({"result": "defect", "note": "x", "photo": "gif"}, "image_type"),
 ])
 def test_bad_checks_change_nothing(round_today, equipment, inspector, kwargs, code, settings):
-    photos = {"text": lambda: upload(b"not an image at all", "a.jpg", "image/jpeg"),
+    samples = {"text": lambda: upload(b"not an image at all", "a.jpg", "image/jpeg"),
               "truncated": lambda: upload(png((400, 300))[:200]),
-              "huge": lambda: upload(b"\xff" * (services.PHOTO_MAX_BYTES + 1), "big.jpg", "image/jpeg"),
+              "huge": lambda: upload(b"\xff" * (photos.MAX_BYTES + 1), "big.jpg", "image/jpeg"),
               "gif": lambda: upload(png(fmt="GIF"), "a.gif", "image/gif")}
     if "photo" in kwargs:
-        kwargs = {**kwargs, "photo": photos[kwargs["photo"]]()}
+        kwargs = {**kwargs, "photo": samples[kwargs["photo"]]()}
     piece = equipment.pieces[0]
     with pytest.raises(ServiceError) as exc:
         inspections.record_check(round_today, equipment=piece, actor=inspector, now=noon(TODAY), **kwargs)

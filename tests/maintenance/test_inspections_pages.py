@@ -156,9 +156,9 @@ def test_bad_checks_show_a_clear_error_and_change_nothing(today_round, equipment
 
 
 def test_big_photo_is_refused_with_413(today_round, equipment, inspector, settings):  # noqa: F811
-    from quanmin.maintenance import services
+    from quanmin.core import photos
 
-    big = upload(b"\xff\xd8" + b"\x00" * (services.PHOTO_MAX_BYTES + 10), "big.jpg", "image/jpeg")
+    big = upload(b"\xff\xd8" + b"\x00" * (photos.MAX_BYTES + 10), "big.jpg", "image/jpeg")
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
     r = signed_in(inspector).post(reverse("maintenance:inspection_check", args=[today_round.pk]),
                                   {"equipment": equipment.pieces[0].pk, "result": "defect", "note": "x", "photo": big})

@@ -11,8 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from quanmin.accounts.models import AuditEntry, Membership, Role
+from quanmin.core import photos
 from quanmin.facilities.models import Equipment
-from quanmin.maintenance import services
+from quanmin.maintenance import permissions, services, units
 from quanmin.maintenance.models import MaintenanceUnit, WorkOrder
 from tests.conftest import make_user
 
@@ -219,7 +220,7 @@ def test_create_by_tag_id_and_facility(equipment, unit):
     ({"description": "x", "equipment_id": 2**70}, 422, "invalid_input"),
 ])
 def test_bad_new_orders_change_nothing(equipment, body, status, code):
-    other_unit = services.create_unit(actor=equipment.users["other_county"], region=equipment.other_county,
+    other_unit = units.create_unit(actor=equipment.users["other_county"], region=equipment.other_county,
                                       name="茌平队")
     values = {"tag": equipment.pieces[0].tag, "other_tag": equipment.other_pieces[0].tag,
               "other_id": equipment.other_pieces[0].pk, "other_path": equipment.other_path.pk,
@@ -306,7 +307,7 @@ def test_bad_actions_change_nothing(equipment, order, action, body, status, code
 
 
 def test_assign_to_a_unit_of_another_county(equipment, order):
-    other = services.create_unit(actor=equipment.users["other_county"], region=equipment.other_county, name="茌平队")
+    other = units.create_unit(actor=equipment.users["other_county"], region=equipment.other_county, name="茌平队")
     error(post(api(equipment.users["county"]), f"/work-orders/{order.pk}/assign", {"unit_id": other.pk}), 400,
           "unit_not_serving")
     assert fresh(order).unit_id == order.unit_id
@@ -360,7 +361,7 @@ def test_photo_upload_and_serving(equipment, order, unit_staff, other_unit_staff
     (lambda: upload(b"hello", "a.jpg", "image/jpeg"), "before", 400, "image_unreadable"),
     (lambda: upload(png(fmt="GIF"), "a.gif", "image/gif"), "before", 400, "image_type"),
     (lambda: upload(truncated_jpeg(), "cut.jpg", "image/jpeg"), "before", 400, "image_unreadable"),
-    (lambda: upload(png() + b"\0" * services.PHOTO_MAX_BYTES, "big.png"), "before", 413, "image_too_large"),
+    (lambda: upload(png() + b"\0" * photos.MAX_BYTES, "big.png"), "before", 413, "image_too_large"),
     (lambda: upload(b"", "empty.png"), "before", 400, "image_required"),
     (lambda: upload(png()), "during", 400, "stage_invalid"),
     (lambda: None, "before", 400, "image_required"),
@@ -389,7 +390,7 @@ def test_photo_rights_and_stages(equipment, order, unit_staff, other_unit_staff)
 # --- maintenance units ------------------------------------------------------------------------------------
 
 def test_units(equipment, unit, order, unit_staff):
-    neighbour = services.create_unit(actor=equipment.users["other_county"], region=equipment.other_county,
+    neighbour = units.create_unit(actor=equipment.users["other_county"], region=equipment.other_county,
                                      name="茌平区维修队")
     body = api(equipment.users["county"]).get(f"{BASE}/units").json()
     assert [u["name"] for u in body] == [unit.name]
@@ -402,7 +403,7 @@ def test_units(equipment, unit, order, unit_staff):
     assert api(equipment.users["county"]).get(f"{BASE}/units/{unit.pk}").json()["name"] == unit.name
     error(api(equipment.users["other_county"]).get(f"{BASE}/units/{unit.pk}"), 404, "not_found")
     error(api(equipment.users["resident"]).get(f"{BASE}/units"), 403, "forbidden")
-    services.deactivate_unit(neighbour, actor=equipment.users["other_county"])
+    units.deactivate_unit(neighbour, actor=equipment.users["other_county"])
     assert len(api(equipment.users["city"]).get(f"{BASE}/units").json()) == 1
     assert len(api(equipment.users["city"]).get(f"{BASE}/units?include_inactive=true").json()) == 2
 
@@ -446,7 +447,7 @@ def test_unit_rights(equipment, unit, unit_staff):
     error(post(api(equipment.users["supervisor"]), "/units", {"name": "x", "region": equipment.county.code}), 403,
           "forbidden")
     assert fresh(unit).name == "东昌府区器材维修队" and fresh(unit).active
-    assert services.unit_ids(unit_staff) == {unit.pk}
+    assert permissions.unit_ids(unit_staff) == {unit.pk}
 
 
 def test_deactivating_a_unit_with_open_orders(equipment, unit, order):
@@ -463,7 +464,7 @@ def test_unit_staff(equipment, unit, unit_staff):
     person = make_user("13700000031", "新维修工", seq=31)
     r = post(client, f"/units/{unit.pk}/staff", {"phone": "+86 137 0000 0031"})
     assert r.status_code == 201 and r.json()["user_id"] == person.pk
-    assert services.unit_ids(person) == {unit.pk}
+    assert permissions.unit_ids(person) == {unit.pk}
     assert numbers(api(person).get(f"{BASE}/work-orders")) == set()
     error(post(client, f"/units/{unit.pk}/staff", {"phone": "13700009999"}), 404, "user_not_found")
     body = post(client, f"/units/{unit.pk}/staff", {"phone": "12"})
@@ -509,7 +510,7 @@ def test_replacements(equipment, unit):
     ({"equipment_ids": ["{old}"], "unit_id": "{other_unit}"}, 400, "unit_not_serving"),
 ])
 def test_bad_replacements(equipment, body, status, code):
-    other_unit = services.create_unit(actor=equipment.users["other_county"], region=equipment.other_county,
+    other_unit = units.create_unit(actor=equipment.users["other_county"], region=equipment.other_county,
                                       name="茌平队")
     values = {"other": equipment.other_pieces[2].pk, "young": equipment.pieces[0].pk, "old": equipment.pieces[2].pk,
               "other_unit": other_unit.pk}

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quanmin.accounts.models import AuditEntry, Membership, Role
+from quanmin.core import photos
 from quanmin.facilities.models import Equipment
-from quanmin.maintenance import services
+from quanmin.maintenance import permissions, services, units
 from quanmin.maintenance.models import MaintenanceUnit, WorkOrder, WorkOrderPhoto
 from tests.conftest import make_user
 
@@ -262,7 +263,7 @@ def test_new_order_by_facility(equipment):
     ({"tag": "{tag}", "description": "x", "unit": "abc"}, "unit", "Select a valid choice."),
 ])
 def test_new_order_errors_change_nothing(equipment, data, field, message):
-    other_unit = services.create_unit(actor=equipment.users["other_county"], region=equipment.other_county,
+    other_unit = units.create_unit(actor=equipment.users["other_county"], region=equipment.other_county,
                                       name="茌平维修队")
     values = {"tag": equipment.pieces[0].tag, "other_tag": equipment.other_pieces[0].tag,
               "other_path": equipment.other_path.pk, "other_unit": other_unit.pk}
@@ -374,7 +375,7 @@ def test_action_errors_answer_400_and_change_nothing(equipment, order, action, d
 
 
 def test_a_unit_not_serving_the_division_is_refused(equipment, order):
-    other = services.create_unit(actor=equipment.users["other_county"], region=equipment.other_county, name="茌平队")
+    other = units.create_unit(actor=equipment.users["other_county"], region=equipment.other_county, name="茌平队")
     response = en(equipment.users["county"]).post(url("work_order_assign", order.pk), {"unit": other.pk})
     assert response.status_code == 400 and fresh(order).unit_id == order.unit_id
 
@@ -450,7 +451,7 @@ def test_photo_uploads(equipment, order, unit_staff):
     (lambda: upload(truncated_png(), "cut.png"), "either not an image or a corrupted image"),
     (lambda: upload(truncated_jpeg(), "cut.jpg", "image/jpeg"),
      "The photo cannot be read: it may be damaged or cut short."),
-    (lambda: upload(png() + b"\0" * (services.PHOTO_MAX_BYTES + 1 - len(png())), "big.png"),
+    (lambda: upload(png() + b"\0" * (photos.MAX_BYTES + 1 - len(png())), "big.png"),
      "The photo is too large: at most 8 MB."),
 ])
 def test_bad_photos_get_a_clear_error_and_nothing_is_kept(equipment, order, unit_staff, settings, photo, message):
@@ -582,7 +583,7 @@ def test_the_worker_does_the_job_from_the_phone(equipment, order, unit_staff):
 # --- maintenance units -----------------------------------------------------------------------------------------
 
 def test_units_list_is_scoped(equipment, unit, order, unit_staff):
-    neighbour = services.create_unit(actor=equipment.users["other_county"], region=equipment.other_county,
+    neighbour = units.create_unit(actor=equipment.users["other_county"], region=equipment.other_county,
                                      name="茌平区维修队")
     county = en(equipment.users["county"]).get(url("units"))
     assert unit.name in text(county) and neighbour.name not in text(county)
@@ -592,7 +593,7 @@ def test_units_list_is_scoped(equipment, unit, order, unit_staff):
     assert neighbour.name in other and unit.name not in other
     # A unit's staff see their own unit.
     assert unit.name in text(en(unit_staff).get(url("units")))
-    services.deactivate_unit(neighbour, actor=equipment.users["other_county"])
+    units.deactivate_unit(neighbour, actor=equipment.users["other_county"])
     assert neighbour.name not in text(en(equipment.users["city"]).get(url("units")))
     assert neighbour.name in text(en(equipment.users["city"]).get(url("units") + "?show=all"))
 
@@ -683,7 +684,7 @@ def test_unit_staff_add_and_remove(equipment, unit):
     response = client.post(url("unit_staff_add", unit.pk), {"phone": "137 0000 0030"})
     assert response.status_code == 302
     assert any("新维修工 now works for the unit." in m for m in follow_messages(client, response))
-    assert services.unit_ids(person) == {unit.pk}
+    assert permissions.unit_ids(person) == {unit.pk}
     assert en(person).get(LIST).status_code == 200
     # Twice changes nothing.
     client.post(url("unit_staff_add", unit.pk), {"phone": "13700000030"})
@@ -779,7 +780,7 @@ def test_open_replacement_orders(equipment, unit):
     ({"pieces": ["{old}"], "unit": "{other_unit}"}, "Select a valid choice."),
 ])
 def test_bad_replacement_requests(equipment, data, message):
-    other_unit = services.create_unit(actor=equipment.users["other_county"], region=equipment.other_county,
+    other_unit = units.create_unit(actor=equipment.users["other_county"], region=equipment.other_county,
                                       name="茌平队")
     values = {"other": equipment.other_pieces[2].pk, "young": equipment.pieces[0].pk, "old": equipment.pieces[2].pk,
               "other_unit": other_unit.pk}

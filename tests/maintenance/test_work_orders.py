@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from quanmin.accounts import scoping
 from quanmin.accounts.models import AuditEntry, Membership, Role
+from quanmin.core import photos
 from quanmin.core.errors import ServiceError
 from quanmin.facilities.models import Equipment
-from quanmin.maintenance import selectors, services
+from quanmin.maintenance import permissions, selectors, services, units
 from quanmin.maintenance.models import MaintenanceUnit, WorkOrder, WorkOrderPhoto
 from tests.conftest import make_user
 
@@ -165,7 +166,7 @@ def test_done_needs_a_text_or_an_after_photo(order, unit_staff):
 
 def test_a_unit_must_serve_the_division(equipment, unit):
     county = equipment.users["county"]
-    elsewhere = services.create_unit(actor=equipment.users["other_county"], region=equipment.other_county, name="茌平")
+    elsewhere = units.create_unit(actor=equipment.users["other_county"], region=equipment.other_county, name="茌平")
     o = services.create_work_order(actor=county, description="x", equipment=equipment.pieces[0])
     with pytest.raises(ServiceError) as e:
         services.assign(o, elsewhere, actor=county)
@@ -173,9 +174,9 @@ def test_a_unit_must_serve_the_division(equipment, unit):
     with pytest.raises(ServiceError):
         services.create_work_order(actor=county, description="x", equipment=equipment.pieces[1], unit=elsewhere)
     # A city unit serves every county.
-    city_unit = services.create_unit(actor=equipment.users["city"], region=equipment.city, name="市维修中心")
+    city_unit = units.create_unit(actor=equipment.users["city"], region=equipment.city, name="市维修中心")
     assert services.assign(o, city_unit, actor=county).unit == city_unit
-    assert city_unit in selectors.units_serving(o.region_id) and elsewhere not in selectors.units_serving(o.region_id)
+    assert city_unit in units.units_serving(o.region_id) and elsewhere not in units.units_serving(o.region_id)
 
 
 def test_bad_input_is_refused_and_changes_nothing(equipment):
@@ -327,16 +328,6 @@ def test_a_cancelled_order_leaves_the_piece_as_it_is(equipment):
     assert fresh(equipment.pieces[0]).status == Equipment.Status.DEFECTIVE
 
 
-def test_closing_hooks_run_on_verify_and_cancel(equipment, order, monkeypatch):
-    seen = []
-    monkeypatch.setattr(services, "ON_CLOSED", [lambda o, now=None: seen.append((o.number, o.status))])
-    county = equipment.users["county"]
-    services.verify(services.complete(order, actor=county, resolution="ok"), actor=county)
-    other = services.create_work_order(actor=county, description="y", equipment=equipment.pieces[1])
-    services.cancel(other, actor=county, reason="r")
-    assert seen == [(order.number, "verified"), (other.number, "cancelled")]
-
-
 # --- steps entered after the fact (now=) ------------------------------------------------------------------------
 # A paper job sheet typed in later, the demo: each step keeps the moment it happened, and so does its event.
 
@@ -422,16 +413,6 @@ def test_photo_taken_at_a_given_moment(equipment, order, unit_staff):
     assert abs(WorkOrderPhoto.objects.get(pk=now_photo.pk).uploaded_at - timezone.now()) < datetime.timedelta(minutes=1)
 
 
-def test_closing_hooks_hear_the_moment(equipment, order, monkeypatch):
-    seen = []
-    monkeypatch.setattr(services, "ON_CLOSED", [lambda o, now=None: seen.append((o.status, now))])
-    county = equipment.users["county"]
-    services.verify(services.complete(order, actor=county, resolution="ok", now=T3), actor=county, now=T4)
-    other = services.create_work_order(actor=county, description="y", equipment=equipment.pieces[1])
-    services.cancel(other, actor=county, reason="r")
-    assert seen == [("verified", T4), ("cancelled", None)]
-
-
 # --- photos ------------------------------------------------------------------------------------------------
 
 def test_photos_are_checked_images(order, unit_staff):
@@ -456,12 +437,12 @@ def test_photos_are_checked_images(order, unit_staff):
 
 
 def test_oversized_photo(order, unit_staff, monkeypatch):
-    monkeypatch.setattr(services, "PHOTO_MAX_BYTES", 100)
+    monkeypatch.setattr(photos, "MAX_BYTES", 100)
     with pytest.raises(ServiceError) as e:
         services.add_photo(order, upload(png((200, 200))), "before", actor=unit_staff)
     assert e.value.code == "image_too_large" and e.value.status == 413
-    monkeypatch.setattr(services, "PHOTO_MAX_BYTES", 8 * 1024 * 1024)
-    monkeypatch.setattr(services, "PHOTO_MAX_PIXELS", 100)
+    monkeypatch.setattr(photos, "MAX_BYTES", 8 * 1024 * 1024)
+    monkeypatch.setattr(photos, "MAX_PIXELS", 100)
     with pytest.raises(ServiceError) as e:
         services.add_photo(order, upload(png((20, 20))), "before", actor=unit_staff)
     assert e.value.code == "image_too_large"
@@ -490,14 +471,14 @@ def test_photo_stages_follow_the_state(equipment, order, unit_staff, monkeypatch
 
 def test_can_manage_and_can_work(equipment, order, unit_staff, other_unit_staff):
     w = equipment
-    assert services.can_manage(w.users["county"], order) and services.can_manage(w.users["community"], order)
-    assert not services.can_manage(w.users["supervisor"], order)
-    assert not services.can_manage(w.users["other_county"], order)
-    assert not services.can_manage(unit_staff, order) and services.can_work(unit_staff, order)
-    assert not services.can_work(other_unit_staff, order) and not services.can_work(w.users["supervisor"], order)
-    assert services.allowed_actions(unit_staff, order) == {"start", "complete", "photo"}
-    assert services.allowed_actions(w.users["supervisor"], order) == set()
-    assert services.allowed_actions(w.users["county"], order) == {"assign", "start", "complete", "cancel", "photo"}
+    assert permissions.can_manage(w.users["county"], order) and permissions.can_manage(w.users["community"], order)
+    assert not permissions.can_manage(w.users["supervisor"], order)
+    assert not permissions.can_manage(w.users["other_county"], order)
+    assert not permissions.can_manage(unit_staff, order) and permissions.can_work(unit_staff, order)
+    assert not permissions.can_work(other_unit_staff, order) and not permissions.can_work(w.users["supervisor"], order)
+    assert permissions.allowed_actions(unit_staff, order) == {"start", "complete", "photo"}
+    assert permissions.allowed_actions(w.users["supervisor"], order) == set()
+    assert permissions.allowed_actions(w.users["county"], order) == {"assign", "start", "complete", "cancel", "photo"}
 
 
 def test_scoped_lists(equipment, order, unit_staff, other_unit_staff):
@@ -564,23 +545,23 @@ def test_far_dates_do_not_break(equipment):
 def test_units_stay_in_the_actors_divisions(equipment):
     w = equipment
     with pytest.raises(ServiceError) as e:
-        services.create_unit(actor=w.users["county"], region=w.other_county, name="x")
+        units.create_unit(actor=w.users["county"], region=w.other_county, name="x")
     assert e.value.code == "region_out_of_scope"
     with pytest.raises(ServiceError) as e:
-        services.create_unit(actor=w.users["supervisor"], region=w.county, name="x")
+        units.create_unit(actor=w.users["supervisor"], region=w.county, name="x")
     assert e.value.code == "region_out_of_scope"
     with pytest.raises(ServiceError) as e:
-        services.create_unit(actor=w.users["county"], region=w.county, name="  ")
+        units.create_unit(actor=w.users["county"], region=w.county, name="  ")
     assert e.value.code == "name_required"
     with pytest.raises(ServiceError) as e:
-        services.create_unit(actor=w.users["county"], region=w.county, name="x", phone="call me")
+        units.create_unit(actor=w.users["county"], region=w.county, name="x", phone="call me")
     assert e.value.code == "phone_invalid"
-    township_unit = services.create_unit(actor=w.users["township"], region=w.township.code, name="街道维修组",
+    township_unit = units.create_unit(actor=w.users["township"], region=w.township.code, name="街道维修组",
                                          phone="0635-8888888")
     assert township_unit.region == w.township
     with pytest.raises(ServiceError):
-        services.update_unit(township_unit, {"region": w.county.code}, actor=w.users["township"])
-    unit = services.update_unit(township_unit, {"name": "古楼街道维修组", "region": w.county}, actor=w.users["county"])
+        units.update_unit(township_unit, {"region": w.county.code}, actor=w.users["township"])
+    unit = units.update_unit(township_unit, {"name": "古楼街道维修组", "region": w.county}, actor=w.users["county"])
     assert fresh(unit).name == "古楼街道维修组" and unit.region == w.county
     assert MaintenanceUnit.objects.count() == 1
 
@@ -588,37 +569,37 @@ def test_units_stay_in_the_actors_divisions(equipment):
 def test_deactivating_a_unit(equipment, order, unit):
     county = equipment.users["county"]
     with pytest.raises(ServiceError) as e:
-        services.deactivate_unit(unit, actor=county)
+        units.deactivate_unit(unit, actor=county)
     assert e.value.code == "unit_has_open_orders" and fresh(unit).active
     services.cancel(order, actor=county, reason="r")
-    assert not services.deactivate_unit(unit, actor=county).active
+    assert not units.deactivate_unit(unit, actor=county).active
     with pytest.raises(ServiceError) as e:
         services.create_work_order(actor=county, description="x", equipment=equipment.pieces[1], unit=fresh(unit))
     assert e.value.code == "unit_not_serving"
-    assert services.update_unit(unit, {"active": True}, actor=county).active
+    assert units.update_unit(unit, {"active": True}, actor=county).active
 
 
 def test_unit_staff_membership(equipment, unit):
     county = equipment.users["county"]
     person = make_user("13700000030", "新维修工", seq=30)
-    assert services.find_user_by_phone("137 0000 0030") == person
+    assert units.find_user_by_phone("137 0000 0030") == person
     with pytest.raises(ServiceError) as e:
-        services.find_user_by_phone("13799999999")
+        units.find_user_by_phone("13799999999")
     assert e.value.code == "user_not_found"
     with pytest.raises(ServiceError) as e:
-        services.find_user_by_phone("12345")
+        units.find_user_by_phone("12345")
     assert e.value.code == "phone_invalid"
-    m = services.add_unit_staff(unit, person, actor=county)
+    m = units.add_unit_staff(unit, person, actor=county)
     assert (m.role, m.target, m.region_id) == (Role.ORG_STAFF, unit, unit.region_id)
-    services.add_unit_staff(unit, person, actor=county)  # twice: one membership
+    units.add_unit_staff(unit, person, actor=county)  # twice: one membership
     assert Membership.objects.filter(user=person).count() == 1
     assert AuditEntry.objects.filter(action="grant_role", target_id=str(person.pk)).exists()
     person = type(person).objects.get(pk=person.pk)
-    assert services.unit_ids(person) == {unit.pk} and services.can_read(person)
+    assert permissions.unit_ids(person) == {unit.pk} and permissions.can_read(person)
     assert not scoping.is_division_staff(person)
     with pytest.raises(ServiceError):
-        services.add_unit_staff(unit, person, actor=equipment.users["other_county"])
-    assert services.remove_unit_staff(unit, person.pk, actor=county) == 1
+        units.add_unit_staff(unit, person, actor=equipment.users["other_county"])
+    assert units.remove_unit_staff(unit, person.pk, actor=county) == 1
     assert not Membership.objects.filter(user=person).exists()
 
 

@@ -72,7 +72,7 @@ def _own(w, role=None):
 
 def _unit(w, role=None):
     """The role's own maintenance unit, with an assigned order (so it stays active) and a worker."""
-    from quanmin.maintenance import services
+    from quanmin.maintenance import services, units
     from tests.conftest import make_user
 
     cache = w.__dict__.setdefault("_work_order_matrix_units", {})
@@ -80,11 +80,11 @@ def _unit(w, role=None):
     if key not in cache:
         n = len(cache)
         region = getattr(w, key)
-        unit = services.create_unit(actor=w.users["superuser"], region=region, name=f"{region.name}维修队")
+        unit = units.create_unit(actor=w.users["superuser"], region=region, name=f"{region.name}维修队")
         services.create_work_order(actor=w.users["superuser"], description="护栏脱焊", facility=_own(w, role)["path"],
                                    unit=unit)
         worker = make_user(f"1370000009{n}", f"维修工{n}", seq=90 + n)
-        services.add_unit_staff(unit, worker, actor=w.users["superuser"])
+        units.add_unit_staff(unit, worker, actor=w.users["superuser"])
         cache[key] = (unit, worker)
     return cache[key]
 

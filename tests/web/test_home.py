@@ -38,7 +38,7 @@ def quiet(settings, tmp_path, client):
 def home_world(equipment):
     from quanmin.feedback import services as feedback
     from quanmin.feedback.models import FeedbackSettings
-    from quanmin.maintenance import inspections
+    from quanmin.maintenance import inspections, units
     from quanmin.maintenance import services as maintenance
 
     w = equipment
@@ -59,9 +59,9 @@ def home_world(equipment):
                            equipment=w.other_pieces[0], now=long_ago)
 
     # A unit in 东昌府区 with two open orders (one overdue) and its staff member; an overdue order in 茌平区.
-    unit = maintenance.create_unit(actor=county, region=w.county, name="东昌府区器材维修队")
+    unit = units.create_unit(actor=county, region=w.county, name="东昌府区器材维修队")
     w.users["unit_staff"] = make_user("13700000020", "维修工", seq=20)
-    maintenance.add_unit_staff(unit, w.users["unit_staff"], actor=county)
+    units.add_unit_staff(unit, w.users["unit_staff"], actor=county)
     maintenance.create_work_order(actor=county, description="踏板松动", equipment=w.pieces[0], unit=unit,
                                   now=now - datetime.timedelta(days=30))
     maintenance.create_work_order(actor=county, description="螺丝脱落", equipment=w.pieces[1], unit=unit)

@@ -10,7 +10,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from quanmin.feedback import services
+from quanmin.feedback import routing
 
 
 class Command(BaseCommand):
@@ -28,4 +28,4 @@ class Command(BaseCommand):
                 raise CommandError("--now: use a date-time like 2026-05-01T09:00") from None
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment)
-        self.stdout.write(json.dumps({"escalated": services.escalate_overdue(moment)}, sort_keys=True))
+        self.stdout.write(json.dumps({"escalated": routing.escalate_overdue(moment)}, sort_keys=True))

@@ -1,0 +1,37 @@
+"""A report's timeline and who is told: the steps every writer of reports records (services for the
+answers, routing for escalation)."""
+
+import datetime
+
+from django.utils import timezone
+
+from quanmin.accounts.models import DIVISION_ROLES, User
+from quanmin.core.notify import notify
+
+from .models import Report, ReportEvent
+
+
+def event(report: Report, kind: str, *, actor=None, text: str = "", public: bool = True,
+          at: datetime.datetime | None = None) -> ReportEvent:
+    return ReportEvent.objects.create(report=report, kind=kind, actor=actor, text=(text or "")[:4000],
+                                      public=public, at=at or timezone.now())
+
+
+def locked(report: Report) -> Report:
+    return Report.objects.select_for_update().get(pk=report.pk)
+
+
+def staff_of(region_code: str):
+    return User.objects.filter(is_active=True, memberships__region_id=region_code,
+                               memberships__role__in=list(DIVISION_ROLES)).distinct()
+
+
+def notify_handlers(report: Report, subject: str) -> None:
+    for user in staff_of(report.handler_region_id)[:50]:
+        notify(user, subject, report.description[:200])
+
+
+def notify_reporter(report: Report, subject: str) -> None:
+    if report.reporter_id is None:
+        return
+    notify(report.reporter, subject, report.answer[:200] or report.description[:200])
