@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit
-from quanmin.regions import codes
 
 from . import equipment_types
 from .errors import EquipmentError
@@ -279,14 +278,3 @@ def due_for_replacement(queryset=None, today: datetime.date | None = None):
     if queryset is None:
         queryset = Equipment.objects.all()
     return queryset.exclude(status=Equipment.Status.REMOVED).filter(past_design_life_q(today))
-
-
-def hotline_for(region_code: str) -> str:
-    """The reports hotline of the nearest division with report settings (12345 by default)."""
-    from quanmin.feedback.models import FeedbackSettings
-    chain = codes.upward(region_code)
-    found = dict(FeedbackSettings.objects.filter(region_id__in=chain).values_list("region_id", "hotline"))
-    for code in chain:
-        if found.get(code):
-            return found[code]
-    return "12345"

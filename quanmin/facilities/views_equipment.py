@@ -1,5 +1,5 @@
 """Staff pages of the equipment register (under /staff/equipment/): list, detail, create, edit,
-status, printable QR tags, Excel import and export. Every query goes through the scoping helper."""
+status, Excel import and export (the printable QR tags are feedback's). Every query goes through the scoping helper."""
 
 import hashlib
 import secrets
@@ -27,7 +27,6 @@ from .models import Equipment, Facility
 reader = role_required(permissions.can_read)
 writer = role_required(permissions.can_write)
 PER_PAGE = 50
-SHEET_LIMIT = 200  # tags on one printed sheet
 SESSION_KEY = "equipment_imports"
 
 
@@ -200,36 +199,6 @@ def equipment_status(request, pk):
     else:
         messages.success(request, _("Status changed."))
     return redirect("facilities:equipment", pk=piece.pk)
-
-
-# ---------------------------------------------------------------- QR tags
-
-
-def _tags(request, pieces) -> list[dict]:
-    hotlines = {}
-    out = []
-    for p in pieces:
-        if p.region_id not in hotlines:
-            hotlines[p.region_id] = register.hotline_for(p.region_id)
-        url = public_url(request, p.tag)
-        out.append({"piece": p, "url": url, "qr": qr_svg(url, label=p.tag), "hotline": hotlines[p.region_id]})
-    return out
-
-
-@reader
-def equipment_tag(request, pk):
-    piece = _get_piece(request, pk)
-    return render(request, "facilities/equipment/tags.html", {"tags": _tags(request, [piece]), "piece": piece})
-
-
-@reader
-def facility_tags(request, facility_id):
-    facility = scoping.get_scoped_or_404(request.user, Facility.objects.select_related("site"), pk=facility_id)
-    pieces = list(facility.equipment.exclude(status=Equipment.Status.REMOVED).select_related("facility", "site")
-                  .order_by("id")[:SHEET_LIMIT + 1])
-    return render(request, "facilities/equipment/tags.html", {
-        "tags": _tags(request, pieces[:SHEET_LIMIT]), "facility": facility, "more": len(pieces) > SHEET_LIMIT,
-        "limit": SHEET_LIMIT})
 
 
 # ---------------------------------------------------------------- Excel in and out

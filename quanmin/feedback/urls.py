@@ -4,6 +4,7 @@
 from django.urls import path
 
 from . import views as v
+from . import views_tags
 
 app_name = "feedback"
 urlpatterns = [
@@ -25,4 +26,7 @@ urlpatterns = [
     path("staff/reports/<int:pk>/note/", v.staff_note, name="staff_note"),
     path("staff/reports/<int:pk>/phone/", v.staff_phone, name="staff_phone"),
     path("staff/reports/photos/<int:photo_id>/", v.staff_photo, name="staff_photo"),
+    # The equipment's printable QR tags: the report page's address and the hotline.
+    path("staff/equipment/<int:pk>/tag/", views_tags.equipment_tag, name="equipment_tag"),
+    path("staff/equipment/facility/<int:facility_id>/tags/", views_tags.facility_tags, name="equipment_facility_tags"),
 ]

@@ -8,6 +8,7 @@ from quanmin.accounts.models import AuditEntry
 from quanmin.facilities import equipment as register
 from quanmin.facilities.errors import EquipmentError
 from quanmin.facilities.models import Equipment
+from quanmin.feedback import routing
 
 
 def test_create_takes_the_design_life_of_its_type_and_a_readable_tag(equipment):
@@ -110,4 +111,4 @@ def test_search_finds_tags_whatever_the_case(equipment):
 
 
 def test_hotline_defaults_to_12345(equipment):
-    assert register.hotline_for(equipment.community.code) == "12345"
+    assert routing.hotline_for(equipment.community.code) == "12345"
