@@ -277,6 +277,22 @@ def test_a_cancelled_order_leaves_the_report_open(feedback_world, make_report):
     assert maintenance.open_for_report(report, actor=w.users["county"]).pk != order.pk
 
 
+def test_a_replaced_piece_leaves_the_reports_of_its_other_orders_a_note(feedback_world, make_report):
+    w = feedback_world
+    county = w.users["county"]
+    unit = units.create_unit(actor=county, region=w.county, name="东昌府区器材维修队")
+    report = make_report()
+    maintenance.open_for_report(report, actor=county)
+    replacement = maintenance.create_work_order(actor=county, description="整机更换", kind=WorkOrder.Kind.REPLACE,
+                                                equipment=w.pieces[0], unit=unit)
+    maintenance.complete(replacement, actor=county, resolution="已换新")
+    maintenance.verify(replacement, actor=county)
+    report = fresh(report)
+    assert report.work_order.status == WorkOrder.Status.CANCELLED
+    assert report.status == S.RESPONDED  # the repair was not done: staff answer it
+    assert report.events.filter(kind="note", public=False).exists()
+
+
 def test_a_report_about_a_place_becomes_a_work_order_of_the_site(feedback_world):
     w = feedback_world
     report = services.submit_report(category="facility", description="地面破损", phone="13912345678", site=w.site)
