@@ -12,6 +12,7 @@ the division's hotline and deadlines. Views parse, check, call services, render.
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -28,6 +29,7 @@ from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
 from quanmin.core.errors import ServiceError
 from quanmin.facilities import geo
+from quanmin.regions.models import Region
 
 from . import permissions, routing, selectors, services
 from .forms import AnswerForm, NoteForm, RatingForm, ReportForm, SettingsForm
@@ -43,8 +45,6 @@ writer = role_required(lambda u: scoping.is_division_staff(u, write=True))
 # --- shared -------------------------------------------------------------------------------------
 
 def _map_settings() -> dict:
-    from django.conf import settings
-
     return {"tiles": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
             "crs": "gcj02" if settings.MAP_TILE_CRS.lower() == "gcj02" else "wgs84"}
 
@@ -105,8 +105,6 @@ def _report_page(request, *, equipment=None, site=None, picking=False):
 
 
 def _default_region() -> str | None:
-    from quanmin.regions.models import Region
-
     top = Region.objects.filter(parent__isnull=True).order_by("code").values_list("code", flat=True).first()
     return top
 
@@ -333,8 +331,6 @@ def staff_photo(request, photo_id: int):
 @writer
 def report_settings(request):
     """The hotline and deadlines of the divisions at the top of the user's scope."""
-    from quanmin.regions.models import Region
-
     regions = list(scoping.top_regions(request.user, write=True).order_by("code"))
     if not regions:
         raise PermissionDenied

@@ -18,6 +18,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from quanmin.accounts import scoping
+from quanmin.accounts.models import User
 from quanmin.regions import codes
 
 from . import checklists, errors, inspections, permissions
@@ -225,8 +226,6 @@ def round_detail_out(r: InspectionRound) -> dict:
 def _plan_data(payload, partial: bool) -> dict:
     data = payload.dict(exclude_none=partial)
     if "inspector_id" in data:
-        from quanmin.accounts.models import User
-
         data["inspector"] = User.objects.filter(pk=data.pop("inspector_id")).first()
     if "facility_ids" in data:
         data["facilities"] = data.pop("facility_ids")

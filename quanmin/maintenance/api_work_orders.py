@@ -21,6 +21,7 @@ from pydantic import Field
 from quanmin.accounts import scoping
 from quanmin.accounts.crypto import mask_phone
 from quanmin.facilities.models import Equipment, Facility
+from quanmin.regions import codes
 
 from . import errors, permissions, selectors, services
 from . import units as unit_services
@@ -398,8 +399,6 @@ def list_units(request, include_inactive: bool = False, region: str | None = Non
         qs = qs.filter(active=True)
     if region:
         f = _filters(region=region)
-        from quanmin.regions import codes
-
         qs = qs.filter(region__code__within=codes.prefix(codes.normalise(f.region)))
     return [unit_out(u) for u in qs.order_by("region_id", "name")[:500]]
 
@@ -474,8 +473,6 @@ def list_replacements(request, region: str | None = None, without_order: bool = 
     qs = selectors.due_for_replacement(request.user)
     if region:
         f = _filters(region=region)
-        from quanmin.regions import codes
-
         qs = qs.filter(region__code__within=codes.prefix(codes.normalise(f.region)))
     if without_order:
         qs = qs.filter(open_replace=False)

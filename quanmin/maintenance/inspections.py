@@ -20,15 +20,16 @@ import datetime
 import math
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit, scoping
-from quanmin.accounts.models import DIVISION_ROLES, Membership, Role
+from quanmin.accounts.models import DIVISION_ROLES, Membership, Role, User
 from quanmin.core import photos
 from quanmin.facilities.models import Equipment, Facility
 from quanmin.regions import codes
+from quanmin.regions.models import Region
 
 from . import checklists, units
 from . import services as orders
@@ -79,8 +80,6 @@ def my_rounds(user, today: datetime.date | None = None) -> QuerySet[InspectionRo
 def eligible_inspectors(region_code: str):
     """Active people who may inspect in this area: equipment inspectors, and division staff, whose
     role lies inside the area or covers it."""
-    from quanmin.accounts.models import User
-
     members = Membership.objects.filter(role__in=INSPECTOR_ROLES).filter(
         Q(region__code__within=codes.prefix(region_code)) | Q(region_id__in=codes.upward(region_code)))
     return User.objects.filter(is_active=True, pk__in=members.values("user_id")).order_by("real_name", "id")
@@ -97,8 +96,6 @@ def _check_inspector(user, region_code: str):
 # --- plans ----------------------------------------------------------------------------------------------------
 
 def _region(actor, value):
-    from quanmin.regions.models import Region
-
     region = value if isinstance(value, Region) else Region.objects.filter(pk=str(value or "").strip()).first()
     if region is None:
         raise InspectionError("region_invalid", _("Choose a division."), "region")
@@ -177,8 +174,6 @@ def _clean(actor, data: dict, plan: InspectionPlan | None = None) -> tuple[dict,
     if "inspector" in data or plan is None or "region" in clean:
         inspector = data.get("inspector", plan.inspector if plan else None)
         if inspector is not None and not hasattr(inspector, "pk"):
-            from quanmin.accounts.models import User
-
             try:
                 inspector = User.objects.filter(pk=int(inspector)).first()
             except (TypeError, ValueError):
@@ -275,8 +270,6 @@ def update_plan(plan: InspectionPlan, data: dict, *, actor, request=None,
 
 
 def _due_expr(plan: InspectionPlan):
-    from django.db.models import F
-
     return F("scheduled_for") + datetime.timedelta(days=plan.days_to_complete - 1)
 
 

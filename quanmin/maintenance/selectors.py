@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import BooleanField as BoolField
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,8 +41,6 @@ def overdue_q(now: datetime.datetime | None = None) -> Q:
 
 def late_q(now: datetime.datetime | None = None) -> Q:
     """Overdue, or done (and perhaps verified) after the deadline."""
-    from django.db.models import F
-
     return overdue_q(now) | Q(done_at__isnull=False, done_at__gt=F("due_at"))
 
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
-from quanmin.accounts.models import Membership
+from quanmin.accounts.models import Membership, User
 from quanmin.core.errors import ServiceError
 from quanmin.facilities.models import Equipment, Facility
 from quanmin.regions.models import Region
@@ -77,8 +77,6 @@ def _inspector_choices(user) -> list[tuple[int, str]]:
         for p in scoping.division_prefixes(user, write=True):
             q |= Q(region__code__within=p)
         members = members.filter(q)
-    from quanmin.accounts.models import User
-
     people = User.objects.filter(is_active=True, pk__in=members.values("user_id")).order_by("real_name", "id")
     return [(u.pk, f"{u.real_name or _('(no name)')} · {u.phone_masked}") for u in people[:PICKER_LIMIT]]
 

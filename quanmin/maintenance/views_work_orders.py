@@ -29,6 +29,7 @@ from quanmin.core.excel import xlsx_response
 from quanmin.facilities.models import Equipment, Facility
 from quanmin.feedback import views as feedback_views
 from quanmin.regions import codes
+from quanmin.regions.models import Region
 
 from . import errors, permissions, selectors, services
 from . import units as unit_services
@@ -415,8 +416,6 @@ def my_orders(request):
 
 def writable_regions(user, limit: int = 400):
     """Divisions the user may change, down to townships, for the unit form's picker."""
-    from quanmin.regions.models import Region
-
     out = []
     for top in scoping.top_regions(user, write=True).order_by("code")[:20]:
         out.append(top)
