@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
-from quanmin.booking.qr import qr_svg
+from quanmin.core.qr import qr_svg
 from quanmin.facilities.models import Equipment, Facility
 from quanmin.facilities.views_equipment import public_url
 
