@@ -45,8 +45,8 @@ WEB = {
     "facilities:equipment_edit": ("division_writer", piece_pk, "get", None),
     # Already in service: nothing changes; writers are sent back to the piece.
     "facilities:equipment_status": ("division_writer", piece_pk, "post", {"status": "in_service"}),
-    "facilities:equipment_tag": ("division_reader", piece_pk, "get", None),
-    "facilities:equipment_facility_tags": ("division_reader", path_pk, "get", None),
+    "feedback:equipment_tag": ("division_reader", piece_pk, "get", None),
+    "feedback:equipment_facility_tags": ("division_reader", path_pk, "get", None),
     "facilities:equipment_import": ("division_writer", None, "get", None),
     # No token: writers are sent back to the import page, the others are refused.
     "facilities:equipment_import_apply": ("division_writer", None, "post", {}),
@@ -71,8 +71,8 @@ API = {
 CROSS_COUNTY = [
     ("web", "facilities:equipment", piece_pk, None, 200),
     ("web", "facilities:equipment_edit", piece_pk, None, 200),
-    ("web", "facilities:equipment_tag", piece_pk, None, 200),
-    ("web", "facilities:equipment_facility_tags", path_pk, None, 200),
+    ("web", "feedback:equipment_tag", piece_pk, None, 200),
+    ("web", "feedback:equipment_facility_tags", path_pk, None, 200),
     ("api", "GET /api/v1/equipment/{equipment_id}", piece_id, None, 200),
     ("api", "GET /api/v1/equipment/{equipment_id}/tag.svg", piece_id, None, 200),
     ("api", "PATCH /api/v1/equipment/{equipment_id}", piece_id, {"note": "x"}, 200),

@@ -63,7 +63,7 @@ WEB = {
     "feedback:staff_reject": ("division_writer", pk, "post", {"text": ""}),
     "feedback:staff_note": ("division_writer", pk, "post", {"text": ""}),
     # An unknown severity: writers get 400 and no order is opened.
-    "feedback:staff_work_order": ("division_writer", pk, "post", {"severity": "nonsense", "kind": "repair"}),
+    "maintenance:report_work_order": ("division_writer", pk, "post", {"severity": "nonsense", "kind": "repair"}),
     # Readers reach the view; only those who may handle the report see the number (supervisors 403).
     "feedback:staff_phone": ("division_writer", pk, "post", {"purpose": "回访"}),
     "feedback:staff_photo": ("division_reader", photo_id, "get", None),
