@@ -42,7 +42,7 @@ import django
 django.setup()
 from django.core.management import call_command
 from quanmin.accounts import services as acc
-from quanmin.accounts.demo import make_id_number
+from quanmin.demo.accounts import make_id_number
 from quanmin.booking import schedule, services as bs
 from quanmin.booking.models import WeeklyTemplate
 from quanmin.facilities import services as fs

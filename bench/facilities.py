@@ -56,7 +56,7 @@ def timed(fn, repeat=1):
 # 1. The demo city's real divisions and ~15,000 facilities.
 call_command("load_regions", "3715", stdout=io.StringIO())
 city = Region.objects.get(code="371500000000")
-from quanmin.facilities import demo
+from quanmin.demo import facilities as demo
 t0 = time.perf_counter(); demo.load(city, random.Random(3715)); out["demo_load_s"] = round(time.perf_counter() - t0, 2)
 out["demo_facilities"] = Facility.objects.count()
 figures.division_figures(city)  # warm caches and the connection

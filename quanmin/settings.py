@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "quanmin.maintenance",
     "quanmin.feedback",
     "quanmin.web",
+    "quanmin.demo",
 ]
 
 MIDDLEWARE = [

@@ -6,14 +6,15 @@ neighbouring county's admin, township and community staff, a supervisor and a re
 
 import os
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.db import connections
 from django.test import Client
 
 from quanmin.accounts import services
-from quanmin.accounts.demo import make_id_number
 from quanmin.accounts.models import Role
+from quanmin.demo.accounts import make_id_number
 from quanmin.regions.models import Region
 
 PASSWORD = "Test-pass-2026"
@@ -34,6 +35,24 @@ def fast_hashers(settings):
 
 def region(code, name, level, parent=None, population=None):
     return Region.objects.create(code=code, name=name, level=level, parent=parent, population=population)
+
+
+def small_city(streets: int, villages: bool) -> Region:
+    """Two districts × 4 townships × 8 communities, for the demo generators: the first `streets` townships
+    of each district are sub-districts (街道) with communities, the others towns (镇) whose communities
+    are villages (村) when `villages`."""
+    root = region("371500000000", "聊城市", "city", population=600000)
+    for ccode, cname in (("371502000000", "东昌府区"), ("371503000000", "茌平区")):
+        county = Region.objects.create(code=ccode, name=cname, level="county", parent=root, population=300000,
+                                       area_km2=Decimal("1000"))
+        for t in range(1, 5):
+            street = t <= streets
+            tname = f"{cname[:2]}{t}街道" if street else f"{cname[:2]}{t}镇"
+            township = region(f"{ccode[:6]}{t:03d}000", tname, "township", county, 75000)
+            for m in range(1, 9):
+                mname = f"{tname[:3]}{m}村委会" if villages and not street else f"{tname[:3]}{m}社区居委会"
+                region(f"{township.code[:9]}{m:03d}", mname, "community", township, 9000)
+    return root
 
 
 @dataclass

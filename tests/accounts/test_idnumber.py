@@ -4,7 +4,7 @@ import pytest
 
 from quanmin.accounts import idnumber
 from quanmin.accounts.crypto import mask_id_number, mask_phone
-from quanmin.accounts.demo import make_id_number
+from quanmin.demo.accounts import make_id_number
 
 # A published GB 11643 example: 11010519491231002X (check character X).
 VALID = "11010519491231002X"

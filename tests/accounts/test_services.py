@@ -6,9 +6,9 @@ from django.db import connection
 from django.test import Client
 
 from quanmin.accounts import crypto, services
-from quanmin.accounts.demo import make_id_number
 from quanmin.accounts.errors import AccountError
 from quanmin.accounts.models import AuditEntry, Consent, LoginThrottle, User
+from quanmin.demo.accounts import make_id_number
 
 from ..conftest import PASSWORD
 

@@ -14,10 +14,10 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from quanmin.accounts import services as accounts
-from quanmin.accounts.demo import make_id_number
 from quanmin.booking import schedule, services, services_console
 from quanmin.booking.errors import BookingError
 from quanmin.booking.models import Booking, Slot, WeeklyTemplate
+from quanmin.demo.accounts import make_id_number
 
 CLIENTS = 50
 pytestmark = pytest.mark.django_db(transaction=True)

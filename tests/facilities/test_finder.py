@@ -8,17 +8,17 @@ nearby search, and "open now" on public holidays, make-up working days and excep
 import datetime
 import json
 import random
-from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from quanmin.facilities import demo, geo, opening, selectors, services, views_finder
+from quanmin.demo import facilities as facilities_demo
+from quanmin.facilities import geo, opening, selectors, services, views_finder
 from quanmin.facilities.models import Facility, OpeningRule, Site
 from quanmin.regions import codes
-from quanmin.regions.models import Region
+from tests.conftest import small_city
 
 FINDER = "/find/"
 MAP = "/find/map.json"
@@ -32,19 +32,8 @@ def at(y, m, d, hh=10, mm=0):
 @pytest.fixture
 def city(db):
     """Two counties × 4 townships × 8 communities, filled by the demo generator (~250 sites)."""
-    root = Region.objects.create(code="371500000000", name="聊城市", level="city", population=600000)
-    for ccode, cname in (("371502000000", "东昌府区"), ("371503000000", "茌平区")):
-        county = Region.objects.create(code=ccode, name=cname, level="county", parent=root, population=300000,
-                                       area_km2=Decimal("1000"))
-        for t in range(1, 5):
-            tname = f"{cname[:2]}{t}街道" if t == 1 else f"{cname[:2]}{t}镇"
-            township = Region.objects.create(code=f"{ccode[:6]}{t:03d}000", name=tname, level="township",
-                                             parent=county, population=75000)
-            for m in range(1, 9):
-                mname = f"{tname[:3]}{m}社区居委会" if t == 1 else f"{tname[:3]}{m}村委会"
-                Region.objects.create(code=f"{township.code[:9]}{m:03d}", name=mname, level="community",
-                                      parent=township, population=9000)
-    demo.load(root, random.Random(11))
+    root = small_city(streets=1, villages=True)
+    facilities_demo.load(root, random.Random(11))
     sites = list(Site.objects.order_by("pk"))
     # Exceptions on the dates the tests look at: closed on the holiday, short hours the day after.
     for site in sites[::7]:
@@ -363,39 +352,6 @@ def test_the_finder_works_without_javascript(world):
     html = Client().get(FINDER, {"sport": "basketball"}).content.decode()
     assert 'method="get"' in html and 'name="sport"' in html and 'value="basketball" selected' in html
     assert world.site.name in html and world.other_site.name not in html
-
-
-# -- the demo generator -----------------------------------------------------------------------
-def test_demo_is_deterministic_and_loads_once(city):
-    root = Region.objects.get(code="371500000000")
-
-    def plan(seed):
-        return [(p.site.name, p.site.lon, p.site.lat, tuple(sorted(str(f) for f in p.facilities)))
-                for p in demo.CityBuilder(root, random.Random(seed)).build()]
-
-    assert plan(5) == plan(5) != plan(6)
-    assert demo.load(root, random.Random(11)) == {"sites": 0, "facilities": 0}
-
-
-def test_demo_rows_are_consistent(city):
-    from django.db.models import Count
-
-    # Villages and communities: fitness paths first, then basketball (the small tree over-weights schools).
-    counts = dict(Facility.objects.filter(site__owner_kind="community").values_list("type").annotate(n=Count("pk")))
-    assert sorted(counts, key=counts.get)[-2:] == ["basketball", "fitness_path"]
-    for f in Facility.objects.select_related("site"):
-        assert (f.region_id, f.lon, f.lat) == (f.site.region_id, f.site.lon, f.site.lat)
-        assert f.open == (f.site.status == "open" and f.access != "not_open")
-        assert geo.in_china(f.lon, f.lat)
-        assert (f.length_km is not None) == (f.type_info.measure == "length")
-    schools = Site.objects.filter(owner_kind="school")
-    assert schools.exists() and all(s.school_rules for s in schools)
-    assert OpeningRule.objects.filter(kind="benefit").exists()
-    # Gaps on purpose: some communities without a square or multi-sport court.
-    squares = set(Facility.objects.filter(type__in=["fitness_square", "multi_sport_court"])
-                  .values_list("region_id", flat=True))
-    communities = set(Region.objects.filter(level="community").values_list("code", flat=True))
-    assert communities - squares
 
 
 def test_outline_drawn_even_for_a_single_site(world):

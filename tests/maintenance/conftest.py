@@ -1,4 +1,4 @@
-"""Work-order fixtures shared by the work-order test files (services, pages, API) and the demo test."""
+"""Work-order fixtures shared by the work-order test files (services, pages, API)."""
 
 import pytest
 

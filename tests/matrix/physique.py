@@ -157,7 +157,7 @@ def new_session(w, role=None):
 def record_body(w, role=None):
     """A walk-in tested at the role's own station, consent recorded at the station."""
     other = role == "other_county"
-    from quanmin.accounts.demo import make_id_number
+    from quanmin.demo.accounts import make_id_number
 
     return {"session_id": session(w, other).pk, "id_number": make_id_number("371502", "19900101", 77, True),
             "real_name": "路人甲", "consent": True, "standard": "physique-2003", "measurements": ADULT}

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
-from quanmin.accounts.demo import make_id_number
+from quanmin.demo.accounts import make_id_number
 from quanmin.physique import batch, device_headers, errors, scoring, tables
 
 HEADERS = ["学号", "姓名", "性别", "年级", "身高（cm）", "体重（kg）", "肺活量（ml）", "50米跑（秒）", "坐位体前屈（cm）",

@@ -1,15 +1,14 @@
-"""Figures per division on a hand-made set; plan targets; the demo data."""
+"""Figures per division on a hand-made set; plan targets."""
 
 import datetime
-import random
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from quanmin.physique import demo, figures, scoring, services, tables
-from quanmin.physique.models import Participant, Prescription, TestResult, TestSession
-from tests.conftest import make_user, region
+from quanmin.physique import figures, services
+from quanmin.physique.models import Participant, TestResult, TestSession
+from tests.conftest import region
 
 
 def at(year, month=6):
@@ -130,32 +129,3 @@ def test_figures_api_and_page(world, client_for, hand_made):
     # No personal data on the page: names of the people tested never appear.
     assert "人1" not in html
     assert client_for("supervisor").get(reverse("physique:figures")).status_code == 302
-
-
-def test_demo_loads_plausible_data(world):
-    resident = make_user("13900000001", "赵丽", home=world.community, birth="19850312", seq=21)
-    out = demo.load(world.city, random.Random(3715), results=600)
-    assert out["stations"] == 4 and out["resident"] == resident
-    adults = TestResult.objects.filter(standard="physique-2003")
-    known = adults.exclude(passed=None)
-    share = known.filter(passed=True).count() / known.count()
-    assert 0.8 < share < 0.97, share
-    students = TestResult.objects.filter(standard="student-2014")
-    assert students.count() == 100
-    good = students.filter(rating__in=["good", "excellent"]).count() / students.count()
-    assert 0.2 < good < 0.7, good
-    mine = TestResult.objects.filter(participant__user=resident).order_by("tested_at")
-    assert mine.count() == 3 and len({r.tested_at.date() for r in mine}) == 3
-    assert Prescription.objects.filter(participant__user=resident).exists()
-    assert Prescription.objects.filter(cleared=False).exists()
-    assert TestSession.objects.filter(slot__isnull=False, starts_at__gt=timezone.now()).exists()
-    # Stored scores are the engine's.
-    r = adults.filter(source="demo").exclude(age=None).first()
-    assert float(r.total) == scoring.score("physique-2003", r.sex, age=r.age, measurements=r.measurements).total
-
-
-def test_demo_measurements_are_deterministic():
-    std = tables.load_standard("student-2014")
-    a = demo.measurements_for(random.Random(1), std, "female", "senior-2", 17, 0.3)
-    b = demo.measurements_for(random.Random(1), std, "female", "senior-2", 17, 0.3)
-    assert a == b and {"run_800m_s", "situps_1min"} <= set(a) and "pullups" not in a

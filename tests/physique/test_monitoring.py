@@ -7,8 +7,8 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from quanmin.accounts import services as account_services
-from quanmin.accounts.demo import make_id_number
 from quanmin.accounts.models import AuditEntry, Consent
+from quanmin.demo.accounts import make_id_number
 from quanmin.physique import errors, scoring, services
 from quanmin.physique.models import Participant, TestResult
 from quanmin.web import personal_data

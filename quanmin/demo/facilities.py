@@ -19,11 +19,10 @@ from decimal import Decimal
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
+from quanmin.facilities.models import Facility, OpeningException, OpeningRule, Site
+from quanmin.facilities.services import sync_facility
 from quanmin.regions import codes
 from quanmin.regions.models import Region
-
-from .models import Facility, OpeningException, OpeningRule, Site
-from .services import sync_facility
 
 # Approximate county seats (lon, lat, WGS-84); townships are spread around them.
 COUNTY_SEATS = {

@@ -6,12 +6,11 @@ import random
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
+from quanmin.accounts import services
+from quanmin.accounts.idnumber import check_character
+from quanmin.accounts.models import Role, User
 from quanmin.regions import codes
 from quanmin.regions.models import Region
-
-from . import services
-from .idnumber import check_character
-from .models import Role, User
 
 DEMO_PASSWORD = "Quanmin@2026"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -38,7 +37,7 @@ def _demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 
-def _account(phone: str, name: str, id_number: str = "", region: Region | None = None, **extra) -> User:
+def account(phone: str, name: str, id_number: str = "", region: Region | None = None, **extra) -> User:
     existing = User.objects.filter(phone_hash=services.crypto.lookup_hash(phone)).first()
     if existing:
         return existing
@@ -58,9 +57,9 @@ def load(city: Region, rng: random.Random) -> None:
     community = Region.objects.filter(parent=township).order_by("code").first()
 
     def staff(phone, name, role, region):
-        services.grant_membership(_account(phone, name, region=region), role, region)
+        services.grant_membership(account(phone, name, region=region), role, region)
 
-    _account("13800000000", "平台管理员", is_staff=True, is_superuser=True)
+    account("13800000000", "平台管理员", is_staff=True, is_superuser=True)
     staff("13800000001", "孙建国", Role.CITY_STAFF, city)
     staff("13800000002", "李明", Role.COUNTY_STAFF, main_county)
     staff("13800000003", "王芳", Role.COUNTY_STAFF, neighbour)
@@ -69,7 +68,7 @@ def load(city: Region, rng: random.Random) -> None:
     staff("13800000006", "陈静", Role.SUPERVISOR, city)
     staff("13800000007", "杨磊", Role.EVALUATOR, city)
 
-    _account("13900000001", "赵丽", make_id_number(community.code, "19850312", 21, False), community)
+    account("13900000001", "赵丽", make_id_number(community.code, "19850312", 21, False), community)
     _residents(city, rng, 60)
 
 
@@ -97,5 +96,5 @@ def _residents(city: Region, rng: random.Random, count: int) -> None:
         year = rng.randint(1950, 2008)
         birth = f"{year}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
         male = rng.random() < 0.5
-        _account(f"139{10000000 + i:08d}", _name(rng), make_id_number(code, birth, i, male),
+        account(f"139{10000000 + i:08d}", _name(rng), make_id_number(code, birth, i, male),
                  Region.objects.get(code=code))

@@ -21,14 +21,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from quanmin.accounts import crypto
-from quanmin.accounts.demo import make_id_number
 from quanmin.accounts.models import Consent, User
 from quanmin.facilities.models import Site
+from quanmin.physique import batch, errors, scoring, services, tables
+from quanmin.physique.models import Participant, TestResult, TestSession, TestStation
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import batch, errors, scoring, services, tables
-from .models import Participant, TestResult, TestSession, TestStation
+from .accounts import make_id_number
 
 STATION_FACILITY_TYPES = ("fitness_centre", "sports_hall", "community_gym", "gym", "athletics_stadium")
 # Per standard: (weight of the person's latent fitness, weight of item noise, shift), tuned so that ~90 %

@@ -1,4 +1,4 @@
-"""The demo step "equipment and reports" (quanmin/maintenance/demo.py) on a small demo city: two
+"""The demo step "equipment and reports" (quanmin/demo/maintenance.py) on a small demo city: two
 districts × 4 townships × 8 communities with the accounts and facilities demos, as load_demo runs them.
 
 What is checked: the register, units, plans, rounds, orders and reports are there in believable
@@ -10,7 +10,6 @@ work; the same seed gives the same city, and a second load does nothing.
 import datetime
 import random
 import re
-from decimal import Decimal
 
 import pytest
 from django.db import transaction
@@ -19,16 +18,20 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from quanmin.accounts import demo as accounts_demo
 from quanmin.accounts.crypto import lookup_hash
 from quanmin.accounts.models import Role, User
-from quanmin.facilities import demo as facilities_demo
+from quanmin.demo import accounts as accounts_demo
+from quanmin.demo import facilities as facilities_demo
+from quanmin.demo import maintenance as demo
+from quanmin.demo import upkeep
+from quanmin.demo.management.commands import load_demo
 from quanmin.facilities.models import Equipment, Facility, Site
 from quanmin.feedback import routing
 from quanmin.feedback.models import FeedbackSettings, Report, ReportEvent
-from quanmin.maintenance import demo, figures, inspections, permissions, services
+from quanmin.maintenance import figures, inspections, permissions, services
 from quanmin.maintenance.models import Check, InspectionPlan, InspectionRound, MaintenanceUnit, WorkOrder
 from quanmin.regions.models import Region
+from tests.conftest import small_city
 
 R = InspectionRound.Status
 S = WorkOrder.Status
@@ -36,22 +39,8 @@ SEED = 3715
 
 
 @pytest.fixture
-def demo_city(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    # The notifications the demo sends (escalations, answers to the demo resident) stay in the app.
-    settings.NOTIFY_BACKENDS = ["quanmin.accounts.notify.InAppBackend"]
-    root = Region.objects.create(code="371500000000", name="聊城市", level="city", population=600000)
-    for ccode, cname in (("371502000000", "东昌府区"), ("371503000000", "茌平区")):
-        county = Region.objects.create(code=ccode, name=cname, level="county", parent=root, population=300000,
-                                       area_km2=Decimal("1000"))
-        for t in range(1, 5):
-            tname = f"{cname[:2]}{t}街道" if t < 3 else f"{cname[:2]}{t}镇"
-            township = Region.objects.create(code=f"{ccode[:6]}{t:03d}000", name=tname, level="township",
-                                             parent=county, population=75000)
-            for m in range(1, 9):
-                name = f"{tname[:3]}{m}社区居委会" if t < 3 else f"{tname[:3]}{m}村委会"
-                Region.objects.create(code=f"{township.code[:9]}{m:03d}", name=name, level="community",
-                                      parent=township, population=9000)
+def demo_city(db):
+    root = small_city(streets=2, villages=True)
     rng = random.Random(SEED)
     accounts_demo.load(root, rng)
     facilities_demo.load(root, rng)
@@ -266,8 +255,6 @@ def test_the_same_seed_gives_the_same_demo_and_a_second_load_does_nothing(demo_c
 
 
 def test_demo_step_is_wired_into_load_demo_after_physique():
-    from quanmin.web.management.commands import load_demo
-
     labels = [label for label, _step in load_demo._steps()]
     assert labels.index("equipment and reports") == labels.index("physique monitoring") + 1
     assert dict(load_demo._steps())["equipment and reports"] is demo.load
@@ -277,7 +264,7 @@ def test_demo_history_is_recent_and_spread(demo_city):
     """Six months of history, spread over the months, nothing ahead of today except coming rounds."""
     demo.load(demo_city, random.Random(SEED))
     today = timezone.localdate()
-    start = today - datetime.timedelta(days=demo.HISTORY_DAYS)
+    start = today - datetime.timedelta(days=upkeep.HISTORY_DAYS)
     created = [timezone.localdate(t) for t in WorkOrder.objects.values_list("created_at", flat=True)]
     assert min(created) >= start - datetime.timedelta(days=1) and max(created) <= today
     months = {(d.year, d.month) for d in created}

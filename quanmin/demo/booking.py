@@ -18,27 +18,29 @@ What it makes (deterministic for a seed; rows written with bulk_create):
 
 import datetime
 import random
+from io import BytesIO
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
-from quanmin.accounts import demo as accounts_demo
 from quanmin.accounts import services as accounts
 from quanmin.accounts.crypto import lookup_hash
 from quanmin.accounts.models import Role, User
+from quanmin.booking import pricing, services_console
+from quanmin.booking.errors import BookingError
+from quanmin.booking.models import BookableUnit, Booking, Certificate, Payment, Slot, Strike, WeeklyTemplate
+from quanmin.booking.models_counts import VisitCount
 from quanmin.core import bulk
 from quanmin.facilities import opening
 from quanmin.facilities.models import Facility, OpeningException, Site
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import pricing, services_console
-from .errors import BookingError
-from .models import BookableUnit, Booking, Certificate, Payment, Slot, Strike, WeeklyTemplate
-from .models_counts import VisitCount
+from . import accounts as accounts_demo
 
 MAIN_COUNTIES = ("371502", "371503")  # 东昌府区 and 茌平区, the city's two districts
 NAMES = {"basketball": "篮球场", "basketball_lit": "灯光篮球场", "badminton": "羽毛球场", "tennis": "网球场",
@@ -218,10 +220,6 @@ class History:
 
 
 def _certificate_image(kind_label: str, number: int) -> ContentFile:
-    from io import BytesIO
-
-    from PIL import Image, ImageDraw
-
     img = Image.new("RGB", (480, 300), (250, 246, 238))
     draw = ImageDraw.Draw(img)
     draw.rectangle((8, 8, 471, 291), outline=(180, 30, 40), width=4)

@@ -9,8 +9,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-from quanmin.accounts import demo as accounts_demo
 from quanmin.accounts.models import User
+from quanmin.demo import accounts as accounts_demo
+from quanmin.demo import booking as booking_demo
+from quanmin.demo import facilities as facilities_demo
+from quanmin.demo import maintenance as maintenance_demo
+from quanmin.demo import physique as physique_demo
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -19,11 +23,6 @@ CITY_CODE = "371500000000"
 
 def _steps():
     """(label, callable(city, rng)) for every capability, in dependency order."""
-    from quanmin.booking import demo as booking_demo
-    from quanmin.facilities import demo as facilities_demo
-    from quanmin.maintenance import demo as maintenance_demo
-    from quanmin.physique import demo as physique_demo
-
     return [
         ("facilities register", facilities_demo.load),
         ("online booking", booking_demo.load),
@@ -59,9 +58,6 @@ class Command(BaseCommand):
 
     def _print_accounts(self):
         self.stdout.write(f"\nDemo accounts (mobile number, password {accounts_demo.DEMO_PASSWORD}):")
-        from quanmin.booking import demo as booking_demo
-        from quanmin.maintenance import demo as maintenance_demo
-
         for phone, label in accounts_demo.describe() + booking_demo.describe() + maintenance_demo.describe():
             self.stdout.write(f"  {phone}  {label}")
         self.stdout.write("Open http://127.0.0.1:8000 and sign in with one of them.\n")

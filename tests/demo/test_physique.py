@@ -1,0 +1,40 @@
+"""The demo step "physique monitoring" (quanmin/demo/physique.py): plausible results and the demo
+resident's tests, and deterministic measurements."""
+
+import random
+
+from django.utils import timezone
+
+from quanmin.demo import physique as demo
+from quanmin.physique import scoring, tables
+from quanmin.physique.models import Prescription, TestResult, TestSession
+from tests.conftest import make_user
+
+
+def test_demo_loads_plausible_data(world):
+    resident = make_user("13900000001", "赵丽", home=world.community, birth="19850312", seq=21)
+    out = demo.load(world.city, random.Random(3715), results=600)
+    assert out["stations"] == 4 and out["resident"] == resident
+    adults = TestResult.objects.filter(standard="physique-2003")
+    known = adults.exclude(passed=None)
+    share = known.filter(passed=True).count() / known.count()
+    assert 0.8 < share < 0.97, share
+    students = TestResult.objects.filter(standard="student-2014")
+    assert students.count() == 100
+    good = students.filter(rating__in=["good", "excellent"]).count() / students.count()
+    assert 0.2 < good < 0.7, good
+    mine = TestResult.objects.filter(participant__user=resident).order_by("tested_at")
+    assert mine.count() == 3 and len({r.tested_at.date() for r in mine}) == 3
+    assert Prescription.objects.filter(participant__user=resident).exists()
+    assert Prescription.objects.filter(cleared=False).exists()
+    assert TestSession.objects.filter(slot__isnull=False, starts_at__gt=timezone.now()).exists()
+    # Stored scores are the engine's.
+    r = adults.filter(source="demo").exclude(age=None).first()
+    assert float(r.total) == scoring.score("physique-2003", r.sex, age=r.age, measurements=r.measurements).total
+
+
+def test_demo_measurements_are_deterministic():
+    std = tables.load_standard("student-2014")
+    a = demo.measurements_for(random.Random(1), std, "female", "senior-2", 17, 0.3)
+    b = demo.measurements_for(random.Random(1), std, "female", "senior-2", 17, 0.3)
+    assert a == b and {"run_800m_s", "situps_1min"} <= set(a) and "pullups" not in a
