@@ -7,7 +7,6 @@ Django here: the management command, tasks and pages call ``analyse`` with array
 
 from .analysis import analyse
 from .coverage import coverage_totals, division_table, underserved, walk_distance_m
-from .demo import generate_candidates, generate_facilities, generate_residents
 from .io import (
     CircleInputError,
     coverage_layer,
@@ -33,6 +32,7 @@ from .standard import (
     threshold_m,
 )
 from .suggest import cover_sets, exact_max_coverage, greedy_max_coverage, grid_candidates
+from .synthetic import generate_candidates, generate_facilities, generate_residents
 
 __all__ = [
     "DEFAULT_MINUTES",

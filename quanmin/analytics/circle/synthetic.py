@@ -1,4 +1,6 @@
-"""Generated residents, facilities and candidate sites for the demo city and the benchmark."""
+"""Generated residents, facilities and candidate sites around a generated street grid: made-up
+points for the benchmark, the tests and compiling the kernels (`kernels.warm`). Not the demo city,
+whose analysis reads the platform's own register and populations (`analytics/inputs.py`)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ from .network import WalkNetwork
 from .points import Candidates, Facilities, Residents
 
 # A few census facility types (体育场地), for the per-type figures.
-DEMO_TYPES = ("fitness_path", "basketball", "table_tennis", "football", "swimming_pool")
-DEMO_TYPE_WEIGHTS = (0.45, 0.25, 0.15, 0.1, 0.05)
+TYPES = ("fitness_path", "basketball", "table_tennis", "football", "swimming_pool")
+TYPE_WEIGHTS = (0.45, 0.25, 0.15, 0.1, 0.05)
 
 
 def _near_nodes(network: WalkNetwork, n: int, spread_m: float, rng) -> tuple[np.ndarray, np.ndarray]:
@@ -22,7 +24,7 @@ def _near_nodes(network: WalkNetwork, n: int, spread_m: float, rng) -> tuple[np.
     return network.lon[nodes] + d_lon, network.lat[nodes] + d_lat
 
 
-def demo_region_codes(lon: np.ndarray, lat: np.ndarray, city: str = "4401") -> np.ndarray:
+def made_up_region_codes(lon: np.ndarray, lat: np.ndarray, city: str = "4401") -> np.ndarray:
     """12-digit codes on a made-up hierarchy: counties, townships and communities as nested
     square cells (about 16 km, 4 km and 1 km) over the points' extent. Not real divisions."""
     x = (lon - lon.min()) / max(np.ptp(lon), 1e-12)
@@ -43,18 +45,18 @@ def demo_region_codes(lon: np.ndarray, lat: np.ndarray, city: str = "4401") -> n
 
 
 def generate_residents(network: WalkNetwork, n: int, seed: int = 1, spread_m: float = 60.0) -> Residents:
-    """``n`` resident points near the streets, population 1-400 each, with demo region codes."""
+    """``n`` resident points near the streets, population 1-400 each, with made-up region codes."""
     rng = np.random.default_rng(seed)
     lon, lat = _near_nodes(network, n, spread_m, rng)
     pop = rng.integers(1, 401, n).astype(np.float64)
-    return Residents(lon, lat, pop, demo_region_codes(lon, lat))
+    return Residents(lon, lat, pop, made_up_region_codes(lon, lat))
 
 
 def generate_facilities(network: WalkNetwork, n: int, seed: int = 2, spread_m: float = 40.0) -> Facilities:
-    """``n`` facility points near the streets, with a type drawn from DEMO_TYPES."""
+    """``n`` facility points near the streets, with a type drawn from TYPES."""
     rng = np.random.default_rng(seed)
     lon, lat = _near_nodes(network, n, spread_m, rng)
-    types = rng.choice(np.array(DEMO_TYPES, dtype=object), size=n, p=DEMO_TYPE_WEIGHTS)
+    types = rng.choice(np.array(TYPES, dtype=object), size=n, p=TYPE_WEIGHTS)
     return Facilities(lon, lat, types, np.arange(n))
 
 
