@@ -31,6 +31,7 @@ SMART_MAKERS = [("山东智体科技有限公司", "ZT"), ("青岛云动智能�
 
 
 def install_date(sim: Simulation, year: int) -> datetime.date:
+    """A day of `year` (not in the last six weeks) on which a piece was installed."""
     last = sim.today - datetime.timedelta(days=45)
     year = min(year, last.year)
     first = datetime.date(year, 1, 1)
@@ -39,6 +40,7 @@ def install_date(sim: Simulation, year: int) -> datetime.date:
 
 
 def install(sim: Simulation) -> None:
+    """The register's pieces, written in bulk, each followed in the simulation as a Piece."""
     rng, today = sim.rng, sim.today
     used = set(Equipment.objects.values_list("tag", flat=True))
     models_: dict = {}

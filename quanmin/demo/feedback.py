@@ -66,6 +66,7 @@ RATING_COMMENTS = {5: ["修得很快，点赞！", "处理及时，服务很好"
 
 
 def save_settings(sim: Simulation) -> None:
+    """The city's 12345 hotline, and each county's own number and deadlines."""
     rng = sim.rng
     feedback.save_settings(sim.city, actor=sim.city_staff, hotline="12345", response_working_days=1,
                            resolution_working_days=5)
@@ -225,6 +226,7 @@ def unsettle(sim: Simulation, rp: ReportPlan) -> None:
 
 
 def write_report(sim: Simulation, rp: ReportPlan) -> None:
+    """A planned report through the feedback services, each step at its time."""
     rng = sim.rng
     r = feedback.submit_report(category=rp.category, description=rp.description, phone=rp.phone,
                                equipment=rp.piece.eq if rp.piece else None, site=rp.site, reporter=rp.reporter,

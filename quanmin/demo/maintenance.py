@@ -79,6 +79,7 @@ UNIT_STAFF_PHONE = "138000000{:02d}"  # 40 + n: staff of the other counties' uni
 
 
 def make_units(sim: Simulation) -> None:
+    """One unit per county, the city's smart-equipment contractor, and one whose contract ended."""
     rng = sim.rng
     suffixes = ["体育设施工程有限公司", "健身器材维修服务部", "市政设施维护有限公司", "体育工程有限公司"]
     for n, county in enumerate(sim.counties):
@@ -113,6 +114,8 @@ def make_accounts(sim: Simulation) -> dict:
 
 
 def simulate(sim: Simulation, plans) -> None:
+    """The half year in time order, every round's checks and every report: what breaks, and what
+    happens to it."""
     rng = sim.rng
     for site in (Site.objects.filter(region__code__within=sim.city.prefix, status=Site.Status.OPEN,
                                      owner_kind__in=[Site.OwnerKind.COMMUNITY, Site.OwnerKind.GOVERNMENT,
