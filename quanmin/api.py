@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from quanmin.accounts.api_auth import AUTH, PUBLIC
+from quanmin.accounts.models import AuditEntry
 from quanmin.core.errors import ServiceError
 
 api = NinjaAPI(
@@ -103,7 +104,6 @@ if settings.BENCH_ENDPOINTS:
     # Only for bench/booking.py: the cheapest authenticated write, to compare booking against.
     @api.post("/bench/insert", tags=["bench"], summary="Insert one row (benchmark baseline)")
     def bench_insert(request):
-        from quanmin.accounts.models import AuditEntry
 
         AuditEntry.objects.create(action="bench", actor=request.user)
         return {"ok": True}

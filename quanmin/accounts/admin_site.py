@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .scoping import is_backoffice
+
 
 class QuanminAdminSite(admin.AdminSite):
     """Django admin for back-office roles; what each sees is cut by the scoping helper."""
@@ -10,6 +12,5 @@ class QuanminAdminSite(admin.AdminSite):
     index_title = _("Registers")
 
     def has_permission(self, request):
-        from .scoping import is_backoffice
 
         return request.user.is_active and is_backoffice(request.user)

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from quanmin.regions import codes
+from quanmin.regions.models import Region
 
 from .models import DIVISION_ROLES, ORG_ROLES, READ_ONLY_ROLES, SITE_ROLES, Membership, Role
 
@@ -118,7 +119,6 @@ def can_read_region(user, region_code: str) -> bool:
 
 def top_regions(user, write: bool = False):
     """The divisions at the top of the user's scope, for pickers and dashboards."""
-    from quanmin.regions.models import Region
 
     if is_superuser(user):
         return Region.objects.filter(parent__isnull=True)

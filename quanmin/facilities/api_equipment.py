@@ -20,6 +20,7 @@ from . import equipment as register
 from . import equipment_io, equipment_types, permissions
 from .errors import EquipmentError
 from .models import Equipment, Facility
+from .views_equipment import public_url
 
 router = Router(tags=["equipment"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut}
@@ -279,7 +280,6 @@ def set_status(request, equipment_id: int, payload: StatusIn):
             summary="The piece's QR tag (SVG): it holds the public report address")
 def tag_svg(request, equipment_id: int):
     piece = _readable(request, equipment_id)
-    from .views_equipment import public_url
 
     svg = str(qr_svg(public_url(request, piece.tag), label=piece.tag))
     if "xmlns=" not in svg[:200]:

@@ -13,6 +13,7 @@ from django.utils.translation import override
 
 from quanmin.accounts import scoping
 from quanmin.core import excel
+from quanmin.regions import codes
 
 from . import permissions, types
 from .io_read import CHOICES, COLUMNS
@@ -56,7 +57,6 @@ def filters_from(params) -> Filters:
 
 
 def _region_param(value) -> str:
-    from quanmin.regions import codes
 
     try:
         return codes.normalise(str(value or ""))

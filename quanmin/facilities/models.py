@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import types
+from . import equipment_types, types
 
 
 class Site(models.Model):
@@ -246,7 +246,6 @@ class Equipment(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from . import equipment_types
 
         info = equipment_types.TYPES.get(self.kind)
         return info.label if info else self.kind

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from quanmin.regions import codes
+
 from . import geo, opening, types
 from .models import Facility, OpeningRule, Site
 
@@ -30,7 +32,6 @@ class Filters:
 
 
 def _region_prefix(code: str) -> str:
-    from quanmin.regions import codes
 
     return codes.prefix(codes.normalise(code))
 

@@ -7,4 +7,4 @@ class RegionsConfig(AppConfig):
     verbose_name = _("Administrative divisions")
 
     def ready(self):
-        from . import lookups  # noqa: F401  (registers __within)
+        from . import lookups  # noqa: F401  registers the __within lookup once the apps are loaded

@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
 
+from . import codes
 from .models import Region
 
 
@@ -8,7 +9,6 @@ def children(code: str) -> QuerySet[Region]:
 
 
 def by_level(level: str, within: str | None = None) -> QuerySet[Region]:
-    from . import codes
 
     qs = Region.objects.filter(level=level)
     if within:

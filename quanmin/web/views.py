@@ -18,6 +18,15 @@ from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
 from quanmin.accounts.forms import DeleteForm
 from quanmin.accounts.models import AuditEntry
+from quanmin.api import api
+from quanmin.booking.models import Booking
+from quanmin.booking.views_resident import UPCOMING
+from quanmin.feedback import selectors as reports
+from quanmin.feedback.models import Report
+from quanmin.maintenance import inspections
+from quanmin.maintenance import permissions as maintenance_permissions
+from quanmin.maintenance import selectors as work_orders
+from quanmin.maintenance.models import InspectionRound
 from quanmin.regions.models import Region
 
 from . import personal_data
@@ -47,27 +56,23 @@ def _link(name: str, **query) -> str:
 
 
 def _reports_waiting(user, now) -> list[dict]:
-    from quanmin.feedback.selectors import queue  # the staff queue's own tab counts
 
     return [
-        {"label": _("Reports open"), "count": queue(user, "open", now).count(),
+        {"label": _("Reports open"), "count": reports.queue(user, "open", now).count(),
          "url": _link("feedback:staff_reports", show="open")},
-        {"label": _("Reports overdue"), "count": queue(user, "overdue", now).count(),
+        {"label": _("Reports overdue"), "count": reports.queue(user, "overdue", now).count(),
          "url": _link("feedback:staff_reports", show="overdue"), "alert": True},
     ]
 
 
 def _orders_overdue(user, now) -> list[dict]:
-    from quanmin.maintenance import selectors
 
-    counts = selectors.counts_by_status(selectors.work_orders_for(user), now)
+    counts = work_orders.counts_by_status(work_orders.work_orders_for(user), now)
     return [{"label": _("Work orders overdue"), "count": counts["overdue"],
              "url": _link("maintenance:work_orders", overdue="1"), "alert": True}]
 
 
 def _rounds_missed(user, now) -> list[dict]:
-    from quanmin.maintenance import inspections
-    from quanmin.maintenance.models import InspectionRound
 
     since = timezone.localdate(now) - datetime.timedelta(days=MISSED_DAYS)
     count = inspections.rounds_for(user).filter(status=InspectionRound.Status.MISSED,
@@ -77,30 +82,25 @@ def _rounds_missed(user, now) -> list[dict]:
 
 
 def _rounds_today(user, now) -> list[dict]:
-    from quanmin.maintenance import inspections
 
     return [{"label": _("Rounds to walk today"), "count": inspections.my_rounds(user, timezone.localdate(now)).count(),
              "url": _link("maintenance:my_rounds")}]
 
 
 def _unit_orders(user, now) -> list[dict]:
-    from quanmin.maintenance import permissions, selectors
 
-    qs = selectors.work_orders_for(user).filter(unit_id__in=permissions.unit_ids(user))
-    counts = selectors.counts_by_status(qs, now)
+    qs = work_orders.work_orders_for(user).filter(unit_id__in=maintenance_permissions.unit_ids(user))
+    counts = work_orders.counts_by_status(qs, now)
     return [{"label": _("My unit's open work orders"), "count": counts["open"], "url": _link("maintenance:my_orders")}]
 
 
 def _bookings_upcoming(user, now) -> list[dict]:
-    from quanmin.booking.models import Booking
-    from quanmin.booking.views_resident import UPCOMING  # what "my bookings" lists as upcoming
 
     count = Booking.objects.filter(user=user, status__in=UPCOMING, slot__end__gte=now).count()
     return [{"label": _("Upcoming bookings"), "count": count, "url": _link("booking:mine")}]
 
 
 def _reports_to_rate(user, now) -> list[dict]:
-    from quanmin.feedback.models import Report
 
     count = Report.objects.filter(reporter=user, rating__isnull=True,
                                   status__in=[Report.Status.RESOLVED, Report.Status.REJECTED]).count()
@@ -179,7 +179,6 @@ def audit_log(request):
 
 def api_docs(request):
     """Readable API docs at /api/docs, served from local assets (no CDN)."""
-    from quanmin.api import api
 
     return api.docs.render_page(request, api)
 

@@ -44,7 +44,7 @@ def coverage_totals(
     population: np.ndarray, walk_m: np.ndarray, minutes: list[float], thresholds_m: list[float]
 ) -> dict:
     """``{"10": {"covered_population", "total_population", "share", "distance_m"}, ...}``."""
-    from .kernels import cover, sum_in_order
+    from .kernels import cover, sum_in_order  # lazy: Numba loads with the first analysis
 
     population = np.ascontiguousarray(population, dtype=np.float64)
     walk_m = np.ascontiguousarray(walk_m, dtype=np.float64)

@@ -17,7 +17,7 @@ import numpy as np
 from quanmin.regions.codes import is_code
 
 from .points import Candidates, Facilities, Residents, format_region_code
-from .standard import minutes_key
+from .standard import minutes_key, threshold_m
 
 
 class CircleInputError(ValueError):
@@ -100,7 +100,6 @@ def read_candidates_geojson(source) -> Candidates:
 def coverage_layer(residents: Residents, walk_m: np.ndarray, minutes, speed_kmh: float) -> dict:
     """Residents as a GeoJSON FeatureCollection for the map: walking minutes to the nearest
     facility (null when beyond the largest threshold) and ``covered_<min>`` per threshold."""
-    from .standard import threshold_m
 
     limits = {minutes_key(m): threshold_m(m, speed_kmh) for m in minutes}
     per_min = 1000.0 * float(speed_kmh) / 60.0

@@ -76,7 +76,7 @@ class WalkNetwork:
         """
         import scipy.sparse as sp
 
-        from .kernels import csr_from_edges
+        from .kernels import csr_from_edges  # lazy: Numba loads with the first analysis
 
         n = self.n_nodes
         indptr, indices, data = csr_from_edges(self.u, self.v, np.asarray(self.length_m, dtype=np.float64), n)
@@ -130,7 +130,7 @@ class NodeGrid:
     """
 
     def __init__(self, xyz: np.ndarray):
-        from .kernels import column_sums, grid_cells, max_chord2, project
+        from .kernels import column_sums, grid_cells, max_chord2, project  # lazy: Numba loads with the first analysis
 
         n = xyz.shape[0]
         centre = column_sums(xyz)
@@ -155,7 +155,7 @@ class NodeGrid:
 
     def query(self, xyz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Nearest point (its index in the points given) and the chord to it, per query."""
-        from .kernels import grid_nearest
+        from .kernels import grid_nearest  # lazy: Numba loads with the first analysis
 
         index = np.empty(xyz.shape[0], dtype=np.int64)
         chord = np.empty(xyz.shape[0], dtype=np.float64)

@@ -21,7 +21,7 @@ def shortest_paths(indptr, indices, weights, nodes, offsets_m, limit_m: float, s
     """``kernels.bounded_dijkstra`` on a CSR graph, its inputs checked first (the compiled loop
     does not check its indices): sources must be nodes of the graph, offsets as many as the
     sources, non-negative and not NaN; the limit non-negative (inf: no limit)."""
-    from .kernels import bounded_dijkstra
+    from .kernels import bounded_dijkstra  # lazy: Numba loads with the first analysis
 
     n = indptr.size - 1
     nodes = np.ascontiguousarray(nodes, dtype=np.int64).reshape(-1)

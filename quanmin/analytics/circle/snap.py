@@ -35,7 +35,7 @@ class SpatialOrder:
     BITS = 6
 
     def __init__(self, lon: np.ndarray, lat: np.ndarray):
-        from .kernels import spatial_order
+        from .kernels import spatial_order  # lazy: Numba loads with the first analysis
 
         self.position = spatial_order(lon, lat, self.BITS)
 
