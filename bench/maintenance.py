@@ -59,6 +59,7 @@ def work() -> None:  # one straight script, read top to bottom
     from quanmin.accounts.models import Role
     from quanmin.facilities import equipment_io, equipment_types
     from quanmin.facilities.models import Equipment, Facility, Site
+    from quanmin.feedback import routing
     from quanmin.feedback import services as feedback
     from quanmin.feedback.models import Report
     from quanmin.maintenance import checklists, figures, inspections
@@ -353,7 +354,7 @@ def work() -> None:  # one straight script, read top to bottom
     deadline_times = []
     for piece in targets[:100]:
         t0 = time.perf_counter()
-        feedback.deadlines(piece.region_id, now)
+        routing.deadlines(piece.region_id, now)
         deadline_times.append((time.perf_counter() - t0) * 1000)
     t_submit, n_q, report_sql = 0.0, 0, {}
     for i, piece in enumerate(targets):
