@@ -158,16 +158,16 @@ def equipment(world):
     world.other_path / world.other_pieces. Installed 2019 and 2015 (past the 8-year design life)."""
     import datetime
 
-    from quanmin.facilities import equipment as register
+    from quanmin.facilities import equipment_services
     from quanmin.facilities import services as fs
 
     def make(site):
         path = fs.add_facility(site, {"type": "fitness_path", "area_m2": "200"})
         pieces = [
-            register.create_equipment(facility=path, kind="air_walker", install_date=datetime.date(2019, 5, 1),
+            equipment_services.create_equipment(facility=path, kind="air_walker", install_date=datetime.date(2019, 5, 1),
                                       maker="舒华体育", model="SH-G5201"),
-            register.create_equipment(facility=path, kind="waist_twister", install_date=datetime.date(2019, 5, 1)),
-            register.create_equipment(facility=path, kind="horizontal_bar", install_date=datetime.date(2015, 4, 1)),
+            equipment_services.create_equipment(facility=path, kind="waist_twister", install_date=datetime.date(2019, 5, 1)),
+            equipment_services.create_equipment(facility=path, kind="horizontal_bar", install_date=datetime.date(2015, 4, 1)),
         ]
         return path, pieces
 

@@ -5,7 +5,7 @@ parks; smart bikes, ellipticals and kiosks where the ground is smart; outdoor ta
 about half the community squares. One maker per path, models, serial and register numbers; installed
 the year the ground was built, most older paths renewed once since, so that about a quarter of the
 pieces are past their design life (8 years, GB 19272). The ~20,000 pieces are written with
-bulk_create after the register's own checks (register.clean, register.place): a service call each
+bulk_create after the register's own checks (equipment_services.clean, equipment_services.place): a service call each
 would take minutes.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 
 from quanmin.core import bulk
-from quanmin.facilities import equipment as register
+from quanmin.facilities import equipment_services
 from quanmin.facilities.models import Equipment, Facility, Site
 from quanmin.regions import codes
 
@@ -52,24 +52,24 @@ def install(sim: Simulation) -> None:
 
     def tag() -> str:
         while True:
-            value = "".join(rng.choice(register.TAG_ALPHABET) for _ in range(register.TAG_LENGTH))
+            value = "".join(rng.choice(equipment_services.TAG_ALPHABET) for _ in range(equipment_services.TAG_LENGTH))
             if value not in used:
                 used.add(value)
                 return value
 
     def add(f: Facility, kind: str, maker: tuple, installed: datetime.date) -> None:
-        info = register.check_kind(kind)
+        info = equipment_services.check_kind(kind)
         if (maker, kind) not in models_:
             abbr = "".join(w[0] for w in kind.split("_")).upper()
             models_[(maker, kind)] = f"{maker[1]}-{abbr}{rng.randint(101, 899)}"
         county = codes.prefix_at(f.region_id, "county")
         numbers[county] = numbers.get(county, 0) + 1
-        data = register.clean({"install_date": installed, "design_life_years": info.design_life_years,
+        data = equipment_services.clean({"install_date": installed, "design_life_years": info.design_life_years,
                                "maker": maker[0], "model": models_[(maker, kind)],
                                "serial": f"{maker[1]}{installed:%y%m}{rng.randint(0, 99999):05d}", "smart": False})
         piece = Equipment(kind=info.code, tag=tag(), external_id=f"{county}-{numbers[county]:06d}", **data)
         piece.smart = info.group == "smart"
-        register.place(piece, f)
+        equipment_services.place(piece, f)
         rows.append(piece)
 
     for f in facilities:

@@ -33,12 +33,12 @@ history and audit entries. What the services cannot do is done here, and only th
 - every step is taken at its time through the services' `now=` (replacement orders are opened one
   piece at a time, each on its own day);
 - the register's pieces (~20,000) and the checks that found nothing (~25,000) are written with
-  bulk_create after the services' own checks (register.clean, register.place): a service call each
+  bulk_create after the services' own checks (equipment_services.clean, equipment_services.place): a service call each
   would take minutes. A round's status and times follow from its checks as record_check sets them;
 - a piece already reported broken (its order still open) is recorded as a defect without a second
   order, as an inspector would.
 The counties that do not inspect on the platform yet entered their registers with a few pieces
-already broken (register.set_status, with the reason).
+already broken (equipment_services.set_status, with the reason).
 
 Times hang on today's date rather than on the moment the demo runs, and each report draws from its
 
@@ -53,7 +53,7 @@ import random
 
 from quanmin.accounts.crypto import lookup_hash
 from quanmin.accounts.models import Role, User
-from quanmin.facilities import equipment as register
+from quanmin.facilities import equipment_services
 from quanmin.facilities.models import Equipment, Site
 from quanmin.feedback import routing
 from quanmin.maintenance import services, units
@@ -182,7 +182,7 @@ def load(city: Region, rng: random.Random) -> dict:
         pk__in={plan.inspector_id for plan, _rel in plans})}
     replacements = work_orders.replacement_plans(sim)
     for piece, status, reason in equipment.known_broken(sim):
-        register.set_status(piece.eq, status, reason=f"建账时登记：{reason}", actor=sim.city_staff)
+        equipment_services.set_status(piece.eq, status, reason=f"建账时登记：{reason}", actor=sim.city_staff)
     simulate(sim, plans)
     inspections.write_defects(sim)
     for rp in sorted(sim.reports, key=lambda rp: rp.t0):

@@ -16,8 +16,7 @@ from quanmin.accounts.api_auth import PUBLIC
 from quanmin.core.api import ErrorOut, Paging
 from quanmin.core.qr import qr_svg
 
-from . import equipment as register
-from . import equipment_io, equipment_types, permissions
+from . import equipment_io, equipment_services, equipment_types, permissions
 from .errors import EquipmentError
 from .models import Equipment, Facility
 from .views_equipment import public_url
@@ -78,7 +77,7 @@ class EquipmentOut(Schema):
 
     @staticmethod
     def resolve_report_path(obj):
-        return register.public_report_path(obj.tag)
+        return equipment_services.public_report_path(obj.tag)
 
 
 class ListQuery(Schema):
@@ -208,7 +207,7 @@ def create_equipment(request, payload: EquipmentIn):
     _require(permissions.can_write(request.user))
     data = payload.dict()
     facility = _facility(request, data.pop("facility_id"))
-    piece = register.create_equipment(facility=facility, actor=request.user, request=request, **data)
+    piece = equipment_services.create_equipment(facility=facility, actor=request.user, request=request, **data)
     return Status(201, piece)
 
 
@@ -264,7 +263,7 @@ def update_equipment(request, equipment_id: int, payload: EquipmentPatch):
     for name in ("maker", "model", "serial", "external_id", "note"):
         if name in data and data[name] is None:
             data[name] = ""
-    register.update_equipment(piece, data, actor=request.user, request=request)
+    equipment_services.update_equipment(piece, data, actor=request.user, request=request)
     return _queryset().get(pk=piece.pk)
 
 
@@ -272,7 +271,7 @@ def update_equipment(request, equipment_id: int, payload: EquipmentPatch):
              summary="Change a piece's status (staff); removed is final")
 def set_status(request, equipment_id: int, payload: StatusIn):
     piece = _writable(request, equipment_id)
-    register.set_status(piece, payload.status, reason=payload.reason, actor=request.user, request=request)
+    equipment_services.set_status(piece, payload.status, reason=payload.reason, actor=request.user, request=request)
     return _queryset().get(pk=piece.pk)
 
 

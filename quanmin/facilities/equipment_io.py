@@ -25,8 +25,7 @@ from quanmin.accounts import audit, scoping
 from quanmin.core import bulk, excel, tabular
 from quanmin.regions import codes
 
-from . import equipment as register
-from . import equipment_types, permissions
+from . import equipment_services, equipment_types, permissions
 from .errors import EquipmentError
 from .models import Equipment, Facility
 
@@ -218,8 +217,8 @@ def _add_error(row: _Row, exc: EquipmentError, key: str | None = None) -> None:
 def _parse(raw: dict, row: _Row) -> None:
     """Cells → checked model values. A blank cell leaves the field as it is, except for the free
     text columns, where a blank clears (as an export of an empty field reads back)."""
-    row.tag = register.normalise_tag(raw.get("tag", ""))
-    if row.tag and not register.TAG_RE.match(row.tag):
+    row.tag = equipment_services.normalise_tag(raw.get("tag", ""))
+    if row.tag and not equipment_services.TAG_RE.match(row.tag):
         _add_error(row, EquipmentError("tag_unknown", _("Unknown tag code: leave it blank for a new piece."), "tag"))
     for key in ("facility_id", "facility_number"):
         value = str(raw.get(key, "") or "").strip()
@@ -232,9 +231,9 @@ def _parse(raw: dict, row: _Row) -> None:
             else:
                 row.facility_ref = ("number", value)
     checks = {
-        "kind": lambda v: register.check_kind(v).code,
-        "install_date": lambda v: register.check_install_date(_date(v)),
-        "design_life_years": register.check_design_life,
+        "kind": lambda v: equipment_services.check_kind(v).code,
+        "install_date": lambda v: equipment_services.check_install_date(_date(v)),
+        "design_life_years": equipment_services.check_design_life,
         "status": _status,
         "smart": _bool,
     }
@@ -251,7 +250,7 @@ def _parse(raw: dict, row: _Row) -> None:
     for key in ("external_id", "maker", "model", "serial", "note"):
         if key in raw:
             try:
-                row.data[key] = register.check_text(key, raw[key])
+                row.data[key] = equipment_services.check_text(key, raw[key])
             except EquipmentError as exc:
                 _add_error(row, exc, key)
     if not row.data.get("external_id"):
@@ -315,7 +314,7 @@ def _plan(rows, user, report: ImportReport, lock: bool):
     if lock:
         pieces_qs = pieces_qs.select_for_update(of=("self",))
     by_tag, by_number = {}, {}
-    for chunk in _chunks({r.tag for r in parsed if r.tag and register.TAG_RE.match(r.tag)}):
+    for chunk in _chunks({r.tag for r in parsed if r.tag and equipment_services.TAG_RE.match(r.tag)}):
         by_tag.update({p.tag: p for p in pieces_qs.filter(tag__in=chunk)})
     numbers = {r.data["external_id"] for r in parsed if r.data.get("external_id")}
     for chunk in _chunks(numbers):
@@ -425,7 +424,7 @@ def _new(row: _Row, facility: Facility, new: list) -> None:
     data.setdefault("status", Equipment.Status.IN_SERVICE)
     data["smart"] = data.get("smart", False) or info.group == "smart"
     piece = Equipment(**data)
-    register.place(piece, facility)
+    equipment_services.place(piece, facility)
     new.append(piece)
     row.piece = piece
     row.report.action = "new"
@@ -442,7 +441,7 @@ def _update(row: _Row, piece: Equipment, facility: Facility | None, changed: lis
         return
     for k in fields:
         if k == "facility":
-            register.place(piece, facility)
+            equipment_services.place(piece, facility)
         else:
             setattr(piece, k, row.data[k])
     row.piece, row.fields = piece, fields
@@ -457,9 +456,9 @@ def _apply(new: list[Equipment], changed: list[_Row], user, request, report: Imp
     one audit entry for the file."""
     taken = set()
     for piece in new:
-        tag = register.new_tag()
+        tag = equipment_services.new_tag()
         while tag in taken:
-            tag = register.new_tag()
+            tag = equipment_services.new_tag()
         taken.add(tag)
         piece.tag = tag
     bulk.insert_rows(new)  # COPY / executemany: bulk_create builds a statement per batch
@@ -508,7 +507,7 @@ def filtered(user, params) -> QuerySet[Equipment]:
     qs = scoping.scoped(user, Equipment.objects.all())
     get = params.get
     if get("q"):
-        qs = qs.filter(register.search_q(get("q")))
+        qs = qs.filter(equipment_services.search_q(get("q")))
     if get("kind") in equipment_types.TYPES:
         qs = qs.filter(kind=get("kind"))
     if get("status") in Equipment.Status.values:
@@ -526,7 +525,7 @@ def filtered(user, params) -> QuerySet[Equipment]:
         if value:
             qs = qs.filter(**{column: int(value)}) if value.isdigit() and len(value) < 16 else qs.none()
     if _flag(get("due")):
-        qs = register.due_for_replacement(qs)
+        qs = equipment_services.due_for_replacement(qs)
     return qs
 
 

@@ -19,8 +19,7 @@ from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
 from quanmin.core.qr import qr_svg
 
-from . import equipment as register
-from . import equipment_io, equipment_types, permissions, views_io
+from . import equipment_io, equipment_services, equipment_types, permissions, views_io
 from .errors import EquipmentError
 from .models import Equipment, Facility
 
@@ -44,7 +43,7 @@ class EquipmentForm(forms.Form):
     install_date = forms.DateField(label=_lazy("Install date"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     design_life_years = forms.IntegerField(
-        label=_lazy("Design life (years)"), required=False, min_value=register.MIN_LIFE, max_value=register.MAX_LIFE,
+        label=_lazy("Design life (years)"), required=False, min_value=equipment_services.MIN_LIFE, max_value=equipment_services.MAX_LIFE,
         help_text=_lazy("Leave empty for the type's figure (8 years for outdoor equipment, after GB 19272)."))
     smart = forms.BooleanField(label=_lazy("Smart equipment"), required=False)
     external_id = forms.CharField(label=_lazy("Register number"), required=False, max_length=40)
@@ -74,7 +73,7 @@ def _get_piece(request, pk, write=False) -> Equipment:
 
 def public_url(request, tag: str) -> str:
     """The address a tag's QR code holds: the public report page of the piece."""
-    path = register.public_report_path(tag)
+    path = equipment_services.public_report_path(tag)
     base = getattr(settings, "QUANMIN_PUBLIC_URL", "")
     return base.rstrip("/") + path if base else request.build_absolute_uri(path)
 
@@ -127,7 +126,7 @@ def equipment_new(request):
         data = dict(form.cleaned_data)
         try:
             data["facility"] = _writable_facility(request, data["facility"])
-            piece = register.create_equipment(actor=request.user, request=request, **data)
+            piece = equipment_services.create_equipment(actor=request.user, request=request, **data)
         except EquipmentError as exc:
             _form_error(form, exc)
         else:
@@ -158,7 +157,7 @@ def equipment_edit(request, pk):
     if piece.status == Equipment.Status.REMOVED:
         messages.error(request, _("This piece has been removed from the register."))
         return redirect("facilities:equipment", pk=piece.pk)
-    initial = {name: getattr(piece, name) for name in register.FIELDS if name != "facility"}
+    initial = {name: getattr(piece, name) for name in equipment_services.FIELDS if name != "facility"}
     initial["facility"] = piece.facility_id
     form = EquipmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -170,7 +169,7 @@ def equipment_edit(request, pk):
                 data["facility"] = _writable_facility(request, data["facility"])
             else:
                 data["facility"] = piece.facility
-            register.update_equipment(piece, data, actor=request.user, request=request)
+            equipment_services.update_equipment(piece, data, actor=request.user, request=request)
         except EquipmentError as exc:
             _form_error(form, exc)
         else:
@@ -192,7 +191,7 @@ def equipment_status(request, pk):
         messages.error(request, problem)
         return redirect("facilities:equipment", pk=piece.pk)
     try:
-        register.set_status(piece, form.cleaned_data["status"], reason=form.cleaned_data["reason"],
+        equipment_services.set_status(piece, form.cleaned_data["status"], reason=form.cleaned_data["reason"],
                             actor=request.user, request=request)
     except EquipmentError as exc:
         messages.error(request, str(exc.message))

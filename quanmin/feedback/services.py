@@ -21,8 +21,7 @@ from django.utils.translation import gettext as _
 from quanmin.accounts import audit, crypto, scoping
 from quanmin.accounts.phones import InvalidPhone, parse_phone
 from quanmin.core import photos
-from quanmin.facilities import equipment as register
-from quanmin.facilities import geo, selectors
+from quanmin.facilities import equipment_services, geo, selectors
 from quanmin.facilities.models import Equipment, Site
 
 from . import routing, timeline
@@ -69,7 +68,7 @@ def _text(value, field: str, required_code: str, required_message, limit: int) -
 def equipment_by_tag(tag: str):
     """The piece a QR tag names (a removed piece cannot be reported: its successor has a new tag)."""
     piece = Equipment.objects.select_related("facility", "site", "region").filter(
-        tag=register.normalise_tag(tag)).exclude(status=Equipment.Status.REMOVED).first()
+        tag=equipment_services.normalise_tag(tag)).exclude(status=Equipment.Status.REMOVED).first()
     if piece is None:
         raise FeedbackError("equipment_not_found", _("No equipment has this tag."), "equipment", status=404)
     return piece

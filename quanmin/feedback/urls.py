@@ -8,7 +8,7 @@ from . import views_tags
 
 app_name = "feedback"
 urlpatterns = [
-    # The QR tag on each piece of equipment encodes /r/e/<tag>/ (facilities.equipment.PUBLIC_REPORT_PATH).
+    # The QR tag on each piece of equipment encodes /r/e/<tag>/ (facilities.equipment_services.PUBLIC_REPORT_PATH).
     path("r/e/<str:tag>/", v.report_equipment, name="report_equipment"),
     path("r/s/<int:site_pk>/", v.report_site, name="report_site"),
     path("r/new/", v.report_map, name="report_map"),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import scoping
-from quanmin.facilities import equipment as register
+from quanmin.facilities import equipment_services
 from quanmin.facilities.models import Equipment
 from quanmin.regions import codes
 
@@ -208,13 +208,13 @@ def due_for_replacement(user=None, today: datetime.date | None = None,
                         queryset: QuerySet[Equipment] | None = None) -> QuerySet[Equipment]:
     """Pieces not removed whose design life has run out by `today`, in the user's scope, each with
     `open_replace` (it already has an open replacement order). Uses the register's own
-    facilities.equipment.due_for_replacement when it offers one."""
+    facilities.equipment_services.due_for_replacement when it offers one."""
     if queryset is None:
         queryset = Equipment.objects.all()
     if user is not None:
         queryset = scoping.scoped(user, queryset)
     qs = None
-    own = getattr(register, "due_for_replacement", None)
+    own = getattr(equipment_services, "due_for_replacement", None)
     if callable(own):
         try:
             qs = own(queryset, today=today)

@@ -13,7 +13,7 @@ The piece of equipment follows its orders:
   inspection or a resident's report, marks it defective (a status only ever gets worse here);
 - a verified order puts it back in service unless another order on it is still open or awaiting
   verification (then it takes the worst status those call for); a verified replacement removes the
-  piece and registers its successor with a new tag (facilities.equipment.replace_piece);
+  piece and registers its successor with a new tag (facilities.equipment_services.replace_piece);
 - a cancelled order leaves the piece as it is: a duplicate order's piece is still broken.
 
 Residents' reports: an order opened from a report (open_for_report) is recorded on the report by
@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from quanmin.accounts import audit
 from quanmin.core import photos, workdays
 from quanmin.core.notify import notify
-from quanmin.facilities import equipment as register
+from quanmin.facilities import equipment_services
 from quanmin.facilities.models import Equipment
 from quanmin.feedback import services as feedback
 
@@ -343,7 +343,7 @@ def _after_verified(order: WorkOrder, actor, request=None, now: datetime.datetim
     if piece.status == Equipment.Status.REMOVED:
         return None
     if order.kind == K.REPLACE:
-        successor = register.replace_piece(piece, actor=actor, on=timezone.localdate(now), request=request)
+        successor = equipment_services.replace_piece(piece, actor=actor, on=timezone.localdate(now), request=request)
         # The old piece is gone: its other orders have nothing left to work on.
         for other in piece.work_orders.filter(status__in=HOLDING_STATUSES).exclude(pk=order.pk):
             other.status, other.cancel_reason = S.CANCELLED, _("The piece was replaced.")[:200]

@@ -16,8 +16,7 @@ from openpyxl import load_workbook
 
 from quanmin.accounts.models import AuditEntry
 from quanmin.core.qr import qr_svg
-from quanmin.facilities import equipment as register
-from quanmin.facilities import equipment_io, equipment_types
+from quanmin.facilities import equipment_io, equipment_services, equipment_types
 from quanmin.facilities import services as fs
 from quanmin.facilities.models import Equipment
 
@@ -110,7 +109,7 @@ def test_list_items_carry_design_life_and_the_report_path(equipment):
 def test_list_filters(equipment):
     client = api(equipment.users["county"])
     walker, twister, bar = equipment.pieces
-    register.set_status(twister, "defective", reason="扭盘卡滞")
+    equipment_services.set_status(twister, "defective", reason="扭盘卡滞")
     assert tags(client.get(f"{BASE}?kind=horizontal_bar")) == {bar.tag}
     assert tags(client.get(f"{BASE}?status=defective")) == {twister.tag}
     assert tags(client.get(f"{BASE}?q=舒华")) == {walker.tag}
@@ -122,7 +121,7 @@ def test_list_filters(equipment):
     assert tags(client.get(f"{BASE}?region={equipment.other_county.code}")) == set()
     assert tags(client.get(f"{BASE}?region=bad")) == set()
     assert tags(client.get(f"{BASE}?facility={equipment.other_path.pk}")) == set()
-    register.set_status(bar, "removed", reason="拆除")
+    equipment_services.set_status(bar, "removed", reason="拆除")
     assert bar.tag not in tags(client.get(BASE))
     assert bar.tag in tags(client.get(f"{BASE}?removed=true"))
     assert tags(client.get(f"{BASE}?status=removed")) == {bar.tag}
@@ -139,7 +138,7 @@ def test_bad_list_parameters_are_422(equipment, query):
 
 def test_list_pages_with_limit_and_offset(equipment):
     for n in range(7):
-        register.create_equipment(facility=equipment.path, kind="stepper", serial=f"S{n}")
+        equipment_services.create_equipment(facility=equipment.path, kind="stepper", serial=f"S{n}")
     client = api(equipment.users["county"])
     first = client.get(f"{BASE}?kind=stepper&limit=5").json()
     second = client.get(f"{BASE}?kind=stepper&limit=5&offset=5").json()
@@ -156,7 +155,7 @@ def test_list_limit_is_capped(equipment):
     extra = []
     for n in range(MAX_LIMIT + 2):
         piece = Equipment(kind="stepper", design_life_years=8, tag=f"BULK{n:05}")
-        register.place(piece, equipment.path)
+        equipment_services.place(piece, equipment.path)
         extra.append(piece)
     Equipment.objects.bulk_create(extra)
     r = api(equipment.users["county"]).get(f"{BASE}?limit=100000000")
@@ -229,7 +228,7 @@ def test_create_with_its_own_design_life_and_smart_type(equipment):
     ({"maker": "厂\x00家"}, 400, "text_invalid", "maker"),
 ])
 def test_create_refuses_bad_values_and_writes_nothing(equipment, over, status, code, field):
-    register.update_equipment(equipment.pieces[0], {"external_id": "TAKEN-1"})
+    equipment_services.update_equipment(equipment.pieces[0], {"external_id": "TAKEN-1"})
     body = {"facility_id": equipment.path.pk, "kind": "air_walker"}
     body.update(over)
     if body.get("install_date") == "FUTURE":
@@ -332,7 +331,7 @@ def test_city_staff_may_move_a_piece_across_counties(equipment):
 ])
 def test_patch_refuses_bad_values_and_changes_nothing(equipment, body, status, code):
     piece = equipment.pieces[0]
-    register.update_equipment(equipment.pieces[1], {"external_id": "TAKEN-2"})
+    equipment_services.update_equipment(equipment.pieces[1], {"external_id": "TAKEN-2"})
     if body.get("facility_id") == "OTHER":
         body = {"facility_id": equipment.other_path.pk}
     if body.get("install_date") == "FUTURE":
@@ -354,7 +353,7 @@ def test_patch_is_scoped(equipment):
 
 
 def test_removed_piece_cannot_be_patched(equipment):
-    piece = register.set_status(equipment.pieces[0], "removed", reason="报废")
+    piece = equipment_services.set_status(equipment.pieces[0], "removed", reason="报废")
     error(patch(api(equipment.users["county"]), f"/{piece.pk}", {"note": "x"}), 409, "equipment_removed")
 
 

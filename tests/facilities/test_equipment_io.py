@@ -123,9 +123,9 @@ def test_other_county_tag_is_unknown_to_me(equipment):
 
 
 def test_removed_piece_cannot_be_changed_by_import(equipment):
-    from quanmin.facilities import equipment as register
+    from quanmin.facilities import equipment_services
 
-    piece = register.set_status(equipment.pieces[0], "removed", reason="报废")
+    piece = equipment_services.set_status(equipment.pieces[0], "removed", reason="报废")
     data = xlsx([{"tag": piece.tag, "maker": "新厂家"}], ["tag", "maker"])
     assert run(data, equipment.users["county"]).rejected[0].errors[0]["code"] == "equipment_removed"
 

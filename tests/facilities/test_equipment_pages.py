@@ -19,8 +19,7 @@ from openpyxl import load_workbook
 
 from quanmin.accounts.models import AuditEntry
 from quanmin.core.qr import qr_svg
-from quanmin.facilities import equipment as register
-from quanmin.facilities import equipment_io
+from quanmin.facilities import equipment_io, equipment_services
 from quanmin.facilities import services as fs
 from quanmin.facilities.models import Equipment
 
@@ -103,8 +102,8 @@ def test_list_is_refused_to_residents_and_strangers_sign_in(equipment):
 def test_list_filters(equipment):
     county = staff(equipment.users["county"])
     walker, twister, bar = equipment.pieces
-    register.update_equipment(twister, {"external_id": "DCF-QC-0042"})
-    register.set_status(twister, "defective", reason="扭盘卡滞")
+    equipment_services.update_equipment(twister, {"external_id": "DCF-QC-0042"})
+    equipment_services.set_status(twister, "defective", reason="扭盘卡滞")
     assert listed_tags(county.get(f"{BASE}/?kind=horizontal_bar")) == {bar.tag}
     assert listed_tags(county.get(f"{BASE}/?status=defective")) == {twister.tag}
     assert listed_tags(county.get(f"{BASE}/?q=舒华")) == {walker.tag}
@@ -115,7 +114,7 @@ def test_list_filters(equipment):
     assert listed_tags(county.get(f"{BASE}/?region={equipment.community.code}")) == {walker.tag, twister.tag, bar.tag}
     assert listed_tags(county.get(f"{BASE}/?facility={equipment.path.pk}&kind=air_walker")) == {walker.tag}
     # Removed pieces are left out unless asked for.
-    register.set_status(bar, "removed", reason="超过设计使用年限，已拆除")
+    equipment_services.set_status(bar, "removed", reason="超过设计使用年限，已拆除")
     assert bar.tag not in listed_tags(county.get(f"{BASE}/"))
     assert listed_tags(county.get(f"{BASE}/?status=removed")) == {bar.tag}
 
@@ -148,7 +147,7 @@ def test_bad_list_filters_find_nothing_or_ignore_the_filter_never_500(equipment,
 
 def test_list_pages_by_50_and_keeps_the_filters(equipment, django_assert_max_num_queries):
     for n in range(52):
-        register.create_equipment(facility=equipment.path, kind="stepper", serial=f"S{n:03}")
+        equipment_services.create_equipment(facility=equipment.path, kind="stepper", serial=f"S{n:03}")
     client = staff(equipment.users["county"])
     client.get(f"{BASE}/")  # warm the session
     with django_assert_max_num_queries(12):  # one page of 50 rows: no query per row
@@ -187,7 +186,7 @@ def test_detail_of_another_countys_piece_is_404(equipment):
 
 
 def test_removed_piece_shows_no_edit_or_status(equipment):
-    piece = register.set_status(equipment.pieces[0], "removed", reason="报废")
+    piece = equipment_services.set_status(equipment.pieces[0], "removed", reason="报废")
     html = text(staff(equipment.users["county"]).get(f"{BASE}/{piece.pk}/"))
     assert "Removed" in html and f"{BASE}/{piece.pk}/edit/" not in html and f"{BASE}/{piece.pk}/status/" not in html
 
@@ -236,7 +235,7 @@ def _future():
     ({"external_id": "TAKEN-1"}, "Another piece already has this register number."),
 ])
 def test_create_refuses_bad_input_and_writes_nothing(equipment, over, message):
-    register.update_equipment(equipment.pieces[0], {"external_id": "TAKEN-1"})
+    equipment_services.update_equipment(equipment.pieces[0], {"external_id": "TAKEN-1"})
     if over.get("install_date") == "FUTURE":
         over = {"install_date": _future()}
     before, audits = Equipment.objects.count(), AuditEntry.objects.count()
@@ -298,7 +297,7 @@ def test_edit_without_changes_writes_no_audit_entry(equipment):
 ])
 def test_edit_refuses_bad_input_and_changes_nothing(equipment, over, message):
     piece, other = equipment.pieces[0], equipment.pieces[1]
-    register.update_equipment(other, {"external_id": "TAKEN-2"})
+    equipment_services.update_equipment(other, {"external_id": "TAKEN-2"})
     if over.get("install_date") == "FUTURE":
         over = {"install_date": _future()}
     if over.get("facility") == "OTHER":
@@ -322,7 +321,7 @@ def test_edit_of_another_countys_piece_is_404_and_changes_nothing(equipment):
 
 
 def test_removed_piece_cannot_be_edited(equipment):
-    piece = register.set_status(equipment.pieces[0], "removed", reason="报废")
+    piece = equipment_services.set_status(equipment.pieces[0], "removed", reason="报废")
     client = staff(equipment.users["county"])
     before = snapshot(piece)
     r = client.post(f"{BASE}/{piece.pk}/edit/", form_data(piece, maker="新厂家"))
@@ -591,7 +590,7 @@ def expected_path(url: str) -> str:
 
 
 def test_facility_tag_sheet_has_one_tag_per_piece_each_with_its_report_address(equipment):
-    removed = register.set_status(equipment.pieces[2], "removed", reason="报废")
+    removed = equipment_services.set_status(equipment.pieces[2], "removed", reason="报废")
     r = staff(equipment.users["county"]).get(f"{BASE}/facility/{equipment.path.pk}/tags/")
     assert r.status_code == 200
     html = text(r)
@@ -619,7 +618,7 @@ def test_the_address_on_the_tag_opens_the_residents_report_page(equipment):
     piece = equipment.pieces[0]
     html = text(staff(equipment.users["county"]).get(f"{BASE}/{piece.pk}/tag/"))
     path = re.search(r"http://testserver(/r/e/[A-Z0-9]+/)", html).group(1)
-    assert path == register.public_report_path(piece.tag)
+    assert path == equipment_services.public_report_path(piece.tag)
     assert Client().get(path).status_code == 200
 
 

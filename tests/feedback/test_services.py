@@ -133,13 +133,13 @@ def test_a_signed_in_resident_need_not_type_the_phone(feedback_world):
 
 
 def test_unknown_or_removed_tag(feedback_world):
-    from quanmin.facilities import equipment as register
+    from quanmin.facilities import equipment_services
 
     with pytest.raises(ServiceError) as exc:
         services.equipment_by_tag("NOSUCHTAG")
     assert exc.value.code == "equipment_not_found" and exc.value.status == 404
     piece = feedback_world.pieces[2]
-    register.set_status(piece, Equipment.Status.REMOVED, reason="拆除", actor=feedback_world.users["county"])
+    equipment_services.set_status(piece, Equipment.Status.REMOVED, reason="拆除", actor=feedback_world.users["county"])
     with pytest.raises(ServiceError):
         services.equipment_by_tag(piece.tag)
 

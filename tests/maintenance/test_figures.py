@@ -40,7 +40,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from quanmin.facilities import equipment as register
+from quanmin.facilities import equipment_services
 from quanmin.facilities import services as fs
 from quanmin.facilities.models import Equipment
 from quanmin.feedback import routing
@@ -110,13 +110,13 @@ def mworld(equipment):
     site2 = fs.create_site({"name": "新区健身广场", "lon": 115.99, "lat": 36.46, "region": w.c2})
     path2 = fs.add_facility(site2, {"type": "fitness_path", "area_m2": "150"})
     w.q = [
-        register.create_equipment(facility=path2, kind="air_walker", install_date=D(2017, 1, 1)),
-        register.create_equipment(facility=path2, kind="waist_twister", install_date=D(2024, 3, 1)),
-        register.create_equipment(facility=path2, kind="horizontal_bar", install_date=D(2010, 1, 1)),
+        equipment_services.create_equipment(facility=path2, kind="air_walker", install_date=D(2017, 1, 1)),
+        equipment_services.create_equipment(facility=path2, kind="waist_twister", install_date=D(2024, 3, 1)),
+        equipment_services.create_equipment(facility=path2, kind="horizontal_bar", install_date=D(2010, 1, 1)),
     ]
-    register.set_status(w.q[2], Equipment.Status.REMOVED, reason="拆除")
+    equipment_services.set_status(w.q[2], Equipment.Status.REMOVED, reason="拆除")
     centre = fs.create_site({"name": "区全民健身中心", "lon": 115.97, "lat": 36.45, "region": w.county})
-    w.direct_piece = register.create_equipment(
+    w.direct_piece = equipment_services.create_equipment(
         facility=fs.add_facility(centre, {"type": "fitness_path", "area_m2": "80"}),
         kind="air_walker",
         install_date=D(2025, 6, 1),

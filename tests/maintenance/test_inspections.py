@@ -138,11 +138,11 @@ def test_division_staff_may_inspect_their_area(equipment):
 
 
 def test_plan_facilities_limit_the_pieces(equipment, inspector):
-    from quanmin.facilities import equipment as register
+    from quanmin.facilities import equipment_services
     from quanmin.facilities import services as fs
 
     other_path = fs.add_facility(equipment.site, {"type": "fitness_path", "area_m2": "80"})
-    register.create_equipment(facility=other_path, kind="stepper")
+    equipment_services.create_equipment(facility=other_path, kind="stepper")
     plan = inspections.create_plan(actor=equipment.users["county"], data={
         "name": "一号路径", "region": equipment.community.code, "inspector": inspector,
         "facilities": [equipment.path.pk]})

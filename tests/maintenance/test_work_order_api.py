@@ -233,11 +233,11 @@ def test_bad_new_orders_change_nothing(equipment, body, status, code):
 
 
 def test_a_removed_piece_gets_no_order(equipment):
-    from quanmin.facilities import equipment as register
+    from quanmin.facilities import equipment_services
 
     piece = equipment.pieces[0]
-    if hasattr(register, "set_status"):
-        register.set_status(piece, Equipment.Status.REMOVED, actor=equipment.users["county"], reason="拆除")
+    if hasattr(equipment_services, "set_status"):
+        equipment_services.set_status(piece, Equipment.Status.REMOVED, actor=equipment.users["county"], reason="拆除")
     else:
         Equipment.objects.filter(pk=piece.pk).update(status=Equipment.Status.REMOVED)
     error(post(api(equipment.users["county"]), "/work-orders", {"description": "x", "equipment_id": piece.pk}),

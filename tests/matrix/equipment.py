@@ -7,13 +7,13 @@ site (the neighbouring county's staff get their own county's piece)."""
 def _made(w):
     made = w.__dict__.get("_equipment_matrix")
     if made is None:
-        from quanmin.facilities import equipment as register
+        from quanmin.facilities import equipment_services
         from quanmin.facilities import services as fs
 
         made = {}
         for key, site in (("own", w.site), ("other", w.other_site)):
             path = fs.add_facility(site, {"type": "fitness_path", "area_m2": "120"})
-            made[key] = (path, register.create_equipment(facility=path, kind="air_walker"))
+            made[key] = (path, equipment_services.create_equipment(facility=path, kind="air_walker"))
         w._equipment_matrix = made
     return made
 

@@ -13,11 +13,11 @@ from .feedback_api import _own
 def tag(w, role=None):
     piece = w.__dict__.get("_feedback_pages_piece")
     if piece is None:
-        from quanmin.facilities import equipment as register
+        from quanmin.facilities import equipment_services
         from quanmin.facilities import services as fs
 
         path = fs.add_facility(w.site, {"type": "fitness_path", "area_m2": "200"})
-        piece = register.create_equipment(facility=path, kind="air_walker")
+        piece = equipment_services.create_equipment(facility=path, kind="air_walker")
         w._feedback_pages_piece = piece
     return {"tag": piece.tag}
 

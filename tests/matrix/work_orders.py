@@ -41,7 +41,7 @@ def _file(name: str) -> str:
 def _made(w):
     made = w.__dict__.get("_work_order_matrix")
     if made is None:
-        from quanmin.facilities import equipment as register
+        from quanmin.facilities import equipment_services
         from quanmin.facilities import services as fs
         from quanmin.maintenance import inspections, services
         from quanmin.maintenance.models import Check, WorkOrderPhoto
@@ -50,7 +50,7 @@ def _made(w):
         for key, site, community, staff in (("own", w.site, w.community, "county"),
                                             ("other", w.other_site, w.other_community, "other_county")):
             path = fs.add_facility(site, {"type": "fitness_path", "area_m2": "150"})
-            piece = register.create_equipment(facility=path, kind="air_walker",
+            piece = equipment_services.create_equipment(facility=path, kind="air_walker",
                                               install_date=datetime.date(2010, 5, 1))
             order = services.create_work_order(actor=w.users["superuser"], description="踏板松动", equipment=piece)
             photo = WorkOrderPhoto.objects.create(work_order=order, stage="before", image=_file(WO_PHOTO),
