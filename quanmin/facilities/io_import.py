@@ -98,7 +98,8 @@ class _Row:
     key: tuple = ()  # (site name, region code)
     present: set = field(default_factory=set)  # the columns the file has
     fields: list = field(default_factory=list)  # what an update changes
-    facility_obj: Facility | None = None
+    facility_obj: Facility | None = None  # the facility a row updates
+    site_obj: Site | None = None  # the site of a new facility
 
 
 @dataclass
@@ -314,7 +315,7 @@ def _plan(rows, user, report: ImportReport, lock: bool) -> dict:
     new_sites = [p.site for p in plans.values() if p.new]
     changed_sites = [(p.site, p.changes) for p in plans.values() if not p.new and p.changes]
     report.sites_new, report.sites_updated = len(new_sites), len(changed_sites)
-    new_facilities = [r.facility_obj for r in good if not r.report.errors and r.report.action == "new"]
+    new_facilities = [(r.site_obj, r.facility) for r in good if not r.report.errors and r.report.action == "new"]
     changed = [(r.facility_obj, r.fields) for r in good if not r.report.errors and r.report.action == "updated" and r.fields]
     region_codes = [r.key[1] for r in good if r.key]
     return {"new_sites": new_sites, "changed_sites": changed_sites, "new_facilities": new_facilities,
@@ -395,7 +396,7 @@ def _resolve(rows: list[_Row], sites: dict, facilities: dict, user) -> dict:
         plan = plans[row.key]
         if facility is None:
             new_keys[(row.key, data.get("type"), data.get("name", ""))] = (row.line, bool(number))
-            row.facility_obj = _new_facility(plan.site, data)
+            row.site_obj = plan.site
             row.report.action = "new"
         else:
             claimed[facility.pk] = row.line
@@ -411,17 +412,6 @@ def _resolve(rows: list[_Row], sites: dict, facilities: dict, user) -> dict:
             row.report.changes = [BY_KEY["site_name" if k == "site" else k].label for k in row.fields]
     _finish_sites(plans, rows)
     return plans
-
-
-# Facility(*values) skips the keyword handling of Model.__init__: half the cost over 20,000 rows.
-# (Facility's defaults are constants, so they can be taken once.)
-FACILITY_DEFAULTS = [(f.name, f.get_default()) for f in Facility._meta.concrete_fields]
-
-
-def _new_facility(site: Site, data: dict) -> Facility:
-    facility = Facility(*[data.get(name, default) for name, default in FACILITY_DEFAULTS])
-    facility.site = site
-    return facility
 
 
 def _match(row: _Row, site: Site | None, facilities: dict, by_number: dict, by_key: dict, user) -> Facility | None:

@@ -115,8 +115,14 @@ def clean_facility(data: dict) -> dict:
 
 
 def sync_facility(facility: Facility, site: Site) -> None:
-    facility.region_id, facility.lon, facility.lat = site.region_id, site.lon, site.lat
-    facility.open = site.status == Site.Status.OPEN and facility.access != Facility.Access.CLOSED
+    for name, value in _synced(site, facility.access).items():
+        setattr(facility, name, value)
+
+
+def _synced(site: Site, access: str) -> dict:
+    """What a facility takes from its site: the place, and whether it is open to anyone."""
+    return {"region_id": site.region_id, "lon": site.lon, "lat": site.lat,
+            "open": site.status == Site.Status.OPEN and access != Facility.Access.CLOSED}
 
 
 @transaction.atomic
@@ -227,11 +233,12 @@ IMPORT_BATCH = 1000
 
 @transaction.atomic
 def import_register(*, new_sites: list[Site], changed_sites: list[tuple[Site, list[str]]],
-                    new_facilities: list[Facility], changed_facilities: list[tuple[Facility, list[str]]],
+                    new_facilities: list[tuple[Site, dict]], changed_facilities: list[tuple[Facility, list[str]]],
                     actor=None, request=None, region_code: str = "", detail: dict | None = None) -> None:
     """Write an Excel import in bulk. io_import.py has validated every row with clean_site /
     clean_facility and matched it; this keeps facilities in step with their sites (as sync_facility does)
-    and writes one audit entry for the whole file."""
+    and writes one audit entry for the whole file. New facilities come as (site, cleaned fields):
+    plain values to core.bulk, no model instance per row."""
     now = timezone.now()
     bulk.insert_rows(new_sites, ids=True)  # facilities point to them: their keys are read back
     site_fields = sorted({f for _site, fields in changed_sites for f in fields})
@@ -239,10 +246,9 @@ def import_register(*, new_sites: list[Site], changed_sites: list[tuple[Site, li
         site.updated_at = now
     if site_fields:
         bulk.update_rows([s for s, _f in changed_sites], [*site_fields, "updated_at"])
-    for f in new_facilities:
-        f.site = f.site  # picks up the pk its new site just got
-        sync_facility(f, f.site)
-    bulk.insert_rows(new_facilities)
+    access = Facility._meta.get_field("access").get_default()
+    bulk.insert_values(Facility, [{**data, "site_id": site.pk, **_synced(site, data.get("access", access))}
+                                  for site, data in new_facilities])
     touched = {}
     for f, _fields in changed_facilities:
         f.site = f.site
