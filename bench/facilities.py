@@ -25,6 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import fresh_database, postgres_available
 
 ROOT = Path(__file__).resolve().parent.parent
+# Settings as deployed: with DEBUG on, Django's debug cursor renders every statement with all its
+# parameters (each executemany batch of an import: about a fifth of the import's time on SQLite).
+DEPLOYED = dict(QUANMIN_DEBUG="0", QUANMIN_SECRET_KEY="bench-" + "x" * 50, QUANMIN_FIELD_KEY="bench-field-key")
 
 WORK = r"""
 import io, json, random, statistics, sys, time
@@ -80,12 +83,19 @@ t0 = time.perf_counter()
 book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
 sum(1 for _ in book.worksheets[0].iter_rows(values_only=True))
 out["openpyxl_read_rows_per_s"] = round(20000 / (time.perf_counter() - t0))  # the baseline of this run
+from quanmin.facilities import services
+write, write_s = services.import_register, []
+def timed_write(*args, **kwargs):
+    t = time.perf_counter(); write(*args, **kwargs); write_s.append(time.perf_counter() - t)
+services.import_register = timed_write  # the phases: read, check (and match), write
 t0 = time.perf_counter()
 rows = read_workbook(io.BytesIO(data))
 t_read = time.perf_counter() - t0
 t1 = time.perf_counter()
 report = import_rows(rows, admin, dry_run=False)
 t_all = time.perf_counter() - t0
+services.import_register = write
+out["import_phases_s"] = {"read": round(t_read, 2), "check": round(t_all - t_read - write_s[0], 2), "write": round(write_s[0], 2)}
 out["import_rows"] = 20000
 out["import_rows_per_s"] = round(20000 / (time.perf_counter() - t1))  # validate and apply
 out["import_with_reading_rows_per_s"] = round(20000 / t_all)  # reading the .xlsx included
@@ -171,7 +181,7 @@ print(json.dumps(out))
 
 def run(kind: str, n: int) -> dict:
     name = urlparse(os.environ.get("DATABASE_URL", "")).path.strip("/") or "quanmin_bench_fac"
-    with fresh_database(kind, name) as env:
+    with fresh_database(kind, name, **DEPLOYED) as env:
         proc = subprocess.run([sys.executable, "-c", WORK, str(n)], cwd=ROOT, env=env, capture_output=True, text=True)
     if proc.returncode:
         return {"error": proc.stderr[-3000:]}
