@@ -121,7 +121,6 @@ def _error(row: _Row, key: str, exc: FacilityError) -> None:
 
 def _clean_all(clean, data: dict, row: _Row, keys: dict) -> dict:
     """Run a services clean function, collecting every field's error instead of the first only."""
-    data = dict(data)
     while True:
         try:
             return clean(data)
@@ -130,8 +129,7 @@ def _clean_all(clean, data: dict, row: _Row, keys: dict) -> dict:
             dropped = {"lon", "lat"} if exc.field in ("lon", "lat") else {exc.field}
             if not dropped & set(data):
                 return {}
-            for name in dropped:
-                data.pop(name, None)
+            data = {k: v for k, v in data.items() if k not in dropped}  # a copy: the caller's stays whole
 
 
 SITE_ERROR_KEYS = {"name": "site_name", "lon": "lon", "lat": "lat", "region": "region"}
