@@ -80,10 +80,12 @@ def insert_rows(objects: list, *, ids: bool = False) -> None:
     model = type(objects[0])
     columns = _insert_columns(model)
     rows = _db_values(model, objects, columns, add=True)
-    if ids:
-        _insert_returning(model, objects, rows, columns)
-    else:
+    if not ids:
         _insert(model, columns, rows)
+    elif connections[router.db_for_write(model)].vendor == "postgresql":
+        _insert_with_keys(model, objects, rows, columns)
+    else:
+        _insert_returning(model, objects, rows, columns)
 
 
 def insert_values(model, rows: list[dict]) -> None:
@@ -139,6 +141,22 @@ def _insert_returning(model, objects: list, rows: list[list], columns: list) -> 
             for obj, (pk,) in zip(objects[start:start + size], cursor.fetchall(), strict=True):
                 obj.pk = pk
                 obj._state.adding, obj._state.db = False, connection.alias
+
+
+def _insert_with_keys(model, objects: list, rows: list[list], columns: list) -> None:
+    """PostgreSQL: the keys drawn from the table's sequence first, then the rows COPYed with them. A
+    multi-row INSERT … RETURNING makes psycopg parse every placeholder of the statement in Python
+    (17,000 for 1,000 sites): 1.5 s of the 5,000 new sites of bench/facilities.py's import."""
+    connection = connections[router.db_for_write(model)]
+    pk = model._meta.pk
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [model._meta.db_table, pk.column, len(objects)])
+        keys = [key for (key,) in cursor.fetchall()]
+    for obj, key in zip(objects, keys, strict=True):
+        obj.pk = key
+        obj._state.adding, obj._state.db = False, connection.alias
+    _insert(model, [pk, *columns], [[key, *row] for key, row in zip(keys, rows, strict=True)])
 
 
 def update_rows(objects: list, fields: list[str]) -> None:

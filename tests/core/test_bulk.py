@@ -59,3 +59,28 @@ def test_insert_rows_with_ids_gives_each_object_its_key(world):
     stored = dict(Site.objects.filter(name__startswith="新场馆").values_list("pk", "name"))
     assert stored == {s.pk: s.name for s in sites}
     assert not sites[0]._state.adding
+
+
+def test_keys_given_by_insert_rows_are_not_given_again(world):
+    # On PostgreSQL the keys come from the table's sequence before the rows are COPYed: the ORM's next
+    # insert must not get one of them.
+    here = {"region": world.site.region, "lon": world.site.lon, "lat": world.site.lat}
+    sites = [Site(name=f"先到{i}", **here) for i in range(3)]
+    bulk.insert_rows(sites, ids=True)
+    later = Site.objects.create(name="后来", **here)
+    assert later.pk not in {s.pk for s in sites}
+    assert Site.objects.filter(name__startswith="先到").count() == 3
+
+
+def test_insert_values_takes_the_fields_defaults_and_stamps(world):
+    before = timezone.now()
+    site = world.site
+    bulk.insert_values(Facility, [{"site_id": site.pk, "region_id": site.region_id, "lon": site.lon, "lat": site.lat,
+                                   "type": "table_tennis", "external_id": f"V-{i}", "area_m2": Decimal("12.5")}
+                                  for i in range(1200)])  # more than one batch
+    got = Facility.objects.filter(external_id__startswith="V-")
+    assert got.count() == 1200
+    f = got.get(external_id="V-7")
+    assert (f.area_m2, f.access, f.indoor, f.open, f.name) == (Decimal("12.50"), Facility.Access.FREE, False, True, "")
+    assert f.created_at >= before and f.updated_at >= before
+    bulk.insert_values(Facility, [])
