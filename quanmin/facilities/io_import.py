@@ -155,19 +155,18 @@ SITE_CELLS = ("site_name", "region", *SITE_KEYS)
 
 def _site_part(raw: dict, regions: dict, unknown: dict, memo: dict) -> tuple[list, dict, list, list]:
     """The site half of a row: (the division's errors, the site cleaned by services.clean_site, its
-    errors, the errors of text too long). Worked out once per distinct set of site cells: a site's rows
-    usually repeat them (a quarter of the checking time of bench/facilities.py's 20,000 rows)."""
+    errors, the errors of text too long). Worked out once per distinct set of site cells, as a site's
+    rows repeat them (four rows a site in bench/facilities.py's register)."""
     values = tuple(map(raw.get, SITE_CELLS))  # None for a column the file lacks
     cells = (*values, *map(type, values))  # 1, 1.0 and True are equal keys, yet not the same cell
     if cells in memo:
         return memo[cells]
-    probe = _Row(line=0, report=RowReport(line=0, action=""))
-    errors = probe.report.errors
+    probe = _Row(line=0, report=RowReport(line=0, action=""))  # collects the errors
     site = {"name": str(raw.get("site_name", ""))}
     region = _region(raw.get("region", ""), regions, unknown, probe)
     if region is not None:
         site["region"] = region
-    region_errors, probe.report.errors = errors, []
+    region_errors, probe.report.errors = probe.report.errors, []
     for key in SITE_KEYS:
         if key in raw and raw[key] != "":
             value = raw[key]
