@@ -5,6 +5,7 @@ import random
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.utils.translation import gettext as _
 
 from quanmin.accounts import services
 from quanmin.accounts.idnumber import check_character
@@ -84,8 +85,8 @@ def describe() -> list[tuple[str, str]]:
             continue
         roles = [f"{m.get_role_display()} · {m.region.name}" for m in user.memberships.select_related("region")]
         if user.is_superuser:
-            roles.insert(0, "platform administrator")
-        out.append((phone, f"{user.real_name}: " + ("; ".join(roles) or "resident")))
+            roles.insert(0, _("platform administrator"))
+        out.append((phone, f"{user.real_name}: " + ("; ".join(roles) or _("resident"))))
     return out
 
 
