@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from quanmin.accounts import scoping
+from quanmin.facilities import equipment_services
 from quanmin.facilities.models import Equipment
 from quanmin.feedback.models import Report
 from quanmin.regions import codes
@@ -330,7 +331,7 @@ def _rows(prefix: str, key_length: int, period: Period, now: datetime.datetime, 
         in_service=Count("pk", filter=Q(status=E.IN_SERVICE)),
         defective=Count("pk", filter=Q(status=E.DEFECTIVE)),
         out_of_service=Count("pk", filter=Q(status=E.OUT_OF_SERVICE)),
-        replacement_due=Count("pk", filter=selectors.past_design_life_q(today)),
+        replacement_due=Count("pk", filter=equipment_services.past_design_life_q(today)),
     ):
         out.append(r)
 

@@ -2,7 +2,6 @@
 export and the figures share. Every list starts from the user's scope: division staff (and
 supervisors) see their divisions' orders, a maintenance unit's staff the orders assigned to it."""
 
-import calendar
 import datetime
 from dataclasses import dataclass
 
@@ -179,51 +178,16 @@ def list_for(user, f: Filters, now: datetime.datetime | None = None) -> QuerySet
 
 # --- pieces past their design life ------------------------------------------------------------------------
 
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    """The last install date whose design life of `years` has run out by `day` (Equipment.replace_due
-    moves 29 February to the 28th)."""
-    year = day.year - years
-    if day.month == 2 and day.day == 28 and calendar.isleap(year) and not calendar.isleap(day.year):
-        return datetime.date(year, 2, 29)
-    try:
-        return day.replace(year=year)
-    except ValueError:  # 29 February to a common year
-        return datetime.date(year, 2, 28)
-
-
-def past_design_life_q(today: datetime.date | None = None, lives: list[int] | None = None) -> Q:
-    """install_date + design_life_years <= today, as one filter that every database runs: one term
-    per design life in use (a handful: most outdoor equipment has 8 years)."""
-    today = today or timezone.localdate()
-    if lives is None:
-        lives = sorted(set(Equipment.objects.order_by().values_list("design_life_years", flat=True).distinct()))
-    q = Q(pk__in=[])
-    for years in lives:
-        if 0 < years < today.year:
-            q |= Q(design_life_years=years, install_date__lte=_years_before(today, years))
-    return q
-
-
 def due_for_replacement(user=None, today: datetime.date | None = None,
                         queryset: QuerySet[Equipment] | None = None) -> QuerySet[Equipment]:
     """Pieces not removed whose design life has run out by `today`, in the user's scope, each with
-    `open_replace` (it already has an open replacement order). Uses the register's own
-    facilities.equipment_services.due_for_replacement when it offers one."""
+    `open_replace` (it already has an open replacement order). Which pieces are due is the
+    register's rule (facilities.equipment_services.due_for_replacement)."""
     if queryset is None:
         queryset = Equipment.objects.all()
     if user is not None:
         queryset = scoping.scoped(user, queryset)
-    qs = None
-    own = getattr(equipment_services, "due_for_replacement", None)
-    if callable(own):
-        try:
-            qs = own(queryset, today=today)
-        except TypeError:  # another signature: use ours
-            qs = None
-        if not isinstance(qs, QuerySet):
-            qs = None
-    if qs is None:
-        qs = queryset.exclude(status=Equipment.Status.REMOVED).filter(past_design_life_q(today))
+    qs = equipment_services.due_for_replacement(queryset, today=today)
     open_replace = WorkOrder.objects.filter(equipment=OuterRef("pk"), kind=WorkOrder.Kind.REPLACE,
                                             status__in=HOLDING_STATUSES)
     return qs.annotate(open_replace=Exists(open_replace)).select_related("facility", "site", "region").order_by(

@@ -25,6 +25,7 @@ from quanmin.demo import facilities as facilities_demo
 from quanmin.demo import maintenance as demo
 from quanmin.demo import upkeep
 from quanmin.demo.management.commands import load_demo
+from quanmin.facilities import equipment_services
 from quanmin.facilities.models import Equipment, Facility, Site
 from quanmin.feedback import routing
 from quanmin.feedback.models import FeedbackSettings, Report, ReportEvent
@@ -188,10 +189,9 @@ def test_demo_fills_the_register_inspections_orders_and_reports_in_every_state(d
 
 
 def past_life_share() -> float:
-    from quanmin.maintenance import selectors
 
     pieces = Equipment.objects.exclude(status="removed")
-    return pieces.filter(selectors.past_design_life_q()).count() / pieces.count()
+    return pieces.filter(equipment_services.past_design_life_q()).count() / pieces.count()
 
 
 def test_demo_accounts_are_listed_and_can_work(demo_city):

@@ -16,6 +16,7 @@ from quanmin.accounts import scoping
 from quanmin.accounts.models import AuditEntry, Membership, Role
 from quanmin.core import photos
 from quanmin.core.errors import ServiceError
+from quanmin.facilities import equipment_services
 from quanmin.facilities.models import Equipment
 from quanmin.maintenance import permissions, selectors, services, units
 from quanmin.maintenance.models import MaintenanceUnit, WorkOrder, WorkOrderPhoto
@@ -624,8 +625,8 @@ def test_design_life_on_29_february(equipment):
     piece.refresh_from_db()
     assert piece.replace_due == datetime.date(2017, 2, 28)
     qs = Equipment.objects.filter(pk=piece.pk)
-    assert not qs.filter(selectors.past_design_life_q(datetime.date(2017, 2, 27))).exists()
-    assert qs.filter(selectors.past_design_life_q(datetime.date(2017, 2, 28))).exists()
+    assert not qs.filter(equipment_services.past_design_life_q(datetime.date(2017, 2, 27))).exists()
+    assert qs.filter(equipment_services.past_design_life_q(datetime.date(2017, 2, 28))).exists()
 
 
 def test_bulk_replacement_orders_are_idempotent(equipment, unit):
