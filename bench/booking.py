@@ -12,29 +12,12 @@ one JSON line.
 """
 
 import argparse
-import http.client
 import json
-import random
-import socket
-import statistics
-import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fresh_database, postgres_available
-
-ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from _common import SERVER_ENV, drive, fresh_database, gunicorn, postgres_available, run_django
 
 SETUP = r"""
 import datetime, json, sys
@@ -85,91 +68,10 @@ print(json.dumps({"double_bookings": over, "bookings": Booking.objects.filter(st
 """
 
 
-def run_django(env, code, *args) -> dict:
-    out = subprocess.run([PY, "-c", code, *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def drive(port, tokens, seconds, make_request):
-    """Each client keeps one connection and sends requests back to back for `seconds`."""
-    latencies, statuses, lock = [], {}, threading.Lock()
-    deadline = time.perf_counter() + seconds
-    start_gate = threading.Barrier(len(tokens))
-
-    def client(i, token):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        rng = random.Random(i)
-        mine, codes = [], {}
-        start_gate.wait()
-        n = 0
-        while time.perf_counter() < deadline:
-            method, path, body = make_request(rng, i, n)
-            n += 1
-            t0 = time.perf_counter()
-            try:
-                conn.request(method, path, body=json.dumps(body), headers={
-                    "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-                resp = conn.getresponse()
-                data = resp.read()
-                status = resp.status
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                status, data = 599, b"{}"
-            mine.append(time.perf_counter() - t0)
-            key = str(status)
-            if status >= 400 and data[:1] == b"{":
-                key += ":" + json.loads(data).get("code", "")
-            codes[key] = codes.get(key, 0) + 1
-        with lock:
-            latencies.extend(mine)
-            for k, v in codes.items():
-                statuses[k] = statuses.get(k, 0) + v
-
-    threads = [threading.Thread(target=client, args=(i, t)) for i, t in enumerate(tokens)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - t0
-    latencies.sort()
-
-    def pct(p):
-        return round(latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000, 2) if latencies else None
-
-    return {"requests": len(latencies), "per_second": round(len(latencies) / elapsed, 1), "p50_ms": pct(50),
-            "p95_ms": pct(95), "p99_ms": pct(99), "mean_ms": round(statistics.fmean(latencies) * 1000, 2) if latencies else None,
-            "statuses": statuses}
-
-
-def wait_for(port, proc, timeout=30):
-    t0 = time.time()
-    while time.time() - t0 < timeout:
-        if proc.poll() is not None:
-            raise RuntimeError("gunicorn exited: " + proc.stderr.read().decode()[-2000:])
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
-
-
 def bench_database(kind, args) -> dict:
-    settings_env = dict(QUANMIN_BENCH_ENDPOINTS="1", QUANMIN_DEBUG="0", QUANMIN_SECRET_KEY="bench-" + "x" * 50,
-                        QUANMIN_FIELD_KEY="bench-field-key", QUANMIN_SSL_REDIRECT="0",
-                        QUANMIN_ALLOWED_HOSTS="127.0.0.1,localhost",
-                        QUANMIN_NOTIFY_BACKENDS="quanmin.accounts.notify.InAppBackend")
-    with fresh_database(kind, "quanmin_bench", **settings_env) as env:
+    with fresh_database(kind, "quanmin_bench", **SERVER_ENV) as env:
         data = run_django(env, SETUP, str(args.clients))
-        port = free_port()
-        server = subprocess.Popen(
-            [str(Path(PY).parent / "gunicorn"), "quanmin.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
-             "--worker-class", "gthread", "--threads", "4", "--log-level", "error", "--graceful-timeout", "5"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            wait_for(port, server)
+        with gunicorn(env, args.workers) as port:
             slots = data["slots"][:40]  # 40 sessions of 8 places: heavy contention, 320 places in all
 
             def book(rng, i, n):
@@ -189,13 +91,6 @@ def bench_database(kind, args) -> dict:
             # The same requests from as many clients as there are workers: a request's own time,
             # without the queue that 64 clients on a few cores must form (mean wait = clients / rate).
             light = drive(port, data["tokens"][:args.workers], min(args.seconds, 5), book_light)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:  # a worker stuck on a kept-alive connection
-                server.kill()
-                server.wait()
         counted = run_django(env, COUNT)
         ok = sum(v for k, v in booking["statuses"].items() if k.startswith("2"))
         return {"booking": booking, "bare_insert": baseline, "bookings_made": ok,

@@ -28,11 +28,15 @@ SECRET_KEY = os.environ.get(
 )
 # Key for field encryption and keyed hashes of personal data (ID numbers, phones, health data).
 # It is separate from SECRET_KEY so that rotating sessions does not make personal data unreadable.
+# `check --deploy` refuses a missing, short or development key (accounts/checks.py).
 FIELD_ENCRYPTION_KEY = os.environ.get(
     "QUANMIN_FIELD_KEY", "dev-only-field-key-never-use-in-production" if DEBUG else ""
 )
 ALLOWED_HOSTS = env_list("QUANMIN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("QUANMIN_CSRF_TRUSTED_ORIGINS", "")
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); none by
+# default: the address of a sign-in (its throttle and the audit log) is then the connection's own.
+TRUSTED_PROXIES = env_list("QUANMIN_TRUSTED_PROXIES", "")
 
 INSTALLED_APPS = [
     "quanmin.accounts.apps.QuanminAdminConfig",
@@ -46,20 +50,34 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "quanmin.core",
     "quanmin.regions",
     "quanmin.accounts",
     "quanmin.facilities",
     "quanmin.booking",
     "quanmin.analytics",
     "quanmin.physique",
+    "quanmin.people",
     "quanmin.maintenance",
     "quanmin.feedback",
+    "quanmin.organizations",
+    "quanmin.events",
+    "quanmin.planning",
+    "quanmin.opendata",
+    "quanmin.surveys",
+    "quanmin.incentives",
     "quanmin.web",
     "quanmin.demo",
 ]
 
 MIDDLEWARE = [
+    # A request id for the logs and the tasks enqueued, and the metrics' counts (issue 24).
+    "quanmin.core.middleware.RequestContext",
     "django.middleware.security.SecurityMiddleware",
+    # Scripts from this site only, no inline script or handler (issue 15); see web/middleware.py.
+    "quanmin.web.middleware.ContentSecurityPolicy",
+    # NUL bytes, lone surrogates, multipart without a boundary: a clear 400 before any view (issue 15).
+    "quanmin.core.middleware.HostileInput",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -157,7 +175,8 @@ STATICFILES_DIRS = [
     if (BASE_DIR / "node_modules" / path).exists()
 ]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads: random names, no public URL; each app serves its files through a checked view.
+    "default": {"BACKEND": "quanmin.core.uploads.PrivateStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -182,6 +201,11 @@ BOOKING_SUSPEND_DAYS = int(os.environ.get("QUANMIN_BOOKING_SUSPEND_DAYS", "30"))
 BOOKING_WAITLIST_OFFER_MINUTES = int(os.environ.get("QUANMIN_BOOKING_OFFER_MINUTES", "60"))
 BOOKING_NO_SHOW_GRACE_MINUTES = 30
 BOOKING_REMINDER_HOURS = 3
+# Sports points: earned points are good until the end of the year this many years after (1: the
+# next year); this many points make a yuan when spent on a booking, for at most this share of its price.
+INCENTIVES_POINTS_YEARS = 1
+INCENTIVES_POINTS_PER_YUAN = int(os.environ.get("QUANMIN_POINTS_PER_YUAN", "100"))
+INCENTIVES_POINTS_MAX_SHARE = 50
 # The simulated online payment provider's "pay" page (development and demos only).
 QUANMIN_SIMULATED_PAYMENTS = env_bool("QUANMIN_SIMULATED_PAYMENTS", DEBUG)
 
@@ -189,8 +213,35 @@ QUANMIN_SIMULATED_PAYMENTS = env_bool("QUANMIN_SIMULATED_PAYMENTS", DEBUG)
 # started by `make run`); an RQ or Celery backend at scale.
 TASKS = {"default": {"BACKEND": os.environ.get("QUANMIN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-# Map tiles are a setting: Tianditu needs a key, intranets may have their own server; empty = the
-# offline fallback that draws division outlines and points on a plain background.
+# Several app nodes (issue 24): QUANMIN_REDIS_URL (e.g. redis://10.0.0.5:6379/0) puts the cache in
+# Redis (Django's own backend) and the task queue on RQ, unless QUANMIN_TASKS_BACKEND names another
+# (workers: `manage.py rqworker default --job-class django_tasks_rq.Job`). Without it: each
+# process's memory cache and the database queue. Nothing that must agree between nodes relies on
+# the cache: sign-in throttling (LoginThrottle), report limits and idempotency keys
+# (Booking.client_key, Report.client_key) are database rows; the cache holds only what can be
+# recomputed (the finder's outlines, keyed by the data's version). Sessions are database rows.
+REDIS_URL = os.environ.get("QUANMIN_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "quanmin"}}
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    RQ_SHOW_ADMIN_LINK = False
+    if not os.environ.get("QUANMIN_TASKS_BACKEND"):
+        TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+
+# Open data (issue 23): the address third parties reach the platform at, written into every feed item's
+# @id and url (feeds are built by the stamper, outside any request), and the open licence.
+PUBLIC_URL = os.environ.get("QUANMIN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+OPEN_DATA_LICENSE = os.environ.get("QUANMIN_OPEN_DATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
+# Public open-data endpoints: requests per client address per minute (429 with Retry-After beyond).
+OPEN_DATA_RATE_LIMIT = int(os.environ.get("QUANMIN_OPEN_DATA_RATE_LIMIT", "600"))
+
+# Map tiles are a setting (quanmin/facilities/basemap.py): 天地图 with its key, a GCJ-02 provider
+# (amap, tencent), or a tile server of one's own (url); none = the offline map of division outlines
+# and loaded streets. The provider is guessed from the key and the URL when not named.
+MAP_PROVIDER = os.environ.get("QUANMIN_MAP_PROVIDER", "")
+TIANDITU_KEY = os.environ.get("QUANMIN_TIANDITU_KEY", "")
 MAP_TILE_URL = os.environ.get("QUANMIN_MAP_TILE_URL", "")
 MAP_TILE_CRS = os.environ.get("QUANMIN_MAP_TILE_CRS", "wgs84")  # or "gcj02"
 MAP_TILE_ATTRIBUTION = os.environ.get("QUANMIN_MAP_TILE_ATTRIBUTION", "")
@@ -207,11 +258,22 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 LOG_LEVEL = os.environ.get("QUANMIN_LOG_LEVEL", "WARNING")
+# "json": one JSON object a line with the request id (core/logs.py), for a log collector; "text" for a
+# person at a terminal. JSON unless DEBUG.
+LOG_FORMAT = os.environ.get("QUANMIN_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "quanmin.core.logs.JsonFormatter"}},
     # The level sits on the handler too: Django's own loggers (django.request logs every 4xx as a
     # warning) propagate to it past the root logger's level.
-    "handlers": {"console": {"class": "logging.StreamHandler", "level": LOG_LEVEL}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "level": LOG_LEVEL,
+                             **({"formatter": "json"} if LOG_FORMAT == "json" else {})}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
+
+# /metrics (Prometheus text, web/metrics.py) answers a scraper sending "Authorization: Bearer <token>"
+# with this token, or a signed-in platform administrator; nobody else. Empty: administrators only.
+METRICS_TOKEN = os.environ.get("QUANMIN_METRICS_TOKEN", "")
+# Where `manage.py backup` writes its archives unless told (--to).
+BACKUP_DIR = Path(os.environ.get("QUANMIN_BACKUP_DIR", str(BASE_DIR / "backups")))

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -15,13 +13,19 @@ urlpatterns = [
     path("", include("quanmin.physique.urls")),
     path("", include("quanmin.maintenance.urls")),
     path("", include("quanmin.feedback.urls")),
+    path("", include("quanmin.organizations.urls")),
+    path("", include("quanmin.people.urls")),
+    path("", include("quanmin.events.urls")),
+    path("", include("quanmin.opendata.urls")),
+    path("", include("quanmin.surveys.urls")),
+    path("", include("quanmin.planning.urls")),
+    path("", include("quanmin.incentives.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", web_views.api_docs, name="api-docs"),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads are never served from /media/, not even with DEBUG on: each app has a checked view.
 
 handler403 = "quanmin.web.views.error_403"
 handler404 = "quanmin.web.views.error_404"

@@ -9,13 +9,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connections
 from django.test import Client
+from django.utils import translation
 
 from quanmin.accounts import services
 from quanmin.accounts.models import Role
 from quanmin.demo.accounts import make_id_number
 from quanmin.regions.models import Region
+from tests.needs import need, need_module
+
+# The PostgreSQL pass: the test database is thrown away at the end, so a commit need not wait for
+# the disk. Transactional, race and live-server tests commit thousands of times, each an fsync.
+if django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    django_settings.DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 
 PASSWORD = "Test-pass-2026"
 CHROMIUM = "/usr/bin/chromium"
@@ -25,12 +33,29 @@ CHROMIUM = "/usr/bin/chromium"
 BROWSER_WAIT_MS = 60_000
 
 
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def fast_hashers(settings):
+def fast_hashers(settings, media_root):
+    # Uploads made by a test land in a temporary folder, never in the working tree's media/.
+    settings.MEDIA_ROOT = str(media_root)
     # The production hasher is deliberately slow; tests sign in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Off unless a test turns it on, as on a production server.
     settings.QUANMIN_SIMULATED_PAYMENTS = False
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    # Each test starts in the site's language: a request made with "Accept-Language: en" leaves
+    # English active in the thread (LocaleMiddleware activates it and nothing deactivates it), and
+    # the register's column labels follow the active language.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 def region(code, name, level, parent=None, population=None):
@@ -179,7 +204,8 @@ def equipment(world):
 @pytest.fixture
 def browser(monkeypatch):
     """Debian's Chromium through Playwright (its own browser download is never used); the test is
-    skipped, saying so, when Chromium or the playwright package is not there. Every `expect(...)`
+    skipped, saying so, when Chromium or the playwright package is not there (in CI it fails: see
+    tests/needs.py). Every `expect(...)`
     waits up to BROWSER_WAIT_MS for its state (Playwright's own default is 5 s); open pages with
     `open_page` so that actions and navigations wait as long.
 
@@ -188,9 +214,8 @@ def browser(monkeypatch):
     async context (asgiref's thread-critical Local), apart from the one the test's teardown closes.
     It is closed here, before Playwright stops; left open, PostgreSQL could not drop the test database
     at the end of the run ("1 other session using the database")."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium); browser test skipped")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+    need(os.path.exists(CHROMIUM), f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    sync_api = need_module("playwright.sync_api", "the playwright Python package is not installed")
     sync_api.expect.set_options(timeout=BROWSER_WAIT_MS)
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -213,3 +238,24 @@ def open_page(browser, **context_options):
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return context, page, errors
+
+
+@pytest.fixture
+def no_map_tiles(settings):
+    """No map tiles configured (the offline map), whatever the environment says; tests set one."""
+    settings.MAP_PROVIDER = ""
+    settings.TIANDITU_KEY = ""
+    settings.MAP_TILE_URL = ""
+    settings.MAP_TILE_CRS = "wgs84"
+    settings.MAP_TILE_ATTRIBUTION = ""
+    return settings
+
+
+def sign_in(page, live_server, user, next_url: str) -> None:
+    """Sign `user` in through the real form and land on `next_url` (a path)."""
+    page.goto(f"{live_server.url}/accounts/login/?next={next_url.replace('&', '%26').replace('?', '%3F')}")
+    page.fill("input[name=phone]", user.phone)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**{next_url.split('?')[0]}**")
+

@@ -59,3 +59,23 @@ def test_project_modules_are_imported_at_module_level(path):
     already hold with them; this keeps them where a reader looks, unless the line says why
     (EXPLAINED). Third-party imports inside a function are not checked."""
     assert list(_function_level_project_imports(path)) == []
+
+
+TESTS = ROOT / "tests"
+# A test that releases many clients at once (tests/races.py, or its own barrier).
+RACE = re.compile(r"Barrier\(|from tests import races|races\.run_(threads|processes)")
+
+
+def test_every_race_test_is_marked_and_says_where_it_bites():
+    """Race tests only bite on PostgreSQL (SQLite serialises writers): each is marked `race` and its
+    module's docstring says it runs in the PostgreSQL pass of .ci/run (DESIGN.md, rule 5)."""
+    wrong = []
+    for path in sorted(TESTS.rglob("test_*.py")):
+        text = path.read_text()
+        if path == Path(__file__) or not RACE.search(text):
+            continue
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        if "pytest.mark.race" not in text or "PostgreSQL" not in doc:
+            wrong.append(str(path.relative_to(ROOT)))
+    assert wrong == [], ("mark these race tests `pytest.mark.race` and say in the module docstring that "
+                         f"they run in the PostgreSQL pass of .ci/run: {wrong}")

@@ -214,8 +214,9 @@ class UserAdmin(ScopedAdmin):
     list_display = ["display_name", "phone_masked", "id_number_masked", "home_region", "is_active"]
     list_filter = ["is_active", "sex"]
     search_fields = ["real_name"]
-    readonly_fields = ["phone_masked", "id_number_masked", "birth_date", "sex", "date_joined", "last_login"]
-    fields = ["real_name", "phone_masked", "id_number_masked", "birth_date", "sex", "home_region",
+    # The age, not the birth date: beside the masked ID number the date and the division are its digits.
+    readonly_fields = ["phone_masked", "id_number_masked", "age", "sex", "date_joined", "last_login"]
+    fields = ["real_name", "phone_masked", "id_number_masked", "age", "sex", "home_region",
               "is_active", "date_joined", "last_login"]
     autocomplete_fields = ["home_region"]
     inlines = [MembershipInline]
@@ -227,6 +228,24 @@ class UserAdmin(ScopedAdmin):
     @admin.display(description=_("ID number"))
     def id_number_masked(self, obj):
         return obj.id_number_masked
+
+    @admin.display(description=_("age"))
+    def age(self, obj):
+        return obj.age()
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}) or {}
+        if "cl" in changelist:
+            audit.list_personal(request, "users", [u.pk for u in changelist["cl"].result_list])
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        person = (getattr(response, "context_data", {}) or {}).get("original")
+        if person is not None and request.method == "GET":
+            audit.read_personal(request, person, ["masked"])
+        return response
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

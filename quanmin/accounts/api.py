@@ -2,18 +2,19 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from quanmin.core.api import Paging
+from quanmin.core.api import ArrayPaging, Paging
 from quanmin.core.excel import xlsx_response
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import audit, permissions, scoping, services
+from . import audit, audit_labels, permissions, scoping, services
 from .api_auth import PUBLIC
 from .errors import AccountError
 from .models import AuditEntry, Role, User
@@ -57,8 +58,22 @@ def me_out(user: User) -> dict:
     }
 
 
-@router.post("/auth/login", auth=PUBLIC, response=MeOut, summary="Sign in (starts a session)")
+def _same_origin_json(request) -> None:
+    """A session is started only by this site's own pages: JSON (which a cross-site form cannot send
+    without a CORS preflight that we never answer) from our own origin when the browser names one."""
+    if request.content_type != "application/json":
+        raise AccountError("json_required", _("Send the sign-in as JSON (Content-Type: application/json)."),
+                           status=415)
+    origin = request.META.get("HTTP_ORIGIN")
+    own = f"{request.scheme}://{request.get_host()}"
+    if request.META.get("HTTP_SEC_FETCH_SITE") == "cross-site" or (
+            origin and origin != own and origin not in settings.CSRF_TRUSTED_ORIGINS):
+        raise AccountError("cross_origin", _("Sign in from this site's own pages."), status=403)
+
+
+@router.post("/auth/login", auth=PUBLIC, response=MeOut, summary="Sign in (starts a session; JSON, same origin)")
 def login_endpoint(request, payload: LoginIn):
+    _same_origin_json(request)
     user = services.sign_in(request, payload.phone, payload.password)
     return me_out(user)
 
@@ -89,6 +104,7 @@ class TokenOut(Schema):
 
 
 @router.get("/tokens", response=list[TokenOut], summary="My API tokens")
+@paginate(ArrayPaging)
 def list_tokens(request):
     return list(request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at"))
 
@@ -107,13 +123,17 @@ def revoke_token(request, token_id: int):
 
 
 class PersonOut(Schema):
+    """A person as staff lists show them: masked, and nothing beside the mask that rebuilds it (the
+    birth date and the home division's code are digits of the ID number: the age and the division's
+    name are shown instead)."""
+
     id: int
     real_name: str
     phone: str
     id_number: str
     sex: str
-    birth_date: datetime.date | None
-    home_region_code: str | None
+    age: int | None
+    home_region_name: str | None
     is_active: bool
 
     @staticmethod
@@ -125,8 +145,12 @@ class PersonOut(Schema):
         return obj.id_number_masked
 
     @staticmethod
-    def resolve_home_region_code(obj):
-        return obj.home_region_id
+    def resolve_age(obj):
+        return obj.age()
+
+    @staticmethod
+    def resolve_home_region_name(obj):
+        return obj.home_region.name if obj.home_region_id else None
 
 
 def _require(allowed: bool) -> None:
@@ -134,11 +158,11 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-@router.get("/users", response=list[PersonOut], summary="People in my divisions (masked)")
-@paginate(Paging)
+@router.get("/users", response=list[PersonOut], summary="People in my divisions (masked; the read is logged)")
+@paginate(audit.PersonalPaging, what="users")
 def list_users(request, q: str | None = None, region: str | None = None):
     _require(permissions.can_list_people(request.user))
-    qs = scoping.scoped(request.user, User.objects.all()).order_by("id")
+    qs = scoping.scoped(request.user, User.objects.select_related("home_region")).order_by("id")
     if q:
         qs = qs.filter(real_name__contains=q)
     if region and region.isdigit():
@@ -153,18 +177,20 @@ def export_users(request, q: str | None = None):
     if q:
         qs = qs.filter(real_name__contains=q)
     audit.record("export", request=request, detail={"what": "users", "count": qs.count()})
-    headers = [_("Name"), _("Mobile number"), _("ID number"), _("Sex"), _("Birth date"), _("Home division"),
-               _("Division code"), _("Active")]
-    rows = ((u.real_name, u.phone_masked, u.id_number_masked, u.get_sex_display(), u.birth_date,
-             u.home_region.name if u.home_region else "", u.home_region_id or "", u.is_active)
+    # No birth date or division code beside the masked number: they are its digits (PersonOut).
+    headers = [_("Name"), _("Mobile number"), _("ID number"), _("Sex"), _("Age"), _("Home division"), _("Active")]
+    rows = ((u.real_name, u.phone_masked, u.id_number_masked, u.get_sex_display(), u.age(),
+             u.home_region.name if u.home_region else "", u.is_active)
             for u in qs.iterator(chunk_size=1000))
     return xlsx_response("quanmin-people.xlsx", [(_("People"), headers, rows)])
 
 
-@router.get("/users/{user_id}", response=PersonOut, summary="One person (masked)")
+@router.get("/users/{user_id}", response=PersonOut, summary="One person (masked; the read is logged)")
 def get_user(request, user_id: int):
     _require(permissions.can_list_people(request.user))
-    return scoping.get_scoped_or_404(request.user, User.objects.all(), pk=user_id)
+    person = scoping.get_scoped_or_404(request.user, User.objects.select_related("home_region"), pk=user_id)
+    audit.read_personal(request, person, ["masked"])
+    return person
 
 
 class RevealOut(Schema):
@@ -192,6 +218,7 @@ class AuditOut(Schema):
     at: datetime.datetime
     actor: str | None
     action: str
+    action_label: str = Field(description="The action in the caller's language")
     target_type: str
     target_id: str
     target_repr: str
@@ -201,6 +228,10 @@ class AuditOut(Schema):
     @staticmethod
     def resolve_actor(obj):
         return obj.actor.display_name if obj.actor else None
+
+    @staticmethod
+    def resolve_action_label(obj):
+        return audit_labels.action_label(obj.action)
 
 
 @router.get("/audit", response=list[AuditOut], summary="Audit log (city staff)")

@@ -1,17 +1,50 @@
 """The one audit call every app uses: `audit.record(...)`."""
 
+import functools
+import ipaddress
+
+from django.conf import settings
 from django.db import transaction
+
+from quanmin.core.api import Paging
 
 from .models import AuditEntry
 
 
+@functools.cache
+def _networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def _address(text: str):
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str | None:
+    """The client's address: the peer's (REMOTE_ADDR), unless the peer is one of our proxies
+    (settings.TRUSTED_PROXIES, from QUANMIN_TRUSTED_PROXIES: addresses or networks, none by default).
+    Then X-Forwarded-For is read from the right, past our proxies, to the first address none of them
+    is: everything left of it was written by the client and proves nothing."""
     if request is None:
         return None
-    # Behind a proxy the first forwarded address is the client's; REMOTE_ADDR otherwise.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return ip or None
+    peer = _address(request.META.get("REMOTE_ADDR") or "")
+    if peer is None:
+        return None
+    trusted = _networks(tuple(settings.TRUSTED_PROXIES))
+    if not trusted or not any(peer in net for net in trusted):
+        return str(peer)
+    client = peer
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        address = _address(hop)
+        if address is None:
+            break  # junk: keep the last address a proxy of ours vouched for
+        client = address
+        if not any(address in net for net in trusted):
+            break
+    return str(client)
 
 
 def record(action: str, *, request=None, actor=None, obj=None, region_code: str = "",
@@ -50,3 +83,23 @@ def _region_code_of(obj) -> str:
         if value:
             return value
     return ""
+
+
+def list_personal(request, what: str, ids: list) -> AuditEntry:
+    """Log a list read of personal data (masked or not): who read which people's rows."""
+    return record("list_personal", request=request, detail={"what": what, "count": len(ids), "ids": ids})
+
+
+class PersonalPaging(Paging):
+    """The API's paging for lists of people: the page read is logged with the ids on it
+    (`@paginate(audit.PersonalPaging, what="users")`)."""
+
+    def __init__(self, *, what: str, **kwargs):
+        self.what = what
+        super().__init__(**kwargs)
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request=request, **params)
+        page["items"] = list(page["items"])
+        list_personal(request, self.what, [item.pk for item in page["items"]])
+        return page

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from . import crypto
@@ -142,6 +143,10 @@ class Role(models.TextChoices):
     OPERATOR = "operator", _("Venue operator")
     INSPECTOR = "inspector", _("Equipment inspector")
     ORG_STAFF = "org_staff", _("Organisation staff")
+    STATION_STAFF = "station_staff", _("Guidance-station staff")
+    JUDGE = "judge", _("Judge")
+    DELEGATION_LEADER = "delegation_leader", _("Delegation leader")
+    DEPARTMENT_STAFF = "department_staff", _("Department staff")
 
 
 # Which roles bind to what, and which may change things.
@@ -152,6 +157,11 @@ DIVISION_ROLES = {
 READ_ONLY_ROLES = {Role.SUPERVISOR, Role.EVALUATOR}
 SITE_ROLES = {Role.OPERATOR, Role.INSPECTOR}
 ORG_ROLES = {Role.ORG_STAFF}
+# Roles bound to one object of a domain app: a guidance station (people), a competition or games
+# (events), a delegation (events), a government department named in plans' task tables (planning).
+# The app that owns the object decides what the role may do there.
+OBJECT_ROLES = {Role.STATION_STAFF, Role.JUDGE, Role.DELEGATION_LEADER, Role.DEPARTMENT_STAFF}
+TARGET_ROLES = SITE_ROLES | ORG_ROLES | OBJECT_ROLES
 
 
 class Membership(models.Model):
@@ -240,7 +250,7 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+        return f"{localtime(self.at):%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
 
 
 class ApiToken(models.Model):

@@ -61,7 +61,9 @@ def division_prefixes(user, write: bool = False) -> list[str]:
     return codes.outermost(codes.prefix(m.region_id) for m in memberships(user) if m.role in allowed)
 
 
-def _targets(user, role_set, model_label: str | None = None) -> list[int]:
+def targets(user, role_set, model_label: str | None = None) -> list[int]:
+    """The ids of the objects (sites, organisations, stations, competitions…) the user serves in
+    one of `role_set`, optionally only those of one model ("people.Station")."""
     return [
         m.target_id for m in memberships(user)
         if m.role in role_set and m.target_id is not None
@@ -80,12 +82,12 @@ def scope_q(user, model, write: bool = False) -> Q | None:
         parts += [Q(**{f"{region_field}__within": p}) for p in division_prefixes(user, write)]
     site_field = fields.get("site")
     if site_field:
-        sites = _targets(user, SITE_ROLES, fields.get("site_model"))
+        sites = targets(user, SITE_ROLES, fields.get("site_model"))
         if sites:
             parts.append(Q(**{f"{site_field}__in": sites}))
     org_field = fields.get("organization")
     if org_field:
-        orgs = _targets(user, ORG_ROLES, fields.get("organization_model"))
+        orgs = targets(user, ORG_ROLES, fields.get("organization_model"))
         if orgs:
             parts.append(Q(**{f"{org_field}__in": orgs}))
     if not parts:

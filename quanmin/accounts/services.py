@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,9 +21,9 @@ from . import audit, crypto, idnumber
 from .errors import AccountError, Throttled, id_number_or_error, phone_or_error
 from .models import (
     DIVISION_ROLES,
-    ORG_ROLES,
-    SITE_ROLES,
+    TARGET_ROLES,
     ApiToken,
+    AuditEntry,
     Consent,
     LoginThrottle,
     Membership,
@@ -145,6 +146,24 @@ def export_own_data(user: User, request=None, *, parts: dict | None = None) -> d
         "memberships": [
             {"role": m.role, "region": m.region_id} for m in user.memberships.all()
         ],
+        "notifications": [
+            {"subject": n.subject, "text": n.text, "sent_at": n.created_at.isoformat(),
+             "read_at": n.read_at.isoformat() if n.read_at else None}
+            for n in user.notifications.order_by("created_at")
+        ],
+        "api_tokens": [
+            {"name": t.name, "starts_with": t.key_prefix, "created_at": t.created_at.isoformat(),
+             "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+             "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None}
+            for t in user.api_tokens.order_by("created_at")
+        ],
+        # What the audit log holds of them: what they did, and what others did with their record.
+        "audit_log": [
+            {"at": e.at.isoformat(), "action": e.action, "by_me": e.actor_id == user.pk,
+             "object": e.target_repr, "address": e.ip, "detail": e.detail}
+            for e in AuditEntry.objects.filter(Q(actor=user) | Q(target_type=user._meta.label_lower,
+                                                                   target_id=str(user.pk))).order_by("at", "pk")
+        ],
     }
     data.update(parts or {})
     audit.record("export_own_data", request=request, actor=user, obj=user)
@@ -172,6 +191,9 @@ def delete_own_data(user: User, request=None, *, erase_parts=()) -> None:
         user.save()
         user.memberships.all().delete()
         user.api_tokens.all().delete()
+        user.notifications.all().delete()
+        # The log stays (it is the platform's record of what was done), without the person's name.
+        AuditEntry.objects.filter(target_type=user._meta.label_lower, target_id=str(user.pk)).update(target_repr="")
         user.consents.update(withdrawn_at=timezone.now(), guardian_name="", guardian_id_hash="")
 
 
@@ -180,9 +202,21 @@ def check_membership(role: str, region: Region, target=None) -> None:
     if role in DIVISION_ROLES and region.level != DIVISION_ROLES[role]:
         raise AccountError("role_level_mismatch",
                            _("This role must be bound to a division of the matching level."), "region")
-    if (role in SITE_ROLES or role in ORG_ROLES) and target is None:
+    if role in TARGET_ROLES and target is None:
         raise AccountError("role_target_required",
-                           _("This role must be bound to a site or an organisation."), "target")
+                           _("This role must be bound to a site, an organisation or the object it serves."),
+                           "target")
+
+
+def active_user_by_phone(phone: str) -> User:
+    """The active account of a mobile number, for staff who give a person a role by their number:
+    AccountError on the "phone" field when the number is not one, 404 when no account has it."""
+    user = User.objects.filter(phone_hash=crypto.lookup_hash(phone_or_error(phone)), is_active=True).first()
+    if user is None:
+        raise AccountError("user_not_found",
+                           _("No account has this mobile number: ask the person to register first."), "phone",
+                           status=404)
+    return user
 
 
 def grant_membership(user: User, role: str, region: Region, target=None, *, request=None) -> Membership:
@@ -268,24 +302,24 @@ def _throttle_keys(phone: str, ip: str | None) -> list[str]:
     return keys
 
 
-def check_throttle(phone: str, ip: str | None) -> None:
-    """Raise Throttled if this sign-in must wait: slowed after a few failures, locked after many."""
+def reserve_attempt(phone: str, ip: str | None) -> None:
+    """One atomic step per sign-in: raise Throttled if it must wait (slowed after a few failures,
+    locked after many), else count it as a failure now, under the rows' lock, before the password is
+    checked; a right password takes it back (settle_success). So attempts made at once cannot all
+    pass the check before any of them is counted."""
     now = timezone.now()
-    for row in LoginThrottle.objects.filter(key__in=_throttle_keys(phone, ip)):
-        if row.locked_until and row.locked_until > now:
-            raise Throttled("login_locked", int((row.locked_until - now).total_seconds()) + 1)
-        if row.failures >= settings.LOGIN_SLOW_AFTER and row.last_failure_at:
-            wait = 2 ** (row.failures - settings.LOGIN_SLOW_AFTER)
-            ready = row.last_failure_at + datetime.timedelta(seconds=wait)
-            if ready > now:
-                raise Throttled("login_slowed", int((ready - now).total_seconds()) + 1)
-
-
-def note_failed_login(phone: str, ip: str | None) -> None:
-    now = timezone.now()
-    for key in _throttle_keys(phone, ip):
-        with transaction.atomic():
-            row, _created = LoginThrottle.objects.select_for_update().get_or_create(key=key)
+    with transaction.atomic():
+        rows = [LoginThrottle.objects.select_for_update().get_or_create(key=key)[0]
+                for key in _throttle_keys(phone, ip)]
+        for row in rows:
+            if row.locked_until and row.locked_until > now:
+                raise Throttled("login_locked", int((row.locked_until - now).total_seconds()) + 1)
+            if row.failures >= settings.LOGIN_SLOW_AFTER and row.last_failure_at:
+                wait = 2 ** (row.failures - settings.LOGIN_SLOW_AFTER)
+                ready = row.last_failure_at + datetime.timedelta(seconds=wait)
+                if ready > now:
+                    raise Throttled("login_slowed", int((ready - now).total_seconds()) + 1)
+        for row in rows:
             if row.locked_until and row.locked_until <= now:
                 row.failures = 0  # a served lock-out starts the count again
                 row.locked_until = None
@@ -294,6 +328,13 @@ def note_failed_login(phone: str, ip: str | None) -> None:
             if row.failures >= settings.LOGIN_LOCK_AFTER:
                 row.locked_until = now + datetime.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
             row.save()
+
+
+def settle_success(phone: str, ip: str | None) -> None:
+    """A right password: the account's count is cleared, the address's attempt taken back."""
+    clear_throttle(phone)
+    if ip:
+        LoginThrottle.objects.filter(key=f"ip:{ip}", failures__gt=0).update(failures=F("failures") - 1)
 
 
 def clear_throttle(phone: str) -> None:
@@ -312,13 +353,12 @@ def sign_in(request, phone_raw: str, password: str) -> User:
 
     phone = phone_or_error(phone_raw)
     ip = audit.client_ip(request)
-    check_throttle(phone, ip)
+    reserve_attempt(phone, ip)
     user = authenticate(request, phone=phone, password=password)
     if user is None:
-        note_failed_login(phone, ip)
         audit.record("sign_in_failed", request=request, detail={"phone": crypto.mask_phone(phone)})
         raise AccountError("login_failed", _("Wrong mobile number or password."))
-    clear_throttle(phone)
+    settle_success(phone, ip)
     login(request, user)
     audit.record("sign_in", request=request, actor=user, obj=user)
     return user

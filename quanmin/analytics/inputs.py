@@ -4,9 +4,10 @@
 - Residents: each community's resident population spread over a few points around where its
   sites are (or its township's, when it has none): we hold no building footprints, so this is a
   sketch at community level, said as such on the page.
-- Network: we hold no street data for the demo city, so a walking grid (80–150 m blocks) is
-  generated around each township's centre, big enough to hold its sites; with an OpenStreetMap
-  extract (`fitness_circle --network F.osm.pbf`) the real streets are used instead.
+- Network: the streets loaded with `manage.py load_streets F.osm.pbf|F.geojson` (stored, and drawn
+  on the offline map) that cross the division's sites' extent; when none are loaded (the demo city)
+  a walking grid (80–150 m blocks) is generated around each township's centre, big enough to hold
+  its sites. `fitness_circle --network F.osm.pbf` reads an extract for one run without storing it.
 """
 
 import hashlib
@@ -14,13 +15,13 @@ import math
 from collections import defaultdict
 
 import numpy as np
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Min, Sum
 
 from quanmin.facilities.models import Facility, Site
-from quanmin.regions import codes
-from quanmin.regions.models import Region
+from quanmin.regions import codes, streets
+from quanmin.regions.models import Region, StreetSegment
 
-from .circle import Candidates, Facilities, Residents, WalkNetwork, generate_grid_network
+from .circle import Candidates, Facilities, Residents, WalkNetwork, generate_grid_network, network_from_lines
 from .circle.network import build_network
 from .models import CandidateSite
 
@@ -40,6 +41,7 @@ def data_version(region: Region) -> str:
         Site.objects.filter(region__code__within=p).aggregate(n=Count("id"), t=Max("updated_at")),
         Region.objects.filter(code__within=p).aggregate(s=Sum("population"), n=Count("code")),
         CandidateSite.objects.filter(region__code__within=p).aggregate(n=Count("id"), t=Max("updated_at")),
+        StreetSegment.objects.aggregate(n=Count("id"), m=Max("id")),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
@@ -93,8 +95,28 @@ def candidates(region: Region) -> Candidates | None:
     return Candidates(np.array(lon), np.array(lat), np.array(ids))
 
 
+STREET_MARGIN_M = 2000.0  # streets this far beyond the outermost sites still carry walks
+
+
+def stored_network(region: Region) -> WalkNetwork | None:
+    """The loaded streets around the division's sites, or None when none are loaded there."""
+    box = Site.objects.filter(region__code__within=_prefix(region)).aggregate(
+        a=Min("lat"), b=Max("lat"), c=Min("lon"), d=Max("lon"))
+    if box["a"] is None:
+        return None
+    dlat = STREET_MARGIN_M / 110_540
+    dlon = STREET_MARGIN_M / (111_320 * math.cos(math.radians((box["a"] + box["b"]) / 2)))
+    lines = [line for _name, _kind, line in streets.in_box(box["a"] - dlat, box["b"] + dlat, box["c"] - dlon, box["d"] + dlon)
+             .iterator(chunk_size=5000)]
+    return network_from_lines(lines) if lines else None
+
+
 def network(region: Region, seed: int = 1) -> WalkNetwork:
-    """A generated street grid around each township's centre (see the module's note)."""
+    """The loaded streets, else a generated street grid around each township's centre (see the
+    module's note)."""
+    stored = stored_network(region)
+    if stored is not None:
+        return stored
     _comm, town_centre = _centres(region)
     parts = []
     offset = 0

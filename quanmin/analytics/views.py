@@ -11,10 +11,11 @@ from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
 from quanmin.core.errors import ServiceError
 from quanmin.core.excel import xlsx_response
+from quanmin.facilities import basemap
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import permissions, services
+from . import describe, permissions, services
 from .circle import DEFAULT_MINUTES, DEFAULT_SPEED_KMH
 from .errors import AnalysisError
 from .forms import CandidateForm
@@ -43,17 +44,27 @@ def circle(request, code):
     latest_done = CircleRun.objects.filter(region=region, status=CircleRun.Status.DONE).order_by("-created_at").first()
     result = latest_done.result if latest_done else None
     context = {"region": region, "run": run, "done": latest_done, "result": result,
-               "can_write": permissions.can_write(request.user),
+               "can_write": permissions.can_write(request.user), "map": basemap.settings_for_page(),
                "default_minutes": " ".join(str(int(m)) for m in DEFAULT_MINUTES), "default_speed": DEFAULT_SPEED_KMH}
     if result:
         rows = [d for d in result.get("divisions", []) if d["level"] in ("county", "township")
                 and d["region_code"] != region.code and codes.contains(region.code, d["region_code"])]
         under = {k: v[:15] for k, v in result.get("underserved", {}).items()}
         names = _names({d["region_code"] for d in rows} | {u["region_code"] for v in under.values() for u in v})
+        suggestions = result.get("suggestions") or {}
         context.update(rows=rows, underserved=under, names=names,
-                       by_type=sorted(((t, v["minutes"]) for t, v in result.get("by_type", {}).items()), key=lambda x: x[0]))
+                       by_type=sorted(((describe.type_label(t), v["minutes"]) for t, v in result.get("by_type", {}).items()),
+                                      key=lambda x: x[0]),
+                       guarantee=describe.guarantee_label(suggestions) if suggestions else "",
+                       suggested=[{**s, "place": describe.place(s["lat"], s["lon"])} for s in suggestions.get("sites", [])])
+    if run is not None:
+        context["stage"] = describe.stage_label(run.stage)
     if request.headers.get("HX-Request"):
-        return render(request, "analytics/_run_status.html", context)
+        response = render(request, "analytics/_run_status.html", context)
+        if run is not None and run.status == CircleRun.Status.DONE:
+            # The poll of a running analysis: it has ended, so the page reloads with its result.
+            response["HX-Refresh"] = "true"
+        return response
     return render(request, "analytics/circle.html", context)
 
 
@@ -81,8 +92,15 @@ def circle_layer(request, code, run_id):
     run = CircleRun.objects.filter(pk=run_id, region=region, status=CircleRun.Status.DONE).first()
     if run is None:
         raise Http404
-    suggestions = (run.result or {}).get("suggestions") or {}
-    return JsonResponse({"residents": run.layer, "suggestions": suggestions.get("sites", [])})
+    suggestions = [dict(s) for s in ((run.result or {}).get("suggestions") or {}).get("sites", [])]
+    layer = run.layer or {"type": "FeatureCollection", "features": []}
+    if basemap.crs() != "wgs84":  # drawn on GCJ-02 tiles: every point shifted as the tiles are
+        layer = {**layer, "features": [
+            {**f, "geometry": {**f["geometry"], "coordinates": basemap.to_map(*reversed(f["geometry"]["coordinates"][:2]))[::-1]}}
+            for f in layer.get("features", [])]}
+        for s in suggestions:
+            s["lat"], s["lon"] = basemap.to_map(s["lat"], s["lon"])
+    return JsonResponse({"residents": layer, "suggestions": suggestions})
 
 
 def _candidates(request):

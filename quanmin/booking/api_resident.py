@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from quanmin.accounts.api_auth import PUBLIC
-from quanmin.core.api import MAX_OFFSET
+from quanmin.core.api import ArrayPaging, Day, Limit, Offset
 from quanmin.facilities.models import Site
 
 from . import ics, selectors, services, services_resident
@@ -68,7 +69,7 @@ class AvailabilityOut(Schema):
 
 
 class AvailabilityQuery(Schema):
-    date: datetime.date | None = None
+    date: Day | None = None
 
 
 class CompanionIn(Schema):
@@ -231,7 +232,7 @@ class BookingPage(Schema):
 
 @router.get("/bookings", response=BookingPage, summary="My bookings, newest time first (upcoming: soonest first)")
 def list_bookings(request, when: Literal["all", "upcoming", "past"] = "all",
-                  limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
+                  limit: int = Limit(20), offset: int = Offset()):
     qs = Booking.objects.filter(user=request.user).select_related("slot__unit__site", "payment")
     upcoming = {"status__in": [Booking.Status.HELD, Booking.Status.CONFIRMED], "slot__end__gte": timezone.now()}
     if when == "upcoming":
@@ -281,6 +282,7 @@ def complete_payment(request, reference: str):
 
 
 @router.get("/certificates", response=list[CertificateOut], summary="My eligibility certificates and their checks")
+@paginate(ArrayPaging)
 def list_certificates(request):
     return [certificate_out(c) for c in Certificate.objects.filter(user=request.user).order_by("-created_at")[:50]]
 

@@ -13,8 +13,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
+from ninja.pagination import paginate
 
 from quanmin.accounts import scoping
+from quanmin.core.api import ArrayPaging, DayBound, ErrorOut
 from quanmin.facilities.models import Facility, Site
 from quanmin.regions.models import Region
 
@@ -24,22 +26,22 @@ from .models import BookableUnit, Booking, Certificate, Slot, WeeklyTemplate
 from .schemas_staff import (
     BlockBookingIn,
     BlockResult,
-    BookingOut,
-    CertificateOut,
+    BookingDivisionFiguresOut,
+    BookingFiguresOut,
+    BookingReasonIn,
+    CertificateVerifyIn,
     CodeIn,
     DayOut,
-    DivisionFiguresOut,
-    FiguresOut,
     RangeIn,
-    ReasonIn,
     Rules,
-    SiteOut,
+    StaffBookingOut,
+    StaffCertificateOut,
+    StaffSiteOut,
+    StaffUnitIn,
+    StaffUnitOut,
     TemplateIn,
     TemplateOut,
     TemplateResult,
-    UnitIn,
-    UnitOut,
-    VerifyIn,
     VisitCountIn,
     VisitRow,
     WalkInIn,
@@ -80,7 +82,8 @@ def _day(value: str | None) -> datetime.date:
 
 # --- units and weekly times --------------------------------------------------------------------------
 
-@router.get("/sites", response=list[SiteOut], summary="Sites in my care, with their bookable units")
+@router.get("/sites", response=list[StaffSiteOut], summary="Sites in my care, with their bookable units")
+@paginate(ArrayPaging)
 def list_sites(request, include_empty: bool = False):
     _read(request)
     qs = selectors.sites_in_care(request.user)
@@ -89,13 +92,14 @@ def list_sites(request, include_empty: bool = False):
     return list(qs.order_by("region_id", "name")[:500])
 
 
-@router.get("/sites/{site_id}/units", response=list[UnitOut], summary="A site's bookable units")
+@router.get("/sites/{site_id}/units", response=list[StaffUnitOut], summary="A site's bookable units")
+@paginate(ArrayPaging)
 def list_units(request, site_id: int):
     return list(_site(request, site_id).bookable_units.all())
 
 
-@router.post("/sites/{site_id}/units", response={201: UnitOut}, summary="Make a facility of the site bookable")
-def create_unit(request, site_id: int, payload: UnitIn):
+@router.post("/sites/{site_id}/units", response={201: StaffUnitOut}, summary="Make a facility of the site bookable")
+def create_unit(request, site_id: int, payload: StaffUnitIn):
     site = _site(request, site_id, write=True)
     facility = Facility.objects.filter(site=site, pk=payload.facility_id).first()
     if facility is None:
@@ -104,13 +108,14 @@ def create_unit(request, site_id: int, payload: UnitIn):
     return Status(201, services_console.add_unit(facility, data, staff=request.user, request=request))
 
 
-@router.patch("/units/{unit_id}", response=UnitOut, summary="Change a unit's rules")
+@router.patch("/units/{unit_id}", response=StaffUnitOut, summary="Change a unit's rules")
 def update_unit(request, unit_id: int, payload: Rules):
     unit = _unit(request, unit_id, write=True)
     return services_console.update_unit(unit, payload.dict(exclude_none=True), staff=request.user, request=request)
 
 
 @router.get("/units/{unit_id}/templates", response=list[TemplateOut], summary="A unit's weekly times")
+@paginate(ArrayPaging)
 def list_templates(request, unit_id: int):
     return list(_unit(request, unit_id).templates.all())
 
@@ -159,7 +164,7 @@ def block(request, unit_id: int, payload: RangeIn):
                                             request=request)
 
 
-@router.post("/units/{unit_id}/block-bookings", response={201: list[BookingOut]},
+@router.post("/units/{unit_id}/block-bookings", response={201: list[StaffBookingOut]},
              summary="Book the same weekly time for a club or school for a term (all or nothing)")
 def block_booking(request, unit_id: int, payload: BlockBookingIn):
     unit = _unit(request, unit_id, write=True)
@@ -183,7 +188,7 @@ def day(request, site_id: int, date: str | None = None):
     return {"date": grid.day, "rows": rows, "counts": grid.counts}
 
 
-@router.post("/slots/{slot_id}/walk-in", response={201: BookingOut}, summary="A walk-in: booked and arrived at once")
+@router.post("/slots/{slot_id}/walk-in", response={201: StaffBookingOut}, summary="A walk-in: booked and arrived at once")
 def walk_in(request, slot_id: int, payload: WalkInIn):
     _write(request)
     slot = permissions.get_or_404(request.user, Slot.objects.all(), write=True, pk=slot_id)
@@ -192,16 +197,16 @@ def walk_in(request, slot_id: int, payload: WalkInIn):
     return Status(201, Booking.objects.select_related("slot__unit").get(pk=booking.pk))
 
 
-@router.post("/bookings/{booking_id}/cancel", response=BookingOut,
+@router.post("/bookings/{booking_id}/cancel", response=StaffBookingOut,
              summary="Cancel a booking for the venue, with the reason told to the person (refunded in full)")
-def cancel(request, booking_id: int, payload: ReasonIn):
+def cancel(request, booking_id: int, payload: BookingReasonIn):
     _write(request)
     booking = permissions.get_or_404(request.user, Booking.objects.all(), write=True, pk=booking_id)
     services.cancel(booking, by=request.user, by_venue=True, reason=payload.reason)
     return Booking.objects.select_related("slot__unit", "user").get(pk=booking.pk)
 
 
-@router.post("/check-in", response=BookingOut, summary="Check in a booking of one's own venues by its code")
+@router.post("/check-in", response={200: StaffBookingOut, 404: ErrorOut}, summary="Check in a booking of one's own venues by its code")
 def check_in(request, payload: CodeIn):
     _write(request)
     code = code_from(payload.code)
@@ -213,6 +218,7 @@ def check_in(request, payload: CodeIn):
 
 @router.get("/sites/{site_id}/visits", response=list[VisitRow], by_alias=True,
             summary="Visitors in and out per hour of a day (the national platform's shape)")
+@paginate(ArrayPaging)
 def visits(request, site_id: int, date: str | None = None):
     site = _site(request, site_id)
     the_day = _day(date)
@@ -236,7 +242,8 @@ def _checker(request):
         raise PermissionDenied
 
 
-@router.get("/certificates", response=list[CertificateOut], summary="Certificates waiting for a check in my divisions")
+@router.get("/certificates", response=list[StaffCertificateOut], summary="Certificates waiting for a check in my divisions")
+@paginate(ArrayPaging)
 def certificates(request, status: str = "pending"):
     _checker(request)
     qs = scoping.scoped(request.user, Certificate.objects.select_related("user"), write=True).filter(status=status)
@@ -248,22 +255,22 @@ def _certificate(request, cert_id: int) -> Certificate:
     return scoping.get_scoped_or_404(request.user, Certificate.objects.select_related("user"), write=True, pk=cert_id)
 
 
-@router.post("/certificates/{cert_id}/verify", response=CertificateOut, summary="Verify a certificate until a date")
-def verify(request, cert_id: int, payload: VerifyIn):
+@router.post("/certificates/{cert_id}/verify", response=StaffCertificateOut, summary="Verify a certificate until a date")
+def verify(request, cert_id: int, payload: CertificateVerifyIn):
     return services_console.verify_certificate(_certificate(request, cert_id), staff=request.user,
                                                valid_until=payload.valid_until, request=request)
 
 
-@router.post("/certificates/{cert_id}/reject", response=CertificateOut, summary="Reject a certificate with a reason")
-def reject(request, cert_id: int, payload: ReasonIn):
+@router.post("/certificates/{cert_id}/reject", response=StaffCertificateOut, summary="Reject a certificate with a reason")
+def reject(request, cert_id: int, payload: BookingReasonIn):
     return services_console.reject_certificate(_certificate(request, cert_id), staff=request.user, reason=payload.reason,
                                                request=request)
 
 
 # --- figures --------------------------------------------------------------------------------------------
 
-@router.get("/figures/{code}", response=DivisionFiguresOut, summary="Booking figures of a division and its children")
-def division_figures(request, code: str, date_from: datetime.date | None = None, date_to: datetime.date | None = None):
+@router.get("/figures/{code}", response=BookingDivisionFiguresOut, summary="Booking figures of a division and its children")
+def division_figures(request, code: str, date_from: DayBound | None = None, date_to: DayBound | None = None):
     if not scoping.is_division_staff(request.user):
         raise PermissionDenied
     region = Region.objects.filter(code=code).first()
@@ -279,5 +286,5 @@ def division_figures(request, code: str, date_from: datetime.date | None = None,
 
 
 def _figures_dict(f) -> dict:
-    names = [n for n in FiguresOut.model_fields if n != "groups"]
+    names = [n for n in BookingFiguresOut.model_fields if n != "groups"]
     return {**{n: getattr(f, n) for n in names}, "groups": f.groups()}

@@ -50,12 +50,14 @@ MESSAGES = {
     "image_too_large:pixels": _("The photo is too large: at most 50 megapixels."),
     "image_unreadable": _("The photo cannot be read: it may be damaged or cut short."),
     "image_type": _("Upload a JPEG, PNG or WebP photo."),
+    "more_out_than_in": _("By %(hour)s more people went out (%(out)s) than came in (%(in)s) that day without a "
+                          "booking: check the counts."),
 }
 
 # The codes that name a field of the request, so that a form shows the message beside it.
 FIELDS = {"companions_not_allowed": "companions", "companion_name": "companions", "template_overlap": "start",
           "certificate_kind": "kind", "image_required": "image", "image_too_large": "image",
-          "image_unreadable": "image", "image_type": "image"}
+          "image_unreadable": "image", "image_type": "image", "more_out_than_in": "count_out"}
 
 
 def fail(key: str, status: int | None = None, **params) -> BookingError:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from quanmin.core.forms import DayField, MomentField
 from quanmin.facilities.models import Facility, OpeningRule
 
 from . import payments
@@ -67,16 +68,16 @@ class AddTemplateForm(TemplateForm):
 
 
 class RangeForm(forms.Form):
-    start = forms.DateTimeField(label=_("from"), widget=DATETIME)
-    end = forms.DateTimeField(label=_("until"), widget=DATETIME)
+    start = MomentField(label=_("from"), widget=DATETIME)
+    end = MomentField(label=_("until"), widget=DATETIME)
     reason = forms.CharField(label=_("reason"), max_length=120, required=False)
 
 
 class BlockBookingForm(forms.Form):
     weekday = forms.TypedChoiceField(label=_("day"), choices=OpeningRule.WEEKDAYS[:7], coerce=int)
     start = forms.TypedChoiceField(label=_("time"), coerce=lambda v: datetime.time.fromisoformat(v))
-    first_day = forms.DateField(label=_("first day"), widget=DATE)
-    last_day = forms.DateField(label=_("last day"), widget=DATE)
+    first_day = DayField(label=_("first day"), widget=DATE)
+    last_day = DayField(label=_("last day"), widget=DATE)
     label = forms.CharField(label=_("booked for"), max_length=120,
                             help_text=_("The club or school, and a contact."))
 
@@ -111,17 +112,19 @@ class CodeForm(forms.Form):
 
 
 class VisitCountForm(forms.Form):
+    date = DayField(label=_("date"), required=False, widget=forms.HiddenInput)
     hour = forms.TypedChoiceField(label=_("hour"), coerce=int, choices=[(h, f"{h:02d}:00–{h + 1:02d}:00") for h in range(24)])
     count_in = forms.IntegerField(label=_("came in"), min_value=0, max_value=100000, initial=0)
     count_out = forms.IntegerField(label=_("went out"), min_value=0, max_value=100000, initial=0)
 
 
 class VerifyForm(forms.Form):
-    valid_until = forms.DateField(label=_("valid until"), widget=DATE)
+    valid_until = DayField(label=_("valid until"), widget=DATE)
 
 
 def parse_day(value: str | None, default: datetime.date | None = None) -> datetime.date:
+    """A page's `date` query, or the default (today) when it is missing, unreadable or out of the years."""
     try:
-        return datetime.date.fromisoformat(value or "")
-    except ValueError:
+        return DayField().clean(value) or default or timezone.localdate()
+    except forms.ValidationError:
         return default or timezone.localdate()

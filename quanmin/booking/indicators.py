@@ -15,7 +15,7 @@ from quanmin.regions import subtrees
 from . import figures
 
 
-@indicator("bookable_online_share", unit="percent", levels=("city", "county", "township", "community"),
+@indicator("bookable_online_share", dated=False, unit="percent", levels=("city", "county", "township", "community"),
            label=_("Public venues bookable online"),
            description=_("Share of the venues open to the public (an existing site with a free, low-fee or paid "
                          "ground) that have at least one active bookable unit."))

@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 ACTIVE_STATUSES = ("held", "confirmed", "checked_in")
@@ -110,7 +111,7 @@ class Slot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.unit} {localtime(self.start):%Y-%m-%d %H:%M}"
 
     @property
     def free_places(self) -> int:
@@ -259,7 +260,7 @@ class Strike(models.Model):
         verbose_name_plural = _("no-show strikes")
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.at:%Y-%m-%d}"
+        return f"{self.user_id} {localtime(self.at):%Y-%m-%d}"
 
 
 class Payment(models.Model):
@@ -285,6 +286,18 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.amount} {self.status}"
+
+    @property
+    def shown_status(self) -> str:
+        """What the person reads: a free booking is free, not "paid"; a pay-on-site booking cancelled
+        before anything was paid owes nothing, not "refunded"; a refund only of what was paid."""
+        if self.provider == "free" or self.amount == 0:
+            return str(_("Free"))
+        if self.provider == "on_site":
+            if self.status == self.Status.REFUNDED and not self.refunded:
+                return str(_("Nothing to pay"))
+            return str(_("Pay on site"))
+        return str(self.get_status_display())
 
 
 from .models_counts import VisitCount  # noqa: E402, F401  (hourly visitor counts live in their own module)

@@ -8,6 +8,7 @@ automatic counter (`device`). One row per site, hour and source; a new entry rep
 
 from django.conf import settings
 from django.db import models
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,4 +34,4 @@ class VisitCount(models.Model):
         constraints = [models.UniqueConstraint(fields=["site", "hour_start", "source"], name="one_visit_count_per_hour")]
 
     def __str__(self) -> str:
-        return f"{self.site_id} {self.hour_start:%Y-%m-%d %H}:00 +{self.count_in} -{self.count_out}"
+        return f"{self.site_id} {localtime(self.hour_start):%Y-%m-%d %H}:00 +{self.count_in} -{self.count_out}"

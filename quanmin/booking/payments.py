@@ -12,13 +12,25 @@ from .models import Booking, Payment
 
 
 class Provider:
+    """A provider opens a payment row for an amount and refunds it. The row is booking's Payment, or
+    another app's record with the same fields (provider, amount, refunded, status, reference,
+    updated_at; statuses from Payment.Status): events' entry fees are paid through these providers."""
+
     code = ""
     confirms_at_once = True
+    initial_status = ""
 
     def start(self, booking: Booking) -> Payment:
-        raise NotImplementedError
+        return self.open(Payment, booking.price, booking=booking)
 
-    def refund(self, payment: Payment, amount: Decimal) -> None:
+    def open(self, model, amount: Decimal, **owner):
+        return model.objects.create(provider=self.code, amount=amount, status=self.initial_status,
+                                    reference=self.new_reference(), **owner)
+
+    def new_reference(self) -> str:
+        return ""
+
+    def refund(self, payment, amount: Decimal) -> None:
         payment.refunded = min(payment.amount, payment.refunded + amount)
         payment.status = Payment.Status.REFUNDED if payment.refunded >= payment.amount else Payment.Status.PARTLY_REFUNDED
         payment.save(update_fields=["refunded", "status", "updated_at"])
@@ -26,18 +38,12 @@ class Provider:
 
 class Free(Provider):
     code = "free"
-
-    def start(self, booking):
-        return Payment.objects.create(booking=booking, provider=self.code, amount=booking.price,
-                                      status=Payment.Status.PAID)
+    initial_status = Payment.Status.PAID
 
 
 class OnSite(Provider):
     code = "on_site"
-
-    def start(self, booking):
-        return Payment.objects.create(booking=booking, provider=self.code, amount=booking.price,
-                                      status=Payment.Status.ON_SITE)
+    initial_status = Payment.Status.ON_SITE
 
     def refund(self, payment, amount):
         # Nothing was taken: the booking just no longer needs paying.
@@ -50,16 +56,21 @@ class SimulatedOnline(Provider):
 
     code = "simulated"
     confirms_at_once = False
+    initial_status = Payment.Status.PENDING
 
-    def start(self, booking):
-        return Payment.objects.create(booking=booking, provider=self.code, amount=booking.price,
-                                      status=Payment.Status.PENDING, reference="SIM" + secrets.token_hex(8))
+    def new_reference(self) -> str:
+        return "SIM" + secrets.token_hex(8)
 
 
 PROVIDERS = {p.code: p for p in (Free(), OnSite(), SimulatedOnline())}
 
 
 def provider_for(booking: Booking) -> Provider:
-    if booking.price == 0:
+    return provider_named(booking.slot.unit.payment_provider, booking.price)
+
+
+def provider_named(code: str, amount: Decimal) -> Provider:
+    """The provider that takes `amount` for a unit or games set to `code` (nothing to pay: free)."""
+    if amount == 0:
         return PROVIDERS["free"]
-    return PROVIDERS.get(booking.slot.unit.payment_provider, PROVIDERS["on_site"])
+    return PROVIDERS.get(code, PROVIDERS["on_site"])

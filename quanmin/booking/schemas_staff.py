@@ -5,10 +5,12 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from quanmin.core.api import Day, Moment
+
 from .selectors import mask_name, who
 
 
-class SiteOut(Schema):
+class StaffSiteOut(Schema):
     id: int
     name: str
     region_code: str = Field(alias="region_id")
@@ -34,13 +36,13 @@ class Rules(Schema):
     payment_provider: str | None = None
 
 
-class UnitIn(Rules):
+class StaffUnitIn(Rules):
     facility_id: int
     name: str = Field(..., min_length=1, max_length=80)
     kind: str = Field("slot", pattern="^(slot|session)$")
 
 
-class UnitOut(Schema):
+class StaffUnitOut(Schema):
     id: int
     site_id: int
     facility_id: int
@@ -89,8 +91,8 @@ class TemplateResult(Schema):
 
 
 class RangeIn(Schema):
-    start: datetime.datetime
-    end: datetime.datetime
+    start: Moment
+    end: Moment
     reason: str = Field("", max_length=120)
 
 
@@ -102,12 +104,12 @@ class BlockResult(Schema):
 class BlockBookingIn(Schema):
     weekday: int = Field(..., ge=0, le=6)
     start: datetime.time
-    first_day: datetime.date
-    last_day: datetime.date
+    first_day: Day
+    last_day: Day
     label: str = Field(..., max_length=120)
 
 
-class BookingOut(Schema):
+class StaffBookingOut(Schema):
     id: int
     code: str
     slot_id: int
@@ -154,10 +156,10 @@ class CellOut(Schema):
     benefit: bool
     price: Decimal
     state: str
-    bookings: list[BookingOut]
+    bookings: list[StaffBookingOut]
 
 
-class RowOut(Schema):
+class BookingRowOut(Schema):
     unit_id: int
     unit: str
     cells: list[CellOut]
@@ -165,7 +167,7 @@ class RowOut(Schema):
 
 class DayOut(Schema):
     date: datetime.date
-    rows: list[RowOut]
+    rows: list[BookingRowOut]
     counts: dict
 
 
@@ -174,7 +176,7 @@ class WalkInIn(Schema):
     name: str = Field("", max_length=120)
 
 
-class ReasonIn(Schema):
+class BookingReasonIn(Schema):
     reason: str = Field("", max_length=200)
 
 
@@ -197,12 +199,12 @@ class VisitRow(Schema):
 
 
 class VisitCountIn(Schema):
-    hour_start: datetime.datetime
+    hour_start: Moment
     count_in: int = Field(..., ge=0, le=100000)
     count_out: int = Field(..., ge=0, le=100000)
 
 
-class CertificateOut(Schema):
+class StaffCertificateOut(Schema):
     id: int
     kind: str
     status: str
@@ -217,17 +219,17 @@ class CertificateOut(Schema):
         return mask_name(obj.user.real_name) or obj.user.phone_masked
 
 
-class VerifyIn(Schema):
-    valid_until: datetime.date
+class CertificateVerifyIn(Schema):
+    valid_until: Day
 
 
-class GroupOut(Schema):
+class BookingGroupOut(Schema):
     group: str
     label: str
     bookings: int
 
 
-class FiguresOut(Schema):
+class BookingFiguresOut(Schema):
     code: str
     name: str
     level: str
@@ -244,11 +246,11 @@ class FiguresOut(Schema):
     benefit_hours: float
     benefit_people: int
     bookings: int
-    groups: list[GroupOut]
+    groups: list[BookingGroupOut]
 
 
 
-class DivisionFiguresOut(FiguresOut):
+class BookingDivisionFiguresOut(BookingFiguresOut):
     first_day: datetime.date
     last_day: datetime.date
-    children: list[FiguresOut]
+    children: list[BookingFiguresOut]

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit
+from quanmin.core.errors import ServiceError
 from quanmin.core.notify import notify
 from quanmin.facilities.models import Site
 
@@ -160,6 +161,22 @@ def _check_rules(user, slot: Slot, places: int, companions: list, now, override:
         raise fail("limit_day", n=unit.max_per_day)
 
 
+def rule_in_the_way(user, slot: Slot, now=None) -> ServiceError | None:
+    """The rule that would refuse this person booking this slot, read before they press Book (the
+    page says it beside the button instead of after it): the same checks and codes as hold(),
+    without the lock. hold() checks again under the lock; None when nothing is in the way."""
+    now = _now(now)
+    active = [(slot_id, start) for slot_id, start, status, expires in Booking.objects.filter(
+        user=user, status__in=ACTIVE_STATUSES).values_list("slot_id", "slot__start", "status", "hold_expires_at")
+        if not (status == Booking.Status.HELD and expires is not None and expires < now)]
+    person = _Person(suspended_until=suspended_until(user, now), certificates=set(), active=active)
+    try:
+        _check_rules(user, slot, 1, [], now, False, person)
+    except ServiceError as exc:
+        return exc
+    return None
+
+
 # --- the flow ----------------------------------------------------------------------------------
 
 def hold(user, slot_id: int, *, companions: list | None = None, client_key: str = "", staff=None,
@@ -257,6 +274,25 @@ def _mark_confirmed(booking: Booking, now) -> None:
            _("%(unit)s, %(when)s. Check-in code %(code)s.") % {
                "unit": slot.unit.name, "when": timezone.localtime(slot.start).strftime("%Y-%m-%d %H:%M"),
                "code": booking.code})
+
+
+def take_discount(booking_id: int, amount, *, basis: str, now=None) -> Booking:
+    """Lower the price of a held booking before payment starts, by a discount another capability
+    grants (a sports voucher, points): the caller at a higher layer runs this inside its own
+    transaction, beside its own record of the discount, so both happen or neither. The booking's
+    price stays the price charged; `basis` says why it changed."""
+    now = _now(now)
+    booking = Booking.objects.select_for_update().select_related("slot__unit").filter(pk=booking_id).first()
+    if booking is None:
+        raise fail("not_found")
+    if booking.status != Booking.Status.HELD or (booking.hold_expires_at and booking.hold_expires_at < now):
+        raise fail("not_confirmable")
+    if Payment.objects.filter(booking=booking).exists() or booking.price < amount or amount <= 0:
+        raise fail("not_confirmable")
+    booking.price = booking.price - amount
+    booking.price_basis = basis[:20]
+    booking.save(update_fields=["price", "price_basis"])
+    return booking
 
 
 def book(user, slot_id: int, **kwargs) -> Booking:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit
+from quanmin.core.api import FIRST_YEAR_TIME, LAST_YEAR, year_message
 from quanmin.core.notify import notify
 
 from . import holds_sql, payments, schedule
@@ -222,17 +223,43 @@ def record_visit_count(site, hour_start: datetime.datetime, *, count_in: int, co
     if count_in is None or count_out is None or count_in < 0 or count_out < 0 or max(count_in, count_out) > 100000:
         raise invalid(_("Counts are whole numbers from 0."), "count_in")
     hour_start = timezone.localtime(hour_start).replace(minute=0, second=0, microsecond=0)
+    if not FIRST_YEAR_TIME <= hour_start.year <= LAST_YEAR:
+        raise invalid(year_message(FIRST_YEAR_TIME), "hour_start")
     if hour_start > timezone.now():
         raise invalid(_("This hour has not started yet."), "hour_start")
     if source not in VisitCount.Source.values:
         raise invalid(_("Unknown source."), "source")
     with transaction.atomic():
+        type(site).objects.select_for_update().filter(pk=site.pk).first()  # one count of a site's day at a time
+        _check_balance(site, hour_start, source, count_in, count_out)
         row, _created = VisitCount.objects.update_or_create(
             site=site, hour_start=hour_start, source=source,
             defaults={"count_in": count_in, "count_out": count_out, "recorded_by": staff})
     audit.record("visit_count", request=request, actor=staff, obj=site,
                  detail={"hour": hour_start.isoformat(), "in": count_in, "out": count_out, "source": source})
     return row
+
+
+def _check_balance(site, hour_start: datetime.datetime, source: str, count_in: int, count_out: int) -> None:
+    """Nobody leaves who did not come: hour by hour through the day (the city's day), the people counted
+    out without a booking, all sources together, never exceed those counted in. An hour alone may
+    show more out than in (people of the hour before leave); the day so far may not."""
+    day_start = hour_start.replace(hour=0)
+    flows = {hour_start: [count_in, count_out]}
+    counted = (VisitCount.objects.filter(site=site, hour_start__gte=day_start,
+                                         hour_start__lt=day_start + datetime.timedelta(days=1))
+               .exclude(hour_start=hour_start, source=source).values_list("hour_start", "count_in", "count_out"))
+    for when, n_in, n_out in counted:
+        flow = flows.setdefault(timezone.localtime(when), [0, 0])
+        flow[0] += n_in
+        flow[1] += n_out
+    total_in = total_out = 0
+    for when in sorted(flows):
+        total_in, total_out = total_in + flows[when][0], total_out + flows[when][1]
+        if total_out > total_in:
+            until = when + datetime.timedelta(hours=1)
+            raise fail("more_out_than_in", hour=f"{until.hour:02d}:00" if until.hour else "24:00",
+                       out=total_out, **{"in": total_in})
 
 
 def forgive_strike(strike: Strike, *, staff, reason: str) -> Strike:

@@ -8,8 +8,8 @@ someone books the same slot), or a worker takes them from the queue after `tick.
 import datetime
 
 from django.utils import timezone
-from django_tasks import task
 
+from quanmin.core.tasks import task
 from quanmin.facilities.models import Site
 
 from . import schedule, services

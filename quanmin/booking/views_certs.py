@@ -8,13 +8,13 @@ personal data.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit, scoping
 from quanmin.accounts.decorators import role_required
 from quanmin.core.errors import ServiceError
+from quanmin.core.uploads import file_response
 
 from . import permissions, services_console
 from .forms_staff import ReasonForm, VerifyForm
@@ -79,13 +79,6 @@ def detail(request, cert_id):
 @checker
 def image(request, cert_id):
     cert = get_certificate(request, cert_id)
-    if not cert.image:
-        raise Http404
-    try:
-        fh = cert.image.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
+    response = file_response(cert.image, cache="private, no-store")
     audit.read_personal(request, cert.user, ["certificate_image"], purpose=f"eligibility check, certificate {cert.pk}")
-    response = FileResponse(fh)
-    response["Cache-Control"] = "private, no-store"
     return response

@@ -172,7 +172,7 @@ def visits(request, site_id):
     rows = figures.hourly_visits(site, the_day)
     return render(request, "booking/staff/visits.html", {
         "site": site, "rows": rows, "totals": figures.visits_by_source(rows),
-        "form": VisitCountForm(initial={"hour": timezone.localtime().hour}),
+        "form": VisitCountForm(initial={"hour": timezone.localtime().hour, "date": the_day}),
         "can_write": permissions.can_write_site(request.user, site), **_day_nav(the_day),
         "api_url": f"/api/v1/booking/staff/sites/{site.pk}/visits?date={the_day.isoformat()}",
         "chart": {"hours": [f"{r['hour']:02d}" for r in rows], "in": [r["in"] for r in rows],
@@ -188,7 +188,7 @@ def visit_count(request, site_id):
     form = VisitCountForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        hour = timezone.make_aware(datetime.datetime.combine(the_day, datetime.time(d["hour"])))
+        hour = timezone.make_aware(datetime.datetime.combine(d["date"] or the_day, datetime.time(d["hour"])))
         try:
             services_console.record_visit_count(site, hour, count_in=d["count_in"], count_out=d["count_out"],
                                                 staff=request.user, request=request)
@@ -196,6 +196,8 @@ def visit_count(request, site_id):
             messages.error(request, str(exc.message))
         else:
             messages.success(request, _("Count saved."))
+    elif "date" in form.errors:
+        messages.error(request, form.errors["date"][0])
     else:
         messages.error(request, _("Counts are whole numbers from 0."))
     response = redirect("booking:staff_visits", site_id=site.pk)

@@ -21,7 +21,7 @@ from quanmin.core import qr
 from quanmin.core.errors import ServiceError
 from quanmin.facilities.models import Site
 
-from . import pricing, selectors, services, services_resident
+from . import payments, pricing, selectors, services, services_resident
 from .api_resident import calendar_response
 from .errors import fail
 from .models import Booking, Certificate, Payment, Slot, WaitlistEntry
@@ -34,6 +34,9 @@ BASIS_LABELS = {
     "student": gettext_lazy("Student price"),
     "minor": gettext_lazy("Minor's price"),
     "standard": gettext_lazy("Standard price"),
+    # Discounts a higher layer grants through services.take_discount (incentives).
+    "voucher": gettext_lazy("Sports voucher used"),
+    "points": gettext_lazy("Points used"),
 }
 UPCOMING = (Booking.Status.HELD, Booking.Status.CONFIRMED)
 
@@ -96,6 +99,8 @@ def _slot_context(request, slot: Slot) -> dict:
         context["mine"] = Booking.objects.filter(user=user, slot=slot, status__in=UPCOMING).first()
         context["waiting"] = WaitlistEntry.objects.filter(user=user, slot=slot,
                                                           status=WaitlistEntry.Status.WAITING).first()
+        if not context["mine"] and row and row.get("bookable"):
+            context["in_the_way"] = services.rule_in_the_way(user, slot, now)
     return context
 
 
@@ -163,6 +168,8 @@ def booking_page(request, pk: int):
         "cancel_until": deadline, "free_to_cancel": now <= deadline, "now": now,
         "held": booking.status == Booking.Status.HELD and booking.hold_expires_at and booking.hold_expires_at > now,
         "awaiting_payment": payment is not None and payment.status == Payment.Status.PENDING,
+        # Confirming takes the person to an online payment; else the booking is paid at the venue.
+        "pays_online": not payments.provider_for(booking).confirms_at_once,
         "cancellable": booking.status in UPCOMING and booking.slot.start > now,
         "offer": booking.channel == Booking.Channel.WAITLIST,
     }

@@ -1,11 +1,16 @@
 """Many rows in or out at once, for imports and the demo city: Django's bulk_create and bulk_update
 spend most of their time building statements (bulk_update's CASE expressions cost rows × batch size,
 minutes for 20,000 rows on SQLite). Here: COPY on PostgreSQL, one executemany elsewhere, each value
-prepared by its field once per distinct value. New rows' ids are not read back."""
+prepared by its field once per distinct value. New rows' ids are not read back. And any_of: rows by
+a long list of values, in one query; paused_gc: for the work between reading such rows and writing them."""
 
+import contextlib
+import gc
+import json
 import operator
 
 from django.db import connections, models, router
+from django.db.models import F, Lookup
 from django.utils import timezone
 
 BATCH = 1000
@@ -38,10 +43,9 @@ def _prepared(model, rows, columns: list, add: bool, objects=None) -> list[list]
     non-plain value prepared once. A time stamp given is also set on the matching object, if any."""
     connection = connections[router.db_for_write(model)]
     now = timezone.now()
-    fixes = _fixes(columns, add)
-    prepared = {}
-    for n, row in enumerate(rows):
-        for i, c, stamp, plain in fixes:
+    for i, c, stamp, plain in _fixes(columns, add):
+        prepared = {}
+        for n, row in enumerate(rows):
             if stamp == "always" or (stamp == "empty" and row[i] is None):
                 row[i] = now
                 if objects is not None:
@@ -49,10 +53,9 @@ def _prepared(model, rows, columns: list, add: bool, objects=None) -> list[list]
             if plain:
                 continue
             try:
-                key = (i, row[i])
-                if key not in prepared:
-                    prepared[key] = c.get_db_prep_save(row[i], connection)
-                row[i] = prepared[key]
+                if row[i] not in prepared:
+                    prepared[row[i]] = c.get_db_prep_save(row[i], connection)
+                row[i] = prepared[row[i]]
             except TypeError:  # unhashable (a JSON value): prepared on its own
                 row[i] = c.get_db_prep_save(row[i], connection)
     return rows
@@ -95,10 +98,10 @@ def insert_values(model, rows: list[dict]) -> None:
     if not rows:
         return
     columns = _insert_columns(model)
-    defaults = [(c.attname, c.get_default()) for c in columns]  # as Model.__init__ takes them
-    values = [[row.get(name, default) for name, default in defaults] for row in rows]
+    names, defaults = [c.attname for c in columns], [c.get_default() for c in columns]  # as Model.__init__ takes them
+    values = [list(map(row.get, names, defaults)) for row in rows]
     for i, c in enumerate(columns):
-        if callable(c.default):  # a default made afresh for each row (uuid4, now …)
+        if c.has_default() and callable(c.default):  # a default made afresh for each row (uuid4, now …)
             for row, line in zip(rows, values, strict=True):
                 if c.attname not in row:
                     line[i] = c.get_default()
@@ -172,3 +175,39 @@ def update_rows(objects: list, fields: list[str]) -> None:
     for row, obj in zip(rows, objects, strict=True):
         row.append(obj.pk)
     _execute_many(model, sql, rows)
+
+
+class _AnyOf(Lookup):
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*params, self.rhs]
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.rhs)]
+
+
+def any_of(field: str, values) -> Lookup:
+    """A filter, `field` among `values`, with the values as one parameter: an array on PostgreSQL, a
+    JSON list on SQLite. `field__in` prepares every value through the field and the database parses
+    a placeholder for each: the facilities import asked for 20,000 register numbers in 40 lists of
+    500 in 0.28 s, and finds them with any_of in 0.04 s (bench/facilities.py's register, loaded
+    machine). Values are plain: text or whole numbers."""
+    return _AnyOf(F(field), list(values))
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """Python's cycle collector paused while a block builds many objects that all live on until its
+    end (the rows of a file, their reports, the values to write): each full collection walks every
+    one of them again. Measured on the facilities import of 20,000 rows: over a third of its checking
+    time (0.28 of 0.75 s of CPU). Objects are still freed as they fall out of use; cycles made
+    meanwhile wait for the next collection."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()

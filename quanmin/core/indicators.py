@@ -11,7 +11,8 @@ The function takes 12-digit division codes (any mix of levels, nested or not) an
 for each, computed over the division's whole subtree, in a number of queries that does not grow
 with the number of codes (a city's whole tree in a few queries). None means "no figure": nothing
 to divide by, no data, or a code that names no division. `as_of` is the date the value stands
-for; each app's module says how far its data can honour it.
+for; each app's module says how far its data can honour it, and one that cannot at all (the
+register as it stands now) is declared ``dated=False``.
 
 Every installed app's ``indicators`` module is imported once, the first time the registry is read
 (`registry()`), as Django's admin finds ``admin`` modules: nothing is registered from a signal or
@@ -20,6 +21,8 @@ arithmetic is the callers' (``quanmin.regions.codes``).
 """
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -40,6 +43,11 @@ UNITS = {
     "km_per_10000_residents": pgettext_lazy("indicator unit", "km per 10,000 residents"),
     "percent": pgettext_lazy("indicator unit", "%"),
     "tests_per_year": pgettext_lazy("indicator unit", "tests a year"),
+    "per_1000_residents": pgettext_lazy("indicator unit", "per 1,000 residents"),
+    "per_10000_residents": pgettext_lazy("indicator unit", "per 10,000 residents"),
+    "hours": pgettext_lazy("indicator unit", "hours"),
+    "yuan": pgettext_lazy("indicator unit", "yuan"),
+    "ratio": pgettext_lazy("indicator unit", "times"),
 }
 
 Compute = Callable[[list[str], date], dict[str, Decimal | None]]
@@ -57,6 +65,7 @@ class Indicator:
     label: str  # translatable (lazy): what a person reads instead of the key
     description: str  # translatable (lazy): what is counted, in a sentence or two
     function: Compute
+    dated: bool = True  # False: the register as it stands now, whatever `as_of` says (no backfill)
 
     @property
     def unit_label(self) -> str:
@@ -79,8 +88,10 @@ class Registry:
         self._discover = discover
         self._discovered = discover is None
 
-    def indicator(self, key: str, *, unit: str, levels: Iterable[str], label, description=""):
-        """Register the decorated function under `key`; the function itself is returned unchanged."""
+    def indicator(self, key: str, *, unit: str, levels: Iterable[str], label, description="", dated: bool = True):
+        """Register the decorated function under `key`; the function itself is returned unchanged.
+        `dated=False` says the function ignores `as_of` (its register keeps no history): its value
+        is today's whatever the date, so a snapshot backfills no past date with it."""
         levels = tuple(levels)
         if unit not in UNITS:
             raise IndicatorError(f"indicator {key!r}: unknown unit {unit!r} (one of {', '.join(UNITS)})")
@@ -92,7 +103,7 @@ class Registry:
                 first = self._indicators[key].function
                 raise IndicatorError(f"indicator {key!r} is declared twice: by {first.__module__}.{first.__qualname__}"
                                      f" and by {function.__module__}.{function.__qualname__}")
-            self._indicators[key] = Indicator(key, unit, levels, label, description, function)
+            self._indicators[key] = Indicator(key, unit, levels, label, description, function, dated)
             return function
 
         return register
@@ -114,9 +125,40 @@ class Registry:
         return self.get(key).compute(codes, as_of)
 
     def compute_many(self, keys: Iterable[str], codes: Iterable[str], as_of: date) -> dict[str, dict]:
-        """{key: {code: value}}: each indicator computes all the codes at once."""
+        """{key: {code: value}}: each indicator computes all the codes at once, in one batch (below)."""
         codes = list(codes)
-        return {key: self.compute(key, codes, as_of) for key in dict.fromkeys(keys)}
+        with batch():
+            return {key: self.compute(key, codes, as_of) for key in dict.fromkeys(keys)}
+
+
+# Indicators computed together often read the same rows (an app's figures for a tree, from which
+# each indicator takes one number). Within a batch, memo() keeps what it builds under a key, so
+# they read them once; outside one, it builds every time. A batch is one computation at one
+# moment: nothing is kept past it, so no stale figure can be served later.
+_BATCH: ContextVar[dict | None] = ContextVar("indicator_batch", default=None)
+
+
+@contextmanager
+def batch():
+    """Share memo()'s builds until the block ends (nested blocks join the outer one)."""
+    if _BATCH.get() is not None:
+        yield
+        return
+    token = _BATCH.set({})
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+
+
+def memo(key, build: Callable[[], object]):
+    """build(), once per key within a batch()."""
+    found = _BATCH.get()
+    if found is None:
+        return build()
+    if key not in found:
+        found[key] = build()
+    return found[key]
 
 
 def _discover() -> None:

@@ -18,6 +18,14 @@ stray cell far away) is read by openpyxl in streaming mode instead: slower, neve
 Values are typed as openpyxl types them (None for an empty cell, int for a whole number, datetime for
 a date), so an import reads the same values whichever engine read the file; read_rows converts each
 cell once, straight to what the registers' imports take.
+
+What a hostile file may cost is bounded (issue 15): the lines read, empty or not (at most max_rows +
+EMPTY_LINES: 3 million empty <row/> elements in 424 KB took 42 s of CPU when only filled rows
+counted); a cell's length (Excel's own limit, MAX_CELL_CHARS); the unpacked XML (MAX_UNZIPPED, and
+at most MAX_UNPACK_RATIO times the file's size past UNPACK_FLOOR: one 100 MB cell packs into 107 KB);
+the time (MAX_SECONDS). A cell holding a formula is refused with its place: read as a value it is its
+last cached result, or nothing at all when the writer cached none (openpyxl never does), and an
+import would have written that.
 """
 
 import codecs
@@ -26,6 +34,7 @@ import datetime
 import io
 import operator
 import re
+import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
@@ -36,6 +45,11 @@ from django.utils.translation import gettext as _
 from .errors import ServiceError
 
 MAX_UNZIPPED = 256 * 1024 * 1024  # the XML of a 200,000-row register is about 190 MB
+MAX_UNPACK_RATIO = 100  # the register's XML is about 11 times its .xlsx
+UNPACK_FLOOR = 16 * 1024 * 1024  # below this much XML no ratio is asked
+MAX_CELL_CHARS = 32_767  # as Excel: a cell holds at most 32,767 characters
+EMPTY_LINES = 1000  # lines beyond max_rows (title, blank lines) a sheet may run to
+MAX_SECONDS = 180  # reading one file; the 200,000-row register takes about 7 s with calamine, 2 min with openpyxl
 TITLE_ROWS = 5  # a sheet may open with a title ("东昌府区体育场地登记表") above the headers
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -63,6 +77,27 @@ def too_many_rows(max_rows: int) -> TableError:
     return TableError("import_too_many_rows", _("A file may hold at most %(rows)s rows.") % {"rows": max_rows})
 
 
+def too_many_lines(limit: int) -> TableError:
+    return TableError("import_too_many_rows", _("The sheet goes on past line %(line)s (empty rows count too): "
+                                                "delete the rows below the data.") % {"line": limit})
+
+
+def cell_too_long(line: int | None = None) -> TableError:
+    message = (_("Line %(line)s holds a cell longer than %(chars)s characters.") if line else
+               _("A cell is longer than %(chars)s characters."))
+    return TableError("import_cell_too_long", message % {"line": line, "chars": MAX_CELL_CHARS})
+
+
+def formula_refused(cell: str, sheet: str) -> TableError:
+    where = _("Cell %(cell)s of sheet %(sheet)s") % {"cell": cell, "sheet": sheet} if cell else _("Sheet %(sheet)s") % {"sheet": sheet}
+    return TableError("import_formula", _("%(where)s holds a formula: imports read values only. Copy the cells and "
+                                          "paste them as values, then upload the file again.") % {"where": where})
+
+
+def too_slow() -> TableError:
+    return TableError("import_too_slow", _("The file took too long to read: split it into several files."))
+
+
 def read_upload(file, max_bytes: int) -> bytes:
     """The bytes of an uploaded file (or of bytes given), refused past `max_bytes` or when empty."""
     size = getattr(file, "size", None)
@@ -88,24 +123,27 @@ def grids(data: bytes, *, max_rows: int, typed: bool = True) -> Iterator[Iterabl
     if data.startswith(XLSX_MAGIC):
         yield from xlsx_grids(data, max_rows, typed=typed)
     else:
-        yield csv_grid(data)
+        yield csv_grid(data, max_rows)
 
 
 def xlsx_grids(data: bytes, max_rows: int, typed: bool = True):
+    deadline = time.monotonic() + MAX_SECONDS
     parts = _unpack(data)
+    formulas = _formulas(parts)
     if all(_fits(part, max_rows) for part in parts.values() if b"<sheetData" in part):
         book = _open(lambda: python_calamine.CalamineWorkbook.from_filelike(_repack(parts)))
         del parts
-        worksheets = [i for i, m in enumerate(book.sheets_metadata) if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
-        for index in worksheets:  # as openpyxl's book.worksheets: no chart sheets
-            sheet = _open(lambda i=index: book.get_sheet_by_index(i))
-            yield _guarded(_calamine_lines(sheet, typed))
+        worksheets = [m for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        for n, meta in enumerate(worksheets):  # as openpyxl's book.worksheets: no chart sheets
+            sheet = _open(lambda name=meta.name: book.get_sheet_by_name(name))
+            yield _guarded(_calamine_lines(sheet, typed), max_rows, deadline, formulas(n), meta.name)
         return
     # Read from memory, the workbook holds no file open: it need not be closed.
     book = _open(lambda: openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True))
-    for sheet in book.worksheets:
+    for n, sheet in enumerate(book.worksheets):
         sheet.reset_dimensions()  # some writers store a wrong size; read what is there
-        yield _guarded(enumerate(sheet.iter_rows(values_only=True), start=1))
+        yield _guarded(enumerate(sheet.iter_rows(values_only=True), start=1), max_rows, deadline, formulas(n),
+                       sheet.title)
 
 
 def _calamine_lines(sheet, typed: bool):
@@ -116,9 +154,20 @@ def _calamine_lines(sheet, typed: bool):
     return ((n, [_typed(v) for v in values]) for n, values in lines)
 
 
-def _guarded(lines):
+def _guarded(lines, max_rows: int | None = None, deadline: float | None = None, formulas: dict | None = None,
+             sheet: str = ""):
+    """The lines, stopped with a clear error past the lines, the time or at a formula a read may take."""
+    limit = max_rows + EMPTY_LINES if max_rows else float("inf")
+    deadline = deadline or time.monotonic() + MAX_SECONDS
     try:
-        yield from lines
+        for line, values in lines:
+            if line & 1023 == 1 and time.monotonic() > deadline:
+                raise too_slow()
+            if line > limit:
+                raise too_many_lines(limit)
+            if formulas and (line in formulas or 0 in formulas):
+                raise formula_refused(formulas.get(line) or formulas[0], sheet)
+            yield line, values
     except TableError:
         raise
     except Exception:  # a damaged sheet may fail half way through
@@ -137,13 +186,64 @@ def _unpack(data: bytes) -> dict[str, bytes]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = [e for e in archive.infolist() if e.filename.endswith((".xml", ".rels"))]
-            if sum(e.file_size for e in entries) > MAX_UNZIPPED:
+            unpacked = sum(e.file_size for e in entries)
+            if unpacked > MAX_UNZIPPED:
                 raise not_readable()
+            if unpacked > max(UNPACK_FLOOR, MAX_UNPACK_RATIO * len(data)):
+                raise TableError("import_unpacked_too_large", _(
+                    "The file unpacks to %(mb)s MB, far more than its size: it cannot be a register. "
+                    "Save it again from Excel and upload that.") % {"mb": unpacked // (1024 * 1024)}, status=413)
             return {e.filename: archive.read(e) for e in entries}
     except TableError:
         raise
     except Exception:
         raise not_readable() from None
+
+
+# A formula element (<f>, or <x:f> with a prefix) and the cells that hold one. Before the regex, a
+# substring search for each way a tag may start: two searches, not one per spelling (eight searches
+# of bench/facilities.py's 18 MB sheet took 0.15 s, two 0.05 s on the same loaded machine).
+_FORMULA_TAGS = (b"<f", b":f")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_FORMULA_CELL = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})(\d{1,7})"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+
+
+def _formulas(parts: dict[str, bytes]) -> Callable[[int], dict[int, str]]:
+    """For the n-th worksheet (in the workbook's order): its lines holding a formula → the first such
+    cell, {0: ""} when a formula is there but not its place. Sheets without one cost a few substring
+    searches; the result holds no part, so the XML can be let go."""
+    with_formulas = [name for name, part in parts.items()
+                     if b"<sheetData" in part and any(tag in part for tag in _FORMULA_TAGS) and _FORMULA.search(part)]
+    if not with_formulas:
+        return lambda n: {}
+    order = _worksheet_parts(parts)
+    if order is None:  # which sheet is which cannot be told: every sheet is refused
+        return lambda n: {0: ""}
+    found = {}
+    for name in with_formulas:
+        lines = found[name] = {}
+        for match in _FORMULA_CELL.finditer(parts[name]):
+            if match.group(3) and _FORMULA.search(match.group(3)):
+                lines.setdefault(int(match.group(2)), (match.group(1) + match.group(2)).decode())
+        if not lines:
+            lines[0] = ""
+    return lambda n: found.get(order[n], {}) if n < len(order) else {}
+
+
+def _worksheet_parts(parts: dict[str, bytes]) -> list[str] | None:
+    """The worksheets' part names in the workbook's order (chart sheets left out, as both engines do)."""
+    rels = {}
+    for tag in re.findall(rb"<Relationship\b[^>]*>", parts.get("xl/_rels/workbook.xml.rels", b"")):
+        rid, target = re.search(rb'\sId="([^"]*)"', tag), re.search(rb'\sTarget="([^"]*)"', tag)
+        if rid and target and b'/worksheet"' in tag:
+            path = target.group(1).decode()
+            rels[rid.group(1)] = path.lstrip("/") if path.startswith("/") else "xl/" + path
+    order = []
+    for tag in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", parts.get("xl/workbook.xml", b"")):
+        rid = re.search(rb'\s\w+:id="([^"]*)"', tag)
+        if rid and rid.group(1) in rels:
+            order.append(rels[rid.group(1)])
+    return order if order and all(name in parts for name in order) else None
 
 
 def _repack(parts: dict[str, bytes]) -> io.BytesIO:
@@ -206,6 +306,8 @@ def _typed(value):
     """A calamine value as openpyxl gives it."""
     kind = value.__class__
     if kind is str:
+        if len(value) > MAX_CELL_CHARS:
+            raise cell_too_long()
         return value or None
     if kind is float:
         return int(value) if value.is_integer() and -1e15 < value < 1e15 else value
@@ -214,7 +316,7 @@ def _typed(value):
     return value
 
 
-def csv_grid(data: bytes):
+def csv_grid(data: bytes, max_rows: int | None = None):
     """CSV in UTF-8 (with or without BOM), GB18030 (Excel on Chinese Windows) or UTF-16 (Excel's
     "Unicode text"), comma-, tab- or semicolon-separated, as Excel numbers its lines."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -235,7 +337,7 @@ def csv_grid(data: bytes):
         raise not_readable("binary")  # binary data that happened to decode: a picture, a PDF ...
     first = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first.count)  # the first of the most frequent: a comma on a tie
-    return _guarded(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
+    return _guarded(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1), max_rows)
 
 
 # ---------------------------------------------------------------- registers: rows under known headers
@@ -306,7 +408,10 @@ def _rows_under_headers(lines, names, label, is_header, max_rows: int) -> Rows |
             continue
         if len(values) < width:
             values = [*values, *[""] * (width - len(values))]
-        row = dict(zip(keys, map(_cell, cells(values))))
+        try:
+            row = dict(zip(keys, map(_cell, cells(values))))
+        except TableError:
+            raise cell_too_long(line) from None
         row["_line"] = line
         rows.append(row)
         if len(rows) > max_rows:
@@ -319,6 +424,8 @@ def _cell(value):
     empty, whole numbers as int, dates as datetime (as openpyxl gives them)."""
     kind = value.__class__
     if kind is str:
+        if len(value) > MAX_CELL_CHARS:
+            raise cell_too_long()
         if "\x00" in value:
             value = value.replace("\x00", "")  # NUL means nothing in a cell and cannot reach PostgreSQL
         return value.strip()

@@ -60,7 +60,7 @@ def load(city: Region, rng: random.Random) -> None:
     def staff(phone, name, role, region):
         services.grant_membership(account(phone, name, region=region), role, region)
 
-    account("13800000000", "平台管理员", is_staff=True, is_superuser=True)
+    account("13800000000", "高峰", is_staff=True, is_superuser=True)
     staff("13800000001", "孙建国", Role.CITY_STAFF, city)
     staff("13800000002", "李明", Role.COUNTY_STAFF, main_county)
     staff("13800000003", "王芳", Role.COUNTY_STAFF, neighbour)

@@ -46,6 +46,10 @@ FREE, LOW, PAID, MEMBERS, NOT_OPEN = (Facility.Access.FREE, Facility.Access.LOW_
 SCHOOL_RULES = ("凭身份证在门卫处登记入校；仅开放操场和室外球场，教学区不开放；"
                 "禁止吸烟、饮酒和携带宠物；未成年人须由监护人陪同；遇考试、大型活动暂停开放，以校门公告为准。")
 GYM_BRANDS = "力健 悦动 乐跑 博健 康体 星光 动力 青春 阳光 健维 优形 铁人".split()
+# Street names for the demo's addresses (common in Shandong towns; none claims to be a real address).
+ROADS = ("建设路 振兴路 光明路 文化路 花园路 育新街 兴华路 东昌路 柳园路 湖滨路 站前街 利民路 新华路 "
+         "向阳路 朝阳街 团结路 和平路 民主街 胜利路 卫育路").split()
+LANES = "村东路 村西路 中心街 前街 后街 南街 北街 大街".split()
 
 
 def _t(hhmm: str) -> datetime.time:
@@ -92,6 +96,16 @@ def short(name: str) -> str:
     return name
 
 
+def demo_address(region: Region, name: str) -> str:
+    """A road and number that differ from the site's name: in a village its lanes (丁庄村中心街18号),
+    elsewhere a town road (建设路126号). Drawn from its own generator seeded by the place, so the
+    city's other random choices stay as they were."""
+    rng = random.Random(f"{region.code}:{name}")
+    if region.name.endswith(("村委会", "村民委员会", "村")):
+        return f"{short(region.name)}{rng.choice(LANES)}{rng.randint(1, 99)}号"
+    return f"{rng.choice(ROADS)}{rng.randint(1, 399)}号"
+
+
 def _offset(point, km, angle):
     lon, lat = point
     dlat = km * math.sin(angle) / KM_PER_DEG_LAT
@@ -122,7 +136,8 @@ class CityBuilder:
             status = (Site.Status.REPAIR if roll < 0.012 else Site.Status.CLOSED if roll < 0.015
                       else Site.Status.OPEN)
         site = Site(name=name[:120], lon=point[0], lat=point[1], region=region, owner_kind=owner, manager=manager,
-                    status=status, address=address or name, contact_phone=extra.pop("phone", ""), **extra)
+                    status=status, address=address or demo_address(region, name), contact_phone=extra.pop("phone", ""),
+                    **extra)
         plan = Plan(site)
         self.plans.append(plan)
         return plan

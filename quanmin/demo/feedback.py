@@ -35,6 +35,9 @@ CATEGORY_WEIGHTS = [("equipment", 50), ("facility", 12), ("hygiene", 10), ("ligh
 EQUIPMENT_PROBLEMS = ["螺丝松了，晃得厉害", "转不动了，卡住了", "踏板断了一边，老人踩上去差点摔倒", "座椅裂开了，容易夹手",
                       "锈得很厉害，一摸掉渣", "有根管子开焊了，很危险", "转起来咯吱咯吱响", "扶手松动，扶着不安全"]
 SMART_PROBLEMS = ["屏幕不亮了，扫码也没反应", "显示屏碎了", "电线露在外面，下雨天怕漏电"]
+# Problems that could hurt someone: reported as a safety hazard (shorter deadlines, urgent repair).
+HAZARD_PROBLEMS = {"踏板断了一边，老人踩上去差点摔倒", "有根管子开焊了，很危险", "扶手松动，扶着不安全",
+                   "电线露在外面，下雨天怕漏电"}
 SITE_PROBLEMS = {
     "facility": ["篮球场地面开裂，打球容易崴脚", "健身广场地砖松动翘起，晚上容易绊倒", "塑胶地面破损起皮", "乒乓球台台面开裂"],
     "hygiene": ["健身区垃圾桶满了好几天没人清理", "器材周围有很多碎玻璃，孩子在这里玩很危险", "器材上贴满了小广告"],
@@ -44,20 +47,21 @@ SITE_PROBLEMS = {
     "other": ["希望在健身点增加遮阳棚和座椅", "建议增加儿童活动设施", "健身路径附近缺少饮水点"],
 }
 ANSWERS = {
-    "equipment": "工作人员已到现场紧固处理，器材恢复正常使用。感谢您的反映！",
-    "facility": "已对破损地面进行修补，现已恢复使用。感谢您的反映！",
+    "hazard": "已第一时间设置警示并停用该器材，维修单位已修复，经检查可安全使用。",
+    "equipment": "工作人员已到现场紧固处理，器材恢复正常使用。感谢您的监督！",
+    "facility": "已对破损地面进行修补，现已恢复使用。感谢您的监督！",
     "hygiene": "已通知社区保洁人员清理，并增加了清运频次。",
     "lighting": "已更换损坏灯具，照明恢复正常。",
-    "opening": "已核实并督促管理单位按公示时间开放，如再遇到请拨打热线反映。",
+    "opening": "已核实并督促管理单位按公示时间开放，如再遇到请拨打热线投诉举报。",
     "service": "已对相关工作人员进行批评教育，并加强服务培训。",
     "other": "您的建议已记录，将在明年健身设施更新计划中统筹考虑。",
 }
-FIRST_ANSWERS = ["您好，您反映的问题已收到，已安排工作人员到现场核实，处理结果会及时告知您。",
-                 "您好，已收到您的反映，已转维修单位处理，修复后会通知您。",
+FIRST_ANSWERS = ["您好，您投诉举报的问题已收到，已安排工作人员到现场核实，处理结果会及时告知您。",
+                 "您好，已收到您的投诉举报，已转维修单位处理，修复后会通知您。",
                  "已受理，我们会尽快安排处理。"]
 REJECTIONS = {
-    "duplicate": "经核实，该器材已在维修中（巡检已发现并派单），属重复反映，修复后即恢复使用。",
-    "fine": "经现场核实，器材运转正常，未发现所述问题。如仍有问题，请拍照后再次反映。",
+    "duplicate": "经核实，该器材已在维修中（巡检已发现并派单），属重复投诉举报，修复后即恢复使用。",
+    "fine": "经现场核实，器材运转正常，未发现所述问题。如仍有问题，请拍照后再次投诉举报。",
     "private": "该场所为小区物业自建设施，不属于公共体育设施，已告知物业处理。",
     "notice": "经核实，该时段场馆因承办赛事临时闭馆，已提前公示，请关注场馆公告。",
 }
@@ -132,6 +136,8 @@ def report(sim: Simulation, t: datetime.datetime, rng: random.Random, resident: 
         info = equipment_types.TYPES[piece.eq.kind]
         problem = rng.choice(SMART_PROBLEMS if info.group == "smart" else EQUIPMENT_PROBLEMS)
         rp.description = f"{info.name_zh}{problem}"
+        if problem in HAZARD_PROBLEMS:
+            rp.category = "hazard"
         if path:
             rp.path = path
         elif duplicate:
@@ -156,7 +162,7 @@ def report(sim: Simulation, t: datetime.datetime, rng: random.Random, resident: 
             rp.path = "work_order"
     rp.photo = rng.random() < 0.05
     region_code = rp.piece.eq.region_id if rp.piece else rp.site.region_id
-    rp.respond_by, rp.resolve_by = routing.deadlines(region_code, t)
+    rp.respond_by, rp.resolve_by = routing.deadlines(region_code, t, rp.category)
     late = rng.random() < 0.12 and path is None
     if path is not None:
         rp.t_resp = t + hours(rng.uniform(1, 4))
@@ -174,6 +180,8 @@ def report(sim: Simulation, t: datetime.datetime, rng: random.Random, resident: 
             rp.path = "respond"
             return rp
         severity = "high" if rng.random() < 0.3 else ("urgent" if rng.random() < 0.05 else "normal")
+        if rp.category == "hazard":
+            severity = "urgent"
         op = OrderPlan(source=WorkOrder.Source.REPORT, kind=WorkOrder.Kind.REPAIR, severity=severity, t0=t_wo,
                        piece=rp.piece, unit=sim.units.get(codes.ancestor_at(region_code, "county")),
                        resolution=ANSWERS["equipment"] if rp.piece else ANSWERS["facility"],

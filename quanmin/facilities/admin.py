@@ -4,6 +4,9 @@ has every change. Photos are uploaded on the staff pages: here they are read-onl
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from quanmin.accounts.admin import ScopedAdmin
 
@@ -125,3 +128,13 @@ class OpeningExceptionAdmin(ScopedAdmin):
 class SitePhotoAdmin(ScopedAdmin):
     list_display = ["site", "caption", "uploaded_at"]
     autocomplete_fields = ["site"]
+    fields = ["site", "caption", "photo_link"]
+    readonly_fields = ["photo_link"]
+
+    @admin.display(description=_("photo"))
+    def photo_link(self, obj):
+        # Uploads have no /media/ address: the site page's own view serves the photo.
+        if obj is None or not obj.image:
+            return ""
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>',
+                           reverse("facilities:site_photo", args=[obj.site_id, obj.pk]), _("open"))

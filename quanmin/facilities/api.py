@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from quanmin.accounts import scoping
 from quanmin.accounts.api_auth import PUBLIC
-from quanmin.core.api import Paging
+from quanmin.core.api import ArrayPaging, Day, ErrorOut, Paging
 
 from . import opening, permissions, selectors, services, types
 from .models import Facility, OpeningRule, Site
@@ -27,7 +27,8 @@ class FinderQuery(Schema):
     open_now: bool = False
     free: bool = Field(False, description="free or low-fee access, or benefit hours")
     accessible: bool = False
-    region: str = Field("", description="division code: its whole subtree")
+    region: str = Field("", pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$",
+                        description="division code (2, 4, 6, 9 or 12 digits): its whole subtree")
     q: str = ""
     lat: float | None = Field(None, ge=-90, le=90)
     lon: float | None = Field(None, ge=-180, le=180)
@@ -198,7 +199,7 @@ class HoursIn(Schema):
 
 
 class ExceptionIn(Schema):
-    date: datetime.date
+    date: Day
     closed: bool = True
     opens: datetime.time | None = None
     closes: datetime.time | None = None
@@ -223,11 +224,12 @@ def _with_distance(hits):
 
 
 @router.get("/types", response=list[TypeOut], auth=PUBLIC, summary="Facility types (census categories)")
+@paginate(ArrayPaging)
 def list_types(request):
     return [{"code": t.code, "name": t.label, "group": t.group, "measure": t.measure} for t in types.TYPES.values()]
 
 
-@router.get("/sites", response=list[SiteOut], auth=PUBLIC, summary="Sites, with the finder's filters; "
+@router.get("/sites", response={200: list[SiteOut], 403: ErrorOut}, auth=PUBLIC, summary="Sites, with the finder's filters; "
             "with lat/lon, within radius_m and nearest first")
 @paginate(Paging)
 def list_sites(request, query: Query[FinderQuery]):
@@ -299,7 +301,7 @@ def add_facility(request, site_id: int, payload: FacilityIn):
     return Status(201, services.add_facility(site, payload.dict(), request=request))
 
 
-@router.get("", response=list[FacilityOut], auth=PUBLIC, summary="Facilities, with the finder's filters; "
+@router.get("", response={200: list[FacilityOut], 403: ErrorOut}, auth=PUBLIC, summary="Facilities, with the finder's filters; "
             "with lat/lon, within radius_m and nearest first")
 @paginate(Paging)
 def list_facilities(request, query: Query[FinderQuery]):

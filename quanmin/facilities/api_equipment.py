@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from quanmin.accounts import scoping
 from quanmin.accounts.api_auth import PUBLIC
-from quanmin.core.api import ErrorOut, Paging
+from quanmin.core.api import ArrayPaging, Day, ErrorOut, ImportCountsOut, ImportRowErrorOut, Paging
 from quanmin.core.qr import qr_svg
 
 from . import equipment_io, equipment_services, equipment_types, permissions
@@ -26,12 +26,14 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 MAX_ID = 2**53
 
 
-class TypeOut(Schema):
+class EquipmentTypeOut(Schema):
     code: str
     name: str
     name_zh: str
     group: str
     design_life_years: int
+    design_life_verified: bool = Field(description="The figure was read in the standard's own text.")
+    design_life_source: str = Field(description="Where the figure comes from.")
 
 
 class EquipmentOut(Schema):
@@ -101,7 +103,7 @@ class EquipmentIn(Schema):
     maker: str = Field("", max_length=120)
     model: str = Field("", max_length=80)
     serial: str = Field("", max_length=60)
-    install_date: datetime.date | None = None
+    install_date: Day | None = None
     design_life_years: int | None = Field(None, description="Empty: the type's figure (GB 19272: 8 years).")
     smart: bool = False
     external_id: str = Field("", max_length=40)
@@ -114,7 +116,7 @@ class EquipmentPatch(Schema):
     maker: str | None = Field(None, max_length=120)
     model: str | None = Field(None, max_length=80)
     serial: str | None = Field(None, max_length=60)
-    install_date: datetime.date | None = None
+    install_date: Day | None = None
     design_life_years: int | None = None
     smart: bool | None = None
     external_id: str | None = Field(None, max_length=40)
@@ -126,35 +128,21 @@ class StatusIn(Schema):
     reason: str = Field("", max_length=200, description="Needed unless the piece goes back into service.")
 
 
-class RowErrorOut(Schema):
-    column: str
-    code: str
-    message: str
-
-
-class RowOut(Schema):
+class EquipmentRowOut(Schema):
     line: int
     action: Literal["new", "updated", "unchanged", "rejected"]
     tag: str
     piece: str
     changes: list[str]
-    errors: list[RowErrorOut]
+    errors: list[ImportRowErrorOut]
 
 
-class CountsOut(Schema):
-    rows: int
-    new: int
-    updated: int
-    unchanged: int
-    rejected: int
-
-
-class ImportOut(Schema):
+class EquipmentImportOut(Schema):
     dry_run: bool
     applied: bool
-    counts: CountsOut
+    counts: ImportCountsOut
     ignored_columns: list[str]
-    rows: list[RowOut] = Field(description="Every row except the unchanged ones, by line.")
+    rows: list[EquipmentRowOut] = Field(description="Every row except the unchanged ones, by line.")
 
 
 def _require(allowed: bool) -> None:
@@ -189,10 +177,12 @@ def _facility(request, facility_id: int) -> Facility:
     return facility
 
 
-@router.get("/types", response=list[TypeOut], auth=PUBLIC, summary="Equipment types with their design life")
+@router.get("/types", response=list[EquipmentTypeOut], auth=PUBLIC, summary="Equipment types with their design life")
+@paginate(ArrayPaging)
 def list_types(request):
     return [{"code": t.code, "name": t.label, "name_zh": t.name_zh, "group": t.group,
-             "design_life_years": t.design_life_years} for t in equipment_types.TYPES.values()]
+             "design_life_years": t.design_life_years, "design_life_verified": t.life_verified,
+             "design_life_source": t.life_source_label} for t in equipment_types.TYPES.values()]
 
 
 @router.get("", response={200: list[EquipmentOut], **ERRORS}, summary="Equipment in my divisions (staff)")
@@ -224,7 +214,7 @@ def import_template(request):
     return equipment_io.template_response()
 
 
-@router.post("/import", response={200: ImportOut, **ERRORS},
+@router.post("/import", response={200: EquipmentImportOut, **ERRORS},
              summary="Import the register from .xlsx or .csv (a dry run unless dry_run=false)")
 def import_file(request, file: File[UploadedFile] = None, dry_run: Form[bool] = True):
     """One row per piece. Rows match by tag code, then register number; others are new pieces.

@@ -19,6 +19,7 @@ from ninja import Router, Schema
 
 from quanmin.accounts import scoping
 from quanmin.accounts.api_auth import AUTH, PUBLIC
+from quanmin.core.api import DayBound
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -29,7 +30,7 @@ router = Router(tags=["facilities"])
 PUBLIC_LEVELS = {Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHIP}
 
 
-class TypeOut(Schema):
+class FigureTypeOut(Schema):
     type: str
     label: str
     measure: str
@@ -38,7 +39,7 @@ class TypeOut(Schema):
     length_km: float
 
 
-class FiguresOut(Schema):
+class FacilityFiguresOut(Schema):
     code: str
     name: str
     level: str
@@ -65,12 +66,12 @@ class TargetOut(Schema):
     source: str
 
 
-class DivisionFiguresOut(FiguresOut):
+class FacilityDivisionFiguresOut(FacilityFiguresOut):
     since: datetime.date | None
-    by_type: list[TypeOut]
-    children: list[FiguresOut]
+    by_type: list[FigureTypeOut]
+    children: list[FacilityFiguresOut]
     children_hidden: bool
-    direct: FiguresOut | None
+    direct: FacilityFiguresOut | None
     targets: list[TargetOut]
 
 
@@ -122,8 +123,8 @@ def _region(code: str) -> Region:
         raise Http404 from None
 
 
-@router.get("/{code}", response=DivisionFiguresOut, auth=PUBLIC, summary="Figures of a division and its children")
-def division_figures(request, code: str, since: datetime.date | None = None):
+@router.get("/{code}", response=FacilityDivisionFiguresOut, auth=PUBLIC, summary="Figures of a division and its children")
+def division_figures(request, code: str, since: DayBound | None = None):
     """Facilities by type, total area, area per capita, trail km per 10,000 residents, smart
     equipment and new facilities (year built on or after `since`'s year), for the division and
     each division directly under it, with the city's plan targets. Public down to townships."""

@@ -21,7 +21,7 @@ class RowErrorOut(Schema):
     message: str
 
 
-class RowOut(Schema):
+class FacilityRowOut(Schema):
     line: int
     action: Literal["new", "updated", "unchanged", "rejected"]
     site: str
@@ -30,7 +30,7 @@ class RowOut(Schema):
     errors: list[RowErrorOut]
 
 
-class CountsOut(Schema):
+class FacilityImportCountsOut(Schema):
     rows: int
     sites_new: int
     sites_updated: int
@@ -40,12 +40,12 @@ class CountsOut(Schema):
     rejected: int
 
 
-class ImportOut(Schema):
+class FacilityImportOut(Schema):
     dry_run: bool
     applied: bool
-    counts: CountsOut
+    counts: FacilityImportCountsOut
     ignored_columns: list[str]
-    rows: list[RowOut] = Field(description="Every row except the unchanged ones, by line.")
+    rows: list[FacilityRowOut] = Field(description="Every row except the unchanged ones, by line.")
 
 
 class ExportFilters(Schema):
@@ -66,7 +66,7 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-@router.post("/import", response={200: ImportOut, **ERRORS},
+@router.post("/import", response={200: FacilityImportOut, **ERRORS},
              summary="Import the register from .xlsx or .csv (a dry run unless dry_run=false)")
 def import_file(request, file: File[UploadedFile] = None, dry_run: Form[bool] = True):
     """One row per facility with its site, in the template's columns. With dry_run=false the

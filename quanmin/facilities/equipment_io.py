@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit, scoping
 from quanmin.core import bulk, excel, tabular
+from quanmin.core.imports import ImportReport
 from quanmin.regions import codes
 
 from . import equipment_services, equipment_types, permissions
@@ -68,8 +69,11 @@ COLUMNS = [
     Column("status", "状态", "Status"),
     Column("smart", "智能器材", "Smart equipment"),
     Column("note", "备注", "Note"),
+    Column("design_life_check", "设计年限核实情况", "Design life checked", read_only=True),
 ]
 BY_KEY = {c.key: c for c in COLUMNS}
+# The export's last column, for a design life taken from the type table and not read in GB 19272 itself.
+LIFE_UNVERIFIED_ZH = "未核实：类型默认值，依GB 19272-2011二手资料"
 HEADER_ALIASES = {"二维码": "tag", "标签编号": "tag", "编号": "external_id", "类型": "kind", "器材名称": "kind",
                   "厂家": "maker", "生产企业": "maker", "规格型号": "model", "安装时间": "install_date",
                   "设计年限": "design_life_years", "使用年限": "design_life_years", "智能": "smart"}
@@ -130,39 +134,6 @@ class RowReport:
     piece: str = ""  # type and facility, for people
     changes: list[str] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
-
-
-@dataclass
-class ImportReport:
-    dry_run: bool
-    rows: list[RowReport] = field(default_factory=list)
-    applied: bool = False
-    ignored_columns: list[str] = field(default_factory=list)
-
-    def count(self, action: str) -> int:
-        return sum(1 for r in self.rows if r.action == action)
-
-    @property
-    def counts(self) -> dict:
-        return {"rows": len(self.rows), "new": self.count("new"), "updated": self.count("updated"),
-                "unchanged": self.count("unchanged"), "rejected": self.count("rejected")}
-
-    @property
-    def ok(self) -> bool:
-        return self.count("rejected") == 0
-
-    @property
-    def rejected(self) -> list[RowReport]:
-        return [r for r in self.rows if r.action == "rejected"]
-
-    @property
-    def changed(self) -> list[RowReport]:
-        return [r for r in self.rows if r.action in ("new", "updated")]
-
-    def as_dict(self) -> dict:
-        return {"dry_run": self.dry_run, "applied": self.applied, "counts": self.counts,
-                "ignored_columns": self.ignored_columns,
-                "rows": [r.__dict__ for r in self.rows if r.action != "unchanged"]}
 
 
 # ---------------------------------------------------------------- validating and applying
@@ -345,7 +316,7 @@ def _plan(rows, user, report: ImportReport, lock: bool):
         facility = _facility(row, facilities, user, required=piece is None)
         if row.report.errors:
             continue
-        if number and number in by_number and by_number[number] is not piece:
+        if number and number in by_number and by_number[number].pk != (piece.pk if piece else None):
             _add_error(row, EquipmentError("external_id_taken", _("Another piece already has this register number."),
                                            "external_id"))
             continue
@@ -490,7 +461,7 @@ def sheet_rows(qs: QuerySet[Equipment]):
         yield [p.tag, p.external_id, info.name_zh if info else p.kind, p.facility_id, p.facility.external_id,
                p.site.name, p.facility.name or p.facility.type_label, p.region_id, p.maker, p.model, p.serial,
                p.install_date or "", p.design_life_years, p.replace_due or "", labels.get(p.status, p.status),
-               "是" if p.smart else "否", p.note]
+               "是" if p.smart else "否", p.note, LIFE_UNVERIFIED_ZH if p.design_life_unverified else ""]
 
 
 def headers() -> list[str]:

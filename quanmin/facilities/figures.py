@@ -35,6 +35,7 @@ from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
+from quanmin.core import plan_targets
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -46,31 +47,25 @@ TRAIL_TYPES = frozenset(t.code for t in types.TYPES.values() if t.measure == "le
 
 
 # --- Plan targets ---------------------------------------------------------------------------------
-# Keyed by the city's 4-digit prefix; the texts are the seed documents (shared/seeds 000 and 001). `per_capita` targets (ratios) are shown as the reference for
-# every division of the city; absolute ones (a count) only on the city itself. A deployment can
-# replace or extend them with the setting QUANMIN_FIGURE_TARGETS (same shape).
-PLAN_TARGETS = {
-    "3715": {
-        "plan": "聊城市全民健身三年行动实施方案（聊城市人民政府办公室，2021-11-29）",
-        "since": "2021-01-01",
-        "targets": [
-            {"indicator": "area_per_capita", "value": 2.7, "year": 2023,
-             "source": "一、总体要求（二）总体目标 1：争取到2023年……人均体育场地面积2.7平方米以上"},
-            {"indicator": "count", "value": 15000, "year": 2023,
-             "source": "一、总体要求（二）总体目标 1：新增体育场地3000块以上（达15000余块）"},
-        ],
-    },
-    "3304": {
-        "plan": "嘉兴市全民健身高质量发展实施计划（2021-2025年）（嘉兴市人民政府，2022-01-07）",
-        "since": "2021-01-01",
-        "targets": [
-            {"indicator": "area_per_capita", "value": 2.9, "year": 2025,
-             "source": "一、总体要求：到2025年……人均体育场地面积达到2.9平方米"},
-            {"indicator": "trail_km_per_10k", "value": 2.2, "year": 2025,
-             "source": "二、主要任务（二）2：城市健身（登山）步道达到每万人2.2公里以上"},
-        ],
-    },
-}
+# The targets of the plans' documents (quanmin/core/data/plans, read by core.plan_targets; the same
+# files the planning app loads into its register), keyed by the plan's division prefix. `per_capita`
+# targets (ratios) are shown as the reference for every division of the plan's; absolute ones (a count)
+# only on the division itself. A deployment can replace them with the setting QUANMIN_FIGURE_TARGETS
+# (same shape).
+# The registry's indicator keys of the targets this page shows, and the page's own names for them.
+TARGET_INDICATORS = {"area_per_resident": "area_per_capita", "grounds": "count", "trail_km_per_10000": "trail_km_per_10k"}
+
+
+def document_targets() -> dict:
+    table = {}
+    for t in plan_targets.targets(TARGET_INDICATORS):
+        plan = table.setdefault(codes.prefix(t.division_code), {
+            "plan": t.plan_label, "since": t.starts_on.isoformat(), "targets": []})
+        plan["targets"].append({"indicator": TARGET_INDICATORS[t.indicator], "value": float(t.value),
+                                "year": t.year, "source": t.quote})
+    return table
+
+
 RATIO_INDICATORS = {"area_per_capita", "trail_km_per_10k"}
 INDICATOR_LABELS = {
     "area_per_capita": _("Sports-ground area per resident (m²)"),
@@ -80,7 +75,7 @@ INDICATOR_LABELS = {
 
 
 def plan_for(code: str) -> dict | None:
-    table = getattr(settings, "QUANMIN_FIGURE_TARGETS", None) or PLAN_TARGETS
+    table = getattr(settings, "QUANMIN_FIGURE_TARGETS", None) or document_targets()
     return table.get(codes.prefix_at(code, "city"))
 
 
@@ -268,6 +263,11 @@ def _existing(prefix: str, scan: bool = False):
     else:
         qs = Facility.objects.filter(region_id__gte=lo, region_id__lte=hi)
     return qs.exclude(site_id__in=gone).order_by()
+
+
+def existing_facilities(prefix: str):
+    """Facilities of the subtree whose site exists: what the figures and the survey table count."""
+    return _existing(prefix, scan=_scan_city(prefix))
 
 
 # PostgreSQL cannot tell that grouping by a code prefix makes few groups; with its default 4 MB it

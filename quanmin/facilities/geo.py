@@ -69,3 +69,27 @@ def gcj02_to_wgs84(lon: float, lat: float, iterations: int = 5) -> tuple[float, 
         glon, glat = wgs84_to_gcj02(wlon, wlat)
         wlon, wlat = wlon - (glon - lon), wlat - (glat - lat)
     return wlon, wlat
+
+
+# BD-09: Baidu's datum, a further published rotation-and-offset of GCJ-02 (Baidu's own client formula).
+_X_PI = math.pi * 3000.0 / 180.0
+
+
+def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
+    z = math.sqrt(lon * lon + lat * lat) + 0.00002 * math.sin(lat * _X_PI)
+    theta = math.atan2(lat, lon) + 0.000003 * math.cos(lon * _X_PI)
+    return z * math.cos(theta) + 0.0065, z * math.sin(theta) + 0.006
+
+
+def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
+    x, y = lon - 0.0065, lat - 0.006
+    z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _X_PI)
+    theta = math.atan2(y, x) - 0.000003 * math.cos(x * _X_PI)
+    return z * math.cos(theta), z * math.sin(theta)
+
+
+def wgs84_to_bd09(lon: float, lat: float) -> tuple[float, float]:
+    """WGS-84 → GCJ-02 → BD-09 (outside China Baidu uses WGS-84 itself)."""
+    if not in_china(lon, lat):
+        return lon, lat
+    return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))

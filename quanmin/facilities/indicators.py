@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from quanmin.core.indicators import decimal, indicator, percent
+from quanmin.core.indicators import decimal, indicator, memo, percent
 from quanmin.regions import subtrees
 
 from . import figures
@@ -26,7 +26,12 @@ PLACES = 4  # of the per-resident figures: a city's m² per resident is ~2.7, a 
 
 
 def _figures(codes: list[str], since: datetime.date | None = None) -> dict[str, figures.Figures]:
-    """{code: Figures of its subtree} for the codes that name a division (two queries)."""
+    """{code: Figures of its subtree} for the codes that name a division (two queries; once for the
+    indicators of one batch that ask for the same codes: core.indicators.memo)."""
+    return memo(("facilities.indicators._figures", tuple(codes), since), lambda: _build(codes, since))
+
+
+def _build(codes: list[str], since: datetime.date | None) -> dict[str, figures.Figures]:
     prefix = subtrees.covering_prefix(codes)
     regions = figures._regions(prefix)
     known = [code for code in codes if code in regions]
@@ -34,14 +39,14 @@ def _figures(codes: list[str], since: datetime.date | None = None) -> dict[str, 
                            lambda code: figures._figures(regions[code], since))
 
 
-@indicator("grounds", unit="count", levels=EVERY_LEVEL, label=_("Sports grounds"),
+@indicator("grounds", dated=False, unit="count", levels=EVERY_LEVEL, label=_("Sports grounds"),
            description=_("Sports grounds of existing sites in the division (not planned, under construction or "
                          "closed for good), as the register stands."))
 def grounds(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     return {code: decimal(f.count) for code, f in _figures(codes).items()}
 
 
-@indicator("area_per_resident", unit="m2_per_resident", levels=EVERY_LEVEL,
+@indicator("area_per_resident", dated=False, unit="m2_per_resident", levels=EVERY_LEVEL,
            label=_("Sports-ground area per resident"),
            description=_("Area of the division's sports grounds in m² divided by its resident population (the "
                          "sum of its parts' populations where its own is not recorded)."))
@@ -49,14 +54,14 @@ def area_per_resident(codes: list[str], as_of: datetime.date) -> dict[str, Decim
     return {code: decimal(f.area_per_capita, PLACES) for code, f in _figures(codes).items()}
 
 
-@indicator("trail_km_per_10000", unit="km_per_10000_residents", levels=EVERY_LEVEL,
+@indicator("trail_km_per_10000", dated=False, unit="km_per_10000_residents", levels=EVERY_LEVEL,
            label=_("Trail km per 10,000 residents"),
            description=_("Length of fitness trails, hiking trails and cycle paths in km per 10,000 residents."))
 def trail_km_per_10000(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     return {code: decimal(f.trail_km_per_10k, PLACES) for code, f in _figures(codes).items()}
 
 
-@indicator("new_grounds", unit="count", levels=EVERY_LEVEL, label=_("New sports grounds since the plan began"),
+@indicator("new_grounds", dated=False, unit="count", levels=EVERY_LEVEL, label=_("New sports grounds since the plan began"),
            description=_("Grounds built in or after the year the city's plan period began (by their year built; "
                          "grounds without one are not counted). No figure where no plan gives a start."))
 def new_grounds(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
@@ -86,7 +91,7 @@ def _share_meeting(codes: list[str], level: str) -> dict[str, Decimal | None]:
             for code in codes if code in regions}
 
 
-@indicator("county_trio_share", unit="percent", levels=("city", "county"),
+@indicator("county_trio_share", dated=False, unit="percent", levels=("city", "county"),
            label=_('Counties with the "three ones"'),
            description=_("Share of counties with a public stadium, a public fitness centre and a sports park or "
                          "fitness square, each open to the public."))
@@ -94,7 +99,7 @@ def county_trio_share(codes: list[str], as_of: datetime.date) -> dict[str, Decim
     return _share_meeting(codes, "county")
 
 
-@indicator("township_pair_share", unit="percent", levels=("city", "county", "township"),
+@indicator("township_pair_share", dated=False, unit="percent", levels=("city", "county", "township"),
            label=_('Townships with the "two ones"'),
            description=_("Share of townships with a fitness centre or lit basketball court and a multi-sport "
                          "court, each open to the public."))
@@ -102,7 +107,7 @@ def township_pair_share(codes: list[str], as_of: datetime.date) -> dict[str, Dec
     return _share_meeting(codes, "township")
 
 
-@indicator("community_square_share", unit="percent", levels=EVERY_LEVEL,
+@indicator("community_square_share", dated=False, unit="percent", levels=EVERY_LEVEL,
            label=_("Communities with a fitness square"),
            description=_("Share of communities and villages with a multi-sport court or fitness square open to "
                          "the public."))

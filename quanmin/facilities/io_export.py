@@ -2,7 +2,6 @@
 re-imported unchanged), CSV (UTF-8 with BOM for Excel) and GeoJSON. All stream: rows are read with
 .iterator() and written as they come, never the whole table in memory."""
 
-import csv
 import json
 import tempfile
 
@@ -127,22 +126,8 @@ def xlsx_response(qs: QuerySet[Facility]) -> FileResponse:
     return excel.xlsx_response(_stamp("facilities", "xlsx"), [(SHEET, headers(), sheet_rows(qs))])
 
 
-class _Line:
-    def write(self, value):
-        return value
-
-
 def csv_response(qs: QuerySet[Facility]) -> StreamingHttpResponse:
-    writer = csv.writer(_Line())
-
-    def lines():
-        yield "\ufeff" + writer.writerow(headers())  # the BOM makes Excel read UTF-8
-        for cells in sheet_rows(qs):
-            yield writer.writerow(cells)
-
-    response = StreamingHttpResponse((line.encode("utf-8") for line in lines()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_stamp("facilities", "csv")}"'
-    return response
+    return excel.csv_response(_stamp("facilities", "csv"), headers(), sheet_rows(qs))
 
 
 # ---------------------------------------------------------------- GeoJSON

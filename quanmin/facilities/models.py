@@ -251,6 +251,12 @@ class Equipment(models.Model):
         return info.label if info else self.kind
 
     @property
+    def design_life_unverified(self) -> bool:
+        """The piece carries its type's figure and that figure was not read in the standard itself."""
+        info = equipment_types.TYPES.get(self.kind)
+        return bool(info and not info.life_verified and self.design_life_years == info.design_life_years)
+
+    @property
     def replace_due(self):
         """The date the piece reaches its design life; None without an install date."""
         if not self.install_date:

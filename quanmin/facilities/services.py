@@ -3,7 +3,7 @@
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -93,24 +93,49 @@ def _year(value, field):
     return year
 
 
-def clean_facility(data: dict) -> dict:
-    data = {k: v for k, v in data.items() if k in FACILITY_FIELDS}
-    if "type" in data:
-        info = types.lookup(data["type"])
-        if info is None:
-            raise FacilityError("type_unknown", _("Unknown facility type."), "type")
-        data["type"] = info.code
-    for field in ("area_m2", "length_km"):
-        if field in data:
-            data[field] = _decimal(data[field], field)
-    for field in ("year_built", "year_refurbished"):
-        if field in data:
-            data[field] = _year(data[field], field)
-    if "access" in data:
-        _check_choice(data["access"], Facility.Access, "access_invalid", "access", _lazy("Unknown access kind."))
+def _type(value, field):
+    info = types.lookup(value)
+    if info is None:
+        raise FacilityError("type_unknown", _("Unknown facility type."), field)
+    return info.code
+
+
+def _access(value, field):
+    _check_choice(value, Facility.Access, "access_invalid", field, _lazy("Unknown access kind."))
+    return value
+
+
+# Each field's own check, in the order clean_facility applies them (the first error is the one raised).
+FACILITY_CHECKS = {"type": _type, "area_m2": _decimal, "length_km": _decimal, "year_built": _year,
+                   "year_refurbished": _year, "access": _access}
+
+
+def clean_facility_field(field: str, value):
+    """One field as clean_facility cleans it. Imports call this once per distinct cell of a column."""
+    check = FACILITY_CHECKS.get(field)
+    return value if check is None else check(value, field)
+
+
+def check_facility(data: dict) -> None:
+    """The rule across cleaned fields: a trail needs its length."""
     info = types.TYPES.get(data.get("type", ""))
     if info and info.measure == "length" and data.get("length_km") is None and "length_km" in data:
         raise FacilityError("length_required", _("A trail needs its length in km."), "length_km")
+
+
+def clean_facility(data: dict) -> dict:
+    data = {k: v for k, v in data.items() if k in FACILITY_FIELDS}
+    for name, value in data.items():
+        if value is None and not Facility._meta.get_field(name).null:
+            # An optional text (the name) given as null is cleared; a flag or the type is required.
+            field = Facility._meta.get_field(name)
+            if not (field.blank and isinstance(field, models.CharField)):
+                raise FacilityError(f"{name}_required", _("This field is required."), name)
+            data[name] = ""
+    for field, check in FACILITY_CHECKS.items():
+        if field in data:
+            data[field] = check(data[field], field)
+    check_facility(data)
     return data
 
 

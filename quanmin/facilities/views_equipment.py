@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
+from quanmin.core.forms import DayField
 from quanmin.core.qr import qr_svg
 
 from . import equipment_io, equipment_services, equipment_types, permissions, views_io
@@ -40,8 +41,8 @@ class EquipmentForm(forms.Form):
     maker = forms.CharField(label=_lazy("Maker"), required=False, max_length=120)
     model = forms.CharField(label=_lazy("Model"), required=False, max_length=80)
     serial = forms.CharField(label=_lazy("Serial number"), required=False, max_length=60)
-    install_date = forms.DateField(label=_lazy("Install date"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    install_date = DayField(label=_lazy("Install date"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     design_life_years = forms.IntegerField(
         label=_lazy("Design life (years)"), required=False, min_value=equipment_services.MIN_LIFE, max_value=equipment_services.MAX_LIFE,
         help_text=_lazy("Leave empty for the type's figure (8 years for outdoor equipment, after GB 19272)."))

@@ -2,7 +2,7 @@
 
 Public pages: no sign-in, no personal data. Queries go through selectors (filter_sites, nearby);
 this module only parses the request, shapes what the map needs and renders.
-Coordinates are stored in WGS-84. When the tile server draws GCJ-02 (settings.MAP_TILE_CRS), every
+Coordinates are stored in WGS-84. When the tile server draws GCJ-02 (basemap.crs()), every
 point sent to the map is shifted, and a point picked on the map is shifted back before searching.
 """
 
@@ -11,7 +11,6 @@ import hashlib
 import math
 
 from django import forms
-from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, F, Max, Min, Prefetch, prefetch_related_objects
@@ -23,11 +22,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quanmin.regions import codes
+from quanmin.core.uploads import file_response
+from quanmin.regions import codes, streets
 from quanmin.regions.models import Region
 
-from . import geo, opening, selectors, types
-from .models import Facility, OpeningException, OpeningRule, Site
+from . import basemap, geo, navigate, opening, selectors, types
+from .models import Facility, OpeningException, OpeningRule, Site, SitePhoto
 
 PAGE_SIZE = 20
 RADII = [500, 1000, 2000, 5000]
@@ -120,25 +120,10 @@ def read_filters(data) -> tuple[FinderForm, selectors.Filters, tuple[float, floa
     return form, f, origin, cd.get("radius") or DEFAULT_RADIUS
 
 
-# -- coordinates for the map ------------------------------------------------------------------
-def gcj() -> bool:
-    return settings.MAP_TILE_CRS.lower() == "gcj02"
-
-
-def to_map(lat: float, lon: float) -> list[float]:
-    """[lat, lon] as the tile server draws them (Leaflet's order)."""
-    if gcj():
-        lon, lat = geo.wgs84_to_gcj02(lon, lat)
-    return [round(lat, 6), round(lon, 6)]
-
-
-def from_map(lon: float, lat: float) -> tuple[float, float]:
-    return geo.gcj02_to_wgs84(lon, lat) if gcj() else (lon, lat)
-
-
-def map_settings() -> dict:
-    return {"tiles": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
-            "crs": "gcj02" if gcj() else "wgs84"}
+# -- coordinates for the map (basemap.py: which tiles, in which datum) -----------------------
+to_map = basemap.to_map
+from_map = basemap.from_map
+map_settings = basemap.settings_for_page
 
 
 # -- the list ---------------------------------------------------------------------------------
@@ -150,16 +135,27 @@ def distance_label(metres: float | None) -> str:
     return _("%(n)s km") % {"n": f"{metres / 1000:.1f}".removesuffix(".0")}
 
 
+def township_names(sites: list[Site]) -> dict[str, str]:
+    """Each site's township name by the site's division code, in one query."""
+    wanted = {s.region_id: codes.ancestor_at(s.region_id, "township") for s in sites}
+    names = dict(Region.objects.filter(code__in=set(wanted.values())).values_list("code", "name"))
+    return {code: names.get(town, "") for code, town in wanted.items()}
+
+
 def list_items(sites: list[Site], distances: dict, now: datetime.datetime) -> list[dict]:
+    """A card per site with what tells it from its namesakes: township, address and distance."""
     prefetch_related_objects(
         sites, "facilities", "opening_rules",
         Prefetch("opening_exceptions", queryset=OpeningException.objects.filter(date=now.date())))
+    townships = township_names(sites)
     items = []
     for site in sites:
         rules, facilities = list(site.opening_rules.all()), list(site.facilities.all())
         labels = list(dict.fromkeys(f.type_label for f in facilities))
         items.append({
             "site": site, "distance": distance_label(distances.get(site.pk)), "types": labels[:4],
+            "township": townships.get(site.region_id, ""),
+            "address": site.address if site.address and site.address != site.name else "",
             "more_types": max(0, len(labels) - 4),
             "open_now": opening.is_open(site, now, rules, list(site.opening_exceptions.all())),
             "free": any(f.access in selectors.FREE_ACCESS for f in facilities)
@@ -180,7 +176,9 @@ def finder(request):
         sites = [s for s, _d in page.object_list]
         distances = {s.pk: d for s, d in page.object_list}
     else:
-        page = Paginator(qs.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+        # No position: by division (county, township, community codes) then name, so that places
+        # of one township stand together and namesakes of different villages apart.
+        page = Paginator(qs.order_by("region_id", "name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
         sites = list(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
@@ -248,6 +246,19 @@ def finder_map(request):
     return JsonResponse(out)
 
 
+STREETS_MAX_SPAN = 0.08  # degrees (~8 km): beyond, the offline map asks to zoom in before drawing streets
+STREETS_MAX = 4000
+
+
+def streets_map(request):
+    """The loaded streets crossing the view (offline maps draw them, named): [name, kind, [[lat, lon], …]]."""
+    box = _bbox(request.GET.get("bbox", ""))
+    if box is None or max(box[1] - box[0], box[3] - box[2]) > STREETS_MAX_SPAN:
+        return JsonResponse({"streets": [], "zoom_in": True})
+    rows = streets.in_box(*box, limit=STREETS_MAX)
+    return JsonResponse({"streets": [[name, kind, [to_map(lat, lon) for lon, lat in line]] for name, kind, line in rows]})
+
+
 def convex_hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """Andrew's monotone chain over (x, y) pairs; counter-clockwise, no repeated end point."""
     pts = sorted(set(points))
@@ -302,7 +313,7 @@ def outlines(level: str, region: str = "") -> list[dict]:
     if prefix:
         sites = sites.filter(region__code__within=prefix)
     version = sites.aggregate(n=Count("pk"), t=Max("updated_at"))
-    stamp = f"{level}:{prefix}:{settings.MAP_TILE_CRS}:{version['n']}:{version['t']}"
+    stamp = f"{level}:{prefix}:{basemap.crs()}:{version['n']}:{version['t']}"
     key = "finder:outlines:" + hashlib.sha1(stamp.encode()).hexdigest()
     found = cache.get(key)
     if found is not None:
@@ -365,10 +376,19 @@ def site_page(request, pk: int):
     township = codes.ancestor_at(site.region_id, "township")
     site_map = {**map_settings(), "point": to_map(site.lat, site.lon), "name": site.name,
                 "outlines": outlines("township", township)}
+    trail = [*site.region.ancestors(), site.region]
     return render(request, "facilities/finder/site.html", {
         "site": site, "days": days, "has_benefit": any(d["benefit"] for d in days),
         "facilities": facilities, "open_now": opening.is_open(site, now),
-        "trail": [*site.region.ancestors(), site.region], "site_map": site_map,
+        "trail": trail, "site_map": site_map,
+        "nav_links": navigate.links(site), "full_address": navigate.full_address(site, trail),
         "prev_week": start - datetime.timedelta(days=7), "next_week": start + datetime.timedelta(days=7),
         "this_week": start == today,
     })
+
+
+def site_photo(request, pk: int, photo_id: int):
+    """A site's photo, shown to residents on the site's page: public for the sites that page shows
+    (built ones), 404 otherwise; never a /media/ address."""
+    photo = get_object_or_404(SitePhoto.objects.exclude(site__status__in=UNBUILT), pk=photo_id, site_id=pk)
+    return file_response(photo.image, cache="public, max-age=86400")

@@ -19,9 +19,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
+from quanmin.regions import codes
+from quanmin.regions.models import Region
 
-from . import io_export, io_import, permissions, types
+from . import io_export, io_import, permissions, survey, types
 from .errors import FacilityError
 
 SESSION_KEY = "facility_imports"
@@ -136,10 +139,27 @@ def import_template(request):
     return io_export.template_response()
 
 
+def _survey_region(request) -> Region:
+    raw = str(request.GET.get("region", "") or "").strip()
+    if not raw:
+        region = scoping.top_regions(request.user).order_by("code").first()
+    else:
+        try:
+            region = Region.objects.filter(code=codes.normalise(raw)).first()
+        except ValueError:
+            region = None
+    if region is None or not scoping.can_read_region(request.user, region.code):
+        raise Http404
+    return region
+
+
 @role_required(permissions.can_read)
 def export(request):
-    """?format=xlsx|csv|geojson: the staff member's scope, narrowed by the register list's filters."""
+    """?format=xlsx|csv|geojson: the staff member's scope, narrowed by the register list's filters;
+    ?format=survey: the annual statistics survey table of one division (?region=, else the top of the scope)."""
     fmt = request.GET.get("format", "xlsx")
+    if fmt == "survey":
+        return survey.xlsx_response(_survey_region(request))
     if fmt == "geojson":
         return io_export.geojson_for(request.user, request.GET)
     qs = io_export.staff_facilities(request.user, request.GET)

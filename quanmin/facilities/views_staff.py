@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
 from quanmin.core.errors import ServiceError
+from quanmin.regions import codes
 
 from . import permissions, selectors, services, types
 from .errors import FacilityError
@@ -25,7 +26,7 @@ def _filters(request) -> selectors.Filters:
     g = request.GET
     return selectors.Filters(types=[t for t in g.getlist("type") if t], group=g.get("group", ""),
                              free_or_low_fee=g.get("free") == "1", accessible=g.get("accessible") == "1",
-                             region=g.get("region", "") if g.get("region", "").isdigit() else "",
+                             region=g.get("region", "") if codes.is_prefix(g.get("region", "")) else "",
                              q=g.get("q", "").strip(), include_unbuilt=True)
 
 

@@ -4,11 +4,12 @@ and photos' shapes, divisions by code."""
 import datetime
 from typing import Annotated
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from ninja import Schema
 from pydantic import AfterValidator
 
 from quanmin.core.api import ErrorOut
+from quanmin.core.uploads import file_response
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -27,14 +28,14 @@ def no_nul(value):
 Text = Annotated[str, AfterValidator(no_nul)]
 
 
-class EventOut(Schema):
+class ReportEventOut(Schema):
     kind: str
     kind_label: str
     at: datetime.datetime
     text: str
 
 
-class PhotoOut(Schema):
+class ReportPhotoOut(Schema):
     id: int
     uploaded_at: datetime.datetime
     url: str
@@ -56,10 +57,4 @@ def default_region() -> str | None:
 
 
 def photo_response(photo: ReportPhoto):
-    try:
-        response = FileResponse(photo.image.open("rb"))
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404 from None
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(photo.image)

@@ -22,14 +22,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 from ninja.utils import check_csrf
 
 from quanmin.accounts.api_auth import PUBLIC
+from quanmin.core.api import ArrayPaging, Limit, Offset
 from quanmin.facilities import geo
 from quanmin.regions import codes
 
 from . import routing, services
-from .api_common import ERRORS, MAX_ID, EventOut, PhotoOut, Text, default_region, no_nul, photo_response, region_or_404
+from .api_common import (
+    ERRORS,
+    MAX_ID,
+    ReportEventOut,
+    ReportPhotoOut,
+    Text,
+    default_region,
+    no_nul,
+    photo_response,
+    region_or_404,
+)
 from .errors import FeedbackError
 from .models import Report, ReportPhoto
 
@@ -83,8 +95,8 @@ class PublicReportOut(Schema):
     can_rate: bool
     can_add_photos: bool
     hotline: str
-    events: list[EventOut]
-    photos: list[PhotoOut]
+    events: list[ReportEventOut]
+    photos: list[ReportPhotoOut]
 
 
 class CreatedOut(PublicReportOut):
@@ -106,7 +118,7 @@ class ReportIn(Schema):
 
 
 class PhotosOut(Schema):
-    photos: list[PhotoOut]
+    photos: list[ReportPhotoOut]
     photo_errors: list[PhotoErrorOut]
 
 
@@ -240,6 +252,7 @@ def hotline(request, region: str = Query("", max_length=12, description="Divisio
 
 
 @router.get("/categories", response=list[CategoryOut], auth=PUBLIC, summary="What a report can be about")
+@paginate(ArrayPaging)
 def categories(request):
     return [{"code": code, "label": str(label)} for code, label in Report.Category.choices]
 
@@ -375,7 +388,7 @@ def rate_report(request, token: str, payload: RatingIn):
 
 
 @router.get("/mine", response={200: MinePage, **ERRORS}, summary="My reports, newest first")
-def my_reports(request, limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0, le=10**9)):
+def my_reports(request, limit: int = Limit(20), offset: int = Offset()):
     qs = Report.objects.filter(reporter=request.user).select_related("site").order_by("-created_at", "-pk")
     now = timezone.now()
     return {

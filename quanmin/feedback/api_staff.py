@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from quanmin.accounts import scoping
+from quanmin.core.api import Limit, Offset
 from quanmin.regions import codes
 
 from . import permissions, routing, selectors, services
-from .api_common import ERRORS, MAX_ID, EventOut, PhotoOut, Text, no_nul, photo_response, region_or_404
+from .api_common import ERRORS, MAX_ID, ReportEventOut, ReportPhotoOut, Text, no_nul, photo_response, region_or_404
 from .errors import FeedbackError
 from .models import FeedbackSettings, Report, ReportPhoto
 
@@ -30,7 +31,7 @@ S = Report.Status
 # --- schemas ------------------------------------------------------------------------------------------
 
 
-class StaffEventOut(EventOut):
+class StaffEventOut(ReportEventOut):
     public: bool
     actor: str
 
@@ -85,7 +86,7 @@ class StaffReportOut(QueueItemOut):
     work_order: WorkOrderRefOut | None
     hotline: str
     events: list[StaffEventOut]
-    photos: list[PhotoOut]
+    photos: list[ReportPhotoOut]
     actions: list[str] = Field(description="What the caller may do now: respond, resolve, reject, note, work_order.")
 
 
@@ -97,7 +98,7 @@ class AnswerIn(Schema):
     answer: Text = Field(max_length=8000)
 
 
-class ReasonIn(Schema):
+class ReportReasonIn(Schema):
     reason: Text = Field(max_length=8000)
 
 
@@ -105,7 +106,7 @@ class NoteIn(TextIn):
     public: bool = Field(True, description="The resident may read it.")
 
 
-class RevealIn(Schema):
+class ReportRevealIn(Schema):
     purpose: Text = Field("", max_length=100)
 
 
@@ -212,9 +213,9 @@ def _staff_queryset():
 
 
 def staff_report_or_404(request, report_id: int, write: bool = False) -> Report:
-    """The report in the caller's scope (404 otherwise); write=True needs division write rights (403 for
-    supervisors and evaluators, checked first so they learn why)."""
-    if not scoping.is_division_staff(request.user, write=write):
+    """The report in the caller's scope (404 otherwise); write=True needs division write rights or the
+    place's operator (403 for supervisors and evaluators, checked first so they learn why)."""
+    if not permissions.is_handler(request.user, write=write):
         raise PermissionDenied
     if report_id > MAX_ID:
         raise Http404
@@ -241,10 +242,10 @@ def queue(
     division: str = Query("", max_length=12, description="Division code: it and everything under it."),
     category: str = Query("", max_length=20),
     q: str = Query("", max_length=60),
-    limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0, le=10**9),
+    limit: int = Limit(50),
+    offset: int = Offset(),
 ):
-    if not scoping.is_division_staff(request.user):
+    if not permissions.is_handler(request.user):
         raise PermissionDenied
     status, division, category, q = (no_nul(v).strip() for v in (status, division, category, q))
     if status and status not in QUEUE_STATUSES:
@@ -321,7 +322,7 @@ def resolve(request, report_id: int, payload: AnswerIn):
     response={200: StaffReportOut, **ERRORS},
     summary="Not accepted, with the reason the resident reads",
 )
-def reject(request, report_id: int, payload: ReasonIn):
+def reject(request, report_id: int, payload: ReportReasonIn):
     report = staff_report_or_404(request, report_id, write=True)
     return _after(request, services.reject(report, actor=request.user, reason=payload.reason, request=request))
 
@@ -342,7 +343,7 @@ def note(request, report_id: int, payload: NoteIn):
     response={200: PhoneOut, **ERRORS},
     summary="The resident's whole phone number, to call back (the read is logged)",
 )
-def reveal_phone(request, report_id: int, payload: RevealIn):
+def reveal_phone(request, report_id: int, payload: ReportRevealIn):
     report = staff_report_or_404(request, report_id, write=True)
     if not permissions.can_handle(request.user, report):
         raise PermissionDenied

@@ -31,7 +31,9 @@ class Report(models.Model):
     """A resident's report of a broken machine or a problem at a place, answered within deadlines."""
 
     class Category(models.TextChoices):
-        EQUIPMENT = "equipment", _("Broken or unsafe equipment")
+        # First on the form: a hazard gets shorter deadlines (routing) and an urgent work order.
+        HAZARD = "hazard", _("Safety hazard: someone could get hurt")
+        EQUIPMENT = "equipment", _("Broken equipment")
         FACILITY = "facility", _("Damaged ground or court")
         HYGIENE = "hygiene", _("Litter or hygiene")
         LIGHTING = "lighting", _("Lights not working")
@@ -85,8 +87,8 @@ class Report(models.Model):
     source = models.CharField(max_length=32, blank=True, editable=False)
     client_key = models.CharField(max_length=64, blank=True, editable=False)
 
-    # Staff of the division the report is in, or of the division handling it after escalation.
-    scope_fields = {"region": "region__code"}
+    # Staff of the division the report is in (and above), and the operators of its place.
+    scope_fields = {"region": "region__code", "site": "site_id", "site_model": "facilities.Site"}
 
     class Meta:
         verbose_name = _("report")
@@ -113,7 +115,7 @@ class ReportPhoto(models.Model):
     image = models.ImageField(_("photo"), upload_to="reports/%Y/%m/")
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    scope_fields = {"region": "report__region__code"}
+    scope_fields = {"region": "report__region__code", "site": "report__site_id", "site_model": "facilities.Site"}
 
     class Meta:
         verbose_name = _("report photo")
@@ -143,7 +145,7 @@ class ReportEvent(models.Model):
     text = models.TextField(blank=True)
     public = models.BooleanField(default=True)
 
-    scope_fields = {"region": "report__region__code"}
+    scope_fields = {"region": "report__region__code", "site": "report__site_id", "site_model": "facilities.Site"}
 
     class Meta:
         ordering = ["report_id", "at", "id"]

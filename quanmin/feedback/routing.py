@@ -3,7 +3,14 @@
 A report lies in the division of its piece of equipment or place. It is handled first by the lowest
 division above it that has staff of its own. The city's (or a county's) FeedbackSettings say how many
 working days (Chinese calendar: holidays off, make-up days on) staff have to respond and to resolve,
-and which hotline residents call.
+and which hotline residents call. A safety hazard does not wait for Monday: it is answered within
+HAZARD_RESPONSE and solved within HAZARD_RESOLUTION around the clock, or sooner if the division's
+working days come first.
+
+A place with an operator recorded (a venue operator's membership of the site) has a manager who
+answers for it: the operators are told of its reports, see them in their queue and may answer them,
+beside the division staff (who keep the report if the operator does not act; escalation moves the
+division up as before).
 
 Escalation: a report whose response deadline passed without a response goes one level up; one whose
 resolution deadline passed without a resolution goes one more. The number of levels owed is worked
@@ -33,6 +40,8 @@ E = ReportEvent.Kind
 DEFAULT_HOTLINE = "12345"
 DEFAULT_RESPONSE_DAYS = 1
 DEFAULT_RESOLUTION_DAYS = 5
+HAZARD_RESPONSE = datetime.timedelta(hours=24)
+HAZARD_RESOLUTION = datetime.timedelta(hours=72)
 
 # --- settings, hotline, handlers ----------------------------------------------------------------------
 
@@ -59,11 +68,16 @@ def hotline_for(region_code: str | None) -> str:
     return rules_for(region_code).hotline if region_code else DEFAULT_HOTLINE
 
 
-def deadlines(region_code: str, received: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
-    """(respond_by, resolve_by) for a report received at `received` in this division."""
+def deadlines(region_code: str, received: datetime.datetime,
+              category: str = "") -> tuple[datetime.datetime, datetime.datetime]:
+    """(respond_by, resolve_by) for a report of `category` received at `received` in this division."""
     rules = rules_for(region_code)
-    return (workdays.add_working_days(received, rules.response_working_days),
-            workdays.add_working_days(received, rules.resolution_working_days))
+    respond_by = workdays.add_working_days(received, rules.response_working_days)
+    resolve_by = workdays.add_working_days(received, rules.resolution_working_days)
+    if category == Report.Category.HAZARD:
+        respond_by = min(respond_by, received + HAZARD_RESPONSE)
+        resolve_by = min(resolve_by, received + HAZARD_RESOLUTION)
+    return respond_by, resolve_by
 
 
 def _existing_regions(chain: list[str]) -> set[str]:
@@ -82,6 +96,15 @@ def handler_for(region_code: str) -> str:
             return code
     return chain[-1] if chain else region_code
 
+
+
+def handled_by(report: Report) -> str:
+    """Who answers the report, as the resident and staff read it: the place's managing unit when it
+    has an operator, else the handling division."""
+    site = report.site
+    if site is not None and timeline.site_operators(site.pk).exists():
+        return site.manager or site.name
+    return report.handler_region.name
 
 
 def parent_handler(code: str) -> str | None:

@@ -150,7 +150,7 @@ def submit_report(*, category: str, description: str, phone: str = "", equipment
             source=source, created_at__gt=now - datetime.timedelta(hours=1)).count() >= REPORTS_PER_HOUR:
         raise FeedbackError("too_many_reports", _("Too many reports from here: try again in an hour, "
                                                   "or call the hotline."), status=429)
-    respond_by, resolve_by = routing.deadlines(region_code, now)
+    respond_by, resolve_by = routing.deadlines(region_code, now, category)
     fields = dict(category=category, description=description, equipment=equipment, site=site, lat=lat, lon=lon,
                   region_id=region_code, handler_region_id=routing.handler_for(region_code), reporter=reporter,
                   phone_encrypted=crypto.encrypt(phone), phone_masked=crypto.mask_phone(phone),
@@ -294,10 +294,12 @@ def reject(report: Report, *, actor, reason: str, request=None, now: datetime.da
 # --- work orders (maintenance calls these) ---------------------------------------------------------------
 
 def lock_for_work_order(report: Report, *, actor) -> Report:
-    """The report, locked, if staff may send it for repair now: one they may handle, still open, with
+    """The report, locked, if staff may send it for repair now: division staff of its division, still open, with
     no open work order (`work_order_open`, 409). Call inside the transaction that opens the order."""
     report = timeline.locked(report)
-    _check_can_handle(actor, report)
+    # The division's staff order repairs from its maintenance units (a place's operator answers).
+    if actor is not None and not scoping.can_write_region(actor, report.region_id):
+        raise FeedbackError("forbidden", _("You may not do this."), status=403)
     if report.status not in OPEN_STATUSES:
         raise _state_error(report)
     if report.work_order_id is not None and report.work_order.open:

@@ -3,10 +3,12 @@ answers, routing for escalation)."""
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from quanmin.accounts.models import DIVISION_ROLES, User
+from quanmin.accounts.models import DIVISION_ROLES, Role, User
 from quanmin.core.notify import notify
+from quanmin.facilities.models import Site
 
 from .models import Report, ReportEvent
 
@@ -26,8 +28,22 @@ def staff_of(region_code: str):
                                memberships__role__in=list(DIVISION_ROLES)).distinct()
 
 
+def site_operators(site_id: int | None):
+    """The active users who operate the place (its managing unit's people), none for no place."""
+    if site_id is None:
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True, memberships__role=Role.OPERATOR, memberships__target_id=site_id,
+        memberships__target_type=ContentType.objects.get_for_model(Site)).distinct()
+
+
 def notify_handlers(report: Report, subject: str) -> None:
-    for user in staff_of(report.handler_region_id)[:50]:
+    """The staff of the handling division and, while the division has not passed it up, the
+    operators of the report's place."""
+    people = list(staff_of(report.handler_region_id)[:50])
+    if report.escalations == 0:
+        people += [u for u in site_operators(report.site_id)[:20] if u not in people]
+    for user in people:
         notify(user, subject, report.description[:200])
 
 

@@ -12,13 +12,12 @@ the division's hotline and deadlines. Views parse, check, call services, render.
 
 import secrets
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +27,8 @@ from django.views.decorators.http import require_POST
 from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
 from quanmin.core.errors import ServiceError
-from quanmin.facilities import geo
+from quanmin.core.uploads import file_response
+from quanmin.facilities import basemap
 from quanmin.regions.models import Region
 
 from . import permissions, routing, selectors, services
@@ -38,21 +38,16 @@ from .models import FeedbackSettings, Report, ReportPhoto
 S = Report.Status
 PAGE_SIZE = 30
 
-reader = role_required(scoping.is_division_staff)
-writer = role_required(lambda u: scoping.is_division_staff(u, write=True))
+reader = role_required(permissions.is_handler)
+writer = role_required(lambda u: permissions.is_handler(u, write=True))
+settings_writer = role_required(lambda u: scoping.is_division_staff(u, write=True))
 
 
 # --- shared -------------------------------------------------------------------------------------
 
-def _map_settings() -> dict:
-    return {"tiles": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
-            "crs": "gcj02" if settings.MAP_TILE_CRS.lower() == "gcj02" else "wgs84"}
-
-
 def _from_map(lat: float, lon: float) -> tuple[float, float]:
     """A point picked on the map back to WGS-84 (lat, lon)."""
-    if _map_settings()["crs"] == "gcj02":
-        lon, lat = geo.gcj02_to_wgs84(lon, lat)
+    lon, lat = basemap.from_map(lon, lat)
     return lat, lon
 
 
@@ -99,7 +94,7 @@ def _report_page(request, *, equipment=None, site=None, picking=False):
             status = 400
     return render(request, "feedback/resident/report_form.html", {
         "form": form, "equipment": equipment, "site": site, "picking": picking, "error": error,
-        "hotline": routing.hotline_for(region_code or _default_region()), "map": _map_settings(),
+        "hotline": routing.hotline_for(region_code or _default_region()), "map": basemap.settings_for_page(),
         "rules": routing.rules_for(region_code or _default_region() or ""),
         "max_photos": services.PHOTOS_PER_REPORT}, status=status)
 
@@ -147,6 +142,7 @@ def report_page(request, token: str):
         "can_add_photos": report.status in services.OPEN_STATUSES
         and report.photos.count() < services.PHOTOS_PER_REPORT,
         "overdue": routing.is_overdue(report), "hotline": routing.hotline_for(report.region_id),
+        "handled_by": routing.handled_by(report),
         "link": request.build_absolute_uri(reverse("feedback:report", args=[report.token]))})
 
 
@@ -181,17 +177,7 @@ def report_photo(request, token: str, photo_id: int):
     """A report's photo, for whoever holds the report's link."""
     report = _by_token(token)
     photo = get_object_or_404(ReportPhoto, pk=photo_id, report=report)
-    return _photo_response(photo)
-
-
-def _photo_response(photo: ReportPhoto):
-    try:
-        response = FileResponse(photo.image.open("rb"))
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(photo.image)
 
 
 @login_required
@@ -249,6 +235,7 @@ def detail(request, report: Report, *, phone: str = "", forms: dict | None = Non
         "photos": report.photos.all(), "actions": permissions.allowed_actions(request.user, report),
         "can_handle": permissions.can_handle(request.user, report),
         "overdue": routing.is_overdue(report), "phone": phone, "error": error,
+        "handled_by": routing.handled_by(report),
         "respond_form": forms.get("respond") or AnswerForm(),
         "resolve_form": forms.get("resolve") or AnswerForm(),
         "reject_form": forms.get("reject") or AnswerForm(),
@@ -323,12 +310,12 @@ def staff_phone(request, pk: int):
 @reader
 def staff_photo(request, photo_id: int):
     photo = scoping.get_scoped_or_404(request.user, ReportPhoto.objects.select_related("report"), pk=photo_id)
-    return _photo_response(photo)
+    return file_response(photo.image)
 
 
 # --- staff: settings --------------------------------------------------------------------------------
 
-@writer
+@settings_writer
 def report_settings(request):
     """The hotline and deadlines of the divisions at the top of the user's scope."""
     regions = list(scoping.top_regions(request.user, write=True).order_by("code"))

@@ -19,7 +19,7 @@ from . import figures
 router = Router(tags=["maintenance figures"])
 
 
-class FiguresOut(Schema):
+class MaintenanceFiguresOut(Schema):
     code: str
     name: str
     level: str
@@ -67,16 +67,16 @@ class MonthOut(Schema):
     satisfaction: float | None
 
 
-class DivisionFiguresOut(FiguresOut):
+class MaintenanceDivisionFiguresOut(MaintenanceFiguresOut):
     start: datetime.date
     end: datetime.date
     today: datetime.date
-    children: list[FiguresOut]
-    direct: FiguresOut | None
+    children: list[MaintenanceFiguresOut]
+    direct: MaintenanceFiguresOut | None
     months: list[MonthOut]
 
 
-@router.get("/{code}", response=DivisionFiguresOut, summary="Maintenance figures of a division and its children")
+@router.get("/{code}", response=MaintenanceDivisionFiguresOut, summary="Maintenance figures of a division and its children")
 def division_figures(request, code: str, start: str | None = None, end: str | None = None):
     """Inspection completion, defects per 100 pieces, mean time to repair, overdue work orders and
     reports, residents' satisfaction and pieces due for replacement, for the division, each

@@ -19,6 +19,7 @@ from pydantic import Field
 
 from quanmin.accounts import scoping
 from quanmin.accounts.models import User
+from quanmin.core.api import Day, DayBound, Limit, Offset
 from quanmin.regions import codes
 
 from . import checklists, errors, inspections, permissions
@@ -61,8 +62,8 @@ class PlanIn(Schema):
     inspector_id: int = Field(ge=1, le=2**53)
     every_days: int = Field(1, ge=1, le=inspections.MAX_EVERY_DAYS)
     days_to_complete: int = Field(1, ge=1, le=inspections.MAX_DAYS_TO_COMPLETE)
-    starts_on: datetime.date | None = None
-    ends_on: datetime.date | None = None
+    starts_on: Day | None = None
+    ends_on: Day | None = None
     focus: str = Field("", max_length=200)
     facility_ids: list[int] = Field(default_factory=list, max_length=500)
 
@@ -74,8 +75,8 @@ class PlanPatch(Schema):
     inspector_id: int | None = Field(None, ge=1, le=2**53)
     every_days: int | None = Field(None, ge=1, le=inspections.MAX_EVERY_DAYS)
     days_to_complete: int | None = Field(None, ge=1, le=inspections.MAX_DAYS_TO_COMPLETE)
-    starts_on: datetime.date | None = None
-    ends_on: datetime.date | None = None
+    starts_on: Day | None = None
+    ends_on: Day | None = None
     focus: str | None = Field(None, max_length=200)
     facility_ids: list[int] | None = Field(None, max_length=500)
     active: bool | None = None
@@ -238,7 +239,7 @@ def _plan_data(payload, partial: bool) -> dict:
 
 @router.get("/inspection-plans", response=PlanPage, summary="Inspection plans in my scope")
 def list_plans(request, kind: str | None = None, region: str | None = None, active: bool | None = None,
-               limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=10**9)):
+               limit: int = Limit(50), offset: int = Offset()):
     _read(request)
     qs = _plans(request)
     if kind:
@@ -284,9 +285,9 @@ def update_plan(request, plan_id: int, payload: PlanPatch):
 @router.get("/inspection-rounds", response=RoundPage,
             summary="Rounds in my scope, and my own as inspector (status=missed for the missed ones)")
 def list_rounds(request, status: str | None = None, kind: str | None = None, plan: int | None = Query(None, ge=1,
-                le=2**53), mine: bool = False, date_from: datetime.date | None = None,
-                date_to: datetime.date | None = None, limit: int = Query(50, ge=1, le=200),
-                offset: int = Query(0, ge=0, le=10**9)):
+                le=2**53), mine: bool = False, date_from: DayBound | None = None,
+                date_to: DayBound | None = None, limit: int = Limit(50),
+                offset: int = Offset()):
     _backoffice(request)
     qs = inspections.rounds_for(request.user)
     if mine:

@@ -18,7 +18,7 @@ router = Router(tags=["feedback"])
 
 
 class ReportWorkOrderIn(Schema):
-    severity: str = Field("normal", max_length=20)
+    severity: str = Field("", max_length=20, description="Empty: urgent for a safety hazard, else normal.")
     kind: str = Field("repair", max_length=20)
     unit_id: int | None = Field(None, ge=1, le=MAX_ID, description="Empty: the unit serving the division.")
     description: Text = Field("", max_length=4000)

@@ -10,16 +10,19 @@ from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 from pydantic import Field
 
 from quanmin.accounts import scoping
 from quanmin.accounts.crypto import mask_phone
+from quanmin.core.api import ArrayPaging, DayBound, Limit, Offset
+from quanmin.core.uploads import file_response
 from quanmin.facilities.models import Equipment, Facility
 from quanmin.regions import codes
 
@@ -64,7 +67,7 @@ class WorkOrderOut(Schema):
     late: bool
 
 
-class EventOut(Schema):
+class WorkOrderEventOut(Schema):
     status: str
     status_label: str
     at: datetime.datetime
@@ -72,7 +75,7 @@ class EventOut(Schema):
     text: str
 
 
-class PhotoOut(Schema):
+class WorkOrderPhotoOut(Schema):
     id: int
     stage: str
     uploaded_at: datetime.datetime
@@ -80,8 +83,8 @@ class PhotoOut(Schema):
 
 
 class WorkOrderDetailOut(WorkOrderOut):
-    events: list[EventOut]
-    photos: list[PhotoOut]
+    events: list[WorkOrderEventOut]
+    photos: list[WorkOrderPhotoOut]
     actions: list[str]
 
 
@@ -90,7 +93,7 @@ class WorkOrderPage(Schema):
     items: list[WorkOrderOut]
 
 
-class CountsOut(Schema):
+class WorkOrderCountsOut(Schema):
     counts: dict[str, int]
 
 
@@ -112,16 +115,16 @@ class CompleteIn(Schema):
     resolution: str = Field("", max_length=4000)
 
 
-class VerifyIn(Schema):
+class WorkOrderVerifyIn(Schema):
     accepted: bool = True
     note: str = Field("", max_length=300)
 
 
-class CancelIn(Schema):
+class WorkOrderCancelIn(Schema):
     reason: str = Field("", max_length=200)
 
 
-class UnitOut(Schema):
+class WorkOrderUnitOut(Schema):
     id: int
     name: str
     region: str
@@ -133,7 +136,7 @@ class UnitOut(Schema):
     overdue_orders: int
 
 
-class UnitIn(Schema):
+class WorkOrderUnitIn(Schema):
     name: str = Field(max_length=120)
     region: str = Field(max_length=12)
     contact: str = Field("", max_length=60)
@@ -169,6 +172,7 @@ class ReplacementOut(Schema):
     region: str
     install_date: datetime.date | None
     design_life_years: int
+    design_life_unverified: bool = Field(description="The type's figure, not read in the standard itself (GB 19272).")
     replace_due: datetime.date | None
     open_replacement: bool
 
@@ -253,9 +257,9 @@ def _filters(**params) -> selectors.Filters:
 @router.get("/work-orders", response=WorkOrderPage, summary="Work orders in my scope, filtered and paged")
 def list_work_orders(request, status: str | None = None, kind: str | None = None, severity: str | None = None,
                      source: str | None = None, overdue: bool = False, unit: int | None = Query(None, ge=1, le=2**53),
-                     region: str | None = None, created_from: datetime.date | None = None,
-                     created_to: datetime.date | None = None, q: str | None = None,
-                     limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=10**9)):
+                     region: str | None = None, created_from: DayBound | None = None,
+                     created_to: DayBound | None = None, q: str | None = None,
+                     limit: int = Limit(50), offset: int = Offset()):
     _read(request)
     f = _filters(status=status, kind=kind, severity=severity, source=source, overdue="1" if overdue else "",
                  unit=str(unit) if unit else None, region=region, created_from=created_from,
@@ -265,10 +269,10 @@ def list_work_orders(request, status: str | None = None, kind: str | None = None
     return {"count": qs.count(), "items": [order_out(o, now) for o in qs[offset:offset + limit]]}
 
 
-@router.get("/work-orders/counts", response=CountsOut, summary="How many work orders per status (filters apply)")
+@router.get("/work-orders/counts", response=WorkOrderCountsOut, summary="How many work orders per status (filters apply)")
 def work_order_counts(request, kind: str | None = None, severity: str | None = None, source: str | None = None,
                       unit: int | None = Query(None, ge=1, le=2**53), region: str | None = None,
-                      created_from: datetime.date | None = None, created_to: datetime.date | None = None):
+                      created_from: DayBound | None = None, created_to: DayBound | None = None):
     _read(request)
     f = _filters(kind=kind, severity=severity, source=source, unit=str(unit) if unit else None, region=region,
                  created_from=created_from, created_to=created_to)
@@ -334,20 +338,20 @@ def complete(request, order_id: int, payload: CompleteIn):
 
 @router.post("/work-orders/{order_id}/verify", response=WorkOrderDetailOut,
              summary="The division accepts the work (closing the order) or refuses it with a reason")
-def verify(request, order_id: int, payload: VerifyIn):
+def verify(request, order_id: int, payload: WorkOrderVerifyIn):
     services.verify(_order(request, order_id, manage=True), actor=request.user, accepted=payload.accepted,
                     note=payload.note, request=request)
     return detail_out(request, _order(request, order_id))
 
 
 @router.post("/work-orders/{order_id}/cancel", response=WorkOrderDetailOut, summary="Cancel, with a reason")
-def cancel(request, order_id: int, payload: CancelIn):
+def cancel(request, order_id: int, payload: WorkOrderCancelIn):
     services.cancel(_order(request, order_id, manage=True), actor=request.user, reason=payload.reason,
                     request=request)
     return detail_out(request, _order(request, order_id))
 
 
-@router.post("/work-orders/{order_id}/photos", response={201: PhotoOut},
+@router.post("/work-orders/{order_id}/photos", response={201: WorkOrderPhotoOut},
              summary="Upload a before or after photo (JPEG, PNG or WebP, at most 8 MB)")
 def upload_photo(request, order_id: int, stage: Form[str] = "", image: File[UploadedFile] = None):
     # Both optional so that the right to upload is checked first: a missing photo or stage is the
@@ -363,13 +367,7 @@ def upload_photo(request, order_id: int, stage: Form[str] = "", image: File[Uplo
 def get_photo(request, order_id: int, photo_id: int):
     order = _order(request, order_id)
     photo = get_object_or_404(WorkOrderPhoto, pk=photo_id, work_order=order)
-    try:
-        fh = photo.image.open("rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404 from None
-    response = FileResponse(fh)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return file_response(photo.image)
 
 
 # --- maintenance units -----------------------------------------------------------------------------------------
@@ -391,7 +389,8 @@ def _unit(request, unit_id: int, write=False) -> MaintenanceUnit:
     return unit
 
 
-@router.get("/units", response=list[UnitOut], summary="Maintenance units in my scope, with open order counts")
+@router.get("/units", response=list[WorkOrderUnitOut], summary="Maintenance units in my scope, with open order counts")
+@paginate(ArrayPaging)
 def list_units(request, include_inactive: bool = False, region: str | None = None):
     _read(request)
     qs = unit_services.units_with_open_counts(unit_services.units_for(request.user))
@@ -403,26 +402,26 @@ def list_units(request, include_inactive: bool = False, region: str | None = Non
     return [unit_out(u) for u in qs.order_by("region_id", "name")[:500]]
 
 
-@router.post("/units", response={201: UnitOut}, summary="Create a maintenance unit for a division in my scope")
-def create_unit(request, payload: UnitIn):
+@router.post("/units", response={201: WorkOrderUnitOut}, summary="Create a maintenance unit for a division in my scope")
+def create_unit(request, payload: WorkOrderUnitIn):
     _write(request)
     unit = unit_services.create_unit(actor=request.user, request=request, **payload.dict())
     return Status(201, unit_out(_unit(request, unit.pk)))
 
 
-@router.get("/units/{unit_id}", response=UnitOut, summary="One maintenance unit")
+@router.get("/units/{unit_id}", response=WorkOrderUnitOut, summary="One maintenance unit")
 def get_unit(request, unit_id: int):
     return unit_out(_unit(request, unit_id))
 
 
-@router.patch("/units/{unit_id}", response=UnitOut, summary="Change a unit (active=false deactivates it)")
+@router.patch("/units/{unit_id}", response=WorkOrderUnitOut, summary="Change a unit (active=false deactivates it)")
 def update_unit(request, unit_id: int, payload: UnitPatch):
     unit = _unit(request, unit_id, write=True)
     unit_services.update_unit(unit, payload.dict(exclude_none=True), actor=request.user, request=request)
     return unit_out(_unit(request, unit_id))
 
 
-@router.delete("/units/{unit_id}", response=UnitOut,
+@router.delete("/units/{unit_id}", response=WorkOrderUnitOut,
                summary="Deactivate a unit (refused while it has open orders; its history stays)")
 def deactivate_unit(request, unit_id: int):
     unit = _unit(request, unit_id, write=True)
@@ -435,6 +434,7 @@ def staff_out(m) -> dict:
 
 
 @router.get("/units/{unit_id}/staff", response=list[StaffOut], summary="The unit's staff (phones masked)")
+@paginate(ArrayPaging)
 def list_staff(request, unit_id: int):
     return [staff_out(m) for m in unit_services.unit_staff(_unit(request, unit_id))]
 
@@ -461,13 +461,14 @@ def remove_staff(request, unit_id: int, user_id: int):
 def replacement_out(p: Equipment) -> dict:
     return {"id": p.pk, "tag": p.tag, "kind": p.kind, "kind_label": p.kind_label, "status": p.status,
             "facility_id": p.facility_id, "site_name": p.site.name, "region": p.region_id,
-            "install_date": p.install_date, "design_life_years": p.design_life_years, "replace_due": p.replace_due,
+            "install_date": p.install_date, "design_life_years": p.design_life_years,
+            "design_life_unverified": p.design_life_unverified, "replace_due": p.replace_due,
             "open_replacement": bool(getattr(p, "open_replace", False))}
 
 
 @router.get("/replacements", response=ReplacementPage, summary="Pieces past their design life in my scope")
 def list_replacements(request, region: str | None = None, without_order: bool = False,
-                      limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0, le=10**9)):
+                      limit: int = Limit(100), offset: int = Offset()):
     if not scoping.is_division_staff(request.user):
         raise PermissionDenied
     qs = selectors.due_for_replacement(request.user)

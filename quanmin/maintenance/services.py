@@ -435,15 +435,22 @@ def open_replacement_orders(pieces: Iterable[Equipment], *, actor, unit: Mainten
 # --- residents' reports ------------------------------------------------------------------------------------
 
 @transaction.atomic
-def open_for_report(report, *, actor, severity: str = WorkOrder.Severity.NORMAL, kind: str = K.REPAIR,
+def severity_for_report(report) -> str:
+    """Where a report's work order starts: urgent for a safety hazard, normal otherwise."""
+    return WorkOrder.Severity.URGENT if report.category == report.Category.HAZARD else WorkOrder.Severity.NORMAL
+
+
+def open_for_report(report, *, actor, severity: str | None = None, kind: str = K.REPAIR,
                     unit: MaintenanceUnit | None = None, description: str = "", request=None,
                     now: datetime.datetime | None = None) -> WorkOrder:
     """Send a resident's report for repair: a work order (source report) for its piece or place, given
     to the unit serving its division unless another is named; feedback records it on the report (a
     report that was only received counts as responded). Refused as feedback refuses a change to the
     report (forbidden, report_state), and while the report has an open order (`work_order_open`,
-    409). `now`: when (the demo): the order is opened (and its deadline counted) then too."""
+    409). `now`: when (the demo): the order is opened (and its deadline counted) then too. No
+    `severity`: the report's (severity_for_report)."""
     report = feedback.lock_for_work_order(report, actor=actor)
+    severity = severity or severity_for_report(report)
     text = (description or "").strip() or f"{report.get_category_display()}: {report.description}"
     unit = unit if unit is not None else responsible_unit(report.region_id)
     order = create_work_order(

@@ -9,10 +9,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanmin.accounts import audit, crypto, scoping
-from quanmin.accounts.models import Membership, Role, User
-from quanmin.accounts.phones import InvalidPhone, normalise_phone, parse_phone
-from quanmin.accounts.services import grant_membership
+from quanmin.accounts import audit, scoping
+from quanmin.accounts.errors import AccountError
+from quanmin.accounts.models import Membership, Role
+from quanmin.accounts.phones import normalise_phone
+from quanmin.accounts.services import active_user_by_phone, grant_membership
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -153,16 +154,11 @@ def deactivate_unit(unit: MaintenanceUnit, *, actor, request=None) -> Maintenanc
 
 
 def find_user_by_phone(phone: str):
+    """The active account of a number (accounts' lookup), its refusal as this app's error."""
     try:
-        phone = parse_phone(phone)
-    except InvalidPhone as exc:
-        raise MaintenanceError(exc.code, exc.message, "phone") from None
-    user = User.objects.filter(phone_hash=crypto.lookup_hash(phone), is_active=True).first()
-    if user is None:
-        raise MaintenanceError("user_not_found",
-                               _("No account has this mobile number: ask the person to register first."), "phone",
-                               status=404)
-    return user
+        return active_user_by_phone(phone)
+    except AccountError as exc:
+        raise MaintenanceError(exc.code, exc.message, exc.field, status=exc.status) from None
 
 
 def unit_staff(unit: MaintenanceUnit):

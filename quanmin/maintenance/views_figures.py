@@ -81,6 +81,8 @@ def region_figures(request, code: str):
     div = figures.division_figures(region, period)
     replacements = figures.due_for_replacement(user, region, div.today)
     query = _query(period)
+    shown = chosen_columns(request)
+    columns = [(a, label) for a, label in figures.COLUMNS if a in shown]
     return render(
         request,
         "maintenance/figures/region.html",
@@ -92,10 +94,11 @@ def region_figures(request, code: str):
             "error": error,
             "start_raw": request.GET.get("start", period.start.isoformat()) if error else period.start.isoformat(),
             "end_raw": request.GET.get("end", period.end.isoformat()) if error else period.end.isoformat(),
-            "columns": figures.COLUMNS,
-            "rows": _table(div),
+            "columns": columns,
+            "all_columns": [(a, label, a in shown) for a, label in figures.COLUMNS],
+            "rows": _table(div, columns),
             "query": query,
-            "total": [getattr(div.figures, a) for a, _label in figures.COLUMNS],
+            "total": [getattr(div.figures, a) for a, _label in columns],
             "trail": [r for r in region.ancestors() if scoping.can_read_region(user, r.code)],
             "chart_data": chart_data(div, query),
             "replacements": replacements[:PAGE_REPLACEMENTS],
@@ -105,14 +108,26 @@ def region_figures(request, code: str):
     )
 
 
-def _table(div: figures.DivisionFigures) -> list[dict]:
+# The columns shown until the reader chooses (21 at once squeezed a county's name to a character a line).
+DEFAULT_COLUMNS = ("pieces", "completion", "defects", "repairs_done", "on_time", "orders_overdue", "reports",
+                   "satisfaction")
+
+
+def chosen_columns(request) -> set[str]:
+    """The columns the reader ticked (?cols=…, repeated), else the default few; unknown names are ignored."""
+    known = {a for a, _label in figures.COLUMNS}
+    picked = {c for c in request.GET.getlist("cols") if c in known}
+    return picked or set(DEFAULT_COLUMNS)
+
+
+def _table(div: figures.DivisionFigures, columns) -> list[dict]:
     """The table's rows: each child (linked), then what lies at the division itself."""
-    rows = [{"f": c, "values": [getattr(c, a) for a, _label in figures.COLUMNS], "link": True} for c in div.children]
+    rows = [{"f": c, "values": [getattr(c, a) for a, _label in columns], "link": True} for c in div.children]
     if div.direct is not None:
         rows.append(
             {
                 "f": div.direct,
-                "values": [getattr(div.direct, a) for a, _label in figures.COLUMNS],
+                "values": [getattr(div.direct, a) for a, _label in columns],
                 "link": False,
                 "label": _("At %(name)s itself") % {"name": div.figures.name},
             }

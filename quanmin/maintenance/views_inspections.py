@@ -13,8 +13,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
 from quanmin.accounts.models import Membership, User
 from quanmin.core.errors import ServiceError
+from quanmin.core.forms import DayField
 from quanmin.facilities.models import Equipment, Facility
 from quanmin.regions.models import Region
 
@@ -102,9 +104,9 @@ class PlanForm(forms.Form):
     days_to_complete = forms.IntegerField(
         label=gettext_lazy("days to complete a round"), min_value=1, max_value=inspections.MAX_DAYS_TO_COMPLETE, initial=1,
         help_text=gettext_lazy("A round not finished this many days after its date is missed."))
-    starts_on = forms.DateField(label=gettext_lazy("starts on"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=gettext_lazy("ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                              help_text=gettext_lazy("Empty: no end. A special inspection usually has one."))
+    starts_on = DayField(label=gettext_lazy("starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = DayField(label=gettext_lazy("ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                       help_text=gettext_lazy("Empty: no end. A special inspection usually has one."))
     focus = forms.CharField(label=gettext_lazy("focus"), max_length=200, required=False,
                             help_text=gettext_lazy("For a special inspection: what to look for (flood damage, a recall)."))
     facilities = forms.TypedMultipleChoiceField(
@@ -331,22 +333,48 @@ def _walk_round_or_404(request, round_id) -> InspectionRound:
     return r
 
 
-def _walk(request, r: InspectionRound, error: dict | None = None, status: int = 200):
+def _cards(r: InspectionRound, error: dict | None = None) -> tuple[list[dict], int | None]:
+    """A card per piece of the round, in walking order; and the first piece still to check."""
     checks = {c.equipment_id: c for c in r.checks.all()}
-    has_order = set(WorkOrder.objects.filter(inspection_check__round=r).values_list("inspection_check_id", flat=True))
+    orders = {o.inspection_check_id: o for o in WorkOrder.objects.filter(inspection_check__round=r)}
     cards, next_piece = [], None
     for piece in inspections.round_pieces(r):
         check = checks.get(piece.pk)
         if check is None and next_piece is None:
             next_piece = piece.pk
         cards.append({"piece": piece, "check": check, "locked": check is not None and (
-            check.result == Check.Result.DEFECT or check.pk in has_order),
+            check.result == Check.Result.DEFECT or check.pk in orders),
+            "order": orders.get(check.pk) if check is not None else None,
             "items": checklists.for_kind(piece.kind),
             "error": error if error and error.get("piece") == piece.pk else None})
-    return _render(request, "maintenance/inspections/walk.html", {
-        "round": r, "cards": cards, "progress": inspections.progress(r), "next_piece": next_piece,
-        "open": r.status in inspections.OPEN_ROUND_STATUSES and r.scheduled_for <= timezone.localdate(),
-        "severities": WorkOrder.Severity.choices, "error": error}, status=status)
+    return cards, next_piece
+
+
+def _walk_context(r: InspectionRound, error: dict | None = None) -> dict:
+    cards, next_piece = _cards(r, error)
+    # Still to check first (a card with an error stays there), the checked ones folded away below.
+    todo = [c for c in cards if c["check"] is None or c["error"]]
+    done = [c for c in cards if c["check"] is not None and not c["error"]]
+    return {"round": r, "cards": cards, "todo": todo, "done": done, "progress": inspections.progress(r),
+            "next_piece": next_piece,
+            "open": r.status in inspections.OPEN_ROUND_STATUSES and r.scheduled_for <= timezone.localdate(),
+            "severities": WorkOrder.Severity.choices, "error": error}
+
+
+def _walk(request, r: InspectionRound, error: dict | None = None, status: int = 200):
+    return _render(request, "maintenance/inspections/walk.html", _walk_context(r, error), status=status)
+
+
+def _saved_card(request, r: InspectionRound, piece_id: int | None, error: dict | None = None):
+    """The answer to a save made in place (htmx): the piece's card as it now stands, and the round's
+    progress swapped in beside it. An error comes back with the card, status 200, so that it shows."""
+    context = _walk_context(r, error)
+    card = next((c for c in context["cards"] if c["piece"].pk == piece_id), None)
+    if card is None:
+        return HttpResponse(status=204)
+    html = render_to_string("maintenance/inspections/_walk_card.html", {**context, "c": card}, request=request)
+    html += render_to_string("maintenance/inspections/_walk_progress.html", {**context, "oob": True}, request=request)
+    return HttpResponse(html)
 
 
 @signed_in
@@ -374,8 +402,18 @@ def walk_check(request, round_id):
                 severity=request.POST.get("severity") or None, request=request)
     except ServiceError as exc:
         r.refresh_from_db()
-        return _walk(request, r, error={"piece": piece_id, "message": str(exc.message), "code": exc.code},
-                     status=exc.status if exc.status in (400, 409, 413) else 400)
+        error = {"piece": piece_id, "message": str(exc.message), "code": exc.code}
+        if request.headers.get("HX-Request"):
+            return _saved_card(request, r, piece_id, error)
+        return _walk(request, r, error=error, status=exc.status if exc.status in (400, 409, 413) else 400)
+    if request.headers.get("HX-Request"):
+        r.refresh_from_db()
+        if r.status == R.DONE:
+            messages.success(request, _("Round finished. Thank you."))
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("maintenance:my_rounds")
+            return response
+        return _saved_card(request, r, piece_id)
     order = WorkOrder.objects.filter(inspection_check=check).first()
     if order is not None:
         messages.warning(request, _("Defect recorded: work order %(number)s opened.") % {"number": order.number})

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from quanmin.accounts.decorators import role_required
 from quanmin.core import photos
 from quanmin.core.errors import ServiceError
 from quanmin.core.excel import xlsx_response
+from quanmin.core.uploads import file_response
 from quanmin.facilities.models import Equipment, Facility
 from quanmin.feedback import views as feedback_views
 from quanmin.regions import codes
@@ -294,24 +295,11 @@ def upload_photos(request, order_id):
     return _act(request, order_id, "photo", PhotoForm, run, "", manage=False)
 
 
-def _file_response(field):
-    if not field:
-        raise Http404
-    try:
-        fh = field.open("rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404 from None
-    response = FileResponse(fh)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @reader
 def photo(request, photo_id):
     """A work order's photo, for whoever may see the order (not public: never served from /media/)."""
     item = scoping.get_scoped_or_404(request.user, WorkOrderPhoto.objects.all(), pk=photo_id)
-    return _file_response(item.image)
+    return file_response(item.image)
 
 
 def check_visible(user, check_qs):
@@ -329,7 +317,7 @@ def check_photo(request, check_id):
     qs = Check.objects.filter(pk=check_id)
     if not check_visible(request.user, qs):
         raise Http404
-    return _file_response(qs.get().photo)
+    return file_response(qs.get().photo)
 
 
 # --- new orders ---------------------------------------------------------------------------------------------

@@ -21,10 +21,11 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from ninja.pagination import paginate
 
 from quanmin.accounts import scoping
 from quanmin.accounts.api_auth import PUBLIC
-from quanmin.core.api import ErrorOut
+from quanmin.core.api import ArrayPaging, ErrorOut, Moment
 from quanmin.core.errors import ServiceError
 from quanmin.facilities.models import Site
 from quanmin.regions import codes
@@ -194,6 +195,7 @@ def _session_out(s) -> dict:
 
 
 @router.get("/stations", auth=PUBLIC, response=list[StationOut], summary="Test stations (where to get tested)")
+@paginate(ArrayPaging)
 def stations(request, region: str = ""):
     qs = TestStation.objects.filter(active=True).select_related("region", "site").order_by("region_id", "name")
     if region:
@@ -233,8 +235,8 @@ def _writable_region(request, code: str) -> Region:
 
 
 class SessionIn(Schema):
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
+    starts_at: Moment
+    ends_at: Moment
     capacity: int = 30
     standard: str = "physique-2003"
     note: str = ""
@@ -261,6 +263,7 @@ def open_booking(request, session_id: int):
 
 
 @router.get("/sessions", auth=PUBLIC, response=list[SessionOut], summary="Test sessions to come that take bookings")
+@paginate(ArrayPaging)
 def sessions(request, region: str = ""):
     try:
         qs = selectors.upcoming_sessions(region)
@@ -269,14 +272,14 @@ def sessions(request, region: str = ""):
     return [_session_out(s) for s in qs[:200]]
 
 
-class BookingOut(Schema):
+class PhysiqueBookingOut(Schema):
     code: str
     status: str
     session_id: int
     starts_at: datetime.datetime
 
 
-@router.post("/sessions/{session_id}/book", response={201: BookingOut, **ERRORS},
+@router.post("/sessions/{session_id}/book", response={201: PhysiqueBookingOut, **ERRORS},
              summary="Book a place in a test session (the booking rules of venues apply)")
 def book(request, session_id: int):
     session = TestSession.objects.select_related("station", "slot").filter(pk=session_id).first()
@@ -336,6 +339,7 @@ def give_consent(request, payload: ConsentIn):
 
 
 @router.get("/me/results", response=list[ResultOut], summary="My physique tests, oldest first (the read is logged)")
+@paginate(ArrayPaging)
 def my_results(request):
     participant = selectors.own_participant(request.user)
     if participant is None:
@@ -354,6 +358,7 @@ def get_result(request, result_id: int):
 
 @router.get("/participants/{participant_id}/results", response={200: list[ResultOut], **ERRORS},
             summary="A person's tests at my stations (testing staff; the read is logged)")
+@paginate(ArrayPaging)
 def participant_results(request, participant_id: int):
     _require(permissions.can_test(request.user))
     participant = selectors.participant_or_404(request.user, participant_id)
@@ -372,7 +377,7 @@ class RecordIn(Schema):
     age: float | None = Field(None, description="Worked out from the ID number when absent")
     sex: str | None = Field(None, description="Read from the ID number when absent")
     measurements: dict[str, Any] = Field(default_factory=dict)
-    tested_at: datetime.datetime | None = None
+    tested_at: Moment | None = None
 
 
 class RecordOut(ResultOut):
@@ -396,13 +401,13 @@ def record(request, payload: RecordIn):
     return Status(201, {**_result_out(result), "participant_id": participant.pk})
 
 
-class ImportOut(Schema):
+class PhysiqueImportOut(Schema):
     rows: int
     created: int
     rejected: list[dict]
 
 
-@router.post("/sessions/{session_id}/import", response={200: ImportOut, **ERRORS},
+@router.post("/sessions/{session_id}/import", response={200: PhysiqueImportOut, **ERRORS},
              summary="Import a device export (.xlsx/.csv) into a session (testing staff)")
 def import_results(request, session_id: int, file: File[UploadedFile] = None,
                    standard: Form[str] = "physique-2003"):

@@ -13,7 +13,6 @@ to say why.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import math
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from quanmin.accounts import idnumber
-from quanmin.core import tabular
+from quanmin.core import excel, tabular
 
 from . import device_headers, scoring, tables
 from .errors import BatchError, ScoringError
@@ -103,7 +102,7 @@ _REFUSALS = {("xlsx", "damaged"): ("unreadable_file", "Not a readable Excel (.xl
 
 def _read(kind: str, data: bytes) -> Sheet:
     try:
-        grids = tabular.xlsx_grids(data, max_rows=MAX_ROWS) if kind == "xlsx" else iter([tabular.csv_grid(data)])
+        grids = tabular.xlsx_grids(data, max_rows=MAX_ROWS) if kind == "xlsx" else iter([tabular.csv_grid(data, MAX_ROWS)])
         return _sheet_from_rows(row for _line, row in next(grids, ()))
     except tabular.TableError as exc:
         code, message = _REFUSALS.get((kind, exc.detail.get("reason")), (exc.code, str(exc.message)))
@@ -424,20 +423,12 @@ def output_rows(scored: Scored):
 
 
 def write_output(scored: Scored, path: str | Path) -> None:
+    """The scored rows as .csv or .xlsx, written through core.excel (formulas in the input neutralised)."""
     path = Path(path)
     headers, rows = output_rows(scored)
     if path.suffix.lower() == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it as UTF-8
-            writer = csv.writer(fh)
-            writer.writerow(headers)
-            for row in rows:
-                writer.writerow(["" if v is None else v for v in row])
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            fh.writelines(excel.csv_lines(headers, rows))
         return
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("scores")
-    ws.append(headers)
-    for row in rows:
-        ws.append([v if not isinstance(v, (datetime.time,)) else str(v) for v in row])
-    wb.save(path)
+    excel.write_workbook([("scores", headers, ([v if not isinstance(v, datetime.time) else str(v) for v in row]
+                                              for row in rows))], target=path)

@@ -4,6 +4,8 @@ and the calculator show exactly the items a person's group is tested on."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from quanmin.core.forms import MomentField
+
 from . import prescriptions, tables
 
 STANDARD_CHOICES = [("physique-2003", _("National physique standard (2003), ages 3–6 and 20–69")),
@@ -122,10 +124,10 @@ class StationForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                                                                format="%Y-%m-%dT%H:%M"))
-    ends_at = forms.DateTimeField(label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                                                            format="%Y-%m-%dT%H:%M"))
+    starts_at = MomentField(label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                                        format="%Y-%m-%dT%H:%M"))
+    ends_at = MomentField(label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                                    format="%Y-%m-%dT%H:%M"))
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=10000, initial=30,
                                   widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     standard = forms.ChoiceField(label=_("Standard"), choices=STANDARD_CHOICES)

@@ -7,8 +7,11 @@ Supervisors and evaluators see aggregated figures only. Every read of a person's
 logged (`quanmin.accounts.audit.read_personal`). `scope_fields` point at the station's division.
 """
 
+import decimal
+
 from django.conf import settings
 from django.db import models
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from quanmin.accounts import crypto
@@ -67,7 +70,7 @@ class TestSession(models.Model):
                                               name="physique_session_end_after_start")]
 
     def __str__(self) -> str:
-        return f"{self.station} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.station} {localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
 class Participant(models.Model):
@@ -151,11 +154,15 @@ class TestResult(models.Model):
     grade = models.CharField(_("grade"), max_length=16, blank=True)
     age = models.FloatField(_("age"), null=True, blank=True)
     age_group = models.CharField(_("age group"), max_length=12, db_index=True)
-    measurements = models.JSONField(_("measurements"), default=dict)
-    scores = models.JSONField(_("item scores"), default=list)
-    total = models.DecimalField(_("total"), max_digits=6, decimal_places=2)
-    rating = models.CharField(_("rating"), max_length=10, blank=True)
-    passed = models.BooleanField(_("pass or better"), null=True)
+    # Health data, encrypted (crypto.sealed): the measurements, item scores and total in one field, the
+    # outcome (rating, pass) in a small one of its own that figures decrypt in bulk (figures.py).
+    health_enc = models.TextField(blank=True, editable=False)
+    outcome_enc = models.TextField(blank=True, editable=False)
+    measurements = crypto.sealed("health_enc", "measurements", default={})
+    scores = crypto.sealed("health_enc", "scores", default=[])
+    total = crypto.sealed("health_enc", "total", default=decimal.Decimal("0.00"), load=decimal.Decimal, dump=str)
+    rating = crypto.sealed("outcome_enc", "rating", default="")
+    passed = crypto.sealed("outcome_enc", "passed", default=None)
     complete = models.BooleanField(_("every item scored"), default=True)
     tested_at = models.DateTimeField(_("tested at"), db_index=True)
     tester = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("tester"), null=True, blank=True,
@@ -172,7 +179,7 @@ class TestResult(models.Model):
         indexes = [models.Index(fields=["participant", "tested_at"], name="physique_result_person")]
 
     def __str__(self) -> str:
-        return f"{self.standard} {self.tested_at:%Y-%m-%d}"
+        return f"{self.standard} {localtime(self.tested_at):%Y-%m-%d}"
 
 
 class Prescription(models.Model):
@@ -183,11 +190,13 @@ class Prescription(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="prescriptions",
                                     editable=False)
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", editable=False)
-    parq_answers = models.JSONField(_("screening answers"), default=list)
-    cleared = models.BooleanField(_("cleared for exercise"), default=False)
-    component_scores = models.JSONField(_("component scores"), default=dict)
-    weak_components = models.JSONField(_("weak components"), default=list)
-    plan = models.JSONField(_("prescription"), default=dict)
+    # Health data, encrypted (crypto.sealed): the screening answers and what was made of them.
+    health_enc = models.TextField(blank=True, editable=False)
+    parq_answers = crypto.sealed("health_enc", "parq_answers", default=[])
+    cleared = crypto.sealed("health_enc", "cleared", default=False)
+    component_scores = crypto.sealed("health_enc", "component_scores", default={})
+    weak_components = crypto.sealed("health_enc", "weak_components", default=[])
+    plan = crypto.sealed("health_enc", "plan", default={})
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -200,4 +209,4 @@ class Prescription(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.participant} {self.created_at:%Y-%m-%d}"
+        return f"{self.participant} {localtime(self.created_at):%Y-%m-%d}"

@@ -313,6 +313,61 @@ def _items_json(result: scoring.Result) -> list[dict]:
 
 
 @dataclass
+class RescoreReport:
+    standard: str
+    examined: int = 0
+    changed: int = 0
+    rating_changed: int = 0
+    unscorable: int = 0
+    changes: list[tuple[int, str, str, str, str]] = field(default_factory=list)  # (id, total, new total, rating, new)
+
+
+def rescore_results(*, standard: str, dry_run: bool = False, actor=None, batch_size: int = 500) -> RescoreReport:
+    """Score every stored result of ``standard`` again from its stored measurements, after the standard's
+    data file changed (a corrected cell or table). Rewrites the item scores, total, rating, pass and
+    completeness of the results whose outcome changed, all or nothing; ``dry_run`` only reports.
+    The run reads health data in bulk, so it is audited once with its counts."""
+    try:
+        std = tables.load_standard(standard)
+    except ScoringError as exc:
+        raise from_scoring(exc) from None
+    report = RescoreReport(std.name)
+    fields = ["health_enc", "outcome_enc", "complete"]  # scores and total, rating and pass: encrypted
+    with transaction.atomic():
+        pending = []
+        rows = (TestResult.objects.filter(standard=std.name).order_by("pk")
+                .only("pk", "sex", "grade", "age", *fields))
+        for row in rows.iterator(chunk_size=batch_size):
+            report.examined += 1
+            try:
+                result = scoring.score(std, row.sex, grade=row.grade or None,
+                                       age=row.age if std.subject == "age" else None, measurements=row.measurements)
+            except ScoringError:
+                report.unscorable += 1
+                continue
+            total = decimal.Decimal(str(result.total)).quantize(decimal.Decimal("0.01"))
+            new = {"scores": _items_json(result), "total": total, "rating": result.rating or "",
+                   "passed": result.passed, "complete": result.complete}
+            if all(getattr(row, k) == v for k, v in new.items()):
+                continue
+            report.changed += 1
+            report.rating_changed += row.rating != new["rating"]
+            report.changes.append((row.pk, str(row.total), str(total), row.rating, new["rating"]))
+            for k, v in new.items():
+                setattr(row, k, v)
+            pending.append(row)
+            if len(pending) >= batch_size and not dry_run:
+                TestResult.objects.bulk_update(pending, fields)
+                pending = []
+        if pending and not dry_run:
+            TestResult.objects.bulk_update(pending, fields)
+        audit.record("physique_rescore", actor=actor,
+                     detail={"standard": std.name, "dry_run": dry_run, "examined": report.examined,
+                             "changed": report.changed, "rating_changed": report.rating_changed})
+    return report
+
+
+@dataclass
 class ImportReport:
     created: list[TestResult] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
@@ -386,7 +441,7 @@ def make_prescription(result: TestResult, answers: list[bool], *, by=None, reque
             cleared=built.cleared, component_scores=built.component_scores, weak_components=built.weak_components,
             plan=built.plan, created_by=by)
         audit.record("physique_prescription", request=request, actor=by, obj=rx,
-                     detail={"result": result.pk, "cleared": built.cleared})
+                     detail={"result": result.pk})  # not whether cleared: that is health data
     return rx
 
 

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from quanmin.core.api import Paging
+from quanmin.core.api import ArrayPaging, Paging
 
 from . import codes, selectors
 from .models import Region
@@ -46,6 +46,7 @@ def get_region(request, code: str):
 
 
 @router.get("/{code}/children", response=list[RegionOut], summary="Divisions directly under one")
+@paginate(ArrayPaging)
 def region_children(request, code: str):
     get_object_or_404(Region, code=code)
     return list(selectors.children(code))

@@ -169,3 +169,18 @@ def common_prefix(region_codes: Iterable[str]) -> str:
         if len(shared) == PREFIX_LENGTH[level_name] and in_subtree(last, shared):
             return pad(shared)
     return ""
+
+
+def sql_levels(column: str) -> list[tuple[str, str]]:
+    """For each level, province first, two SQL expressions over `column` (a column of 12-digit codes,
+    written as SQL; portable to SQLite and PostgreSQL): the 12-digit code of the row's division at
+    that level, and the condition that the row lies at that level or below (its digits for the level
+    are not all zeros). Grouping rows by the first, where the second holds, adds each row to every
+    division above it: a subtree's totals in the database (regions.subtrees.rolled_up)."""
+    out, above = [], 0
+    for length in PREFIX_LENGTH.values():
+        ancestor = f"substr({column}, 1, {length})" + (f" || '{'0' * (12 - length)}'" if length < 12 else "")
+        at_or_below = f"substr({column}, {above + 1}, {length - above}) <> '{'0' * (length - above)}'"
+        out.append((ancestor, at_or_below))
+        above = length
+    return out

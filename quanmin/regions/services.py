@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from . import codes
 from .errors import RegionError
-from .models import Region
+from .models import SOURCE_ESTIMATED, SOURCE_STAFF, Region
 
 # Rough weight of a unit's resident population when a county's census figure is spread down:
 # an urban residents' committee (社区) is several times the size of an administrative village.
@@ -101,7 +101,7 @@ def estimate_populations(root_code: str) -> int:
         for child, value in zip(open_children, floors, strict=True):
             child.population = value
             child.population_estimated = True
-            child.population_source = "estimated from the county census figure"
+            child.population_source = SOURCE_ESTIMATED
             changed.append(child)
         for child in children:
             spread(child)
@@ -121,7 +121,7 @@ def set_figures(region: Region, *, population: int | None = None, area_km2: floa
         if population < 0:
             raise RegionError("invalid_population", _("Population cannot be negative."), "population")
         region.population, region.population_estimated = population, False
-        region.population_source = "entered by staff"
+        region.population_source = SOURCE_STAFF
     if area_km2 is not None:
         if area_km2 <= 0:
             raise RegionError("invalid_area", _("Area must be positive."), "area_km2")

@@ -2,12 +2,16 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quanmin.accounts import scoping
 from quanmin.accounts.models import Role
 from quanmin.booking import permissions
+from quanmin.feedback import permissions as feedback_permissions
 from quanmin.maintenance import permissions as maintenance_permissions
 from quanmin.maintenance.models import InspectionPlan
+from quanmin.organizations import permissions as org_permissions
+from quanmin.planning import permissions as planning_permissions
 
 # (label, url name, who sees it, what it is for: the home page's tile). Later capabilities add their sections here.
 SECTIONS = [
@@ -18,22 +22,70 @@ SECTIONS = [
     (_("My account"), "accounts:me", "signed_in", _("Profile, consents, my data")),
     (_("My bookings"), "booking:mine", "signed_in", _("Upcoming and past bookings, waiting lists")),
     (_("My reports"), "feedback:my_reports", "signed_in", _("Broken equipment you reported and the answers")),
+    (_("Sports groups"), "organizations:groups", "everyone", _("Find a sports group near you and join it")),
     (_("Physique tests"), "physique:index", "everyone", _("Scores for your physique test measurements")),
+    (_("Guided activities"), "people:finder", "everyone", _("Stations where instructors guide residents, and their sessions")),
+    (_("Instructor"), "people:me", "signed_in", _("Apply as a social sports instructor, record services")),
+    (_("Games and events"), "events:list", "everyone", _("Games and events near you: enter, see results")),
+    (_("My entries"), "events:mine", "signed_in", _("Competitions you entered, offers, results and awards")),
+    (_("Surveys"), "surveys:open", "everyone", _("Tell the sports bureau how you exercise and what you think")),
     (_("Divisions"), "web:regions", "division_reader", _("Population and units in my scope")),
     (_("Facilities register"), "facilities:staff_sites", "division_reader", _("Sites, facilities and their records")),
     (_("Sports-ground figures"), "facilities:figures", "division_reader", _("Sports-ground area per resident and compliance lists")),
     (_("Venue console"), "booking:staff_home", "venue_staff", _("Bookable venues, their slots and bookings")),
     (_("My rounds"), "maintenance:my_rounds", "inspector", _("Inspection rounds to walk today")),
     (_("My work orders"), "maintenance:my_orders", "unit_staff", _("Work orders assigned to your unit")),
+    (_("Instructor register"), "people:staff_list", "division_reader", _("Social sports instructors, stations and their figures")),
+    (_("Services to confirm"), "people:confirm", "station_staff", _("Instructors' services at your station")),
     (_("Equipment register"), "facilities:equipment_list", "division_reader", _("Fitness equipment, tags and design life")),
     (_("Inspection plans"), "maintenance:inspection_plans", "division_reader", _("Who inspects what, and how often")),
     (_("Work orders"), "maintenance:work_orders", "division_reader", _("Repairs and replacements in your divisions")),
-    (_("Residents' reports"), "feedback:staff_reports", "division_reader", _("Residents' reports to answer and resolve")),
+    (_("Residents' reports"), "feedback:staff_reports", "report_handler", _("Residents' reports to answer and resolve")),
     (_("Maintenance figures"), "maintenance:figures", "division_reader", _("Inspections, repairs and ratings, by division")),
+    (_("Sports organisations"), "organizations:staff_orgs", "org_reader", _("Federations, associations, clubs and sports communities")),
+    (_("Games and events (staff)"), "events:staff_list", "events_staff",
+     _("Games at every level, competitions, entries, results and figures")),
+    (_("Organisation figures"), "organizations:figures", "division_reader",
+     _('"1+25", federations by level, gradings and sports communities, by division')),
+    (_("Surveys and results"), "surveys:staff_list", "division_reader",
+     _("Regular-exerciser and satisfaction surveys, quotas, weighted results")),
+    (_("Plans and targets"), "planning:plans", "division_reader",
+     _("Plans' targets live from the registers, with their trend and forecast; task tables")),
+    (_("My department's tasks"), "planning:my_tasks", "department_staff",
+     _("The plan tasks your department leads or cooperates on: report progress")),
     (_("Fitness circle"), "analytics:circle_home", "division_reader", _("Who can walk to a place to exercise")),
     (_("Audit log"), "web:audit", "city_staff", _("Who did what, and when")),
     (_("Administration"), "admin:index", "backoffice", _("Back-office administration")),
 ]
+
+
+# The menu's groups, in order (at most 8 on one line at desktop width): every section names one.
+# Capabilities to come join a group (planning → "plans", incentives → "find", open data → "admin").
+GROUPS = [
+    ("find", pgettext_lazy("menu group", "Find and join")),
+    ("mine", pgettext_lazy("menu group", "Mine")),
+    ("facilities", pgettext_lazy("menu group", "Places")),
+    ("upkeep", pgettext_lazy("menu group", "Upkeep")),
+    ("people", pgettext_lazy("menu group", "People")),
+    ("events", pgettext_lazy("menu group", "Games")),
+    ("plans", pgettext_lazy("menu group", "Plans")),
+    ("admin", pgettext_lazy("menu group", "Admin")),
+]
+GROUP_OF = {
+    "facilities:finder": "find", "feedback:report_map": "find", "organizations:groups": "find",
+    "physique:index": "find", "people:finder": "find", "events:list": "find",
+    "accounts:me": "mine", "booking:mine": "mine", "feedback:my_reports": "mine", "people:me": "mine",
+    "events:mine": "mine",
+    "facilities:staff_sites": "facilities", "facilities:figures": "facilities", "booking:staff_home": "facilities",
+    "facilities:equipment_list": "facilities",
+    "maintenance:my_rounds": "upkeep", "maintenance:my_orders": "upkeep", "maintenance:inspection_plans": "upkeep",
+    "maintenance:work_orders": "upkeep", "feedback:staff_reports": "upkeep", "maintenance:figures": "upkeep",
+    "people:staff_list": "people", "people:confirm": "people", "organizations:staff_orgs": "people",
+    "organizations:figures": "people",
+    "events:staff_list": "events",
+    "web:regions": "plans", "analytics:circle_home": "plans", "surveys:open": "find", "surveys:staff_list": "plans",
+    "web:audit": "admin", "admin:index": "admin",
+}
 
 
 def _visible(audience: str, user, known: dict) -> bool:
@@ -52,11 +104,17 @@ def _audience(audience: str, user) -> bool:
     return {
         "signed_in": lambda: True,
         "division_reader": lambda: scoping.is_division_staff(user),
+        "report_handler": lambda: feedback_permissions.is_handler(user),
         "city_staff": lambda: scoping.is_city_staff(user),
         "backoffice": lambda: scoping.is_backoffice(user),
         "venue_staff": lambda: permissions.can_read(user),
         "inspector": lambda: _is_inspector(user),
         "unit_staff": lambda: maintenance_permissions.is_unit_staff(user),
+        "org_reader": lambda: org_permissions.can_read(user),
+        "department_staff": lambda: planning_permissions.is_department_staff(user),
+        "station_staff": lambda: Role.STATION_STAFF in scoping.roles(user),
+        "events_staff": lambda: scoping.is_division_staff(user) or bool(
+            scoping.roles(user) & {Role.JUDGE, Role.DELEGATION_LEADER}),
     }[audience]()
 
 
@@ -85,8 +143,25 @@ def visible_sections(request) -> list[dict]:
     return sections
 
 
+def group_of(item: dict) -> str:
+    """The section's group; a section not yet placed goes by its audience, so that it is never left
+    out of the menu: residents' to "find" or "mine", staff's to "plans"."""
+    return GROUP_OF.get(item["name"]) or {"everyone": "find", "signed_in": "mine"}.get(item["audience"], "plans")
+
+
+def grouped(items: list[dict]) -> list[dict]:
+    """The sections by group, in the groups' order; a group with nothing visible is left out. Home is
+    the brand's link, in no group."""
+    out = []
+    for key, label in GROUPS:
+        members = [i for i in items if group_of(i) == key]
+        if members:
+            out.append({"key": key, "label": label, "items": members, "active": any(i.get("active") for i in members)})
+    return out
+
+
 def navigation(request):
     if getattr(request, "user", None) is None:
         return {}
     items = [{**s, "active": request.path == s["url"]} for s in visible_sections(request)]
-    return {"nav_items": items}
+    return {"nav_items": items, "nav_groups": grouped(items)}

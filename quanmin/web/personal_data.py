@@ -1,18 +1,94 @@
 """A person's own data across the apps: the export (PIPL art. 45) and the erasure (art. 47).
 
 accounts keeps the account and does the export and the erasure; each domain app that holds
-personal data of its own has an export_person / erase_person. This module sits above them all
-and names each one, so nothing registers itself at start-up: an app that comes to hold personal
-data adds its call here.
+personal data of its own has a `personal` module (or services) with export_person / erase_person
+and a COVERS table: every reference to a person it holds, and what the erasure does with it. This
+module sits above them all and names each one, so nothing registers itself at start-up: an app that
+comes to hold personal data adds its call here. tests/web/test_personal_data.py walks every model
+with a reference to the user and fails on one that no table names.
 """
 
+from django.apps import apps
+from django.utils import timezone
+
 from quanmin.accounts import services as accounts
+from quanmin.booking import personal as booking
+from quanmin.events import personal as events
+from quanmin.feedback import personal as feedback
+from quanmin.incentives import personal as incentives
+from quanmin.organizations import personal as organizations
+from quanmin.people import personal as people
 from quanmin.physique import services as physique
+
+# The apps' parts, in the order they appear in the export.
+PARTS = {"booking": booking, "feedback": feedback, "physique": physique, "people": people,
+         "organizations": organizations, "events": events, "incentives": incentives}
+
+# reference to the person: ((part, key) where the export lists it, what the erasure does with it:
+# delete | unlink | keep). The account's own part is at the top of the export (part None).
+ACCOUNTS_COVERS = {
+    "accounts.Membership.user": ("memberships", "delete"),
+    "accounts.Consent.user": ("consents", "keep"),  # withdrawn, the guardian's name and ID removed
+    "accounts.ApiToken.user": ("api_tokens", "delete"),
+    "accounts.Notification.user": ("notifications", "delete"),
+    # The log is the platform's record of what was done: it stays, by an anonymous account.
+    "accounts.AuditEntry.actor": ("audit_log", "keep"),
+}
+
+PHYSIQUE_COVERS = {
+    "physique.Participant.user": ("results", "delete"),  # with the person's results and prescriptions
+}
+
+# References to a person as the one who did a piece of work on someone else's record or on the
+# register (checked a certificate, recorded a result, verified a repair). They are the division's
+# records: the export counts them by kind (under "work_as_staff"); the erasure keeps them, linked
+# to the anonymous account.
+STAFF_RECORDS = (
+    "admin.LogEntry.user",
+    "booking.Certificate.checked_by", "booking.VisitCount.recorded_by", "analytics.CircleRun.requested_by",
+    "physique.Participant.created_by", "physique.TestResult.tester", "physique.Prescription.created_by",
+    "people.Instructor.approved_by", "people.GradeRecord.by", "people.DutyLog.confirmed_by",
+    "people.GuidanceRequest.answered_by", "maintenance.InspectionPlan.inspector",
+    "maintenance.InspectionPlan.created_by", "maintenance.InspectionRound.inspector",
+    "maintenance.Check.checked_by", "maintenance.WorkOrder.created_by", "maintenance.WorkOrder.verified_by",
+    "maintenance.WorkOrderPhoto.uploaded_by", "maintenance.WorkOrderEvent.actor", "feedback.ReportEvent.actor",
+    "organizations.OrganizationChange.actor", "organizations.Announcement.author", "events.Games.created_by",
+    "events.Result.recorded_by", "events.Correction.by", "planning.Plan.created_by", "surveys.Survey.created_by",
+    "planning.TargetFigure.entered_by", "planning.TargetFigure.decided_by", "planning.TaskEntry.author",
+    "incentives.VoucherCampaign.created_by", "incentives.Settlement.created_by", "incentives.Settlement.confirmed_by",
+    "incentives.Settlement.approved_by", "incentives.Voucher.operator", "planning.JointMeeting.created_by",
+    "events.PromotedSport.created_by",
+)
+
+
+def covers() -> dict[str, tuple[tuple[str | None, str], str]]:
+    """Every reference to a person this module answers for: ((part, key) in the export, erasure)."""
+    table = {ref: ((None, key), action) for ref, (key, action) in ACCOUNTS_COVERS.items()}
+    table.update({ref: (("physique", key), action) for ref, (key, action) in PHYSIQUE_COVERS.items()})
+    for name, part in PARTS.items():
+        table.update({ref: ((name, key), action) for ref, (key, action) in getattr(part, "COVERS", {}).items()})
+    for ref in STAFF_RECORDS:
+        table[ref] = (("work_as_staff", ref), "keep")
+    return table
+
+
+def _staff_records(user) -> dict:
+    counts = {}
+    for ref in STAFF_RECORDS:
+        label, field = ref.rsplit(".", 1)
+        model = apps.get_model(label)
+        count = model.objects.filter(**{field: user}).count()
+        if count:
+            counts[ref] = count
+    return counts
 
 
 def export_own_data(user, request=None) -> dict:
-    return accounts.export_own_data(user, request=request, parts={"physique": physique.export_person(user)})
+    parts = {name: part.export_person(user) for name, part in PARTS.items()}
+    parts["work_as_staff"] = _staff_records(user)
+    parts["exported_at"] = timezone.now().isoformat()
+    return accounts.export_own_data(user, request=request, parts=parts)
 
 
 def delete_own_data(user, request=None) -> None:
-    accounts.delete_own_data(user, request=request, erase_parts=[physique.erase_person])
+    accounts.delete_own_data(user, request=request, erase_parts=[part.erase_person for part in PARTS.values()])

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import health, metrics, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    # For load balancers (issue 24): the process answers; this node can serve.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("staff/regions/", views.regions, name="regions"),
     path("staff/regions/<str:code>/", views.regions, name="region"),
     path("staff/audit/", views.audit_log, name="audit"),

@@ -2,6 +2,7 @@ import datetime
 import json
 from urllib.parse import urlencode
 
+from django.apps import apps as django_apps
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from quanmin.accounts import scoping
+from quanmin.accounts import audit_labels, scoping
 from quanmin.accounts.decorators import role_required
 from quanmin.accounts.forms import DeleteForm
 from quanmin.accounts.models import AuditEntry
@@ -27,6 +28,8 @@ from quanmin.maintenance import inspections
 from quanmin.maintenance import permissions as maintenance_permissions
 from quanmin.maintenance import selectors as work_orders
 from quanmin.maintenance.models import InspectionRound
+from quanmin.planning.services import tasks as planning_tasks
+from quanmin.regions import codes
 from quanmin.regions.models import Region
 
 from . import personal_data
@@ -109,8 +112,14 @@ def _reports_to_rate(user, now) -> list[dict]:
 
 MISSED_DAYS = 30
 # section (url name) -> what waits there; in the order the strip shows them.
+def _tasks_overdue(user, now) -> list[dict]:
+    overdue = planning_tasks.overdue_for(user, timezone.localdate(now)).count()
+    return [{"label": _("Plan tasks overdue"), "count": overdue, "url": _link("planning:my_tasks"), "alert": True}]
+
+
 WAITING = [
     ("feedback:staff_reports", _reports_waiting),
+    ("planning:my_tasks", _tasks_overdue),
     ("maintenance:work_orders", _orders_overdue),
     ("maintenance:inspection_plans", _rounds_missed),
     ("maintenance:my_rounds", _rounds_today),
@@ -164,17 +173,39 @@ def regions(request, code: str | None = None):
 
 @role_required(scoping.is_city_staff)
 def audit_log(request):
+    """The audit log as people read it: each action by its label, each object by its kind and name,
+    each division by its name, times in the city's time zone (the template's date filter)."""
     qs = AuditEntry.objects.select_related("actor")
     action = request.GET.get("action", "")
     region = request.GET.get("region", "")
     if action:
         qs = qs.filter(action=action)
-    if region.isdigit():
-        qs = qs.filter(region_code__within=region)
+    if codes.is_prefix(region):  # a division's code (the picker's) or a prefix: its whole subtree
+        qs = qs.filter(region_code__within=codes.prefix(codes.normalise(region)))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
+    names = dict(Region.objects.filter(code__in={e.region_code for e in page if e.region_code})
+                 .values_list("code", "name"))
+    for entry in page:
+        entry.action_label = audit_labels.action_label(entry.action)
+        entry.kind_label = _kind_label(entry.target_type)
+        entry.region_name = names.get(entry.region_code, "")
+        entry.fields_label = audit_labels.fields_label(entry.detail.get("fields")) if isinstance(entry.detail, dict) else ""
+    actions = audit_labels.action_choices(
+        AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct())
     template = "web/_audit_rows.html" if request.headers.get("HX-Request") else "web/audit.html"
-    return render(request, template, {"page": page, "actions": actions, "action": action, "region": region})
+    return render(request, template, {"page": page, "actions": actions, "action": action, "region": region,
+                                      "region_name": Region.objects.filter(code=region).values_list("name", flat=True).first()
+                                      if region.isdigit() else ""})
+
+
+def _kind_label(target_type: str) -> str:
+    """The model's name in the reader's language ("facilities.site" → 场地), or nothing."""
+    if not target_type:
+        return ""
+    try:
+        return str(django_apps.get_model(target_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return ""
 
 
 def api_docs(request):

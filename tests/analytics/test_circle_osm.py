@@ -13,8 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-nx = pytest.importorskip("networkx")
-pyrosm = pytest.importorskip("pyrosm")
+from tests.needs import need_module
+
+nx = need_module("networkx")
+pyrosm = need_module("pyrosm")
 
 from quanmin.analytics.circle import (  # noqa: E402
     Facilities,

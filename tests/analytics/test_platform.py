@@ -7,11 +7,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
-from quanmin.analytics import inputs, runs, services
+from quanmin.analytics import describe, inputs, runs, services
 from quanmin.analytics.errors import AnalysisError
 from quanmin.analytics.models import CandidateSite, CircleRun
+from quanmin.facilities import geo
 from quanmin.facilities import services as fs
+from quanmin.regions import streets
 
 
 def run_command(*args) -> dict:
@@ -107,3 +110,52 @@ def test_candidate_catalogue(world, client_for):
     assert "高架桥下空地" in public and "内部储备地" not in public
     xlsx = client.get("/staff/planning/land/?format=xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_circle_map_layer_is_drawn_in_the_tiles_datum(world, client_for, no_map_tiles, django_capture_on_commit_callbacks):
+    client = client_for("county")
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(f"/staff/planning/circle/{world.county.code}/run/", {"minutes": "10 15", "speed_kmh": "3.6", "suggest_k": "1"})
+    run = CircleRun.objects.get()
+    runs.execute_run(run.pk)
+    run.refresh_from_db()  # every resident is near the site: a suggestion as the analysis writes one
+    run.result["suggestions"] = {"sites": [{"rank": 1, "lat": 36.47, "lon": 116.0, "added_population": 120.0}]}
+    run.save()
+    url = f"/staff/planning/circle/{world.county.code}/runs/{run.pk}/layer.json"
+    plain = client.get(url).json()
+    no_map_tiles.MAP_PROVIDER = "amap"
+    shifted = client.get(url).json()
+    for a, b in zip(plain["residents"]["features"], shifted["residents"]["features"], strict=True):
+        lon, lat = a["geometry"]["coordinates"]
+        glon, glat = geo.wgs84_to_gcj02(lon, lat)
+        assert b["geometry"]["coordinates"] == pytest.approx([glon, glat], abs=1e-6)
+    s, t = plain["suggestions"][0], shifted["suggestions"][0]
+    assert [t["lat"], t["lon"]] == pytest.approx(list(reversed(geo.wgs84_to_gcj02(s["lon"], s["lat"]))), abs=1e-6)
+    page = client.get(f"/staff/planning/circle/{world.county.code}/").content.decode()
+    assert 'id="circle-map-settings"' in page and "webrd0{s}.is.autonavi.com" in page
+
+
+def test_suggestions_and_types_are_told_in_words(world, client_for, django_capture_on_commit_callbacks):
+    client = client_for("county")
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(f"/staff/planning/circle/{world.county.code}/run/", {"minutes": "10 15", "speed_kmh": "3.6", "suggest_k": "1"})
+    run = CircleRun.objects.get()
+    runs.execute_run(run.pk)
+    run.refresh_from_db()
+    run.result["suggestions"] = {"method": "greedy", "guarantee": "greedy max-coverage: …",
+                                 "sites": [{"rank": 1, "lat": 36.4585, "lon": 115.9862, "added_population": 120.0}]}
+    run.save()
+    page = client.get(f"/staff/planning/circle/{world.county.code}/", headers={"Accept-Language": "zh-hans"})
+    [s] = page.context["suggested"]
+    assert s["place"]["community"] == "东关社区" and s["place"]["road"] == "东关街"  # the nearest site's road
+    assert s["place"]["near"] == world.site.name and 150 < s["place"]["metres"] < 250
+    html = page.content.decode()
+    assert "<strong>东关社区</strong>，东关街" in html and "36.4585" not in html
+    assert "至少达到同等数量最优方案的 63%" in html and "greedy max-coverage" not in html
+    assert "篮球场" in html and ">basketball<" not in html
+    # A loaded street close by names the road instead.
+    streets.replace_streets([("柳园南路", "primary", [[115.9860, 36.4580], [115.9865, 36.4590]])])
+    assert describe.place(36.4585, 115.9862)["road"] == "柳园南路"
+    with translation.override("zh-hans"):
+        assert describe.stage_label("passes") == "从每处体育场地出发计算步行距离"
+        assert describe.stage_label("") == describe.stage_label("inputs") == "读取场地、居民和街道数据"

@@ -179,3 +179,39 @@ def test_a_booked_person_leaves_only_when_the_time_has_ended(world):
     totals = figures.visits_by_source(figures.hourly_visits(world.site, timezone.localdate(), now=now))
     assert totals["in"] in (0, 1) and totals["out"] == 0
 
+
+
+def test_a_gate_count_never_lets_more_people_out_than_in_over_the_day(world, client_for):
+    # Issue 15: PUT …/visits took 2 in and 9 out, a day in which more people left than came.
+    client = client_for("county")
+    put = f"/api/v1/booking/staff/sites/{world.site.pk}/visits"
+
+    def count(hour, n_in, n_out):
+        return client.put(put, {"hour_start": at(-1, hour).isoformat(), "count_in": n_in, "count_out": n_out},
+                          content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    r = count(9, 2, 9)
+    assert r.status_code == 409 and r.json()["code"] == "more_out_than_in" and r.json()["field"] == "count_out"
+    assert r.json()["message"] == "到 10:00，当天未预约离场的人数（9）多于入场的人数（2），请核对计数。"
+    assert not VisitCount.objects.exists()
+    assert count(9, 5, 1).status_code == 200
+    assert count(10, 0, 4).status_code == 200  # those of the hour before leave: 5 in, 5 out so far
+    assert count(11, 0, 1).status_code == 409  # one more than ever came
+    # Lowering an earlier hour's count would leave the later hours unbalanced.
+    r = count(9, 2, 1)
+    assert r.status_code == 409 and "到 11:00" in r.json()["message"]
+    assert [(v.count_in, v.count_out) for v in VisitCount.objects.order_by("hour_start")] == [(5, 1), (0, 4)]
+
+
+def test_the_console_refuses_an_unbalanced_count_and_an_impossible_year(world):
+    operator = make_user("13700000020", "场馆员", seq=20)
+    accounts.grant_membership(operator, "operator", world.site.region, target=world.site)
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(operator)
+    count_url = reverse("booking:staff_visit_count", args=[world.site.pk])
+    page = client.post(count_url, {"date": timezone.localdate() - datetime.timedelta(days=1), "hour": 8,
+                                   "count_in": 1, "count_out": 3}, follow=True)
+    assert "当天未预约离场的人数（3）多于入场的人数（1）" in page.content.decode()
+    page = client.post(count_url, {"date": "0128-01-01", "hour": 8, "count_in": 3, "count_out": 1}, follow=True)
+    assert "请使用 1900 至 2100 之间的日期。" in page.content.decode()
+    assert not VisitCount.objects.exists()

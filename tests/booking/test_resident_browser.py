@@ -47,7 +47,7 @@ def test_find_book_see_the_qr_and_cancel(world, live_server, browser):
     page.wait_for_selector("text=Confirm your booking")
     # The countdown is written by the page's script, which may run a while after the text shows.
     expect(page.locator("[data-countdown] [data-left]")).to_have_text(re.compile(r"^\d+:\d\d$"))
-    page.get_by_role("button", name="Confirm and pay ¥20.00").click()
+    page.get_by_role("button", name="Confirm booking (pay ¥20.00 on site)").click()
 
     # The ticket: QR code and the code in big letters.
     page.wait_for_selector("svg.qr")

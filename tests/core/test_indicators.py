@@ -14,8 +14,12 @@ from quanmin.booking import services as bs
 from quanmin.core import indicators
 from quanmin.core.errors import NotFound
 from quanmin.core.indicators import IndicatorError, Registry
+from quanmin.events.models import Competition, Games
 from quanmin.facilities import services as fs
+from quanmin.incentives.models import PointsEntry, Voucher, VoucherCampaign
 from quanmin.maintenance.models import InspectionPlan, InspectionRound, WorkOrder
+from quanmin.organizations.models import Grading, Organization
+from quanmin.people.models import Instructor
 from quanmin.physique.figures import PHYSIQUE, STUDENT
 from quanmin.physique.models import TestResult
 from quanmin.regions.models import Region
@@ -23,12 +27,27 @@ from tests.conftest import make_user
 from tests.physique.test_figures import Maker
 
 AS_OF = datetime.date(2026, 6, 30)
+# Indicators whose data build_city does not make yet (their query counts are still checked).
+NO_DATA_HERE = {"regular_exerciser_rate", "satisfaction_score"}  # surveys: no survey in build_city
 KEYS = {
     "grounds", "area_per_resident", "new_grounds", "trail_km_per_10000", "county_trio_share",
     "township_pair_share", "community_square_share",  # facilities
     "bookable_online_share",  # booking
     "inspection_completion", "repairs_on_time_share",  # maintenance
     "physique_tests_per_year", "physique_pass_share", "student_good_share",  # physique
+    "instructors", "instructors_per_1000", "instructors_per_10000", "community_instructor_share", "guidance_rate",
+    "instructors_trained", "guidance_stations", "volunteer_hours", "core_instructors",
+    "community_sports_staff_share",  # people
+    "games_meeting_level_rule", "townships_with_three_activities", "communities_with_games", "brand_events",
+    "mass_events", "target_group_events", "association_events", "participants_per_10000", "employee_leagues",
+    "joint_events", "youth_competitions", "promoted_sports",  # events
+    "organizations_registered", "organizations_filed", "organizations_total", "one_plus_25_share",
+    "federation_coverage_county", "federation_coverage_township", "federation_coverage_community",
+    "sports_communities", "graded_4a_plus", "graded_3a_plus_share", "associations", "sports_clubs",
+    "fitness_points",  # organizations
+    "points_earned", "points_redeemed", "points_active_residents", "vouchers_claimed", "vouchers_redeemed",
+    "voucher_consumption", "voucher_leverage",  # incentives
+    "regular_exerciser_rate", "satisfaction_score",  # surveys
 }
 
 
@@ -91,8 +110,9 @@ def test_discovery_runs_once_on_the_first_read():
 
 def test_discovery_finds_every_apps_indicators_module():
     found = {i.function.__module__ for i in indicators.registry().values()}
+    # quanmin.core is an app too (it keeps the upkeep's lease); its indicators module is the framework.
     modules = {f"{app.name}.indicators" for app in apps.get_app_configs()
-               if module_has_submodule(app.module, "indicators")}
+               if module_has_submodule(app.module, "indicators") and app.name != "quanmin.core"}
     assert found == modules
     assert {"quanmin.facilities.indicators", "quanmin.booking.indicators", "quanmin.maintenance.indicators",
             "quanmin.physique.indicators"} <= modules
@@ -123,17 +143,27 @@ def test_the_helpers_round_and_count_a_year():
 
 def build_city(prefix: str, counties: int, townships: int, communities: int, inspector, maker) -> Region:
     """A city whose every community holds a square with a bookable court, an inspection round, a
-    repair and two tests (physique, student); every township a fitness centre; every county a stadium."""
+    repair, two tests (physique, student) and an instructor; every township a fitness centre; every
+    county a stadium and a county games."""
     city = Region.objects.create(code=f"{prefix}00000000", name=f"{prefix}市", level="city", population=10 ** 6)
 
     def ground(region, kind, **extra):
         site = fs.create_site({"name": f"{region.name}{kind}", "lon": 116.0, "lat": 36.4, "region": region})
         return fs.add_facility(site, {"type": kind, "area_m2": "500", "year_built": 2022, **extra})
 
+    start = datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
+    campaign = VoucherCampaign.objects.create(region=city, name="券", budget=10**6, face_value=30, total=10**4,
+                                              claim_starts_at=start, claim_ends_at=start + datetime.timedelta(days=9),
+                                              use_until=start + datetime.timedelta(days=90))
     for i in range(1, counties + 1):
         county = Region.objects.create(code=f"{prefix}{i:02}000000", name=f"县{i}", level="county", parent=city,
                                        population=10 ** 5)
         ground(county, "stadium")
+        games = Games.objects.create(name=f"县{i}运动会", level="county", region=county, year=AS_OF.year,
+                                     organizer="体育局", status="published")
+        start = datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
+        Competition.objects.create(games=games, sport="athletics", name="田径", starts_at=start,
+                                   ends_at=start + datetime.timedelta(hours=3), closes_at=start)
         for j in range(1, townships + 1):
             township = Region.objects.create(code=f"{prefix}{i:02}{j:03}000", name=f"镇{i}-{j}",
                                              level="township", parent=county)
@@ -142,6 +172,13 @@ def build_city(prefix: str, counties: int, townships: int, communities: int, ins
                 community = Region.objects.create(code=f"{prefix}{i:02}{j:03}{k:03}", name=f"村{i}-{j}-{k}",
                                                   level="community", parent=township, population=1000)
                 court = ground(community, "multi_sport_court", access="low_fee")
+                # incentives: points earned there and a voucher redeemed at the court
+                PointsEntry.objects.create(user=inspector, kind="credit", points=10, fact="check_in",
+                                           source_key=f"test:{community.code}", region_code=community.code,
+                                           day=start.date())
+                Voucher.objects.create(campaign=campaign, user=inspector, person_key=community.code, nth=1,
+                                       claimed_at=start, expires_at=start, status="redeemed", redeemed_at=start,
+                                       site=court.site, spend=100, discount=30)
                 bs.create_unit(court, name="场地", payment_provider="on_site")
                 plan = InspectionPlan.objects.create(name="巡检", kind="daily", region=community,
                                                      inspector=inspector, starts_on=datetime.date(2025, 1, 1))
@@ -151,6 +188,12 @@ def build_city(prefix: str, counties: int, townships: int, communities: int, ins
                 when = datetime.datetime(2026, 3, 2, 10, tzinfo=datetime.UTC)
                 WorkOrder.objects.create(number=f"WO-{community.code}", region=community, description="坏了",
                                          status="done", due_at=when, done_at=when)
+                Instructor.objects.create(real_name="指导员", id_number_hash=community.code, id_number_enc="",
+                                          region=community, status="active")
+                org = Organization.objects.create(name=f"{community.name}协会", kind="association",
+                                                  status="registered", region=community)
+                Grading.objects.create(organization=org, grade=3, assessed_on=datetime.date(2025, 1, 1),
+                                       valid_until=datetime.date(2030, 1, 1), assessor="民政局")
                 for standard, rating in ((PHYSIQUE, "pass"), (STUDENT, "good")):
                     TestResult.objects.create(participant=maker.person(community), session=maker.session(community),
                                               region=community, standard=standard, sex="male", age_group="20-29",
@@ -173,11 +216,16 @@ def test_every_indicator_computes_a_whole_city_in_a_few_queries(db, settings):
     small = build_city("4101", 1, 1, 2, inspector, maker)  # 5 divisions
     big = build_city("4102", 3, 3, 3, inspector, maker)  # 40 divisions
     for found in indicators.registry().values():
-        queries(found, small)  # anything a first call caches
+        # Anything a first call caches: organisations keep each division tree until their data
+        # changes, so the count compared is the warm one for both cities.
+        queries(found, small)
+        queries(found, big)
         n_small, small_values = queries(found, small)
         n_big, big_values = queries(found, big)
         assert n_small == n_big <= 8, (found.key, n_small, n_big)
         # the values are real figures, one for every division asked for
         assert len(big_values) == sum(1 for r in Region.objects.filter(code__startswith="4102")
                                       if r.level in found.levels)
+        if found.key in NO_DATA_HERE:
+            continue
         assert big_values[big.code] is not None and small_values[small.code] is not None, found.key

@@ -96,8 +96,11 @@ def test_a_sparse_sheet_is_not_given_to_calamine_but_still_read():
     data = xlsx([["a"]])
     data = with_sheet_xml(data, lambda part: part.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>b</t></is></c></row></sheetData>'))
     assert not tabular._fits(sheet_xml(data), 1000)
-    grid = first_grid(data)
+    grid = first_grid(data, max_rows=1048576)
     assert grid[0] == (1, ["a"]) and grid[-1][0] == 1048576 and grid[-1][1][-1] == "b"
+    with pytest.raises(tabular.TableError) as exc:  # the empty lines between count (issue 15)
+        first_grid(data)
+    assert exc.value.code == "import_too_many_rows"
 
 
 @pytest.mark.parametrize("change", [

@@ -48,3 +48,12 @@ def test_demo_rows_are_consistent(city):
                   .values_list("region_id", flat=True))
     communities = set(Region.objects.filter(level="community").values_list("code", flat=True))
     assert communities - squares
+
+
+def test_demo_addresses_are_roads_and_numbers_not_names(city):
+    rows = list(Site.objects.select_related("region").values_list("name", "address", "region__name"))
+    assert rows and all(address and address != name and address.endswith("号") for name, address, _r in rows)
+    village = [(a, r) for _n, a, r in rows if r.endswith("村委会")]
+    assert village and all(a.startswith(demo.short(r)) for a, r in village)  # a village's own lanes
+    # Varied: many different addresses, and namesakes get different ones.
+    assert len({a for _n, a, _r in rows}) > 0.8 * len(rows)

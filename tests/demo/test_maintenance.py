@@ -160,8 +160,11 @@ def test_demo_fills_the_register_inspections_orders_and_reports_in_every_state(d
     assert any(routing.is_overdue(r, now) for r in reports)
     assert reports.filter(escalations__gt=0).exists()
     assert reports.filter(work_order__isnull=False, category="equipment").exists()
+    # Safety hazards: reported as such, their work orders urgent.
+    assert set(reports.filter(category="hazard", work_order__isnull=False)
+               .values_list("work_order__severity", flat=True)) == {"urgent"}
     for r in reports:
-        assert (r.respond_by, r.resolve_by) == routing.deadlines(r.region_id, r.created_at)
+        assert (r.respond_by, r.resolve_by) == routing.deadlines(r.region_id, r.created_at, r.category)
         assert r.created_at <= (r.responded_at or now) <= now
         if r.resolved_at:
             assert r.responded_at <= r.resolved_at <= (r.rated_at or now)

@@ -16,17 +16,18 @@ def test_demo_loads_plausible_data(world):
     out = demo.load(world.city, random.Random(3715), results=600)
     assert out["stations"] == 4 and out["resident"] == resident
     adults = TestResult.objects.filter(standard="physique-2003")
-    known = adults.exclude(passed=None)
-    share = known.filter(passed=True).count() / known.count()
+    # The outcome is encrypted: count it in Python, as figures do.
+    known = [r for r in adults if r.passed is not None]
+    share = sum(r.passed for r in known) / len(known)
     assert 0.8 < share < 0.97, share
-    students = TestResult.objects.filter(standard="student-2014")
-    assert students.count() == 100
-    good = students.filter(rating__in=["good", "excellent"]).count() / students.count()
+    students = list(TestResult.objects.filter(standard="student-2014"))
+    assert len(students) == 100
+    good = sum(r.rating in ("good", "excellent") for r in students) / len(students)
     assert 0.2 < good < 0.7, good
     mine = TestResult.objects.filter(participant__user=resident).order_by("tested_at")
     assert mine.count() == 3 and len({r.tested_at.date() for r in mine}) == 3
     assert Prescription.objects.filter(participant__user=resident).exists()
-    assert Prescription.objects.filter(cleared=False).exists()
+    assert any(not p.cleared for p in Prescription.objects.all())
     assert TestSession.objects.filter(slot__isnull=False, starts_at__gt=timezone.now()).exists()
     # Stored scores are the engine's.
     r = adults.filter(source="demo").exclude(age=None).first()

@@ -98,3 +98,20 @@ def test_supervisor_cannot_write(world, client_for):
     assert r.status_code == 403
     world.facility.refresh_from_db()
     assert not world.facility.lit
+
+
+def test_a_bad_division_filter_and_a_null_field_are_client_errors(world, client_for):
+    # Found by schemathesis (issue 15): `region=Î` on the public lists and `"name": null` on a
+    # facility were 500s; the staff register's list with a 5-digit region too.
+    anonymous, staff = client_for(None), client_for("county")
+    for path in ("/api/v1/facilities/sites", "/api/v1/facilities"):
+        for region in ("Î", "12345", "3715x"):
+            r = anonymous.get(path, {"region": region})
+            assert r.status_code == 422 and r.json()["errors"][0]["field"] == "region", (path, region)
+        assert anonymous.get(path, {"region": "3715"}).status_code == 200
+    url = f"/api/v1/facilities/{world.facility.pk}"
+    r = staff.patch(url, {"name": None}, content_type="application/json")
+    assert r.status_code == 200 and Facility.objects.get(pk=world.facility.pk).name == ""
+    r = staff.patch(url, {"indoor": None}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "indoor_required"
+    assert staff.get("/staff/facilities/", {"region": "12345"}).status_code == 200

@@ -3,9 +3,10 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from quanmin.accounts.models import AuditEntry
-from quanmin.facilities import equipment_services
+from quanmin.facilities import equipment_services, equipment_types
 from quanmin.facilities.errors import EquipmentError
 from quanmin.facilities.models import Equipment
 from quanmin.feedback import routing
@@ -112,3 +113,26 @@ def test_search_finds_tags_whatever_the_case(equipment):
 
 def test_hotline_defaults_to_12345(equipment):
     assert routing.hotline_for(equipment.community.code) == "12345"
+
+
+def test_every_type_says_where_its_design_life_comes_from():
+    # Per data/README.md: 8 years after GB 19272-2011 as secondary sources report it, no clause read yet;
+    # the 2003 edition's classes (bars 2, moving parts 4, fixed 6) are kept as the other figure.
+    for info in equipment_types.TYPES.values():
+        assert info.life_source in equipment_types.LIFE_SOURCES, info.code
+        assert (info.design_life_years, info.life_verified) == (8, False), info.code
+    assert equipment_types.TYPES["air_walker"].alt_life_years == 4
+    assert equipment_types.TYPES["horizontal_bar"].alt_life_years == 2
+    assert equipment_types.TYPES["balance_beam"].alt_life_years == 6
+    with translation.override("en"):
+        assert "not verified" in equipment_types.TYPES["air_walker"].life_source_label
+    assert "未核实" in equipment_types.TYPES["air_walker"].life_source_label
+
+
+def test_a_piece_with_its_types_figure_is_unverified_and_one_with_the_makers_is_not(equipment):
+    piece = equipment_services.create_equipment(facility=equipment.path, kind="air_walker",
+                                                install_date=datetime.date(2020, 1, 2))
+    assert piece.design_life_unverified is True
+    makers = equipment_services.create_equipment(facility=equipment.path, kind="air_walker", design_life_years=10,
+                                                 install_date=datetime.date(2020, 1, 2))
+    assert makers.design_life_unverified is False

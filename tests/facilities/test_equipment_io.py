@@ -57,6 +57,8 @@ def test_export_reimports_unchanged(equipment):
     tags = {r[0] for r in rows[1:]}
     assert tags == {p.tag for p in equipment.pieces}
     assert "太空漫步机" in {r[2] for r in rows[1:]} and "正常" in {r[14] for r in rows[1:]}
+    # every piece carries its type's 8 years, not read in GB 19272 itself: the last column says so
+    assert {r[-1] for r in rows[1:]} == {equipment_io.LIFE_UNVERIFIED_ZH}
     report = run(data, county)
     assert report.ok and report.counts == {"rows": 3, "new": 0, "updated": 0, "unchanged": 3, "rejected": 0}
 
@@ -182,3 +184,13 @@ def test_filters(equipment):
     assert equipment_io.filtered(county, {"facility": "abc"}).count() == 0
     assert equipment_io.filtered(county, {"due": "1"}).count() == 1
     assert equipment_io.filtered(equipment.users["city"], {}).count() == 6
+
+
+def test_export_with_register_numbers_reimports_unchanged(equipment):
+    """Issue 15, item 8: pieces with register numbers, exported and imported back unchanged, were all
+    rejected as external_id_taken (the match compared two loaded objects by identity)."""
+    county = equipment.users["county"]
+    for n, piece in enumerate(equipment.pieces):
+        Equipment.objects.filter(pk=piece.pk).update(external_id=f"DCF-QC-{n:04d}")
+    report = run(export_bytes(county), county, dry_run=False)
+    assert report.ok and report.counts == {"rows": 3, "new": 0, "updated": 0, "unchanged": 3, "rejected": 0}

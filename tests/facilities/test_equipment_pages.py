@@ -141,6 +141,9 @@ def test_list_does_not_show_another_countys_facility(equipment):
 ])
 def test_bad_list_filters_find_nothing_or_ignore_the_filter_never_500(equipment, query):
     r = staff(equipment.users["county"]).get(f"{BASE}/?{query}")
+    if query == "q=%00":  # the input layer refuses a NUL byte before any view (core/middleware.py)
+        assert r.status_code == 400
+        return
     assert r.status_code == 200
     assert listed_tags(r) <= {p.tag for p in equipment.pieces}
 

@@ -177,10 +177,22 @@ def test_open_now_in_the_finder_uses_the_clock(city, monkeypatch):
 
 
 def test_bad_parameters_are_ignored_not_errors(city):
+    # Ignored means ignored: the same places as with no parameter at all, not an error and not a
+    # silently narrowed list. (A far-away but valid position only changes the order.)
+    everything_count = Client().get(FINDER).context["page"].paginator.count
+    everything_map = Client().get(MAP).json()
+    assert everything_count > 0
     for params in ({"sport": "nonsense", "radius": "7", "lat": "abc"}, {"region": "99x"}, {"page": "-3"},
                    {"lat": "10", "lon": "10"}, {"lat": "95", "lon": "200"}, {"bbox": "1,2"}, {"grid": "x"}):
-        assert Client().get(FINDER, params).status_code == 200
-        assert Client().get(MAP, params).status_code == 200
+        page = Client().get(FINDER, params)
+        assert page.status_code == 200 and page.context["page"].paginator.count == everything_count, params
+        # An out-of-range page is the last one (Django's get_page), any other bad parameter stays on page 1.
+        expected = page.context["page"].paginator.num_pages if "page" in params else 1
+        assert page.context["page"].number == expected, params
+        on_map = Client().get(MAP, params)
+        assert on_map.status_code == 200, params
+        if "lat" not in params:
+            assert on_map.json() == everything_map, params
 
 
 def test_htmx_gets_only_the_list(city):
@@ -239,8 +251,11 @@ def test_convex_hull():
 
 
 # -- GCJ-02 tiles -----------------------------------------------------------------------------
-def test_gcj02_tiles_shift_points_and_picked_points(world, settings):
-    settings.MAP_TILE_CRS = "gcj02"
+@pytest.mark.parametrize("tiles", [{"MAP_TILE_URL": "http://tiles.example/{z}/{x}/{y}.png", "MAP_TILE_CRS": "gcj02"},
+                                   {"MAP_PROVIDER": "amap"}, {"MAP_PROVIDER": "tencent"}])
+def test_gcj02_tiles_shift_points_and_picked_points(world, settings, tiles):
+    for name, value in tiles.items():
+        setattr(settings, name, value)
     site = world.site
     glon, glat = geo.wgs84_to_gcj02(site.lon, site.lat)
     data = Client().get(MAP).json()
@@ -366,3 +381,26 @@ def test_short_division_codes_select_the_division(city):
     r = Client().get(FINDER, {"region": "371503"})
     assert 'value="371503000000" selected' in r.content.decode()
     assert r.context["page"].paginator.count == len(scan(selectors.Filters(region="371503"), everything()))
+
+
+def test_namesakes_are_told_apart_by_township_and_address(world):
+    """Without a position: by division then name; each card names its township and address (not the
+    name again), so two 丁庄村健身广场 in different townships read differently."""
+    a = services.create_site({"name": "丁庄村健身广场", "address": "丁庄村中心街8号", "lon": 116.26, "lat": 36.581,
+                              "region": world.other_community})
+    b = services.create_site({"name": "丁庄村健身广场", "address": "丁庄村健身广场", "lon": 115.986, "lat": 36.458,
+                              "region": world.community})
+    r = Client().get(FINDER, headers={"Accept-Language": "zh-hans"})
+    items = r.context["items"]
+    order = [(i["site"].region_id, i["site"].name) for i in items]
+    assert order == sorted(order)  # 东昌府区 (371502…) before 茌平区 (371503…), by name within
+    by_pk = {i["site"].pk: i for i in items}
+    assert (by_pk[a.pk]["township"], by_pk[a.pk]["address"]) == ("振兴街道", "丁庄村中心街8号")
+    assert (by_pk[b.pk]["township"], by_pk[b.pk]["address"]) == ("古楼街道", "")  # the name is not repeated
+    html = r.content.decode()
+    assert '<span class="site-township">振兴街道</span> · <span class="site-address">丁庄村中心街8号</span>' in html
+    assert '<span class="site-township">古楼街道</span></div>' in html
+    # With a position the nearest comes first, its distance on the card.
+    near = Client().get(FINDER, {"lat": 36.581, "lon": 116.26, "src": "me", "radius": 5000},
+                        headers={"Accept-Language": "en"}).context["items"]
+    assert near[0]["site"] == a and near[0]["distance"] == "0 m" and near[0]["township"] == "振兴街道"

@@ -37,6 +37,10 @@ def test_finder_on_a_phone(live_server, places, browser):
 
     items = page.locator(".site-item")
     expect(items).to_have_count(3)
+    # Each card says where: township and address (by division, then name: 东昌府区's two first).
+    expect(items.nth(0).locator(".site-where")).to_have_text("古楼街道 · 东关街1号")
+    expect(items.nth(1).locator(".site-where")).to_have_text("古楼街道 · 古楼街12号")
+    expect(items.nth(2).locator(".site-where")).to_have_text("振兴街道 · 新华路8号")
     # The map drew the sites (circle markers are SVG paths) and no page script failed.
     expect(page.locator("#finder-map path.leaflet-interactive")).to_have_count(3)
 

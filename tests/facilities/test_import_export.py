@@ -510,3 +510,15 @@ def test_import_uses_a_few_queries_however_many_rows(world, django_assert_max_nu
     assert report.applied and report.counts["facilities_new"] == 300
     with django_assert_max_num_queries(12):
         assert import_rows(rows, world.users["county"], dry_run=False).counts["unchanged"] == 300
+
+
+def test_a_formula_cell_is_refused_not_read_as_empty(world, tmp_path):
+    """Issue 15, item 8: a formula in the manager column was read as empty and erased site 3's
+    manager while the report said "updated"."""
+    run(make_xlsx(tmp_path, [row()]), world.users["county"], dry_run=False)
+    before = snapshot()
+    path = make_xlsx(tmp_path, [row(manager='=HYPERLINK("http://e.cn","x")')], name="formula.xlsx")
+    with pytest.raises(FacilityError) as exc:
+        run(path, world.users["county"], dry_run=False)
+    assert exc.value.code == "import_formula" and "R2" in str(exc.value.message)
+    assert snapshot() == before

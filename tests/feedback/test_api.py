@@ -91,7 +91,7 @@ def test_the_hotline_of_a_division(feedback_world):
 
 def test_categories(db):
     r = api().get(f"{BASE}/categories")
-    assert {"code": "equipment", "label": "Broken or unsafe equipment"} in r.json()
+    assert {"code": "equipment", "label": "Broken equipment"} in r.json()
     assert {c["code"] for c in r.json()} == set(Report.Category.values)
 
 
@@ -310,9 +310,14 @@ def test_following_shows_public_events_only_and_never_the_phone(report, feedback
     assert body["status"] == "responded" and body["can_rate"] is False and body["can_add_photos"] is True
 
 
-@pytest.mark.parametrize("token", ["nosuchtoken123", "x", "a" * 40, "abc%00def"])
+@pytest.mark.parametrize("token", ["nosuchtoken123", "x", "a" * 40])
 def test_unknown_tokens_answer_404(db, token):
     error(api().get(f"{BASE}/reports/{token}"), 404, "not_found")
+
+
+def test_a_nul_byte_in_a_token_is_a_bad_request(db):
+    # The shared input layer (core.middleware) answers every NUL byte alike (issue 15).
+    error(api().get(f"{BASE}/reports/abc%00def"), 400, "bad_request")
 
 
 def test_photos_added_later(report):
@@ -466,7 +471,7 @@ def test_queue_filters(feedback_world, make_report):
         ("division=1234567", 400, "region_invalid"),
         ("overdue=perhaps", 422, "invalid_input"),
         ("limit=1000", 422, "invalid_input"),
-        ("status=%00", 200, None),
+        ("status=%00", 400, "bad_request"),
     ],
 )
 def test_bad_queue_filters(feedback_world, report, query, status, code):

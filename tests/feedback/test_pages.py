@@ -81,7 +81,9 @@ def test_the_tag_page_shows_the_piece_hotline_and_deadlines(w):
 
 
 def test_the_tag_is_read_in_any_case(w):
-    assert browser().get(f"/r/e/{w.pieces[0].tag.lower()}/").status_code == 200
+    r = browser().get(f"/r/e/{w.pieces[0].tag.lower()}/")
+    assert r.status_code == 200
+    assert w.pieces[0].tag in html(r) and w.pieces[0].kind_label in html(r)  # the piece itself, found
 
 
 def test_an_unknown_tag_is_a_friendly_404(w):
@@ -601,10 +603,20 @@ def test_settings_outside_ones_scope(w):
 
 # --- in Chinese, the default ---------------------------------------------------------------------------------
 
+def _title(response) -> str:
+    return re.search(r"<title>(.*?)</title>", html(response), re.S).group(1).strip()
+
+
 def test_pages_render_in_chinese(w, report):
-    assert Client().get(f"/r/e/{w.pieces[0].tag}/").status_code == 200
-    assert Client().get(f"/r/t/{report.token}/").status_code == 200
-    client = Client()
-    client.force_login(w.users["county"])
-    for url in ("/staff/reports/", f"/staff/reports/{report.pk}/", "/staff/reports/settings/"):
-        assert client.get(url).status_code == 200, url
+    # Chinese by default: the page says it is zh-hans and its title is the Chinese one, not the
+    # English it has when the browser asks for English.
+    resident, staff = Client(), Client()
+    staff.force_login(w.users["county"])
+    pages = [(resident, f"/r/e/{w.pieces[0].tag}/"), (resident, f"/r/t/{report.token}/"),
+             (staff, "/staff/reports/"), (staff, f"/staff/reports/{report.pk}/"), (staff, "/staff/reports/settings/")]
+    for client, url in pages:
+        chinese = client.get(url)
+        assert chinese.status_code == 200 and '<html lang="zh-hans"' in html(chinese), url
+        assert re.search(r"[\u4e00-\u9fff]", _title(chinese)), (url, _title(chinese))
+        english = client.get(url, headers={"Accept-Language": "en"})
+        assert _title(english) != _title(chinese) and not re.search(r"[\u4e00-\u9fff]{2}", _title(english).split("·")[0]), url

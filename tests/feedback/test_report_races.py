@@ -1,5 +1,8 @@
 """Twenty sends of one report under one client key at once, as threads, on whichever database runs the
-suite: one report, every send answered with it, no error reaches anybody."""
+suite: one report, every send answered with it, no error reaches anybody.
+
+A race test: it runs in both passes of .ci/run. On SQLite writers are serialised, so it is the
+PostgreSQL pass that shows the unique client key, not luck, keeps the report single."""
 
 import threading
 
@@ -10,7 +13,7 @@ from django.test import RequestFactory
 from quanmin.feedback import services
 from quanmin.feedback.models import Report
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.race]
 SENDS = 20
 
 

@@ -163,9 +163,11 @@ def test_bad_filters(equipment, order, query, status, code):
 
 def test_odd_filters_do_not_break(equipment, order):
     client = api(equipment.users["county"])
-    for query in ("created_from=0001-01-01", "created_to=9999-12-31", "q=" + "x" * 500, "q=%00",
+    for query in ("created_from=0001-01-01", "created_to=9999-12-31", "q=" + "x" * 500,
                   "offset=1000000000", "region=37"):
         assert client.get(f"{BASE}/work-orders?{query}").status_code == 200, query
+    # A NUL byte is refused by the shared input layer (core.middleware, issue 15) before the view.
+    assert client.get(f"{BASE}/work-orders?q=%00").status_code == 400
 
 
 # --- one order --------------------------------------------------------------------------------------------
@@ -485,6 +487,7 @@ def test_replacements(equipment, unit):
     body = client.get(f"{BASE}/replacements").json()
     assert body["count"] == 1 and body["items"][0]["id"] == old.pk and body["items"][0]["open_replacement"] is False
     assert body["items"][0]["replace_due"] == "2023-04-01" and body["items"][0]["design_life_years"] == 8
+    assert body["items"][0]["design_life_unverified"] is True  # GB 19272's clause not read (data README)
     assert api(equipment.users["city"]).get(f"{BASE}/replacements").json()["count"] == 2
     assert [p["id"] for p in api(equipment.users["city"]).get(f"{BASE}/replacements?region=371503").json()[
         "items"]] == [other_old.pk]

@@ -126,6 +126,9 @@ ACTIONS = {
     "refuse": lambda o, w, unit: services.verify(o, actor=w.users["county"], accepted=False, note="n"),
     "cancel": lambda o, w, unit: services.cancel(o, actor=w.users["county"], reason="r"),
 }
+# Where each allowed action leaves the order (a refusal sends done work back to in progress).
+RESULT = {"assign": S.ASSIGNED, "start": S.IN_PROGRESS, "complete": S.DONE, "verify": S.VERIFIED,
+          "refuse": S.IN_PROGRESS, "cancel": S.CANCELLED}
 ALLOWED = {
     S.OPEN: {"assign", "cancel"},
     S.ASSIGNED: {"assign", "start", "complete", "cancel"},
@@ -143,7 +146,9 @@ def test_transition_table(equipment, unit, status, action):
     events = o.events.count()
     if action in ALLOWED[status]:
         ACTIONS[action](o, equipment, unit)
-        assert fresh(o).events.count() == events + 1
+        after = fresh(o)
+        assert after.status == RESULT[action] and after.events.count() == events + 1
+        assert after.events.order_by("-pk").first().status == RESULT[action]
     else:
         with pytest.raises(ServiceError) as e:
             ACTIONS[action](o, equipment, unit)

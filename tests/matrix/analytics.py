@@ -28,13 +28,13 @@ def layer(w, role=None):
 
 
 WEB = {
-    "analytics:circle_home": ("division_reader", None, "get", None),
+    "analytics:circle_home": ("division_reader", None, "get", None, 302),
     "analytics:circle": ("division_reader", community, "get", None),
     "analytics:circle_start": ("division_writer", community, "post", {"minutes": "10 15", "speed_kmh": "3.6", "suggest_k": "0"}),
     "analytics:circle_layer": ("division_reader", layer, "get", None),
     "analytics:candidates": ("division_reader", None, "get", None),
-    "analytics:candidate_new": ("division_writer", None, "get", None),
-    "analytics:candidate_edit": ("division_writer", candidate, "get", None),
+    "analytics:candidate_new": ("division_writer", None, "get", None, {"post": ({}, 200)}),
+    "analytics:candidate_edit": ("division_writer", candidate, "get", None, {"post": ({}, 200)}),
     "analytics:catalogue": ("public", None, "get", None),
 }
 

@@ -64,29 +64,29 @@ def taken_slot_body(w, role=None):
 WEB = {
     "booking:site": ("public", site_pk, "get", None),
     "booking:slot": ("public", taken_slot, "get", None),
-    "booking:hold": ("signed_in", taken_slot, "post", {"client_key": "matrix"}),
+    "booking:hold": ("signed_in", taken_slot, "post", {"client_key": "matrix"}, 409),
     "booking:waitlist": ("signed_in", taken_slot, "post", {}),
     "booking:booking": ("signed_in", booking_pk, "get", None),
     "booking:confirm": ("signed_in", booking_pk, "post", {}),
-    "booking:pay": ("signed_in", booking_pk, "get", None),
+    "booking:pay": ("signed_in", booking_pk, "get", None, {"status": 302, "post": ({}, 302)}),
     "booking:ics": ("signed_in", booking_pk, "get", None),
     "booking:cancel": ("signed_in", booking_pk, "post", {"reason": "matrix"}),
     "booking:mine": ("signed_in", None, "get", None),
-    "booking:certificates": ("signed_in", None, "get", None),
+    "booking:certificates": ("signed_in", None, "get", None, {"post": ({}, 400)}),
 }
 
 API = {
     "GET /api/v1/booking/sites/{site_id}/availability": ("public", site_id, None),
-    "POST /api/v1/booking/holds": ("signed_in", None, taken_slot_body),
-    "POST /api/v1/booking/bookings/{booking_id}/confirm": ("signed_in", booking_id, None),
+    "POST /api/v1/booking/holds": ("signed_in", None, taken_slot_body, 409),
+    "POST /api/v1/booking/bookings/{booking_id}/confirm": ("signed_in", booking_id, None, 200),
     "GET /api/v1/booking/bookings": ("signed_in", None, None),
     "GET /api/v1/booking/bookings/{booking_id}": ("signed_in", booking_id, None),
     "GET /api/v1/booking/bookings/{booking_id}.ics": ("signed_in", booking_id, None),
-    "POST /api/v1/booking/bookings/{booking_id}/cancel": ("signed_in", booking_id, {"reason": "matrix"}),
-    "POST /api/v1/booking/waitlist": ("signed_in", None, taken_slot_body),
+    "POST /api/v1/booking/bookings/{booking_id}/cancel": ("signed_in", booking_id, {"reason": "matrix"}, 200),
+    "POST /api/v1/booking/waitlist": ("signed_in", None, taken_slot_body, lambda role: 409 if role == "resident" else 201),
     # Simulated payments are off under pytest (DEBUG is False): signed-in callers get 409
     # simulation_off, strangers 401. tests/booking/test_resident_api.py turns them on.
-    "POST /api/v1/booking/payments/{reference}/complete": ("signed_in", lambda w, role=None: {"reference": "SIM0"}, None),
+    "POST /api/v1/booking/payments/{reference}/complete": ("signed_in", lambda w, role=None: {"reference": "SIM0"}, None, 409),
     "GET /api/v1/booking/certificates": ("signed_in", None, None),
-    "POST /api/v1/booking/certificates": ("signed_in", None, {"kind": "senior"}),
+    "POST /api/v1/booking/certificates": ("signed_in", None, {"kind": "senior"}, 422),
 }

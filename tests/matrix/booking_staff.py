@@ -55,11 +55,10 @@ def certificate(w, role=None):
     from quanmin.booking.models import Certificate
 
     user = w.users["other_resident" if _other(role) else "resident"]
-    name = "certificates/matrix/sample.gif"
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"))
-    cert = Certificate.objects.filter(user=user, status="pending").first() or Certificate.objects.create(
-        user=user, kind="senior", image=name, region=user.home_region)
+    cert = Certificate.objects.filter(user=user, status="pending").first()
+    if cert is None:
+        name = default_storage.save("certificates/sample.gif", ContentFile(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"))
+        cert = Certificate.objects.create(user=user, kind="senior", image=name, region=user.home_region)
     return {"cert_id": cert.pk}
 
 
@@ -96,14 +95,14 @@ BACKWARDS = {"start": "2030-01-01T10:00:00+08:00", "end": "2030-01-01T09:00:00+0
 WEB = {
     "booking:staff_home": ("division_reader", None, "get", None),
     "booking:staff_site": ("division_reader", site_id, "get", None),
-    "booking:staff_unit_new": ("division_writer", site_id, "get", None),
-    "booking:staff_unit": ("division_reader", unit_id, "get", None),
+    "booking:staff_unit_new": ("division_writer", site_id, "get", None, {"post": ({}, 200)}),
+    "booking:staff_unit": ("division_reader", unit_id, "get", None, {"post": ({}, 400, "division_writer")}),
     "booking:staff_template_add": ("division_writer", unit_id, "post", {}),
-    "booking:staff_template_edit": ("division_writer", template_ids, "get", None),
+    "booking:staff_template_edit": ("division_writer", template_ids, "get", None, {"post": ({}, 200)}),
     "booking:staff_template_delete": ("division_writer", spare_template_ids, "post", {}),
     "booking:staff_block_time": ("division_writer", unit_id, "post", {}),
     "booking:staff_generate": ("division_writer", unit_id, "post", {}),
-    "booking:staff_block_booking": ("division_writer", unit_id, "get", None),
+    "booking:staff_block_booking": ("division_writer", unit_id, "get", None, {"post": ({}, 200)}),
     "booking:staff_day": ("division_reader", site_id, "get", None),
     "booking:staff_day_list": ("division_reader", site_id, "get", None),
     "booking:staff_export": ("division_reader", site_id, "get", None),
@@ -112,35 +111,35 @@ WEB = {
     "booking:staff_slot": ("division_reader", slot_id, "get", None),
     "booking:staff_walk_in": ("division_writer", slot_id, "post", {}),
     "booking:staff_cancel": ("division_writer", booking_id, "post", {}),
-    "booking:staff_check_in": ("division_writer", None, "get", None),
+    "booking:staff_check_in": ("division_writer", None, "get", None, {"post": ({}, 200)}),
     "booking:staff_certificates": ("division_writer", None, "get", None),
-    "booking:staff_certificate": ("division_writer", certificate, "get", None),
+    "booking:staff_certificate": ("division_writer", certificate, "get", None, {"post": ({}, 400)}),
     "booking:staff_certificate_image": ("division_writer", certificate, "get", None),
-    "booking:staff_figures": ("division_reader", None, "get", None),
+    "booking:staff_figures": ("division_reader", None, "get", None, 302),
     "booking:staff_figures_region": ("division_reader", own_division, "get", None),
 }
 
 API = {
     f"GET {API_ROOT}/sites": ("division_reader", None, None),
     f"GET {API_ROOT}/sites/{{site_id}}/units": ("division_reader", site_id, None),
-    f"POST {API_ROOT}/sites/{{site_id}}/units": ("division_writer", site_id, bad_unit_body),
-    f"PATCH {API_ROOT}/units/{{unit_id}}": ("division_writer", unit_id, {"payment_provider": "no-such-provider"}),
+    f"POST {API_ROOT}/sites/{{site_id}}/units": ("division_writer", site_id, bad_unit_body, 400),
+    f"PATCH {API_ROOT}/units/{{unit_id}}": ("division_writer", unit_id, {"payment_provider": "no-such-provider"}, 400),
     f"GET {API_ROOT}/units/{{unit_id}}/templates": ("division_reader", unit_id, None),
-    f"POST {API_ROOT}/units/{{unit_id}}/templates": ("division_writer", unit_id, BAD_TEMPLATE),
-    f"PUT {API_ROOT}/units/{{unit_id}}/templates/{{template_id}}": ("division_writer", template_ids, BAD_TEMPLATE),
-    f"DELETE {API_ROOT}/units/{{unit_id}}/templates/{{template_id}}": ("division_writer", spare_template_ids, None),
-    f"POST {API_ROOT}/units/{{unit_id}}/generate": ("division_writer", unit_id, None),
-    f"POST {API_ROOT}/units/{{unit_id}}/block": ("division_writer", unit_id, BACKWARDS),
-    f"POST {API_ROOT}/units/{{unit_id}}/block-bookings": ("division_writer", unit_id, PAST_TERM),
+    f"POST {API_ROOT}/units/{{unit_id}}/templates": ("division_writer", unit_id, BAD_TEMPLATE, 400),
+    f"PUT {API_ROOT}/units/{{unit_id}}/templates/{{template_id}}": ("division_writer", template_ids, BAD_TEMPLATE, 400),
+    f"DELETE {API_ROOT}/units/{{unit_id}}/templates/{{template_id}}": ("division_writer", spare_template_ids, None, 200),
+    f"POST {API_ROOT}/units/{{unit_id}}/generate": ("division_writer", unit_id, None, 200),
+    f"POST {API_ROOT}/units/{{unit_id}}/block": ("division_writer", unit_id, BACKWARDS, 400),
+    f"POST {API_ROOT}/units/{{unit_id}}/block-bookings": ("division_writer", unit_id, PAST_TERM, 400),
     f"GET {API_ROOT}/sites/{{site_id}}/day": ("division_reader", site_id, None),
-    f"POST {API_ROOT}/slots/{{slot_id}}/walk-in": ("division_writer", slot_id, {"places": 1}),
-    f"POST {API_ROOT}/bookings/{{booking_id}}/cancel": ("division_writer", booking_id, {"reason": ""}),
-    f"POST {API_ROOT}/check-in": ("division_writer", None, check_in_body),
+    f"POST {API_ROOT}/slots/{{slot_id}}/walk-in": ("division_writer", slot_id, {"places": 1}, 409),
+    f"POST {API_ROOT}/bookings/{{booking_id}}/cancel": ("division_writer", booking_id, {"reason": ""}, 400),
+    f"POST {API_ROOT}/check-in": ("division_writer", None, check_in_body, 409),
     f"GET {API_ROOT}/sites/{{site_id}}/visits": ("division_reader", site_id, None),
-    f"PUT {API_ROOT}/sites/{{site_id}}/visits": ("division_writer", site_id, future_hour),
+    f"PUT {API_ROOT}/sites/{{site_id}}/visits": ("division_writer", site_id, future_hour, 400),
     f"GET {API_ROOT}/certificates": ("division_writer", None, None),
-    f"POST {API_ROOT}/certificates/{{cert_id}}/verify": ("division_writer", certificate, {"valid_until": "2000-01-01"}),
-    f"POST {API_ROOT}/certificates/{{cert_id}}/reject": ("division_writer", certificate, {"reason": ""}),
+    f"POST {API_ROOT}/certificates/{{cert_id}}/verify": ("division_writer", certificate, {"valid_until": "2000-01-01"}, 400),
+    f"POST {API_ROOT}/certificates/{{cert_id}}/reject": ("division_writer", certificate, {"reason": ""}, 400),
     f"GET {API_ROOT}/figures/{{code}}": ("division_reader", own_division, None),
 }
 

@@ -40,14 +40,14 @@ def new_piece(w, role=None):
 
 WEB = {
     "facilities:equipment_list": ("division_reader", None, "get", None),
-    "facilities:equipment_new": ("division_writer", None, "get", None),
+    "facilities:equipment_new": ("division_writer", None, "get", None, {"post": ({}, 200)}),
     "facilities:equipment": ("division_reader", piece_pk, "get", None),
-    "facilities:equipment_edit": ("division_writer", piece_pk, "get", None),
+    "facilities:equipment_edit": ("division_writer", piece_pk, "get", None, {"post": ({}, 200)}),
     # Already in service: nothing changes; writers are sent back to the piece.
     "facilities:equipment_status": ("division_writer", piece_pk, "post", {"status": "in_service"}),
     "feedback:equipment_tag": ("division_reader", piece_pk, "get", None),
     "feedback:equipment_facility_tags": ("division_reader", path_pk, "get", None),
-    "facilities:equipment_import": ("division_writer", None, "get", None),
+    "facilities:equipment_import": ("division_writer", None, "get", None, {"post": ({}, 400)}),
     # No token: writers are sent back to the import page, the others are refused.
     "facilities:equipment_import_apply": ("division_writer", None, "post", {}),
     "facilities:equipment_import_template": ("division_writer", None, "get", None),
@@ -61,10 +61,10 @@ API = {
     "GET /api/v1/equipment/export.xlsx": ("division_reader", None, None),
     "GET /api/v1/equipment/import-template.xlsx": ("division_writer", None, None),
     # Without a file writers get 400 file_required; supervisors 403.
-    "POST /api/v1/equipment/import": ("division_writer", None, None),
+    "POST /api/v1/equipment/import": ("division_writer", None, None, 400),
     "GET /api/v1/equipment/{equipment_id}": ("division_reader", piece_id, None),
     "PATCH /api/v1/equipment/{equipment_id}": ("division_writer", piece_id, {"note": "扶手已紧固"}),
-    "POST /api/v1/equipment/{equipment_id}/status": ("division_writer", piece_id, {"status": "in_service"}),
+    "POST /api/v1/equipment/{equipment_id}/status": ("division_writer", piece_id, {"status": "in_service"}, 200),
     "GET /api/v1/equipment/{equipment_id}/tag.svg": ("division_reader", piece_id, None),
 }
 

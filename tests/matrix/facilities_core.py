@@ -20,7 +20,7 @@ API = {
     "GET /api/v1/facilities/sites/{site_id}": ("public", site_id, None),
     "POST /api/v1/facilities/sites": ("division_writer", None, new_site),
     "PATCH /api/v1/facilities/sites/{site_id}": ("division_writer", site_id, {"manager": "区教体局"}),
-    "POST /api/v1/facilities/sites/{site_id}/close": ("division_writer", site_id, {"status": "repair", "reason": "地面翻新"}),
+    "POST /api/v1/facilities/sites/{site_id}/close": ("division_writer", site_id, {"status": "repair", "reason": "地面翻新"}, 200),
     "PUT /api/v1/facilities/sites/{site_id}/hours": ("division_writer", site_id,
                                                      {"rules": [{"kind": "regular", "weekday": 0, "opens": "06:00", "closes": "22:00", "price_note": ""}]}),
     "POST /api/v1/facilities/sites/{site_id}/exceptions": ("division_writer", site_id, {"date": "2026-12-01", "closed": True}),
@@ -28,7 +28,7 @@ API = {
     "GET /api/v1/facilities": ("public", None, None),
     "GET /api/v1/facilities/{facility_id}": ("public", facility_id, None),
     "PATCH /api/v1/facilities/{facility_id}": ("division_writer", facility_id, {"lit": True}),
-    "DELETE /api/v1/facilities/{facility_id}": ("division_writer", facility_id, None),
+    "DELETE /api/v1/facilities/{facility_id}": ("division_writer", facility_id, None, 409),
 }
 
 CROSS_COUNTY = [

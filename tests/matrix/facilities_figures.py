@@ -20,7 +20,7 @@ def community_code(w, role=None):
 
 
 WEB = {
-    "facilities:figures": ("division_reader", None, "get", None),
+    "facilities:figures": ("division_reader", None, "get", None, 302),
     "facilities:figures_region": ("division_reader", own_division, "get", None),
     "facilities:figures_export": ("division_reader", own_division, "get", None),
 }

@@ -12,13 +12,13 @@ def facility_pks(w, role=None):
 
 WEB = {
     "facilities:staff_sites": ("division_reader", None, "get", None),
-    "facilities:staff_site_new": ("division_writer", None, "get", None),
+    "facilities:staff_site_new": ("division_writer", None, "get", None, {"post": ({}, 200)}),
     "facilities:staff_site": ("division_reader", site_pk, "get", None),
-    "facilities:staff_site_edit": ("division_writer", site_pk, "get", None),
+    "facilities:staff_site_edit": ("division_writer", site_pk, "get", None, {"post": ({}, 200)}),
     "facilities:staff_site_close": ("division_writer", site_pk, "post", {"status": "repair", "reason": "检修"}),
-    "facilities:staff_site_hours": ("division_writer", site_pk, "get", None),
-    "facilities:staff_facility_new": ("division_writer", site_pk, "get", None),
-    "facilities:staff_facility_edit": ("division_writer", facility_pks, "get", None),
+    "facilities:staff_site_hours": ("division_writer", site_pk, "get", None, {"post": ({}, 200)}),
+    "facilities:staff_facility_new": ("division_writer", site_pk, "get", None, {"post": ({}, 200)}),
+    "facilities:staff_facility_edit": ("division_writer", facility_pks, "get", None, {"post": ({}, 200)}),
     "facilities:staff_facility_delete": ("division_writer", facility_pks, "post", {}),
 }
 

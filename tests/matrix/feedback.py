@@ -44,9 +44,9 @@ def photo_id(w, role=None):
 
 
 WEB = {
-    "feedback:report_equipment": ("public", tag, "get", None),
-    "feedback:report_site": ("public", site_pk, "get", None),
-    "feedback:report_map": ("public", None, "get", None),
+    "feedback:report_equipment": ("public", tag, "get", None, {"post": ({}, 400)}),
+    "feedback:report_site": ("public", site_pk, "get", None, {"post": ({}, 400)}),
+    "feedback:report_map": ("public", None, "get", None, {"post": ({}, 400)}),
     "feedback:my_reports": ("signed_in", None, "get", None),
     "feedback:report": ("public", token, "get", None),
     # Not resolved yet: refused with a message, back to the report's page (302) for anyone with the link.
@@ -55,17 +55,17 @@ WEB = {
     "feedback:report_photos_add": ("public", token, "post", {}),
     "feedback:report_photo": ("public", token_photo, "get", None),
     "feedback:staff_reports": ("division_reader", None, "get", None),
-    "feedback:settings": ("division_writer", None, "get", None),
+    "feedback:settings": ("division_writer", None, "get", None, {"post": ({}, 400)}),
     "feedback:staff_report": ("division_reader", pk, "get", None),
     # Empty answers: writers get 400 and nothing changes; supervisors and residents 403.
-    "feedback:staff_respond": ("division_writer", pk, "post", {"text": ""}),
-    "feedback:staff_resolve": ("division_writer", pk, "post", {"text": ""}),
-    "feedback:staff_reject": ("division_writer", pk, "post", {"text": ""}),
-    "feedback:staff_note": ("division_writer", pk, "post", {"text": ""}),
+    "feedback:staff_respond": ("division_writer", pk, "post", {"text": ""}, 400),
+    "feedback:staff_resolve": ("division_writer", pk, "post", {"text": ""}, 400),
+    "feedback:staff_reject": ("division_writer", pk, "post", {"text": ""}, 400),
+    "feedback:staff_note": ("division_writer", pk, "post", {"text": ""}, 400),
     # An unknown severity: writers get 400 and no order is opened.
-    "maintenance:report_work_order": ("division_writer", pk, "post", {"severity": "nonsense", "kind": "repair"}),
+    "maintenance:report_work_order": ("division_writer", pk, "post", {"severity": "nonsense", "kind": "repair"}, 400),
     # Readers reach the view; only those who may handle the report see the number (supervisors 403).
-    "feedback:staff_phone": ("division_writer", pk, "post", {"purpose": "回访"}),
+    "feedback:staff_phone": ("division_writer", pk, "post", {"purpose": "回访"}, 200),
     "feedback:staff_photo": ("division_reader", photo_id, "get", None),
 }
 

@@ -22,14 +22,14 @@ def _made(w):
         from quanmin.feedback import services
         from quanmin.feedback.models import ReportPhoto
 
-        if not default_storage.exists(PHOTO):
-            default_storage.save(PHOTO, ContentFile(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"))
+        # Stored under a random name (core.uploads): keep the name the storage gives.
+        photo = default_storage.save(PHOTO, ContentFile(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"))
         made = {}
         for key, site in (("own", w.site), ("other", w.other_site)):
             report = services.submit_report(
                 category="hygiene", description="垃圾未清理", phone="13912345678", site=site
             )
-            made[key] = (report, ReportPhoto.objects.create(report=report, image=PHOTO))
+            made[key] = (report, ReportPhoto.objects.create(report=report, image=photo))
         w._feedback_api_matrix = made
     return made
 
@@ -73,28 +73,28 @@ API = {
     "GET /api/v1/feedback/hotline": ("public", None, None),
     "GET /api/v1/feedback/categories": ("public", None, None),
     # The matrix posts JSON: everyone gets 415 form_required (the report is sent as multipart).
-    "POST /api/v1/feedback/reports": ("public", None, {"category": "hygiene"}),
+    "POST /api/v1/feedback/reports": ("public", None, {"category": "hygiene"}, 415),
     "GET /api/v1/feedback/reports/{token}": ("public", token, None),
     # No file: 400 photos_required for anyone holding the token.
-    "POST /api/v1/feedback/reports/{token}/photos": ("public", token, None),
+    "POST /api/v1/feedback/reports/{token}/photos": ("public", token, None, 400),
     "GET /api/v1/feedback/reports/{token}/photos/{photo_id}": ("public", token_photo, None),
     # Not resolved yet: 409 not_resolved for anyone holding the token.
-    "POST /api/v1/feedback/reports/{token}/rating": ("public", token, {"rating": 5}),
+    "POST /api/v1/feedback/reports/{token}/rating": ("public", token, {"rating": 5}, 409),
     "GET /api/v1/feedback/mine": ("signed_in", None, None),
     "GET /api/v1/feedback/staff/reports": ("division_reader", None, None),
     "GET /api/v1/feedback/staff/reports/{report_id}": ("division_reader", report_id, None),
     # Empty answers: writers get 400, supervisors 403, residents 403, strangers 401.
-    "POST /api/v1/feedback/staff/reports/{report_id}/respond": ("division_writer", report_id, {"text": ""}),
-    "POST /api/v1/feedback/staff/reports/{report_id}/resolve": ("division_writer", report_id, {"answer": ""}),
-    "POST /api/v1/feedback/staff/reports/{report_id}/reject": ("division_writer", report_id, {"reason": ""}),
-    "POST /api/v1/feedback/staff/reports/{report_id}/note": ("division_writer", report_id, {"text": ""}),
+    "POST /api/v1/feedback/staff/reports/{report_id}/respond": ("division_writer", report_id, {"text": ""}, 400),
+    "POST /api/v1/feedback/staff/reports/{report_id}/resolve": ("division_writer", report_id, {"answer": ""}, 400),
+    "POST /api/v1/feedback/staff/reports/{report_id}/reject": ("division_writer", report_id, {"reason": ""}, 400),
+    "POST /api/v1/feedback/staff/reports/{report_id}/note": ("division_writer", report_id, {"text": ""}, 400),
     # An unknown severity: writers get 400 and no order is opened.
     "POST /api/v1/feedback/staff/reports/{report_id}/work-order": (
         "division_writer",
         report_id,
-        {"severity": "nonsense"},
+        {"severity": "nonsense"}, 400,
     ),
-    "POST /api/v1/feedback/staff/reports/{report_id}/phone": ("division_writer", report_id, {"purpose": "回访"}),
+    "POST /api/v1/feedback/staff/reports/{report_id}/phone": ("division_writer", report_id, {"purpose": "回访"}, 200),
     "GET /api/v1/feedback/staff/reports/{report_id}/photos/{photo_id}": ("division_reader", report_photo, None),
     "GET /api/v1/feedback/staff/settings/{code}": ("division_reader", own_division, None),
     "PUT /api/v1/feedback/staff/settings/{code}": ("division_writer", own_division, SETTINGS),

@@ -34,9 +34,9 @@ def round_id(w, role=None):
 
 WEB = {
     "maintenance:inspection_plans": ("division_reader", None, "get", None),
-    "maintenance:inspection_plan_new": ("division_writer", None, "get", None),
+    "maintenance:inspection_plan_new": ("division_writer", None, "get", None, {"post": ({}, 400)}),
     "maintenance:inspection_plan": ("division_reader", plan_id, "get", None),
-    "maintenance:inspection_plan_edit": ("division_writer", plan_id, "get", None),
+    "maintenance:inspection_plan_edit": ("division_writer", plan_id, "get", None, {"post": ({}, 400)}),
     # Runs again (it already runs: nothing changes).
     "maintenance:inspection_plan_active": ("division_writer", plan_id, "post", {"active": "1"}),
     "maintenance:inspection_rounds": ("division_reader", None, "get", None),
@@ -44,20 +44,20 @@ WEB = {
     "maintenance:my_rounds": ("backoffice", None, "get", None),
     "maintenance:inspection_walk": ("division_writer", round_id, "get", None),
     # No piece: the inspector gets 400 equipment_invalid; anyone else 404.
-    "maintenance:inspection_check": ("division_writer", round_id, "post", {}),
+    "maintenance:inspection_check": ("division_writer", round_id, "post", {}, 400),
 }
 
 API = {
     "GET /api/v1/maintenance/inspection-plans": ("division_reader", None, None),
     # An unknown division: writers get 400 region_invalid, the others are refused first.
     "POST /api/v1/maintenance/inspection-plans": ("division_writer", None,
-                                                  {"name": "x", "region": "000000000000", "inspector_id": 1}),
+                                                  {"name": "x", "region": "000000000000", "inspector_id": 1}, 400),
     "GET /api/v1/maintenance/inspection-plans/{plan_id}": ("division_reader", plan_id, None),
     "PATCH /api/v1/maintenance/inspection-plans/{plan_id}": ("division_writer", plan_id, {"every_days": 1}),
     "GET /api/v1/maintenance/inspection-rounds": ("backoffice", None, None),
     "GET /api/v1/maintenance/inspection-rounds/{round_id}": ("backoffice", round_id, None),
     # No piece: the round's inspector gets 400 equipment_invalid; other staff 404.
-    "POST /api/v1/maintenance/inspection-rounds/{round_id}/checks": ("division_writer", round_id, None),
+    "POST /api/v1/maintenance/inspection-rounds/{round_id}/checks": ("division_writer", round_id, None, 400),
     "GET /api/v1/maintenance/checklists": ("backoffice", None, None),
 }
 

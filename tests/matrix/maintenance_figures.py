@@ -15,7 +15,7 @@ def county_code(w, role=None):
 
 WEB = {
     # One division in scope: sent on to it (302); several: a list to pick from.
-    "maintenance:figures": ("division_reader", None, "get", None),
+    "maintenance:figures": ("division_reader", None, "get", None, 302),
     "maintenance:figures_region": ("division_reader", own_division, "get", None),
     "maintenance:figures_export": ("division_reader", own_division, "get", None),
 }

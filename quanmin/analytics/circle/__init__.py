@@ -13,12 +13,15 @@ from .io import (
     read_candidates_geojson,
     read_facilities_geojson,
     read_population_geojson,
+    read_streets_geojson,
 )
 from .network import (
     NetworkError,
     WalkNetwork,
     build_network,
     generate_grid_network,
+    network_from_lines,
+    read_osm_streets,
     read_osm_walking_network,
 )
 from .paths import nearest_source_distance
@@ -60,10 +63,13 @@ __all__ = [
     "greedy_max_coverage",
     "grid_candidates",
     "nearest_source_distance",
+    "network_from_lines",
     "read_candidates_geojson",
     "read_facilities_geojson",
+    "read_osm_streets",
     "read_osm_walking_network",
     "read_population_geojson",
+    "read_streets_geojson",
     "snap",
     "threshold_m",
     "underserved",

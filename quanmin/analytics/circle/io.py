@@ -122,3 +122,25 @@ def coverage_layer(residents: Residents, walk_m: np.ndarray, minutes, speed_kmh:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def read_streets_geojson(source) -> list[tuple[str, str, list]]:
+    """Streets of a walking network: LineString or MultiLineString features with optional ``name``
+    and ``highway`` properties → [(name, kind, [[lon, lat], …])]; all or none, as the other readers."""
+    data = _load(source)
+    if data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+        raise CircleInputError("streets: expected a GeoJSON FeatureCollection")
+    out = []
+    for i, feat in enumerate(data["features"]):
+        geom = (feat or {}).get("geometry") or {}
+        props = (feat or {}).get("properties") or {}
+        kind, coords = geom.get("type"), geom.get("coordinates")
+        parts = [coords] if kind == "LineString" else coords if kind == "MultiLineString" else None
+        if not isinstance(parts, list) or not all(isinstance(p, list) and len(p) >= 2 for p in parts):
+            raise CircleInputError(f"streets: feature {i} is not a LineString or MultiLineString")
+        for part in parts:
+            if not all(isinstance(c, list) and len(c) >= 2 and all(isinstance(v, (int, float)) and math.isfinite(v)
+                                                                     for v in c[:2]) for c in part):
+                raise CircleInputError(f"streets: feature {i} has non-numeric coordinates")
+            out.append((str(props.get("name") or ""), str(props.get("highway") or ""), [[c[0], c[1]] for c in part]))
+    return out

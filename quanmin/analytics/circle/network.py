@@ -233,6 +233,41 @@ def read_osm_walking_network(path, bounding_box=None) -> WalkNetwork:
     )
 
 
+def read_osm_streets(path, bounding_box=None) -> list[tuple[str, str, list]]:
+    """The walkable ways of an .osm.pbf extract, whole (one line per way, not per segment), with their
+    names and highway kinds: [(name, kind, [[lon, lat], …])] for storing (`manage.py load_streets`)."""
+    try:
+        import pyrosm
+    except ImportError as exc:
+        raise NetworkError("reading .osm.pbf needs the 'pyrosm' package") from exc
+
+    ways = pyrosm.OSM(str(path), bounding_box=bounding_box).get_network(network_type="walking")
+    if ways is None or not len(ways):
+        raise NetworkError(f"no walkable ways in {path}")
+    out = []
+    for name, kind, geom in zip(ways["name"], ways["highway"], ways.geometry, strict=True):
+        lines = getattr(geom, "geoms", [geom])  # a MultiLineString's parts, or the LineString itself
+        text = name if isinstance(name, str) else ""
+        out += [(text, kind if isinstance(kind, str) else "", [list(c[:2]) for c in line.coords]) for line in lines]
+    return out
+
+
+def network_from_lines(lines) -> WalkNetwork:
+    """A walking network from street lines ([[lon, lat], …] each): a node at every distinct point
+    (lines that share a point, as OSM ways share their junction nodes, are joined there), an edge
+    between each two consecutive points, its haversine length."""
+    index: dict[tuple[float, float], int] = {}
+    u, v = [], []
+    for line in lines:
+        ids = [index.setdefault((round(p[0], 7), round(p[1], 7)), len(index)) for p in line]
+        u += ids[:-1]
+        v += ids[1:]
+    points = np.array(list(index), dtype=float).reshape(-1, 2)
+    u_arr, v_arr = np.array(u, dtype=np.int64), np.array(v, dtype=np.int64)
+    length = haversine_m(points[u_arr, 0], points[u_arr, 1], points[v_arr, 0], points[v_arr, 1]) if len(u) else np.empty(0)
+    return build_network(np.arange(len(points), dtype=np.int64), points[:, 0], points[:, 1], u_arr, v_arr, length)
+
+
 def generate_grid_network(
     n_nodes: int,
     center_lon: float = 113.2644,

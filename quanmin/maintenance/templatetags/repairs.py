@@ -8,6 +8,7 @@ maintenance's URLs, and never imports maintenance.
 from django import template
 
 from ..forms import ReportWorkOrderForm
+from ..services import severity_for_report
 from ..units import responsible_unit, units_serving
 
 register = template.Library()
@@ -17,5 +18,6 @@ register = template.Library()
 def report_work_order_form(context, report, form=None):
     """`form`: the form of a refused request, with its errors; otherwise a fresh one."""
     return {"report": report, "csrf_token": context.get("csrf_token"),
-            "form": form or ReportWorkOrderForm(units=units_serving(report.region_id)),
+            "form": form or ReportWorkOrderForm(units=units_serving(report.region_id),
+                                                initial={"severity": severity_for_report(report)}),
             "responsible_unit": responsible_unit(report.region_id)}

@@ -1,10 +1,10 @@
-// The fitness-circle map: residents coloured by walking time, suggested sites as stars.
+// The fitness-circle map: residents coloured by walking time, suggested sites as stars; the base map
+// (tiles, or offline outlines and streets) from facilities/basemap.js.
 (function () {
   const el = document.getElementById("circle-map");
-  if (!el || !window.L) return;
-  const map = L.map(el, { preferCanvas: true });
-  const tiles = document.body.dataset.tileUrl;
-  if (tiles) L.tileLayer(tiles, { maxZoom: 18 }).addTo(map);
+  const Q = window.QuanminMap;
+  if (!el || !window.L || !Q) return;
+  const map = Q.base(el, Q.settings("circle-map-settings"), { preferCanvas: true });
   fetch(el.dataset.layer, { credentials: "same-origin" }).then((r) => r.json()).then((data) => {
     const keys = Object.keys((data.residents.features[0] || { properties: {} }).properties).filter((k) => k.startsWith("covered_"));
     const colour = (p) => (keys.length && p[keys[0]] ? "#1a7f37" : keys.length > 1 && p[keys[keys.length - 1]] ? "#e08a00" : "#c62828");

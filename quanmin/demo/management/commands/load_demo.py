@@ -12,9 +12,18 @@ from django.test.utils import override_settings
 from quanmin.accounts.models import User
 from quanmin.demo import accounts as accounts_demo
 from quanmin.demo import booking as booking_demo
+from quanmin.demo import events as events_demo
 from quanmin.demo import facilities as facilities_demo
+from quanmin.demo import incentives as incentives_demo
 from quanmin.demo import maintenance as maintenance_demo
+from quanmin.demo import opendata as opendata_demo
+from quanmin.demo import organizations as organizations_demo
+from quanmin.demo import people as people_demo
 from quanmin.demo import physique as physique_demo
+from quanmin.demo import planning as planning_demo
+from quanmin.demo import residents as residents_demo
+from quanmin.demo import stadium_round
+from quanmin.demo import surveys as surveys_demo
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -28,6 +37,15 @@ def _steps():
         ("online booking", booking_demo.load),
         ("physique monitoring", physique_demo.load),
         ("equipment and reports", maintenance_demo.load),
+        ("social sports instructors", people_demo.load),
+        ("sports organisations", organizations_demo.load),
+        ("games and events", events_demo.load),
+        ("surveys", surveys_demo.load),
+        ("plans, targets and task tables", planning_demo.load),
+        ("open data", opendata_demo.load),
+        ("sports points and vouchers", incentives_demo.load),
+        ("the stadium inspector's round", stadium_round.load),
+        ("residents to try", residents_demo.load),
     ]
 
 
@@ -37,8 +55,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="do nothing if the database already has users")
         parser.add_argument("--seed", type=int, default=3715)
+        parser.add_argument("--url", default="http://127.0.0.1:8000",
+                            help="where the server answers, for the closing line (make run passes HOST and PORT)")
 
-    def handle(self, *args, if_empty=False, seed=3715, **options):
+    def handle(self, *args, if_empty=False, seed=3715, url="http://127.0.0.1:8000", **options):
+        self.url = url
         if if_empty and User.objects.exists():
             self.stdout.write("Demo data already loaded.")
             self._print_accounts()
@@ -58,6 +79,27 @@ class Command(BaseCommand):
 
     def _print_accounts(self):
         self.stdout.write(f"\nDemo accounts (mobile number, password {accounts_demo.DEMO_PASSWORD}):")
-        for phone, label in accounts_demo.describe() + booking_demo.describe() + maintenance_demo.describe():
+        listed = (accounts_demo.describe() + booking_demo.describe() + maintenance_demo.describe()
+                  + people_demo.describe() + organizations_demo.describe() + events_demo.describe()
+                  + planning_demo.describe() + incentives_demo.describe())
+        for phone, label in merged(listed):
             self.stdout.write(f"  {phone}  {label}")
-        self.stdout.write("Open http://127.0.0.1:8000 and sign in with one of them.\n")
+        self.stdout.write("\nResidents to try:")
+        for phone, label in residents_demo.describe():
+            self.stdout.write(f"  {phone}  {label}")
+        self.stdout.write(f"Open {self.url} and sign in with one of them.\n")
+
+
+def merged(listed: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """One line per account: the roles each capability names ("name: role · where; …") joined, each
+    once, in the order first named."""
+    names, roles, order = {}, {}, []
+    for phone, label in listed:
+        name, _sep, said = label.partition(": ")
+        if phone not in names:
+            names[phone], roles[phone] = name, []
+            order.append(phone)
+        for role in (r.strip() for r in said.split(";")):
+            if role and role not in roles[phone]:
+                roles[phone].append(role)
+    return [(phone, f"{names[phone]}: " + "; ".join(roles[phone])) for phone in order]

@@ -1,40 +1,13 @@
-/* The finder's map and the site page's small map (Leaflet, local files). Coordinates arrive
-   already in the tile server's datum; the server converts a picked point back to WGS-84. */
+/* The finder's map and the site page's small map (Leaflet, local files; the base map from
+   basemap.js). Coordinates arrive already in the tile server's datum; the server converts a
+   picked point back to WGS-84. */
 (function () {
   "use strict";
   if (!window.L) return;
 
-  function settings(id) {
-    var el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
-
-  function baseMap(el, conf) {
-    var map = L.map(el, { zoomControl: true, attributionControl: !!conf.tiles, minZoom: 6, maxZoom: 18, zoomSnap: 0.5 });
-    if (conf.tiles) {
-      L.tileLayer(conf.tiles, { attribution: conf.attribution || "", maxZoom: 18 }).addTo(map);
-    }
-    return map;
-  }
-
-  // Names go in as text, never as HTML (Leaflet's setContent takes a string as markup).
-  function text(value) {
-    var span = document.createElement("span");
-    span.textContent = value;
-    return span;
-  }
-
-  function drawOutlines(layer, outlines, labels) {
-    outlines.forEach(function (o) {
-      var poly = L.polygon(o.ring, {
-        color: "#5b6475", weight: 1.5, dashArray: "6 5", fillColor: "#8fa39a", fillOpacity: 0.06, interactive: false
-      }).addTo(layer);
-      if (labels) {
-        L.tooltip({ permanent: true, direction: "center", className: "outline-label", interactive: false })
-          .setLatLng(poly.getBounds().getCenter()).setContent(text(o.name)).addTo(layer);
-      }
-    });
-  }
+  var Q = window.QuanminMap;
+  if (!Q) return;
+  var settings = Q.settings, text = Q.text;
 
   function popup(name, url, label) {
     var box = document.createElement("div");
@@ -53,12 +26,12 @@
   function initFinder(el) {
     var conf = settings("finder-map-settings");
     var form = document.getElementById("finder-form");
-    var map = baseMap(el, conf);
+    var map = Q.base(el, conf);
     var outlineLayer = L.layerGroup().addTo(map);
     var pointLayer = L.layerGroup().addTo(map);
     var originLayer = L.layerGroup().addTo(map);
     var siteUrl = el.dataset.siteUrl;
-    var picking = false, fitted = false, pending = null, lastKey = "";
+    var fitted = false, pending = null, lastKey = "";
     map.setView([36.45, 115.98], 9);
 
     function field(id) { return document.getElementById(id); }
@@ -77,7 +50,7 @@
 
     function draw(data) {
       outlineLayer.clearLayers(); pointLayer.clearLayers(); originLayer.clearLayers();
-      drawOutlines(outlineLayer, data.outlines, !conf.tiles);
+      Q.drawOutlines(outlineLayer, data.outlines, Q.offline(conf));
       var bounds = L.latLngBounds([]);
       data.points.forEach(function (p) {
         var m = L.circleMarker([p[1], p[2]], { radius: 7, color: "#fff", weight: 2, fillColor: "#c8102e", fillOpacity: 0.9 });
@@ -137,30 +110,10 @@
       htmx.trigger(form, "submit");
     }
 
-    var pick = field("pick");
-    pick.addEventListener("click", function () {
-      picking = !picking;
-      pick.setAttribute("aria-pressed", String(picking));
-      el.classList.toggle("picking", picking);
-    });
-    map.on("click", function (e) {
-      if (!picking) return;
-      picking = false;
-      pick.setAttribute("aria-pressed", "false");
-      el.classList.remove("picking");
-      setPoint(e.latlng.lat, e.latlng.lng, "map");
-    });
+    Q.pickPoint(map, el, field("pick"), function (at) { setPoint(at.lat, at.lng, "map"); });
     field("clear-point").addEventListener("click", function () { setPoint("", "", ""); });
-    field("locate").addEventListener("click", function () {
-      var msg = field("geo-msg");
-      if (!navigator.geolocation) { msg.textContent = msg.dataset.fail; return; }
-      msg.textContent = "…";
-      navigator.geolocation.getCurrentPosition(function (pos) {
-        msg.textContent = "";
-        // Browsers report WGS-84: sent as is, no conversion.
-        setPoint(pos.coords.latitude, pos.coords.longitude, "me");
-      }, function () { msg.textContent = msg.dataset.fail; }, { enableHighAccuracy: true, timeout: 10000 });
-    });
+    // Browsers report WGS-84: sent as is, no conversion.
+    Q.locate(field("locate"), field("geo-msg"), function (lat, lon) { setPoint(lat, lon, "me"); });
     document.body.addEventListener("htmx:afterSettle", function (e) {
       if (e.detail.target && e.detail.target.id === "finder-results") { fitted = false; load(false); }
     });
@@ -172,11 +125,11 @@
   // --- the site page's small map --------------------------------------------------------
   function initSiteMap(el) {
     var conf = settings("site-map-settings");
-    var map = baseMap(el, conf);
-    drawOutlines(map, conf.outlines, !conf.tiles);
+    var map = Q.base(el, conf);
+    Q.drawOutlines(map, conf.outlines, Q.offline(conf));
     L.circleMarker(conf.point, { radius: 9, color: "#fff", weight: 2, fillColor: "#c8102e", fillOpacity: 0.95 })
       .bindTooltip(text(conf.name)).addTo(map);
-    map.setView(conf.point, conf.tiles ? 16 : 13);
+    map.setView(conf.point, Q.offline(conf) && !conf.streets ? 13 : 16);
   }
 
   var finderEl = document.getElementById("finder-map");

@@ -1,0 +1,156 @@
+"""Plans: the demo city's plan dashboard, the snapshot of every indicator for every division, and a
+500-row task-table import. Prints one JSON line.
+
+In a fresh database (SQLite, and PostgreSQL when a server answers on 127.0.0.1:5432): the whole demo
+city (`load_demo`: Liaocheng's real divisions and every capability's demo data, seed 000 among the
+plans), then
+
+- the dashboard of seed 000 (every target for the city and its counties, with the history, status,
+  forecast, ranking and task board), reading the indicators' latest snapshot (the demo's, of
+  today): the median of 5 calls of the selector and of 5 requests of the page, beside the median
+  of 5 calls of the same selector computing every indicator live (the same-run baseline it
+  replaces) and of 5 requests of the plans' list page (one query page under the same session,
+  middleware and templates);
+- one snapshot of every indicator of the registry for every division of the city (`again`, so it
+  computes; the demo's backfill is not counted);
+- a task table of 500 rows (序号 / 工作任务 merged / 主要内容 / 时间进度 / 责任单位 / 配合单位) read,
+  checked and written, all or nothing, into a county's plan; the dry run beside it.
+
+Targets (issue 21): dashboard < 500 ms, snapshot < 30 s, import of 500 rows < 2 s.
+
+    .venv/bin/python bench/planning.py [--db sqlite|postgres|both]
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import fresh_database, postgres_available
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = r"""
+import datetime, io, json, statistics, time
+import django
+django.setup()
+from django.core.management import call_command
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+import openpyxl
+from quanmin.accounts.models import User
+from quanmin.core import indicators
+from quanmin.planning import selectors
+from quanmin.planning.models import IndicatorSnapshot, Plan, SnapshotRun
+from quanmin.planning.services import imports, snapshots
+from quanmin.regions.models import Region
+
+call_command("migrate", verbosity=0)
+t0 = time.perf_counter()
+call_command("load_demo", stdout=open("/dev/null", "w"))
+demo_s = time.perf_counter() - t0
+plan = Plan.objects.get(division_code="371500000000")
+today = datetime.date.today()
+city_staff = User.objects.filter(is_superuser=True).first()
+
+
+def median_ms(call, n=5):
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return round(statistics.median(times) * 1000, 1)
+
+
+connection.queries_log.clear()  # load_demo under DEBUG filled it to its bound: no new query would count
+with CaptureQueriesContext(connection) as ctx:
+    selectors.dashboard(plan, today)
+    queries = len(ctx.captured_queries)
+selector_ms = median_ms(lambda: selectors.dashboard(plan, today))
+live_ms = median_ms(lambda: selectors.dashboard(plan, today, live=True))
+freshness = selectors.dashboard(plan, today)["freshness"]
+client = Client()
+client.force_login(city_staff)
+page = client.get(f"/staff/plans/{plan.key}/")
+assert page.status_code == 200, page.status_code
+page_ms = median_ms(lambda: client.get(f"/staff/plans/{plan.key}/"))
+list_ms = median_ms(lambda: client.get("/staff/plans/"))
+
+start = time.perf_counter()
+counts = snapshots.take([today], scope="3715", again=True)
+snapshot_s = time.perf_counter() - start
+slowest = sorted(SnapshotRun.objects.filter(as_of=today, scope="3715").values_list("seconds", "indicator"), reverse=True)[:3]
+
+county = Region.objects.get(name="东昌府区", level="county").code
+target = Plan.objects.create(key="bench-import", title="东昌府区全民健身实施计划", division_code=county,
+                             division_name="东昌府区", starts_on=datetime.date(2024, 1, 1),
+                             ends_on=datetime.date(2028, 12, 31), convention="responsible_cooperating")
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.append(["东昌府区全民健身实施计划工作任务清单"])
+ws.append(["序号", "工作任务", "主要内容", "时间进度", "责任单位", "配合单位", "备注"])
+deadlines = ["2025年前", "2026年底前", "每年", "持续实施", "2027年12月底前", "长期坚持"]
+for i in range(1, 501):
+    ws.append([i, f"第{(i - 1) // 25 + 1}组工作任务" if i % 25 == 1 else None, f"第{i}项任务：建设全民健身设施并组织活动。",
+               deadlines[i % len(deadlines)], "区体育局、各街道办事处" if i % 2 else f"区体育局\n区{i % 12}局",
+               "区财政局、区教育局，区卫健局", ""])
+for g in range(20):
+    ws.merge_cells(f"B{3 + 25 * g}:B{2 + 25 * (g + 1)}")
+buf = io.BytesIO()
+wb.save(buf)
+data = buf.getvalue()
+start = time.perf_counter()
+dry = imports.import_tasks(city_staff, target, SimpleUploadedFile("tasks.xlsx", data))
+dry_s = time.perf_counter() - start
+start = time.perf_counter()
+done = imports.import_tasks(city_staff, target, SimpleUploadedFile("tasks.xlsx", data), dry_run=False)
+import_s = time.perf_counter() - start
+assert done.applied and target.tasks.count() == 500, (done.counts, target.tasks.count())
+
+print(json.dumps({
+    "demo_s": round(demo_s, 1), "targets": plan.targets.count(), "tasks": plan.tasks.count(),
+    "dashboard_selector_ms": selector_ms, "dashboard_live_selector_ms": live_ms,
+    "dashboard_snapshot_vs_live": round(selector_ms / live_ms, 3) if live_ms else None,
+    "dashboard_indicators_from_snapshot": freshness["from_snapshot"], "dashboard_indicators_live": freshness["live"],
+    "dashboard_queries": queries, "dashboard_page_ms": page_ms,
+    "plans_list_page_ms": list_ms, "dashboard_vs_list_page": round(page_ms / list_ms, 2) if list_ms else None,
+    "dashboard_under_500ms": page_ms < 500,
+    "snapshot_s": round(snapshot_s, 2), "snapshot_indicators": len(indicators.registry()),
+    "snapshot_values": counts["values"], "snapshot_under_30s": snapshot_s < 30,
+    "snapshot_slowest": [f"{key} {seconds:.2f} s" for seconds, key in slowest],
+    "import_rows": 500, "import_dry_run_s": round(dry_s, 2), "import_s": round(import_s, 2),
+    "import_under_2s": import_s < 2,
+}, ensure_ascii=False))
+"""
+
+
+def run(kind: str) -> dict:
+    with fresh_database(kind, "quanmin_bench_planning") as env:
+        done = subprocess.run([sys.executable, "-c", CHILD], env=env, cwd=ROOT, capture_output=True, text=True,
+                              check=False)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-3:]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    args = parser.parse_args()
+    kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    out = {}
+    for kind in kinds:
+        if kind == "postgres" and not postgres_available():
+            out[kind] = {"skipped": "no PostgreSQL server on 127.0.0.1:5432"}
+            continue
+        out[kind] = run(kind)
+    print(json.dumps(out, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+"""What each audit action code means, in the reader's language (the log page, its filter, exports).
+
+Every code an app passes to `audit.record` has a label here; tests/accounts/test_audit_labels.py
+reads the source for every code and fails on one without a label. A code not listed (an old entry)
+is shown as "Other action", never raw.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
+
+# Each label is in the context "audit action", apart from the same words elsewhere ("Created" is
+# also a column's name).
+ACTION_LABELS = {
+    # Accounts and sign-in
+    "sign_in": pgettext_lazy("audit action", "Signed in"),
+    "sign_in_failed": pgettext_lazy("audit action", "Failed sign-in"),
+    "sign_out": pgettext_lazy("audit action", "Signed out"),
+    "register": pgettext_lazy("audit action", "Registered"),
+    "lift_lockout": pgettext_lazy("audit action", "Sign-in lock lifted"),
+    "grant_role": pgettext_lazy("audit action", "Role granted"),
+    "revoke_role": pgettext_lazy("audit action", "Role taken away"),
+    "create_token": pgettext_lazy("audit action", "API token created"),
+    "revoke_token": pgettext_lazy("audit action", "API token revoked"),
+    "consent_given": pgettext_lazy("audit action", "Consent given"),
+    "consent_withdrawn": pgettext_lazy("audit action", "Consent withdrawn"),
+    "read_personal": pgettext_lazy("audit action", "Personal data read"),
+    "list_personal": pgettext_lazy("audit action", "List of people read"),
+    "export_own_data": pgettext_lazy("audit action", "Own data downloaded"),
+    "delete_own_data": pgettext_lazy("audit action", "Own data erased"),
+    # Any register
+    "create": pgettext_lazy("audit action", "Created"),
+    "update": pgettext_lazy("audit action", "Changed"),
+    "delete": pgettext_lazy("audit action", "Deleted"),
+    "close": pgettext_lazy("audit action", "Closed"),
+    "import": pgettext_lazy("audit action", "Imported"),
+    "export": pgettext_lazy("audit action", "Exported"),
+    "set_status": pgettext_lazy("audit action", "Status changed"),
+    "set_rule": pgettext_lazy("audit action", "Rule changed"),
+    "publish": pgettext_lazy("audit action", "Published"),
+    # Booking
+    "generate_slots": pgettext_lazy("audit action", "Time slots generated"),
+    "update_template": pgettext_lazy("audit action", "Weekly hours changed"),
+    "remove_template": pgettext_lazy("audit action", "Weekly hours removed"),
+    "block_time": pgettext_lazy("audit action", "Time blocked"),
+    "unblock_time": pgettext_lazy("audit action", "Time unblocked"),
+    "block_book": pgettext_lazy("audit action", "Block booking"),
+    "book_override": pgettext_lazy("audit action", "Booked by staff past a rule"),
+    "walk_in": pgettext_lazy("audit action", "Walk-in booked"),
+    "confirm": pgettext_lazy("audit action", "Confirmed"),
+    "cancel": pgettext_lazy("audit action", "Booking cancelled"),
+    "check_in": pgettext_lazy("audit action", "Checked in"),
+    "waitlist_join": pgettext_lazy("audit action", "Joined a waiting list"),
+    "payment_simulated": pgettext_lazy("audit action", "Payment (simulated)"),
+    "forgive_strike": pgettext_lazy("audit action", "No-show forgiven"),
+    "certificate_upload": pgettext_lazy("audit action", "Certificate sent"),
+    "verify_certificate": pgettext_lazy("audit action", "Certificate verified"),
+    "reject_certificate": pgettext_lazy("audit action", "Certificate rejected"),
+    "visit_count": pgettext_lazy("audit action", "Visitors counted"),
+    "open_booking": pgettext_lazy("audit action", "Booking opened"),
+    # Physique
+    "physique_result": pgettext_lazy("audit action", "Physique result recorded"),
+    "physique_prescription": pgettext_lazy("audit action", "Exercise prescription made"),
+    "physique_rescore": pgettext_lazy("audit action", "Physique results rescored"),
+    "book_physique_session": pgettext_lazy("audit action", "Physique test booked"),
+    "import_results": pgettext_lazy("audit action", "Results imported"),
+    # Equipment, inspections, repairs, reports
+    "equipment.create": pgettext_lazy("audit action", "Equipment added"),
+    "equipment.update": pgettext_lazy("audit action", "Equipment changed"),
+    "equipment.status": pgettext_lazy("audit action", "Equipment status changed"),
+    "equipment.import": pgettext_lazy("audit action", "Equipment imported"),
+    "inspection_plan.create": pgettext_lazy("audit action", "Inspection plan created"),
+    "inspection_plan.update": pgettext_lazy("audit action", "Inspection plan changed"),
+    "inspection.check": pgettext_lazy("audit action", "Equipment checked"),
+    "inspection.tick": pgettext_lazy("audit action", "Inspection rounds updated"),
+    "maintenance_unit.create": pgettext_lazy("audit action", "Maintenance unit added"),
+    "maintenance_unit.update": pgettext_lazy("audit action", "Maintenance unit changed"),
+    "maintenance_unit.deactivate": pgettext_lazy("audit action", "Maintenance unit stopped"),
+    "work_order.create": pgettext_lazy("audit action", "Work order opened"),
+    "work_order.assign": pgettext_lazy("audit action", "Work order assigned"),
+    "work_order.start": pgettext_lazy("audit action", "Repair started"),
+    "work_order.done": pgettext_lazy("audit action", "Repair done"),
+    "work_order.verify": pgettext_lazy("audit action", "Repair accepted"),
+    "work_order.refuse": pgettext_lazy("audit action", "Repair sent back"),
+    "work_order.cancel": pgettext_lazy("audit action", "Work order cancelled"),
+    "work_order.photo": pgettext_lazy("audit action", "Repair photo added"),
+    "work_order.replacements": pgettext_lazy("audit action", "Replacements recorded"),
+    "work_order.export": pgettext_lazy("audit action", "Work orders exported"),
+    "feedback_settings.save": pgettext_lazy("audit action", "Report settings changed"),
+    "report.create": pgettext_lazy("audit action", "Report received"),
+    "report.respond": pgettext_lazy("audit action", "Report answered"),
+    "report.note": pgettext_lazy("audit action", "Report updated"),
+    "report.escalate": pgettext_lazy("audit action", "Report escalated"),
+    "report.work_order": pgettext_lazy("audit action", "Report sent for repair"),
+    "report.resolve": pgettext_lazy("audit action", "Report resolved"),
+    "report.reject": pgettext_lazy("audit action", "Report not accepted"),
+    "report.rate": pgettext_lazy("audit action", "Report rated"),
+    "report.photo": pgettext_lazy("audit action", "Report photo added"),
+    # Instructors
+    "apply": pgettext_lazy("audit action", "Applied"),
+    "review": pgettext_lazy("audit action", "Reviewed"),
+    "approve": pgettext_lazy("audit action", "Approved"),
+    "reject": pgettext_lazy("audit action", "Not approved"),
+    "promote": pgettext_lazy("audit action", "Promoted"),
+    "appoint": pgettext_lazy("audit action", "Appointed"),
+    "enrol": pgettext_lazy("audit action", "Enrolled"),
+    "training_result": pgettext_lazy("audit action", "Training result recorded"),
+    "contest_result": pgettext_lazy("audit action", "Contest result recorded"),
+    "ask_guidance": pgettext_lazy("audit action", "Asked for guidance"),
+    "answer_guidance": pgettext_lazy("audit action", "Guidance answered"),
+    # Organisations and groups
+    "organization.create": pgettext_lazy("audit action", "Organisation registered"),
+    "organization.update": pgettext_lazy("audit action", "Organisation changed"),
+    "organization.approve": pgettext_lazy("audit action", "Organisation approved"),
+    "organization.reject": pgettext_lazy("audit action", "Organisation not approved"),
+    "organization.grading": pgettext_lazy("audit action", "Grading recorded"),
+    "organization.grading_removed": pgettext_lazy("audit action", "Grading removed"),
+    "organization.amateur_grade": pgettext_lazy("audit action", "Amateur grade awarded"),
+    "organization.contract": pgettext_lazy("audit action", "Service contract recorded"),
+    "organization.contract_evidence": pgettext_lazy("audit action", "Contract evidence added"),
+    "organization.contract_decision": pgettext_lazy("audit action", "Contract delivery decided"),
+    "organization.contract_payment": pgettext_lazy("audit action", "Contract payment recorded"),
+    "group.join": pgettext_lazy("audit action", "Asked to join a group"),
+    "group.accept": pgettext_lazy("audit action", "Group member accepted"),
+    "group.refuse": pgettext_lazy("audit action", "Group member refused"),
+    "group.leave": pgettext_lazy("audit action", "Left a group"),
+    "group.announce": pgettext_lazy("audit action", "Group announcement sent"),
+    # Games and events
+    "add_competition": pgettext_lazy("audit action", "Competition added"),
+    "update_competition": pgettext_lazy("audit action", "Competition changed"),
+    "add_delegation": pgettext_lazy("audit action", "Delegation added"),
+    "enter_athlete": pgettext_lazy("audit action", "Athlete entered"),
+    "approve_entry": pgettext_lazy("audit action", "Entry approved"),
+    "reject_entry": pgettext_lazy("audit action", "Entry not approved"),
+    "withdraw_entry": pgettext_lazy("audit action", "Entry withdrawn"),
+    "export_entries": pgettext_lazy("audit action", "Entries exported"),
+    "record_result": pgettext_lazy("audit action", "Result recorded"),
+    "submit_result": pgettext_lazy("audit action", "Result sent for review"),
+    "review_result": pgettext_lazy("audit action", "Result reviewed"),
+    "issue_awards": pgettext_lazy("audit action", "Awards issued"),
+    "promote_sport": pgettext_lazy("audit action", "Promoted sport named"),
+    "drop_promoted_sport": pgettext_lazy("audit action", "Promoted sport removed"),
+    "appoint_judge": pgettext_lazy("audit action", "Judge appointed"),
+    "appoint_leader": pgettext_lazy("audit action", "Delegation leader appointed"),
+    "dismiss_official": pgettext_lazy("audit action", "Official dismissed"),
+    # Surveys
+    "survey.create": pgettext_lazy("audit action", "Survey created"),
+    "survey.status": pgettext_lazy("audit action", "Survey status changed"),
+    "survey.question_add": pgettext_lazy("audit action", "Survey question added"),
+    "survey.question_delete": pgettext_lazy("audit action", "Survey question removed"),
+    "survey.quota_add": pgettext_lazy("audit action", "Survey quota added"),
+    "survey.quota_delete": pgettext_lazy("audit action", "Survey quota removed"),
+    "survey.answer": pgettext_lazy("audit action", "Survey answered"),
+    # Points and vouchers
+    "points_rule": pgettext_lazy("audit action", "Points rule saved"),
+    "points_spend": pgettext_lazy("audit action", "Points spent"),
+    "settlement_draft": pgettext_lazy("audit action", "Voucher settlement drafted"),
+    "settlement_confirm": pgettext_lazy("audit action", "Voucher settlement confirmed by the venue"),
+    "settlement_approve": pgettext_lazy("audit action", "Voucher settlement approved"),
+    "voucher_campaign": pgettext_lazy("audit action", "Voucher campaign created"),
+    "voucher_venue": pgettext_lazy("audit action", "Venue joined a voucher campaign"),
+    "voucher_publish": pgettext_lazy("audit action", "Voucher campaign published"),
+    "voucher_close": pgettext_lazy("audit action", "Voucher campaign closed"),
+    "voucher_redeem": pgettext_lazy("audit action", "Voucher redeemed"),
+}
+
+OTHER = pgettext_lazy("audit action", "Other action")
+
+
+def action_label(code: str) -> str:
+    return str(ACTION_LABELS.get(code, OTHER))
+
+
+def action_choices(codes) -> list[tuple[str, str]]:
+    """(code, label) for a filter's options, sorted by label."""
+    return sorted(((c, action_label(c)) for c in codes), key=lambda pair: pair[1])
+
+
+# The parts of a person's data a read_personal entry names.
+FIELD_LABELS = {
+    "phone": _("phone"),
+    "id_number": _("ID number"),
+    "masked": _("masked details"),
+    "certificate_image": _("certificate photo"),
+    "physique_results": _("physique results"),
+}
+
+
+def fields_label(fields) -> str:
+    if not isinstance(fields, list):
+        return ""
+    # Translators: what separates the items of a short list ("phone, ID number").
+    return str(pgettext("list separator", ", ")).join(str(FIELD_LABELS.get(f, OTHER)) for f in fields)

@@ -1,0 +1,75 @@
+"""The demo city's plans: seed 000 (聊城市全民健身三年行动实施方案) is the city's own, and the four
+other seed plans load beside it so the register shows every convention of the seeds. Two department
+staff (市教育体育局, which leads all 16 measures, and 市卫生健康委, responsible with it for 体医融合)
+report on their tasks; the city reviews some; the rest stay overdue, as the home page then says. The
+joint meeting of 2021 sits once and makes one decision a task of the plan.
+The indicators of the city's targets are snapshotted at the last 12 month ends and today for the city
+and its counties, so the dashboard shows a trend from the first day and reads today's values (the
+monthly command adds the rest; indicators whose register keeps no history have today's only)."""
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from quanmin.accounts import crypto
+from quanmin.accounts import services as accounts
+from quanmin.accounts.models import Role, User
+from quanmin.demo import accounts as accounts_demo
+from quanmin.planning.models import Department, Plan, TaskPeriod
+from quanmin.planning.services import loading, meetings, snapshots, tasks
+from quanmin.regions import codes
+
+STAFF = [("13800000040", "孙建国", "市教育体育局"), ("13800000041", "刘晓燕", "市卫生健康委")]
+REPORTS = {
+    "(一)1": ("已完成全市健身场地设施现状调查，公布可用于建设健身设施的非体育用地目录。", True, True),
+    "(一)2": ("新布设全民健身路径、新增篮球场和羽毛球场，进度见附表。", True, False),
+    "(一)4": ("建立日常、定期和专项点检制度，公开监督举报电话。", False, False),
+    "(五)2": ("东昌府区处方库、高新区健身气功与康养、冠县体医康复中心三个试点已启动。", False, False),
+}
+
+
+def load(city, rng):
+    for path in loading.data_files():
+        loading.load_file(path)
+    plan = Plan.objects.get(division_code=city.code)
+    tasks.ensure_periods(plan)
+    staff = {}
+    for phone, name, department_name in STAFF:
+        department = Department.objects.get(division_code=city.code, name=department_name)
+        user = accounts_demo.account(phone, name, region=city)
+        accounts.grant_membership(user, Role.DEPARTMENT_STAFF, city, target=department)
+        staff[department_name] = user
+    reviewer = User.objects.filter(is_superuser=True).first()
+    lead = staff["市教育体育局"]
+    for number, (text, done, accepted) in REPORTS.items():
+        period = TaskPeriod.objects.filter(task__plan=plan, task__number=number).first()
+        if period is None or period.entries.exists():
+            continue
+        tasks.report(lead, period, text=text, percent=100 if done else rng.choice((40, 60, 80)), done=done,
+                     evidence=ContentFile(b"%PDF-1.4 demo evidence", name="进展材料.pdf") if done else None)
+        if accepted and reviewer is not None:
+            tasks.review(reviewer, period, decision="accepted", text="材料齐全，同意。")
+    period = TaskPeriod.objects.filter(task__plan=plan, task__number="(五)2").first()
+    if period is not None and not period.entries.filter(kind="comment").exists():
+        tasks.comment(staff["市卫生健康委"], period, text="市卫生健康委已安排冠县人民医院配合康复中心建设。")
+    if reviewer is not None and not plan.meetings.exists():
+        meeting = meetings.record(reviewer, plan, held_on=plan.starts_on.replace(month=3, day=15),
+                                  title="聊城市全民健身工作联席会议2021年第一次会议", place="市政府第一会议室",
+                                  member_ids=[d.pk for d in meetings.departments_of(plan)
+                                              if d.name in ("市教育体育局", "市卫生健康委", "市财政局")],
+                                  minutes="传达全民健身三年行动实施方案，明确年度重点任务分工。")
+        sport = Department.objects.get(division_code=city.code, name="市教育体育局")
+        meetings.decide(reviewer, meeting, text="年底前完成全市健身设施点检并通报结果", lead_id=sport.pk,
+                        deadline=plan.starts_on.replace(month=12, day=31))
+    today = timezone.localdate()
+    keys = sorted({t.indicator for t in plan.targets.exclude(indicator="")})
+    dates = snapshots.month_ends(today.replace(year=today.year - 1, day=1), today)
+    snapshots.take(dates, scope=codes.prefix(city.code), keys=keys, levels=("city", "county"))
+
+
+def describe() -> list[tuple[str, str]]:
+    out = []
+    for phone, _name, department in STAFF:
+        user = User.objects.filter(phone_hash=crypto.lookup_hash(phone)).first()
+        if user is not None:
+            out.append((phone, f"{user.real_name}: {Role.DEPARTMENT_STAFF.label}（{department}）"))
+    return out

@@ -1,0 +1,250 @@
+"""The events' figures as indicators (see quanmin.core.indicators), for many divisions at once.
+
+Each runs one or two grouped queries over the smallest subtree holding every code asked for and
+hands the rows to the divisions above them (regions.subtrees). `as_of` picks the calendar year
+counted: the games and events of that year (Games.year), published or held.
+"""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from quanmin.core.indicators import decimal, indicator, percent
+from quanmin.regions import codes, subtrees
+from quanmin.regions.models import Region
+
+from .models import Competition, Entry, Games, PromotedSport
+from .services import TOWNSHIP_ACTIVITIES, rule_met
+
+EVERY_LEVEL = ("city", "county", "township", "community")
+HELD = (Games.Status.PUBLISHED,)
+
+
+def _games(prefix: str, year: int):
+    return Games.objects.filter(region__code__within=prefix, year=year, status__in=HELD)
+
+
+def _divisions(prefix: str, level: str) -> list[str]:
+    lo, hi = codes.subtree_range(prefix)
+    return list(Region.objects.filter(code__gte=lo, code__lte=hi, level=level).values_list("code", flat=True))
+
+
+def rule_rows(prefix: str, year: int) -> list[tuple[str, int, str, bool]]:
+    """(division code, games id, level, rule met) of the year's city and county games (one query)."""
+    found = (Competition.objects.filter(games__in=_games(prefix, year).filter(kind=Games.Kind.GAMES,
+                                                                               level__in=("city", "county")))
+             .values("games_id", "games__region_id", "games__level")
+             .annotate(sports=Count("sport", distinct=True), first=Min("starts_at"), last=Max("ends_at")))
+    return [(r["games__region_id"], r["games_id"], r["games__level"],
+             bool(rule_met(r["games__level"], r["sports"], timezone.localtime(r["first"]).date(),
+                           timezone.localtime(r["last"]).date()))) for r in found]
+
+
+@indicator("games_meeting_level_rule", unit="percent", levels=("city", "county"),
+           label=_("Games meeting their level's rule"),
+           description=_("Share of the year's city and county games with enough sports over a long enough span "
+                         "(city: 15 sports over 6 months; county: 8 sports over 4 months)."))
+def games_meeting_level_rule(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    rows = rule_rows(subtrees.covering_prefix(codes_), as_of.year)
+    return {code: percent(sum(r[3] for r in mine), len(mine)) for code, mine in subtrees.roll_up(rows, codes_).items()}
+
+
+def activity_counts(prefix: str, year: int, level: str) -> dict[str, int]:
+    """{division code of `level`: the year's games and events held at that level there} (one query)."""
+    return dict(_games(prefix, year).filter(level=level).values_list("region_id").annotate(n=Count("pk")))
+
+
+def _share_of(codes_: list[str], level: str, year: int, enough: int) -> dict[str, Decimal | None]:
+    prefix = subtrees.covering_prefix(codes_)
+    counts = activity_counts(prefix, year, level)
+    divisions = _divisions(prefix, level)
+    every = subtrees.roll_up(divisions, codes_, key=str)
+    return {code: percent(sum(counts.get(d, 0) >= enough for d in mine), len(mine)) for code, mine in every.items()}
+
+
+@indicator("townships_with_three_activities", unit="percent", levels=("city", "county", "township"),
+           label=_("Townships with 3 or more activities this year"),
+           description=_("Share of townships (streets) that organised at least 3 sports activities in the year."))
+def townships_with_three_activities(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _share_of(codes_, "township", as_of.year, TOWNSHIP_ACTIVITIES)
+
+
+@indicator("communities_with_games", unit="percent", levels=("city", "county", "township"),
+           label=_("Communities and villages that held games this year"),
+           # xgettext:no-python-format
+           description=_("Share of communities and administrative villages that held a community games in the "
+                         "year (the target is 80% in every county)."))
+def communities_with_games(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _share_of(codes_, "community", as_of.year, 1)
+
+
+def townships_below(prefix: str, year: int) -> list[tuple[Region, int, bool]]:
+    """(township, activities this year, has a brand event) of the townships short of 3 activities
+    or without a brand event of their own (A04, A09 "一镇一品"), in the subtree (two queries)."""
+    counts = activity_counts(prefix, year, "township")
+    brands = set(_games(prefix, year).filter(level="township", brand=True).values_list("region_id", flat=True))
+    lo, hi = codes.subtree_range(prefix)
+    out = []
+    for t in Region.objects.filter(code__gte=lo, code__lte=hi, level="township").order_by("code"):
+        n = counts.get(t.code, 0)
+        if n < TOWNSHIP_ACTIVITIES or t.code not in brands:
+            out.append((t, n, t.code in brands))
+    return out
+
+
+CYCLE_YEARS = 4  # A07: district (county) games at least once every four years
+
+
+def games_overdue(prefix: str, year: int) -> list[tuple[Region, int | None]]:
+    """(county, year of its latest county games or None) of the counties in the subtree whose last
+    games is more than CYCLE_YEARS years back, or that never held one (two queries)."""
+    latest = dict(Games.objects.filter(region__code__within=prefix, level="county", kind=Games.Kind.GAMES,
+                                       status__in=HELD, year__lte=year)
+                  .values_list("region_id").annotate(last=Max("year")))
+    lo, hi = codes.subtree_range(prefix)
+    counties = Region.objects.filter(code__gte=lo, code__lte=hi, level="county").order_by("code")
+    return [(c, latest.get(c.code)) for c in counties if latest.get(c.code, 0) <= year - CYCLE_YEARS]
+
+
+def communities_without_games(county_code: str, year: int) -> list[Region]:
+    prefix = codes.prefix(county_code)
+    held = activity_counts(prefix, year, "community")
+    lo, hi = codes.subtree_range(prefix)
+    return list(Region.objects.filter(code__gte=lo, code__lte=hi, level="community").exclude(code__in=list(held))
+                .select_related("parent").order_by("code"))
+
+
+def _count(codes_: list[str], year: int, q: Q) -> dict[str, Decimal | None]:
+    prefix = subtrees.covering_prefix(codes_)
+    rows = list(_games(prefix, year).filter(q).values_list("region_id").annotate(n=Count("pk")))
+    found = subtrees.sum_up(rows, codes_, lambda code: [0], lambda total, row: total.__setitem__(0, total[0] + row[1]))
+    return {code: decimal(total[0]) for code, total in found.items()}
+
+
+@indicator("brand_events", unit="count", levels=EVERY_LEVEL, label=_("Brand events this year"),
+           description=_("Brand events held in the division in the year (the target is at least 5)."))
+def brand_events(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _count(codes_, as_of.year, Q(brand=True))
+
+
+@indicator("mass_events", unit="count", levels=EVERY_LEVEL, label=_("Games and mass events this year"),
+           description=_("Games, events and activities held in the division in the year (the target is at least "
+                         "100)."))
+def mass_events(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _count(codes_, as_of.year, Q())
+
+
+@indicator("target_group_events", unit="count", levels=EVERY_LEVEL, label=_("Events for target groups this year"),
+           description=_("Events held in the year mainly for women, older people, young people, children, people "
+                         "with disabilities, employees, farmers or families."))
+def target_group_events(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _count(codes_, as_of.year, ~Q(target_groups=""))
+
+
+@indicator("association_events", unit="count", levels=EVERY_LEVEL, label=_("Association events this year"),
+           description=_("Events held by sports associations in the year (each association holds 1-2 a year)."))
+def association_events(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _count(codes_, as_of.year, ~Q(association=""))
+
+
+def _population(codes_: list[str]) -> dict[str, int]:
+    return dict(Region.objects.filter(code__in=codes_).values_list("code", "population"))
+
+
+@indicator("participants_per_10000", unit="count", levels=EVERY_LEVEL,
+           label=_("Participants per 10,000 residents this year"),
+           description=_("Residents who entered at least one competition in the year (counted where they live), "
+                         "per 10,000 resident population."))
+def participants_per_10000(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    prefix = subtrees.covering_prefix(codes_)
+    # A person lives in one division, so distinct people per division add up over a subtree.
+    rows = list(Entry.objects.filter(games__year=as_of.year, status=Entry.Status.CONFIRMED,
+                                     region_code__within=prefix)
+                .values_list("region_code").annotate(n=Count("user_id", distinct=True)))
+    found = subtrees.sum_up(rows, codes_, lambda code: [0], lambda total, row: total.__setitem__(0, total[0] + row[1]))
+    population = _population(codes_)
+    return {code: decimal(total[0] * 10000 / population[code], 2) if population.get(code) else None
+            for code, total in found.items()}
+
+
+def per_association(prefix: str, year: int) -> list[tuple[str, int]]:
+    """(association, events) of the year, most first: each association holds 1-2 a year (A18)."""
+    rows = _games(prefix, year).exclude(association="").values_list("association").annotate(n=Count("pk"))
+    return sorted(rows, key=lambda r: (-r[1], r[0]))
+
+
+def by_target_group(prefix: str, year: int) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for groups in _games(prefix, year).exclude(target_groups="").values_list("target_groups", flat=True):
+        for g in groups.split(","):
+            if g:
+                counts[g] += 1
+    return dict(counts)
+
+
+# -- the reports of A15 (employee leagues), A19 (joint departmental events), A22 (youth
+# competitions by school stage) and A24 (sports promoted each year); the lists are in reports.py.
+
+LEAGUE_DAYS = 60  # A15: a yearly employee league spans 60 days or more
+YOUTH_GROUPS = ("youth", "children")
+
+
+def _summed(rows, codes_: list[str]) -> dict[str, Decimal | None]:
+    found = subtrees.sum_up(rows, codes_, lambda code: [0], lambda total, row: total.__setitem__(0, total[0] + row[1]))
+    return {code: decimal(total[0]) for code, total in found.items()}
+
+
+def workers_rows(prefix: str, year: int) -> list[tuple[str, int, str, datetime.date | None, datetime.date | None, int]]:
+    """(division code, games id, name, first day, last day, days spanned) of the year's events for
+    employees (target group "workers"), longest first (one query)."""
+    rows = (_games(prefix, year).filter(target_groups__contains=",workers,")
+            .values_list("region_id", "pk", "name", "first_day", "last_day"))
+    out = [(*r, (r[4] - r[3]).days + 1 if r[3] and r[4] else 0) for r in rows]
+    return sorted(out, key=lambda r: (-r[5], r[2]))
+
+
+@indicator("employee_leagues", unit="count", levels=EVERY_LEVEL, label=_("Employee leagues of 60 days or more this year"),
+           description=_("Events for employees held in the year whose competitions span at least 60 days (a yearly "
+                         "employee league, at least one a year)."))
+def employee_leagues(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    rows = workers_rows(subtrees.covering_prefix(codes_), as_of.year)
+    return _summed([(r[0], 1) for r in rows if r[5] >= LEAGUE_DAYS], codes_)
+
+
+@indicator("joint_events", unit="count", levels=EVERY_LEVEL, label=_("Joint departmental events this year"),
+           description=_("Events held in the year with co-organising departments recorded (at least one joint "
+                         "departmental fitness activity a year)."))
+def joint_events(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _count(codes_, as_of.year, ~Q(co_organizers=""))
+
+
+def youth_q() -> Q:
+    """Competitions for young people: by school stage, or in an event for young people or children."""
+    q = ~Q(stage="")
+    for group in YOUTH_GROUPS:
+        q |= Q(games__target_groups__contains=f",{group},")
+    return q
+
+
+@indicator("youth_competitions", unit="count", levels=EVERY_LEVEL, label=_("Youth competitions this year"),
+           description=_("Competitions held in the year for a school stage or in events for young people and "
+                         "children."))
+def youth_competitions(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    prefix = subtrees.covering_prefix(codes_)
+    rows = list(Competition.objects.filter(youth_q(), games__in=_games(prefix, as_of.year))
+                .values_list("games__region_id").annotate(n=Count("pk")).order_by())
+    return _summed(rows, codes_)
+
+
+@indicator("promoted_sports", unit="count", levels=EVERY_LEVEL, label=_("Sports promoted this year"),
+           description=_("Simple, popular fitness sports the division and the divisions in it promote in the year "
+                         "(1-2 a year)."))
+def promoted_sports(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    prefix = subtrees.covering_prefix(codes_)
+    rows = list(PromotedSport.objects.filter(region__code__within=prefix, year=as_of.year)
+                .values_list("region_id").annotate(n=Count("pk")).order_by())
+    return _summed(rows, codes_)

@@ -1,0 +1,112 @@
+"""The organisations' indicators (see quanmin.core.indicators), for many divisions at once.
+
+Each runs figures.tree: three queries for a whole city's tree. What `as_of` means here: gradings
+are those valid on that date; the register itself keeps no dated state (an organisation is in it,
+active and approved, or not), so its counts are the register as it stands when computed, as the
+facilities register's are; planning keeps the values it reads, which makes the history.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from quanmin.core.indicators import decimal, indicator, percent
+
+from . import figures
+from .models import Organization
+
+K = Organization.Kind
+EVERY_LEVEL = ("city", "county", "township", "community")
+
+
+def _each(codes: list[str], as_of: datetime.date, value) -> dict[str, Decimal | None]:
+    t = figures.tree(codes, as_of)
+    return {code: value(t, code) for code in codes if code in t.regions}
+
+
+@indicator("organizations_registered", unit="count", levels=EVERY_LEVEL,
+           label=_("Sports organisations registered with civil affairs"),
+           description=_("Active sports organisations of the division registered with civil affairs."))
+def organizations_registered(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _each(codes, as_of, lambda t, c: decimal(t.counts_of(c).registered))
+
+
+@indicator("organizations_filed", unit="count", levels=EVERY_LEVEL, label=_("Sports organisations filed"),
+           description=_("Active sports organisations of the division filed (备案) and approved by the county."))
+def organizations_filed(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _each(codes, as_of, lambda t, c: decimal(t.counts_of(c).filed))
+
+
+@indicator("organizations_total", unit="count", levels=EVERY_LEVEL,
+           label=_("Sports organisations registered and filed"),
+           description=_("Registered and filed sports organisations together, sports communities included."))
+def organizations_total(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _each(codes, as_of, lambda t, c: decimal(t.counts_of(c).total))
+
+
+@indicator("one_plus_25_share", unit="percent", levels=("city", "county"), label=_('Counties meeting "1+25"'),
+           description=_("Share of counties with a sports federation of their own and at least 25 other sports "
+                         "organisations registered with civil affairs."))
+def one_plus_25_share(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    def value(t, code):
+        found = t.counties(code)
+        return percent(sum(1 for c in found if c["meets"]), len(found))
+    return _each(codes, as_of, value)
+
+
+def _coverage(level: str):
+    def compute(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+        return _each(codes, as_of, lambda t, c: percent(*t.coverage(c, level)))
+    return compute
+
+
+indicator("federation_coverage_county", unit="percent", levels=("city", "county"),
+          label=_("Counties with a sports federation"),
+          description=_("Share of counties with a sports federation of their own."))(_coverage("county"))
+indicator("federation_coverage_township", unit="percent", levels=("city", "county", "township"),
+          label=_("Townships with a sports federation"),
+          description=_("Share of townships and streets with a sports federation of their own."))(_coverage("township"))
+indicator("federation_coverage_community", unit="percent", levels=EVERY_LEVEL,
+          label=_("Villages and communities with a sports federation"),
+          description=_("Share of villages and communities with a sports federation of their own."))(
+    _coverage("community"))
+
+
+@indicator("sports_communities", unit="count", levels=EVERY_LEVEL, label=_("Sports communities"),
+           description=_("Active sports communities (体育社群) of the division."))
+def sports_communities(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _each(codes, as_of, lambda t, c: decimal(t.counts_of(c).kind(K.COMMUNITY_GROUP)))
+
+
+@indicator("graded_4a_plus", unit="count", levels=EVERY_LEVEL, label=_("Organisations graded 4A or above"),
+           description=_("Sports organisations whose grading valid on the day is 4A or 5A."))
+def graded_4a_plus(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _each(codes, as_of, lambda t, c: decimal(t.counts_of(c).four_a_plus))
+
+
+@indicator("graded_3a_plus_share", unit="percent", levels=EVERY_LEVEL,
+           label=_("Registered organisations graded 3A or above"),
+           description=_("Share of the sports organisations registered with civil affairs whose grading valid on "
+                         "the day is 3A or above."))
+def graded_3a_plus_share(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _each(codes, as_of, lambda t, c: percent(t.counts_of(c).three_a_plus_registered,
+                                                     t.counts_of(c).registered))
+
+
+@indicator("associations", unit="count", levels=EVERY_LEVEL, label=_("Sports associations"),
+           description=_("Single-sport and population-group associations of the division."))
+def associations(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _each(codes, as_of, lambda t, c: decimal(t.counts_of(c).kind(K.ASSOCIATION, K.GROUP_ASSOCIATION)))
+
+
+@indicator("sports_clubs", unit="count", levels=EVERY_LEVEL, label=_("Sports clubs"),
+           description=_("Sports clubs of the division, youth and school clubs included."))
+def sports_clubs(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _each(codes, as_of, lambda t, c: decimal(t.counts_of(c).kind(K.CLUB)))
+
+
+@indicator("fitness_points", unit="count", levels=EVERY_LEVEL, label=_("Fitness teams and stations"),
+           description=_("Fitness teams and fitness stations (健身站点) of the division."))
+def fitness_points(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _each(codes, as_of, lambda t, c: decimal(t.counts_of(c).kind(K.FITNESS_POINT)))

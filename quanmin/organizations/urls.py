@@ -1,0 +1,45 @@
+from django.urls import path
+
+from . import views_contracts, views_figures, views_groups, views_members
+from . import views_staff as v
+
+app_name = "organizations"
+urlpatterns = [
+    path("staff/organizations/", v.org_list, name="staff_orgs"),
+    path("staff/organizations/new/", v.org_new, name="staff_org_new"),
+    path("staff/organizations/<int:pk>/", v.org_detail, name="staff_org"),
+    path("staff/organizations/<int:pk>/edit/", v.org_edit, name="staff_org_edit"),
+    path("staff/organizations/<int:pk>/approve/", v.org_approve, name="staff_org_approve"),
+    path("staff/organizations/<int:pk>/gradings/", v.grading_add, name="staff_grading_add"),
+    path("staff/organizations/<int:pk>/gradings/<int:grading_pk>/delete/", v.grading_delete,
+         name="staff_grading_delete"),
+    path("staff/organizations/<int:pk>/members/<int:membership_pk>/decide/", views_members.decide,
+         name="staff_member_decide"),
+    path("staff/organizations/<int:pk>/announcements/", views_members.announce, name="staff_announce"),
+    path("staff/organizations/<int:pk>/activities/", views_members.add_activity, name="staff_activity_add"),
+    path("staff/organizations/<int:pk>/amateur-grades/", views_members.award_grade, name="staff_amateur_grade"),
+    path("staff/organizations/<int:pk>/contracts/", views_contracts.create, name="staff_contract_add"),
+    path("staff/organizations/<int:pk>/contracts/<int:contract_pk>/evidence/", views_contracts.evidence,
+         name="staff_contract_evidence"),
+    path("staff/organizations/<int:pk>/contracts/<int:contract_pk>/evidence/<int:evidence_pk>/",
+         views_contracts.evidence_file, name="staff_contract_evidence_file"),
+    path("staff/organizations/<int:pk>/contracts/<int:contract_pk>/decision/", views_contracts.decide,
+         name="staff_contract_decide"),
+    path("staff/organizations/<int:pk>/contracts/<int:contract_pk>/payment/", views_contracts.pay,
+         name="staff_contract_pay"),
+    path("groups/", views_groups.find, name="groups"),
+    path("groups/mine/", views_groups.mine, name="my_groups"),
+    path("groups/<int:pk>/", views_groups.group, name="group"),
+    path("groups/<int:pk>/join/", views_groups.join, name="group_join"),
+    path("groups/<int:pk>/leave/", views_groups.leave, name="group_leave"),
+    path("staff/organizations/figures/", views_figures.index, name="figures"),
+    path("staff/organizations/figures/<str:code>/", views_figures.region_figures, name="figures_region"),
+    path("staff/organizations/figures/<str:code>/export.xlsx", views_figures.region_export, name="figures_export"),
+    path("staff/organizations/import/", v.import_page, name="import"),
+    path("staff/organizations/import/template.xlsx", v.import_template, name="import_template"),
+    path("staff/organizations/export.xlsx", v.export, name="export"),
+    path("staff/organizations/gradings.xlsx", v.gradings_export, name="gradings_export"),
+    path("staff/organizations/<int:pk>/members.xlsx", views_members.export, name="members_export"),
+    path("staff/organizations/contracts/", views_contracts.contract_list, name="contracts"),
+    path("staff/organizations/contracts/export.xlsx", views_contracts.contract_export, name="contracts_export"),
+]

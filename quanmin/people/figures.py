@@ -1,0 +1,220 @@
+"""The register's figures for many divisions at once: instructors, core team, guidance rate, people
+trained, stations, volunteer hours and communities without an instructor.
+
+Each figure is one GROUP BY over the smallest subtree holding every division asked for, grouped by
+each row's own division, which the database then adds up to every level (regions.subtrees.rolled_up,
+in the same statement): a city's whole tree (1 city, 8 counties, 136 townships, 2,408 communities) or
+a province's (64,094 divisions) in a handful of queries, whatever the number of divisions, and no
+Python loop over the rows (bench/people.py --province). Instructors count where they live (their home division); services and hours
+where they took place; stations where they stand.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, Value, When
+
+from quanmin.core.indicators import local_span, memo, year_ending
+from quanmin.regions import codes, subtrees
+from quanmin.regions.models import Region
+
+from .models import DutyLog, Enrollment, Instructor, Post, Station
+
+ACTIVE = Q(status=Instructor.Status.ACTIVE, kind=Instructor.Kind.INSTRUCTOR)
+HOURS = Decimal("0.1")  # DutyLog.hours' places
+
+
+@dataclass
+class Counts:
+    code: str
+    name: str
+    level: str
+    population: int | None
+    population_estimated: bool = False
+    active: int = 0
+    core: int = 0
+    guided: int = 0
+    trained: int = 0
+    stations: int = 0
+    hours: Decimal = Decimal(0)
+    communities: int = 0
+    covered: int = 0
+
+    def per(self, residents: int) -> Decimal | None:
+        if not self.population:
+            return None
+        return (Decimal(self.active) * residents / self.population).quantize(Decimal("0.01"))
+
+    @property
+    def per_1000(self) -> Decimal | None:
+        return self.per(1000)
+
+    @property
+    def per_10000(self) -> Decimal | None:
+        return self.per(10000)
+
+    @property
+    def guidance_rate(self) -> Decimal | None:
+        return (Decimal(100) * self.guided / self.active).quantize(Decimal("0.1")) if self.active else None
+
+    @property
+    def coverage(self) -> Decimal | None:
+        return (Decimal(100) * self.covered / self.communities).quantize(Decimal("0.1")) if self.communities else None
+
+
+def regions_in(prefix: str) -> dict[str, tuple]:
+    """{code: (name, level, population, estimated)} of the subtree's divisions (one query); a division
+    without a population takes the sum of its children's (theirs estimated first, deepest first)."""
+    rows = Region.objects.filter(code__within=prefix).order_by().values_list("code", "name", "level", "parent_id",
+                                                                             "population")
+    depth = {level: i for i, level in enumerate(codes.PREFIX_LENGTH)}
+    found, below = {}, {}  # below: a parent's sum of its children's known populations
+    for code, name, level, parent, population in sorted(rows, key=lambda r: -depth.get(r[2], 0)):
+        estimated = population is None and code in below
+        if estimated:
+            population = below[code]
+        if population is not None and parent is not None:
+            below[parent] = below.get(parent, 0) + population
+        found[code] = (name, level, population, estimated)
+    return found
+
+
+def _span(window) -> dict:
+    """The window's days as a range of the logs' start times (a range keeps the index usable)."""
+    start, end = local_span(*window)
+    return {"started_at__gte": start, "started_at__lt": end}
+
+
+def instructor_rows(prefix: str):
+    """(division, active, core) per home division of active instructors."""
+    return (Instructor.objects.filter(ACTIVE, region__code__within=prefix).order_by()
+            .values("region_id").annotate(n=Count("id"), core_n=Count("id", filter=Q(core=True))))
+
+
+def guided_rows(prefix: str, window: tuple[datetime.date, datetime.date]):
+    """(division, active instructors with a confirmed service in the window) per home division. The
+    log test is in WHERE, where the database joins the logs once (a semi-join); as a counted
+    annotation it ran once per instructor (a province's million: a minute)."""
+    served = DutyLog.objects.filter(instructor=OuterRef("pk"), status=DutyLog.Status.CONFIRMED, **_span(window))
+    return (Instructor.objects.filter(ACTIVE, Exists(served), region__code__within=prefix).order_by()
+            .values("region_id").annotate(n=Count("id")))
+
+
+def community_rows(prefix: str):
+    """(community, 1) for each community of the subtree."""
+    return Region.objects.filter(code__within=prefix, level="community").order_by().values("code").annotate(n=Value(1))
+
+
+def trained_rows(prefix: str, year: int):
+    """(home division, people who passed a course ending in `year`)."""
+    return (Enrollment.objects.filter(passed=True, training__ends_on__year=year,
+                                      instructor__region__code__within=prefix).order_by()
+            .values("instructor__region_id").annotate(n=Count("instructor_id", distinct=True)))
+
+
+def station_rows(prefix: str):
+    return Station.objects.filter(active=True, region__code__within=prefix).order_by().values("region_id").annotate(n=Count("id"))
+
+
+def hours_rows(prefix: str, window):
+    return (DutyLog.objects.filter(status=DutyLog.Status.CONFIRMED, volunteer=True, region__code__within=prefix,
+                                   **_span(window)).order_by()
+            .values("region_id").annotate(h=Sum("hours")))
+
+
+def counts(wanted: list[str], as_of: datetime.date, *, guided=False, trained=False, stations=False, hours=False,
+           coverage=False) -> dict[str, Counts]:
+    """{code: Counts of its subtree} for the codes that name a division. Each part asked for is one
+    query that the database sums up to every level (subtrees.rolled_up), plus one for the divisions
+    and one for the instructors, always."""
+    prefix = subtrees.covering_prefix(wanted)
+    # Within an indicators batch (compute_many) the divisions and the instructors are read once for all.
+    regions = memo(("people.regions", prefix), lambda: regions_in(prefix))
+    window = year_ending(as_of)
+    parts = [(("active", "core", "covered"), memo(("people.instructors", prefix),
+                                                   lambda: subtrees.rolled_up(instructor_rows(prefix),
+                                                                              communities=True)))]
+    for enabled, names, rows in ((guided, ("guided",), lambda: guided_rows(prefix, window)),
+                                 (coverage, ("communities",), lambda: community_rows(prefix)),
+                                 (trained, ("trained",), lambda: trained_rows(prefix, as_of.year)),
+                                 (stations, ("stations",), lambda: station_rows(prefix)),
+                                 (hours, ("hours",), lambda: hours_rows(prefix, window))):
+        if enabled:
+            parts.append((names, subtrees.rolled_up(rows())))
+    out = {}
+    for code in wanted:
+        r = regions.get(code)
+        if r is None:
+            continue
+        values = {}
+        for names, totals in parts:
+            found = totals.get(code)
+            if found:
+                values.update(zip(names, found, strict=True))
+        if values.get("hours"):
+            values["hours"] = Decimal(values["hours"]).quantize(HOURS)  # SQLite sums a float
+        out[code] = Counts(code, *r, **values)
+    return out
+
+
+def staffed_rows(prefix: str, as_of: datetime.date):
+    """(community, 1 when it has community sports staff on the day) for each community of the
+    subtree (C13, 专兼职文体工作人员): a grassroots sports committee member or an instructor in a
+    public-welfare post appointed there (part-time), or an active grassroots culture-and-sports
+    administrator living there (full-time); and a 1 to count the communities."""
+    current = Q(appointed_on__lte=as_of) & (Q(ends_on__isnull=True) | Q(ends_on__gte=as_of))
+    posts = Post.objects.filter(current, region=OuterRef("code"))
+    staff = Instructor.objects.filter(status=Instructor.Status.ACTIVE, kind=Instructor.Kind.ADMINISTRATOR,
+                                      region=OuterRef("code"))
+    return (Region.objects.filter(code__within=prefix, level="community").order_by()
+            .values("code").annotate(staffed=Case(When(Exists(posts) | Exists(staff), then=1), default=0),
+                                     n=Value(1)))
+
+
+def sports_staff(wanted: list[str], as_of: datetime.date) -> dict[str, tuple[int, int]]:
+    """{code: (communities with sports staff, communities) in its subtree}: one query whatever the
+    number of codes."""
+    totals = subtrees.rolled_up(staffed_rows(subtrees.covering_prefix(wanted), as_of))
+    return {code: tuple(totals.get(code, (0, 0))) for code in wanted if codes.is_code(code)}
+
+
+def uncovered(code: str) -> list[dict]:
+    """The communities of a division's subtree where no active instructor lives (one query)."""
+    lives = Instructor.objects.filter(ACTIVE, region=OuterRef("code"))
+    return list(Region.objects.filter(~Exists(lives), code__within=codes.prefix(code), level="community")
+                .order_by("code").values("code", "name"))
+
+
+def into_settings(prefix: str, window) -> dict[str, int]:
+    """Confirmed public-welfare sessions delivered "into" each setting (B17) in the subtree (one query)."""
+    qs = (DutyLog.objects.filter(status=DutyLog.Status.CONFIRMED, region__code__within=prefix,
+                                 **_span(window)).exclude(setting="")
+          .order_by().values("setting").annotate(n=Count("id")))
+    found = {r["setting"]: r["n"] for r in qs}
+    return {code: found.get(code, 0) for code in DutyLog.Setting.values if code}
+
+
+def student_services(prefix: str, window) -> int:
+    """Confirmed services of PE-major students in the subtree (B16), one query."""
+    return DutyLog.objects.filter(status=DutyLog.Status.CONFIRMED, region__code__within=prefix,
+                                  instructor__kind=Instructor.Kind.PE_STUDENT, **_span(window)).count()
+
+
+def division_figures(region: Region, as_of: datetime.date) -> dict:
+    """The division's figures and its children's, with the communities that have no instructor."""
+    wanted = [region.code, *Region.objects.filter(parent=region).values_list("code", flat=True)]
+    found = counts(wanted, as_of, guided=True, trained=True, stations=True, hours=True, coverage=True)
+    me = found[region.code]
+
+    def row(c):
+        return {"code": c.code, "name": c.name, "population": c.population, "instructors": c.active,
+                "per_1000": c.per_1000, "per_10000": c.per_10000, "core": c.core, "guidance_rate": c.guidance_rate,
+                "trained_this_year": c.trained, "stations": c.stations, "volunteer_hours": c.hours,
+                "communities": c.communities, "communities_covered": c.covered, "community_share": c.coverage}
+
+    window = year_ending(as_of)
+    return {**row(me), "communities_without": uncovered(region.code)[:500],
+            "children": [row(found[c]) for c in wanted[1:] if c in found],
+            "into_settings": into_settings(region.prefix, window),
+            "student_services": student_services(region.prefix, window)}

@@ -1,0 +1,90 @@
+"""The instructor register's figures as indicators (see quanmin.core.indicators and figures.py):
+density per 1,000 and per 10,000 residents (B02), communities with an instructor (B03), the
+guidance rate (B05), people trained this year (B04), stations (B08), volunteer hours (B07) and core
+instructors (B06), and communities with full- or part-time sports staff (organisations' C13: the
+staff are this register's administrators and dual-post appointments). A whole city tree in two to three queries each.
+
+What `as_of` means: the guidance rate and the volunteer hours count the 365 days ending on it,
+"trained" the calendar year holding it; the register itself (who is active, which stations) is as
+it stands when computed, as the facilities register's indicators are.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from quanmin.core.indicators import decimal, indicator, percent
+
+from .figures import counts, sports_staff
+
+EVERY_LEVEL = ("city", "county", "township", "community")
+
+
+@indicator("instructors_per_1000", unit="per_1000_residents", levels=EVERY_LEVEL,
+           label=_("Instructors per 1,000 residents"),
+           description=_("Active social sports instructors living in the division per 1,000 resident population."))
+def instructors_per_1000(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: c.per_1000 for code, c in counts(codes, as_of).items()}
+
+
+@indicator("instructors_per_10000", unit="per_10000_residents", levels=EVERY_LEVEL,
+           label=_("Instructors per 10,000 residents"),
+           description=_("Active social sports instructors living in the division per 10,000 resident population."))
+def instructors_per_10000(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: c.per_10000 for code, c in counts(codes, as_of).items()}
+
+
+@indicator("instructors", unit="count", levels=EVERY_LEVEL, label=_("Active instructors"),
+           description=_("Active social sports instructors living in the division."))
+def instructors(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: decimal(c.active) for code, c in counts(codes, as_of).items()}
+
+
+@indicator("community_instructor_share", unit="percent", levels=("city", "county", "township"),
+           label=_("Communities with an instructor"),
+           description=_("Share of communities and villages where at least one active instructor lives."))
+def community_instructor_share(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: c.coverage for code, c in counts(codes, as_of, coverage=True).items()}
+
+
+@indicator("guidance_rate", unit="percent", levels=EVERY_LEVEL, label=_("Guidance rate"),
+           description=_("Active instructors with at least one confirmed service in the 365 days up to the date, "
+                         "divided by the active instructors (指导率)."))
+def guidance_rate(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: c.guidance_rate for code, c in counts(codes, as_of, guided=True).items()}
+
+
+@indicator("instructors_trained", unit="count", levels=EVERY_LEVEL, label=_("Instructors trained this year"),
+           description=_("People living in the division who passed a training course that ended in the year."))
+def instructors_trained(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: decimal(c.trained) for code, c in counts(codes, as_of, trained=True).items()}
+
+
+@indicator("guidance_stations", unit="count", levels=EVERY_LEVEL, label=_("Guidance stations"),
+           description=_("Active guidance stations and fitness points in the division."))
+def guidance_stations(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: decimal(c.stations) for code, c in counts(codes, as_of, stations=True).items()}
+
+
+@indicator("volunteer_hours", unit="hours", levels=EVERY_LEVEL, label=_("Volunteer service hours"),
+           description=_("Hours of confirmed volunteer services that took place in the division in the 365 days up "
+                         "to the date."))
+def volunteer_hours(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: c.hours for code, c in counts(codes, as_of, hours=True).items()}
+
+
+@indicator("core_instructors", unit="count", levels=EVERY_LEVEL, label=_("Core instructors"),
+           description=_("Active instructors of the core team (骨干) living in the division."))
+def core_instructors(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: decimal(c.core) for code, c in counts(codes, as_of).items()}
+
+
+@indicator("community_sports_staff_share", unit="percent", levels=EVERY_LEVEL,
+           label=_("Communities with sports staff"),
+           description=_("Share of communities and villages with full- or part-time sports staff on the day: an "
+                         "appointed grassroots sports committee member or instructor post, or a grassroots "
+                         "culture-and-sports administrator living there (for one community: 100 or 0)."))
+def community_sports_staff_share(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    found = sports_staff(codes, as_of)
+    return {code: percent(have, of) for code, (have, of) in found.items()}

@@ -1,0 +1,117 @@
+"""Reads more than one caller needs: the staff list's filters, the public finder's stations and
+instructor-led sessions, a public instructor card."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from quanmin.accounts import scoping
+from quanmin.booking.models import Slot
+from quanmin.regions import codes
+
+from .models import GRADE_ORDER, DutyLog, Instructor, Sport, Station
+from .services import code_of
+
+# Parts of the day a resident picks a session by: the regular sessions' start times.
+PARTS = {"morning": (datetime.time(0), datetime.time(12)), "afternoon": (datetime.time(12), datetime.time(17)),
+         "evening": (datetime.time(17), datetime.time(23, 59))}
+
+
+@dataclass
+class Filters:
+    region: str = ""
+    grade: str = ""
+    status: str = ""
+    sport: str = ""
+    kind: str = ""
+    core: bool = False
+    q: str = ""
+
+
+def filters_from(params) -> Filters:
+    def get(name):
+        return str(params.get(name, "") or "").strip()
+
+    return Filters(region=code_of(get("region")),
+                   grade=get("grade") if get("grade") in GRADE_ORDER else "",
+                   status=get("status") if get("status") in Instructor.Status.values else "",
+                   sport=get("sport") if get("sport") in Sport.values else "",
+                   kind=get("kind") if get("kind") in Instructor.Kind.values else "",
+                   core=get("core") in ("1", "true", "on", "yes"), q=get("q")[:50])
+
+
+def staff_instructors(user, params) -> QuerySet[Instructor]:
+    f = filters_from(params)
+    qs = scoping.scoped(user, Instructor.objects.all()).select_related("region")
+    if f.region:
+        qs = qs.filter(region__code__within=codes.prefix(f.region))
+    if f.grade:
+        qs = qs.filter(grade=f.grade)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.sport:
+        qs = qs.filter(sports__contains=f",{f.sport},")
+    if f.core:
+        qs = qs.filter(core=True)
+    if f.q:
+        qs = qs.filter(Q(real_name__contains=f.q) | Q(certificate_no=f.q) | Q(association__contains=f.q))
+    return qs.order_by("region_id", "real_name", "id")
+
+
+def staff_stations(user, params) -> QuerySet[Station]:
+    f = filters_from(params)
+    qs = scoping.scoped(user, Station.objects.all()).select_related("region", "site")
+    if f.region:
+        qs = qs.filter(region__code__within=codes.prefix(f.region))
+    if f.sport:
+        qs = qs.filter(sports__contains=f",{f.sport},")
+    return qs.order_by("region_id", "name", "id")
+
+
+def public_stations(params) -> QuerySet[Station]:
+    """Active stations, by sport and division; with a site's position for the map."""
+    f = filters_from(params)
+    qs = Station.objects.filter(active=True).select_related("site", "region")
+    if f.region:
+        qs = qs.filter(region__code__within=codes.prefix(f.region))
+    if f.sport:
+        qs = qs.filter(sports__contains=f",{f.sport},")
+    if f.q:
+        qs = qs.filter(name__contains=f.q)
+    day, part = str(params.get("day", "") or ""), str(params.get("part", "") or "")
+    if day.isdigit() and int(day) <= 6:
+        qs = qs.filter(unit__templates__weekday=int(day))
+    if part in PARTS:
+        low, high = PARTS[part]
+        qs = qs.filter(unit__templates__start__gte=low, unit__templates__start__lt=high)
+    return qs.distinct().order_by("region_id", "name", "id")
+
+
+def upcoming_sessions(stations: list[Station], days: int = 7, now=None) -> dict[int, list[Slot]]:
+    """The next guided sessions of each station (one query): bookable slots of the stations' units."""
+    now = now or timezone.now()
+    units = {s.unit_id: s.pk for s in stations if s.unit_id}
+    out: dict[int, list[Slot]] = {s.pk: [] for s in stations}
+    if not units:
+        return out
+    slots = (Slot.objects.filter(unit_id__in=units, start__gte=now, start__lt=now + datetime.timedelta(days=days),
+                                 blocked=False).order_by("start"))
+    for slot in slots:
+        mine = out[units[slot.unit_id]]
+        if len(mine) < 6:
+            mine.append(slot)
+    return out
+
+
+def public_card(instructor_id: int) -> Instructor | None:
+    """An active instructor for the public card; None for anyone else (404)."""
+    return (Instructor.objects.filter(pk=instructor_id, status=Instructor.Status.ACTIVE)
+            .select_related("region").first())
+
+
+def own_logs(instructor: Instructor) -> QuerySet[DutyLog]:
+    return instructor.logs.select_related("station", "site").order_by("-started_at")

@@ -1,0 +1,249 @@
+"""Plans in the API (under /api/v1/planning): the plans a user may read, a plan's targets with
+their live value, status and forecast, its tasks, and progress reports on a department's tasks."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from quanmin.core.api import ArrayPaging, Day, ErrorOut, Paging
+
+from . import permissions, selectors
+from .models import Plan, TaskPeriod
+from .services import authoring, tasks
+
+router = Router(tags=["planning"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class PlanSummaryOut(Schema):
+    key: str
+    title: str
+    issuer: str
+    document_number: str
+    issued_on: datetime.date | None
+    division_code: str
+    division_name: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    convention: str
+    convention_label: str
+
+
+def plan_out(p: Plan) -> dict:
+    return {"key": p.key, "title": p.title, "issuer": p.issuer, "document_number": p.document_number,
+            "issued_on": p.issued_on, "division_code": p.division_code, "division_name": p.division_name,
+            "starts_on": p.starts_on, "ends_on": p.ends_on, "convention": p.convention,
+            "convention_label": str(p.get_convention_display())}
+
+
+class PlanDivisionOut(Schema):
+    code: str
+    name: str
+    value: Decimal | None
+    met: bool
+
+
+class PlanTargetOut(Schema):
+    id: int
+    key: str
+    name: str
+    comparator: str
+    value: Decimal | None = Field(..., description="The goal, in the target's unit as the plan writes it.")
+    unit: str
+    unit_text: str
+    deadline: datetime.date
+    level: str
+    each: bool = Field(..., description="Every division at the level must meet it; `current` is then the share that does.")
+    kind: str
+    indicator: str
+    quote: str
+    source: str = Field(..., description="indicator, figures (entered by hand) or none")
+    current: Decimal | None
+    status: str = Field(..., description="met, on_track, at_risk, off_track or no_data")
+    forecast: datetime.date | None
+    failing: list[PlanDivisionOut]
+
+
+class PlanTaskOut(Schema):
+    id: int
+    number: str
+    group: str
+    subgroup: str
+    title: str
+    deadline_text: str
+    deadline: datetime.date | None
+    recurrence: str
+    reporting_units: list[str]
+    other_units: list[str]
+    status: str
+    percent: int | None
+    overdue: bool
+
+
+def _plan(request, key: str) -> Plan:
+    if not permissions.can_read(request.user):
+        raise PermissionDenied
+    plan = Plan.objects.filter(key=key[:40]).first()
+    if plan is None or not permissions.can_read_plan(request.user, plan):
+        raise Http404
+    return plan
+
+
+@router.get("/plans", response={200: list[PlanSummaryOut], **ERRORS}, summary="The plans of the user's divisions (staff)")
+@paginate(Paging)
+def list_plans(request):
+    if not permissions.can_read(request.user):
+        raise PermissionDenied
+    return [plan_out(p) for p in selectors.visible_plans(request.user)]
+
+
+@router.get("/plans/{key}", response={200: PlanSummaryOut, **ERRORS}, summary="A plan (staff)")
+def get_plan(request, key: str):
+    return plan_out(_plan(request, key))
+
+
+@router.get("/plans/{key}/targets", response={200: list[PlanTargetOut], **ERRORS},
+            summary="A plan's targets with their live value, status and forecast (staff)")
+@paginate(ArrayPaging)
+def plan_targets(request, key: str):
+    plan = _plan(request, key)
+    found = selectors.dashboard(plan, timezone.localdate(), with_divisions=False)
+    return [{
+        "id": r.target.pk, "key": r.target.key, "name": r.target.name, "comparator": r.target.comparator,
+        "value": r.target.value, "unit": r.target.unit, "unit_text": r.target.unit_text, "deadline": r.target.deadline,
+        "level": r.target.level, "each": r.target.each, "kind": r.target.kind, "indicator": r.target.indicator,
+        "quote": r.target.quote, "source": r.source, "current": r.value, "status": r.status,
+        "forecast": r.assessment.forecast if r.assessment else None,
+        "failing": [{"code": d.code, "name": d.name, "value": d.value, "met": d.met} for d in r.failing],
+    } for r in found["rows"]]
+
+
+@router.get("/plans/{key}/tasks", response={200: list[PlanTaskOut], **ERRORS}, summary="A plan's task table (staff)")
+@paginate(ArrayPaging)
+def plan_tasks(request, key: str):
+    plan = _plan(request, key)
+    board = selectors.task_board(plan, timezone.localdate())
+    return [{
+        "id": c["task"].pk, "number": c["task"].number, "group": c["task"].group, "subgroup": c["task"].subgroup,
+        "title": c["task"].title, "deadline_text": c["task"].deadline_text, "deadline": c["task"].deadline,
+        "recurrence": c["task"].recurrence, "reporting_units": [d.name for d in c["leads"]],
+        "other_units": [d.name for d in c["others"]], "status": c["status"],
+        "percent": c["period"].percent if c["period"] else None, "overdue": c["overdue"],
+    } for c in board["cards"]]
+
+
+class TaskReportIn(Schema):
+    text: str = Field(..., min_length=1, max_length=4000)
+    percent: int = Field(0, ge=0, le=100)
+    done: bool = False
+
+
+class TaskPeriodOut(Schema):
+    id: int
+    task_id: int
+    year: int
+    due_on: datetime.date
+    status: str
+    percent: int
+
+
+@router.post("/periods/{int:period_id}/reports", response={201: TaskPeriodOut, **ERRORS},
+             summary="A progress report on a task period (the task's reporting units)")
+def report(request, period_id: int, payload: TaskReportIn):
+    period = TaskPeriod.objects.select_related("task__plan").filter(pk=min(period_id, 2**31 - 1)).first()
+    if period is None:
+        raise Http404
+    if not (permissions.can_read_plan(request.user, period.task.plan)
+            or period.task.units.filter(department_id__in=permissions.department_ids(request.user)).exists()):
+        raise Http404
+    tasks.report(request.user, period, text=payload.text, percent=payload.percent, done=payload.done)
+    period.refresh_from_db()
+    return Status(201, {"id": period.pk, "task_id": period.task_id, "year": period.year, "due_on": period.due_on,
+                        "status": period.status, "percent": period.percent})
+
+
+@router.get("/my-periods", response={200: list[TaskPeriodOut], **ERRORS},
+            summary="The task periods of the user's departments, due first (department staff)")
+@paginate(Paging)
+def my_periods(request, overdue: bool = Query(False)):
+    if not permissions.can_see_tasks(request.user):
+        raise PermissionDenied
+    mine = permissions.department_ids(request.user)
+    found = TaskPeriod.objects.filter(task__units__department_id__in=mine).distinct().order_by("due_on", "pk")
+    if overdue:
+        found = tasks.overdue_for(request.user)
+    return [{"id": p.pk, "task_id": p.task_id, "year": p.year, "due_on": p.due_on, "status": p.status,
+             "percent": p.percent} for p in found]
+
+
+class PlanEditIn(Schema):
+    title: str | None = Field(None, max_length=200)
+    issuer: str | None = Field(None, max_length=100)
+    document_number: str | None = Field(None, max_length=60)
+    issued_on: Day | None = None
+    starts_on: Day | None = None
+    ends_on: Day | None = None
+
+
+@router.patch("/plans/{key}", response={200: PlanSummaryOut, **ERRORS},
+              summary="Change a plan's title, issuer, document number or period (the plan's owners)")
+def edit_plan(request, key: str, payload: PlanEditIn):
+    plan = _plan(request, key)
+    return plan_out(authoring.update_plan(request.user, plan, payload.dict(exclude_unset=True), request=request))
+
+
+class TargetIndicatorIn(Schema):
+    indicator: str = Field("", max_length=60, description="A key of the indicator registry; empty: figures by hand.")
+
+
+class TargetIndicatorOut(Schema):
+    id: int
+    key: str
+    indicator: str
+
+
+@router.put("/plans/{key}/targets/{int:target_id}/indicator", response={200: TargetIndicatorOut, **ERRORS},
+            summary="Bind a target to an indicator, or unbind it (the plan's owners)")
+def bind_indicator(request, key: str, target_id: int, payload: TargetIndicatorIn):
+    plan = _plan(request, key)
+    target = plan.targets.filter(pk=min(target_id, 2**31 - 1)).first()
+    if target is None:
+        raise Http404
+    authoring.bind_indicator(request.user, target, payload.indicator, request=request)
+    return {"id": target.pk, "key": target.key, "indicator": target.indicator}
+
+
+class MeetingDecisionOut(Schema):
+    text: str
+    task_id: int
+    task_number: str
+    lead_units: list[str]
+    deadline: datetime.date | None
+
+
+class JointMeetingOut(Schema):
+    id: int
+    held_on: datetime.date
+    title: str
+    place: str
+    minutes: str
+    members: list[str]
+    decisions: list[MeetingDecisionOut]
+
+
+@router.get("/plans/{key}/meetings", response={200: list[JointMeetingOut], **ERRORS},
+            summary="A plan's joint meetings, their members and decisions (each a task of the plan)")
+@paginate(Paging)
+def plan_meetings(request, key: str):
+    plan = _plan(request, key)
+    found = plan.meetings.prefetch_related("members", "decisions__task__units__department")
+    return [{"id": m.pk, "held_on": m.held_on, "title": m.title, "place": m.place, "minutes": m.minutes,
+             "members": [d.name for d in m.members.all()],
+             "decisions": [{"text": d.text, "task_id": d.task_id, "task_number": d.task.number,
+                            "lead_units": [u.department.name for u in d.task.units.all()],
+                            "deadline": d.task.deadline} for d in m.decisions.all()]} for m in found]

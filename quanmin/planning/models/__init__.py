@@ -1,0 +1,17 @@
+"""Planning's tables, one module per subject: plans and their targets, task tables, departments,
+the work on tasks, figures entered by hand, and the indicators' history.
+
+Other subjects (supervision, evaluation, county returns, joint meetings…) add their own module
+here and import it below, so that Django finds every model through this package.
+"""
+
+from .departments import Department
+from .figures import TargetFigure
+from .history import IndicatorSnapshot, SnapshotRun
+from .meetings import JointMeeting, MeetingDecision
+from .plans import Phase, Plan, Target
+from .tasks import TaskItem, TaskUnit
+from .work import TaskEntry, TaskPeriod
+
+__all__ = ["Department", "IndicatorSnapshot", "JointMeeting", "MeetingDecision", "Phase", "Plan", "SnapshotRun", "Target", "TargetFigure", "TaskEntry",
+           "TaskItem", "TaskPeriod", "TaskUnit"]

@@ -1,0 +1,49 @@
+"""Who may do what with plans: the `can_*` rules that pages, API, imports and commands share.
+
+Division staff read the plans of their divisions and of the divisions above them (a county works to
+the city's plan), supervisors and evaluators read them too; division staff whose scope holds a
+plan's division own it: they edit it, enter figures, review task reports and approve figures.
+A department's staff (Role.DEPARTMENT_STAFF, bound to a planning Department) see the tasks their
+department leads or cooperates on and report on them; they see nothing else of the plan register.
+"""
+
+from quanmin.accounts import scoping
+from quanmin.accounts.models import Role
+from quanmin.regions import codes
+
+DEPARTMENT_MODEL = "planning.Department"
+
+
+def department_ids(user) -> list[int]:
+    """The departments whose staff this user is."""
+    return scoping.targets(user, {Role.DEPARTMENT_STAFF}, DEPARTMENT_MODEL)
+
+
+def is_department_staff(user) -> bool:
+    return bool(department_ids(user))
+
+
+def can_read(user) -> bool:
+    """The plans register: division staff, supervisors, evaluators."""
+    return scoping.is_division_staff(user)
+
+
+def can_create(user) -> bool:
+    return scoping.is_division_staff(user, write=True)
+
+
+def can_read_plan(user, plan) -> bool:
+    """A plan of the user's divisions, or of a division above one of them."""
+    if scoping.is_superuser(user):
+        return True
+    return any(codes.in_subtree(plan.division_code, p) or codes.contains(plan.division_code, codes.pad(p))
+               for p in scoping.division_prefixes(user))
+
+
+def can_manage(user, plan) -> bool:
+    """The plan's owners: division staff whose scope holds the plan's division."""
+    return scoping.can_write_region(user, plan.division_code)
+
+
+def can_see_tasks(user) -> bool:
+    return can_read(user) or is_department_staff(user)

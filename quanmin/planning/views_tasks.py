@@ -1,0 +1,134 @@
+"""Task pages: a task with its periods, reports, comments and reviews; a department's own tasks;
+the task-table import from Excel (dry run, then apply)."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from quanmin.accounts.decorators import role_required
+from quanmin.core.errors import ServiceError
+from quanmin.core.uploads import file_response
+
+from . import permissions
+from .errors import PlanningError
+from .models import Department, TaskEntry, TaskItem, TaskPeriod
+from .services import imports, tasks
+from .views_plans import plan_or_404
+
+task_reader = role_required(permissions.can_see_tasks)
+reader = role_required(permissions.can_read)
+
+
+def task_or_404(user, key: str, number_pk: int) -> TaskItem:
+    task = TaskItem.objects.select_related("plan").filter(plan__key=key, pk=number_pk).first()
+    if task is None:
+        raise Http404
+    if permissions.can_read_plan(user, task.plan):
+        return task
+    mine = set(permissions.department_ids(user))
+    if mine and task.units.filter(department_id__in=mine).exists():
+        return task
+    raise Http404
+
+
+@task_reader
+def task_detail(request, key: str, pk: int):
+    task = task_or_404(request.user, key, pk)
+    tasks.ensure_periods(task.plan)
+    periods = list(task.periods.prefetch_related("entries__author", "entries__department"))
+    mine = set(permissions.department_ids(request.user))
+    reporting = set(tasks.reporting_units(task))
+    units = list(task.units.select_related("department"))
+    return render(request, "planning/task.html", {
+        "task": task, "plan": task.plan, "periods": periods, "units": units, "today": timezone.localdate(),
+        "can_report": bool(mine & reporting), "can_comment": bool(mine & {u.department_id for u in units})
+        or permissions.can_manage(request.user, task.plan),
+        "can_review": permissions.can_manage(request.user, task.plan),
+    })
+
+
+@task_reader
+def entry_evidence(request, key: str, pk: int, entry_pk: int):
+    """A task report's evidence file, for whoever may open the task's page (404 otherwise)."""
+    task = task_or_404(request.user, key, pk)
+    entry = get_object_or_404(TaskEntry, period__task=task, pk=entry_pk)
+    return file_response(entry.evidence, cache="private, no-store")
+
+
+def _period(request, key, pk, period_pk) -> TaskPeriod:
+    task = task_or_404(request.user, key, pk)
+    return get_object_or_404(TaskPeriod, task=task, pk=period_pk)
+
+
+def _act(request, key, pk, call, success):
+    try:
+        call()
+    except PlanningError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, success)
+    return redirect("planning:task", key=key, pk=pk)
+
+
+@require_POST
+@task_reader
+def task_report(request, key: str, pk: int, period_pk: int):
+    period = _period(request, key, pk, period_pk)
+    return _act(request, key, pk, lambda: tasks.report(
+        request.user, period, text=request.POST.get("text", ""), percent=request.POST.get("percent"),
+        done=request.POST.get("done") == "on", evidence=request.FILES.get("evidence")), _("Report saved."))
+
+
+@require_POST
+@task_reader
+def task_comment(request, key: str, pk: int, period_pk: int):
+    period = _period(request, key, pk, period_pk)
+    return _act(request, key, pk, lambda: tasks.comment(request.user, period, text=request.POST.get("text", "")),
+                _("Comment saved."))
+
+
+@require_POST
+@task_reader
+def task_review(request, key: str, pk: int, period_pk: int):
+    period = _period(request, key, pk, period_pk)
+    return _act(request, key, pk, lambda: tasks.review(request.user, period, decision=request.POST.get("decision", ""),
+                                                       text=request.POST.get("text", "")), _("Review saved."))
+
+
+@task_reader
+def my_tasks(request):
+    """The tasks of the user's departments, overdue first."""
+    mine = permissions.department_ids(request.user)
+    today = timezone.localdate()
+    periods = (TaskPeriod.objects.filter(task__units__department_id__in=mine, year__lte=today.year)
+               .select_related("task__plan").distinct().order_by("due_on", "task__order"))
+    return render(request, "planning/my_tasks.html", {
+        "periods": periods, "departments": Department.objects.filter(pk__in=mine), "today": today,
+        "overdue": tasks.overdue_for(request.user, today).count(),
+    })
+
+
+@reader
+def task_import(request, key: str):
+    plan = plan_or_404(request.user, key)
+    if not permissions.can_manage(request.user, plan):
+        raise Http404
+    report, error = None, None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose a file to upload.")
+        else:
+            try:
+                report = imports.import_tasks(request.user, plan, upload, dry_run=request.POST.get("apply") != "1")
+            except ServiceError as exc:
+                error = str(exc.message)
+            else:
+                if report.applied:
+                    tasks.ensure_periods(plan)
+                    messages.success(request, _("%(count)s tasks imported.") % {"count": len(report.changed)})
+                    return redirect("planning:plan", key=plan.key)
+    return render(request, "planning/task_import.html", {"plan": plan, "report": report, "error": error})

@@ -1,0 +1,251 @@
+"""Every deadline, window and limit of booking at its edge: at the exact instant, one second before and
+one second after. The expected instants are worked out here from the settings and the unit's own
+figures (settings.BOOKING_*, unit.cancel_hours, unit.hold_minutes, unit.window_days), never asked of
+the function under test."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+
+from quanmin.booking import services
+from quanmin.booking.errors import BookingError
+from quanmin.booking.models import Booking, Strike
+
+from .conftest import at, slot_at
+
+SECOND = datetime.timedelta(seconds=1)
+
+
+@pytest.fixture(autouse=True)
+def no_world_bookings(world):
+    # The shared world books a court for each resident; these tests start from none.
+    for b in (world.booking, world.other_booking):
+        services.cancel(b, by=b.user)
+
+
+def outcome(fn, *a, **k) -> str:
+    """'ok', or the error code the service answers with."""
+    try:
+        fn(*a, **k)
+    except BookingError as exc:
+        return exc.code
+    return "ok"
+
+
+def taken(slot) -> int:
+    slot.refresh_from_db()
+    return slot.taken
+
+
+# --- suspension after no-shows ------------------------------------------------------------------------
+
+def _strikes(world, court, times):
+    """Strikes (no-shows of real bookings) at the given instants, latest last."""
+    resident = world.users["resident"]
+    for i, when in enumerate(times):
+        b = services.book(resident, slot_at(court, at(1 + i, 12)).pk)
+        services.mark_no_shows(now=b.slot.end + datetime.timedelta(days=1))
+        Strike.objects.filter(booking=b).update(at=when)
+    return resident
+
+
+def test_a_suspension_lasts_exactly_the_set_days_from_the_last_strike(world, court):
+    now = at(1, 8)
+    suspend = datetime.timedelta(days=settings.BOOKING_SUSPEND_DAYS)
+    last = now - datetime.timedelta(days=1)
+    times = [last - datetime.timedelta(hours=k) for k in range(settings.BOOKING_STRIKES_TO_SUSPEND)][::-1]
+    resident = _strikes(world, court, times)
+    end = last + suspend
+    assert services.suspended_until(resident, now=now) == end
+    assert services.suspended_until(resident, now=end - SECOND) == end
+    assert services.suspended_until(resident, now=end) is None
+    assert services.suspended_until(resident, now=end + SECOND) is None
+    # The booking rule, through hold()'s own locked read: suspended to the last second, free at the end
+    # (the strikes moved so that the end falls an hour before a slot).
+    slot = slot_at(court, at(3, 15))
+    Strike.objects.filter(user=resident).update(at=slot.start - datetime.timedelta(hours=1) - suspend)
+    end = slot.start - datetime.timedelta(hours=1)
+    assert outcome(services.hold, resident, slot.pk, now=end - SECOND) == "suspended"
+    assert outcome(services.hold, resident, slot.pk, now=end) == "ok"
+
+
+def test_strikes_count_from_exactly_the_window_start(world, court):
+    now = at(1, 8)
+    window_start = now - datetime.timedelta(days=settings.BOOKING_STRIKE_WINDOW_DAYS)
+    recent = [now - datetime.timedelta(hours=k + 1) for k in range(settings.BOOKING_STRIKES_TO_SUSPEND - 1)]
+    resident = _strikes(world, court, [window_start, *recent])
+    oldest = Strike.objects.filter(user=resident).order_by("at").first()
+    assert services.suspended_until(resident, now=now) is not None  # the oldest counts at the exact start
+    Strike.objects.filter(pk=oldest.pk).update(at=window_start - SECOND)
+    assert services.suspended_until(resident, now=now) is None
+    Strike.objects.filter(pk=oldest.pk).update(at=window_start + SECOND)
+    assert services.suspended_until(resident, now=now) is not None
+
+
+# --- cancellation: the refund deadline and the places ----------------------------------------------------
+
+def _paid(resident, slot, key):
+    b = services.confirm(services.hold(resident, slot.pk, client_key=key))
+    return services.complete_payment(b.payment.reference)
+
+
+def test_refund_until_the_exact_deadline(world, pool):
+    resident = world.users["resident"]
+    slot = slot_at(pool, at(2, 14))
+    deadline = slot.start - datetime.timedelta(hours=pool.cancel_hours)
+    for key, when, status in (("before", deadline - SECOND, "refunded"), ("at", deadline, "refunded"),
+                              ("after", deadline + SECOND, "paid")):
+        b = _paid(resident, slot, key)
+        assert services.refund_due(b, False, when) is (status == "refunded"), key
+        services.cancel(b, by=resident, now=when)
+        b.payment.refresh_from_db()
+        assert b.payment.status == status, key
+
+
+def test_cancelling_gives_back_exactly_the_places_once(world, pool):
+    resident = world.users["resident"]
+    slot = slot_at(pool, at(2, 14))
+    before = taken(slot)
+    b = services.book(resident, slot.pk)
+    assert taken(slot) == before + b.places == before + 1
+    services.cancel(b, by=resident)
+    assert taken(slot) == before
+    assert outcome(services.cancel, b, by=resident) == "not_cancellable"
+    assert outcome(services.cancel, b, by_venue=True, reason="检修") == "not_cancellable"
+    assert taken(slot) == before
+    # Someone else's booking keeps its place when a cancelled one is cancelled again.
+    other = services.book(world.users["other_resident"], slot.pk)
+    assert outcome(services.cancel, b, by=resident) == "not_cancellable"
+    assert taken(slot) == before + other.places
+
+
+def test_a_run_out_hold_cancelled_gives_back_nothing_more(world, pool):
+    resident = world.users["resident"]
+    slot = slot_at(pool, at(2, 14))
+    before = taken(slot)
+    held = services.hold(resident, slot.pk, now=slot.start - datetime.timedelta(days=1))
+    assert services.expire_holds(now=held.hold_expires_at + SECOND) == 1
+    assert taken(slot) == before
+    assert outcome(services.cancel, held, by=resident, now=held.hold_expires_at + 2 * SECOND) == "not_cancellable"
+    assert taken(slot) == before
+
+
+def test_residents_cancel_until_the_start(world, court):
+    resident = world.users["resident"]
+    slot = slot_at(court, at(1, 12))
+    b = services.book(resident, slot.pk)
+    assert outcome(services.cancel, b, by=resident, now=slot.start) == "not_cancellable"
+    assert outcome(services.cancel, b, by=resident, now=slot.start + SECOND) == "not_cancellable"
+    assert taken(slot) == 1
+    assert outcome(services.cancel, b, by=resident, now=slot.start - SECOND) == "ok"
+    assert taken(slot) == 0
+
+
+# --- holds ---------------------------------------------------------------------------------------------
+
+def test_a_hold_lasts_exactly_the_units_minutes(world, court):
+    resident = world.users["resident"]
+    slot = slot_at(court, at(1, 12))
+    t = slot.start - datetime.timedelta(days=1)
+    held = services.hold(resident, slot.pk, now=t)
+    expires = t + datetime.timedelta(minutes=court.hold_minutes)
+    assert held.hold_expires_at == expires
+    assert services.expire_holds(now=expires) == 0  # still held at the exact instant
+    assert outcome(services.hold, world.users["other_resident"], slot.pk, now=expires) == "slot_full"
+    assert outcome(services.confirm, held, now=expires) == "ok"
+    second = services.hold(world.users["other_resident"], slot_at(court, at(1, 13)).pk, now=t)
+    assert services.expire_holds(now=expires + SECOND) == 1
+    second.refresh_from_db()
+    assert second.status == "expired" and taken(second.slot) == 0
+
+
+def test_confirming_one_second_after_the_hold_ran_out_fails(world, court):
+    resident = world.users["resident"]
+    slot = slot_at(court, at(1, 12))
+    t = slot.start - datetime.timedelta(days=1)
+    held = services.hold(resident, slot.pk, now=t)
+    expires = t + datetime.timedelta(minutes=court.hold_minutes)
+    assert outcome(services.confirm, held, now=expires + SECOND) == "not_confirmable"
+    held.refresh_from_db()
+    assert held.status == "held" and held.confirmed_at is None
+    assert services.expire_holds(now=expires + SECOND) == 1 and taken(slot) == 0
+
+
+# --- when a slot may be booked -----------------------------------------------------------------------
+
+def test_the_booking_window_ends_with_its_last_whole_day(world, court):
+    """window_days counts whole days: from local midnight on day D a slot on D + window_days is open."""
+    resident = world.users["resident"]
+    slot = slot_at(court, at(court.window_days, 12))
+    midnight = at(0, 0)
+    assert outcome(services.hold, resident, slot.pk, now=midnight - SECOND) == "outside_window"
+    assert outcome(services.hold, resident, slot.pk, now=midnight) == "ok"
+    services.cancel(Booking.objects.get(user=resident, slot=slot), by=resident, now=midnight)
+    assert outcome(services.hold, resident, slot.pk, now=midnight + SECOND) == "ok"
+
+
+def test_a_slot_is_booked_until_its_start(world, court):
+    resident = world.users["resident"]
+    slot = slot_at(court, at(1, 12))
+    assert outcome(services.hold, resident, slot.pk, now=slot.start + SECOND) == "slot_past"
+    assert outcome(services.hold, resident, slot.pk, now=slot.start) == "slot_past"
+    assert outcome(services.hold, resident, slot.pk, now=slot.start - SECOND) == "ok"
+
+
+def test_open_bookings_count_until_their_start(world, court):
+    resident = world.users["resident"]
+    court.max_open_per_user, court.max_per_day = 2, 5
+    court.save()
+    first = services.book(resident, slot_at(court, at(1, 12)).pk).slot
+    services.book(resident, slot_at(court, at(2, 12)).pk)
+    third = slot_at(court, at(3, 12))
+    assert outcome(services.hold, resident, third.pk, now=first.start - SECOND) == "limit_open"
+    assert outcome(services.hold, resident, third.pk, now=first.start) == "ok"
+
+
+def test_the_day_limit_is_the_set_number(world, court):
+    resident = world.users["resident"]
+    court.max_per_day, court.max_open_per_user = 2, 10
+    court.save()
+    for hour in range(12, 12 + court.max_per_day):
+        assert outcome(services.book, resident, slot_at(court, at(1, hour)).pk) == "ok"
+    assert outcome(services.book, resident, slot_at(court, at(1, 18)).pk) == "limit_day"
+    assert outcome(services.book, resident, slot_at(court, at(2, 18)).pk) == "ok"
+
+
+# --- at the venue: check-in, no-shows, reminders ----------------------------------------------------------
+
+def test_check_in_opens_half_an_hour_before_and_closes_at_the_end(world, court):
+    resident = world.users["resident"]
+    early = services.book(resident, slot_at(court, at(1, 12)).pk)
+    opens = early.slot.start - datetime.timedelta(minutes=30)
+    assert outcome(services.check_in, early.code, now=opens - SECOND) == "check_in_closed"
+    assert outcome(services.check_in, early.code, now=opens) == "ok"
+    late = services.book(resident, slot_at(court, at(1, 14)).pk)
+    assert outcome(services.check_in, late.code, now=late.slot.end + SECOND) == "check_in_closed"
+    assert outcome(services.check_in, late.code, now=late.slot.end) == "ok"
+
+
+def test_a_no_show_is_marked_after_exactly_the_grace(world, court):
+    resident = world.users["resident"]
+    b = services.book(resident, slot_at(court, at(1, 12)).pk)
+    grace_ends = b.slot.end + datetime.timedelta(minutes=settings.BOOKING_NO_SHOW_GRACE_MINUTES)
+    assert services.mark_no_shows(now=grace_ends - SECOND) == 0
+    assert services.mark_no_shows(now=grace_ends) == 0
+    assert not Strike.objects.filter(user=resident).exists()
+    assert services.mark_no_shows(now=grace_ends + SECOND) == 1
+    b.refresh_from_db()
+    assert b.status == "no_show" and Strike.objects.filter(booking=b).exists()
+
+
+def test_reminders_go_out_exactly_the_set_hours_before(world, court):
+    resident = world.users["resident"]
+    b = services.book(resident, slot_at(court, at(1, 12)).pk)
+    horizon = b.slot.start - datetime.timedelta(hours=settings.BOOKING_REMINDER_HOURS)
+    assert services.send_reminders(now=horizon - SECOND) == 0
+    assert services.send_reminders(now=horizon) == 1
+    assert services.send_reminders(now=horizon + SECOND) == 0  # once
+    starting = services.book(resident, slot_at(court, at(1, 15)).pk)
+    assert services.send_reminders(now=starting.slot.start) == 0  # too late to remind
+    assert services.send_reminders(now=starting.slot.start - SECOND) == 1

@@ -1,0 +1,34 @@
+"""The demo step "social sports instructors" (quanmin/demo/people.py) on the small test city."""
+
+import random
+
+from django.utils import timezone
+
+from quanmin.core import indicators
+from quanmin.demo import accounts as accounts_demo
+from quanmin.demo import facilities as facilities_demo
+from quanmin.demo import people as demo
+from quanmin.people.models import DutyLog, Instructor, Station
+from quanmin.regions.models import Region
+from tests.conftest import small_city
+
+
+def test_demo_loads_a_believable_register(db):
+    city = small_city(streets=2, villages=True)
+    rng = random.Random(3715)
+    accounts_demo.load(city, rng)
+    facilities_demo.load(city, rng)
+    out = demo.load(city, rng, instructors=1500, stations=20)
+    assert 1300 < out["instructors"] < 1700 and out["stations"] > 5
+    assert Instructor.objects.filter(status="active").count() > 0.8 * out["instructors"]
+    stations = Station.objects.exclude(unit=None)
+    assert stations.count() == out["stations"] and stations.first().unit.slots.exists()
+    assert DutyLog.objects.filter(status="confirmed").count() > 1000
+    codes = list(Region.objects.values_list("code", flat=True))
+    values = indicators.compute_many(["guidance_rate", "community_instructor_share", "instructors_per_10000"],
+                                     codes, timezone.localdate())
+    assert 40 < values["guidance_rate"][city.code] < 95
+    assert values["community_instructor_share"][city.code] < 100  # a few communities have none
+    per = {c.code: values["instructors_per_10000"][c.code] for c in Region.objects.filter(level="county")}
+    assert all(v is not None for v in per.values())
+    assert {phone for phone, _what in demo.describe()} == {demo.STATION_STAFF_PHONE, demo.INSTRUCTOR_PHONE}

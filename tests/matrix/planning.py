@@ -1,0 +1,145 @@
+"""Permission rows for plans, targets and task tables (issue 21), and the objects they need.
+
+The world holds no plan, so the path parameters load seed 000 (the city's plan, 聊城市) on first
+use, with a figure entered by the city's staff and the tasks' periods. Every division's staff read
+the city's plan (a county works to it); only the city's staff own it (import, review, approve).
+Posts by readers who may not act are answered with a redirect and a message, as other registers do.
+"""
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from quanmin.planning.models import TaskEntry
+from quanmin.planning.services import figures, loading, tasks
+
+
+def _plan(w):
+    if not hasattr(w, "planning"):
+        plan = loading.load_file(next(p for p in loading.data_files() if p.name.startswith("000")))
+        tasks.ensure_periods(plan)
+        target = plan.targets.get(key="T0-28")
+        figure = figures.enter(w.users["city"], target, division_code=w.city.code, as_of=datetime.date(2024, 1, 2),
+                               value="1", evidence=SimpleUploadedFile("证明.pdf", b"%PDF-1.4"))
+        task = plan.tasks.get(number="(五)2")
+        period = task.periods.get()
+        entry = TaskEntry.objects.create(period=period, kind=TaskEntry.Kind.REPORT, author=w.users["city"], text="进展",
+                                         evidence=SimpleUploadedFile("进展.pdf", b"%PDF-1.4"))
+        w.planning = {"plan": plan, "target": target, "figure": figure, "task": task, "period": period,
+                      "entry": entry}
+    return w.planning
+
+
+def plan_key(w, role=None):
+    return {"key": _plan(w)["plan"].key}
+
+
+def target_pks(w, role=None):
+    found = _plan(w)
+    return {"key": found["plan"].key, "pk": found["target"].pk}
+
+
+def figure_pks(w, role=None):
+    found = _plan(w)
+    return {"key": found["plan"].key, "pk": found["target"].pk, "figure_pk": found["figure"].pk}
+
+
+def own_figure_pks(w, role=None):
+    """A figure with evidence in the role's own division (its file opens for those who see the figure
+    on the target's page); the city's figure for the supervisor and everyone outside the divisions."""
+    found = _plan(w)
+    region = getattr(w, role, None) if role in ("community", "township", "county", "other_county") else None
+    if region is None:
+        figure = found["figure"]
+    else:
+        figure = found.setdefault("figures", {}).get(role) or figures.enter(
+            w.users["city"], found["target"], division_code=region.code, as_of=datetime.date(2024, 1, 2),
+            value="1", evidence=SimpleUploadedFile("证明.pdf", b"%PDF-1.4"))
+        found["figures"][role] = figure
+    return {"key": found["plan"].key, "pk": found["target"].pk, "figure_pk": figure.pk}
+
+
+def task_pks(w, role=None):
+    found = _plan(w)
+    return {"key": found["plan"].key, "pk": found["task"].pk}
+
+
+def entry_pks(w, role=None):
+    found = _plan(w)
+    return {"key": found["plan"].key, "pk": found["task"].pk, "entry_pk": found["entry"].pk}
+
+
+def period_pks(w, role=None):
+    found = _plan(w)
+    return {"key": found["plan"].key, "pk": found["task"].pk, "period_pk": found["period"].pk}
+
+
+def meeting_pks(w, role=None):
+    from quanmin.planning.services import meetings
+
+    found = _plan(w)
+    if "meeting" not in found:
+        found["meeting"] = meetings.record(w.users["city"], found["plan"], held_on=datetime.date(2022, 3, 1),
+                                           title="全民健身工作联席会议第一次会议")
+    return {"key": found["plan"].key, "pk": found["meeting"].pk}
+
+
+def department_pk(w, role=None):
+    """The city's department that leads the tasks (its register is the city's staff's)."""
+    from quanmin.planning.models import Department
+
+    _plan(w)
+    return {"pk": Department.objects.get(division_code=w.city.code, name="市教育体育局").pk}
+
+
+def period_id(w, role=None):
+    return {"period_id": _plan(w)["period"].pk}
+
+
+WEB = {
+    "planning:plans": ("division_reader", None, "get", None),
+    # The form comes back with its errors.
+    "planning:plan_new": ("division_writer", None, "get", None, {"post": ({}, 200)}),
+    # A post comes back to the register with the result or a message why not (a supervisor's).
+    "planning:departments": ("division_reader", None, "get", None, {"post": ({"name": ""}, 302)}),
+    "planning:my_tasks": ("division_reader", None, "get", None),
+    # Staff of the department's own division (the city's) grant and take back the role; to anyone
+    # else the department's staff list is not found.
+    "planning:department_staff_add": ("city_staff", department_pk, "post", {"phone": "13900000099"}),
+    "planning:department_staff_remove": ("city_staff", department_pk, "post", {"user": "0"}),
+    # Only the plan's owners (the city's staff) edit it; the form comes back with its errors.
+    "planning:plan_edit": ("city_staff", plan_key, "get", None, {"post": ({}, 200)}),
+    "planning:target_indicator": ("division_reader", target_pks, "post", {"indicator": ""}),
+    # Every reader sees the joint meetings; a post comes back with the result or why not.
+    "planning:meetings": ("division_reader", plan_key, "get", None, {"post": ({"title": ""}, 302)}),
+    "planning:meeting_decide": ("division_reader", meeting_pks, "post", {"text": ""}),
+    "planning:plan": ("division_reader", plan_key, "get", None),
+    "planning:export": ("division_reader", plan_key, "get", None),
+    "planning:target": ("division_reader", target_pks, "get", None),
+    "planning:figure_add": ("division_reader", target_pks, "post", {}),
+    "planning:figure_evidence": ("division_reader", own_figure_pks, "get", None),
+    "planning:figure_decide": ("division_reader", figure_pks, "post", {"decision": "approve"}),
+    # Only the plan's owners (the city's staff) import its tasks; the form answers with its report.
+    "planning:task_import": ("city_staff", plan_key, "get", None, {"post": ({}, 200)}),
+    "planning:task": ("division_reader", task_pks, "get", None),
+    "planning:entry_evidence": ("division_reader", entry_pks, "get", None),
+    "planning:task_report": ("division_reader", period_pks, "post", {"text": "进展"}),
+    "planning:task_comment": ("division_reader", period_pks, "post", {"text": "意见"}),
+    "planning:task_review": ("division_reader", period_pks, "post", {"decision": "accepted"}),
+}
+
+API = {
+    "GET /api/v1/planning/plans": ("division_reader", None, None),
+    "GET /api/v1/planning/plans/{key}": ("division_reader", plan_key, None),
+    "GET /api/v1/planning/plans/{key}/targets": ("division_reader", plan_key, None),
+    "GET /api/v1/planning/plans/{key}/tasks": ("division_reader", plan_key, None),
+    # Only the task's reporting departments' staff report (no role of the matrix): division staff who
+    # read the plan get 403 task_not_yours, others 404 or 401 (tests/planning/test_api.py reports).
+    "POST /api/v1/planning/periods/{period_id}/reports": ("nobody", period_id, {"text": "进展"}),
+    "GET /api/v1/planning/my-periods": ("division_reader", None, None),
+    "GET /api/v1/planning/plans/{key}/meetings": ("division_reader", plan_key, None),
+    "PATCH /api/v1/planning/plans/{key}": ("city_staff", plan_key, {"issuer": "聊城市人民政府"}),
+    "PUT /api/v1/planning/plans/{key}/targets/{target_id}/indicator": (
+        "city_staff", lambda w, role=None: {"key": _plan(w)["plan"].key, "target_id": _plan(w)["target"].pk},
+        {"indicator": ""}),
+}
