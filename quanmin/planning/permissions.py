@@ -47,3 +47,40 @@ def can_manage(user, plan) -> bool:
 
 def can_see_tasks(user) -> bool:
     return can_read(user) or is_department_staff(user)
+
+
+# Supervision (督查, models/supervision.py): supervisors act; division staff read and answer.
+
+def supervisor_prefixes(user) -> list[str]:
+    """The subtrees this user supervises: those of their supervisor roles."""
+    return codes.outermost(codes.prefix(m.region_id) for m in scoping.memberships(user) if m.role == Role.SUPERVISOR)
+
+
+def is_supervisor(user) -> bool:
+    return scoping.is_superuser(user) or bool(supervisor_prefixes(user))
+
+
+def can_supervise(user, division_code: str) -> bool:
+    """Visits, findings, rectification items and bulletins of a division: its supervisors."""
+    if scoping.is_superuser(user):
+        return True
+    return any(codes.in_subtree(division_code, p) for p in supervisor_prefixes(user))
+
+
+def can_answer(user, rectification) -> bool:
+    """A rectification item is answered by staff of its own division (or above it) or of its responsible unit."""
+    return (scoping.can_write_region(user, rectification.division_code)
+            or (rectification.department_id is not None and rectification.department_id in department_ids(user)))
+
+
+def can_read_bulletin(user, bulletin) -> bool:
+    """A draft: its supervisors. Published: anyone if public; else staff (supervisors and evaluators
+    too) of its division or above it and of the divisions right under it (a city's and its counties')."""
+    if can_supervise(user, bulletin.division_code):
+        return True
+    if bulletin.status != "published":
+        return False
+    if bulletin.public:
+        return True
+    return any(codes.in_subtree(bulletin.division_code, p) or codes.parent(codes.pad(p)) == bulletin.division_code
+               for p in scoping.division_prefixes(user))

@@ -10,8 +10,10 @@ from .figures import TargetFigure
 from .history import IndicatorSnapshot, SnapshotRun
 from .meetings import JointMeeting, MeetingDecision
 from .plans import Phase, Plan, Target
+from .supervision import Bulletin, Finding, Rectification, RectificationEntry, Visit
 from .tasks import TaskItem, TaskUnit
 from .work import TaskEntry, TaskPeriod
 
-__all__ = ["Department", "IndicatorSnapshot", "JointMeeting", "MeetingDecision", "Phase", "Plan", "SnapshotRun", "Target", "TargetFigure", "TaskEntry",
-           "TaskItem", "TaskPeriod", "TaskUnit"]
+__all__ = ["Bulletin", "Department", "Finding", "IndicatorSnapshot", "JointMeeting", "MeetingDecision", "Phase", "Plan",
+           "Rectification", "RectificationEntry", "SnapshotRun", "Target", "TargetFigure", "TaskEntry", "TaskItem",
+           "TaskPeriod", "TaskUnit", "Visit"]

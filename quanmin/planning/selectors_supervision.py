@@ -1,0 +1,141 @@
+"""What supervision's pages, API and exports read: the visits, findings, rectification items and
+bulletins a user may see (the rules of permissions.py as queries), and a bulletin's content — the
+counties ranked by the plan's targets (selectors.dashboard, live) and the findings of its period."""
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Q
+
+from quanmin.accounts import scoping
+from quanmin.regions import codes
+
+from . import permissions, selectors
+from .models import Bulletin, Finding, Rectification, Visit
+
+OPEN = (Rectification.Status.OPEN, Rectification.Status.SUBMITTED, Rectification.Status.RETURNED)
+
+
+def _within(field: str, prefixes) -> Q:
+    q = Q(pk__in=[])
+    for p in prefixes:
+        q |= Q(**{f"{field}__within": p})
+    return q
+
+
+def visits_for(user):
+    """Supervisors see every visit of their subtrees; division staff those of their divisions that
+    took place or were announced (an unannounced visit stays unknown to the visited until it is done)."""
+    found = Visit.objects.select_related("plan")
+    if scoping.is_superuser(user):
+        return found
+    shown = Q(status=Visit.Status.DONE) | Q(manner=Visit.Manner.ANNOUNCED)
+    return found.filter(_within("division_code", permissions.supervisor_prefixes(user))
+                        | (_within("division_code", scoping.division_prefixes(user)) & shown))
+
+
+def findings_for(user, visit: Visit):
+    """The visit's findings in the user's scope (all of them for its supervisors)."""
+    found = visit.findings.select_related("target", "task").prefetch_related("rectifications__department")
+    if permissions.can_supervise(user, visit.division_code):
+        return found
+    return found.filter(_within("division_code", scoping.division_prefixes(user)))
+
+
+def rectifications_for(user):
+    """Items of the user's divisions (supervised or staffed), or of their department."""
+    found = Rectification.objects.select_related("finding__visit__plan", "department")
+    if scoping.is_superuser(user):
+        return found
+    q = _within("division_code", [*permissions.supervisor_prefixes(user), *scoping.division_prefixes(user)])
+    mine = permissions.department_ids(user)
+    if mine:
+        q |= Q(department_id__in=mine)
+    return found.filter(q)
+
+
+def overdue(queryset, today: date):
+    return queryset.filter(status__in=OPEN, deadline__lt=today)
+
+
+def overdue_to_answer(user, today: date) -> int:
+    """Items past their deadline that this user's divisions or departments answer (the home page's warning)."""
+    if not scoping.is_division_staff(user, write=True) and not permissions.is_department_staff(user):
+        return 0
+    q = _within("division_code", scoping.division_prefixes(user, write=True))
+    mine = permissions.department_ids(user)
+    if mine:
+        q |= Q(department_id__in=mine)
+    if scoping.is_superuser(user):
+        q = Q()
+    return overdue(Rectification.objects.filter(q), today).count()
+
+
+def bulletins_for(user):
+    """Drafts of the user's supervised divisions, and the published bulletins they may read."""
+    found = Bulletin.objects.select_related("plan")
+    if scoping.is_superuser(user):
+        return found
+    q = _within("division_code", permissions.supervisor_prefixes(user))
+    readable = Q(pk__in=[])
+    for p in scoping.division_prefixes(user):
+        readable |= Q(division_code__within=p)
+        above = codes.parent(codes.pad(p))
+        if above:
+            readable |= Q(division_code=above)
+    return found.filter(q | (Q(status=Bulletin.Status.PUBLISHED) & readable))
+
+
+def _number(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def bulletin_content(bulletin: Bulletin, today: date) -> dict:
+    """The bulletin's ranking (the plan's division's children ranked by the targets they meet, as the
+    plan's dashboard ranks them) with each one's findings and rectification counts, and the findings
+    of the visits carried out in its period (problems first): plain values, so that publishing can
+    freeze them."""
+    plan = bulletin.plan
+    board = selectors.dashboard(plan, today)
+    visits = list(Visit.objects.filter(plan=plan, status=Visit.Status.DONE, visited_on__gte=bulletin.period_start,
+                                       visited_on__lte=bulletin.period_end).order_by("visited_on", "pk"))
+    findings = list(Finding.objects.filter(visit__in=visits).select_related("visit")
+                    .prefetch_related("rectifications").order_by("-kind", "division_code", "visit__visited_on", "pk"))
+    kids = {code: name for code, name in selectors.children(plan)}
+
+    def child_of(code: str) -> str | None:
+        return next((k for k in kids if codes.contains(k, code)), None)
+
+    counts = defaultdict(lambda: {"problems": 0, "practices": 0, "items": 0, "closed": 0, "overdue": 0})
+    rows = []
+    for f in findings:
+        items = list(f.rectifications.all())
+        key = child_of(f.division_code) or f.division_code
+        c = counts[key]
+        c["problems" if f.kind == Finding.Kind.PROBLEM else "practices"] += 1
+        c["items"] += len(items)
+        c["closed"] += sum(r.status == Rectification.Status.CLOSED for r in items)
+        c["overdue"] += sum(r.status in OPEN and r.deadline < today for r in items)
+        rows.append({
+            "division": f.division_name, "kind": f.kind, "kind_label": str(f.get_kind_display()),
+            "severity_label": str(f.get_severity_display()) if f.severity else "", "place": f.place, "text": f.text,
+            "visited_on": f.visit.visited_on.isoformat(), "visit_kind": str(f.visit.get_kind_display()),
+            "manner": str(f.visit.get_manner_display()),
+            "rectifications": [{"requirement": r.requirement, "responsible": r.responsible_name(),
+                                "deadline": r.deadline.isoformat(), "status": r.status,
+                                "status_label": str(r.get_status_display())} for r in items],
+        })
+    ranking = [{"place": r["place"], "code": r["code"], "name": r["name"], "met": r["met"],
+                "applicable": r["applicable"], "share": _number(r["share"]), **counts[r["code"]]}
+               for r in board["ranking"]]
+    return {"as_of": today.isoformat(), "visits": len(visits), "ranking": ranking, "findings": rows,
+            "targets": len(board["rows"]), "problems": sum(r["kind"] == Finding.Kind.PROBLEM for r in rows),
+            "practices": sum(r["kind"] == Finding.Kind.PRACTICE for r in rows)}
+
+
+def content_of(bulletin: Bulletin, today: date) -> dict:
+    """What the bulletin says: as published, or (a draft) as it would be published today."""
+    if bulletin.status == Bulletin.Status.PUBLISHED:
+        return bulletin.content
+    return bulletin_content(bulletin, today)
+
