@@ -92,8 +92,11 @@ def test_inspector_and_supervisor(world, client_for):
     client.force_login(inspector)
     assert client.get(url("staff_home")).status_code == 403  # inspects equipment, does not run bookings
     supervisor = client_for("supervisor")
-    assert supervisor.get(url("staff_day", site_id=world.site.pk)).status_code == 200
+    day = supervisor.get(url("staff_day", site_id=world.site.pk))
+    assert day.status_code == 200 and world.site.name in day.content.decode()  # reads the day
+    before = Booking.objects.filter(slot=world.slot).count()
     assert supervisor.post(url("staff_walk_in", slot_id=world.slot.pk), {"places": 1}).status_code == 403
+    assert Booking.objects.filter(slot=world.slot).count() == before  # and writes nothing
     assert supervisor.get(url("staff_check_in")).status_code == 403
 
 

@@ -32,6 +32,11 @@ def test_list_filters_and_calendar(world, ev, client):
 def test_draft_games_are_not_public(world, client):
     setup = make_games(world, publish=False)
     assert client.get(reverse("events:games", args=[setup.games.pk])).status_code == 404
+    assert client.get(reverse("events:competition", args=[setup.sprint.pk])).status_code == 404
+    # Nor listed anywhere a resident looks, though a published one with the same name would be.
+    assert setup.games.name not in client.get(reverse("events:list")).content.decode()
+    month = setup.sprint.starts_at.strftime("%Y-%m")
+    assert setup.sprint.name not in client.get(reverse("events:calendar") + f"?month={month}").content.decode()
 
 
 def test_enter_from_the_event_page_and_withdraw(world, ev, client):

@@ -495,8 +495,11 @@ def test_api_exports(world, client_for):
     client = client_for("county")
     response = client.get("/api/v1/facilities/export.csv?type=basketball")
     assert response.status_code == 200 and "东关社区文体广场" in b"".join(response.streaming_content).decode("utf-8-sig")
-    assert client.get("/api/v1/facilities/export.xlsx").status_code == 200
-    assert client.get("/api/v1/facilities/import-template.xlsx").status_code == 200
+    for path in ("/api/v1/facilities/export.xlsx", "/api/v1/facilities/import-template.xlsx"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).worksheets[0]
+        assert list(next(sheet.iter_rows(values_only=True))) == [c.zh for c in COLUMNS], path
     assert client_for("resident").get("/api/v1/facilities/export.csv").status_code == 403
 
 

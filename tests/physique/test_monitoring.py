@@ -212,7 +212,10 @@ def test_report_is_printable(world, client_for):
 def test_staff_see_a_person_tested_at_their_stations(world, client_for):
     result = pm.result_of(world, "resident")
     url = reverse("physique:participant", args=[result.participant_id])
-    assert client_for("county").get(url).status_code == 200
+    r = client_for("county").get(url)
+    assert r.status_code == 200 and reverse("physique:report", args=[result.pk]) in r.content.decode()
+    entry = AuditEntry.objects.filter(action="read_personal").latest("id")
+    assert entry.actor == world.users["county"] and entry.detail["purpose"] == "testing staff"
     assert client_for("other_county").get(url).status_code == 404
     assert client_for("supervisor").get(url).status_code == 403
     assert client_for("other_resident").get(url).status_code == 403
