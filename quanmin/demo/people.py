@@ -26,6 +26,7 @@ from quanmin.accounts import services as account_services
 from quanmin.accounts.models import Role, User
 from quanmin.core import bulk
 from quanmin.facilities.models import Site
+from quanmin.people import logs as log_services
 from quanmin.people import stations as station_services
 from quanmin.people.models import (
     APPROVER,
@@ -211,6 +212,7 @@ def _logs(rng: random.Random, people: list[Instructor], stations: list[Station],
                 "status": status, "confirmed_by_id": confirmer.pk if decided else None, "confirmed_at": decided,
                 "created_at": ended})
     bulk.insert_values(DutyLog, logs)
+    log_services.note_last_services()  # the logs went in without decide(): their instructors' last service
     return len(logs)
 
 

@@ -5,8 +5,13 @@ Each figure is one GROUP BY over the smallest subtree holding every division ask
 each row's own division, which the database then adds up to every level (regions.subtrees.rolled_up,
 in the same statement): a city's whole tree (1 city, 8 counties, 136 townships, 2,408 communities) or
 a province's (64,094 divisions) in a handful of queries, whatever the number of divisions, and no
-Python loop over the rows (bench/people.py --province). Instructors count where they live (their home division); services and hours
-where they took place; stations where they stand.
+Python loop over the rows (bench/people.py --province). Instructors count where they live (their
+home division); services and hours where they took place; stations where they stand.
+
+Density, coverage and the guidance rate come from one scan of the instructors (instructor_rows):
+the guidance rate reads each instructor's last confirmed service (Instructor.last_service_at, kept
+by logs.decide) rather than the logs, and an index holds every column that scan reads. The
+communities of each subtree come with the divisions, which are read anyway (regions_in).
 """
 
 import datetime
@@ -63,20 +68,25 @@ class Counts:
         return (Decimal(100) * self.covered / self.communities).quantize(Decimal("0.1")) if self.communities else None
 
 
-def regions_in(prefix: str) -> dict[str, tuple]:
-    """{code: (name, level, population, estimated)} of the subtree's divisions (one query); a division
-    without a population takes the sum of its children's (theirs estimated first, deepest first)."""
+def regions_in(prefix: str) -> dict[str, dict]:
+    """{code: Counts' fields of the division itself} for the subtree's divisions (one query): name,
+    level, population and the communities in its subtree. A division without a population takes
+    the sum of its children's (theirs estimated first, deepest first)."""
     rows = Region.objects.filter(code__within=prefix).order_by().values_list("code", "name", "level", "parent_id",
                                                                              "population")
     depth = {level: i for i, level in enumerate(codes.PREFIX_LENGTH)}
-    found, below = {}, {}  # below: a parent's sum of its children's known populations
+    found, below, held = {}, {}, {}  # a parent's sums of its children's known populations, of their communities
     for code, name, level, parent, population in sorted(rows, key=lambda r: -depth.get(r[2], 0)):
         estimated = population is None and code in below
         if estimated:
             population = below[code]
-        if population is not None and parent is not None:
-            below[parent] = below.get(parent, 0) + population
-        found[code] = (name, level, population, estimated)
+        communities = 1 if level == "community" else held.get(code, 0)
+        if parent is not None:
+            held[parent] = held.get(parent, 0) + communities
+            if population is not None:
+                below[parent] = below.get(parent, 0) + population
+        found[code] = {"name": name, "level": level, "population": population, "population_estimated": estimated,
+                       "communities": communities}
     return found
 
 
@@ -86,24 +96,18 @@ def _span(window) -> dict:
     return {"started_at__gte": start, "started_at__lt": end}
 
 
-def instructor_rows(prefix: str):
-    """(division, active, core) per home division of active instructors."""
+def instructor_rows(prefix: str, window: tuple[datetime.date, datetime.date]):
+    """(division, active, core, guided) per home division of active instructors; guided: those with a
+    confirmed service in the window. An instructor whose last confirmed service starts in the
+    window was guided in it, one whose last starts before it was not; only when the last starts
+    after the window (figures for a past date) are the logs asked, for that instructor alone."""
+    span = _span(window)
+    start, end = span["started_at__gte"], span["started_at__lt"]
+    served = DutyLog.objects.filter(instructor=OuterRef("pk"), status=DutyLog.Status.CONFIRMED, **span)
+    guided = Q(last_service_at__gte=start, last_service_at__lt=end) | Q(Exists(served), last_service_at__gte=end)
     return (Instructor.objects.filter(ACTIVE, region__code__within=prefix).order_by()
-            .values("region_id").annotate(n=Count("id"), core_n=Count("id", filter=Q(core=True))))
-
-
-def guided_rows(prefix: str, window: tuple[datetime.date, datetime.date]):
-    """(division, active instructors with a confirmed service in the window) per home division. The
-    log test is in WHERE, where the database joins the logs once (a semi-join); as a counted
-    annotation it ran once per instructor (a province's million: a minute)."""
-    served = DutyLog.objects.filter(instructor=OuterRef("pk"), status=DutyLog.Status.CONFIRMED, **_span(window))
-    return (Instructor.objects.filter(ACTIVE, Exists(served), region__code__within=prefix).order_by()
-            .values("region_id").annotate(n=Count("id")))
-
-
-def community_rows(prefix: str):
-    """(community, 1) for each community of the subtree."""
-    return Region.objects.filter(code__within=prefix, level="community").order_by().values("code").annotate(n=Value(1))
+            .values("region_id").annotate(n=Count("id"), core_n=Count("id", filter=Q(core=True)),
+                                          guided_n=Count("id", filter=guided)))
 
 
 def trained_rows(prefix: str, year: int):
@@ -123,21 +127,19 @@ def hours_rows(prefix: str, window):
             .values("region_id").annotate(h=Sum("hours")))
 
 
-def counts(wanted: list[str], as_of: datetime.date, *, guided=False, trained=False, stations=False, hours=False,
-           coverage=False) -> dict[str, Counts]:
-    """{code: Counts of its subtree} for the codes that name a division. Each part asked for is one
-    query that the database sums up to every level (subtrees.rolled_up), plus one for the divisions
-    and one for the instructors, always."""
+def counts(wanted: list[str], as_of: datetime.date, *, trained=False, stations=False, hours=False) -> dict[str, Counts]:
+    """{code: Counts of its subtree} for the codes that name a division: the divisions (with their
+    communities) and the instructors (active, core, guided, communities covered) always, in two
+    queries; each other part asked for is one query more. The database sums each part up to every
+    level (subtrees.rolled_up)."""
     prefix = subtrees.covering_prefix(wanted)
     # Within an indicators batch (compute_many) the divisions and the instructors are read once for all.
     regions = memo(("people.regions", prefix), lambda: regions_in(prefix))
     window = year_ending(as_of)
-    parts = [(("active", "core", "covered"), memo(("people.instructors", prefix),
-                                                   lambda: subtrees.rolled_up(instructor_rows(prefix),
-                                                                              communities=True)))]
-    for enabled, names, rows in ((guided, ("guided",), lambda: guided_rows(prefix, window)),
-                                 (coverage, ("communities",), lambda: community_rows(prefix)),
-                                 (trained, ("trained",), lambda: trained_rows(prefix, as_of.year)),
+    parts = [(("active", "core", "guided", "covered"),
+              memo(("people.instructors", prefix, window),
+                   lambda: subtrees.rolled_up(instructor_rows(prefix, window), communities=True)))]
+    for enabled, names, rows in ((trained, ("trained",), lambda: trained_rows(prefix, as_of.year)),
                                  (stations, ("stations",), lambda: station_rows(prefix)),
                                  (hours, ("hours",), lambda: hours_rows(prefix, window))):
         if enabled:
@@ -154,7 +156,7 @@ def counts(wanted: list[str], as_of: datetime.date, *, guided=False, trained=Fal
                 values.update(zip(names, found, strict=True))
         if values.get("hours"):
             values["hours"] = Decimal(values["hours"]).quantize(HOURS)  # SQLite sums a float
-        out[code] = Counts(code, *r, **values)
+        out[code] = Counts(code, **r, **values)
     return out
 
 
@@ -204,7 +206,7 @@ def student_services(prefix: str, window) -> int:
 def division_figures(region: Region, as_of: datetime.date) -> dict:
     """The division's figures and its children's, with the communities that have no instructor."""
     wanted = [region.code, *Region.objects.filter(parent=region).values_list("code", flat=True)]
-    found = counts(wanted, as_of, guided=True, trained=True, stations=True, hours=True, coverage=True)
+    found = counts(wanted, as_of, trained=True, stations=True, hours=True)
     me = found[region.code]
 
     def row(c):

@@ -45,14 +45,14 @@ def instructors(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | N
            label=_("Communities with an instructor"),
            description=_("Share of communities and villages where at least one active instructor lives."))
 def community_instructor_share(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
-    return {code: c.coverage for code, c in counts(codes, as_of, coverage=True).items()}
+    return {code: c.coverage for code, c in counts(codes, as_of).items()}
 
 
 @indicator("guidance_rate", unit="percent", levels=EVERY_LEVEL, label=_("Guidance rate"),
            description=_("Active instructors with at least one confirmed service in the 365 days up to the date, "
                          "divided by the active instructors (指导率)."))
 def guidance_rate(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
-    return {code: c.guidance_rate for code, c in counts(codes, as_of, guided=True).items()}
+    return {code: c.guidance_rate for code, c in counts(codes, as_of).items()}
 
 
 @indicator("instructors_trained", unit="count", levels=EVERY_LEVEL, label=_("Instructors trained this year"),

@@ -150,6 +150,9 @@ class Instructor(models.Model):
     public_name = models.CharField(_("name on the public card"), max_length=8, choices=PublicName.choices,
                                    default=PublicName.SURNAME)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # The start of the latest confirmed service (logs.decide keeps it, logs.note_last_services
+    # rebuilds it): the guidance rate reads it instead of the logs (figures.instructor_rows).
+    last_service_at = models.DateTimeField(_("last confirmed service"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -160,7 +163,11 @@ class Instructor(models.Model):
         verbose_name_plural = _("instructors")
         ordering = ["region_id", "real_name", "id"]
         constraints = [models.UniqueConstraint(fields=["id_number_hash"], name="people_one_record_per_person")]
-        indexes = [models.Index(fields=["region", "status"], name="people_instructor_region")]
+        indexes = [models.Index(fields=["region", "status"], name="people_instructor_region"),
+                   # Everything the figures count, in division order: an index-only scan, grouped
+                   # as it is read (figures.instructor_rows).
+                   models.Index(fields=["kind", "status", "region", "core", "last_service_at"],
+                                name="people_instructor_figures")]
 
     def __str__(self) -> str:
         return self.real_name

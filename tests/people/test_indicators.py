@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from quanmin.core import indicators
 from quanmin.people import figures, logs
+from quanmin.people.models import Instructor
 from quanmin.regions import subtrees
 from quanmin.regions.models import Region
 
@@ -44,9 +45,8 @@ def test_communities_without_instructors_and_query_count(people):
     Region.objects.create(code="371502001002", name="西关社区", level="community", parent=w.township, population=5000)
     codes = list(Region.objects.values_list("code", flat=True))
     with CaptureQueriesContext(connection) as few:
-        found = figures.counts(codes, timezone.localdate(), guided=True, coverage=True, stations=True, hours=True,
-                               trained=True)
-    assert len(few.captured_queries) <= 7  # divisions, instructors, one per part: not one per division
+        found = figures.counts(codes, timezone.localdate(), stations=True, hours=True, trained=True)
+    assert len(few.captured_queries) <= 5  # divisions, instructors, one per part: not one per division
     assert [r["name"] for r in figures.uncovered(w.county.code)] == ["西关社区"]
     assert [r["name"] for r in figures.division_figures(w.township, timezone.localdate())["communities_without"]] == [
         "西关社区"]
@@ -80,14 +80,80 @@ def test_the_database_roll_up_equals_the_python_one(people):
     logs.decide(log, confirm=True, by=w.users["community"])
     today = timezone.localdate()
     window = indicators.year_ending(today)
-    for rows in (figures.instructor_rows(""), figures.guided_rows("", window), figures.community_rows(""),
-                 figures.station_rows(""), figures.hours_rows("", window), figures.staffed_rows("", today)):
+    for rows in (figures.instructor_rows("", window), figures.station_rows(""), figures.hours_rows("", window),
+                 figures.staffed_rows("", today)):
         own = {code: tuple(values) for code, *values in (row.values() for row in rows)}
         assert own, rows.query
         divisions = set(Region.objects.values_list("code", flat=True))  # it also sums up to the absent province
         assert {c: v for c, v in subtrees.rolled_up(rows).items() if c in divisions} == python_roll_up(own)
     # And the communities holding a row, summed beside the instructors (coverage).
-    rows = figures.instructor_rows("")
+    rows = figures.instructor_rows("", window)
     level = dict(Region.objects.values_list("code", "level"))
     own = {code: (*values, 1 if level[code] == "community" else 0) for code, *values in (r.values() for r in rows)}
     assert {c: v for c, v in subtrees.rolled_up(rows, communities=True).items() if c in divisions} == python_roll_up(own)
+
+
+def counted_from_the_logs(as_of: datetime.date) -> dict[str, tuple]:
+    """The reference for counts(): every division's (active, core, guided, communities, communities
+    covered) counted in Python from the instructors, their logs (not last_service_at) and the
+    divisions' parent links."""
+    start, end = indicators.local_span(*indicators.year_ending(as_of))
+    parents = dict(Region.objects.values_list("code", "parent_id"))
+    out = {code: [0, 0, 0, 0, 0] for code in parents}
+    lives = set()
+    for person in Instructor.objects.filter(status="active", kind="instructor").prefetch_related("logs"):
+        guided = any(log.status == "confirmed" and start <= log.started_at < end for log in person.logs.all())
+        lives.add(person.region_id)
+        above = person.region_id
+        while above is not None:
+            out[above][0] += 1
+            out[above][1] += person.core
+            out[above][2] += guided
+            above = parents[above]
+    for code, level in Region.objects.values_list("code", "level"):
+        above = code if level == "community" else None
+        while above is not None:
+            out[above][3] += 1
+            out[above][4] += code in lives
+            above = parents[above]
+    return {code: tuple(values) for code, values in out.items()}
+
+
+def test_the_figures_equal_a_count_from_the_logs(people):
+    """Density, coverage and the guidance rate read the instructors alone (last_service_at kept by
+    decide): for every division they equal a count over the logs themselves, today, for a past date
+    (a last service after the window: the logs are asked) and a date when every service is too old."""
+    w = people
+    Region.objects.create(code="371502001002", name="西关社区", level="community", parent=w.township, population=5000)
+    made = {region: active(w, region, seq, by_role="city", core=seq % 2 == 0)
+            for seq, region in enumerate([w.township, w.county, w.city, w.other_community], start=420)}
+    staff = w.users["city"]
+    day = 24
+
+    def served(instructor, days_ago: int, confirm: bool | None = True):
+        log = logs.record(instructor, body(w, days_ago * day + 3, days_ago * day + 1, station=None, site=w.site.pk),
+                          by=staff)
+        if confirm is not None:
+            logs.decide(log, confirm=confirm, by=staff)
+
+    served(w.instructor, 0)
+    served(made[w.township], 300)  # the last of two: for a date 100 days ago, after its window
+    served(made[w.township], 0)
+    served(made[w.county], 200)
+    served(made[w.county], 1, confirm=None)  # pending, and turned down: neither counts
+    served(made[w.county], 2, confirm=False)
+    served(made[w.city], 400)  # before any window but the one 100 days ago
+    kept = dict(Instructor.objects.values_list("pk", "last_service_at"))
+    assert kept[made[w.township].pk] > kept[made[w.county].pk] > kept[made[w.city].pk]
+    assert kept[made[w.other_community].pk] is None
+    today = timezone.localdate()
+    codes = list(Region.objects.values_list("code", flat=True))
+    for as_of in (today, today - datetime.timedelta(days=100), today + datetime.timedelta(days=400)):
+        found = {code: (c.active, c.core, c.guided, c.communities, c.covered)
+                 for code, c in figures.counts(codes, as_of).items()}
+        assert found == counted_from_the_logs(as_of), as_of
+    assert found[w.city.code][2] == 0 and counted_from_the_logs(today)[w.city.code][2] == 3
+    # The rebuild from the logs (after bulk writes) finds what decide() kept.
+    Instructor.objects.update(last_service_at=None)
+    logs.note_last_services()
+    assert dict(Instructor.objects.values_list("pk", "last_service_at")) == kept
