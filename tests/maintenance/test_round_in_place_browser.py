@@ -36,7 +36,7 @@ def test_round_opens_on_what_is_left_and_saves_in_place(equipment, inspector, un
     # The checked piece is folded away; the first card is the first piece still to check.
     todo = page.locator("#todo article.piece-card")
     expect(todo).to_have_count(len(pieces) - 1)
-    assert todo.first.get_attribute("data-piece") == str(pieces[1].pk)
+    expect(todo.first).to_have_attribute("data-piece", str(pieces[1].pk))
     expect(page.locator(f"#checked article[data-piece='{first.pk}']")).to_be_hidden()
     expect(page.locator("#checked-count")).to_have_text("1")
 
@@ -50,7 +50,7 @@ def test_round_opens_on_what_is_left_and_saves_in_place(equipment, inspector, un
     expect(page.locator("#checked-count")).to_have_text("2")
     expect(page.locator("#todo article.piece-card")).to_have_count(len(pieces) - 2)
     assert page.evaluate("window.__stayed === true"), "the page reloaded"
-    assert page.locator("#todo article.piece-card").first.get_attribute("data-piece") == str(pieces[2].pk)
+    expect(page.locator("#todo article.piece-card").first).to_have_attribute("data-piece", str(pieces[2].pk))
     assert Check.objects.filter(round=round_, equipment=pieces[1]).exists()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 

@@ -61,8 +61,7 @@ def test_figures_table_columns_and_names(mworld, live_server, browser):
     url = f"/staff/maintenance/figures/{w.city.code}/?start=2026-03-01&end=2026-05-20"
     sign_in(page, live_server, w.users["city"], url)
     table = page.locator("#figures-table")
-    expect(table).to_be_visible()
-    assert table.locator("thead th").count() == 1 + 8  # the division and the default eight
+    expect(table.locator("thead th")).to_have_count(1 + 8)  # the division and the default eight
     # No name broken across lines: each division cell is one line high.
     cell = table.locator("tbody td").first
     line = float(page.evaluate("el => parseFloat(getComputedStyle(el).lineHeight) || 20", cell.element_handle()))
@@ -73,7 +72,7 @@ def test_figures_table_columns_and_names(mworld, live_server, browser):
         box.check()
     page.get_by_role("button", name="显示这些列").click()
     page.wait_for_url("**cols=**")
-    assert page.locator("#figures-table thead th").count() == 1 + 21
+    expect(page.locator("#figures-table thead th")).to_have_count(1 + 21)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     name = page.locator("#figures-table tbody td").first
     assert name.locator("a").bounding_box()["height"] < line * 1.6
@@ -97,12 +96,13 @@ def test_register_filter_picks_a_division_from_lists(world, live_server, browser
     selects.nth(2).select_option(label="古楼街道")
     expect(selects).to_have_count(4)
     selects.nth(3).select_option(label="东关社区")
-    assert picker.locator("input[type=hidden]").input_value() == world.community.code
+    # The page's script sets the hidden input on "change": wait for it rather than read it at once.
+    expect(picker.locator("input[type=hidden]")).to_have_value(world.community.code)
     page.locator("main form").first.evaluate("f => f.requestSubmit ? f.requestSubmit() : f.submit()")
     page.wait_for_url(f"**region={world.community.code}**")
-    assert page.locator("main").inner_text().count("东关社区文体广场") >= 1
-    assert "新华社区健身广场" not in page.locator("main table").inner_text()
+    expect(page.locator("main")).to_contain_text("东关社区文体广场")
+    expect(page.locator("main table")).not_to_contain_text("新华社区健身广场")
     # Opened again with the code, the lists show the chain chosen.
-    assert page.locator("[data-division-picker] select").nth(3).input_value() == world.community.code
+    expect(page.locator("[data-division-picker] select").nth(3)).to_have_value(world.community.code)
     assert errors == []
     context.close()
