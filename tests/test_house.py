@@ -61,6 +61,26 @@ def test_project_modules_are_imported_at_module_level(path):
     assert list(_function_level_project_imports(path)) == []
 
 
+# Libraries that take seconds to load: a module imports them where they are used (# lazy: ...), so a
+# process (a test worker's first test, a web worker) does not pay for them unless it needs them.
+HEAVY = ("scipy", "pandas")
+
+
+def _module_level_heavy_imports(path: Path):
+    for node in ast.parse(path.read_text()).body:
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+            [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+        yield from (n for n in names if n.split(".")[0] in HEAVY)
+
+
+def test_heavy_libraries_are_imported_where_used(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("import numpy as np\nfrom scipy import stats\n\ndef f():\n    import pandas  # lazy: pandas\n")
+    assert list(_module_level_heavy_imports(sample)) == ["scipy"]
+    found = {str(p.relative_to(ROOT)): n for p in _modules() if (n := list(_module_level_heavy_imports(p)))}
+    assert found == {}
+
+
 TESTS = ROOT / "tests"
 # A test that releases many clients at once (tests/races.py, or its own barrier).
 RACE = re.compile(r"Barrier\(|from tests import races|races\.run_(threads|processes)")

@@ -15,7 +15,6 @@ mean. Below MIN_ANSWERS answers a division gets no figure (too few to say anythi
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
 
 from quanmin.regions import codes, subtrees
 from quanmin.regions.models import Region
@@ -47,6 +46,8 @@ def estimate(y: np.ndarray, w: np.ndarray, share: bool, minimum: int = MIN_ANSWE
     n = len(y)
     if n < max(minimum, 2) or w.sum() <= 0:
         return Estimate(n)
+    from scipy import stats  # lazy: SciPy takes seconds to load, and only an estimate needs it
+
     n_eff = float(w.sum() ** 2 / (w ** 2).sum())
     mean = float(np.average(y, weights=w))
     if share:
