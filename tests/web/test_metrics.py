@@ -7,9 +7,14 @@ import logging
 import re
 
 import pytest
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from quanmin.core import metrics
 from quanmin.core.logs import JsonFormatter
+from quanmin.web.metrics import _last_minute
 from tests.nodes import REDIS_URL
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +82,16 @@ def test_histogram_buckets_are_cumulative():
     assert 'quanmin_http_requests_total{status="200"} 2' in lines
     assert 'quanmin_http_request_duration_seconds_bucket{le="0.1"} 0' in lines
     assert "quanmin_http_request_duration_seconds_sum 0.9" in lines
+
+
+@pytest.mark.parametrize("model", ["booking.Booking", "events.Entry"])
+def test_the_last_minutes_rows_are_read_through_the_created_at_index(model):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's planner scans a small table whatever the indexes")
+    with CaptureQueriesContext(connection) as queries:
+        assert _last_minute(apps.get_model(model), timezone.now()) == 0
+    (query,) = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "_created" in plan and "SCAN" not in plan, plan
