@@ -1,16 +1,19 @@
 """The JSON API under /api/v1: one NinjaAPI, a router per app, errors as codes with messages."""
 
 import copy
+from functools import partial
 from http import HTTPStatus
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
+from django.urls import path
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.responses import Response
 
 from quanmin.accounts.api_auth import AUTH, PUBLIC
 from quanmin.accounts.models import AuditEntry
@@ -93,17 +96,33 @@ def _local_times(node) -> None:
 class QuanminAPI(NinjaAPI):
     """The OpenAPI document is built once per path prefix and language, then served from memory: every
     router is mounted when this module is imported, building it costs ~0.7 s of CPU, and
-    /api/v1/openapi.json is public (rebuilt for each request, it was a cheap way to load a server)."""
+    /api/v1/openapi.json is public (rebuilt for each request, it was a cheap way to load a server).
+    The openapi.json view serves the shared document as it is; get_openapi_schema, for callers that
+    may change what they get, answers a copy."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._documents = {}
 
-    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+    def openapi_document(self, *, path_prefix=None, path_params=None) -> dict:
+        """The shared document: read it, never change it."""
         key = (path_prefix, tuple(sorted((path_params or {}).items())), get_language())
         if key not in self._documents:
             self._documents[key] = self._document(path_prefix=path_prefix, path_params=path_params)
-        return copy.deepcopy(self._documents[key])  # a caller may change its copy
+        return self._documents[key]
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return copy.deepcopy(self.openapi_document(path_prefix=path_prefix, path_params=path_params))
+
+    def _get_urls(self):
+        """Ninja's URLs, with openapi.json answered from the shared document (no copy per request)."""
+        urls = super()._get_urls()
+        for i, pattern in enumerate(urls):
+            if getattr(pattern, "name", None) == "openapi-json":
+                view = partial(_openapi_json, api=self)
+                urls[i] = path(str(pattern.pattern), self.docs_decorator(view) if self.docs_decorator else view,
+                               name="openapi-json")
+        return urls
 
     def _document(self, **kwargs):
         """The document with every error status an operation can answer, each with ErrorOut."""
@@ -132,6 +151,10 @@ api = QuanminAPI(
     urls_namespace="api-1",
     docs_url="/docs",
 )
+
+
+def _openapi_json(request, api: QuanminAPI, **kwargs):
+    return Response(api.openapi_document(path_params=kwargs))
 
 
 def _error(request, status: int, code: str, message, **extra):

@@ -7,7 +7,9 @@ import typing
 from collections import defaultdict
 
 import pydantic
+import pytest
 
+from quanmin import api as api_module
 from quanmin.api import api
 
 
@@ -65,3 +67,10 @@ def test_the_document_is_built_once_and_each_caller_gets_its_own_copy(monkeypatc
     first["paths"].clear()  # a caller that changes its copy changes nobody else's
     again = api.get_openapi_schema()
     assert built == [] and len(again["paths"]) > 200
+
+
+def test_openapi_json_serves_the_shared_document_without_a_copy(client, monkeypatch):
+    document = api.openapi_document()
+    monkeypatch.setattr(api_module.copy, "deepcopy", lambda *a: pytest.fail("the view copied the document"))
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200 and response.json()["paths"].keys() == document["paths"].keys()
