@@ -21,6 +21,7 @@ from quanmin.accounts.models import Role
 from quanmin.core.errors import ServiceError
 from quanmin.core.excel import xlsx_response
 from quanmin.core.uploads import file_response
+from quanmin.core.views import act
 from quanmin.organizations.models import Organization
 from quanmin.regions.models import Region
 
@@ -34,24 +35,6 @@ backoffice = role_required(scoping.is_backoffice)
 
 def _games(request, pk: int, write: bool = False) -> Games:
     return scoping.get_scoped_or_404(request.user, Games.objects.select_related("region", "parent"), write, pk=pk)
-
-
-def _act(request, back: str, pk: int, call, done=None, denied: str = ""):
-    """Call a service (`call`, no arguments), show its error or `done` (a message, or a function of
-    what the service returned), and go back to the page `back` of `pk`. A PermissionDenied is shown
-    as `denied` where one is given, else answers 403."""
-    try:
-        found = call()
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    except PermissionDenied:
-        if not denied:
-            raise
-        messages.error(request, denied)
-    else:
-        if done:
-            messages.success(request, done(found) if callable(done) else done)
-    return redirect(back, pk=pk)
 
 
 def _form_errors(request, form) -> None:
@@ -136,7 +119,7 @@ def safety_view(request, pk: int):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("events:staff_games", pk=pk)
-    return _act(request, "events:staff_games", pk,
+    return act(request, "events:staff_games", pk,
                 lambda: services.update_games(request.user, games, form.cleaned_data, request=request), _("Saved."))
 
 
@@ -144,7 +127,7 @@ def safety_view(request, pk: int):
 @require_POST
 def publish_view(request, pk: int):
     games = _games(request, pk, write=True)
-    return _act(request, "events:staff_games", pk, lambda: services.publish(request.user, games, request=request),
+    return act(request, "events:staff_games", pk, lambda: services.publish(request.user, games, request=request),
                 _("Published."))
 
 
@@ -158,7 +141,7 @@ def add_competition_view(request, pk: int):
         return redirect("events:staff_games", pk=pk)
     data = dict(form.cleaned_data)
     site, unit = data.pop("site"), data.pop("unit")
-    return _act(request, "events:staff_games", pk, lambda: services.add_competition(
+    return act(request, "events:staff_games", pk, lambda: services.add_competition(
         request.user, games, data, site_id=site, unit_id=unit, request=request), _("Competition added."))
 
 
@@ -177,7 +160,7 @@ def add_delegation_view(request, pk: int):
         return services.add_delegation(request.user, games, name=request.POST.get("name", ""),
                                        kind=request.POST.get("kind", ""), region=region, organization=organization,
                                        request=request)
-    return _act(request, "events:staff_games", pk, add, _("Delegation added."),
+    return act(request, "events:staff_games", pk, add, _("Delegation added."),
                 denied=_("Give the delegation's name, kind and division."))
 
 
@@ -192,7 +175,7 @@ def export_view(request, pk: int):
 @require_POST
 def awards_view(request, pk: int):
     games = _games(request, pk, write=True)
-    return _act(request, "events:staff_games", pk,
+    return act(request, "events:staff_games", pk,
                 lambda: services_results.issue_awards(request.user, games, request=request),
                 lambda issued: _("Issued %(cards)s reward cards and %(certificates)s certificates.") % issued)
 
@@ -211,14 +194,14 @@ def appoint_judge_view(request, pk: int):
             raise fail("not_found")
         return services_officials.appoint_judge(request.user, games, request.POST.get("phone", ""),
                                                 competition=competition, request=request)
-    return _act(request, "events:staff_games", pk, appoint, _("Judge appointed."))
+    return act(request, "events:staff_games", pk, appoint, _("Judge appointed."))
 
 
 @backoffice
 @require_POST
 def dismiss_view(request, pk: int, membership: int):
     games = _games(request, pk, write=True)
-    return _act(request, "events:staff_games", pk,
+    return act(request, "events:staff_games", pk,
                 lambda: services_officials.dismiss(request.user, games, membership, request=request),
                 _("Role taken away."))
 
@@ -227,7 +210,7 @@ def dismiss_view(request, pk: int, membership: int):
 @require_POST
 def appoint_leader_view(request, pk: int):
     delegation = _delegation(request, pk)
-    return _act(request, "events:delegation", pk, lambda: services_officials.appoint_leader(
+    return act(request, "events:delegation", pk, lambda: services_officials.appoint_leader(
         request.user, delegation, request.POST.get("phone", ""), request=request), _("Leader appointed."))
 
 
@@ -243,7 +226,7 @@ def dismiss_leader_view(request, pk: int, membership: int):
         if found.role != Role.DELEGATION_LEADER or found.target_id != delegation.pk:
             raise fail("not_found")
         return services_officials.dismiss(request.user, delegation.games, membership, request=request)
-    return _act(request, "events:delegation", pk, dismiss, _("Role taken away."))
+    return act(request, "events:delegation", pk, dismiss, _("Role taken away."))
 
 
 # -- a competition: entries and results (judges of it, staff of the games' division) ----------------
@@ -286,7 +269,7 @@ def result_view(request, pk: int):
         _form_errors(request, form)
         return redirect("events:staff_competition", pk=pk)
     data = form.cleaned_data
-    return _act(request, "events:staff_competition", pk, lambda: services_results.record_result(
+    return act(request, "events:staff_competition", pk, lambda: services_results.record_result(
         request.user, competition, data["entry"], value=data["value"] or None, status=data["status"],
         round=data["round"], heat=data["heat"], reason=data["reason"], request=request), _("Result saved."))
 
@@ -296,7 +279,7 @@ def result_view(request, pk: int):
 def review_view(request, pk: int):
     result = get_object_or_404(Result.objects.select_related("competition__games"), pk=pk)
     competition = _competition(request, result.competition_id)
-    return _act(request, "events:staff_competition", competition.pk, lambda: services_results.review_result(
+    return act(request, "events:staff_competition", competition.pk, lambda: services_results.review_result(
         request.user, result, accept=request.POST.get("accept") == "1", request=request))
 
 
@@ -359,7 +342,7 @@ def decide_view(request, pk: int):
     delegation = _delegation(request, entry.delegation_id)
     if not services_entries.may_manage_delegation(request.user, delegation):
         raise PermissionDenied
-    return _act(request, "events:delegation", delegation.pk, lambda: services_entries.decide(
+    return act(request, "events:delegation", delegation.pk, lambda: services_entries.decide(
         request.user, entry, approve=request.POST.get("approve") == "1", request=request))
 
 
@@ -377,5 +360,5 @@ def enter_athlete_view(request, pk: int):
         return services_entries.enter(request.user, int(competition) if competition.isdigit() else 0,
                                       delegation_id=delegation.pk, athlete=athlete, members=members,
                                       team_name=request.POST.get("team_name", ""), request=request)
-    return _act(request, "events:delegation", delegation.pk, enter, _("Entered."),
+    return act(request, "events:delegation", delegation.pk, enter, _("Entered."),
                 denied=_("Only the delegation's leader may do this."))

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
+from quanmin.core.views import act
 
 from . import exports, permissions, results, selectors, services
 from .errors import SurveyError
@@ -17,6 +18,7 @@ from .forms import QuestionForm, QuotaForm, SurveyForm
 
 reader = role_required(permissions.can_read)
 creator = role_required(permissions.can_create)
+SURVEY_PAGE = "surveys:staff_survey"
 
 
 @reader
@@ -38,7 +40,7 @@ def survey_new(request):
         else:
             messages.success(request, _("Survey made with the standard questionnaire: add questions and quotas, "
                                         "then open it."))
-            return redirect("surveys:staff_survey", pk=survey.pk)
+            return redirect(SURVEY_PAGE, pk=survey.pk)
     return render(request, "surveys/staff/form.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -53,19 +55,9 @@ def survey_detail(request, pk):
     })
 
 
-def _back(request, survey, call, success):
-    try:
-        call()
-    except SurveyError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, success)
-    return redirect("surveys:staff_survey", pk=survey.pk)
-
-
 def _form_errors(request, survey, form):
     messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("surveys:staff_survey", pk=survey.pk)
+    return redirect(SURVEY_PAGE, pk=survey.pk)
 
 
 @require_POST
@@ -75,8 +67,8 @@ def question_add(request, pk):
     form = QuestionForm(request.POST)
     if not form.is_valid():
         return _form_errors(request, survey, form)
-    return _back(request, survey, lambda: services.add_question(survey, form.cleaned_data, actor=request.user,
-                                                                request=request), _("Question added."))
+    return act(request, SURVEY_PAGE, survey.pk, lambda: services.add_question(
+        survey, form.cleaned_data, actor=request.user, request=request), _("Question added."))
 
 
 @require_POST
@@ -86,8 +78,8 @@ def question_delete(request, pk, question_pk):
     question = survey.questions.filter(pk=question_pk).first()
     if question is None:
         raise Http404
-    return _back(request, survey, lambda: services.delete_question(question, actor=request.user, request=request),
-                 _("Question removed."))
+    return act(request, SURVEY_PAGE, survey.pk, lambda: services.delete_question(
+        question, actor=request.user, request=request), _("Question removed."))
 
 
 @require_POST
@@ -97,8 +89,8 @@ def quota_add(request, pk):
     form = QuotaForm(request.POST)
     if not form.is_valid():
         return _form_errors(request, survey, form)
-    return _back(request, survey, lambda: services.add_quota(survey, form.cleaned_data, actor=request.user,
-                                                             request=request), _("Quota added."))
+    return act(request, SURVEY_PAGE, survey.pk, lambda: services.add_quota(
+        survey, form.cleaned_data, actor=request.user, request=request), _("Quota added."))
 
 
 @require_POST
@@ -108,8 +100,8 @@ def quota_delete(request, pk, quota_pk):
     quota = survey.quotas.filter(pk=quota_pk).first()
     if quota is None:
         raise Http404
-    return _back(request, survey, lambda: services.delete_quota(quota, actor=request.user, request=request),
-                 _("Quota removed."))
+    return act(request, SURVEY_PAGE, survey.pk, lambda: services.delete_quota(
+        quota, actor=request.user, request=request), _("Quota removed."))
 
 
 @require_POST
@@ -118,8 +110,8 @@ def status(request, pk):
     survey = selectors.get_or_404(request.user, pk)
     wanted = request.POST.get("status", "")
     done = _("The survey is open for answers.") if wanted == "open" else _("The survey is closed.")
-    return _back(request, survey, lambda: services.set_status(survey, wanted, actor=request.user, request=request),
-                 done)
+    return act(request, SURVEY_PAGE, survey.pk, lambda: services.set_status(
+        survey, wanted, actor=request.user, request=request), done)
 
 
 @reader
