@@ -10,6 +10,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from quanmin.maintenance import figures
 from tests.maintenance import test_figures
@@ -52,6 +53,8 @@ def test_page_shows_the_table_charts_and_replacements(mworld, client_for):
     # Each child links to its own page for the same period; each piece to its register page.
     assert f"{page(w, w.township.code)}?start=2026-03-01&amp;end=2026-05-20" in html
     assert reverse("facilities:equipment", args=[w.pieces[2].pk]) in html
+    # the type's design life, not read in GB 19272 itself, is marked as such beside the piece
+    assert w.pieces[2].design_life_unverified and f'{_("unverified")}</span>' in html
     assert f"{reverse('maintenance:replacements')}?region=371502" in html
     f = response.context["f"]
     assert (f.rounds_due, f.rounds_done, f.defects, f.mttr_hours, f.satisfaction) == (9, 5, 4, 79.5, 3.33)
@@ -159,6 +162,11 @@ def test_excel_holds_the_table_the_months_and_the_pieces(mworld, client_for):
     assert [r[0] for r in months[1:]] == ["2026-03", "2026-04", "2026-05"]
     assert months[2][1:4] == [2, 1, 50]
     assert [r[0] for r in pieces[1:]] == [w.pieces[2].tag, w.q[0].tag]
+    # The design life beside each piece says whether it is the type's unverified figure (GB 19272's clause unread).
+    life, check = pieces[0].index(_("Design life (years)")), pieces[0].index(_("Design life check"))
+    assert [(r[life], r[check]) for r in pieces[1:]] == [
+        (p.design_life_years, _("unverified") if p.design_life_unverified else None) for p in (w.pieces[2], w.q[0])]
+    assert w.pieces[2].design_life_unverified
 
 
 def test_excel_with_bad_dates_goes_back_to_the_page(mworld, client_for):
