@@ -68,9 +68,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def run_django(env, code, *args) -> dict:
-    out = subprocess.run([PY, "-c", code, *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def run_django(env, code, *args, check=True, timeout=None) -> dict:
+    """Run a Django script (`python -c code args...`) from the repository's root in `env`; its last line of
+    output, read as JSON. A script that fails raises (check) or answers {"error": its last lines of stderr}."""
+    done = subprocess.run([PY, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    if done.returncode:
+        tail = done.stderr.strip().splitlines()[-3:]
+        if check:
+            raise RuntimeError("\n".join(tail))
+        return {"error": tail}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_worker(env, script: str) -> int:
+    """Run `script --worker` from the repository's root in `env`, printing as it goes; its exit code."""
+    return subprocess.run([PY, script, "--worker"], cwd=ROOT, env=env).returncode
 
 
 def send(conn, port, method, path, body, token, timeout=30):

@@ -16,15 +16,13 @@ is set (quanmin_x → quanmin_x_<pid>), dropped after. --facilities 0 runs parts
 import argparse
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fresh_database, postgres_available
+from _common import fresh_database, postgres_available, run_django
 
-ROOT = Path(__file__).resolve().parent.parent
 # Settings as deployed: with DEBUG on, Django's debug cursor renders every statement with all its
 # parameters (each executemany batch of an import: about a fifth of the import's time on SQLite).
 DEPLOYED = dict(QUANMIN_DEBUG="0", QUANMIN_SECRET_KEY="bench-" + "x" * 50, QUANMIN_FIELD_KEY="bench-field-key")
@@ -182,10 +180,7 @@ print(json.dumps(out))
 def run(kind: str, n: int) -> dict:
     name = urlparse(os.environ.get("DATABASE_URL", "")).path.strip("/") or "quanmin_bench_fac"
     with fresh_database(kind, name, **DEPLOYED) as env:
-        proc = subprocess.run([sys.executable, "-c", WORK, str(n)], cwd=ROOT, env=env, capture_output=True, text=True)
-    if proc.returncode:
-        return {"error": proc.stderr[-3000:]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+        return run_django(env, WORK, str(n), check=False)
 
 
 def main():

@@ -22,14 +22,11 @@ QM_BENCH_SUBMIT (500).
 import argparse
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fresh_database, postgres_available
-
-ROOT = Path(__file__).resolve().parent.parent
+from _common import ROOT, fresh_database, postgres_available, run_worker
 
 
 def size(name: str, default: int) -> int:
@@ -388,10 +385,6 @@ QUIET = {"DJANGO_SETTINGS_MODULE": "quanmin.settings", "QUANMIN_LOG_LEVEL": "ERR
          "QUANMIN_NOTIFY_BACKENDS": "quanmin.accounts.notify.InAppBackend"}
 
 
-def run(env: dict) -> int:
-    return subprocess.run([sys.executable, __file__, "--worker"], cwd=ROOT, env=env).returncode
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default=None,
@@ -403,14 +396,14 @@ def main():
         return
     if args.db is None and os.environ.get("DATABASE_URL"):
         env = {**os.environ, **QUIET}
-        sys.exit(run(env))
+        sys.exit(run_worker(env, __file__))
     rc = 0
     for kind in (["sqlite", "postgres"] if args.db == "both" else [args.db or "sqlite"]):
         if kind == "postgres" and not postgres_available():
             print("postgres: skipped, no PostgreSQL server on 127.0.0.1:5432")
             continue
         with fresh_database(kind, "quanmin_bench_maint", QUANMIN_NOTIFY_BACKENDS=QUIET["QUANMIN_NOTIFY_BACKENDS"]) as env:
-            rc = rc or run(env)
+            rc = rc or run_worker(env, __file__)
     sys.exit(rc)
 
 

@@ -22,14 +22,11 @@ Prints one JSON line.
 
 import argparse
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fresh_database, postgres_available
-
-ROOT = Path(__file__).resolve().parent.parent
+from _common import fresh_database, postgres_available, run_django
 
 CHILD = r"""
 import datetime, json, resource, statistics, sys, time
@@ -150,11 +147,7 @@ print(json.dumps({
 
 def run(kind: str, n_items: int) -> dict:
     with fresh_database(kind, "q_bench_opendata", QUANMIN_OPEN_DATA_RATE_LIMIT="100000000") as env:
-        done = subprocess.run([sys.executable, "-c", CHILD, str(n_items)], cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=3600)
-    if done.returncode != 0:
-        return {"db": kind, "error": done.stderr.strip().splitlines()[-1:]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+        return {"db": kind, **run_django(env, CHILD, str(n_items), check=False, timeout=3600)}
 
 
 def main():

@@ -21,14 +21,11 @@ Prints one JSON line, with the load average.
 
 import argparse
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fresh_database, postgres_available
-
-ROOT = Path(__file__).resolve().parent.parent
+from _common import fresh_database, postgres_available, run_django
 
 CHILD = r"""
 import datetime, json, os, random, statistics, sys, threading, time
@@ -184,11 +181,7 @@ print(json.dumps(result, ensure_ascii=False))
 
 def run(kind: str, scale: int, members: int) -> dict:
     with fresh_database(kind, "quanmin_bench_orgs") as env:
-        done = subprocess.run([sys.executable, "-c", CHILD, str(scale), str(members)], env=env, cwd=ROOT,
-                              capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-3:]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+        return run_django(env, CHILD, str(scale), str(members), check=False)
 
 
 def main() -> None:

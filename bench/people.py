@@ -29,14 +29,12 @@ Prints figures as it goes and one JSON line at the end. No goals are asserted.
 import argparse
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fresh_database, postgres_available
+from _common import ROOT, fresh_database, postgres_available, run_worker
 
-ROOT = Path(__file__).resolve().parent.parent
 # Settings as deployed (DEBUG off: Django's debug cursor renders every statement of an import), and
 # the demo's messages kept in the in-app inbox.
 QUIET = {"DJANGO_SETTINGS_MODULE": "quanmin.settings", "QUANMIN_LOG_LEVEL": "ERROR",
@@ -320,10 +318,6 @@ def province(say, keys: list, today) -> dict:
     out["logs"], out["logs_write_s"], out["checkpoints"] = done, round(time.perf_counter() - logs_start, 1), checkpoints
     return out
 
-def run(env: dict) -> int:
-    return subprocess.run([sys.executable, __file__, "--worker"], cwd=ROOT, env=env).returncode
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default=None,
@@ -339,7 +333,7 @@ def main():
         work()
         return
     if args.db is None and os.environ.get("DATABASE_URL"):
-        sys.exit(run({**os.environ, **QUIET}))
+        sys.exit(run_worker({**os.environ, **QUIET}, __file__))
     rc = 0
     for kind in (["sqlite", "postgres"] if args.db == "both" else [args.db or "sqlite"]):
         if kind == "postgres" and not postgres_available():
@@ -347,7 +341,7 @@ def main():
             continue
         extra = {k: v for k, v in QUIET.items() if k.startswith("QUANMIN_") and k != "QUANMIN_LOG_LEVEL"}
         with fresh_database(kind, "quanmin_bench_people", **extra) as env:
-            rc = rc or run(env)
+            rc = rc or run_worker(env, __file__)
     sys.exit(rc)
 
 

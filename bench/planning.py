@@ -23,14 +23,11 @@ Targets (issue 21): dashboard < 500 ms, snapshot < 30 s, import of 500 rows < 2 
 
 import argparse
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fresh_database, postgres_available
-
-ROOT = Path(__file__).resolve().parent.parent
+from _common import fresh_database, postgres_available, run_django
 
 CHILD = r"""
 import datetime, io, json, statistics, time
@@ -131,11 +128,7 @@ print(json.dumps({
 
 def run(kind: str) -> dict:
     with fresh_database(kind, "quanmin_bench_planning") as env:
-        done = subprocess.run([sys.executable, "-c", CHILD], env=env, cwd=ROOT, capture_output=True, text=True,
-                              check=False)
-    if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-3:]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+        return run_django(env, CHILD, check=False)
 
 
 def main() -> None:
