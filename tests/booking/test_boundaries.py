@@ -7,11 +7,13 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
-from quanmin.booking import services
+from quanmin.booking import pricing, services
 from quanmin.booking.errors import BookingError
-from quanmin.booking.models import Booking, Strike
+from quanmin.booking.models import Booking, Certificate, Strike
 
+from ..conftest import make_user
 from .conftest import at, slot_at
 
 SECOND = datetime.timedelta(seconds=1)
@@ -249,3 +251,19 @@ def test_reminders_go_out_exactly_the_set_hours_before(world, court):
     starting = services.book(resident, slot_at(court, at(1, 15)).pk)
     assert services.send_reminders(now=starting.slot.start) == 0  # too late to remind
     assert services.send_reminders(now=starting.slot.start - SECOND) == 1
+
+
+def test_the_senior_rate_goes_by_the_age_on_the_slots_day(world, court):
+    """Sixty on the day of the slot is sixty, though not yet on the day of booking (pricing.eligibility
+    is asked about the slot's day, not today's)."""
+    offset = 3 if (timezone.localdate() + datetime.timedelta(days=3)).strftime("%m%d") != "0229" else 4
+    birthday, eve = slot_at(court, at(offset, 12)), slot_at(court, at(offset - 1, 12))
+    day = timezone.localtime(birthday.start).date()
+    born = day.replace(year=day.year - pricing.SENIOR_AGE)
+    person = make_user("13700000077", "寿星", birth=f"{born:%Y%m%d}", seq=77)
+    assert person.age() == pricing.SENIOR_AGE - 1  # today
+    assert Certificate.Kind.SENIOR in pricing.eligibility(person, day)
+    assert Certificate.Kind.SENIOR not in pricing.eligibility(person, day - datetime.timedelta(days=1))
+    on_the_day, the_day_before = services.book(person, birthday.pk), services.book(person, eve.pk)
+    assert (on_the_day.price, on_the_day.price_basis) == (0, "senior")
+    assert (the_day_before.price, the_day_before.price_basis) == (eve.price, "standard")
