@@ -76,8 +76,7 @@ def _execute_many(model, sql: str, rows: list[list]) -> None:
 
 def insert_rows(objects: list, *, ids: bool = False) -> None:
     """INSERT every object (all of one model) as a new row. With ids=True each object gets the
-    primary key the database gave it (INSERT … RETURNING, one statement per batch), for rows that
-    others will point to."""
+    primary key the database gave it, for rows that others will point to."""
     if not objects:
         return
     model = type(objects[0])
@@ -85,18 +84,20 @@ def insert_rows(objects: list, *, ids: bool = False) -> None:
     rows = _db_values(model, objects, columns, add=True)
     if not ids:
         _insert(model, columns, rows)
-    elif connections[router.db_for_write(model)].vendor == "postgresql":
-        _insert_with_keys(model, objects, rows, columns)
-    else:
-        _insert_returning(model, objects, rows, columns)
-
-
-def insert_values(model, rows: list[dict]) -> None:
-    """INSERT rows given as {attname: value}; a column a row leaves out takes its field's default.
-    For imports: building a model instance per row cost the facilities import of 20,000 rows
-    about as much as writing them (bench/facilities.py)."""
-    if not rows:
         return
+    alias = connections[router.db_for_write(model)].alias
+    for obj, key in zip(objects, _insert_with_keys(model, columns, rows), strict=True):
+        obj.pk = key
+        obj._state.adding, obj._state.db = False, alias
+
+
+def insert_values(model, rows: list[dict], *, ids: bool = False) -> list | None:
+    """INSERT rows given as {attname: value}; a column a row leaves out takes its field's default.
+    With ids=True, the primary keys the rows were given, in their order. For imports: building a
+    model instance per row cost the facilities import of 20,000 rows about as much as writing them
+    (bench/facilities.py)."""
+    if not rows:
+        return [] if ids else None
     columns = _insert_columns(model)
     names, defaults = [c.attname for c in columns], [c.get_default() for c in columns]  # as Model.__init__ takes them
     values = [list(map(row.get, names, defaults)) for row in rows]
@@ -105,7 +106,11 @@ def insert_values(model, rows: list[dict]) -> None:
             for row, line in zip(rows, values, strict=True):
                 if c.attname not in row:
                     line[i] = c.get_default()
-    _insert(model, columns, _prepared(model, values, columns, add=True))
+    values = _prepared(model, values, columns, add=True)
+    if ids:
+        return _insert_with_keys(model, columns, values)
+    _insert(model, columns, values)
+    return None
 
 
 def _insert_columns(model) -> list:
@@ -128,38 +133,33 @@ def _insert(model, columns: list, rows: list[list]) -> None:
     _execute_many(model, sql, rows)
 
 
-def _insert_returning(model, objects: list, rows: list[list], columns: list) -> None:
-    """Multi-row INSERT … RETURNING: both databases return the keys in the order of the rows, which
-    Django's bulk_create relies on too."""
+def _insert_with_keys(model, columns: list, rows: list[list]) -> list:
+    """INSERT the rows and return their primary keys in order. PostgreSQL: the keys drawn from the
+    table's sequence first, then the rows COPYed with them (a multi-row INSERT … RETURNING makes
+    psycopg parse every placeholder of the statement in Python: 17,000 for 1,000 sites, 1.5 s of
+    the 5,000 new sites of bench/facilities.py's import). Elsewhere: multi-row INSERT … RETURNING,
+    whose keys come in the order of the rows, as Django's bulk_create relies on too."""
     connection = connections[router.db_for_write(model)]
     qn = connection.ops.quote_name
-    size = min(BATCH, connection.ops.bulk_batch_size(columns, objects))
+    pk = model._meta.pk
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [model._meta.db_table, pk.column, len(rows)])
+            keys = [key for (key,) in cursor.fetchall()]
+        _insert(model, [pk, *columns], [[key, *row] for key, row in zip(keys, rows, strict=True)])
+        return keys
+    size = min(BATCH, connection.ops.bulk_batch_size(columns, rows))
     one = f"({', '.join(['%s'] * len(columns))})"
     head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c.column) for c in columns)}) VALUES "
+    keys = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             batch = rows[start:start + size]
-            cursor.execute(f"{head}{', '.join([one] * len(batch))} RETURNING {qn(model._meta.pk.column)}",
+            cursor.execute(f"{head}{', '.join([one] * len(batch))} RETURNING {qn(pk.column)}",
                            [value for row in batch for value in row])
-            for obj, (pk,) in zip(objects[start:start + size], cursor.fetchall(), strict=True):
-                obj.pk = pk
-                obj._state.adding, obj._state.db = False, connection.alias
-
-
-def _insert_with_keys(model, objects: list, rows: list[list], columns: list) -> None:
-    """PostgreSQL: the keys drawn from the table's sequence first, then the rows COPYed with them. A
-    multi-row INSERT … RETURNING makes psycopg parse every placeholder of the statement in Python
-    (17,000 for 1,000 sites): 1.5 s of the 5,000 new sites of bench/facilities.py's import."""
-    connection = connections[router.db_for_write(model)]
-    pk = model._meta.pk
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                       [model._meta.db_table, pk.column, len(objects)])
-        keys = [key for (key,) in cursor.fetchall()]
-    for obj, key in zip(objects, keys, strict=True):
-        obj.pk = key
-        obj._state.adding, obj._state.db = False, connection.alias
-    _insert(model, [pk, *columns], [[key, *row] for key, row in zip(keys, rows, strict=True)])
+            keys += [key for (key,) in cursor.fetchall()]
+    return keys
 
 
 def update_rows(objects: list, fields: list[str]) -> None:

@@ -1,10 +1,17 @@
-"""What every register's import reports: each row's line, action and errors, and the counts.
+"""What every register's import shares: the report (each row's line, action and errors, and the
+counts) and the run that applies a file whole or not at all.
 
 A row report is any object with `line`, `action` (new, updated, unchanged, rejected), `changes` and
 `errors`; each register adds what names its rows for people (a tag, a piece, a name).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+
+from .bulk import paused_gc
+from .errors import ServiceError
 
 
 @dataclass
@@ -38,3 +45,27 @@ class ImportReport:
         return {"dry_run": self.dry_run, "applied": self.applied, "counts": self.counts,
                 "ignored_columns": self.ignored_columns,
                 "rows": [r.__dict__ for r in self.rows if r.action != "unchanged"]}
+
+
+def run(report: ImportReport, plan: Callable[[bool], object], apply: Callable[[object], None], *,
+        conflict: Callable[[], ServiceError]) -> ImportReport:
+    """Check every row, and unless it is a dry run write them all, or nothing.
+
+    `plan(lock)` checks the rows into `report` and returns what `apply` writes; when applying it
+    runs in the transaction that writes, with lock=True so that it may lock the rows it matched. A
+    row rejected leaves the database as it was; an IntegrityError (another writer got there first)
+    rolls everything back and raises `conflict()`. The cycle collector is paused meanwhile
+    (core.bulk.paused_gc: a file's rows all live until the end)."""
+    if report.dry_run:
+        with paused_gc():
+            plan(False)
+        return report
+    try:
+        with paused_gc(), transaction.atomic():
+            planned = plan(True)
+            if report.ok:
+                apply(planned)
+                report.applied = True
+    except IntegrityError:
+        raise conflict() from None
+    return report

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils import timezone
@@ -22,7 +21,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit, scoping
-from quanmin.core import bulk, excel, tabular
+from quanmin.core import bulk, excel, imports, tabular
 from quanmin.core.imports import ImportReport
 from quanmin.regions import codes
 
@@ -257,19 +256,10 @@ def import_rows(rows, user, dry_run: bool = True, *, request=None) -> ImportRepo
     if not rows:
         raise _error("import_empty", _("The file has no rows below the headers."))
     report = ImportReport(dry_run=dry_run, ignored_columns=list(getattr(rows, "ignored", [])))
-    if dry_run:
-        _plan(rows, user, report, lock=False)
-        return report
-    try:
-        with transaction.atomic():
-            new, changed = _plan(rows, user, report, lock=True)
-            if report.ok:
-                _apply(new, changed, user, request, report)
-                report.applied = True
-    except IntegrityError:
-        raise _error("import_conflict", _("The register changed while the file was being applied: try again."),
-                     status=409) from None
-    return report
+    return imports.run(report, lambda lock: _plan(rows, user, report, lock),
+                       lambda planned: _apply(*planned, user, request, report),
+                       conflict=lambda: _error("import_conflict", _(
+                           "The register changed while the file was being applied: try again."), status=409))
 
 
 def _plan(rows, user, report: ImportReport, lock: bool):

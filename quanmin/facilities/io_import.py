@@ -8,7 +8,7 @@ The file is applied whole, in one transaction, or not at all (DESIGN rule 8).
 Speed (bench/facilities.py: 20,000 rows, 5,000 sites, new to a city of 15,000 facilities): a
 column's cells are checked once per distinct value (_facility_cell) and a site's once per distinct
 set of its cells (_site_part); the existing register is asked in a few queries (core.bulk.any_of);
-the cycle collector is paused (core.bulk.paused_gc). Checking and matching took 1.20 s of CPU before
+the cycle collector is paused (core.imports.run). Checking and matching took 1.20 s of CPU before
 these, 0.47 s after, in the same run on a loaded machine (load 8); with the collector running
 0.75 s.
 """
@@ -19,11 +19,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import scoping
-from quanmin.core import bulk
+from quanmin.core import bulk, imports
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -58,34 +57,17 @@ class RowReport:
 
 
 @dataclass
-class ImportReport:
-    dry_run: bool
-    rows: list[RowReport] = field(default_factory=list)
+class ImportReport(imports.ImportReport):
+    """core.imports' report with the sites the file adds and changes beside its facilities."""
+
     sites_new: int = 0
     sites_updated: int = 0
-    applied: bool = False
-    ignored_columns: list[str] = field(default_factory=list)
-
-    def count(self, action: str) -> int:
-        return sum(1 for r in self.rows if r.action == action)
 
     @property
     def counts(self) -> dict:
         return {"rows": len(self.rows), "sites_new": self.sites_new, "sites_updated": self.sites_updated,
                 "facilities_new": self.count("new"), "facilities_updated": self.count("updated"),
                 "unchanged": self.count("unchanged"), "rejected": self.count("rejected")}
-
-    @property
-    def ok(self) -> bool:
-        return self.count("rejected") == 0
-
-    @property
-    def rejected(self) -> list[RowReport]:
-        return [r for r in self.rows if r.action == "rejected"]
-
-    @property
-    def changed(self) -> list[RowReport]:
-        return [r for r in self.rows if r.action in ("new", "updated")]
 
     def as_dict(self, include_unchanged: bool = False) -> dict:
         rows = [r.__dict__ for r in self.rows if include_unchanged or r.action != "unchanged"]
@@ -319,20 +301,10 @@ def import_rows(rows, user, dry_run: bool = True, *, request=None, ignored=()) -
     report = ImportReport(dry_run=dry_run, ignored_columns=list(ignored or getattr(rows, "ignored", [])))
     if not rows:
         raise FacilityError("import_empty", _("The file has no rows below the headers."), "file")
-    if dry_run:
-        with bulk.paused_gc():
-            _plan(rows, user, report, lock=False)
-        return report
-    try:
-        with bulk.paused_gc(), transaction.atomic():
-            plan = _plan(rows, user, report, lock=True)
-            if report.ok:
-                services.import_register(**plan, actor=user, request=request, detail=report.counts)
-                report.applied = True
-    except IntegrityError:
-        raise FacilityError("import_conflict", _("The register changed while the file was being applied: try again."),
-                            "file", status=409) from None
-    return report
+    return imports.run(report, lambda lock: _plan(rows, user, report, lock),
+                       lambda plan: services.import_register(**plan, actor=user, request=request, detail=report.counts),
+                       conflict=lambda: FacilityError("import_conflict", _(
+                           "The register changed while the file was being applied: try again."), "file", status=409))
 
 
 def _plan(rows, user, report: ImportReport, lock: bool) -> dict:

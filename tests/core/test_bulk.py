@@ -84,3 +84,12 @@ def test_insert_values_takes_the_fields_defaults_and_stamps(world):
     assert (f.area_m2, f.access, f.indoor, f.open, f.name) == (Decimal("12.50"), Facility.Access.FREE, False, True, "")
     assert f.created_at >= before and f.updated_at >= before
     bulk.insert_values(Facility, [])
+
+
+def test_insert_values_with_ids_gives_the_keys_in_order(world):
+    here = {"region_id": world.site.region_id, "lon": world.site.lon, "lat": world.site.lat}
+    keys = bulk.insert_values(Site, [{"name": f"按序{i}", **here} for i in range(1100)], ids=True)  # > one batch
+    assert dict(Site.objects.filter(name__startswith="按序").values_list("pk", "name")) == {
+        key: f"按序{i}" for i, key in enumerate(keys)}
+    assert Site.objects.create(name="其后", **here).pk not in set(keys)
+    assert bulk.insert_values(Site, [], ids=True) == []
