@@ -10,7 +10,8 @@ home division); services and hours where they took place; stations where they st
 
 Density, coverage and the guidance rate come from one scan of the instructors (instructor_rows):
 the guidance rate reads each instructor's last confirmed service (Instructor.last_service_at, kept
-by logs.decide) rather than the logs, and an index holds every column that scan reads. The
+by logs.decide) rather than the logs, and an index holds every column that scan reads. Only for a
+past date are the logs of those whose last service came later read (guided_before_rows). The
 communities of each subtree come with the divisions, which are read anyway (regions_in).
 """
 
@@ -97,17 +98,26 @@ def _span(window) -> dict:
 
 
 def instructor_rows(prefix: str, window: tuple[datetime.date, datetime.date]):
-    """(division, active, core, guided) per home division of active instructors; guided: those with a
-    confirmed service in the window. An instructor whose last confirmed service starts in the
-    window was guided in it, one whose last starts before it was not; only when the last starts
-    after the window (figures for a past date) are the logs asked, for that instructor alone."""
+    """(division, active, core, guided) per home division of active instructors; guided: those whose
+    last confirmed service starts in the window. Their logs are not read: an index holds every
+    column (people_instructor_figures), which the database reads in division order; the counts
+    count region_id, not id, which that index does not hold on PostgreSQL."""
     span = _span(window)
-    start, end = span["started_at__gte"], span["started_at__lt"]
-    served = DutyLog.objects.filter(instructor=OuterRef("pk"), status=DutyLog.Status.CONFIRMED, **span)
-    guided = Q(last_service_at__gte=start, last_service_at__lt=end) | Q(Exists(served), last_service_at__gte=end)
+    in_window = Q(last_service_at__gte=span["started_at__gte"], last_service_at__lt=span["started_at__lt"])
     return (Instructor.objects.filter(ACTIVE, region__code__within=prefix).order_by()
-            .values("region_id").annotate(n=Count("id"), core_n=Count("id", filter=Q(core=True)),
-                                          guided_n=Count("id", filter=guided)))
+            .values("region_id").annotate(n=Count("region_id"), core_n=Count("region_id", filter=Q(core=True)),
+                                          guided_n=Count("region_id", filter=in_window)))
+
+
+def guided_before_rows(prefix: str, window: tuple[datetime.date, datetime.date]):
+    """(division, the other guided instructors): those whose last confirmed service starts after the
+    window (figures for a past date) but who had one in it too; their logs are read. For today's
+    figures nobody's last service is after the window, and an index finds that at once."""
+    span = _span(window)
+    served = DutyLog.objects.filter(instructor=OuterRef("pk"), status=DutyLog.Status.CONFIRMED, **span)
+    return (Instructor.objects.filter(ACTIVE, Exists(served), region__code__within=prefix,
+                                      last_service_at__gte=span["started_at__lt"]).order_by()
+            .values("region_id").annotate(n=Count("id")))
 
 
 def trained_rows(prefix: str, year: int):
@@ -129,7 +139,7 @@ def hours_rows(prefix: str, window):
 
 def counts(wanted: list[str], as_of: datetime.date, *, trained=False, stations=False, hours=False) -> dict[str, Counts]:
     """{code: Counts of its subtree} for the codes that name a division: the divisions (with their
-    communities) and the instructors (active, core, guided, communities covered) always, in two
+    communities) and the instructors (active, core, guided, communities covered) always, in three
     queries; each other part asked for is one query more. The database sums each part up to every
     level (subtrees.rolled_up)."""
     prefix = subtrees.covering_prefix(wanted)
@@ -138,7 +148,9 @@ def counts(wanted: list[str], as_of: datetime.date, *, trained=False, stations=F
     window = year_ending(as_of)
     parts = [(("active", "core", "guided", "covered"),
               memo(("people.instructors", prefix, window),
-                   lambda: subtrees.rolled_up(instructor_rows(prefix, window), communities=True)))]
+                   lambda: subtrees.rolled_up(instructor_rows(prefix, window), communities=True))),
+             (("guided_before",), memo(("people.guided_before", prefix, window),
+                                       lambda: subtrees.rolled_up(guided_before_rows(prefix, window))))]
     for enabled, names, rows in ((trained, ("trained",), lambda: trained_rows(prefix, as_of.year)),
                                  (stations, ("stations",), lambda: station_rows(prefix)),
                                  (hours, ("hours",), lambda: hours_rows(prefix, window))):
@@ -154,6 +166,7 @@ def counts(wanted: list[str], as_of: datetime.date, *, trained=False, stations=F
             found = totals.get(code)
             if found:
                 values.update(zip(names, found, strict=True))
+        values["guided"] = values.get("guided", 0) + values.pop("guided_before", 0)
         if values.get("hours"):
             values["hours"] = Decimal(values["hours"]).quantize(HOURS)  # SQLite sums a float
         out[code] = Counts(code, **r, **values)

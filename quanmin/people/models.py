@@ -167,7 +167,9 @@ class Instructor(models.Model):
                    # Everything the figures count, in division order: an index-only scan, grouped
                    # as it is read (figures.instructor_rows).
                    models.Index(fields=["kind", "status", "region", "core", "last_service_at"],
-                                name="people_instructor_figures")]
+                                name="people_instructor_figures"),
+                   # Whose last service is after a past date's window (figures.guided_before_rows).
+                   models.Index(fields=["last_service_at"], name="people_instructor_last_service")]
 
     def __str__(self) -> str:
         return self.real_name
