@@ -19,8 +19,11 @@ when it is set, which must be empty and is left filled; or fresh databases with 
    (INSERT ... SELECT over generate_series; no encryption: the figures read no personal data),
    measured at 1M, 3M and the full count of logs (the scaling); QM_BENCH_PROVINCE_BUDGET_S
    (1800) stops adding logs, and the largest size reached is the one printed. Takes a long
-   time and a few GB: not by default. Each figure beside a baseline of the same run (the machine
-   is shared): the divisions read plainly and the logs and instructors counted (plain_reads_s).
+   time and a few GB: not by default. Each figure beside baselines of the same run (the machine
+   is shared): the divisions read plainly and the logs and instructors counted (plain_reads_s),
+   and the guidance rate's count as it was read from the logs before instructors kept their last
+   service (guided_from_logs_s); and beside the CPU it took, this process's and the database
+   server's (wall time on a loaded machine is mostly waiting for a core).
    --province-only measures the province an earlier run left in DATABASE_URL (or makes it there),
    without the demo and the import.
 Prints figures as it goes and one JSON line at the end. No goals are asserted.
@@ -236,6 +239,8 @@ def province(say, keys: list, today) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from quanmin.core import indicators
+    from quanmin.core.indicators import local_span, year_ending
+    from quanmin.people.logs import note_last_services
     from quanmin.people.models import DutyLog, Instructor
     from quanmin.regions.models import Region
 
@@ -280,6 +285,18 @@ def province(say, keys: list, today) -> dict:
     out["instructors"], out["instructors_write_s"] = N, round(time.perf_counter() - start, 1)
     say(f"province: {N} instructors in {out['instructors_write_s']} s, {len(codes)} divisions, {kept} logs kept")
 
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        stat = Path(f"/proc/{cur.fetchone()[0]}/stat")
+
+    def server_cpu() -> float:
+        """CPU seconds of this connection's server process so far (NaN when the server runs elsewhere)."""
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
     def plainly() -> None:
         """The same-run baseline: what any answer must at least read, read plainly: the divisions with
         their populations (one row per division) and the logs and instructors counted (a scan each)."""
@@ -288,36 +305,62 @@ def province(say, keys: list, today) -> dict:
         with connection.cursor() as cur:
             cur.execute("SELECT (SELECT COUNT(*) FROM people_dutylog), (SELECT COUNT(*) FROM people_instructor)")
 
-    def measure(logs: int) -> dict:
+    def from_the_logs() -> None:
+        """The other same-run baseline: the guidance rate's count as it was before last_service_at, a
+        semi-join of the active instructors with the window's confirmed logs, grouped by division."""
+        start, end = local_span(*year_ending(today))
+        with connection.cursor() as cur:
+            cur.execute("SELECT i.region_id, COUNT(*) FROM people_instructor i WHERE i.kind = 'instructor' AND "
+                        "i.status = 'active' AND EXISTS (SELECT 1 FROM people_dutylog l WHERE l.instructor_id = i.id "
+                        "AND l.status = 'confirmed' AND l.started_at >= %s AND l.started_at < %s) GROUP BY 1",
+                        [start, end])
+            cur.fetchall()
+
+    def measure(logs: int, written: bool) -> dict:
         found = {"logs": logs, "load_average_before": [round(x, 1) for x in os.getloadavg()]}
+        t = time.perf_counter()
+        if written:  # the logs went in by SQL, not through decide(): their instructors' last service
+            note_last_services()
+        # What autovacuum does after a bulk write (the index-only scans read the visibility map).
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE people_instructor")
+        found["last_services_write_s"] = round(time.perf_counter() - t, 1)
         indicators.registry()  # the apps' modules imported before the clock starts
-        base = []
+        base, logs_base = [], []
         for key in keys:
-            times, cpu, queries = [], [], 0
+            times, cpu, db_cpu, queries = [], [], [], 0
             for _n in range(3):
                 t = time.perf_counter()
                 plainly()
                 base.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                from_the_logs()
+                logs_base.append(time.perf_counter() - t)
                 reset_queries()
                 with CaptureQueriesContext(connection) as captured:
-                    t, c = time.perf_counter(), time.process_time()
+                    t, c, d = time.perf_counter(), time.process_time(), server_cpu()
                     indicators.compute(key, codes, today)
                     times.append(time.perf_counter() - t)
                     cpu.append(time.process_time() - c)
+                    db_cpu.append(server_cpu() - d)
                 queries = len(captured)
             found[f"{key}_s"], found[f"{key}_queries"] = round(statistics.median(times), 2), queries
-            # This process's CPU (Python's share; the database's runs elsewhere): less bent by the load.
+            # CPU beside the wall time, less bent by the load: this process's (Python's share) and the
+            # database server's backend (its parallel workers, if any, not counted).
             found[f"{key}_python_cpu_s"] = round(statistics.median(cpu), 2)
+            found[f"{key}_db_cpu_s"] = round(statistics.median(db_cpu), 2)
         found["plain_reads_s"] = round(statistics.median(base), 2)
+        found["guided_from_logs_s"] = round(statistics.median(logs_base), 2)
         for key in keys:
             found[f"{key}_over_plain_reads"] = round(found[f"{key}_s"] / found["plain_reads_s"], 2)
+            found[f"{key}_over_guided_from_logs"] = round(found[f"{key}_s"] / found["guided_from_logs_s"], 2)
         found["load_average"] = [round(x, 1) for x in os.getloadavg()]
         say(f"province at {logs} logs: {json.dumps(found)}")
         return found
 
     checkpoints, done = [], kept
     if done >= M:
-        checkpoints.append(measure(done))
+        checkpoints.append(measure(done, written=False))  # kept: the migration or the run that wrote them set it
     logs_start = time.perf_counter()
     while done < M:
         hi = min(M, done + 1_000_000) - 1
@@ -334,7 +377,7 @@ def province(say, keys: list, today) -> dict:
         done = hi + 1
         spent = time.perf_counter() - logs_start
         if done in (1_000_000, 3_000_000) or done >= M or spent > budget:
-            checkpoints.append(measure(done))
+            checkpoints.append(measure(done, written=True))
         if spent > budget and done < M:
             out["stopped"] = f"the budget of {budget:.0f} s was spent at {done} logs"
             break
