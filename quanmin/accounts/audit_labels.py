@@ -153,6 +153,7 @@ ACTION_LABELS = {
     # Points and vouchers
     "points_rule": pgettext_lazy("audit action", "Points rule saved"),
     "points_spend": pgettext_lazy("audit action", "Points spent"),
+    "points_settings": pgettext_lazy("audit action", "Points rate and cap saved"),
     "settlement_draft": pgettext_lazy("audit action", "Voucher settlement drafted"),
     "settlement_confirm": pgettext_lazy("audit action", "Voucher settlement confirmed by the venue"),
     "settlement_approve": pgettext_lazy("audit action", "Voucher settlement approved"),

@@ -6,7 +6,8 @@ What it makes (deterministic for a seed; through the services, as the city would
   physique test 50, at most 100 a year; group activities, instructor services, volunteer hours);
 - points credited from every fact the demo holds (its bookings, tests, entries and results of the
   past year), by the same crediting run cron does, and the people with the most points spending
-  some on a court booking;
+  some on a court booking and on the entry fee of a paid race in the city's next games (30 yuan,
+  paid on site); the city's rate and cap for spending points set by its staff;
 - a finished campaign (claimed three months ago, usable for a month) at the venues that joined:
   the booking demo's stadium and school ground and a commercial venue of the city; most vouchers
   redeemed at the counter by the venues' operators, the rest expired back into the pool; each venue's
@@ -29,8 +30,11 @@ from quanmin.accounts.models import Membership, Role, User
 from quanmin.booking import services as booking_services
 from quanmin.booking.models import Slot
 from quanmin.core.errors import ServiceError
+from quanmin.events import services as events_services
+from quanmin.events import services_entries
+from quanmin.events.models import Competition, EntryFee, Games
 from quanmin.facilities.models import Site
-from quanmin.incentives import points, settlements, vouchers
+from quanmin.incentives import points, settlements, spending, vouchers
 from quanmin.incentives.models import PointsAccount, Settlement, Voucher
 from quanmin.regions import codes
 from quanmin.regions.models import Region
@@ -65,10 +69,11 @@ def _residents() -> list[User]:
                 .filter(is_superuser=False).order_by("pk")[:400])
 
 
-def _spend_points(rng: random.Random) -> int:
+def _spend_points(city: Region, rng: random.Random) -> int:
     """The people with the most points spend some on a paid court in the coming days (hold, points
     off the price, confirm), as they would on the phone."""
-    per_yuan = settings.INCENTIVES_POINTS_PER_YUAN
+    rate = spending.rate_for(city.code)
+    per_yuan = rate.points_per_yuan
     rich = list(PointsAccount.objects.filter(balance__gte=per_yuan).order_by("-balance", "user_id")[:12])
     slots = list(Slot.objects.filter(start__gt=timezone.now() + datetime.timedelta(days=1), price__gt=0, blocked=False,
                                      unit__kind="slot", taken=0).order_by("start", "pk")[:200])
@@ -79,12 +84,42 @@ def _spend_points(rng: random.Random) -> int:
         slot = slots.pop(rng.randrange(len(slots)))
         try:
             booking = booking_services.hold(account.user, slot.pk)
-            most = int(booking.price * settings.INCENTIVES_POINTS_MAX_SHARE / 100 * per_yuan)
-            vouchers.points_for_booking(account.user, booking.pk, min(account.balance // per_yuan * per_yuan, most))
+            most = spending.most_points(rate, booking.price)
+            spending.points_for_booking(account.user, booking.pk, min(account.balance // per_yuan * per_yuan, most))
             booking_services.confirm(booking)
             done += 1
         except ServiceError:
             continue
+    return done
+
+
+def _points_on_entry_fees(city: Region, staff: User) -> int:
+    """A paid race (30 yuan, paid on site) in the city's next games still taking entries; the people
+    with the most points enter it and pay part of the fee with points, as they would on the phone."""
+    now = timezone.now()
+    competition = (Competition.objects.filter(games__region__code__startswith=codes.prefix(city.code), games__status=Games.Status.PUBLISHED,
+                                              closes_at__gt=now + datetime.timedelta(days=2),
+                                              entries__in=[Competition.Entries.OPEN, Competition.Entries.BOTH])
+                   .select_related("games").order_by("starts_at").first())
+    if competition is None:
+        return 0
+    paid = events_services.add_competition(staff, competition.games, {
+        "sport": competition.sport, "name": "健步走（收费组）", "capacity": 200, "residents_only": False,
+        "entries": Competition.Entries.OPEN, "fee": Decimal("30"), "starts_at": competition.starts_at,
+        "ends_at": competition.ends_at, "closes_at": competition.closes_at})
+    rate = spending.rate_for(city.code)
+    done = 0
+    for account in PointsAccount.objects.filter(balance__gte=rate.points_per_yuan).select_related("user").order_by(
+            "-balance", "user_id")[:8]:
+        try:
+            entry = services_entries.enter(account.user, paid.pk)
+            fee = EntryFee.objects.get(entry=entry)
+            wanted = min(account.balance, spending.most_points(rate, fee.amount))
+            spending.points_for_entry(account.user, entry.pk, wanted // rate.points_per_yuan * rate.points_per_yuan)
+            done += 1
+        except (ServiceError, EntryFee.DoesNotExist):
+            continue
+    points.credit()  # the entries are facts too: credited as the next tick would
     return done
 
 
@@ -94,8 +129,12 @@ def load(city: Region, rng: random.Random) -> dict:
     for fact, pts, daily, yearly in RULES:
         points.save_rule(city, {"fact": fact, "points": pts, "daily_cap": daily, "yearly_cap": yearly,
                                 "starts_on": timezone.localdate() - datetime.timedelta(days=366)}, by=admin)
+    # The city's own rate and cap for spending points, set by its staff (here the platform's defaults).
+    spending.save_settings(city, {"points_per_yuan": settings.INCENTIVES_POINTS_PER_YUAN,
+                                  "max_share": settings.INCENTIVES_POINTS_MAX_SHARE}, by=city_staff)
     credited = points.credit()
-    spent = _spend_points(rng)
+    spent = _spend_points(city, rng)
+    on_fees = _points_on_entry_fees(city, city_staff)
 
     operators = _operator_sites()
     commercial = _commercial_site(city, set(operators))
@@ -106,7 +145,8 @@ def load(city: Region, rng: random.Random) -> dict:
     sites = Site.objects.filter(pk__in=list(operators)).order_by("pk")
     people = _residents()
     now = timezone.now()
-    out = {"points": {k: v["credited"] for k, v in credited.items()}, "points_spent_on": spent, "campaigns": 0,
+    out = {"points": {k: v["credited"] for k, v in credited.items()}, "points_spent_on": spent,
+           "points_on_entry_fees": on_fees, "campaigns": 0,
            "claimed": 0, "redeemed": 0}
     if not sites or not people:
         return out

@@ -52,6 +52,7 @@ MESSAGES = {
     "not_submitted": _("This result is not waiting for review."),
     "venue_taken": _("The venue is booked by someone else at this time."),
     "payment_too_late": _("The payment came after the entry had lapsed or been withdrawn: it is refunded in full."),
+    "fee_not_discountable": _("This entry fee is not waiting to be paid, already has a discount, or would come to nothing."),
     "simulation_off": _("Simulated payments are turned off on this server."),
     "import_errors": _("The file has errors; nothing was imported."),
 }

@@ -369,6 +369,10 @@ class EntryFee(models.Model):
     refunded = models.DecimalField(_("refunded"), max_digits=8, decimal_places=2, default=0)
     status = models.CharField(_("status"), max_length=16, choices=Payment.Status.choices)
     reference = models.CharField(max_length=64, blank=True, db_index=True)
+    # A discount a higher layer granted before the fee was taken (sports points): `amount` is what is
+    # charged after it, `discount` what came off and `discount_basis` why (services_fees.take_discount).
+    discount = models.DecimalField(_("discount"), max_digits=8, decimal_places=2, default=0)
+    discount_basis = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -9,6 +9,8 @@ free, pay on site, or an online provider; the simulated one in development and t
   paid when it is accepted.
 - Entries made by a delegation's leader or by staff pay no fee here: the delegation or the unit
   settles with the organiser.
+- A discount (sports points, granted by incentives at layer 5 through `take_discount`) lowers a fee
+  still to pay; what is refunded is what was charged after it.
 - Refund rules: withdrawn before entries close, the fee is refunded in full; withdrawn after they
   close, nothing is refunded; an entry the delegation leader does not approve, or an online
   payment that arrives after its entry lapsed, is refunded in full.
@@ -33,6 +35,8 @@ from .models import Competition, Entry, EntryFee
 
 PAY_MINUTES = 30  # how long an online payment may take before the entry lapses
 PAID = (Payment.Status.PAID, Payment.Status.ON_SITE)
+# Entries whose fee a discount may still lower: waiting for payment, entered, or waiting for the leader.
+DISCOUNTABLE = (Entry.Status.UNPAID, Entry.Status.CONFIRMED, Entry.Status.PENDING)
 
 
 def provider_for(competition: Competition, *, delegation=None, by_manager: bool = False):
@@ -115,6 +119,28 @@ def refund_on_withdrawal(entry: Entry, competition: Competition, now) -> Decimal
         payments.PROVIDERS.get(fee.provider, payments.PROVIDERS["on_site"]).refund(fee, fee.amount)
         return fee.refunded - before
     return Decimal(0)
+
+
+def take_discount(entry_id: int, amount: Decimal, *, basis: str, now=None) -> EntryFee:
+    """Lower an entry's fee before it is taken, by a discount another capability grants (sports
+    points): the caller at a higher layer runs this inside its own transaction, beside its own record
+    of the discount, so both happen or neither (as booking's take_discount). Only a fee still to pay
+    (an online payment waiting, or pay on site) of an open entry whose competition has not started,
+    once, and something is left to pay; a withdrawal or lapse at the same moment waits for the lock
+    (the entry, then its fee, as every writer takes them)."""
+    now = now or timezone.now()
+    entry = Entry.objects.select_for_update().select_related("competition").filter(pk=entry_id).first()
+    if entry is None:
+        raise fail("not_found")
+    fee = EntryFee.objects.select_for_update().filter(entry_id=entry_id).first()
+    if (fee is None or fee.status not in (Payment.Status.PENDING, Payment.Status.ON_SITE) or fee.discount_basis
+            or entry.status not in DISCOUNTABLE or entry.competition.starts_at <= now
+            or amount <= 0 or amount >= fee.amount):
+        raise fail("fee_not_discountable")
+    fee.amount -= amount
+    fee.discount, fee.discount_basis = amount, basis[:20]
+    fee.save(update_fields=["amount", "discount", "discount_basis", "updated_at"])
+    return fee
 
 
 def drop_pending(entry_id: int) -> None:

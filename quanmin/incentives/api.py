@@ -1,5 +1,5 @@
 """The incentives API under /api/v1/incentives: residents' points and vouchers (claim, use on a held
-booking), the venue operator's redemption at the counter, staff's rules, campaigns and settlements.
+booking, points on an entry fee), the venue operator's redemption at the counter, staff's rules, campaigns and settlements.
 
 Endpoints parse, check scope (outside it: 404) and call the services; errors are codes with a
 translated message (incentives/errors.py).
@@ -17,10 +17,11 @@ from ninja.pagination import paginate
 from quanmin.accounts import audit, scoping
 from quanmin.booking.models import Booking
 from quanmin.core.api import ArrayPaging, Day, ErrorOut, Moment, Paging
+from quanmin.events.models import EntryFee
 from quanmin.facilities.models import Site
 from quanmin.regions.models import Region
 
-from . import points, selectors, settlements, vouchers
+from . import points, selectors, settlements, spending, vouchers
 from .models import PointsRule, Settlement, Voucher, VoucherCampaign
 
 router = Router(tags=["incentives"])
@@ -43,6 +44,8 @@ class IncentivePointsOut(Schema):
     spent: int
     expired: int
     yuan_per_point: Decimal
+    points_per_yuan: int
+    max_share: int = Field(description="Points pay at most this share of a price, in per cent")
 
 
 class IncentiveCampaignOut(Schema):
@@ -88,6 +91,26 @@ class IncentiveDiscountOut(Schema):
     booking: int
     price: Decimal
     price_basis: str
+
+
+class IncentiveEntryDiscountOut(Schema):
+    entry: int
+    amount: Decimal
+    discount: Decimal
+    status: str
+
+
+class IncentivePointsSettingsIn(Schema):
+    city: str = Field(..., pattern=r"^\d{12}$")
+    points_per_yuan: int = Field(..., ge=-10**9, le=10**9)
+    max_share: int = Field(..., ge=-10**9, le=10**9)
+
+
+class IncentivePointsSettingsOut(Schema):
+    city: str
+    points_per_yuan: int
+    max_share: int
+    custom: bool = Field(description="False: the city uses the platform's defaults")
 
 
 class IncentiveRedeemIn(Schema):
@@ -177,8 +200,9 @@ class IncentiveCampaignFiguresOut(Schema):
 @router.get("/me/points", response=IncentivePointsOut, summary="My points")
 def my_points(request):
     account = selectors.account(request.user)
+    rate = spending.rate_for(request.user.home_region_id)
     return {"balance": account.balance, "earned": account.earned, "spent": account.spent, "expired": account.expired,
-            "yuan_per_point": selectors.yuan_per_point()}
+            "yuan_per_point": rate.yuan_per_point, "points_per_yuan": rate.points_per_yuan, "max_share": rate.max_share}
 
 
 @router.get("/me/points/history", response=list[IncentivePointsLineOut], summary="My points history")
@@ -227,8 +251,18 @@ def use_voucher(request, booking_id: int, body: IncentiveUseVoucherIn):
 def use_points(request, booking_id: int, body: IncentiveUsePointsIn):
     if booking_id > MAX_ID:
         raise Http404
-    vouchers.points_for_booking(request.user, booking_id, body.points, request=request)
+    spending.points_for_booking(request.user, booking_id, body.points, request=request)
     return _discount_out(booking_id)
+
+
+@router.post("/entries/{entry_id}/points", response={200: IncentiveEntryDiscountOut, **ERRORS},
+             summary="Use points on my entry fee")
+def use_points_on_entry(request, entry_id: int, body: IncentiveUsePointsIn):
+    if entry_id > MAX_ID:
+        raise Http404
+    spending.points_for_entry(request.user, entry_id, body.points, request=request)
+    fee = EntryFee.objects.get(entry_id=entry_id)
+    return {"entry": entry_id, "amount": fee.amount, "discount": fee.discount, "status": fee.status}
 
 
 # -- the venue's counter --------------------------------------------------------------------------
@@ -266,6 +300,28 @@ def save_rule(request, body: IncentiveRuleIn):
     if city is None or not scoping.can_write_region(request.user, city.code):
         raise Http404
     return points.save_rule(city, body.dict(), by=request.user, request=request)
+
+
+def _rate_out(city: str, rate) -> dict:
+    return {"city": city, "points_per_yuan": rate.points_per_yuan, "max_share": rate.max_share, "custom": rate.custom}
+
+
+@router.get("/staff/points-settings", response=list[IncentivePointsSettingsOut],
+            summary="The rate and cap for spending points of the cities in my scope")
+def points_settings(request):
+    _staff(request)
+    return [_rate_out(city.code, rate) for city, rate in spending.rates_for(selectors.cities_of(request.user))]
+
+
+@router.post("/staff/points-settings", response={200: IncentivePointsSettingsOut, **ERRORS},
+             summary="Set a city's rate and cap for spending points")
+def save_points_settings(request, body: IncentivePointsSettingsIn):
+    _staff(request, write=True)
+    city = Region.objects.filter(pk=body.city, level="city").first()
+    if city is None or not scoping.can_write_region(request.user, city.code):
+        raise Http404
+    row = spending.save_settings(city, body.dict(), by=request.user, request=request)
+    return _rate_out(city.code, spending.Rate(row.points_per_yuan, row.max_share, True))
 
 
 @router.get("/staff/campaigns", response=list[IncentiveCampaignOut], summary="Voucher campaigns in my scope")

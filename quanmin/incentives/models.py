@@ -60,6 +60,34 @@ class PointsRule(models.Model):
         return f"{self.get_fact_display()} {self.points}"
 
 
+class PointsSettings(models.Model):
+    """What a city's points buy when spent: how many points make a yuan and the largest share of one
+    price (a booking's, an entry fee) that points may pay. Set by the city's staff (audited); a city
+    without a row uses the defaults (settings.INCENTIVES_POINTS_PER_YUAN and _MAX_SHARE)."""
+
+    city = models.OneToOneField("regions.Region", verbose_name=_("city"), on_delete=models.CASCADE, related_name="+")
+    points_per_yuan = models.PositiveIntegerField(_("points a yuan"))
+    max_share = models.PositiveSmallIntegerField(_("most a price points pay (per cent)"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_fields = {"region": "city__code"}
+
+    class Meta:
+        verbose_name = _("points spending settings")
+        verbose_name_plural = _("points spending settings")
+        ordering = ["city_id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(points_per_yuan__gte=1, points_per_yuan__lte=100000),
+                                   name="points_per_yuan_range"),
+            models.CheckConstraint(condition=models.Q(max_share__gte=1, max_share__lte=100), name="points_max_share_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city_id}: {self.points_per_yuan} / {self.max_share}%"
+
+
 class Watermark(models.Model):
     """How far crediting has read one kind of fact: the change time of the last fact read."""
 

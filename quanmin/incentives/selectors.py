@@ -1,15 +1,15 @@
 """Reads of the incentives app that more than one caller needs: a person's account and history,
 the open campaigns, the held bookings a discount can go to, and the settlement workbook."""
 
-from decimal import Decimal
-
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quanmin.accounts import scoping
 from quanmin.booking.models import Booking
 from quanmin.core.excel import xlsx_response
 from quanmin.facilities.models import Site
+from quanmin.regions import codes
+from quanmin.regions.models import Region
 
 from . import settlements
 from .models import PointsAccount, PointsEntry, Voucher, VoucherCampaign
@@ -19,8 +19,11 @@ def account(user) -> PointsAccount:
     return PointsAccount.objects.filter(user=user).first() or PointsAccount(user=user)
 
 
-def yuan_per_point() -> Decimal:
-    return (Decimal(1) / settings.INCENTIVES_POINTS_PER_YUAN).quantize(Decimal("0.0001"))
+def cities_of(user) -> list[Region]:
+    """The cities a staff member's divisions lie in (their own division when it is a city)."""
+    tops = list(scoping.top_regions(user)[:5])
+    return [r for r in tops if r.level == "city"] or list(
+        Region.objects.filter(level="city", code__in=[codes.ancestor_at(r.code, "city") for r in tops]))
 
 
 def history(user):

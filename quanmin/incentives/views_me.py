@@ -8,7 +8,6 @@ errors come back as ServiceErrors whose message the page shows.
 
 import secrets
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +18,7 @@ from quanmin.accounts import audit
 from quanmin.core import qr
 from quanmin.core.errors import ServiceError
 
-from . import selectors, vouchers
+from . import selectors, spending, vouchers
 from .models import Voucher
 
 DEVICE_COOKIE = "qm_device"
@@ -28,11 +27,15 @@ DEVICE_COOKIE = "qm_device"
 @login_required
 def mine_page(request):
     user = request.user
+    account = selectors.account(user)
     return render(request, "incentives/me/mine.html", {
-        "account": selectors.account(user), "history": selectors.history(user).select_related("rule")[:50],
+        "account": account, "history": selectors.history(user).select_related("rule")[:50],
         "vouchers": Voucher.objects.filter(user=user).select_related("campaign").order_by("-claimed_at")[:50],
-        "held": selectors.held_bookings(user)[:10], "usable": list(selectors.usable_vouchers(user)[:20]),
-        "per_yuan": settings.INCENTIVES_POINTS_PER_YUAN, "max_share": settings.INCENTIVES_POINTS_MAX_SHARE})
+        "held": spending.with_most(selectors.held_bookings(user)[:10], lambda b: b.price,
+                                   lambda b: b.slot.unit.site.region_id),
+        "fees": spending.with_most(spending.open_entry_fees(user)[:10], lambda f: f.amount,
+                                   lambda f: f.entry.competition.games.region_id) if account.balance > 0 else [],
+        "usable": list(selectors.usable_vouchers(user)[:20]), "rate": spending.rate_for(user.home_region_id)})
 
 
 def campaigns_page(request):
@@ -78,13 +81,26 @@ def use_voucher_view(request, pk: int):
     return redirect("booking:booking", pk=pk)
 
 
-@login_required
-@require_POST
-def use_points_view(request, pk: int):
+def _spend(request, spend, pk: int, done: str, then):
+    """Points off one of the person's own prices; an error goes back to their points page."""
     try:
-        vouchers.points_for_booking(request.user, pk, request.POST.get("points", ""), request=request)
+        spend(request.user, pk, request.POST.get("points", ""), request=request)
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("incentives:mine")
-    messages.success(request, _("The points are taken off the price. Confirm the booking to finish."))
-    return redirect("booking:booking", pk=pk)
+    messages.success(request, done)
+    return then
+
+
+@login_required
+@require_POST
+def use_points_view(request, pk: int):
+    return _spend(request, spending.points_for_booking, pk,
+                  _("The points are taken off the price. Confirm the booking to finish."), redirect("booking:booking", pk=pk))
+
+
+@login_required
+@require_POST
+def use_points_entry_view(request, pk: int):
+    return _spend(request, spending.points_for_entry, pk, _("The points are taken off the entry fee."),
+                  redirect("incentives:mine"))

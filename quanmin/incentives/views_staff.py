@@ -21,7 +21,7 @@ from quanmin.facilities.models import Site
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import indicators, points, selectors, settlements, vouchers
+from . import indicators, points, selectors, settlements, spending, vouchers
 from .models import Fact, PointsRule, Settlement, VoucherCampaign
 
 reader = role_required(lambda u: scoping.is_division_staff(u))
@@ -37,28 +37,41 @@ def index_page(request):
     today = timezone.localdate()
     tops = list(scoping.top_regions(request.user)[:5])
     figures = indicators.summary([r.code for r in tops], today)
+    cities = selectors.cities_of(request.user)
     return render(request, "incentives/staff/index.html", {
         "campaigns": scoping.scoped(request.user, VoucherCampaign.objects.select_related("region"))[:100],
         "rules": scoping.scoped(request.user, PointsRule.objects.select_related("city")).order_by("city_id", "fact"),
-        "facts": Fact.choices, "cities": [r for r in tops if r.level == "city"]
-        or list(Region.objects.filter(level="city", code__in=[codes.ancestor_at(r.code, "city") for r in tops])),
+        "facts": Fact.choices, "cities": cities, "rates": spending.rates_for(cities),
+        "writable_cities": [c for c in cities if scoping.can_write_region(request.user, c.code)],
         "figures": [(r, figures[r.code]) for r in tops],
         "can_write": scoping.is_division_staff(request.user, write=True)})
+
+
+def _city_form(request, save, done: str):
+    """A form posted for one city (its city staff only: anyone else's city answers 404)."""
+    city = Region.objects.filter(pk=request.POST.get("city", "")[:12], level="city").first()
+    if city is None or not scoping.can_write_region(request.user, city.code):
+        raise Http404
+    try:
+        save(city, request.POST.dict(), by=request.user, request=request)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("incentives:staff")
 
 
 @writer
 @require_POST
 def rule_view(request):
-    city = Region.objects.filter(pk=request.POST.get("city", "")[:12], level="city").first()
-    if city is None or not scoping.can_write_region(request.user, city.code):
-        raise Http404
-    try:
-        points.save_rule(city, request.POST.dict(), by=request.user, request=request)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Points rule saved."))
-    return redirect("incentives:staff")
+    return _city_form(request, points.save_rule, _("Points rule saved."))
+
+
+@writer
+@require_POST
+def points_settings_view(request):
+    """A city's rate and cap for spending points."""
+    return _city_form(request, spending.save_settings, _("Points rate and cap saved."))
 
 
 @writer

@@ -14,7 +14,6 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -30,7 +29,7 @@ from quanmin.regions import codes
 
 from . import points
 from .errors import fail, invalid
-from .models import CampaignSite, PointsEntry, Voucher, VoucherCampaign
+from .models import CampaignSite, Voucher, VoucherCampaign
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -47,7 +46,7 @@ def _money(value, field: str, *, minimum: Decimal = Decimal("0")) -> Decimal:
     return amount
 
 
-def _whole(value, field: str, *, minimum: int = 0, maximum: int = 10**7) -> int:
+def whole(value, field: str, *, minimum: int = 0, maximum: int = 10**7) -> int:
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
@@ -123,7 +122,7 @@ def create_campaign(user, region, data: dict, *, request=None) -> VoucherCampaig
         raise invalid(_("Give the campaign a name."), "name")
     face = _money(data.get("face_value"), "face_value", minimum=Decimal("0.01"))
     threshold = _money(data.get("threshold", 0) or 0, "threshold")
-    total = _whole(data.get("total"), "total", minimum=1)
+    total = whole(data.get("total"), "total", minimum=1)
     budget = _money(data.get("budget"), "budget", minimum=Decimal("0.01"))
     if face * total > budget:
         raise fail("budget_short", status=400)
@@ -132,12 +131,12 @@ def create_campaign(user, region, data: dict, *, request=None) -> VoucherCampaig
     if ends <= starts or use_until <= starts:
         raise fail("window_order", status=400)
     valid_days = data.get("valid_days")
-    valid_days = _whole(valid_days, "valid_days", minimum=1, maximum=3650) if valid_days not in (None, "") else None
+    valid_days = whole(valid_days, "valid_days", minimum=1, maximum=3650) if valid_days not in (None, "") else None
     campaign = VoucherCampaign(
         region=region, name=name, budget=budget, face_value=face, threshold=threshold, total=total,
-        per_person=_whole(data.get("per_person", 1), "per_person", minimum=1, maximum=100),
-        per_device=_whole(data.get("per_device", 1), "per_device", minimum=1, maximum=100),
-        per_address=_whole(data.get("per_address", 50), "per_address", minimum=1, maximum=10**6),
+        per_person=whole(data.get("per_person", 1), "per_person", minimum=1, maximum=100),
+        per_device=whole(data.get("per_device", 1), "per_device", minimum=1, maximum=100),
+        per_address=whole(data.get("per_address", 50), "per_address", minimum=1, maximum=10**6),
         claim_starts_at=starts, claim_ends_at=ends, use_until=use_until, valid_days=valid_days,
         return_unused=bool(data.get("return_unused", True)), benefit_hours_only=bool(data.get("benefit_hours_only", False)),
         bands=clean_bands(data.get("bands")), created_by=user)
@@ -290,8 +289,8 @@ def redeem_at_counter(operator, code: str, *, site_id: int, spend, now=None, req
     return voucher
 
 
-def _own_held_booking(user, booking_id: int) -> Booking:
-    booking = Booking.objects.select_related("slot__unit").filter(pk=booking_id, user=user).first()
+def own_held_booking(user, booking_id: int) -> Booking:
+    booking = Booking.objects.select_related("slot__unit__site").filter(pk=booking_id, user=user).first()
     if booking is None:
         raise fail("not_found")
     if booking.status != Booking.Status.HELD:
@@ -305,7 +304,7 @@ def redeem_for_booking(user, code_or_id, booking_id: int, *, now=None, request=N
     """Use one's own voucher to pay part of a held booking: the voucher is marked used and the
     booking's price lowered in one transaction (booking's take_discount), before payment starts."""
     now = now or timezone.now()
-    booking = _own_held_booking(user, booking_id)
+    booking = own_held_booking(user, booking_id)
     voucher = (Voucher.objects.select_related("campaign").filter(user=user)
                .filter(Q(code=str(code_or_id).strip().upper()[:12]) | Q(pk=int(code_or_id) if str(code_or_id).isdigit() else 0))
                .first())
@@ -321,31 +320,6 @@ def redeem_for_booking(user, code_or_id, booking_id: int, *, now=None, request=N
     audit.record("voucher_redeem", request=request, actor=user, obj=voucher,
                  detail={"booking": booking.pk, "spend": str(voucher.spend), "discount": str(discount)})
     return voucher
-
-
-def points_for_booking(user, booking_id: int, wanted: int, *, now=None, request=None) -> PointsEntry:
-    """Pay part of a held booking with points (INCENTIVES_POINTS_PER_YUAN a yuan, at most
-    INCENTIVES_POINTS_MAX_SHARE % of the price): balance and booking change together or not at all."""
-    booking = _own_held_booking(user, booking_id)
-    try:
-        wanted = int(wanted)
-    except (TypeError, ValueError):
-        raise fail("points_positive", status=400) from None
-    if wanted <= 0:
-        raise fail("points_positive", status=400)
-    rate = settings.INCENTIVES_POINTS_PER_YUAN
-    most = int(booking.price * settings.INCENTIVES_POINTS_MAX_SHARE / 100 * rate)
-    if wanted > most:
-        raise fail("points_share", share=settings.INCENTIVES_POINTS_MAX_SHARE)
-    yuan = (Decimal(wanted) / rate).quantize(Decimal("0.01"))
-    wanted = int(yuan * rate)  # whole fen only
-    if wanted <= 0:
-        raise fail("points_positive", status=400)
-    with transaction.atomic():
-        entry = points.spend(user, wanted, key=f"spend:booking:{booking.pk}", note=str(booking.slot))
-        booking_services.take_discount(booking.pk, yuan, basis="points", now=now)
-    audit.record("points_spend", request=request, actor=user, obj=entry, detail={"booking": booking.pk, "yuan": str(yuan)})
-    return entry
 
 
 # --- upkeep --------------------------------------------------------------------------------------

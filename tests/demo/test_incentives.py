@@ -6,13 +6,17 @@ import random
 import pytest
 from django.db.models import Sum
 
+from quanmin.accounts.models import Role, User
 from quanmin.demo import accounts as accounts_demo
 from quanmin.demo import booking as booking_demo
 from quanmin.demo import facilities as facilities_demo
 from quanmin.demo import incentives as demo
+from quanmin.events import services as events
+from quanmin.events.models import EntryFee
 from quanmin.incentives import points
-from quanmin.incentives.models import PointsAccount, PointsEntry, Settlement, Voucher, VoucherCampaign
+from quanmin.incentives.models import PointsAccount, PointsEntry, PointsSettings, Settlement, Voucher, VoucherCampaign
 from tests.conftest import small_city
+from tests.events.conftest import CHECKLIST, at
 
 
 @pytest.fixture
@@ -22,6 +26,12 @@ def demo_city(db):
     accounts_demo.load(root, rng)
     facilities_demo.load(root, rng)
     booking_demo.load(root, rng)
+    # The city's next games, taking entries (the events demo's are many; one is enough here).
+    staff = User.objects.filter(memberships__role=Role.CITY_STAFF).order_by("pk").first()
+    games = events.create_games(staff, {"name": "全民健身运动会", "organizer": "市体育局", **CHECKLIST}, region=root)
+    events.add_competition(staff, games, {"sport": "running", "name": "健步走", "capacity": 100, "residents_only": False,
+                                          "starts_at": at(20), "ends_at": at(20, 12), "closes_at": at(15)})
+    events.publish(staff, games)
     return root
 
 
@@ -39,6 +49,10 @@ def test_demo_points_and_two_campaigns(demo_city):
     assert not Voucher.objects.filter(campaign=done, status="redeemed", settlement__isnull=True).exists()
     assert done.venues.filter(commercial=True).exists()
     assert Voucher.objects.filter(campaign=open_).count() > 5
+    # The city's rate is its own row; a paid race's fees partly paid with points.
+    assert PointsSettings.objects.filter(city=demo_city).exists()
+    assert out["points_on_entry_fees"] > 0
+    assert EntryFee.objects.filter(discount_basis="points", discount__gt=0).count() == out["points_on_entry_fees"]
     # Crediting again finds nothing new.
     assert all(v["credited"] == 0 for v in points.credit().values())
     assert demo.describe()

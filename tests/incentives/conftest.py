@@ -56,3 +56,23 @@ def make_campaign(world, *, total=10, per_person=1, face="30", threshold="100", 
     if publish:
         campaign = vouchers.publish(world.users["city"], campaign)
     return campaign
+
+
+def give(user, n: int, key: str = "") -> None:
+    """Credit `n` points to `user` at once (a ledger line and the balance, as crediting writes them)."""
+    points._write([{"user_id": user.pk, "kind": "credit", "points": n, "fact": "check_in", "region_code": "",
+                    "source_key": key or f"test:{user.pk}:{n}", "day": timezone.localdate(),
+                    "expires_on": points.expiry_for(timezone.localdate())}])
+
+
+def fee_games(world, provider="on_site", fee="50.00"):
+    """The events tests' county games with a fee on its 100 m (entered by a man of 18-60), and entrants."""
+    from quanmin.events.models import Competition, Games
+    from tests.events.conftest import make_games
+    from tests.events.conftest import residents as athletes
+
+    ev = make_games(world, capacity=10)
+    Games.objects.filter(pk=ev.games.pk).update(payment_provider=provider)
+    Competition.objects.filter(pk=ev.sprint.pk).update(fee=Decimal(fee))
+    ev.people = athletes(world, 3)
+    return ev

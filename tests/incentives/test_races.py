@@ -1,7 +1,7 @@
 """Races on both databases (run this file in the PostgreSQL pass too: DATABASE_URL=postgres://…):
 the same facts credited by workers at once (one credit each, balances equal the ledger), a flash
 claim (never over the total, never over the per-person limit), the same voucher redeemed twice at
-once (one wins)."""
+once (one wins), points beyond the balance spent on two entry fees at once (one wins)."""
 
 import datetime
 
@@ -11,11 +11,11 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from quanmin.core.errors import ServiceError
-from quanmin.incentives import points, vouchers
+from quanmin.incentives import points, spending, vouchers
 from quanmin.incentives.models import PointsAccount, PointsEntry, Voucher, VoucherCampaign
 from tests import races
 
-from .conftest import check_in, later, make_campaign, residents
+from .conftest import check_in, fee_games, give, later, make_campaign, residents
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.race]
 
@@ -47,10 +47,10 @@ def test_the_same_facts_from_several_workers_are_credited_once(world, rules, run
     assert sums == dict(PointsAccount.objects.values_list("user_id", "balance"))
 
 
-def _claim(user_id, campaign_id, device):
-    from quanmin.accounts.models import User
+def _outcome(call) -> str:
+    """"ok", the service's error code, or any other error as text (the test fails on it)."""
     try:
-        vouchers.claim(User.objects.get(pk=user_id), campaign_id, device=device, address="10.0.0.1")
+        call()
         return "ok"
     except ServiceError as exc:
         return exc.code
@@ -58,6 +58,15 @@ def _claim(user_id, campaign_id, device):
         return f"{type(exc).__name__}: {exc}"
     finally:
         connections.close_all()
+
+
+def _user(pk):
+    from quanmin.accounts.models import User
+    return User.objects.get(pk=pk)
+
+
+def _claim(user_id, campaign_id, device):
+    return _outcome(lambda: vouchers.claim(_user(user_id), campaign_id, device=device, address="10.0.0.1"))
 
 
 @pytest.mark.parametrize("runner", ["threads", "processes"])
@@ -87,16 +96,7 @@ def test_one_person_many_claims_at_once_gets_one(world, runner):
 
 
 def _redeem(operator_id, code, site_id):
-    from quanmin.accounts.models import User
-    try:
-        vouchers.redeem_at_counter(User.objects.get(pk=operator_id), code, site_id=site_id, spend="120")
-        return "ok"
-    except ServiceError as exc:
-        return exc.code
-    except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
-    finally:
-        connections.close_all()
+    return _outcome(lambda: vouchers.redeem_at_counter(_user(operator_id), code, site_id=site_id, spend="120"))
 
 
 @pytest.mark.parametrize("runner", ["threads", "processes"])
@@ -109,3 +109,27 @@ def test_the_same_voucher_redeemed_twice_at_once(world, operator, runner):
     assert results.count("ok") == 1
     voucher.refresh_from_db()
     assert voucher.status == "redeemed" and voucher.discount == 30
+
+
+def _points_on_entry(user_id, entry_id):
+    return _outcome(lambda: spending.points_for_entry(_user(user_id), entry_id, 1000))
+
+
+@pytest.mark.parametrize("runner", ["threads", "processes"])
+def test_points_beyond_the_balance_on_two_entry_fees_at_once(world, runner):
+    from decimal import Decimal
+
+    from quanmin.events import services_entries
+    from quanmin.events.models import Competition, EntryFee
+
+    ev = fee_games(world)
+    Competition.objects.filter(pk=ev.team.pk).update(fee=Decimal("50"), format="individual", team_min=1, team_max=1)
+    person = ev.people[0]
+    both = [services_entries.enter(person, c.pk).pk for c in (ev.sprint, ev.team)]
+    give(person, 1500)  # 1,000 points (10 yuan) on each fee: only one fits
+    run = races.run_processes if runner == "processes" else races.run_threads
+    results = run(_points_on_entry, [(person.pk, pk) for pk in both])
+    assert sorted(results) == ["balance_short", "ok"], results
+    assert points.balance(person) == 500
+    assert sorted(EntryFee.objects.filter(entry_id__in=both).values_list("amount", flat=True)) == [Decimal("40"), Decimal("50")]
+    assert PointsEntry.objects.filter(user=person, kind="redeem").count() == 1

@@ -13,7 +13,7 @@ from django.utils import timezone
 from quanmin.booking import services as bs
 from quanmin.booking.models import Booking, Payment
 from quanmin.core.errors import ServiceError
-from quanmin.incentives import points, settlements, vouchers
+from quanmin.incentives import points, settlements, spending, vouchers
 from quanmin.incentives.errors import IncentiveError
 from quanmin.incentives.models import Settlement, Voucher, VoucherCampaign
 
@@ -115,7 +115,7 @@ def test_a_voucher_pays_part_of_a_held_booking_and_comes_back_when_it_is_cancell
     vouchers.redeem_for_booking(resident, voucher.code, booking.pk)
     booking.refresh_from_db()
     assert booking.price == Decimal("5") and booking.price_basis == "voucher"
-    assert _code(vouchers.points_for_booking, resident, booking.pk, 100) == "already_discounted"
+    assert _code(spending.points_for_booking, resident, booking.pk, 100) == "already_discounted"
     booking = bs.confirm(booking)
     assert Payment.objects.get(booking=booking).amount == Decimal("5")
     voucher.refresh_from_db()
@@ -152,9 +152,9 @@ def test_points_pay_part_of_a_booking_and_come_back(world, rules, settings):
     points.credit(now=later(world))
     resident = world.users["resident"]
     booking = _held(world, resident)
-    assert _code(vouchers.points_for_booking, resident, booking.pk, 11) == "points_share"  # at most half of 20
-    assert _code(vouchers.points_for_booking, resident, booking.pk, 0) == "points_positive"
-    vouchers.points_for_booking(resident, booking.pk, 8)
+    assert _code(spending.points_for_booking, resident, booking.pk, 11) == "points_share"  # at most half of 20
+    assert _code(spending.points_for_booking, resident, booking.pk, 0) == "points_positive"
+    spending.points_for_booking(resident, booking.pk, 8)
     booking.refresh_from_db()
     assert booking.price == Decimal("12") and booking.price_basis == "points"
     assert points.balance(resident) == 2
@@ -168,7 +168,7 @@ def test_points_beyond_the_balance_change_nothing(world, rules, settings):
     settings.INCENTIVES_POINTS_PER_YUAN = 1
     resident = world.users["resident"]
     booking = _held(world, resident)
-    assert _code(vouchers.points_for_booking, resident, booking.pk, 5) == "balance_short"
+    assert _code(spending.points_for_booking, resident, booking.pk, 5) == "balance_short"
     booking.refresh_from_db()
     assert booking.price == Decimal("20") and booking.price_basis != "points"
 
