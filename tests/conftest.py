@@ -153,24 +153,29 @@ def client_for(world):
     return make
 
 
-def _add_booking(w: World) -> None:
-    """A bookable court at each county's site, hourly 08:00-21:00, slots generated for the window;
-    and a confirmed booking of the resident (w.booking) and of the other county's resident."""
+def make_court(facility):
+    """A bookable court on `facility`, hourly 08:00-21:00 at 20 yuan (paid on site), slots generated
+    for its window."""
     import datetime
 
     from quanmin.booking import schedule
     from quanmin.booking import services as bs
     from quanmin.booking.models import WeeklyTemplate
 
-    units = []
-    for facility in (w.facility, w.other_facility):
-        unit = bs.create_unit(facility, name="1号场", payment_provider="on_site")
-        WeeklyTemplate.objects.bulk_create([
-            WeeklyTemplate(unit=unit, weekday=d, start=datetime.time(h), end=datetime.time(h + 1), capacity=1, price=20)
-            for d in range(8) for h in range(8, 21)])
-        schedule.generate_slots(unit)
-        units.append(unit)
-    w.unit, w.other_unit = units
+    unit = bs.create_unit(facility, name="1号场", payment_provider="on_site")
+    WeeklyTemplate.objects.bulk_create([
+        WeeklyTemplate(unit=unit, weekday=d, start=datetime.time(h), end=datetime.time(h + 1), capacity=1, price=20)
+        for d in range(8) for h in range(8, 21)])
+    schedule.generate_slots(unit)
+    return unit
+
+
+def _add_booking(w: World) -> None:
+    """A bookable court at each county's site, hourly 08:00-21:00, slots generated for the window;
+    and a confirmed booking of the resident (w.booking) and of the other county's resident."""
+    from quanmin.booking import services as bs
+
+    w.unit, w.other_unit = make_court(w.facility), make_court(w.other_facility)
     w.slot = w.unit.slots.order_by("start")[20]
     w.other_slot = w.other_unit.slots.order_by("start")[20]
     w.booking = bs.book(w.users["resident"], w.slot.pk)

@@ -1,15 +1,18 @@
 """Permission rows for sports points and vouchers (the pages under /incentives/ and
 /staff/incentives/, and /api/v1/incentives).
 
-The world has none: the first call makes, for each staff role's division (the supervisor reads the
-city's; residents, strangers and the superuser get the city's), a draft voucher campaign and an empty
-settlement at its venue. Writes carry bodies the services refuse (an unknown fact, a budget too small,
+The world has none: the first call makes a venue of its own with a court (other modules' rows close
+the world's site), an open city campaign there with a voucher and a booking of every signed-in role,
+a race with an entry fee that every signed-in role entered, and for each staff role's division (the
+supervisor reads the city's; residents, strangers and the superuser get the city's) a draft voucher
+campaign and an empty settlement. Writes carry bodies the services refuse (an unknown fact, a budget too small,
 an unknown venue, a draft without venues), so one role's calls leave the next role's objects as they
 were. Venue operators are not among the matrix's roles: the counter pages and operations are
 "nobody" here (every role is refused), and tests/incentives/test_pages.py covers the operators.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -22,43 +25,51 @@ def _made(w):
     made = w.__dict__.get("_incentives_matrix")
     if made is not None:
         return made
+    from quanmin.booking import services as bs
+    from quanmin.events import services as events
+    from quanmin.events import services_entries
+    from quanmin.facilities import services as fs
     from quanmin.incentives import vouchers
     from quanmin.incentives.models import Settlement
+    from tests.conftest import make_court
+    from tests.events.conftest import CHECKLIST, at
 
     su = w.users["superuser"]
     now = timezone.now()
     made = {}
-    # An open city campaign at the world's site, one voucher claimed by every signed-in role, and a
-    # confirmed booking of each (nothing left to pay: a discount on it is refused).
-    from quanmin.booking import services as bs
-    from quanmin.facilities import services as fs
-    from quanmin.facilities.models import Site
-
-    # The facilities rows that run before these close the world's site (for repair): the bookings
-    # below are taken while it is open, then it is left as those rows left it (later rows expect it).
-    w.site.refresh_from_db()
-    was = w.site.status
-    fs.update_site(w.site, {"status": Site.Status.OPEN})
+    # A venue of its own (other modules' rows close and reopen the world's site), in an open city
+    # campaign: one voucher claimed by every signed-in role, and a confirmed booking of each there
+    # (nothing left to pay: a discount on it is refused).
+    site = fs.create_site({"name": "积分兑换体育馆", "address": "东关街9号", "lon": 115.986, "lat": 36.458,
+                           "region": w.community})
+    unit = make_court(fs.add_facility(site, {"type": "basketball", "area_m2": "420"}))
     shared = vouchers.create_campaign(su, w.city, {
         "name": "全市消费券", "budget": "3000", "face_value": "30", "threshold": "100", "total": 100,
         "claim_starts_at": now - datetime.timedelta(hours=1), "claim_ends_at": now + datetime.timedelta(days=7),
         "use_until": now + datetime.timedelta(days=30), "per_device": 100})
-    vouchers.add_venue(su, shared, w.site)
+    vouchers.add_venue(su, shared, site)
     vouchers.publish(su, shared)
-    slots = list(w.unit.slots.order_by("start")[60:60 + len(w.users)])
+    slots = list(unit.slots.order_by("start")[20:20 + len(w.users)])
     made["open"] = shared
     made["vouchers"] = {role: vouchers.claim(user, shared.pk).code for role, user in w.users.items()}
     made["bookings"] = {role: bs.book(user, slot.pk).pk for (role, user), slot in zip(w.users.items(), slots)}
-    fs.update_site(w.site, {"status": was})
+    # A race with a 10-yuan fee paid on site that every signed-in role entered (no points yet: spending
+    # some on the fee is refused).
+    games = events.create_games(su, {"name": "积分赛事", "organizer": "体育局", **CHECKLIST}, region=w.county)
+    race = events.add_competition(su, games, {
+        "sport": "running", "name": "健步走（收费）", "capacity": 100, "residents_only": False, "fee": Decimal("10"),
+        "starts_at": at(60), "ends_at": at(60, 12), "closes_at": at(50)})
+    events.publish(su, games)
+    made["entries"] = {role: services_entries.enter(user, race.pk).pk for role, user in w.users.items()}
     for key in ("community", "township", "county", "other_county", "city"):
         region = getattr(w, key)
         campaign = vouchers.create_campaign(su, region, {
             "name": f"{region.name}消费券", "budget": "300", "face_value": "30", "threshold": "100", "total": 10,
             "claim_starts_at": now, "claim_ends_at": now + datetime.timedelta(days=7),
             "use_until": now + datetime.timedelta(days=30)})
-        site = w.other_site if key == "other_county" else w.site
         today = timezone.localdate()
-        settlement = Settlement.objects.create(campaign=campaign, site=site, period_start=today, period_end=today)
+        settlement = Settlement.objects.create(campaign=campaign, site=w.other_site if key == "other_county" else site,
+                                               period_start=today, period_end=today)
         made[key] = {"campaign": campaign, "settlement": settlement}
     w._incentives_matrix = made
     return made
@@ -94,6 +105,18 @@ def own_booking(w, role=None):
 
 def own_booking_id(w, role=None):
     return {"booking_id": _made(w)["bookings"].get(role, w.booking.pk)}
+
+
+def own_entry(w, role=None):
+    return {"pk": _made(w)["entries"].get(role, 999999)}
+
+
+def own_entry_id(w, role=None):
+    return {"entry_id": _made(w)["entries"].get(role, 999999)}
+
+
+def _settings_body(w, role=None):
+    return {"city": w.city.code, "points_per_yuan": 0, "max_share": 50}
 
 
 def own_voucher(w, role=None):
@@ -144,10 +167,12 @@ WEB = {
     "incentives:voucher": ("signed_in", own_voucher, "get", None),
     "incentives:use_voucher": ("signed_in", own_booking, "post", {"voucher": "NOSUCHCODE"}),
     "incentives:use_points": ("signed_in", own_booking, "post", {"points": "10"}),
+    "incentives:use_points_entry": ("signed_in", own_entry, "post", {"points": "10"}),
     "incentives:counter": ("nobody", None, "get", None, {"post": ({"code": "X", "site": "1", "spend": "100"}, 403)}),
     "incentives:confirm": ("nobody", lambda w, role=None: {"pk": 999999}, "post", {}),
     "incentives:staff": ("division_reader", None, "get", None),
     "incentives:staff_rule": ("city_staff", None, "post", _rule_body),
+    "incentives:staff_points_settings": ("city_staff", None, "post", _settings_body),
     "incentives:staff_new": ("division_writer", None, "get", None, {"post": (_campaign_form, 200)}),
     "incentives:staff_campaign": ("division_reader", campaign_pk, "get", None),
     "incentives:staff_venue": ("division_writer", campaign_pk, "post", {"site": ""}),
@@ -168,10 +193,13 @@ API = {
     f"GET {API_ROOT}/me/vouchers": ("signed_in", None, None),
     f"POST {API_ROOT}/bookings/{{booking_id}}/voucher": ("signed_in", own_booking_id, {"voucher": "NOSUCHCODE"}, 409),
     f"POST {API_ROOT}/bookings/{{booking_id}}/points": ("signed_in", own_booking_id, {"points": 10}, 409),
+    f"POST {API_ROOT}/entries/{{entry_id}}/points": ("signed_in", own_entry_id, {"points": 10}, 409),
     f"POST {API_ROOT}/counter/redeem": ("nobody", None, {"code": "X", "site": 1, "spend": "100"}),
     f"POST {API_ROOT}/settlements/{{settlement_id}}/confirm": ("nobody", lambda w, role=None: {"settlement_id": 999999}, None),
     f"GET {API_ROOT}/staff/rules": ("division_reader", None, None),
     f"POST {API_ROOT}/staff/rules": ("city_staff", None, _rule_body, 400),
+    f"GET {API_ROOT}/staff/points-settings": ("division_reader", None, None),
+    f"POST {API_ROOT}/staff/points-settings": ("city_staff", None, _settings_body, 400),
     f"GET {API_ROOT}/staff/campaigns": ("division_reader", None, None),
     f"POST {API_ROOT}/staff/campaigns": ("division_writer", None, _campaign_body, 400),
     f"GET {API_ROOT}/staff/campaigns/{{campaign_id}}/figures": ("division_reader", campaign_id, None),
