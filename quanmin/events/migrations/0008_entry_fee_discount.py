@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0006_reports'),
+        ('events', '0007_created_at_index'),
     ]
 
     operations = [
