@@ -10,10 +10,10 @@ sex, age group, pass, rating), one COUNT(DISTINCT person) by year, one for the c
 names. Everything else is summed in Python, whatever the size of the division.
 
 Rates:
-- pass share = results at pass or better / results with a known outcome under physique-2003
-  (a result whose rating is withheld for a missing item and whose total cannot decide counts as
-  unknown, shown beside);
-- good-or-excellent rate = student-2014 results rated good or excellent / student-2014 results.
+- pass share = results at pass or better / results with a known outcome under the national physique
+  standard, any version (physique-2003, a later physique-… data file; a result whose rating is withheld
+  for a missing item and whose total cannot decide counts as unknown, shown beside);
+- good-or-excellent rate = student standard results (student-…) rated good or excellent / those results.
 Tests are counted as tests (a person tested twice counts twice); "people" counts each person once a
 year (the Hunnan plan's 国民体质监测人数).
 """
@@ -35,14 +35,16 @@ from quanmin.regions.models import Region
 
 from .models import TestResult
 
-PHYSIQUE = "physique-2003"
-STUDENT = "student-2014"
+# A standard's versions share a name before the year (physique-2003, physique-2023): figures count them as one.
+PHYSIQUE = "physique-"
+STUDENT = "student-"
 SMALL_CELL = 10
-AGE_GROUP_ORDER = ["3-6", "7-19", "20-29", "30-39", "40-49", "50-59", "60-69", "primary", "junior", "senior",
+AGE_GROUP_ORDER = ["3-6", "7-19", "20-29", "30-39", "40-49", "50-59", "60-69", "70-79", "primary", "junior", "senior",
                    "university", "unknown"]
 AGE_GROUP_LABELS = {
     "3-6": _("3–6 years"), "7-19": _("7–19 years"), "20-29": _("20–29 years"), "30-39": _("30–39 years"),
-    "40-49": _("40–49 years"), "50-59": _("50–59 years"), "60-69": _("60–69 years"), "primary": _("Primary school"),
+    "40-49": _("40–49 years"), "50-59": _("50–59 years"), "60-69": _("60–69 years"),
+    "70-79": _("70–79 years"), "primary": _("Primary school"),
     "junior": _("Junior secondary"), "senior": _("Senior secondary"), "university": _("University"),
     "unknown": _("Unknown"),
 }
@@ -84,11 +86,11 @@ class Counts:
     def add(self, row: dict) -> None:
         n = row["n"]
         self.tests += n
-        if row["standard"] == STUDENT:
+        if row["standard"].startswith(STUDENT):
             self.student_tests += n
             if row["rating"] in ("good", "excellent"):
                 self.student_good += n
-        elif row["standard"] == PHYSIQUE:
+        elif row["standard"].startswith(PHYSIQUE):
             if row["passed"] is None:
                 self.physique_unknown += n
             else:

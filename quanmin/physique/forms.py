@@ -8,9 +8,22 @@ from quanmin.core.forms import MomentField
 
 from . import prescriptions, tables
 
-STANDARD_CHOICES = [("physique-2003", _("National physique standard (2003), ages 3–6 and 20–69")),
-                    ("student-2014", _("Student physical health standard (2014), primary to university"))]
+STANDARD_NAMES = {"physique-2003": _("National physique standard (2003), ages 3–6 and 20–69"),
+                  "student-2014": _("Student physical health standard (2014), primary to university")}
 STANDARD_LABELS = {"physique-2003": _("National physique standard"), "student-2014": _("Student standard")}
+
+
+def standard_choices() -> list[tuple[str, str]]:
+    """Every standard shipped as a data file (a new version is one more file): its translated name where
+    the page has one, else the title its data file gives (e.g. 国民体质测定标准（2023年修订）)."""
+    return [(name, STANDARD_NAMES.get(name) or tables.load_standard(name).title)
+            for name in tables.available_standards()]
+
+
+def standard_labels() -> dict[str, str]:
+    """Short names for charts: translated where the page has one, else the data file's title."""
+    return {name: str(STANDARD_LABELS.get(name) or tables.load_standard(name).title)
+            for name in tables.available_standards()}
 SEX_CHOICES = [("male", _("Male")), ("female", _("Female"))]
 GRADE_LABELS = {
     "primary": _("Primary %(n)s"), "junior": _("Junior secondary %(n)s"), "senior": _("Senior secondary %(n)s"),
@@ -77,7 +90,7 @@ def measurements_from(data, items) -> dict[str, str]:
 class GroupForm(forms.Form):
     """Standard, sex and grade or age: which tables apply."""
 
-    standard = forms.ChoiceField(label=_("Standard"), choices=STANDARD_CHOICES)
+    standard = forms.ChoiceField(label=_("Standard"), choices=standard_choices)
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *SEX_CHOICES], required=False)
     grade = forms.ChoiceField(label=_("Grade (students)"), choices=grade_choices, required=False)
     age = forms.DecimalField(label=_("Age (years)"), required=False, min_value=0, max_value=120, decimal_places=1,
@@ -130,14 +143,14 @@ class SessionForm(forms.Form):
                                                                     format="%Y-%m-%dT%H:%M"))
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=10000, initial=30,
                                   widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    standard = forms.ChoiceField(label=_("Standard"), choices=STANDARD_CHOICES)
+    standard = forms.ChoiceField(label=_("Standard"), choices=standard_choices)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
     open_booking = forms.BooleanField(label=_("Residents may book places online"), required=False, initial=True)
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Device export (.xlsx or .csv)"))
-    standard = forms.ChoiceField(label=_("Standard"), choices=STANDARD_CHOICES)
+    standard = forms.ChoiceField(label=_("Standard"), choices=standard_choices)
 
 
 YES_NO = [("no", _("No")), ("yes", _("Yes"))]

@@ -75,9 +75,6 @@ ITEM_COMPONENT = {
     "shuttle_10m_s": "balance", "double_leg_jump_s": "balance",
     "bmi": "body_composition", "height_for_weight": "body_composition",
 }
-# Item score below which an item is weak, and the top score (to normalise), per standard.
-PASS_LEVEL = {"student-2014": (60, 100), "physique-2003": (3, 5)}
-DEFAULT_PASS_LEVEL = (3, 5)
 NORMAL_BANDS = {"normal"}
 MAX_FOCUS = 2
 
@@ -145,13 +142,12 @@ def item_is_weak(standard: str, item: dict) -> bool:
         return True
     if item.get("band") is not None:
         return item["band"] not in NORMAL_BANDS
-    low, _top = PASS_LEVEL.get(standard, DEFAULT_PASS_LEVEL)
-    return item["score"] < low
+    return item["score"] < tables.load_standard(standard).item_pass
 
 
 def component_scores(standard: str, items: list[dict]) -> tuple[dict[str, float], list[str]]:
     """({component: mean normalised score 0-1}, weak components in COMPONENTS order)."""
-    _low, top = PASS_LEVEL.get(standard, DEFAULT_PASS_LEVEL)
+    top = tables.load_standard(standard).item_top
     sums, weak = {}, set()
     for item in items:
         comp = ITEM_COMPONENT.get(item["key"])

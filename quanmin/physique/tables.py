@@ -218,6 +218,8 @@ class Standard:
     total_method: str
     withhold_on_missing: bool
     graduation: dict | None
+    item_pass: float  # an item scored below this is weak (prescriptions)
+    item_top: float  # an item's best score
     measurement_keys: frozenset = field(default_factory=frozenset)
 
     def group_for(self, grade: str | None = None, age: float | None = None) -> Group:
@@ -260,7 +262,7 @@ def _compile(doc: Mapping[str, Any]) -> Standard:
     return Standard(name=doc["name"], title=doc["title"], source=doc["source"], subject=doc["subject"],
                     grades=tuple(doc.get("grades", ())), groups=tuple(groups), total_method=doc["total"]["method"],
                     withhold_on_missing=doc["missing_item"] == "withhold_rating", graduation=doc.get("graduation"),
-                    measurement_keys=frozenset(keys))
+                    measurement_keys=frozenset(keys), item_pass=doc["item_scale"]["pass"], item_top=doc["item_scale"]["top"])
 
 
 def available_standards() -> list[str]:

@@ -34,7 +34,6 @@ from .forms import (
     BAND_LABELS,
     ITEM_LABELS,
     RATING_LABELS,
-    STANDARD_LABELS,
     CalculatorForm,
     ConsentForm,
     EntryForm,
@@ -44,6 +43,7 @@ from .forms import (
     SessionForm,
     StationForm,
     measurements_from,
+    standard_labels,
 )
 from .models import TestResult, TestSession
 
@@ -141,7 +141,7 @@ def _record_context(request, participant, viewer_is_person: bool) -> dict:
         rx = list(participant.prescriptions.filter(result_id__in=ids).order_by("-created_at")[:20])
     return {"participant": participant, "rows": rows, "prescriptions": rx, "person_view": viewer_is_person,
             "chart": selectors.chart_data(results, {k: str(v) for k, v in ITEM_LABELS.items()},
-                                          {k: str(v) for k, v in STANDARD_LABELS.items()}),
+                                          standard_labels()),
             "chart_labels": {"total": _("Total"), "items": _("Item scores"), "date": _("Date")}}
 
 

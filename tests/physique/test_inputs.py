@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from quanmin.physique import tables
+from quanmin.physique import figures, forms, prescriptions, services, tables
 from quanmin.physique.device_headers import canonical_key, map_headers, parse_grade, parse_sex
 from quanmin.physique.errors import ScoringError
 from quanmin.physique.scoring import graduation_total, parse_value, score
@@ -78,13 +78,25 @@ def test_standards_are_data_files_and_a_new_version_needs_no_code(tmp_path, monk
 
     doc = json.loads((tables.STANDARDS_DIR / "physique-2003.json").read_text(encoding="utf-8"))
     doc["name"], doc["title"] = "physique-2023", "国民体质测定标准（2023年修订）"
-    doc["groups"] = [g for g in doc["groups"] if g["id"] == "adult-20-24"]
+    doc["item_scale"] = {"pass": 60, "top": 100}  # the 2023 revision scores items out of 100
+    elderly = next(g for g in doc["groups"] if g["id"].startswith("elderly-60"))
+    doc["groups"] = [g for g in doc["groups"] if g["id"] == "adult-20-24"] + [
+        {**elderly, "id": "elderly-70-74", "age_min": 70, "age_max": 75}]
     (tmp_path / "physique-2023.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setattr(tables, "STANDARDS_DIR", tmp_path)
     tables._load.cache_clear()
     try:
         result = score("physique-2023", "male", age=21, measurements={"grip_kg": 50})
         assert (result.standard, result.group, result.items[3].score) == ("physique-2023", "adult-20-24", 4)
+        assert score("physique-2023", "female", age=72, measurements={}).group == "elderly-70-74"
+        # The pages offer it by its title, a prescription reads its item scale, the figures count it as physique.
+        assert ("physique-2023", "国民体质测定标准（2023年修订）") in forms.standard_choices()
+        assert prescriptions.item_is_weak("physique-2023", {"key": "grip_kg", "score": 55})
+        assert not prescriptions.item_is_weak("physique-2023", {"key": "grip_kg", "score": 60})
+        counts = figures.Counts()
+        counts.add({"n": 2, "standard": "physique-2023", "passed": True, "rating": "good"})
+        assert (counts.physique_known, counts.physique_pass) == (2, 2)
+        assert services.age_group(load_standard("physique-2023"), "", 72) in figures.AGE_GROUP_LABELS
     finally:
         tables._load.cache_clear()
 
