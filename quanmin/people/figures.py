@@ -148,9 +148,11 @@ def counts(wanted: list[str], as_of: datetime.date, *, trained=False, stations=F
     window = year_ending(as_of)
     parts = [(("active", "core", "guided", "covered"),
               memo(("people.instructors", prefix, window),
-                   lambda: subtrees.rolled_up(instructor_rows(prefix, window), communities=True))),
-             (("guided_before",), memo(("people.guided_before", prefix, window),
-                                       lambda: subtrees.rolled_up(guided_before_rows(prefix, window))))]
+                   lambda: subtrees.rolled_up(instructor_rows(prefix, window), communities=True)))]
+    before = memo(("people.guided_before", prefix, window),
+                  lambda: subtrees.rolled_up(guided_before_rows(prefix, window)))
+    if before:  # none for today's figures: no lookup per division
+        parts.append((("guided_before",), before))
     for enabled, names, rows in ((trained, ("trained",), lambda: trained_rows(prefix, as_of.year)),
                                  (stations, ("stations",), lambda: station_rows(prefix)),
                                  (hours, ("hours",), lambda: hours_rows(prefix, window))):
@@ -166,7 +168,8 @@ def counts(wanted: list[str], as_of: datetime.date, *, trained=False, stations=F
             found = totals.get(code)
             if found:
                 values.update(zip(names, found, strict=True))
-        values["guided"] = values.get("guided", 0) + values.pop("guided_before", 0)
+        if "guided_before" in values:
+            values["guided"] = values.get("guided", 0) + values.pop("guided_before")
         if values.get("hours"):
             values["hours"] = Decimal(values["hours"]).quantize(HOURS)  # SQLite sums a float
         out[code] = Counts(code, **r, **values)
