@@ -326,16 +326,17 @@ def province(say, keys: list, today) -> dict:
             cur.execute("VACUUM ANALYZE people_instructor")
         found["last_services_write_s"] = round(time.perf_counter() - t, 1)
         indicators.registry()  # the apps' modules imported before the clock starts
-        base, logs_base = [], []
+        base, logs_base, logs_cpu = [], [], []
         for key in keys:
             times, cpu, db_cpu, queries = [], [], [], 0
             for _n in range(3):
                 t = time.perf_counter()
                 plainly()
                 base.append(time.perf_counter() - t)
-                t = time.perf_counter()
+                t, d = time.perf_counter(), server_cpu()
                 from_the_logs()
                 logs_base.append(time.perf_counter() - t)
+                logs_cpu.append(server_cpu() - d)
                 reset_queries()
                 with CaptureQueriesContext(connection) as captured:
                     t, c, d = time.perf_counter(), time.process_time(), server_cpu()
@@ -351,6 +352,7 @@ def province(say, keys: list, today) -> dict:
             found[f"{key}_db_cpu_s"] = round(statistics.median(db_cpu), 2)
         found["plain_reads_s"] = round(statistics.median(base), 2)
         found["guided_from_logs_s"] = round(statistics.median(logs_base), 2)
+        found["guided_from_logs_db_cpu_s"] = round(statistics.median(logs_cpu), 2)
         for key in keys:
             found[f"{key}_over_plain_reads"] = round(found[f"{key}_s"] / found["plain_reads_s"], 2)
             found[f"{key}_over_guided_from_logs"] = round(found[f"{key}_s"] / found["guided_from_logs_s"], 2)
