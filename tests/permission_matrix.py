@@ -25,6 +25,9 @@ Audiences:
   county_staff    county and city staff (they approve what a county approves, e.g. filings)
   backoffice      anyone holding a role (staff, supervisors, operators, inspectors, organisations)
   platform_admin  platform administrators only (is_staff: the technical operators)
+  supervisors     supervisors only (督查: visits, findings, rectification items, bulletins)
+  bulletin_reader staff, supervisors and evaluators of a bulletin's division (the city) and of the
+                  divisions right under it (its counties)
   nobody          no one (a pattern that only names a path)
 """
 
@@ -40,6 +43,8 @@ AUDIENCE = {
     "county_staff": {"county", "other_county", "city", "superuser"},
     "backoffice": {"community", "township", "county", "other_county", "city", "supervisor", "superuser"},
     "platform_admin": {"superuser"},
+    "supervisors": {"supervisor", "superuser"},
+    "bulletin_reader": {"county", "other_county", "city", "supervisor", "superuser"},
     "nobody": set(),
 }
 

@@ -5,7 +5,7 @@ counties ranked by the plan's targets (selectors.dashboard, live) and the findin
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from quanmin.accounts import scoping
 from quanmin.regions import codes
@@ -24,14 +24,17 @@ def _within(field: str, prefixes) -> Q:
 
 
 def visits_for(user):
-    """Supervisors see every visit of their subtrees; division staff those of their divisions that
-    took place or were announced (an unannounced visit stays unknown to the visited until it is done)."""
+    """Supervisors see every visit of their subtrees; division staff those of their divisions (or
+    with a finding in one of them) that took place or were announced (an unannounced visit stays
+    unknown to the visited until it is done)."""
     found = Visit.objects.select_related("plan")
     if scoping.is_superuser(user):
         return found
+    prefixes = scoping.division_prefixes(user)
     shown = Q(status=Visit.Status.DONE) | Q(manner=Visit.Manner.ANNOUNCED)
-    return found.filter(_within("division_code", permissions.supervisor_prefixes(user))
-                        | (_within("division_code", scoping.division_prefixes(user)) & shown))
+    theirs = _within("division_code", prefixes) | Exists(
+        Finding.objects.filter(_within("division_code", prefixes), visit=OuterRef("pk")))
+    return found.filter(_within("division_code", permissions.supervisor_prefixes(user)) | (theirs & shown))
 
 
 def findings_for(user, visit: Visit):
@@ -117,13 +120,10 @@ def bulletin_content(bulletin: Bulletin, today: date) -> dict:
         c["closed"] += sum(r.status == Rectification.Status.CLOSED for r in items)
         c["overdue"] += sum(r.status in OPEN and r.deadline < today for r in items)
         rows.append({
-            "division": f.division_name, "kind": f.kind, "kind_label": str(f.get_kind_display()),
-            "severity_label": str(f.get_severity_display()) if f.severity else "", "place": f.place, "text": f.text,
-            "visited_on": f.visit.visited_on.isoformat(), "visit_kind": str(f.visit.get_kind_display()),
-            "manner": str(f.visit.get_manner_display()),
+            "division": f.division_name, "kind": f.kind, "severity": f.severity, "place": f.place, "text": f.text,
+            "visited_on": f.visit.visited_on.isoformat(), "visit_kind": f.visit.kind, "manner": f.visit.manner,
             "rectifications": [{"requirement": r.requirement, "responsible": r.responsible_name(),
-                                "deadline": r.deadline.isoformat(), "status": r.status,
-                                "status_label": str(r.get_status_display())} for r in items],
+                                "deadline": r.deadline.isoformat(), "status": r.status} for r in items],
         })
     ranking = [{"place": r["place"], "code": r["code"], "name": r["name"], "met": r["met"],
                 "applicable": r["applicable"], "share": _number(r["share"]), **counts[r["code"]]}
@@ -134,8 +134,15 @@ def bulletin_content(bulletin: Bulletin, today: date) -> dict:
 
 
 def content_of(bulletin: Bulletin, today: date) -> dict:
-    """What the bulletin says: as published, or (a draft) as it would be published today."""
-    if bulletin.status == Bulletin.Status.PUBLISHED:
-        return bulletin.content
-    return bulletin_content(bulletin, today)
+    """What the bulletin says: as published, or (a draft) as it would be published today; its codes
+    kept as codes and labelled here, in the reader's language."""
+    content = bulletin.content if bulletin.status == Bulletin.Status.PUBLISHED else bulletin_content(bulletin, today)
+    labels = {"kind": dict(Finding.Kind.choices), "severity": dict(Finding.Severity.choices),
+              "visit_kind": dict(Visit.Kind.choices), "manner": dict(Visit.Manner.choices)}
+    statuses = dict(Rectification.Status.choices)
+    findings = [{**f, **{f"{name}_label": str(labels[name].get(f[name], "")) for name in labels},
+                 "rectifications": [{**r, "status_label": str(statuses.get(r["status"], ""))}
+                                    for r in f["rectifications"]]}
+                for f in content.get("findings", [])]
+    return {**content, "findings": findings}
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_departments, views_meetings, views_plans, views_tasks
+from . import views_departments, views_meetings, views_plans, views_supervision, views_tasks
 
 app_name = "planning"
 urlpatterns = [
@@ -33,4 +33,24 @@ urlpatterns = [
          name="task_comment"),
     path("staff/plans/<slug:key>/tasks/<int:pk>/periods/<int:period_pk>/review/", views_tasks.task_review,
          name="task_review"),
+    # Supervision (督查): visits, findings, rectification items, bulletins (views_supervision.py).
+    path("staff/supervision/", views_supervision.visit_list, name="supervision"),
+    path("staff/supervision/visits/<int:pk>/", views_supervision.visit_detail, name="visit"),
+    path("staff/supervision/visits/<int:pk>/record/", views_supervision.visit_record, name="visit_record"),
+    path("staff/supervision/visits/<int:pk>/findings/", views_supervision.finding_add, name="finding_add"),
+    path("staff/supervision/findings/<int:pk>/rectifications/", views_supervision.rectification_add,
+         name="rectification_add"),
+    path("staff/supervision/rectifications/", views_supervision.rectification_list, name="rectifications"),
+    path("staff/supervision/rectifications/export.xlsx", views_supervision.supervision_export,
+         name="supervision_export"),
+    path("staff/supervision/rectifications/<int:pk>/", views_supervision.rectification_detail, name="rectification"),
+    path("staff/supervision/rectifications/<int:pk>/respond/", views_supervision.rectification_respond,
+         name="rectification_respond"),
+    path("staff/supervision/rectifications/<int:pk>/verify/", views_supervision.rectification_verify,
+         name="rectification_verify"),
+    path("staff/supervision/rectifications/<int:pk>/entries/<int:entry_pk>/evidence/",
+         views_supervision.rectification_evidence, name="rectification_evidence"),
+    path("staff/supervision/bulletins/", views_supervision.bulletin_list, name="bulletins"),
+    path("staff/supervision/bulletins/<int:pk>/publish/", views_supervision.bulletin_publish, name="bulletin_publish"),
+    path("plans/bulletins/<int:pk>/", views_supervision.bulletin_page, name="bulletin"),
 ]

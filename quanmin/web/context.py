@@ -51,6 +51,8 @@ SECTIONS = [
      _("Regular-exerciser and satisfaction surveys, quotas, weighted results")),
     (_("Plans and targets"), "planning:plans", "division_reader",
      _("Plans' targets live from the registers, with their trend and forecast; task tables")),
+    (_("Supervision"), "planning:supervision", "division_reader",
+     _("Visits, findings per division, rectification items until verified, bulletins")),
     (_("My department's tasks"), "planning:my_tasks", "department_staff",
      _("The plan tasks your department leads or cooperates on: report progress")),
     (_("Fitness circle"), "analytics:circle_home", "division_reader", _("Who can walk to a place to exercise")),

@@ -34,3 +34,27 @@ def test_demo_city_has_its_plan():
     # Twelve month ends and today; the facilities register keeps no history: today's only.
     assert IndicatorSnapshot.objects.filter(indicator="instructors_per_10000", division_code=city.code).count() == 13
     assert IndicatorSnapshot.objects.filter(indicator="grounds", division_code=city.code).count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_city_is_supervised():
+    """Visits of every kind, items in each state (one overdue for the first county's township), a
+    published bulletin of the city that ranks its counties, and a draft; loading again adds nothing."""
+    from django.utils import timezone
+
+    from quanmin.planning import selectors_supervision
+    from quanmin.planning.models import Bulletin, Finding, Rectification, Visit
+
+    city = small_city(streets=2, villages=True)
+    accounts_demo.load(city, random.Random(3715))
+    demo.load(city, random.Random(3715))
+    demo.load(city, random.Random(3715))
+    assert {v.manner for v in Visit.objects.all()} == {"announced", "unannounced"}
+    assert Visit.objects.filter(status="planned").count() == 1
+    assert set(Rectification.objects.values_list("status", flat=True)) == {"open", "submitted", "returned", "closed"}
+    assert Finding.objects.filter(kind="practice").count() == 1
+    published = Bulletin.objects.get(status="published")
+    assert [r["name"] for r in published.content["ranking"]] != [] and published.content["findings"]
+    assert Bulletin.objects.filter(status="draft").count() == 1
+    township = User.objects.get(phone_hash=crypto.lookup_hash("13800000004"))
+    assert selectors_supervision.overdue_to_answer(township, timezone.localdate()) == 1

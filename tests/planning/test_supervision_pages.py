@@ -1,0 +1,105 @@
+"""Supervision's pages, API and Excel: a supervisor plans and records a visit, writes a finding and
+its rectification item, the township answers, the supervisor verifies; the workbook lists them;
+a bulletin is published once (the second time a clear 409) and read by whom it should be."""
+
+import io
+import re
+from datetime import date, timedelta
+
+import openpyxl
+from django.urls import reverse
+from django.utils import timezone
+
+from quanmin.planning.models import Bulletin, Finding, Rectification, Visit
+from quanmin.planning.services import supervision
+
+
+def test_visit_to_closed_item_through_the_pages(world, client_for, liaocheng):
+    boss, township = client_for("supervisor"), client_for("township")
+    response = boss.post(reverse("planning:supervision"), {
+        "plan": liaocheng.key, "division_code": world.county.code, "title": "全民健身设施暗访", "schedule": "unscheduled",
+        "coverage": "focused", "kind": "special", "manner": "unannounced", "planned_on": "2023-05-10"})
+    visit = Visit.objects.get()
+    assert response.status_code == 302 and visit.status == "planned"
+    # Unannounced and still to come: the county's own pages do not show it.
+    assert client_for("county").get(reverse("planning:visit", args=[visit.pk])).status_code == 404
+    assert "全民健身设施暗访" not in client_for("county").get(reverse("planning:supervision")).content.decode()
+    boss.post(reverse("planning:visit_record", args=[visit.pk]), {"visited_on": "2023-05-10", "summary": "暗访两处"})
+    boss.post(reverse("planning:finding_add", args=[visit.pk]), {
+        "division_code": world.township.code, "kind": "problem", "severity": "serious", "place": "古楼健身广场",
+        "text": "单杠立柱松动，存在安全隐患。"})
+    finding = Finding.objects.get()
+    # A deadline on the day of the visit is refused, with the reason shown; nothing written.
+    page = boss.post(reverse("planning:rectification_add", args=[finding.pk]),
+                     {"requirement": "立即停用并修复。", "deadline": "2023-05-10"}, follow=True).content.decode()
+    assert "整改时限须晚于督查日期" in page and not Rectification.objects.exists()
+    boss.post(reverse("planning:rectification_add", args=[finding.pk]),
+              {"requirement": "立即停用并修复。", "deadline": "2023-05-20"})
+    item = Rectification.objects.get()
+    page = township.get(reverse("planning:visit", args=[visit.pk])).content.decode()
+    assert "单杠立柱松动" in page and "暗访" in page and "严重" in page
+    # The supervisor cannot answer; the neighbouring county does not find it.
+    assert boss.post(reverse("planning:rectification_respond", args=[item.pk]), {"text": "x"}).status_code == 403
+    assert client_for("other_county").get(reverse("planning:rectification", args=[item.pk])).status_code == 404
+    township.post(reverse("planning:rectification_respond", args=[item.pk]), {"text": "已更换立柱。"})
+    boss.post(reverse("planning:rectification_verify", args=[item.pk]), {"decision": "closed"})
+    item.refresh_from_db()
+    assert item.status == "closed"
+    page = township.get(reverse("planning:rectification", args=[item.pk])).content.decode()
+    assert "已核验销号" in page and "已更换立柱" in page
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(township.get(reverse("planning:supervision_export")).streaming_content)))
+    assert [ws.title for ws in book.worksheets] == ["督查发现", "整改事项"]
+    assert book.worksheets[0]["I2"].value == "单杠立柱松动，存在安全隐患。"
+    assert book.worksheets[1]["C2"].value == "古楼街道" and book.worksheets[1]["G2"].value == "已核验销号"
+
+
+def test_overdue_item_on_the_home_page(world, client_for, liaocheng):
+    supervisor = world.users["supervisor"]
+    visit = supervision.plan_visit(supervisor, liaocheng, division_code=world.township.code, title="日常检查",
+                                   schedule="regular", coverage="overall", kind="routine", manner="announced",
+                                   planned_on=date(2023, 3, 1), visited_on=date(2023, 3, 1))
+    finding = supervision.add_finding(supervisor, visit, text="健身路径缺少使用说明。")
+    supervision.add_rectification(supervisor, finding, requirement="补设说明牌。", deadline=date(2023, 3, 31))
+    def tile(role):
+        page = client_for(role).get("/").content.decode()
+        found = re.search(r'data-section="planning:supervision"><strong class="figure"[^>]*>(\d+)</strong>', page)
+        return found and int(found.group(1))
+
+    assert (tile("township"), tile("other_county")) == (1, 0)
+    items = client_for("township").get("/api/v1/planning/supervision/rectifications?overdue=true").json()["items"]
+    assert [(i["responsible"], i["overdue"], i["status_label"]) for i in items] == [("古楼街道", True, "待整改")]
+
+
+def test_bulletin_api_and_printable_page(world, client_for, liaocheng, client):
+    api = client_for("supervisor")
+    body = {"plan_key": liaocheng.key, "title": "关于全民健身工作督查情况的通报", "document_number": "聊体督〔2023〕1号",
+            "period_start": "2023-01-01", "period_end": "2023-12-31", "foreword": "现将督查情况通报如下。"}
+    created = api.post("/api/v1/planning/supervision/bulletins", body, content_type="application/json")
+    assert created.status_code == 201 and created.json()["status"] == "draft"
+    pk = created.json()["id"]
+    # A draft is not the city staff's to read yet.
+    assert client_for("city").get(reverse("planning:bulletin", args=[pk])).status_code == 404
+    url = f"/api/v1/planning/supervision/bulletins/{pk}/publish"
+    first = api.post(url, {"public": True}, content_type="application/json")
+    assert first.status_code == 200 and first.json()["public"] is True
+    assert {r["name"] for r in first.json()["ranking"]} == {"东昌府区", "茌平区"}
+    again = api.post(url, {"public": False}, content_type="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "bulletin_published"
+    bulletin = Bulletin.objects.get()
+    assert bulletin.public and bulletin.status == "published"
+    # Public: anyone reads the printable page, signed in or not; no form to publish it again.
+    page = client.get(reverse("planning:bulletin", args=[pk])).content.decode()
+    assert "聊体督〔2023〕1号" in page and "东昌府区" in page and 'name="public"' not in page
+    assert client_for("resident").get(reverse("planning:bulletin", args=[pk])).status_code == 200
+
+
+def test_private_bulletin_stays_with_staff(world, client_for, liaocheng, client):
+    bulletin = supervision.write_bulletin(world.users["supervisor"], liaocheng, title="内部通报",
+                                          period_start=timezone.localdate() - timedelta(days=90),
+                                          period_end=timezone.localdate())
+    supervision.publish(world.users["supervisor"], bulletin)
+    url = reverse("planning:bulletin", args=[bulletin.pk])
+    assert client_for("county").get(url).status_code == 200
+    assert client_for("township").get(url).status_code == 404
+    assert client_for("resident").get(url).status_code == 404
+    assert "/login/" in client.get(url)["Location"]
