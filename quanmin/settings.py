@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "quanmin.opendata",
     "quanmin.surveys",
     "quanmin.incentives",
+    "quanmin.funding",
     "quanmin.web",
     "quanmin.demo",
 ]

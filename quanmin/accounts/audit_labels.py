@@ -143,6 +143,11 @@ ACTION_LABELS = {
     "appoint_leader": pgettext_lazy("audit action", "Delegation leader appointed"),
     "dismiss_official": pgettext_lazy("audit action", "Official dismissed"),
     # Surveys
+    "funding.lottery_save": pgettext_lazy("audit action", "Sports-lottery fund recorded"),
+    "funding.lottery_delete": pgettext_lazy("audit action", "Sports-lottery fund removed"),
+    "funding.project_save": pgettext_lazy("audit action", "Funded project saved"),
+    "funding.project_delete": pgettext_lazy("audit action", "Funded project removed"),
+    "funding.import": pgettext_lazy("audit action", "Project funding table imported"),
     "survey.create": pgettext_lazy("audit action", "Survey created"),
     "survey.status": pgettext_lazy("audit action", "Survey status changed"),
     "survey.question_add": pgettext_lazy("audit action", "Survey question added"),
