@@ -11,7 +11,8 @@ register repeats (grade, type, status, sports, date, organisation, core flag) ar
 distinct value of their column (_COLUMNS); people are matched in two queries (core.bulk.any_of); new
 people are written as plain values whose keys come back for their history rows (core.bulk). On the
 bench's 20,000 rows checking took 0.5 s of CPU before the cells were memoised, 0.33 after, and the
-whole import 2.0 s before these changes, 1.7 after (same loaded machine, same run of bench/people.py).
+whole import 2.0 s before these changes, 1.7 after (the bench's file profiled before and after on
+the same loaded machine; bench/people.py prints each phase's CPU).
 """
 
 import datetime
