@@ -6,7 +6,7 @@ import random
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.utils import override_settings
 
 from quanmin.accounts.models import User
@@ -21,8 +21,8 @@ from quanmin.demo import organizations as organizations_demo
 from quanmin.demo import people as people_demo
 from quanmin.demo import physique as physique_demo
 from quanmin.demo import planning as planning_demo
+from quanmin.demo import planning_returns, stadium_round
 from quanmin.demo import residents as residents_demo
-from quanmin.demo import stadium_round
 from quanmin.demo import surveys as surveys_demo
 from quanmin.regions import codes
 from quanmin.regions.models import Region
@@ -42,11 +42,22 @@ def _steps():
         ("games and events", events_demo.load),
         ("surveys", surveys_demo.load),
         ("plans, targets and task tables", planning_demo.load),
+        ("county returns", planning_returns.load),
         ("open data", opendata_demo.load),
         ("sports points and vouchers", incentives_demo.load),
         ("the stadium inspector's round", stadium_round.load),
         ("residents to try", residents_demo.load),
     ]
+
+
+def statistics() -> None:
+    """The planner's statistics of the rows just loaded, on PostgreSQL (autovacuum's ANALYZE comes
+    later, and never inside this transaction). Without them every loaded table looks empty: the
+    plans' snapshot, which reads every register, joined 27,000 entries to the year's games in a nested
+    loop (participants_per_10000: 10.7 s of a 23.7-s snapshot; 0.06 s with statistics)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 class Command(BaseCommand):
@@ -74,7 +85,10 @@ class Command(BaseCommand):
             accounts_demo.load(city, rng)
             for label, step in _steps():
                 self.stdout.write(f"… {label}")
+                if step is planning_demo.load:
+                    statistics()
                 step(city, rng)
+            statistics()
         self._print_accounts()
 
     def _print_accounts(self):
