@@ -244,6 +244,7 @@ api.add_router("/events", "quanmin.events.api.router")
 api.add_router("/surveys", "quanmin.surveys.api.router")
 api.add_router("/planning", "quanmin.planning.api.router")
 api.add_router("/planning/supervision", "quanmin.planning.api_supervision.router")
+api.add_router("/planning", "quanmin.planning.api_returns.router")
 api.add_router("/incentives", "quanmin.incentives.api.router")
 api.add_router("/opendata", "quanmin.opendata.api.router")
 

@@ -23,6 +23,9 @@ Audiences:
   division_writer division staff of any level (supervisors and evaluators change nothing)
   city_staff      city staff only
   county_staff    county and city staff (they approve what a county approves, e.g. filings)
+  round_reader    the city's staff and supervisors (a round of county returns the city opened)
+  return_reader   a county's return: its own staff, and the round's readers
+  return_filler   a county's return: its own staff only (the city reviews, it does not fill in)
   backoffice      anyone holding a role (staff, supervisors, operators, inspectors, organisations)
   platform_admin  platform administrators only (is_staff: the technical operators)
   supervisors     supervisors only (督查: visits, findings, rectification items, bulletins)
@@ -41,6 +44,9 @@ AUDIENCE = {
     "division_writer": {"community", "township", "county", "other_county", "city", "superuser"},
     "city_staff": {"city", "superuser"},
     "county_staff": {"county", "other_county", "city", "superuser"},
+    "round_reader": {"city", "supervisor", "superuser"},
+    "return_reader": {"county", "other_county", "city", "supervisor", "superuser"},
+    "return_filler": {"county", "other_county"},
     "backoffice": {"community", "township", "county", "other_county", "city", "supervisor", "superuser"},
     "platform_admin": {"superuser"},
     "supervisors": {"supervisor", "superuser"},

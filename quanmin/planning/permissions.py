@@ -84,3 +84,28 @@ def can_read_bulletin(user, bulletin) -> bool:
         return True
     return any(codes.in_subtree(bulletin.division_code, p) or codes.parent(codes.pad(p)) == bulletin.division_code
                for p in scoping.division_prefixes(user))
+
+
+# County returns (统计监测): a round belongs to the division that opens it; its returns are its
+# children's. The round's readers are the division's staff, supervisors and evaluators; its owners
+# the division's staff. A return is read by the round's readers and by its own division's staff,
+# and filled in by its own division's staff only (the city reviews, it does not fill in).
+
+def can_open_rounds(user) -> bool:
+    return scoping.is_division_staff(user, write=True)
+
+
+def can_read_round(user, rnd) -> bool:
+    return scoping.can_read_region(user, rnd.division_code)
+
+
+def can_manage_round(user, rnd) -> bool:
+    return scoping.can_write_region(user, rnd.division_code)
+
+
+def can_read_return(user, ret) -> bool:
+    return can_read_round(user, ret.round) or scoping.can_read_region(user, ret.division_code)
+
+
+def can_fill_return(user, ret) -> bool:
+    return scoping.can_write_region(user, ret.division_code) and not can_manage_round(user, ret.round)

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views_departments, views_meetings, views_plans, views_supervision, views_tasks
+from . import urls_returns, views_departments, views_meetings, views_plans, views_supervision, views_tasks
 
 app_name = "planning"
 urlpatterns = [
+    *urls_returns.urlpatterns,
     path("staff/plans/", views_plans.plan_list, name="plans"),
     path("staff/plans/new/", views_plans.plan_new, name="plan_new"),
     path("staff/plans/departments/", views_departments.department_list, name="departments"),

@@ -53,6 +53,8 @@ SECTIONS = [
      _("Plans' targets live from the registers, with their trend and forecast; task tables")),
     (_("Supervision"), "planning:supervision", "division_reader",
      _("Visits, findings per division, rectification items until verified, bulletins")),
+    (_("County returns"), "planning:rounds", "division_reader",
+     _("Statistics returns: the city's rounds, each county's figures and situations and problems")),
     (_("My department's tasks"), "planning:my_tasks", "department_staff",
      _("The plan tasks your department leads or cooperates on: report progress")),
     (_("Fitness circle"), "analytics:circle_home", "division_reader", _("Who can walk to a place to exercise")),
@@ -86,6 +88,7 @@ GROUP_OF = {
     "organizations:figures": "people",
     "events:staff_list": "events",
     "web:regions": "plans", "analytics:circle_home": "plans", "surveys:open": "find", "surveys:staff_list": "plans",
+    "planning:rounds": "plans",
     "web:audit": "admin", "admin:index": "admin",
 }
 

@@ -61,6 +61,8 @@ STAFF_RECORDS = (
     "events.PromotedSport.created_by",
     "planning.Visit.created_by", "planning.Finding.created_by", "planning.Rectification.created_by",
     "planning.RectificationEntry.author", "planning.Bulletin.created_by", "planning.Bulletin.published_by",
+    "planning.ReturnRound.created_by", "planning.CountyReturn.submitted_by", "planning.CountyReturn.decided_by",
+    "planning.ReturnAttachment.uploaded_by", "planning.ReturnEntry.author",
 )
 
 

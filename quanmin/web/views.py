@@ -29,6 +29,7 @@ from quanmin.maintenance import permissions as maintenance_permissions
 from quanmin.maintenance import selectors as work_orders
 from quanmin.maintenance.models import InspectionRound
 from quanmin.planning import selectors_supervision
+from quanmin.planning.services import returns as planning_returns
 from quanmin.planning.services import tasks as planning_tasks
 from quanmin.regions import codes
 from quanmin.regions.models import Region
@@ -122,12 +123,16 @@ def _rectifications_overdue(user, now) -> list[dict]:
     count = selectors_supervision.overdue_to_answer(user, timezone.localdate(now))
     return [{"label": _("Rectification items overdue"), "count": count,
              "url": _link("planning:rectifications", status="overdue"), "alert": True}]
+def _returns_overdue(user, now) -> list[dict]:
+    overdue = planning_returns.overdue_for(user, timezone.localdate(now)).count()
+    return [{"label": _("County returns overdue"), "count": overdue, "url": _link("planning:rounds"), "alert": True}]
 
 
 WAITING = [
     ("feedback:staff_reports", _reports_waiting),
     ("planning:my_tasks", _tasks_overdue),
     ("planning:supervision", _rectifications_overdue),
+    ("planning:rounds", _returns_overdue),
     ("maintenance:work_orders", _orders_overdue),
     ("maintenance:inspection_plans", _rounds_missed),
     ("maintenance:my_rounds", _rounds_today),

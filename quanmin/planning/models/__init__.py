@@ -10,10 +10,12 @@ from .figures import TargetFigure
 from .history import IndicatorSnapshot, SnapshotRun
 from .meetings import JointMeeting, MeetingDecision
 from .plans import Phase, Plan, Target
+from .returns import CountyReturn, ReturnAttachment, ReturnEntry, ReturnFigure, ReturnItem, ReturnRound
 from .supervision import Bulletin, Finding, Rectification, RectificationEntry, Visit
 from .tasks import TaskItem, TaskUnit
 from .work import TaskEntry, TaskPeriod
 
-__all__ = ["Bulletin", "Department", "Finding", "IndicatorSnapshot", "JointMeeting", "MeetingDecision", "Phase", "Plan",
-           "Rectification", "RectificationEntry", "SnapshotRun", "Target", "TargetFigure", "TaskEntry", "TaskItem",
-           "TaskPeriod", "TaskUnit", "Visit"]
+__all__ = ["Bulletin", "CountyReturn", "Department", "Finding", "IndicatorSnapshot", "JointMeeting", "MeetingDecision",
+           "Phase", "Plan", "Rectification", "RectificationEntry", "ReturnAttachment", "ReturnEntry", "ReturnFigure",
+           "ReturnItem", "ReturnRound", "SnapshotRun", "Target", "TargetFigure", "TaskEntry", "TaskItem", "TaskPeriod",
+           "TaskUnit", "Visit"]

@@ -1,5 +1,6 @@
-"""Planning's periodic work, once: the indicators' monthly snapshot at the month end (every indicator
-for every division), which the dashboards read. `manage.py tick` runs it with the other apps' upkeep,
+"""Planning's periodic work, once: the county returns' overdue warnings (each overdue return's staff
+are told once), and the indicators' monthly snapshot at the month end (every indicator for every
+division), which the dashboards read. `manage.py tick` runs it with the other apps' upkeep,
 every few minutes; nearly every call finds the month end done (one query) and returns.
 
 However many nodes run it, one computes: the one that takes the "planning_snapshot" lease
@@ -16,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from quanmin.core import leases
-from quanmin.planning.services import snapshots
+from quanmin.planning.services import returns, snapshots
 
 LEASE = "planning_snapshot"
 LEASE_SECONDS = 3600
@@ -33,6 +34,9 @@ class Command(BaseCommand):
             today = date.fromisoformat(today) if today else timezone.localdate()
         except ValueError:
             raise CommandError(f"not a date: {today!r}") from None
+        warned = returns.warn_overdue(today)
+        if warned:
+            self.stdout.write(json.dumps({"planning_returns_overdue_warned": warned}))
         due = snapshots.month_end_due(today)
         scopes = snapshots.top_scopes()
         if not scopes or snapshots.month_end_done(due, today, scopes):
