@@ -13,7 +13,9 @@ What it makes (deterministic for a seed; through the services, as the city would
   redeemed at the counter by the venues' operators, the rest expired back into the pool; each venue's
   settlement drafted, confirmed by the venue and approved by the city;
 - an open campaign for the public-benefit hours of the coming weeks, a quarter of it claimed;
-- a venue operator for the commercial venue (phone 13800000040, the demo password).
+- a venue operator for the commercial venue (phone 13800000040, the demo password);
+- honours: last year's 健身达人 selection published with its winners after a public vote, and this
+  year's 健身最美家庭 in its public vote, families put forward by residents and reviewed by staff.
 """
 
 import datetime
@@ -34,7 +36,7 @@ from quanmin.events import services as events_services
 from quanmin.events import services_entries
 from quanmin.events.models import Competition, EntryFee, Games
 from quanmin.facilities.models import Site
-from quanmin.incentives import points, settlements, spending, vouchers
+from quanmin.incentives import honours, points, settlements, spending, vouchers
 from quanmin.incentives.models import PointsAccount, Settlement, Voucher
 from quanmin.regions import codes
 from quanmin.regions.models import Region
@@ -121,6 +123,54 @@ def _points_on_entry_fees(city: Region, staff: User) -> int:
             continue
     points.credit()  # the entries are facts too: credited as the next tick would
     return done
+
+
+FAMILIES = ["张家", "李家", "王家", "刘家", "陈家", "杨家", "赵家", "黄家"]
+STARS = [("王秀兰", "每天清晨带领社区居民跳广场舞十年"), ("李建国", "坚持冬泳二十年，义务教授游泳"),
+         ("刘芳", "组建社区跑团，带动两百多人参加马拉松"), ("陈志强", "退休后义务指导太极拳"),
+         ("赵丽", "带孩子参加亲子运动会并获得多项奖励")]
+
+
+def _honours(city: Region, staff: User, people: list[User], rng: random.Random) -> dict:
+    """Last year's 健身达人 (published, with winners) and this year's 健身最美家庭 in its public vote."""
+    year = timezone.localdate().year
+    communities = list(Region.objects.filter(code__startswith=codes.prefix(city.code), level="community")
+                       .order_by("code")[:40]) or [city]
+    past = honours.create(staff, city, {"kind": "fitness_star", "name": f"{city.name}{year - 1}年度“健身达人”评选",
+                                        "year": year - 1, "places": 3,
+                                        "description": "坚持科学健身、带动身边群众参与全民健身的普通市民。"})
+    past = honours.advance(staff, past)
+    stars = [honours.nominate(staff, past, {"nominee": n, "citation": why, "region": rng.choice(communities).code})
+             for n, why in STARS]
+    past = honours.advance(staff, past)
+    half = len(people) // 2
+    for person in people[:half]:
+        try:
+            honours.vote(person, rng.choice(stars).pk)
+        except ServiceError:
+            continue
+    ranked = list(honours.standing(past))
+    honours.publish(staff, past, [n.pk for n in ranked[:3]])
+    now = honours.create(staff, city, {"kind": "family", "name": f"{city.name}{year}年“健身最美家庭”评选", "year": year,
+                                       "places": 5, "description": "全家共同参与健身、家庭成员身体素质良好的家庭。"})
+    now = honours.advance(staff, now)
+    for i, person in enumerate(people[:6]):  # residents put families forward; staff accept most
+        try:
+            sent = honours.nominate(person, now, {"nominee": FAMILIES[i], "citation": "全家每周一起锻炼三次以上",
+                                                  "region": rng.choice(communities).code})
+        except ServiceError:
+            continue
+        honours.review(staff, sent, accept=i != 5)
+    now = honours.advance(staff, now)
+    families = list(honours.standing(now))
+    votes = 0
+    for person in people[half:]:
+        try:
+            honours.vote(person, rng.choice(families).pk)
+            votes += 1
+        except ServiceError:
+            continue
+    return {"selections": 2, "votes": votes}
 
 
 def load(city: Region, rng: random.Random) -> dict:
@@ -216,6 +266,7 @@ def load(city: Region, rng: random.Random) -> dict:
             fresh += 1
         except ServiceError:
             pass
+    out["honours"] = _honours(city, city_staff, people, rng)
     out.update(campaigns=2, claimed=len(claimed) + fresh, redeemed=redeemed,
                settled=Settlement.objects.filter(campaign=done, status=Settlement.Status.APPROVED).count(),
                returned=Voucher.objects.filter(campaign=done, status=Voucher.Status.RETURNED).count())

@@ -15,14 +15,15 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from quanmin.accounts import audit, scoping
+from quanmin.accounts.api_auth import PUBLIC
 from quanmin.booking.models import Booking
 from quanmin.core.api import ArrayPaging, Day, ErrorOut, Moment, Paging
 from quanmin.events.models import EntryFee
 from quanmin.facilities.models import Site
 from quanmin.regions.models import Region
 
-from . import points, selectors, settlements, spending, vouchers
-from .models import PointsRule, Settlement, Voucher, VoucherCampaign
+from . import honours, points, selectors, settlements, spending, vouchers
+from .models import Nomination, PointsRule, Selection, Settlement, Voucher, VoucherCampaign
 
 router = Router(tags=["incentives"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -286,6 +287,15 @@ def _staff(request, write: bool = False):
         raise PermissionDenied
 
 
+def _writable(request, code: str, **level) -> Region:
+    """A division the staff member may write in (anything else: 404)."""
+    _staff(request, write=True)
+    region = Region.objects.filter(pk=code, **level).first()
+    if region is None or not scoping.can_write_region(request.user, region.code):
+        raise Http404
+    return region
+
+
 @router.get("/staff/rules", response=list[IncentiveRuleOut], summary="Points rules in my scope")
 @paginate(ArrayPaging)
 def rules(request):
@@ -316,10 +326,7 @@ def points_settings(request):
 @router.post("/staff/points-settings", response={200: IncentivePointsSettingsOut, **ERRORS},
              summary="Set a city's rate and cap for spending points")
 def save_points_settings(request, body: IncentivePointsSettingsIn):
-    _staff(request, write=True)
-    city = Region.objects.filter(pk=body.city, level="city").first()
-    if city is None or not scoping.can_write_region(request.user, city.code):
-        raise Http404
+    city = _writable(request, body.city, level="city")
     row = spending.save_settings(city, body.dict(), by=request.user, request=request)
     return _rate_out(city.code, spending.Rate(row.points_per_yuan, row.max_share, True))
 
@@ -333,11 +340,7 @@ def campaigns(request):
 
 @router.post("/staff/campaigns", response={201: IncentiveCampaignOut, **ERRORS}, summary="Create a voucher campaign")
 def create_campaign(request, body: IncentiveCampaignIn):
-    _staff(request, write=True)
-    region = Region.objects.filter(pk=body.region).first()
-    if region is None or not scoping.can_write_region(request.user, region.code):
-        raise Http404
-    return Status(201, vouchers.create_campaign(request.user, region, body.dict(), request=request))
+    return Status(201, vouchers.create_campaign(request.user, _writable(request, body.region), body.dict(), request=request))
 
 
 def _campaign(request, campaign_id: int, write: bool = False) -> VoucherCampaign:
@@ -396,3 +399,135 @@ def approve_settlement(request, settlement_id: int):
                                            pk=min(settlement_id, MAX_ID))
     return settlements.approve(request.user, settlement, request=request)
 
+
+
+# -- honours and selections -----------------------------------------------------------------------
+
+class IncentiveSelectionOut(Schema):
+    id: int
+    region: str = Field(alias="region_id")
+    kind: str
+    name: str
+    year: int
+    description: str
+    places: int
+    status: str
+    published_at: datetime.datetime | None
+
+
+class IncentiveNomineeOut(Schema):
+    id: int
+    nominee: str
+    region: str = Field(alias="region_id")
+    citation: str
+    status: str
+    votes: int
+    winner: bool
+
+
+class IncentiveSelectionIn(Schema):
+    region: str = Field(..., pattern=r"^\d{12}$")
+    kind: str = Field(..., max_length=16)
+    name: str = Field(..., max_length=80)
+    year: int = Field(..., ge=2000, le=2100)
+    description: str = Field("", max_length=2000)
+    places: int = Field(10, ge=1, le=1000)
+
+
+class IncentiveNominateIn(Schema):
+    nominee: str = Field(..., max_length=60)
+    region: str | None = Field(None, pattern=r"^\d{12}$")
+    citation: str = Field(..., max_length=1000)
+
+
+class IncentiveReviewIn(Schema):
+    accept: bool
+
+
+class IncentivePublishIn(Schema):
+    winners: list[int] = Field(..., min_length=1, max_length=1000)
+
+
+class IncentiveVoteOut(Schema):
+    nomination: int = Field(alias="nomination_id")
+    selection: int = Field(alias="selection_id")
+
+
+def _public_selection(selection_id: int) -> Selection:
+    return get_object_or_404(Selection.objects.exclude(status=Selection.Status.DRAFT), pk=min(selection_id, MAX_ID))
+
+
+@router.get("/honours", response=list[IncentiveSelectionOut], auth=PUBLIC, summary="Honours and selections open or published")
+@paginate(Paging)
+def selections(request):
+    return honours.public()
+
+
+@router.get("/honours/{selection_id}/nominees", response={200: list[IncentiveNomineeOut], **ERRORS}, auth=PUBLIC,
+            summary="A selection's accepted nominees, most votes first")
+@paginate(ArrayPaging)
+def nominees(request, selection_id: int):
+    return list(honours.standing(_public_selection(selection_id))[:1000])
+
+
+@router.post("/honours/{selection_id}/nominations", response={201: IncentiveNomineeOut, **ERRORS},
+             summary="Put a nominee forward")
+def nominate(request, selection_id: int, body: IncentiveNominateIn):
+    return Status(201, honours.nominate(request.user, _public_selection(selection_id), body.dict(), request=request))
+
+
+@router.post("/honours/nominees/{nomination_id}/vote", response={201: IncentiveVoteOut, **ERRORS},
+             summary="Vote for a nominee (one vote per person in a selection)")
+def vote(request, nomination_id: int):
+    return Status(201, honours.vote(request.user, min(nomination_id, MAX_ID), request=request))
+
+
+def _selection(request, selection_id: int, write: bool = False) -> Selection:
+    _staff(request, write)
+    return scoping.get_scoped_or_404(request.user, Selection.objects.all(), write, pk=min(selection_id, MAX_ID))
+
+
+@router.get("/staff/honours", response=list[IncentiveSelectionOut], summary="Selections in my scope")
+@paginate(Paging)
+def staff_selections(request):
+    _staff(request)
+    return scoping.scoped(request.user, Selection.objects.all())
+
+
+@router.post("/staff/honours", response={201: IncentiveSelectionOut, **ERRORS}, summary="Open a selection (draft)")
+def create_selection(request, body: IncentiveSelectionIn):
+    return Status(201, honours.create(request.user, _writable(request, body.region), body.dict(), request=request))
+
+
+@router.get("/staff/honours/{selection_id}/nominations", response={200: list[IncentiveNomineeOut], **ERRORS},
+            summary="Every nomination of a selection, pending ones too")
+@paginate(ArrayPaging)
+def staff_nominations(request, selection_id: int):
+    return list(_selection(request, selection_id).nominations.order_by("status", "-votes", "pk")[:1000])
+
+
+@router.post("/staff/honours/{selection_id}/advance", response={200: IncentiveSelectionOut, **ERRORS},
+             summary="Open nominations, then the public vote")
+def advance_selection(request, selection_id: int):
+    return honours.advance(request.user, _selection(request, selection_id, write=True), request=request)
+
+
+@router.post("/staff/honours/nominations/{nomination_id}/review", response={200: IncentiveNomineeOut, **ERRORS},
+             summary="Accept a nomination or not")
+def review_nomination(request, nomination_id: int, body: IncentiveReviewIn):
+    _staff(request, write=True)
+    nomination = scoping.get_scoped_or_404(request.user, Nomination.objects.select_related("selection"), True,
+                                           pk=min(nomination_id, MAX_ID))
+    return honours.review(request.user, nomination, accept=body.accept, request=request)
+
+
+@router.post("/staff/honours/{selection_id}/publish", response={200: IncentiveSelectionOut, **ERRORS},
+             summary="Publish the winners")
+def publish_selection(request, selection_id: int, body: IncentivePublishIn):
+    return honours.publish(request.user, _selection(request, selection_id, write=True), body.winners, request=request)
+
+
+@router.get("/staff/honours/{selection_id}/nominations.xlsx", response={200: None, **ERRORS},
+            summary="A selection's nominees and votes as Excel")
+def selection_xlsx(request, selection_id: int):
+    return honours.workbook(_selection(request, selection_id))

@@ -15,7 +15,7 @@ class IncentiveError(ServiceError):
 
 
 MESSAGES = {
-    "not_found": _("No such campaign, voucher or settlement."),
+    "not_found": _("No such campaign, voucher, settlement or selection."),
     "real_name_required": _("Complete your real-name profile (name and ID number) first."),
     "cap_negative": _("A cap is a whole number of points, zero or more."),
     "points_positive": _("Points are a whole number above zero."),
@@ -50,6 +50,13 @@ MESSAGES = {
     "settlement_status": _("This settlement is not at that step."),
     "not_venue": _("Only an operator of this venue confirms its settlement."),
     "site_unknown": _("No such venue."),
+    "selection_status": _("This selection is not at that step."),
+    "no_nominees": _("Accept at least one nominee before voting opens."),
+    "already_nominated": _("This nominee has already been put forward in this selection."),
+    "nomination_reviewed": _("This nomination has already been reviewed."),
+    "voting_closed": _("Voting is not open for this nominee."),
+    "already_voted": _("You have already voted in this selection (one vote per person)."),
+    "winners_invalid": _("Choose from one to %(places)s winners among the accepted nominees."),
 }
 
 FIELDS = {"cap_negative": "daily_cap", "points_positive": "points", "fact_unknown": "fact", "not_a_city": "city",

@@ -337,3 +337,105 @@ class Voucher(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+# --- honours and selections (F04) ----------------------------------------------------------------
+
+class Selection(models.Model):
+    """An honour a division awards after nomination and a public vote (健身达人, 健身最美家庭, 运动达人,
+    outstanding instructors, model counties…): nominations are taken, accepted by staff, voted on by
+    the public (one vote per real-name person per selection) and the winners published."""
+
+    class Kind(models.TextChoices):
+        FITNESS_STAR = "fitness_star", _("Fitness star (健身达人)")
+        FAMILY = "family", _("Most beautiful fitness family (健身最美家庭)")
+        SPORTS_STAR = "sports_star", _("Sports star (运动达人)")
+        SPORTSPERSON = "sportsperson", _("I am a sportsperson (我是运动家)")
+        INSTRUCTOR = "instructor", _("Outstanding social sports instructor")
+        MODEL_DIVISION = "model_division", _("Model county or community for national fitness")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        NOMINATING = "nominating", _("Taking nominations")
+        VOTING = "voting", _("Public voting")
+        PUBLISHED = "published", _("Results published")
+
+    region = models.ForeignKey("regions.Region", verbose_name=_("awarding division"), on_delete=models.PROTECT,
+                               related_name="+")
+    kind = models.CharField(_("honour"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=80)
+    year = models.PositiveSmallIntegerField(_("year"))
+    description = models.TextField(_("criteria"), blank=True)
+    places = models.PositiveSmallIntegerField(_("places"), default=10)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_fields = {"region": "region__code"}
+
+    class Meta:
+        verbose_name = _("honour selection")
+        verbose_name_plural = _("honour selections")
+        ordering = ["-year", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(places__gte=1), name="selection_places_positive")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Nomination(models.Model):
+    """A nominee of a selection: a person, a family or a division, put forward by a resident (waits for
+    staff) or by staff (accepted at once). `votes` counts the public's votes (kept with the Vote rows
+    in one transaction)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Not accepted")
+
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="nominations")
+    nominee = models.CharField(_("nominee"), max_length=60)
+    region = models.ForeignKey("regions.Region", verbose_name=_("division"), on_delete=models.PROTECT, related_name="+")
+    citation = models.TextField(_("why"), max_length=1000)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    votes = models.PositiveIntegerField(_("votes"), default=0)
+    winner = models.BooleanField(_("awarded"), default=False)
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_fields = {"region": "selection__region__code"}
+
+    class Meta:
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        ordering = ["-votes", "created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["selection", "nominee", "region"], name="one_nomination_per_nominee")]
+
+    def __str__(self) -> str:
+        return self.nominee
+
+
+class Vote(models.Model):
+    """One real-name person's vote in a selection: unique per (selection, person), so a second vote,
+    from any account of the same person and however many requests at once, is refused."""
+
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="+")
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    person_key = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_fields = {"region": "selection__region__code"}
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [models.UniqueConstraint(fields=["selection", "person_key"], name="one_vote_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.selection_id} {self.nomination_id}"

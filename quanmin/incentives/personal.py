@@ -8,13 +8,16 @@ to the anonymous account the erasure leaves; the keyed hashes of the claiming ph
 
 from __future__ import annotations
 
-from .models import PointsAccount, PointsEntry, Voucher
+from .models import Nomination, PointsAccount, PointsEntry, Vote, Voucher
 
 # reference to the person: (where the export lists it, what the erasure does: delete | unlink | keep)
 COVERS = {
     "incentives.PointsAccount.user": ("points_account", "keep"),
     "incentives.PointsEntry.user": ("points_ledger", "keep"),
     "incentives.Voucher.user": ("vouchers", "keep"),
+    # A vote stays (the published counts were made of it); who put a nominee forward is unlinked.
+    "incentives.Vote.user": ("honour_votes", "keep"),
+    "incentives.Nomination.nominated_by": ("nominations_made", "unlink"),
 }
 
 
@@ -39,8 +42,14 @@ def export_person(user) -> dict:
              "discount": str(v.discount) if v.discount is not None else None}
             for v in Voucher.objects.filter(user=user).select_related("campaign", "site").order_by("claimed_at")
         ],
+        "honour_votes": [{"selection": v.selection.name, "nominee": v.nomination.nominee, "at": _iso(v.created_at)}
+                         for v in Vote.objects.filter(user=user).select_related("selection", "nomination").order_by("pk")],
+        "nominations_made": [{"selection": n.selection.name, "nominee": n.nominee, "status": n.get_status_display(),
+                              "at": _iso(n.created_at)}
+                             for n in Nomination.objects.filter(nominated_by=user).select_related("selection").order_by("pk")],
     }
 
 
 def erase_person(user) -> None:
     Voucher.objects.filter(user=user).update(device_key="", address_key="")
+    Nomination.objects.filter(nominated_by=user).update(nominated_by=None)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_counter, views_me, views_staff
+from . import views_counter, views_honours, views_me, views_staff
 
 app_name = "incentives"
 urlpatterns = [
@@ -11,6 +11,17 @@ urlpatterns = [
     path("incentives/bookings/<int:pk>/voucher/", views_me.use_voucher_view, name="use_voucher"),
     path("incentives/bookings/<int:pk>/points/", views_me.use_points_view, name="use_points"),
     path("incentives/entries/<int:pk>/points/", views_me.use_points_entry_view, name="use_points_entry"),
+    path("honours/", views_honours.list_page, name="honours"),
+    path("honours/<int:pk>/", views_honours.selection_page, name="honour"),
+    path("honours/<int:pk>/nominate/", views_honours.nominate_view, name="honour_nominate"),
+    path("honours/nominees/<int:pk>/vote/", views_honours.vote_view, name="honour_vote"),
+    path("staff/incentives/honours/", views_honours.staff_list_page, name="staff_honours"),
+    path("staff/incentives/honours/<int:pk>/", views_honours.staff_selection_page, name="staff_honour"),
+    path("staff/incentives/honours/<int:pk>/advance/", views_honours.staff_advance_view, name="staff_honour_advance"),
+    path("staff/incentives/honours/<int:pk>/nominate/", views_honours.staff_nominate_view, name="staff_honour_nominate"),
+    path("staff/incentives/honours/<int:pk>/publish/", views_honours.staff_publish_view, name="staff_honour_publish"),
+    path("staff/incentives/honours/<int:pk>/honours.xlsx", views_honours.staff_xlsx, name="staff_honour_xlsx"),
+    path("staff/incentives/nominations/<int:pk>/review/", views_honours.staff_review_view, name="staff_honour_review"),
     path("incentives/counter/", views_counter.counter_page, name="counter"),
     path("incentives/counter/settlements/<int:pk>/confirm/", views_counter.confirm_view, name="confirm"),
     path("staff/incentives/", views_staff.index_page, name="staff"),

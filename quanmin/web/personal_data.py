@@ -57,7 +57,7 @@ STAFF_RECORDS = (
     "planning.TargetFigure.entered_by", "planning.TargetFigure.decided_by", "planning.TaskEntry.author",
     "incentives.VoucherCampaign.created_by", "incentives.Settlement.created_by", "incentives.Settlement.confirmed_by",
     "incentives.Settlement.approved_by", "incentives.Voucher.operator", "planning.JointMeeting.created_by",
-    "incentives.PointsSettings.updated_by",
+    "incentives.PointsSettings.updated_by", "incentives.Selection.created_by", "incentives.Nomination.reviewed_by",
     "events.PromotedSport.created_by",
     "planning.Visit.created_by", "planning.Finding.created_by", "planning.Rectification.created_by",
     "planning.RectificationEntry.author", "planning.Bulletin.created_by", "planning.Bulletin.published_by",

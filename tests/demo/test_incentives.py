@@ -14,7 +14,16 @@ from quanmin.demo import incentives as demo
 from quanmin.events import services as events
 from quanmin.events.models import EntryFee
 from quanmin.incentives import points
-from quanmin.incentives.models import PointsAccount, PointsEntry, PointsSettings, Settlement, Voucher, VoucherCampaign
+from quanmin.incentives.models import (
+    Nomination,
+    PointsAccount,
+    PointsEntry,
+    PointsSettings,
+    Selection,
+    Settlement,
+    Voucher,
+    VoucherCampaign,
+)
 from tests.conftest import small_city
 from tests.events.conftest import CHECKLIST, at
 
@@ -53,6 +62,10 @@ def test_demo_points_and_two_campaigns(demo_city):
     assert PointsSettings.objects.filter(city=demo_city).exists()
     assert out["points_on_entry_fees"] > 0
     assert EntryFee.objects.filter(discount_basis="points", discount__gt=0).count() == out["points_on_entry_fees"]
+    # Honours: one selection published with winners, one in its public vote with votes.
+    assert out["honours"]["votes"] > 10
+    assert set(Selection.objects.values_list("status", flat=True)) == {"published", "voting"}
+    assert Nomination.objects.filter(winner=True).count() == 3
     # Crediting again finds nothing new.
     assert all(v["credited"] == 0 for v in points.credit().values())
     assert demo.describe()

@@ -29,7 +29,7 @@ def _made(w):
     from quanmin.events import services as events
     from quanmin.events import services_entries
     from quanmin.facilities import services as fs
-    from quanmin.incentives import vouchers
+    from quanmin.incentives import honours, vouchers
     from quanmin.incentives.models import Settlement
     from tests.conftest import make_court
     from tests.events.conftest import CHECKLIST, at
@@ -70,7 +70,12 @@ def _made(w):
         today = timezone.localdate()
         settlement = Settlement.objects.create(campaign=campaign, site=w.other_site if key == "other_county" else site,
                                                period_start=today, period_end=today)
-        made[key] = {"campaign": campaign, "settlement": settlement}
+        # A selection in its public vote, with one nominee (staff put it forward: accepted).
+        selection = honours.create(su, region, {"kind": "fitness_star", "name": f"{region.name}健身达人", "year": 2026})
+        selection = honours.advance(su, selection)
+        nominee = honours.nominate(su, selection, {"nominee": "王阿姨", "citation": "广场舞领队"})
+        made[key] = {"campaign": campaign, "settlement": settlement, "selection": honours.advance(su, selection),
+                     "nominee": nominee}
     w._incentives_matrix = made
     return made
 
@@ -117,6 +122,30 @@ def own_entry_id(w, role=None):
 
 def _settings_body(w, role=None):
     return {"city": w.city.code, "points_per_yuan": 0, "max_share": 50}
+
+
+def selection_pk(w, role=None):
+    return {"pk": _of(w, role)["selection"].pk}
+
+
+def selection_id(w, role=None):
+    return {"selection_id": _of(w, role)["selection"].pk}
+
+
+def nominee_pk(w, role=None):
+    return {"pk": _of(w, role)["nominee"].pk}
+
+
+def nominee_id(w, role=None):
+    return {"nomination_id": _of(w, role)["nominee"].pk}
+
+
+def _county_selection(w, role=None):
+    return {"pk": _made(w)["county"]["selection"].pk}
+
+
+def _county_selection_id(w, role=None):
+    return {"selection_id": _made(w)["county"]["selection"].pk}
 
 
 def own_voucher(w, role=None):
@@ -168,6 +197,19 @@ WEB = {
     "incentives:use_voucher": ("signed_in", own_booking, "post", {"voucher": "NOSUCHCODE"}),
     "incentives:use_points": ("signed_in", own_booking, "post", {"points": "10"}),
     "incentives:use_points_entry": ("signed_in", own_entry, "post", {"points": "10"}),
+    "incentives:honours": ("public", None, "get", None),
+    "incentives:honour": ("public", selection_pk, "get", None),
+    "incentives:honour_nominate": ("signed_in", selection_pk, "post", {"nominee": ""}),
+    "incentives:honour_vote": ("signed_in", nominee_pk, "post", {}),
+    "incentives:staff_honours": ("division_reader", None, "get", None,
+                                 {"post": (lambda w, role=None: {"region": _region(w, role).code, "name": ""}, 200,
+                                           "division_writer")}),
+    "incentives:staff_honour": ("division_reader", selection_pk, "get", None),
+    "incentives:staff_honour_advance": ("division_writer", selection_pk, "post", {}),
+    "incentives:staff_honour_nominate": ("division_writer", selection_pk, "post", {"nominee": ""}),
+    "incentives:staff_honour_publish": ("division_writer", selection_pk, "post", {}),
+    "incentives:staff_honour_xlsx": ("division_reader", selection_pk, "get", None),
+    "incentives:staff_honour_review": ("division_writer", nominee_pk, "post", {"accept": "1"}),
     "incentives:counter": ("nobody", None, "get", None, {"post": ({"code": "X", "site": "1", "spend": "100"}, 403)}),
     "incentives:confirm": ("nobody", lambda w, role=None: {"pk": 999999}, "post", {}),
     "incentives:staff": ("division_reader", None, "get", None),
@@ -194,6 +236,21 @@ API = {
     f"POST {API_ROOT}/bookings/{{booking_id}}/voucher": ("signed_in", own_booking_id, {"voucher": "NOSUCHCODE"}, 409),
     f"POST {API_ROOT}/bookings/{{booking_id}}/points": ("signed_in", own_booking_id, {"points": 10}, 409),
     f"POST {API_ROOT}/entries/{{entry_id}}/points": ("signed_in", own_entry_id, {"points": 10}, 409),
+    f"GET {API_ROOT}/honours": ("public", None, None),
+    f"GET {API_ROOT}/honours/{{selection_id}}/nominees": ("public", selection_id, None),
+    f"POST {API_ROOT}/honours/{{selection_id}}/nominations": ("signed_in", selection_id,
+                                                             {"nominee": "甲", "citation": "乙"}, 409),
+    f"POST {API_ROOT}/honours/nominees/{{nomination_id}}/vote": ("signed_in", nominee_id, None),
+    f"GET {API_ROOT}/staff/honours": ("division_reader", None, None),
+    f"POST {API_ROOT}/staff/honours": ("division_writer", None,
+                                       lambda w, role=None: {"region": _region(w, role).code, "kind": "nope", "name": "x",
+                                                             "year": 2026}, 400),
+    f"GET {API_ROOT}/staff/honours/{{selection_id}}/nominations": ("division_reader", selection_id, None),
+    f"POST {API_ROOT}/staff/honours/{{selection_id}}/advance": ("division_writer", selection_id, None, 409),
+    f"POST {API_ROOT}/staff/honours/nominations/{{nomination_id}}/review": ("division_writer", nominee_id,
+                                                                           {"accept": True}, 409),
+    f"POST {API_ROOT}/staff/honours/{{selection_id}}/publish": ("division_writer", selection_id, {"winners": [999999]}, 409),
+    f"GET {API_ROOT}/staff/honours/{{selection_id}}/nominations.xlsx": ("division_reader", selection_id, None),
     f"POST {API_ROOT}/counter/redeem": ("nobody", None, {"code": "X", "site": 1, "spend": "100"}),
     f"POST {API_ROOT}/settlements/{{settlement_id}}/confirm": ("nobody", lambda w, role=None: {"settlement_id": 999999}, None),
     f"GET {API_ROOT}/staff/rules": ("division_reader", None, None),
@@ -213,6 +270,8 @@ API = {
 }
 
 CROSS_COUNTY = [
+    ("web", "incentives:staff_honour", _county_selection, None, 200),
+    ("api", f"GET {API_ROOT}/staff/honours/{{selection_id}}/nominations", _county_selection_id, None, 200),
     ("web", "incentives:staff_campaign", _county_campaign, None, 200),
     ("web", "incentives:staff_settlement", _county_settlement, None, 200),
     ("api", f"GET {API_ROOT}/staff/campaigns/{{campaign_id}}/figures", _county_campaign_id, None, 200),

@@ -24,7 +24,7 @@ from quanmin.booking.models import Booking, Certificate, Strike
 from quanmin.core.notify import notify
 from quanmin.events import services_alerts, services_entries, services_results
 from quanmin.feedback import services as feedback
-from quanmin.incentives import points, vouchers
+from quanmin.incentives import honours, points, vouchers
 from quanmin.organizations import amateur, memberships
 from quanmin.people import pools
 from quanmin.web import personal_data
@@ -99,6 +99,14 @@ def full_resident(world, settings, tmp_path):
     points.save_rule(w.city, {"fact": "physique_test", "points": 50}, by=w.users["superuser"])
     points.credit(now=timezone.now() + datetime.timedelta(days=1))
     vouchers.claim(me, make_campaign(w).pk, device="my-phone", address="192.0.2.9")
+    # A nominee put forward for an honour, and a vote.
+    city = w.users["city"]
+    selection = honours.create(city, w.city, {"kind": "fitness_star", "name": "健身达人评选", "year": 2026})
+    selection = honours.advance(city, selection)
+    honours.nominate(me, selection, {"nominee": "李大爷", "citation": "每天晨练"})
+    star = honours.nominate(city, selection, {"nominee": "王阿姨", "citation": "广场舞领队"})
+    honours.advance(city, selection)
+    honours.vote(me, star.pk)
     return me
 
 
