@@ -163,6 +163,8 @@ def test_bad_input_shows_an_error_and_creates_nothing(w, fields, message):
     assert 'class="errorlist' in page or 'id="report-error"' in page
     if message:
         assert message in page
+        # At the field it is about, the phone's too (the service names the field, the form places it).
+        assert message in " ".join(r.context["form"].errors[next(iter(fields))])
     assert not Report.objects.exists() and not ReportPhoto.objects.exists()
 
 
