@@ -247,6 +247,7 @@ api.add_router("/planning/supervision", "quanmin.planning.api_supervision.router
 api.add_router("/planning", "quanmin.planning.api_returns.router")
 api.add_router("/incentives", "quanmin.incentives.api.router")
 api.add_router("/opendata", "quanmin.opendata.api.router")
+api.add_router("/funding", "quanmin.funding.api.router")
 
 if settings.BENCH_ENDPOINTS:
     # Only for bench/booking.py: the cheapest authenticated write, to compare booking against.

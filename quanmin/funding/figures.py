@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils import timezone
 
 from quanmin.core.indicators import percent
 from quanmin.regions import codes
@@ -88,10 +89,10 @@ def totals(wanted: list[str], year: int) -> dict[str, Totals]:
 
 def rollup(top: Region, year: int) -> list[Totals]:
     """The division's figures first, then each division just below it (a city's counties)."""
-    below = list(Region.objects.filter(parent=top).order_by("code")) if codes.level(top.code) == "city" else []
-    found = totals([top.code, *[r.code for r in below]], year)
+    divisions = rollup_regions(top) if codes.level(top.code) == "city" else [top]
+    found = totals([r.code for r in divisions], year)
     rows = []
-    for division in [top, *below]:
+    for division in divisions:
         row = found[division.code]
         row.region = division
         rows.append(row)
@@ -105,3 +106,15 @@ def by_item_sums(rows: list[Totals]) -> dict:
         for s in Source:
             out[s.value].append(float(row.sources[s.value][1]))
     return dict(out)
+
+
+def default_year() -> int:
+    """The year a page or the API shows when none is asked: the current one."""
+    return timezone.localdate().year
+
+
+def rollup_regions(top: Region | None) -> list[Region]:
+    """The divisions a staff member picks from: the top of their scope and the divisions below it."""
+    if top is None:
+        return []
+    return [top, *Region.objects.filter(parent=top).order_by("code")]

@@ -103,6 +103,18 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def _sources_total(self, which: str):
+        return sum((getattr(a, which) for a in self.amounts.all() if a.kind == Amount.Kind.SOURCE), 0)
+
+    @property
+    def planned_total(self):
+        """All sources' planned amounts (read from the prefetched amounts)."""
+        return self._sources_total("planned")
+
+    @property
+    def actual_total(self):
+        return self._sources_total("actual")
+
 
 class Amount(models.Model):
     """A project's planned and actual amount from one source, or on one budget line."""

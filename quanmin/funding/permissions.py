@@ -22,3 +22,9 @@ def can_read(user) -> bool:
 def can_write_region(user, region_code: str) -> bool:
     """Whether the user may record funding for this division: finance staff whose scope holds it."""
     return can_read(user) and scoping.can_write_region(user, region_code)
+
+
+def scope_regions(user):
+    """The divisions at the top of the user's finance scope: the city for city staff, the county for
+    county staff."""
+    return scoping.top_regions(user, write=True) if can_read(user) else scoping.top_regions(user).none()

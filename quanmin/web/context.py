@@ -8,6 +8,7 @@ from quanmin.accounts import scoping
 from quanmin.accounts.models import Role
 from quanmin.booking import permissions
 from quanmin.feedback import permissions as feedback_permissions
+from quanmin.funding import permissions as funding_permissions
 from quanmin.maintenance import permissions as maintenance_permissions
 from quanmin.maintenance.models import InspectionPlan
 from quanmin.organizations import permissions as org_permissions
@@ -57,6 +58,8 @@ SECTIONS = [
      _("Statistics returns: the city's rounds, each county's figures and situations and problems")),
     (_("My department's tasks"), "planning:my_tasks", "department_staff",
      _("The plan tasks your department leads or cooperates on: report progress")),
+    (_("Funding"), "funding:projects", "finance_staff",
+     _("Projects' funding by source and budget line, the sports-lottery fund, Excel in and out")),
     (_("Fitness circle"), "analytics:circle_home", "division_reader", _("Who can walk to a place to exercise")),
     (_("Audit log"), "web:audit", "city_staff", _("Who did what, and when")),
     (_("Administration"), "admin:index", "backoffice", _("Back-office administration")),
@@ -89,6 +92,7 @@ GROUP_OF = {
     "events:staff_list": "events",
     "web:regions": "plans", "analytics:circle_home": "plans", "surveys:open": "find", "surveys:staff_list": "plans",
     "planning:rounds": "plans",
+    "funding:projects": "plans",
     "web:audit": "admin", "admin:index": "admin",
 }
 
@@ -116,6 +120,7 @@ def _audience(audience: str, user) -> bool:
         "inspector": lambda: _is_inspector(user),
         "unit_staff": lambda: maintenance_permissions.is_unit_staff(user),
         "org_reader": lambda: org_permissions.can_read(user),
+        "finance_staff": lambda: funding_permissions.can_read(user),
         "department_staff": lambda: planning_permissions.is_department_staff(user),
         "station_staff": lambda: Role.STATION_STAFF in scoping.roles(user),
         "events_staff": lambda: scoping.is_division_staff(user) or bool(

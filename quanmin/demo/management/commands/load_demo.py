@@ -14,6 +14,7 @@ from quanmin.demo import accounts as accounts_demo
 from quanmin.demo import booking as booking_demo
 from quanmin.demo import events as events_demo
 from quanmin.demo import facilities as facilities_demo
+from quanmin.demo import funding as funding_demo
 from quanmin.demo import incentives as incentives_demo
 from quanmin.demo import maintenance as maintenance_demo
 from quanmin.demo import opendata as opendata_demo
@@ -45,6 +46,7 @@ def _steps():
         ("county returns", planning_returns.load),
         ("open data", opendata_demo.load),
         ("sports points and vouchers", incentives_demo.load),
+        ("funding and the sports-lottery fund", funding_demo.load),
         ("the stadium inspector's round", stadium_round.load),
         ("residents to try", residents_demo.load),
     ]
