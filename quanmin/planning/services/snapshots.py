@@ -16,11 +16,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from quanmin.core import indicators
+from quanmin.core import bulk, indicators
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -103,20 +103,14 @@ def take(dates: Iterable[date], *, scope: str, keys: Iterable[str] | None = None
 
 def _replace(key: str, as_of: date, values: dict, scope: str | None) -> None:
     """The (indicator, date)'s rows of these divisions (of the whole subtree `scope`, when given)
-    replaced by `values`: one DELETE, then one batched INSERT through the cursor (a city's 2,500
-    rows without building 2,500 models)."""
+    replaced by `values`: one DELETE, then the rows written by core.bulk (COPY on PostgreSQL: a
+    province's 110,000 rows per indicator took 2.8 s as INSERTs, most of the run; one executemany
+    elsewhere), without building a model per row."""
     old = IndicatorSnapshot.objects.filter(indicator=key, as_of=as_of)
     old = old.filter(division_code__within=scope) if scope is not None else old.filter(division_code__in=list(values))
     old.delete()
-    if not values:
-        return
-    field = IndicatorSnapshot._meta.get_field("value")
-    day = connection.ops.adapt_datefield_value(as_of)
-    rows = [(key, code, day, field.get_db_prep_save(value, connection)) for code, value in values.items()]
-    table = connection.ops.quote_name(IndicatorSnapshot._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} (indicator, division_code, as_of, value) VALUES (%s, %s, %s, %s)",
-                           rows)
+    bulk.insert_values(IndicatorSnapshot, [{"indicator": key, "division_code": code, "as_of": as_of, "value": value}
+                                           for code, value in values.items()])
 
 
 def top_scopes() -> list[str]:
