@@ -103,3 +103,34 @@ def test_private_bulletin_stays_with_staff(world, client_for, liaocheng, client)
     assert client_for("township").get(url).status_code == 404
     assert client_for("resident").get(url).status_code == 404
     assert "/login/" in client.get(url)["Location"]
+
+
+def test_lists_do_not_query_per_item(world, client_for, liaocheng):
+    """The rectification list page and API and the visits page ask the same number of queries for
+    one item as for five (no query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    boss, client = world.users["supervisor"], client_for("city")
+    urls = ("/staff/supervision/rectifications/", "/api/v1/planning/supervision/rectifications", "/staff/supervision/")
+
+    def add(n):
+        for _ in range(n):
+            visit = supervision.plan_visit(boss, liaocheng, division_code=world.township.code, title="检查",
+                                           schedule="regular", coverage="overall", kind="routine", manner="announced",
+                                           planned_on=date(2023, 1, 2), visited_on=date(2023, 1, 2))
+            finding = supervision.add_finding(boss, visit, text="问题")
+            supervision.add_rectification(boss, finding, requirement="整改", deadline=date(2023, 2, 1))
+
+    def counts():
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    add(1)
+    one = counts()
+    add(4)
+    assert counts() == one
