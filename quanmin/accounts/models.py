@@ -147,6 +147,7 @@ class Role(models.TextChoices):
     JUDGE = "judge", _("Judge")
     DELEGATION_LEADER = "delegation_leader", _("Delegation leader")
     DEPARTMENT_STAFF = "department_staff", _("Department staff")
+    THIRD_PARTY = "third_party", _("Third-party evaluator")
 
 
 # Which roles bind to what, and which may change things.
@@ -158,9 +159,10 @@ READ_ONLY_ROLES = {Role.SUPERVISOR, Role.EVALUATOR}
 SITE_ROLES = {Role.OPERATOR, Role.INSPECTOR}
 ORG_ROLES = {Role.ORG_STAFF}
 # Roles bound to one object of a domain app: a guidance station (people), a competition or games
-# (events), a delegation (events), a government department named in plans' task tables (planning).
+# (events), a delegation (events), a government department named in plans' task tables (planning),
+# a plan's evaluation scored by a third party (planning: the agency's people see that evaluation only).
 # The app that owns the object decides what the role may do there.
-OBJECT_ROLES = {Role.STATION_STAFF, Role.JUDGE, Role.DELEGATION_LEADER, Role.DEPARTMENT_STAFF}
+OBJECT_ROLES = {Role.STATION_STAFF, Role.JUDGE, Role.DELEGATION_LEADER, Role.DEPARTMENT_STAFF, Role.THIRD_PARTY}
 TARGET_ROLES = SITE_ROLES | ORG_ROLES | OBJECT_ROLES
 
 

@@ -109,3 +109,34 @@ def can_read_return(user, ret) -> bool:
 
 def can_fill_return(user, ret) -> bool:
     return scoping.can_write_region(user, ret.division_code) and not can_manage_round(user, ret.round)
+
+
+# Evaluation (绩效评估). The plan's owners keep its indicator system, open evaluations, approve each
+# county's result and name the third party's people; an evaluator (Role.EVALUATOR, bound to a
+# division) scores the entered items of the counties in their scope; a third-party evaluator
+# (Role.THIRD_PARTY, bound to one evaluation) sees that evaluation only and scores beside them.
+EVALUATION_MODEL = "planning.Evaluation"
+
+
+def third_party_evaluation_ids(user) -> list[int]:
+    """The evaluations this user scores for a third party."""
+    return scoping.targets(user, {Role.THIRD_PARTY}, EVALUATION_MODEL)
+
+
+def is_third_party(user) -> bool:
+    return bool(third_party_evaluation_ids(user))
+
+
+def can_read_evaluation(user, evaluation) -> bool:
+    return can_read_plan(user, evaluation.plan) or evaluation.pk in third_party_evaluation_ids(user)
+
+
+def can_score(user, division_code: str) -> bool:
+    """An evaluator whose division holds the county scores its entered items (only the role: a
+    division's own staff do not mark themselves)."""
+    return any(m.role == Role.EVALUATOR and codes.in_subtree(division_code, codes.prefix(m.region_id))
+               for m in scoping.memberships(user))
+
+
+def can_score_third_party(user, evaluation) -> bool:
+    return evaluation.pk in third_party_evaluation_ids(user)

@@ -124,7 +124,7 @@ def dashboard(plan: Plan, today: date, *, with_divisions: bool = True, live: boo
         for key in computed:
             found[key] = (today, registry[key].compute(sorted(wanted[key]), today))
     history = _history(plan, [t for t in targets if t.indicator in registry], today)
-    figures = _figures(plan, [t for t in targets if t.indicator not in registry])
+    figures = _figures(plan, [t for t in targets if t.indicator not in registry], today)
     rows = []
     for t in targets:
         indicator = registry.get(t.indicator)
@@ -243,12 +243,13 @@ def _history(plan: Plan, targets: list[Target], today: date) -> dict[str, list]:
     return found
 
 
-def _figures(plan: Plan, targets: list[Target]) -> dict[int, list]:
-    """Approved figures of the targets no indicator computes: {target id: [(code, as_of, value)]}."""
+def _figures(plan: Plan, targets: list[Target], today: date) -> dict[int, list]:
+    """Approved figures of the targets no indicator computes, up to `today` (a past year's report
+    reads that year's): {target id: [(code, as_of, value)]}."""
     if not targets:
         return {}
     found = defaultdict(list)
-    rows = (TargetFigure.objects.filter(target__in=targets, status=TargetFigure.Status.APPROVED)
+    rows = (TargetFigure.objects.filter(target__in=targets, status=TargetFigure.Status.APPROVED, as_of__lte=today)
             .order_by("as_of", "entered_at").values_list("target_id", "division_code", "as_of", "value"))
     for target_id, code, as_of, value in rows:
         found[target_id].append((code, as_of, value))

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import urls_returns, views_departments, views_meetings, views_plans, views_supervision, views_tasks
+from . import (
+    urls_returns,
+    views_departments,
+    views_evaluation,
+    views_meetings,
+    views_plans,
+    views_supervision,
+    views_tasks,
+)
 
 app_name = "planning"
 urlpatterns = [
@@ -12,6 +20,7 @@ urlpatterns = [
     path("staff/plans/departments/<int:pk>/staff/remove/", views_departments.staff_remove,
          name="department_staff_remove"),
     path("staff/plans/my-tasks/", views_tasks.my_tasks, name="my_tasks"),
+    path("staff/plans/my-evaluations/", views_evaluation.my_evaluations, name="my_evaluations"),
     path("staff/plans/<slug:key>/", views_plans.plan_dashboard, name="plan"),
     path("staff/plans/<slug:key>/edit/", views_plans.plan_edit, name="plan_edit"),
     path("staff/plans/<slug:key>/meetings/", views_meetings.meeting_list, name="meetings"),
@@ -54,4 +63,23 @@ urlpatterns = [
     path("staff/supervision/bulletins/", views_supervision.bulletin_list, name="bulletins"),
     path("staff/supervision/bulletins/<int:pk>/publish/", views_supervision.bulletin_publish, name="bulletin_publish"),
     path("plans/bulletins/<int:pk>/", views_supervision.bulletin_page, name="bulletin"),
+    # Evaluation (绩效评估) and the annual report: views_evaluation.py.
+    path("staff/plans/<slug:key>/evaluation/", views_evaluation.system, name="evaluation"),
+    path("staff/plans/<slug:key>/evaluation/new/", views_evaluation.evaluation_new, name="evaluation_new"),
+    path("staff/plans/<slug:key>/evaluation/<int:pk>/", views_evaluation.evaluation_detail, name="evaluation_detail"),
+    path("staff/plans/<slug:key>/evaluation/<int:pk>/export.xlsx", views_evaluation.evaluation_export,
+         name="evaluation_export"),
+    path("staff/plans/<slug:key>/evaluation/<int:pk>/third-party/", views_evaluation.third_party_add,
+         name="evaluation_third_party_add"),
+    path("staff/plans/<slug:key>/evaluation/<int:pk>/third-party/remove/", views_evaluation.third_party_remove,
+         name="evaluation_third_party_remove"),
+    path("staff/plans/<slug:key>/evaluation/<int:pk>/counties/<int:county_pk>/", views_evaluation.county_detail,
+         name="evaluation_county"),
+    path("staff/plans/<slug:key>/evaluation/<int:pk>/counties/<int:county_pk>/approve/",
+         views_evaluation.county_approve, name="evaluation_approve"),
+    path("staff/plans/<slug:key>/evaluation/<int:pk>/counties/<int:county_pk>/scores/<int:score_pk>/evidence/",
+         views_evaluation.score_evidence, name="evaluation_evidence"),
+    path("staff/plans/<slug:key>/report/<int:year>/", views_evaluation.annual_report, name="annual_report"),
+    path("staff/plans/<slug:key>/report/<int:year>/export.xlsx", views_evaluation.annual_report_export,
+         name="annual_report_export"),
 ]

@@ -60,6 +60,8 @@ SECTIONS = [
      _("The plan tasks your department leads or cooperates on: report progress")),
     (_("Funding"), "funding:projects", "finance_staff",
      _("Projects' funding by source and budget line, the sports-lottery fund, Excel in and out")),
+    (_("My evaluations"), "planning:my_evaluations", "third_party",
+     _("The plan evaluations you score as a third-party evaluator")),
     (_("Fitness circle"), "analytics:circle_home", "division_reader", _("Who can walk to a place to exercise")),
     (_("Audit log"), "web:audit", "city_staff", _("Who did what, and when")),
     (_("Administration"), "admin:index", "backoffice", _("Back-office administration")),
@@ -122,6 +124,7 @@ def _audience(audience: str, user) -> bool:
         "org_reader": lambda: org_permissions.can_read(user),
         "finance_staff": lambda: funding_permissions.can_read(user),
         "department_staff": lambda: planning_permissions.is_department_staff(user),
+        "third_party": lambda: planning_permissions.is_third_party(user),
         "station_staff": lambda: Role.STATION_STAFF in scoping.roles(user),
         "events_staff": lambda: scoping.is_division_staff(user) or bool(
             scoping.roles(user) & {Role.JUDGE, Role.DELEGATION_LEADER}),

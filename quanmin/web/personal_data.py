@@ -63,6 +63,7 @@ STAFF_RECORDS = (
     "planning.RectificationEntry.author", "planning.Bulletin.created_by", "planning.Bulletin.published_by",
     "planning.ReturnRound.created_by", "planning.CountyReturn.submitted_by", "planning.CountyReturn.decided_by",
     "planning.ReturnAttachment.uploaded_by", "planning.ReturnEntry.author",
+    "planning.Evaluation.created_by", "planning.CountyScore.approved_by", "planning.ItemScore.scored_by",
 )
 
 

@@ -143,3 +143,92 @@ API = {
         "city_staff", lambda w, role=None: {"key": _plan(w)["plan"].key, "target_id": _plan(w)["target"].pk},
         {"indicator": ""}),
 }
+
+
+# Evaluation (绩效评估) and the annual report. The city's plan gets an indicator system (two items
+# computed from its targets, one scored by hand), an annual evaluation of 2023 and an evaluator of
+# 东昌府区 (a role the matrix's people do not hold) who scored it with evidence. Only evaluators and
+# the evaluation's third party score (the API's score is "nobody"'s: every matrix role is refused);
+# only the plan's owners approve (409 here: 东昌府区's satisfaction item is still unscored).
+EVALUATION_ITEMS = [
+    {"name": "体育场地数量", "weight": "40", "method": "computed", "target": "T0-02"},
+    {"name": "人均体育场地面积", "weight": "30", "method": "computed", "target": "T0-03"},
+    {"name": "社会满意度", "weight": "30", "method": "entered"},
+]
+
+
+def _evaluation(w):
+    found = _plan(w)
+    if "evaluation" not in found:
+        from quanmin.accounts.models import Role
+        from quanmin.planning.models import EvaluationItem
+        from quanmin.planning.services import evaluation
+        from tests.conftest import make_user
+
+        evaluation.set_items(w.users["city"], found["plan"], EVALUATION_ITEMS)
+        found["evaluation"] = evaluation.open_evaluation(w.users["city"], found["plan"], kind="annual", year=2023)
+        found["county_score"] = found["evaluation"].counties.get(division_code=w.other_county.code)
+        evaluator = make_user("13700000031", "考核办", Role.EVALUATOR, w.other_county, seq=31)
+        found["score"] = evaluation.score(evaluator, found["county_score"],
+                                          EvaluationItem.objects.get(plan=found["plan"], name="社会满意度"),
+                                          value="80", evidence=SimpleUploadedFile("依据.pdf", b"%PDF-1.4"))
+    return found
+
+
+def evaluation_pks(w, role=None):
+    found = _evaluation(w)
+    return {"key": found["plan"].key, "pk": found["evaluation"].pk}
+
+
+def county_score_pks(w, role=None):
+    found = _evaluation(w)
+    return {"key": found["plan"].key, "pk": found["evaluation"].pk, "county_pk": found["county_score"].pk}
+
+
+def score_pks(w, role=None):
+    found = _evaluation(w)
+    return {**county_score_pks(w), "score_pk": found["score"].pk}
+
+
+def report_year(w, role=None):
+    return {"key": _plan(w)["plan"].key, "year": 2022}
+
+
+def evaluation_id(w, role=None):
+    return {"evaluation_id": _evaluation(w)["evaluation"].pk}
+
+
+def evaluation_county(w, role=None):
+    return {"evaluation_id": _evaluation(w)["evaluation"].pk, "code": w.county.code}
+
+
+WEB.update({
+    "planning:my_evaluations": ("division_reader", None, "get", None),
+    # Every reader sees the system; a post comes back with the result or why not (owners only save).
+    "planning:evaluation": ("division_reader", plan_key, "get", None, {"post": ({"rows": "0"}, 302)}),
+    "planning:evaluation_new": ("division_reader", plan_key, "post", {"kind": ""}),
+    "planning:evaluation_detail": ("division_reader", evaluation_pks, "get", None),
+    "planning:evaluation_export": ("division_reader", evaluation_pks, "get", None),
+    "planning:evaluation_third_party_add": ("division_reader", evaluation_pks, "post", {"phone": ""}),
+    "planning:evaluation_third_party_remove": ("division_reader", evaluation_pks, "post", {"user": "0"}),
+    # A reader's score is refused with a message (only evaluators and the third party score).
+    "planning:evaluation_county": ("division_reader", county_score_pks, "get", None, {"post": ({"item": "0"}, 302)}),
+    "planning:evaluation_approve": ("division_reader", county_score_pks, "post", {}),
+    "planning:evaluation_evidence": ("division_reader", score_pks, "get", None),
+    "planning:annual_report": ("division_reader", report_year, "get", None),
+    "planning:annual_report_export": ("division_reader", report_year, "get", None),
+})
+
+API.update({
+    "GET /api/v1/planning/plans/{key}/evaluation-items": ("division_reader", plan_key, None),
+    "PUT /api/v1/planning/plans/{key}/evaluation-items": ("city_staff", plan_key,
+                                                          lambda w, role=None: _evaluation(w) and {"items": EVALUATION_ITEMS}),
+    "GET /api/v1/planning/plans/{key}/evaluations": ("division_reader", plan_key, None),
+    "POST /api/v1/planning/plans/{key}/evaluations": ("city_staff", plan_key, {"kind": "annual", "year": 2022}),
+    "GET /api/v1/planning/evaluations/{evaluation_id}": ("division_reader", evaluation_id, None),
+    "POST /api/v1/planning/evaluations/{evaluation_id}/counties/{code}/scores": ("nobody", evaluation_county,
+                                                                                 {"item_id": 1, "score": "80"}),
+    # 东昌府区's satisfaction item is not scored yet: the owners are told so.
+    "POST /api/v1/planning/evaluations/{evaluation_id}/counties/{code}/approve": ("city_staff", evaluation_county,
+                                                                                  None, 409),
+})

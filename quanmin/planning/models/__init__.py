@@ -6,6 +6,7 @@ here and import it below, so that Django finds every model through this package.
 """
 
 from .departments import Department
+from .evaluation import CountyScore, Evaluation, EvaluationItem, ItemScore
 from .figures import TargetFigure
 from .history import IndicatorSnapshot, SnapshotRun
 from .meetings import JointMeeting, MeetingDecision
@@ -15,7 +16,7 @@ from .supervision import Bulletin, Finding, Rectification, RectificationEntry, V
 from .tasks import TaskItem, TaskUnit
 from .work import TaskEntry, TaskPeriod
 
-__all__ = ["Bulletin", "CountyReturn", "Department", "Finding", "IndicatorSnapshot", "JointMeeting", "MeetingDecision",
-           "Phase", "Plan", "Rectification", "RectificationEntry", "ReturnAttachment", "ReturnEntry", "ReturnFigure",
-           "ReturnItem", "ReturnRound", "SnapshotRun", "Target", "TargetFigure", "TaskEntry", "TaskItem", "TaskPeriod",
-           "TaskUnit", "Visit"]
+__all__ = ["Bulletin", "CountyReturn", "CountyScore", "Department", "Evaluation", "EvaluationItem", "Finding",
+           "IndicatorSnapshot", "ItemScore", "JointMeeting", "MeetingDecision", "Phase", "Plan", "Rectification",
+           "RectificationEntry", "ReturnAttachment", "ReturnEntry", "ReturnFigure", "ReturnItem", "ReturnRound",
+           "SnapshotRun", "Target", "TargetFigure", "TaskEntry", "TaskItem", "TaskPeriod", "TaskUnit", "Visit"]

@@ -12,6 +12,7 @@ from django.test.utils import override_settings
 from quanmin.accounts.models import User
 from quanmin.demo import accounts as accounts_demo
 from quanmin.demo import booking as booking_demo
+from quanmin.demo import evaluation as evaluation_demo
 from quanmin.demo import events as events_demo
 from quanmin.demo import facilities as facilities_demo
 from quanmin.demo import funding as funding_demo
@@ -44,6 +45,7 @@ def _steps():
         ("surveys", surveys_demo.load),
         ("plans, targets and task tables", planning_demo.load),
         ("county returns", planning_returns.load),
+        ("plan evaluations", evaluation_demo.load),
         ("open data", opendata_demo.load),
         ("sports points and vouchers", incentives_demo.load),
         ("funding and the sports-lottery fund", funding_demo.load),
@@ -97,7 +99,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo accounts (mobile number, password {accounts_demo.DEMO_PASSWORD}):")
         listed = (accounts_demo.describe() + booking_demo.describe() + maintenance_demo.describe()
                   + people_demo.describe() + organizations_demo.describe() + events_demo.describe()
-                  + planning_demo.describe() + incentives_demo.describe())
+                  + planning_demo.describe() + evaluation_demo.describe() + incentives_demo.describe())
         for phone, label in merged(listed):
             self.stdout.write(f"  {phone}  {label}")
         self.stdout.write("\nResidents to try:")

@@ -1,0 +1,37 @@
+"""The demo step "plan evaluations" (quanmin/demo/evaluation.py): the city's plan has its indicator
+system, an approved annual evaluation and a final one with a third party beside the evaluator."""
+
+import random
+
+import pytest
+from django.utils import timezone
+
+from quanmin.demo import accounts as accounts_demo
+from quanmin.demo import evaluation as demo
+from quanmin.demo import planning as planning_demo
+from quanmin.planning import report, selectors_evaluation
+from quanmin.planning.models import CountyScore, Evaluation, EvaluationItem, ItemScore, Plan
+from tests.conftest import small_city
+
+
+@pytest.mark.django_db
+def test_demo_city_has_evaluations(monkeypatch):
+    city = small_city(streets=2, villages=True)
+    accounts_demo.load(city, random.Random(3715))
+    # The plan and its departments; not the year of snapshots, which this test does not read.
+    monkeypatch.setattr(planning_demo.snapshots, "take", lambda *a, **k: None)
+    planning_demo.load(city, random.Random(3715))
+    demo.load(city, random.Random(3715))
+    demo.load(city, random.Random(3715))  # load_demo may run again over the same database
+    plan = Plan.objects.get(division_code=city.code)
+    items = EvaluationItem.objects.filter(plan=plan)
+    assert sum(i.weight for i in items) == 100 and {i.method for i in items} == {"computed", "entered"}
+    annual = Evaluation.objects.get(plan=plan, kind="annual")
+    assert not annual.counties.exclude(status=CountyScore.Status.APPROVED).exists()
+    final = Evaluation.objects.get(plan=plan, kind="final")
+    assert final.third_party and ItemScore.objects.filter(county__evaluation=final, source="third_party").exists()
+    ranked = selectors_evaluation.ranking(final, timezone.localdate())
+    assert [r["place"] for r in ranked] == [1, 2] and ranked[0]["total"] >= ranked[1]["total"]
+    assert len(demo.describe()) == 1
+    found = report.annual(plan, 2022, timezone.localdate())
+    assert found["evaluations"] and found["figures"]["targets"] == 29
