@@ -54,6 +54,7 @@ def item_out(i: EvaluationItem) -> dict:
 
 @router.get("/plans/{key}/evaluation-items", response={200: list[EvaluationItemOut], **ERRORS},
             summary="A plan's evaluation indicator system with its weights (staff)")
+@paginate(ArrayPaging)
 def evaluation_items(request, key: str):
     return [item_out(i) for i in selectors_evaluation.items_of(_plan(request, key))]
 
