@@ -7,6 +7,7 @@ from io import BytesIO
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from quanmin.planning import progress, report
@@ -44,7 +45,7 @@ def test_report_of_a_year(world, liaocheng, client_for):
     assert client.get(reverse("planning:annual_report", args=[liaocheng.key, 2020])).status_code == 404
     answer = client.get(reverse("planning:annual_report_export", args=[liaocheng.key, 2022]))
     book = load_workbook(BytesIO(b"".join(answer.streaming_content)))
-    assert book.sheetnames == ["概要", "规划目标", "各单位任务完成情况", "2022 年度评估"]
+    assert book.sheetnames == [gettext("Summary"), "规划目标", "各单位任务完成情况", "2022 年度评估"]
     targets = [[c.value for c in r] for r in book["规划目标"].iter_rows(min_row=2)]
     assert len(targets) == liaocheng.targets.count()
     assert next(r for r in targets if r[0] == "T0-28")[6] == 0
