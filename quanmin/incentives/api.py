@@ -318,6 +318,7 @@ def _rate_out(city: str, rate) -> dict:
 
 @router.get("/staff/points-settings", response=list[IncentivePointsSettingsOut],
             summary="The rate and cap for spending points of the cities in my scope")
+@paginate(ArrayPaging)
 def points_settings(request):
     _staff(request)
     return [_rate_out(city.code, rate) for city, rate in spending.rates_for(selectors.cities_of(request.user))]
