@@ -131,3 +131,15 @@ def test_members_export_for_the_groups_staff_is_masked_and_audited(world, group,
         world.users["resident"].pk, pending.user_id}
     assert client_for("supervisor").get(reverse("organizations:members_export", args=[group.pk])).status_code == 403
     assert client_for("other_county").get(reverse("organizations:members_export", args=[group.pk])).status_code == 404
+
+
+def test_my_groups_are_only_mine(world, group, make_org, client_for):
+    other_group = make_org("新华社区乒乓球群", kind="community_group", region=world.other_community,
+                           sports=["table_tennis"], join_policy="open")
+    resident, neighbour = world.users["resident"], world.users["other_resident"]
+    memberships.join(resident, group.pk)
+    memberships.join(neighbour, other_group.pk)
+    assert [m.organization.name for m in memberships.my_groups(resident)] == ["东关社区健步走群"]
+    assert [m.organization.name for m in memberships.my_groups(neighbour)] == ["新华社区乒乓球群"]
+    page = client_for("other_resident").get(reverse("organizations:my_groups")).content.decode()
+    assert "新华社区乒乓球群" in page and "东关社区健步走群" not in page
