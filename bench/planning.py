@@ -299,7 +299,7 @@ def fill_registers(cur, n_comm, n_town, first_site, sites, instructors, first_in
     out["event_entries"] = ins(cur, Entry, {
         "competition_id": "m.id", "games_id": "m.games_id", "user_id": "u.id", "team_name": "''", "status": "'confirmed'",
         "sex": "u.sex", "region_code": "u.home_region_id", "bib": "'B' || g", "created_at": "now()"},
-        f"generate_series(0, {n_entries - 1}) g JOIN events_competition m ON m.id = {fc} + g * {n_comp} / {n_entries} "
+        f"generate_series(0, {n_entries - 1}) g JOIN events_competition m ON m.id = {fc} + g::bigint * {n_comp} / {n_entries} "
         f"JOIN accounts_user u ON u.id = {user}")
     out["games"], out["competitions"] = n_games, n_comp
     out["promoted_sports"] = ins(cur, PromotedSport, {"region_id": "t.code", "year": str(year), "sport": choice(sports, "g"),
