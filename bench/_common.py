@@ -25,6 +25,26 @@ def postgres_available() -> bool:
         return False
 
 
+NO_POSTGRES = "no PostgreSQL server on 127.0.0.1:5432"
+
+
+def databases(choice: str | None) -> list[str]:
+    """The databases a bench's --db asks for ("sqlite", "postgres" or "both"; none means SQLite)."""
+    return ["sqlite", "postgres"] if choice == "both" else [choice or "sqlite"]
+
+
+def per_database(choice: str | None, measure) -> dict:
+    """{database: measure(database)} for each database `choice` names; PostgreSQL is skipped, with
+    the reason, when no server answers."""
+    out = {}
+    for kind in databases(choice):
+        if kind == "postgres" and not postgres_available():
+            out[kind] = {"skipped": NO_POSTGRES}
+            continue
+        out[kind] = measure(kind)
+    return out
+
+
 def _psql(*sql: str) -> None:
     args = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q"]
     for statement in sql:

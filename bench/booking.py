@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import SERVER_ENV, drive, fresh_database, gunicorn, postgres_available, run_django
+from _common import SERVER_ENV, drive, fresh_database, gunicorn, per_database, run_django
 
 SETUP = r"""
 import datetime, json, sys
@@ -107,14 +107,9 @@ def main():
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args()
-    kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     result = {"bench": "booking", "clients": args.clients, "workers": args.workers, "seconds": args.seconds,
               "goal": "booking >= 0.5 x bare insert; p99 < 100 ms on PostgreSQL; 0 double bookings"}
-    for kind in kinds:
-        if kind == "postgres" and not postgres_available():
-            result["postgres"] = "skipped: no PostgreSQL server on 127.0.0.1:5432"
-            continue
-        result[kind] = bench_database(kind, args)
+    result.update(per_database(args.db, lambda kind: bench_database(kind, args)))
     print(json.dumps(result, ensure_ascii=False))
 
 

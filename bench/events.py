@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import SERVER_ENV, drive, fresh_database, gunicorn, postgres_available, run_django
+from _common import SERVER_ENV, drive, fresh_database, gunicorn, per_database, run_django
 
 SETUP = r"""
 import datetime, json, sys
@@ -170,14 +170,9 @@ def main():
     parser.add_argument("--entries", type=int, default=50000)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args()
-    kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     result = {"bench": "events", "clients": args.clients, "workers": args.workers, "seconds": args.seconds,
               "goal": "entries >= 0.5 x bare insert; 0 over quota; medal table and participation < 200 ms"}
-    for kind in kinds:
-        if kind == "postgres" and not postgres_available():
-            result["postgres"] = "skipped: no PostgreSQL server on 127.0.0.1:5432"
-            continue
-        result[kind] = {"surge": surge(kind, args), "figures_50000": figures(kind, args)}
+    result.update(per_database(args.db, lambda kind: {"surge": surge(kind, args), "figures_50000": figures(kind, args)}))
     print(json.dumps(result, ensure_ascii=False))
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fresh_database, postgres_available, run_django
+from _common import fresh_database, per_database, run_django
 
 # Settings as deployed: with DEBUG on, Django's debug cursor renders every statement with all its
 # parameters (each executemany batch of an import: about a fifth of the import's time on SQLite).
@@ -209,11 +209,7 @@ def main():
     args = parser.parse_args()
     result = {"bench": "facilities", "goals": {"nearby_p95_ms": 30, "rollup_demo_city_ms": 200, "rollup_1m_city_ms": 3000,
                                                "import_with_reading_rows_per_s": 20000}}
-    for kind in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
-        if kind == "postgres" and not postgres_available():
-            result[kind] = "skipped: no PostgreSQL server on 127.0.0.1:5432"
-            continue
-        result[kind] = run(kind, args.facilities)
+    result.update(per_database(args.db, lambda kind: run(kind, args.facilities)))
     print(json.dumps(result, ensure_ascii=False))
 
 

@@ -26,7 +26,17 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import SERVER_ENV, drive, fresh_database, gunicorn, postgres_available, run_django, send
+from _common import (
+    NO_POSTGRES,
+    SERVER_ENV,
+    databases,
+    drive,
+    fresh_database,
+    gunicorn,
+    postgres_available,
+    run_django,
+    send,
+)
 
 SETUP = r"""
 import datetime, json, sys
@@ -230,13 +240,13 @@ def main():
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--skip", choices=["claim", "credit"], default=None)
     args = parser.parse_args()
-    kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    kinds = databases(args.db)
     result = {"bench": "incentives", "clients": args.clients, "workers": args.workers,
               "goal": "exactly 1000 issued, 0 over the per-person limit, claims >= 0.5 x bare insert; "
                       "1,000,000 facts credited < 60 s, a second run credits 0, ledger = balances"}
     for kind in kinds:
         if kind == "postgres" and not postgres_available():
-            result["postgres"] = "skipped: no PostgreSQL server on 127.0.0.1:5432"
+            result["postgres"] = {"skipped": NO_POSTGRES}
             continue
         result[kind] = {}
         if args.skip != "claim":

@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, fresh_database, postgres_available, run_worker
+from _common import NO_POSTGRES, ROOT, databases, fresh_database, postgres_available, run_worker
 
 
 def size(name: str, default: int) -> int:
@@ -398,9 +398,9 @@ def main():
         env = {**os.environ, **QUIET}
         sys.exit(run_worker(env, __file__))
     rc = 0
-    for kind in (["sqlite", "postgres"] if args.db == "both" else [args.db or "sqlite"]):
+    for kind in databases(args.db):
         if kind == "postgres" and not postgres_available():
-            print("postgres: skipped, no PostgreSQL server on 127.0.0.1:5432")
+            print(f"postgres: skipped, {NO_POSTGRES}")
             continue
         with fresh_database(kind, "quanmin_bench_maint", QUANMIN_NOTIFY_BACKENDS=QUIET["QUANMIN_NOTIFY_BACKENDS"]) as env:
             rc = rc or run_worker(env, __file__)

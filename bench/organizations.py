@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fresh_database, postgres_available, run_django
+from _common import fresh_database, per_database, run_django
 
 CHILD = r"""
 import datetime, json, os, random, statistics, sys, threading, time
@@ -190,13 +190,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=0, help="organisations to add for the scale figure")
     parser.add_argument("--members", type=int, default=50, help="active members of each added organisation")
     args = parser.parse_args()
-    kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    out = {}
-    for kind in kinds:
-        if kind == "postgres" and not postgres_available():
-            out[kind] = {"skipped": "no PostgreSQL server on 127.0.0.1:5432"}
-            continue
-        out[kind] = run(kind, args.scale, args.members)
+    out = per_database(args.db, lambda kind: run(kind, args.scale, args.members))
     print(json.dumps(out, ensure_ascii=False))
 
 

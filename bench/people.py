@@ -38,7 +38,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, fresh_database, postgres_available, run_worker
+from _common import NO_POSTGRES, ROOT, databases, fresh_database, postgres_available, run_worker
 
 # Settings as deployed (DEBUG off: Django's debug cursor renders every statement of an import), and
 # the demo's messages kept in the in-app inbox.
@@ -408,9 +408,9 @@ def main():
     if args.db is None and os.environ.get("DATABASE_URL"):
         sys.exit(run_worker({**os.environ, **QUIET}, __file__))
     rc = 0
-    for kind in (["sqlite", "postgres"] if args.db == "both" else [args.db or "sqlite"]):
+    for kind in databases(args.db):
         if kind == "postgres" and not postgres_available():
-            print("postgres: skipped, no PostgreSQL server on 127.0.0.1:5432")
+            print(f"postgres: skipped, {NO_POSTGRES}")
             continue
         extra = {k: v for k, v in QUIET.items() if k.startswith("QUANMIN_") and k != "QUANMIN_LOG_LEVEL"}
         with fresh_database(kind, "quanmin_bench_people", **extra) as env:

@@ -69,7 +69,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fresh_database, postgres_available, run_django
+from _common import fresh_database, per_database, run_django
 
 CHILD = r"""
 import datetime, io, json, statistics, time
@@ -524,17 +524,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.province:
         scale = {"QM_BENCH_PROVINCE_SCALE": str(args.province_scale)}
-        out = {"province": run("postgres", PROVINCE, **scale) if postgres_available()
-               else {"skipped": "no PostgreSQL server on 127.0.0.1:5432"}}
+        out = {"province": per_database("postgres", lambda kind: run(kind, PROVINCE, **scale))["postgres"]}
         print(json.dumps(out, ensure_ascii=False))
         return
-    kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    out = {}
-    for kind in kinds:
-        if kind == "postgres" and not postgres_available():
-            out[kind] = {"skipped": "no PostgreSQL server on 127.0.0.1:5432"}
-            continue
-        out[kind] = run(kind)
+    out = per_database(args.db, run)
     print(json.dumps(out, ensure_ascii=False))
 
 

@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fresh_database, postgres_available, run_django
+from _common import fresh_database, per_database, run_django
 
 CHILD = r"""
 import datetime, json, statistics, time
@@ -110,13 +110,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     args = parser.parse_args()
-    kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    out = {}
-    for kind in kinds:
-        if kind == "postgres" and not postgres_available():
-            out[kind] = {"skipped": "no PostgreSQL server on 127.0.0.1:5432"}
-            continue
-        out[kind] = run(kind)
+    out = per_database(args.db, run)
     print(json.dumps(out, ensure_ascii=False))
 
 
