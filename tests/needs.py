@@ -67,6 +67,6 @@ def pytest_sessionfinish(session, exitstatus):
         return  # an xdist worker's reports reach the controller, which decides
     unexpected = unexpected_skips(_skipped)
     if unexpected:
-        session.config.get_terminal_reporter().write_line(
+        session.config.pluginmanager.get_plugin("terminalreporter").write_line(
             "QUANMIN_REQUIRE_ALL=1 and tests were skipped:\n  " + "\n  ".join(unexpected), red=True)
         session.exitstatus = 1

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -60,3 +61,17 @@ def _env(*, require):
     if require:
         env["QUANMIN_REQUIRE_ALL"] = "1"
     return env
+
+
+def test_a_plain_skip_outside_the_skips_by_design_fails_the_run_in_ci(tmp_path):
+    # A test that skips by itself (not through need()) passes need()'s check; the session's end must
+    # still fail the run and name it.
+    probe = tmp_path / "test_probe.py"
+    probe.write_text("import pytest\n\ndef test_probe():\n    pytest.skip('not on this database')\n")
+    root = Path(__file__).resolve().parent.parent  # so that pyproject's addopts load the plugin
+    base = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "--rootdir", str(root),
+            "-c", str(root / "pyproject.toml"), str(probe)]
+    strict = subprocess.run(base, capture_output=True, text=True, env=_env(require=True), cwd=root)
+    assert strict.returncode == 1, strict.stdout + strict.stderr
+    assert "Traceback" not in strict.stderr, strict.stderr
+    assert "QUANMIN_REQUIRE_ALL=1 and tests were skipped" in strict.stdout and "not on this database" in strict.stdout

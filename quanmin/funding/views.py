@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from quanmin.accounts.decorators import role_required
 from quanmin.core.errors import ServiceError
+from quanmin.regions import codes
 
 from . import figures, io, permissions, selectors, services
 from .errors import FundingError
@@ -36,7 +37,7 @@ def _years(year: int) -> list[int]:
 def project_list(request):
     year = _year(request)
     region = request.GET.get("region", "")
-    region = region if region.isdigit() and len(region) <= 12 else ""
+    region = region if codes.is_prefix(region) else ""
     page = Paginator(selectors.projects_for(request.user, year, region), 50).get_page(request.GET.get("page"))
     return render(request, "funding/list.html", {
         "page": page, "year": year, "years": _years(year), "region": region,

@@ -52,7 +52,7 @@ def default_rate() -> Rate:
 
 def rate_for(region_code: str | None) -> Rate:
     """The rate and cap of the city `region_code` lies in (the defaults outside any city)."""
-    if not region_code or len(region_code) != 12:
+    if not codes.is_code(region_code):
         return default_rate()
     row = PointsSettings.objects.filter(city_id=codes.ancestor_at(region_code, "city")).first()
     return Rate(row.points_per_yuan, row.max_share, True) if row else default_rate()

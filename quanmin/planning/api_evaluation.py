@@ -13,6 +13,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from quanmin.core.api import ArrayPaging, ErrorOut
+from quanmin.regions import codes
 
 from . import permissions, selectors_evaluation
 from .api import ERRORS, _plan
@@ -163,7 +164,7 @@ def evaluation_results(request, evaluation_id: int):
 
 def _county(request, evaluation_id: int, code: str) -> CountyScore:
     evaluation = _evaluation(request, evaluation_id)
-    county = CountyScore.objects.filter(evaluation=evaluation, division_code=code[:12]).first()
+    county = CountyScore.objects.filter(evaluation=evaluation, division_code=code).first() if codes.is_code(code) else None
     if county is None:
         raise Http404
     county.evaluation = evaluation

@@ -32,7 +32,7 @@ class ReturnItemOut(Schema):
     kind_label: str
 
 
-class RoundOut(Schema):
+class ReturnRoundOut(Schema):
     id: int
     title: str
     division_code: str
@@ -57,7 +57,7 @@ class RoundRowOut(Schema):
     values: list[Decimal | None] = Field(..., description="One per item, in the items' order; null: not given.")
 
 
-class RoundSummaryOut(RoundOut):
+class ReturnRoundSummaryOut(ReturnRoundOut):
     returns: list[RoundRowOut]
 
 
@@ -78,7 +78,7 @@ def _reader(request):
         raise PermissionDenied
 
 
-@router.get("/rounds", response={200: list[RoundOut], **ERRORS},
+@router.get("/rounds", response={200: list[ReturnRoundOut], **ERRORS},
             summary="Return rounds of the user's divisions (the city's staff, supervisors)")
 @paginate(Paging)
 def list_rounds(request):
@@ -102,7 +102,7 @@ class RoundIn(Schema):
     items: list[ManualItemIn] = Field([], max_length=60, description="Figures each county enters.")
 
 
-@router.post("/rounds", response={201: RoundOut, **ERRORS},
+@router.post("/rounds", response={201: ReturnRoundOut, **ERRORS},
              summary="Open a round: a return for each county, computed figures filled in (division staff)")
 def open_round(request, payload: RoundIn):
     if not permissions.can_open_rounds(request.user):
@@ -114,7 +114,7 @@ def open_round(request, payload: RoundIn):
     return Status(201, _round(rnd))
 
 
-@router.get("/rounds/{int:round_id}", response={200: RoundSummaryOut, **ERRORS},
+@router.get("/rounds/{int:round_id}", response={200: ReturnRoundSummaryOut, **ERRORS},
             summary="A round with a row per county: state, overdue, every figure (the round's readers)")
 def get_round(request, round_id: int):
     _reader(request)
@@ -222,14 +222,14 @@ def submit_return(request, return_id: int, payload: ReturnIn):
     return _return(ret)
 
 
-class DecisionIn(Schema):
+class ReturnDecisionIn(Schema):
     decision: str = Field(..., max_length=10, description="accepted, or returned (with a comment)")
     comment: str = Field("", max_length=8000)
 
 
 @router.post("/returns/{int:return_id}/decision", response={200: ReturnOut, **ERRORS},
              summary="Accept a submitted return or return it with a comment (the round's owners)")
-def decide_return(request, return_id: int, payload: DecisionIn):
+def decide_return(request, return_id: int, payload: ReturnDecisionIn):
     _reader(request)
     ret = services.decide(request.user, reads.return_or_404(request.user, return_id), decision=payload.decision,
                           comment=payload.comment, request=request)

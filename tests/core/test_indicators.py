@@ -28,7 +28,8 @@ from tests.physique.test_figures import Maker
 
 AS_OF = datetime.date(2026, 6, 30)
 # Indicators whose data build_city does not make yet (their query counts are still checked).
-NO_DATA_HERE = {"regular_exerciser_rate", "satisfaction_score"}  # surveys: no survey in build_city
+# build_city holds no survey and no funding record (tests/funding checks those figures' values).
+NO_DATA_HERE = {"regular_exerciser_rate", "satisfaction_score", "lottery_fund_fitness_share", "funding_social_share"}
 KEYS = {
     "grounds", "area_per_resident", "new_grounds", "trail_km_per_10000", "county_trio_share",
     "township_pair_share", "community_square_share",  # facilities
@@ -48,6 +49,7 @@ KEYS = {
     "points_earned", "points_redeemed", "points_active_residents", "vouchers_claimed", "vouchers_redeemed",
     "voucher_consumption", "voucher_leverage",  # incentives
     "regular_exerciser_rate", "satisfaction_score",  # surveys
+    "lottery_fund_fitness_share", "funding_social_share",  # funding
 }
 
 

@@ -28,6 +28,9 @@ SERVED_BY = {
     "maintenance.WorkOrderPhoto.image": "maintenance:work_order_photo",
     "organizations.ContractEvidence.file": "organizations:staff_contract_evidence_file",
     "people.DutyLog.photo": "people:log_photo",
+    "planning.ItemScore.evidence": "planning:evaluation_evidence",
+    "planning.RectificationEntry.evidence": "planning:rectification_evidence",
+    "planning.ReturnAttachment.file": "planning:return_attachment",
     "planning.TargetFigure.evidence": "planning:figure_evidence",
     "planning.TaskEntry.evidence": "planning:entry_evidence",
 }

@@ -22,7 +22,7 @@ def _benefit(world):
     OpeningRule.objects.create(site=world.site, kind=OpeningRule.Kind.BENEFIT, weekday=7, opens=datetime.time(6),
                                closes=datetime.time(8))
     WeeklyTemplate.objects.filter(unit=world.other_unit).update(benefit=True)
-    hour = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(7)))
+    hour = timezone.localtime().replace(minute=0, second=0, microsecond=0)  # begun, and in this year
     services_console.record_visit_count(world.site, hour, count_in=35, count_out=30)
 
 
