@@ -41,7 +41,8 @@ def test_several_tick_processes_run_the_upkeep_once_per_period():
         # Wait for four periods to have been taken after the first one seen.
         first = None
         while time.monotonic() < deadline:
-            lease = Lease.objects.filter(name="tick").first()
+            # A row with the model's default period (-1) is one a node has made but not yet taken.
+            lease = Lease.objects.filter(name="tick", period__gte=0).first()
             if lease and first is None:
                 first = lease.period
             if lease and lease.period >= first + 4:
