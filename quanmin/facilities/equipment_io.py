@@ -17,8 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils import timezone
-from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from quanmin.accounts import audit, scoping
 from quanmin.core import bulk, excel, imports, tabular
@@ -27,6 +27,7 @@ from quanmin.regions import codes
 
 from . import equipment_services, equipment_types, permissions
 from .errors import EquipmentError
+from .io_read import Column
 from .models import Equipment, Facility
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -35,18 +36,6 @@ CHUNK = 500
 SHEET = "器材"
 HELP_SHEET = "填写说明"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    zh: str
-    en: str
-    read_only: bool = False  # written by exports for people to read; imports ignore it
-
-    @property
-    def label(self) -> str:
-        return self.en if (get_language() or "").startswith("en") else self.zh
 
 
 # Headers are data (the register's format), not UI: Chinese, with English accepted on import.

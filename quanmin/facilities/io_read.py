@@ -19,9 +19,12 @@ MAX_ROWS = 200_000
 
 @dataclass(frozen=True)
 class Column:
+    """A register sheet's column: its key, its Chinese and English headers; a read-only column is
+    written by exports for people to read and ignored by imports. Every register uses this type."""
     key: str
     zh: str
     en: str
+    read_only: bool = False
 
     @property
     def label(self) -> str:

@@ -17,8 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse
 from django.utils import timezone
-from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from quanmin.core import excel, tabular
 from quanmin.core.errors import ServiceError
 from quanmin.core.imports import ImportReport
+from quanmin.facilities.io_read import Column  # the registers' one column type
 
 from . import permissions, services, sports
 from .errors import OrganizationError
@@ -37,18 +38,6 @@ MAX_ROWS = 20_000
 SHEET = "体育社会组织"
 HELP_SHEET = "填写说明"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    zh: str
-    en: str
-    read_only: bool = False
-
-    @property
-    def label(self) -> str:
-        return self.en if (get_language() or "").startswith("en") else self.zh
 
 
 # Headers are data (the register's format): Chinese, English accepted on import.
