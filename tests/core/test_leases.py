@@ -39,12 +39,14 @@ def test_several_tick_processes_run_the_upkeep_once_per_period():
     try:
         deadline = time.monotonic() + 240
         # Wait for four periods to have been taken after the first one seen.
-        first = None
+        first, seen = None, set()
         while time.monotonic() < deadline:
             # A row with the model's default period (-1) is one a node has made but not yet taken.
             lease = Lease.objects.filter(name="tick", period__gte=0).first()
             if lease and first is None:
                 first = lease.period
+            if lease:
+                seen.add(lease.period)
             if lease and lease.period >= first + 4:
                 break
             time.sleep(0.2)
@@ -66,8 +68,10 @@ def test_several_tick_processes_run_the_upkeep_once_per_period():
                 done[tick["period"]] = tick["ended"]
     # The upkeep ran period after period (which periods a starved machine lets the nodes wake for is
     # the clock's business, see tick.py), each by one node, and never two runs at once.
+    # Every period seen taken was said by its node, except perhaps the last: the node that took it may
+    # have been stopped between taking the lease and writing its line.
     periods = sorted(runs)
-    assert periods[0] <= first and periods[-1] >= first + 4
+    assert periods[0] <= first and seen - {max(seen)} <= set(runs)
     spans = sorted((runs[p]["started"], done[p]) for p in periods if p in done)
     assert len(spans) >= len(periods) - 1  # only the last may have been stopped mid-run
     assert all(end <= next_start for (_, end), (next_start, _) in itertools.pairwise(spans))
