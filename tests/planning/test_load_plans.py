@@ -207,3 +207,37 @@ def test_unreadable_deadline():
 ])
 def test_unit_cells(text, expected):
     assert units.split(text) == expected
+
+
+# The targets each bound to the indicator that measures them (REQUIREMENTS.md D.1): the plain ones,
+# those restated as a share of divisions with their quote kept, and the yes/no ones backed by a
+# measured figure (achieved when it is at least 1).
+BINDINGS = {
+    "T2-03": ("promoted_sports", ">=", "count"), "T2-06": ("employee_leagues", ">=", "count"),
+    "T2-14": ("joint_events", ">=", "count"), "T2-12": ("community_sports_staff_share", ">=", "percent"),
+    "T0-07": ("township_pair_share", ">=", "percent"), "T0-12": ("games_meeting_level_rule", ">=", "percent"),
+    "T0-13": ("games_meeting_level_rule", ">=", "percent"), "T0-14": ("games_meeting_level_rule", ">=", "percent"),
+    "T0-15": ("games_meeting_level_rule", ">=", "percent"),
+    "T0-16": ("townships_with_three_activities", ">=", "percent"),
+    "T0-26": ("federation_coverage_county", ">=", "percent"), "T2-07": ("communities_with_games", ">=", "percent"),
+    "T3-19": ("satisfaction_score", "yes", "percent"), "T3-20": ("employee_leagues", "yes", "count"),
+    "T3-21": ("mass_events", "yes", "count"),
+}
+
+
+def bound_count() -> tuple[int, int]:
+    """(targets, targets bound to an indicator) over every plan file."""
+    rows = [t for path in loading.data_files() for t in tomllib.loads(path.read_text(encoding="utf-8"))["targets"]]
+    return len(rows), sum(bool(t.get("indicator")) for t in rows)
+
+
+@pytest.mark.django_db
+def test_targets_bound_to_their_indicators():
+    call_command("load_plans", stdout=StringIO())
+    found = {t.key: t for t in Target.objects.filter(key__in=BINDINGS)}
+    assert {key: (t.indicator, t.comparator, t.unit) for key, t in found.items()} == BINDINGS
+    # A restated target keeps its document's words and a goal of every division.
+    assert found["T0-13"].quote == "时间跨度不少于６个月" and found["T0-13"].value == 100
+    assert found["T0-07"].quote == "乡镇（街道）普遍建有“两个一”工程" and found["T0-07"].each
+    total, bound = bound_count()
+    assert total == 102 and bound >= 47
