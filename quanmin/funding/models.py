@@ -129,6 +129,8 @@ class Amount(models.Model):
     planned = models.DecimalField(_("planned (yuan)"), default=0, **MONEY)
     actual = models.DecimalField(_("actual (yuan)"), default=0, **MONEY)
 
+    scope_fields = {"region": "project__region__code"}
+
     class Meta:
         ordering = ["project", "kind", "item"]
         verbose_name = _("amount")

@@ -64,6 +64,8 @@ class ReturnItem(models.Model):
     unit = models.CharField(_("unit"), max_length=30, choices=[(k, v) for k, v in UNITS.items()], default="count")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.DECIMAL)
 
+    scope_fields = {"region": "round__division_code"}
+
     class Meta:
         ordering = ["round", "order"]
         verbose_name = _("return item")
@@ -115,6 +117,8 @@ class ReturnFigure(models.Model):
     computed = models.DecimalField(_("computed"), max_digits=18, decimal_places=4, null=True, blank=True)
     entered = models.DecimalField(_("entered"), max_digits=18, decimal_places=4, null=True, blank=True)
 
+    scope_fields = {"region": "ret__division_code"}
+
     class Meta:
         ordering = ["ret", "item__order"]
         verbose_name = _("return figure")
@@ -137,6 +141,8 @@ class ReturnAttachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,
                                     related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    scope_fields = {"region": "ret__division_code"}
 
     class Meta:
         ordering = ["ret", "uploaded_at", "pk"]
@@ -161,6 +167,8 @@ class ReturnEntry(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT,
                                related_name="+")
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    scope_fields = {"region": "ret__division_code"}
 
     class Meta:
         ordering = ["ret", "created_at", "pk"]
