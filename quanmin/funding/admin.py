@@ -22,27 +22,12 @@ class LotteryFundAdmin(ReadOnly):
     list_select_related = ["region"]
 
 
-class AmountInline(admin.TabularInline):
-    model = Amount
-    extra = 0
-    fields = ["kind", "item_label", "planned", "actual"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Project)
 class ProjectAdmin(ReadOnly):
     list_display = ["title", "region", "year", "site", "updated_at"]
     list_filter = ["year"]
     search_fields = ["title", "builds"]
     list_select_related = ["region", "site"]
-    inlines = [AmountInline]
 
 
 @admin.register(Amount)
