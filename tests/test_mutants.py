@@ -33,6 +33,9 @@ def test_the_scratch_copy_mutates_only_the_asked_modules():
         config = tomllib.loads((where / "pyproject.toml").read_text())["tool"]["mutmut"]
         assert config["only_mutate"] == ["quanmin/booking/pricing.py"]
         assert config["pytest_add_cli_args_test_selection"] == ["tests/booking"]
+        # Each mutant's session starts from one migrated database instead of migrating its own.
+        assert "tests.mutants_db" in config["pytest_add_cli_args"]
+        assert (where / "tests" / "mutants_db.py").is_file()
         assert (where / "quanmin" / "booking" / "pricing.py").is_file() and (where / ".venv").is_symlink()
     finally:
         shutil.rmtree(where)

@@ -1,0 +1,83 @@
+"""A pytest plugin for `make mutants` (tests/mutants.py): every test session starts from one migrated
+copy of the test database instead of migrating its own.
+
+mutmut runs the covering tests of each mutant in a process forked from its own, one pytest session
+each; without this every session migrated a fresh SQLite test database (tens of seconds of CPU, far
+more than most mutants' tests), and all of them used the same file name (the settings, and so the
+pid in the name, were read once, before the fork), so two sessions at once could drop each other's
+database. Here the first session snapshots its database right after migrating it (before any test
+writes to it), and each later session starts from its own copy of that snapshot (named by its own
+pid, removed at its end): the same database a normal run starts from, at the cost of a file copy.
+
+Off unless QUANMIN_MUTANTS_DB names the snapshot's path (tests/mutants.py sets it); only the SQLite
+test database is handled.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ENV = "QUANMIN_MUTANTS_DB"
+_SIDE_FILES = ("", "-wal", "-shm", "-journal")
+
+
+def _remove(path: Path) -> None:
+    for suffix in _SIDE_FILES:
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def pytest_configure(config):
+    snapshot = os.environ.get(ENV)
+    if not snapshot:
+        return
+    from django.conf import settings
+
+    settings_dict = settings.DATABASES["default"]
+    if not settings_dict["ENGINE"].endswith("sqlite3"):
+        return
+    snapshot = Path(snapshot)
+    mine = Path(f"{snapshot}.{os.getpid()}")
+    _remove(mine)
+    if snapshot.exists():
+        shutil.copyfile(snapshot, mine)
+    # An existing file is kept (Django then only checks that every migration is applied); the
+    # first session's file does not exist yet, and is migrated as in a normal run.
+    settings_dict["TEST"]["NAME"] = str(mine)
+    config.option.reuse_db = True
+    config.option.create_db = False
+    config.stash[_mine] = mine
+    config.stash[_snapshot] = snapshot
+
+
+_mine = pytest.StashKey[Path]()
+_snapshot = pytest.StashKey[Path]()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _mutants_db_snapshot(request):
+    """The first session's migrated database, before any test ran, becomes the snapshot."""
+    mine, snapshot = request.config.stash.get(_mine, None), request.config.stash.get(_snapshot, None)
+    if mine is None or snapshot.exists():
+        return
+    request.getfixturevalue("django_db_setup")
+    from django.db import connections
+
+    connections.close_all()  # a closed SQLite connection leaves everything in the main file
+    partial = Path(f"{snapshot}.partial")
+    shutil.copyfile(mine, partial)
+    partial.replace(snapshot)
+
+
+def pytest_unconfigure(config):
+    mine = config.stash.get(_mine, None)
+    if mine is None:
+        return
+    from django.db import connections
+
+    # Closed before the fork that follows: a child must not inherit an open SQLite connection.
+    connections.close_all()
+    _remove(mine)
