@@ -1,6 +1,7 @@
 """Many rows in or out at once, for imports and the demo city: Django's bulk_create and bulk_update
 spend most of their time building statements (bulk_update's CASE expressions cost rows × batch size,
-minutes for 20,000 rows on SQLite). Here: COPY on PostgreSQL, one executemany elsewhere, each value
+minutes for 20,000 rows on SQLite). Here: COPY on PostgreSQL, multi-row INSERTs and one executemany of
+UPDATEs elsewhere, each value
 prepared by its field once per distinct value. New rows' ids are not read back. And any_of: rows by
 a long list of values, in one query; paused_gc: for the work between reading such rows and writing them."""
 
@@ -8,6 +9,7 @@ import contextlib
 import gc
 import json
 import operator
+import sqlite3
 
 from django.db import connections, models, router
 from django.db.models import F, Lookup
@@ -129,8 +131,37 @@ def _insert(model, columns: list, rows: list[list]) -> None:
             for row in rows:
                 copy.write_row(row)
         return
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
-    _execute_many(model, sql, rows)
+    _insert_values(connection, model, columns, rows)
+
+
+def _insert_values(connection, model, columns: list, rows: list[list], returning: str = "") -> list:
+    """Multi-row INSERT … VALUES (…), (…) statements, as many rows each as the database takes
+    parameters for. Not executemany: on SQLite each statement of a table with a trigger (open
+    data's) keeps a statement journal of every page it changes, and one row a statement journals
+    the same index pages over and over; 20,000 facilities (seven indexes) took 0.74 s of CPU one
+    row a statement, 0.22 s 500 rows a statement (same database, same rows, same run)."""
+    qn = connection.ops.quote_name
+    size = max(1, min(BATCH, _max_params(connection) // len(columns)))
+    one = f"({', '.join(['%s'] * len(columns))})"
+    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c.column) for c in columns)}) VALUES "
+    tail = f" RETURNING {returning}" if returning else ""
+    found = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            batch = rows[start:start + size]
+            cursor.execute(f"{head}{', '.join([one] * len(batch))}{tail}", [value for row in batch for value in row])
+            if returning:
+                found += cursor.fetchall()
+    return found
+
+
+def _max_params(connection) -> int:
+    """Parameters one statement may take: SQLite's compiled limit (32,766 since 3.32; Django assumes
+    999), else Django's figure for the database."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return connection.features.max_query_params or 65535
 
 
 def _insert_with_keys(model, columns: list, rows: list[list]) -> list:
@@ -140,7 +171,6 @@ def _insert_with_keys(model, columns: list, rows: list[list]) -> list:
     the 5,000 new sites of bench/facilities.py's import). Elsewhere: multi-row INSERT … RETURNING,
     whose keys come in the order of the rows, as Django's bulk_create relies on too."""
     connection = connections[router.db_for_write(model)]
-    qn = connection.ops.quote_name
     pk = model._meta.pk
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -149,17 +179,7 @@ def _insert_with_keys(model, columns: list, rows: list[list]) -> list:
             keys = [key for (key,) in cursor.fetchall()]
         _insert(model, [pk, *columns], [[key, *row] for key, row in zip(keys, rows, strict=True)])
         return keys
-    size = min(BATCH, connection.ops.bulk_batch_size(columns, rows))
-    one = f"({', '.join(['%s'] * len(columns))})"
-    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c.column) for c in columns)}) VALUES "
-    keys = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            batch = rows[start:start + size]
-            cursor.execute(f"{head}{', '.join([one] * len(batch))} RETURNING {qn(pk.column)}",
-                           [value for row in batch for value in row])
-            keys += [key for (key,) in cursor.fetchall()]
-    return keys
+    return [key for (key,) in _insert_values(connection, model, columns, rows, connection.ops.quote_name(pk.column))]
 
 
 def update_rows(objects: list, fields: list[str]) -> None:

@@ -1,4 +1,4 @@
-"""core.bulk: rows in and out at once (COPY on PostgreSQL, executemany elsewhere), values as the ORM
+"""core.bulk: rows in and out at once (COPY on PostgreSQL, multi-row INSERTs elsewhere), values as the ORM
 would write them, time stamps as the fields promise, a back-dated value kept."""
 
 import datetime
