@@ -32,6 +32,31 @@ def test_one_taker_per_period_and_a_dead_holder_passes_it_on():
     assert Lease.objects.get(name="job").holder == "c"
 
 
+@pytest.mark.django_db
+def test_a_holder_renews_only_its_own_period():
+    assert leases.take("job", "a", period=1, seconds=60, now=T0)
+    assert leases.renew("job", "a", period=1, seconds=60, now=T0 + datetime.timedelta(seconds=50))
+    # Still a's at 61 s: a said at 50 s that it was working.
+    assert not leases.take("job", "b", period=2, seconds=60, now=T0 + datetime.timedelta(seconds=61))
+    assert leases.take("job", "b", period=2, seconds=60, now=T0 + datetime.timedelta(seconds=110))
+    # a (stalled past its lease) cannot take it back by renewing.
+    assert not leases.renew("job", "a", period=1, seconds=60, now=T0 + datetime.timedelta(seconds=111))
+    assert not leases.renew("job", "b", period=1, seconds=60, now=T0 + datetime.timedelta(seconds=111))
+    assert Lease.objects.get(name="job").holder == "b"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_lease_is_renewed_while_the_work_runs():
+    assert leases.take("job", "a", period=1, seconds=3)
+    taken = Lease.objects.get(name="job").expires_at
+    with leases.kept("job", "a", period=1, seconds=3):
+        deadline = time.monotonic() + 120
+        while Lease.objects.get(name="job").expires_at == taken:  # renewed every second
+            assert time.monotonic() < deadline, "the lease was not renewed"
+            time.sleep(0.05)
+    assert Lease.objects.get(name="job").holder == "a"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_several_tick_processes_run_the_upkeep_once_per_period():
     every = 3

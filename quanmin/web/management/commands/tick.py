@@ -3,8 +3,9 @@ beside the server (`make run` starts it). Each app's own command stays usable on
 
 With --every, however many nodes run it, each period's work is done once: the periods are counted on
 the clock (period k = seconds since the epoch // every), every node wakes at a period's start and the
-one that takes the "tick" lease (quanmin.core.leases, a database row) does the work; a node that dies
-holding it holds it only until the period's end. A run that outlasts its period takes the period it
+one that takes the "tick" lease (quanmin.core.leases, a database row) does the work, keeping the lease
+for as long as it runs (a slow run is never joined by a second); a node that dies holding it holds it
+only until one period after its last renewal. A run that outlasts its period takes the period it
 ran into as soon as it ends, so a slow run delays the next period's work instead of skipping it.
 A period in which no node got to run (all asleep past it on a starved machine, or a run longer than
 a whole further period) is left out: every app's upkeep catches up on everything due, so the next
@@ -45,9 +46,11 @@ class Command(BaseCommand):
             period = int(time.time() // every)
             if leases.take(LEASE, holder, period=period, seconds=every):
                 self.log({"tick": {"period": period, "holder": holder, "started": time.time()}})
-                self.run_all()
-                leases.release(LEASE, holder)
+                with leases.kept(LEASE, holder, period=period, seconds=every):
+                    self.run_all()
+                # The end is read before the release: the next run starts after it, on any node.
                 ended = time.time()
+                leases.release(LEASE, holder)
                 self.log({"tick_done": {"period": period, "holder": holder, "ended": ended}})
                 if int(ended // every) > period:
                     # The run outlasted its period: the others woke while the lease still ran and
