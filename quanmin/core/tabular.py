@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 import openpyxl
 import python_calamine
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from .errors import ServiceError
 
@@ -346,6 +347,19 @@ def csv_grid(data: bytes, max_rows: int | None = None):
 def norm_header(value) -> str:
     text = str(value or "").strip().lower().replace("（", "(").replace("）", ")").replace("／", "/")
     return re.sub(r"[\s*_\-]", "", text)
+
+
+def choice_words(choices, aliases: dict[str, str] | None = None) -> dict[str, str]:
+    """The words a register's choice column may hold → the choice's code: the code itself, its
+    English and Chinese labels (lower case), and the register's local words (`aliases`). Callers
+    cache the result per column: each label is translated twice."""
+    found = dict(aliases or {})
+    for code, label in choices.choices:
+        found[code] = code
+        for lang in ("en", "zh-hans"):
+            with override(lang):
+                found[str(label).lower()] = code
+    return found
 
 
 class Rows(list):

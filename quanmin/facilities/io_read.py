@@ -5,7 +5,7 @@
 from dataclasses import dataclass
 from functools import cache
 
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from quanmin.core import tabular
@@ -86,13 +86,7 @@ def _header_map() -> dict[str, str]:
 @cache
 def choice_map(key: str) -> dict[str, str]:
     """Code, Chinese label, English label or a common alias → code."""
-    found = dict(ALIASES[key])
-    for code, label in CHOICES[key].choices:
-        found[code] = code
-        for lang in ("en", "zh-hans"):
-            with override(lang):
-                found[str(label).lower()] = code
-    return found
+    return tabular.choice_words(CHOICES[key], ALIASES[key])
 
 
 # ---------------------------------------------------------------- reading files

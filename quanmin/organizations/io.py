@@ -18,7 +18,6 @@ from django.db import transaction
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -125,13 +124,7 @@ def read_workbook(file) -> tabular.Rows:
 
 @cache
 def _choice_map(key: str) -> dict[str, str]:
-    found = {**ALIASES.get(key, {}), **{label: code for code, label in ZH[key].items()}}
-    for code, label in CHOICE_KEYS[key].choices:
-        found[code] = code
-        for lang in ("en", "zh-hans"):
-            with override(lang):
-                found[str(label).lower()] = code
-    return found
+    return tabular.choice_words(CHOICE_KEYS[key], {**ALIASES.get(key, {}), **{label: code for code, label in ZH[key].items()}})
 
 
 def _value(key: str, raw):

@@ -79,13 +79,7 @@ def header_map() -> dict[str, str]:
 @cache
 def choice_map(key: str) -> dict[str, str]:
     """Code, Chinese label, English label or a local word → code."""
-    found = dict(ALIASES[key])
-    for code, label in CHOICES[key].choices:
-        found[code] = code
-        for lang in ("en", "zh-hans"):
-            with override(lang):
-                found[str(label).lower()] = code
-    return found
+    return tabular.choice_words(CHOICES[key], ALIASES[key])
 
 
 def read(file) -> tabular.Rows:
