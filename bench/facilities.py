@@ -9,7 +9,8 @@ For SQLite and (when a server answers on 127.0.0.1:5432) PostgreSQL, each in a f
   shared: the ratio says more than either figure), and beside the floor measured in the same run:
   calamine's bare read of the file plus the import's write phase (core.bulk, nothing checked), the
   rate no import of this file could beat here. Each phase in seconds and in this process's CPU
-  seconds (rows per CPU second: how fast it would be with a core to itself, on SQLite).
+  seconds (rows per CPU second: how fast it would be with a core to itself, on SQLite), with the
+  machine's load average before and after the import beside them.
 Prints one JSON line. The PostgreSQL database is new for the run, named after DATABASE_URL's when it
 is set (quanmin_x → quanmin_x_<pid>), dropped after. --facilities 0 runs parts 1 and 2 only.
 
@@ -31,7 +32,7 @@ from _common import fresh_database, per_database, run_django
 DEPLOYED = dict(QUANMIN_DEBUG="0", QUANMIN_SECRET_KEY="bench-" + "x" * 50, QUANMIN_FIELD_KEY="bench-field-key")
 
 WORK = r"""
-import io, json, random, statistics, sys, time
+import io, json, os, random, statistics, sys, time
 import django
 django.setup()
 from django.core.management import call_command
@@ -97,6 +98,7 @@ def timed_write(*args, **kwargs):
     write(*args, **kwargs)
     write_s.append(time.perf_counter() - t); write_cpu.append(time.process_time() - c)
 services.import_register = timed_write  # the phases: read, check (and match), write
+load_before = os.getloadavg()[0]
 t0, c0 = time.perf_counter(), time.process_time()
 rows = read_workbook(io.BytesIO(data))
 t_read, c_read = time.perf_counter() - t0, time.process_time() - c0
@@ -109,6 +111,8 @@ out["import_phases_s"] = {"read": round(t_read, 2), "check": round(t_all - t_rea
 out["import_phases_cpu_s"] = {"read": round(c_read, 2), "check": round(c_all - c_read - write_cpu[0], 2),
                               "write": round(write_cpu[0], 2)}
 out["import_rows"] = 20000
+# The machine's load (1-minute average) before and after the import: wall figures mean little past 2.
+out["import_load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
 out["import_rows_per_s"] = round(20000 / (time.perf_counter() - t1))  # validate and apply
 out["import_with_reading_rows_per_s"] = round(20000 / t_all)  # reading the .xlsx included
 out["import_with_reading_rows_per_cpu_s"] = round(20000 / c_all)
