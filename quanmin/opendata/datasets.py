@@ -265,7 +265,7 @@ DATASETS = {d.name: d for d in [
             [Column("plan", "规划", "Plan", "string"), Column("plan_key", "规划代码", "Plan key", "string"),
              Column("division_code", "区划代码", "Division code", "string"), Column("division", "区划", "Division", "string"),
              Column("target", "目标", "Target", "string"),
-             Column("comparator", "比较", "Comparator", "string", ">=, >, =, <=, <, yes"),
+             Column("comparator", "比较", "Comparator", "string", ">=, >, =, <=, <, yes, up (higher than last year)"),
              Column("value", "目标值", "Target value", "number"), Column("unit", "单位", "Unit", "string"),
              Column("year", "目标年度", "Year", "integer"), Column("deadline", "完成时限", "Deadline", "date"),
              Column("level", "层级", "Level", "string"), Column("each_division", "每个区划须达到", "Every division", "boolean"),

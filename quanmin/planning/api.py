@@ -64,6 +64,8 @@ class PlanTargetOut(Schema):
     quote: str
     source: str = Field(..., description="indicator, figures (entered by hand) or none")
     current: Decimal | None
+    baseline: Decimal | None = Field(..., description="For comparator `up` (higher than last year): the value at the "
+                                                      "end of last year that `current` must exceed; else null.")
     status: str = Field(..., description="met, on_track, at_risk, off_track or no_data")
     forecast: datetime.date | None
     failing: list[PlanDivisionOut]
@@ -117,7 +119,8 @@ def plan_targets(request, key: str):
         "id": r.target.pk, "key": r.target.key, "name": r.target.name, "comparator": r.target.comparator,
         "value": r.target.value, "unit": r.target.unit, "unit_text": r.target.unit_text, "deadline": r.target.deadline,
         "level": r.target.level, "each": r.target.each, "kind": r.target.kind, "indicator": r.target.indicator,
-        "quote": r.target.quote, "source": r.source, "current": r.value, "status": r.status,
+        "quote": r.target.quote, "source": r.source, "current": r.value, "baseline": r.baseline,
+        "status": r.status,
         "forecast": r.assessment.forecast if r.assessment else None,
         "failing": [{"code": d.code, "name": d.name, "value": d.value, "met": d.met} for d in r.failing],
     } for r in found["rows"]]

@@ -1,6 +1,7 @@
 """A plan's targets and tasks as an Excel workbook (formulas neutralised by core.excel)."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,11 @@ def _number(value):
     return "" if value is None else float(value)
 
 
+def goal(row) -> Decimal | None:
+    """The value a target's row must reach: its own, or for an "up" target last year's."""
+    return row.baseline if row.target.comparator == Target.Comparator.INCREASE else row.target.value
+
+
 def plan_sheets(plan: Plan, today: date) -> list:
     found = selectors.dashboard(plan, today)
     target_rows = []
@@ -24,7 +30,7 @@ def plan_sheets(plan: Plan, today: date) -> list:
     for row in found["rows"]:
         t = row.target
         target_rows.append([
-            t.key, t.name, str(comparators[t.comparator]), _number(t.value), t.unit_text or str(t.get_unit_display()),
+            t.key, t.name, str(comparators[t.comparator]), _number(goal(row)), t.unit_text or str(t.get_unit_display()),
             t.deadline.isoformat(), str(t.get_level_display()), _("Yes") if t.each else _("No"), str(t.get_kind_display()),
             row.indicator_label or (_("Entered figures") if row.source == "figures" else ""),
             _number(row.value), status_label(row.status),

@@ -2,7 +2,8 @@
 
 Pure functions over a series of (date, value) in the target's unit: the status is
 
-- met: the latest value satisfies the comparator;
+- met: the latest value satisfies the comparator (for "up", an increase: it stands above the goal
+  given, last year's value);
 - on track: the trend of the last 12 months (least squares) moves toward the goal at least as
   fast as the rate still required to reach it by the deadline;
 - at risk: it moves toward the goal, at half the required rate or more (or there is one value
@@ -43,7 +44,7 @@ def satisfies(value, comparator: str, goal) -> bool:
     if goal is None:
         return False
     value, goal = Decimal(value), Decimal(goal)
-    return {">=": value >= goal, ">": value > goal, "=": value == goal, "<=": value <= goal,
+    return {">=": value >= goal, ">": value > goal, "up": value > goal, "=": value == goal, "<=": value <= goal,
             "<": value < goal}[comparator]
 
 

@@ -53,7 +53,7 @@ def sheets(report: dict) -> list:
         [_("Evaluations"), figures["evaluations"]],
     ]
     targets = [[
-        r.target.key, r.target.name, str(comparators[r.target.comparator]), _number(r.target.value),
+        r.target.key, r.target.name, str(comparators[r.target.comparator]), _number(exports.goal(r)),
         r.target.unit_text or str(r.target.get_unit_display()), r.target.deadline.isoformat(), _number(r.value),
         exports.status_label(r.status), "、".join(d.name for d in r.failing),
     ] for r in report["rows"]]

@@ -40,7 +40,7 @@ def target_score(value, comparator: str, goal) -> Decimal:
     if comparator == "yes" or goal is None:
         return rounded(0)
     goal = Decimal(goal)
-    if comparator in (">=", ">"):
+    if comparator in (">=", ">", "up"):
         return clamp(value / goal * HUNDRED) if goal > 0 else rounded(0)
     if comparator in ("<=", "<"):
         return clamp(goal / value * HUNDRED) if value > 0 and goal >= 0 else rounded(0)

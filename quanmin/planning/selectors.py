@@ -57,6 +57,7 @@ class TargetRow:
     divisions: list[DivisionValue] = field(default_factory=list)  # every division at the level (each) or the children
     failing: list[DivisionValue] = field(default_factory=list)
     as_of: date | None = None  # the date the value stands for: the snapshot's, or today when computed live
+    baseline: Decimal | None = None  # an "up" target's goal to exceed: last year's value (at its end)
     live: bool = False  # computed for this request rather than read from a snapshot
 
     @property
@@ -125,6 +126,8 @@ def dashboard(plan: Plan, today: date, *, with_divisions: bool = True, live: boo
             found[key] = (today, registry[key].compute(sorted(wanted[key]), today))
     history = _history(plan, [t for t in targets if t.indicator in registry], today)
     figures = _figures(plan, [t for t in targets if t.indicator not in registry], today)
+    rising = {t.indicator for t in targets if t.comparator == Target.Comparator.INCREASE and t.indicator in registry}
+    baselines = {key: last_year_values(key, wanted[key], found[key][0]) for key in rising}
     rows = []
     for t in targets:
         indicator = registry.get(t.indicator)
@@ -133,6 +136,17 @@ def dashboard(plan: Plan, today: date, *, with_divisions: bool = True, live: boo
         as_of, values = found.get(t.indicator, (today, {}))
         if indicator:
             row.as_of, row.live = as_of, t.indicator in computed
+        up = t.comparator == Target.Comparator.INCREASE
+        if indicator and up:
+            before = {code: _convert(v, indicator, t) for code, v in baselines[t.indicator].items()}
+        elif up:
+            before = _figures_before(figures.get(t.pk, []))
+        else:
+            before = {}
+
+        def goal(code, t=t, up=up, before=before):
+            return before.get(code) if up else t.value
+
         if t.each:
             members = by_level[t.level]
             if indicator:
@@ -140,7 +154,7 @@ def dashboard(plan: Plan, today: date, *, with_divisions: bool = True, live: boo
             else:
                 values = {code: v for (code, _d), v in _latest(figures.get(t.pk, [])).items()}
             row.divisions = [DivisionValue(code, name, values.get(code), progress.satisfies(
-                values.get(code), t.comparator, t.value)) for code, name in members]
+                values.get(code), t.comparator, goal(code))) for code, name in members]
             row.failing = [d for d in row.divisions if not d.met]
             if row.divisions and any(d.value is not None for d in row.divisions):
                 row.value = indicators.percent(len(row.divisions) - len(row.failing), len(row.divisions))
@@ -152,15 +166,16 @@ def dashboard(plan: Plan, today: date, *, with_divisions: bool = True, live: boo
                 row.series = [(d, _convert(v, indicator, t)) for d, v in history.get(t.indicator, [])
                               if d < as_of] + [(as_of, row.value)]
                 row.divisions = [DivisionValue(code, name, v := _convert(values.get(code), indicator, t),
-                                               progress.satisfies(v, t.comparator, t.value)) for code, name in kids]
+                                               progress.satisfies(v, t.comparator, goal(code))) for code, name in kids]
             else:
                 mine = [(d, v) for (code, d), v in _by_date(figures.get(t.pk, [])).items() if code == plan.division_code]
                 row.series = sorted(mine)
                 row.value = row.series[-1][1] if row.series else None
             deadline = t.deadline
-            if t.kind == Target.Kind.YEARLY:
+            if t.kind == Target.Kind.YEARLY or up:
                 deadline = min(deadline, date(today.year, 12, 31)) if today.year <= t.deadline.year else deadline
-            row.assessment = progress.assess(row.series, t.comparator, t.value, deadline, today)
+            row.baseline = goal(plan.division_code) if up else None
+            row.assessment = progress.assess(row.series, t.comparator, goal(plan.division_code), deadline, today)
         rows.append(row)
     snapshot_dates = sorted({found[key][0] for key in found if key not in computed})
     return {"plan": plan, "rows": rows, "ranking": ranking(rows, kids), "today": today,
@@ -168,6 +183,35 @@ def dashboard(plan: Plan, today: date, *, with_divisions: bool = True, live: boo
             "freshness": {"oldest": snapshot_dates[0] if snapshot_dates else None,
                           "newest": snapshot_dates[-1] if snapshot_dates else None,
                           "from_snapshot": len(found) - len(computed), "live": len(computed)}}
+
+
+def year_end_before(day: date) -> date:
+    """The end of the year before `day`'s: what an "up" target's value is compared with."""
+    return date(day.year - 1, 12, 31)
+
+
+def last_year_values(key: str, wanted: set[str], as_of: date) -> dict[str, Decimal | None]:
+    """{code: the indicator's value at the end of the year before `as_of`'s}: its stored snapshot
+    (one query); the codes it lacks computed for that date when the indicator's register keeps
+    history (`dated`), else None."""
+    day = year_end_before(as_of)
+    found = dict(IndicatorSnapshot.objects.filter(indicator=key, as_of=day, division_code__in=wanted)
+                 .values_list("division_code", "value"))
+    missing = sorted(set(wanted) - set(found))
+    indicator = indicators.registry()[key]
+    if missing and indicator.dated:
+        found.update(indicator.compute(missing, day))
+    return {code: found.get(code) for code in wanted}
+
+
+def _figures_before(figures) -> dict:
+    """{code: the last approved figure at or before the end of the year before its latest one}."""
+    latest = {code: as_of for code, as_of, _v in figures}
+    found = {}
+    for code, as_of, value in figures:
+        if as_of <= year_end_before(latest[code]):
+            found[code] = value
+    return found
 
 
 def snapshot_values(wanted: dict[str, set[str]], today: date) -> dict[str, tuple[date, dict]]:

@@ -85,6 +85,9 @@ class Target(models.Model):
         AT_MOST = "<=", pgettext_lazy("comparator", "at most")
         BELOW = "<", pgettext_lazy("comparator", "below")
         ACHIEVED = "yes", pgettext_lazy("comparator", "achieved")
+        # 逐年增加 / 提高: met when the value stands above last year's (the value at the previous
+        # year's end, from the indicator's snapshot); the target has no value of its own.
+        INCREASE = "up", pgettext_lazy("comparator", "higher than last year")
 
     class Kind(models.TextChoices):
         COUNT = "count", _("Count")

@@ -33,7 +33,7 @@ def check_target(plan: Plan, target: Target) -> None:
             raise PlanningError("target_comparator_kind",
                                 _("Only a yes-or-no target is met by being achieved."), "comparator",
                                 detail={"target": target.key})
-    elif target.value is None:
+    elif target.value is None and target.comparator != Target.Comparator.INCREASE:
         raise PlanningError("target_value_missing", _("A target that compares needs a value."), "value",
                             detail={"target": target.key})
     plan_level = codes.level(plan.division_code)
