@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from quanmin.core.indicators import decimal, indicator, percent
+from quanmin.organizations.models import Organization
 from quanmin.regions import codes, subtrees
 from quanmin.regions.models import Region
 
@@ -248,3 +249,28 @@ def promoted_sports(codes_: list[str], as_of: datetime.date) -> dict[str, Decima
     rows = list(PromotedSport.objects.filter(region__code__within=prefix, year=as_of.year)
                 .values_list("region_id").annotate(n=Count("pk")).order_by())
     return _summed(rows, codes_)
+
+
+@indicator("county_games_in_cycle", unit="percent", levels=("city", "county"),
+           label=_("Counties that held their games in the last four years"),
+           description=_("Share of counties (districts) that held a county games in the year or the three years "
+                         "before it (at least one every four years)."))
+def county_games_in_cycle(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    prefix = subtrees.covering_prefix(codes_)
+    overdue = {county.code for county, _last in games_overdue(prefix, as_of.year)}
+    every = subtrees.roll_up(_divisions(prefix, "county"), codes_, key=str)
+    return {code: percent(sum(c not in overdue for c in mine), len(mine)) for code, mine in every.items()}
+
+
+@indicator("associations_with_events", unit="percent", levels=EVERY_LEVEL,
+           label=_("Associations that held an event this year"),
+           description=_("Share of the division's active sports associations that held at least one event in the "
+                         "year (each association holds 1-2 a year); associations that held none count too."))
+def associations_with_events(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    prefix = subtrees.covering_prefix(codes_)
+    held = set(_games(prefix, as_of.year).exclude(association="").values_list("association", flat=True))
+    kinds = (Organization.Kind.ASSOCIATION, Organization.Kind.GROUP_ASSOCIATION)
+    rows = (Organization.objects.filter(region__code__within=prefix, kind__in=kinds, active=True,
+                                        review=Organization.Review.APPROVED).values_list("region_id", "name"))
+    every = subtrees.roll_up(rows, codes_)
+    return {code: percent(sum(name in held for _c, name in mine), len(mine)) for code, mine in every.items()}

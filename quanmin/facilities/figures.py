@@ -116,6 +116,7 @@ class TypeFigures:
     count: int = 0
     area_m2: float = 0.0
     length_km: float = 0.0
+    new: int = 0  # built in or after the "since" year, when one was asked for
 
     @property
     def info(self):
@@ -159,6 +160,7 @@ class Figures:
         t.count += n
         t.area_m2 += area
         t.length_km += length
+        t.new += new
 
     @property
     def area_per_capita(self) -> float | None:

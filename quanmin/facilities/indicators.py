@@ -14,12 +14,14 @@ planning keeps the values it reads, which makes the history.
 import datetime
 from decimal import Decimal
 
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from quanmin.core.indicators import decimal, indicator, memo, percent
 from quanmin.regions import subtrees
 
 from . import figures
+from .models import Equipment
 
 EVERY_LEVEL = ("city", "county", "township", "community")
 PLACES = 4  # of the per-resident figures: a city's m² per resident is ~2.7, a trail's km per 10,000 ~0.5
@@ -67,15 +69,73 @@ def trail_km_per_10000(codes: list[str], as_of: datetime.date) -> dict[str, Deci
 def new_grounds(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     """The start is the city's plan's `since` (facilities.figures.default_since), as the figures
     page counts by default: two queries for each city with a plan among the codes."""
-    by_start: dict[datetime.date, list[str]] = {}
+    return _since_plan(codes, lambda f: f.new)
+
+
+def _by_start(codes: list[str]) -> dict[datetime.date, list[str]]:
+    """The codes by the start of their city's plan (facilities.figures.default_since); codes whose
+    city has none are left out."""
+    found: dict[datetime.date, list[str]] = {}
     for code in codes:
         since = figures.default_since(code)
         if since is not None:
-            by_start.setdefault(since, []).append(code)
+            found.setdefault(since, []).append(code)
+    return found
+
+
+def _since_plan(codes: list[str], value) -> dict[str, Decimal | None]:
+    """{code: value(Figures counted with the city's plan's start as "since")}, for the codes whose
+    city has a plan; none for the others."""
     out = {}
-    for since, group in by_start.items():
-        out.update({code: decimal(f.new) for code, f in _figures(group, since).items()})
+    for since, group in _by_start(codes).items():
+        out.update({code: decimal(value(f)) for code, f in _figures(group, since).items()})
     return out
+
+
+# The plans' new-ground targets by kind of ground (G12: 聊城 T0-19…T0-22, 嘉兴 T1-11), each a group
+# of the register's types as the sentence names them.
+NEW_GROUPS = {
+    "new_basketball_courts": (("basketball", "three_on_three"), _("New basketball courts since the plan began"),
+                              _("Ordinary basketball courts (3x3 included, lit courts not) built in or after the "
+                                "year the city's plan began.")),
+    "new_badminton_courts": (("badminton",), _("New badminton courts since the plan began"),
+                             _("Badminton courts built in or after the year the city's plan began.")),
+    "new_multi_sport_courts": (("multi_sport_court", "basketball_lit"),
+                               _("New multi-sport and lit basketball courts since the plan began"),
+                               _("Multi-sport courts and lit basketball courts built in or after the year the "
+                                 "city's plan began.")),
+    "new_ball_grounds": (("football_11", "football_7", "football_5", "beach_football", "cage_football", "tennis",
+                          "air_volleyball", "shuttlecock", "gateball"),
+                         _("New football, tennis, air-volleyball, shuttlecock and gateball grounds since the plan "
+                           "began"),
+                         _("Football pitches, tennis, air-volleyball, shuttlecock and gateball courts built in or "
+                           "after the year the city's plan began.")),
+    "new_fitness_venues": (("fitness_centre", "community_gym", "gym", "sports_park", "football_11", "football_7",
+                            "football_5", "cage_football", "fitness_square", "multi_sport_court"),
+                           _("New fitness centres, parks, pitches, squares and courts since the plan began"),
+                           _("Fitness centres and gyms, sports parks, football pitches (cage ones included), "
+                             "fitness squares and multi-sport courts built in or after the year the city's plan "
+                             "began.")),
+}
+
+
+def _new_of(types: tuple[str, ...]):
+    def compute(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+        return _since_plan(codes, lambda f: sum(t.new for code, t in f.by_type.items() if code in types))
+    return compute
+
+
+for _key, (_types, _label, _description) in NEW_GROUPS.items():
+    indicator(_key, dated=False, unit="count", levels=EVERY_LEVEL, label=_label, description=_description)(
+        _new_of(_types))
+
+
+@indicator("smart_facilities", dated=False, unit="count", levels=EVERY_LEVEL,
+           label=_("Grounds with smart fitness equipment"),
+           description=_("Grounds of existing sites in the division fitted with smart (second-generation) fitness "
+                         "equipment or a fitness station, as the register stands."))
+def smart_facilities(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: decimal(f.smart) for code, f in _figures(codes).items()}
 
 
 def _share_meeting(codes: list[str], level: str) -> dict[str, Decimal | None]:
@@ -113,3 +173,21 @@ def township_pair_share(codes: list[str], as_of: datetime.date) -> dict[str, Dec
                          "the public."))
 def community_square_share(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     return _share_meeting(codes, "community")
+
+
+@indicator("new_path_equipment", unit="count", levels=EVERY_LEVEL,
+           label=_("New fitness-path equipment since the plan began"),
+           description=_("Pieces of fitness equipment installed on fitness paths (全民健身路径) from the start of the "
+                         "city's plan to the date, by their install date; pieces without one are not counted."))
+def new_path_equipment(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    """One query for each city with a plan among the codes."""
+    out = {}
+    for since, group in _by_start(codes).items():
+        rows = list(Equipment.objects.filter(region__code__within=subtrees.covering_prefix(group),
+                                             facility__type="fitness_path", install_date__gte=since,
+                                             install_date__lte=as_of)
+                    .values_list("region_id").annotate(n=Count("pk")).order_by())
+        found = subtrees.sum_up(rows, group, lambda code: [0],
+                                lambda total, row: total.__setitem__(0, total[0] + row[1]))
+        out.update({code: decimal(total[0]) for code, total in found.items()})
+    return out

@@ -12,11 +12,14 @@ it stands when computed, as the facilities register's indicators are.
 import datetime
 from decimal import Decimal
 
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from quanmin.core.indicators import decimal, indicator, percent
+from quanmin.regions import subtrees
 
 from .figures import counts, sports_staff
+from .models import Training
 
 EVERY_LEVEL = ("city", "county", "township", "community")
 
@@ -88,3 +91,15 @@ def core_instructors(codes: list[str], as_of: datetime.date) -> dict[str, Decima
 def community_sports_staff_share(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     found = sports_staff(codes, as_of)
     return {code: percent(have, of) for code, (have, of) in found.items()}
+
+
+@indicator("special_training_classes", unit="count", levels=EVERY_LEVEL,
+           label=_("Special training classes this year"),
+           description=_("Special training classes for social sports instructors (专项培训班) held in the division "
+                         "and starting in the year."))
+def special_training_classes(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    rows = list(Training.objects.filter(kind=Training.Kind.SPECIAL, region__code__within=subtrees.covering_prefix(codes),
+                                        starts_on__year=as_of.year, starts_on__lte=as_of)
+                .values_list("region_id").annotate(n=Count("pk")).order_by())
+    found = subtrees.sum_up(rows, codes, lambda code: [0], lambda total, row: total.__setitem__(0, total[0] + row[1]))
+    return {code: decimal(total[0]) for code, total in found.items()}

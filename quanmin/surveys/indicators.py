@@ -7,9 +7,11 @@ fewer than results.MIN_ANSWERS answers or no such survey exists. A few queries p
 whatever the number of divisions.
 """
 
+import dataclasses
 import datetime
 from decimal import Decimal
 
+import numpy as np
 from django.utils.translation import gettext_lazy as _
 
 from quanmin.core.indicators import decimal, indicator
@@ -34,7 +36,9 @@ def latest_surveys(kind: str, wanted: list[str], as_of: datetime.date) -> dict[s
     return out
 
 
-def _figures(kind: str, wanted: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+def _figures(kind: str, wanted: list[str], as_of: datetime.date, recount=None) -> dict[str, Decimal | None]:
+    """Each code's weighted estimate from its survey; `recount` turns the answers (with their
+    dicts) into the 0/1 figure wanted instead of the survey's own."""
     chosen = latest_surveys(kind, wanted, as_of)
     out: dict[str, Decimal | None] = {code: None for code in wanted}
     by_survey: dict[int, list[str]] = {}
@@ -43,7 +47,9 @@ def _figures(kind: str, wanted: list[str], as_of: datetime.date) -> dict[str, De
         by_survey.setdefault(survey.pk, []).append(code)
         surveys[survey.pk] = survey
     for pk, mine in by_survey.items():
-        data = results.load(surveys[pk])
+        data = results.load(surveys[pk], with_answers=recount is not None)
+        if recount is not None:
+            data = recount(data)
         for code, mask in data.within(mine).items():
             out[code] = decimal(data.estimate(mask).value)
     return out
@@ -64,3 +70,23 @@ def regular_exerciser_rate(codes_: list[str], as_of: datetime.date) -> dict[str,
                          "satisfaction survey (社会满意度调查)."))
 def satisfaction_score(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     return _figures(Survey.Kind.SATISFACTION, codes_, as_of)
+
+
+def weekly(data: results.Answers) -> results.Answers:
+    """The answers recounted: 1 for at least once a week (the `frequency` question), else 0."""
+    key = str(next((q.pk for q in data.survey.questions.all() if q.key == "frequency"), ""))
+
+    def times(answers: dict) -> float:
+        try:
+            return 1.0 if int(answers.get(key, 0)) >= 1 else 0.0
+        except (TypeError, ValueError):
+            return 0.0
+    return dataclasses.replace(data, y=np.array([times(a) for a in data.answers], dtype=float))
+
+
+@indicator("weekly_exerciser_rate", unit="percent", levels=LEVELS,
+           label=_("Share of people exercising every week"),
+           description=_("Weighted share of the people surveyed who take part in sport or exercise once a week or "
+                         "more (每周参加1次及以上体育锻炼), from the latest closed exerciser survey."))
+def weekly_exerciser_rate(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _figures(Survey.Kind.REGULAR_EXERCISE, codes_, as_of, recount=weekly)

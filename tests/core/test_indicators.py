@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.module_loading import module_has_submodule
 
+from quanmin.analytics.circle.standard import DEFAULT_SPEED_KMH
+from quanmin.analytics.models import CircleRun
 from quanmin.booking import services as bs
 from quanmin.core import indicators
 from quanmin.core.errors import NotFound
@@ -29,27 +31,33 @@ from tests.physique.test_figures import Maker
 AS_OF = datetime.date(2026, 6, 30)
 # Indicators whose data build_city does not make yet (their query counts are still checked).
 # build_city holds no survey and no funding record (tests/funding checks those figures' values).
-NO_DATA_HERE = {"regular_exerciser_rate", "satisfaction_score", "lottery_fund_fitness_share", "funding_social_share"}
+NO_DATA_HERE = {"regular_exerciser_rate", "weekly_exerciser_rate", "satisfaction_score", "lottery_fund_fitness_share",
+                "funding_social_share"}
 KEYS = {
     "grounds", "area_per_resident", "new_grounds", "trail_km_per_10000", "county_trio_share",
-    "township_pair_share", "community_square_share",  # facilities
+    "township_pair_share", "community_square_share", "smart_facilities", "new_basketball_courts",
+    "new_badminton_courts", "new_multi_sport_courts", "new_ball_grounds", "new_fitness_venues",
+    "new_path_equipment",  # facilities
     "bookable_online_share",  # booking
     "inspection_completion", "repairs_on_time_share",  # maintenance
     "physique_tests_per_year", "physique_pass_share", "student_good_share",  # physique
     "instructors", "instructors_per_1000", "instructors_per_10000", "community_instructor_share", "guidance_rate",
     "instructors_trained", "guidance_stations", "volunteer_hours", "core_instructors",
-    "community_sports_staff_share",  # people
+    "community_sports_staff_share", "special_training_classes",  # people
     "games_meeting_level_rule", "townships_with_three_activities", "communities_with_games", "brand_events",
     "mass_events", "target_group_events", "association_events", "participants_per_10000", "employee_leagues",
-    "joint_events", "youth_competitions", "promoted_sports",  # events
+    "joint_events", "youth_competitions", "promoted_sports", "county_games_in_cycle",
+    "associations_with_events",  # events
     "organizations_registered", "organizations_filed", "organizations_total", "one_plus_25_share",
     "federation_coverage_county", "federation_coverage_township", "federation_coverage_community",
     "sports_communities", "graded_4a_plus", "graded_3a_plus_share", "associations", "sports_clubs",
     "fitness_points",  # organizations
     "points_earned", "points_redeemed", "points_active_residents", "vouchers_claimed", "vouchers_redeemed",
     "voucher_consumption", "voucher_leverage",  # incentives
-    "regular_exerciser_rate", "satisfaction_score",  # surveys
+    "regular_exerciser_rate", "weekly_exerciser_rate", "satisfaction_score",  # surveys
     "lottery_fund_fitness_share", "funding_social_share",  # funding
+    "walk_10_minute_share", "walk_15_minute_share",  # analytics
+    "joint_meetings", "counties_with_plan", "evaluations_held",  # planning
 }
 
 
@@ -200,6 +208,10 @@ def build_city(prefix: str, counties: int, townships: int, communities: int, ins
                     TestResult.objects.create(participant=maker.person(community), session=maker.session(community),
                                               region=community, standard=standard, sex="male", age_group="20-29",
                                               passed=True, rating=rating, total=0, tested_at=when)
+    shares = {"10": {"share": 0.5}, "15": {"share": 0.75}}
+    CircleRun.objects.create(region=city, minutes=[10, 15], speed_kmh=DEFAULT_SPEED_KMH, data_version="v",
+                             status="done", finished_at=start, result={"divisions": [
+                                 {"region_code": city.code, "minutes": shares}]})
     return city
 
 

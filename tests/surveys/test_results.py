@@ -103,3 +103,25 @@ def test_a_newer_county_survey_speaks_for_its_county(world, finished):
     found = indicators.compute("regular_exerciser_rate", [world.city.code, world.county.code],
                                timezone.localdate())
     assert found == {world.city.code: Decimal("48.5"), world.county.code: Decimal("80.0")}
+
+
+def test_weekly_exercisers_are_read_from_the_frequency_answer(world):
+    """Once a week or more, by the `frequency` answer: 80 of 100 in 东昌府区, 40 of 100 in 茌平区,
+    weighted by county population for the city; unreadable answers count as not weekly."""
+    survey = make_survey(world)
+    key = str(survey.questions.get(key="frequency").pk)
+    today = timezone.localdate()
+    rows = [(world.community, "1" if i < 80 else "0") for i in range(100)]
+    rows += [(world.other_community, "2" if i < 40 else ("x" if i == 99 else "0")) for i in range(100)]
+    Response.objects.bulk_create([Response(survey=survey, region=region, sex="male", age_band="40_59",
+                                           answers={key: times}, regular=False, submitted_on=today)
+                                  for region, times in rows])
+    services.set_status(survey, "closed", actor=world.users["superuser"])
+    Survey.objects.filter(pk=survey.pk).update(closes_on=today)
+    big, small = world.county.population, world.other_county.population
+    city = round((80 * big / (big + small) / 0.5 + 40 * small / (big + small) / 0.5) / 200 * 100, 1)
+    found = indicators.compute("weekly_exerciser_rate", [world.city.code, world.county.code,
+                                                         world.other_county.code], today)
+    assert found == {world.city.code: Decimal(str(city)), world.county.code: Decimal("80.0"),
+                     world.other_county.code: Decimal("40.0")}
+    assert indicators.compute("regular_exerciser_rate", [world.county.code], today) == {world.county.code: Decimal("0.0")}
