@@ -27,7 +27,7 @@ def pdf(name="评分依据.pdf"):
 ITEMS = [
     {"name": "体育场地数量", "weight": "25", "method": "computed", "target": "T0-02", "criteria": "达到目标得满分，否则按比例"},
     {"name": "人均体育场地面积", "weight": "25.5", "method": "computed", "target": "T0-03"},
-    {"name": "县级全民健身中心", "weight": "19.5", "method": "computed", "target": "T0-10"},
+    {"name": "县级社会体育指导员协会", "weight": "19.5", "method": "computed", "target": "T0-24"},
     {"name": "社会满意度", "weight": "30", "method": "entered", "criteria": "第三方满意度调查"},
 ]
 
@@ -64,9 +64,9 @@ def by_hand(value, goal) -> Decimal:
 
 def test_computed_scores_equal_an_independent_calculation(world, plan, opened, evaluator, client_for):
     today = timezone.localdate()
-    # The county's own figure for the target no register computes (T0-10: a county fitness centre).
-    t10 = plan.targets.get(key="T0-10")
-    figure = figures.enter(world.users["county"], t10, division_code=world.county.code, as_of=today, value="1",
+    # The county's own figure for the target no register computes (T0-24: a county instructors' association).
+    t24 = plan.targets.get(key="T0-24")
+    figure = figures.enter(world.users["county"], t24, division_code=world.county.code, as_of=today, value="1",
                            evidence=pdf())
     figures.decide(world.users["city"], figure, approve=True)
     county = county_of(opened, world.county)
@@ -87,7 +87,7 @@ def test_computed_scores_equal_an_independent_calculation(world, plan, opened, e
     found = {c["name"]: (Decimal(str(c["total"])), [Decimal(str(i["score"] or 0)) for i in c["items"]])
              for c in body["counties"]}
     assert found == expected
-    # Ranked by total: the county with its centre and its satisfaction score first.
+    # Ranked by total: the county with its association and its satisfaction score first.
     assert [c["name"] for c in body["counties"]] == ["东昌府区", "茌平区"]
     assert [c["place"] for c in body["counties"]] == [1, 2]
     assert body["counties"][1]["missing"] == 1 and body["counties"][0]["missing"] == 0
