@@ -10,7 +10,9 @@ column's cells are checked once per distinct value (_facility_cell) and a site's
 set of its cells (_site_part); the existing register is asked in a few queries (core.bulk.any_of);
 the cycle collector is paused (core.imports.run). Checking and matching took 1.20 s of CPU before
 these, 0.47 s after, in the same run on a loaded machine (load 8); with the collector running
-0.75 s.
+0.75 s. The free-text columns (name, register number), different in every row, skip the per-value
+cache when the cell is plain text already: 0.51 s of CPU for the file's dry run before, 0.455 s
+after (best of four, load 12).
 """
 
 import datetime
@@ -224,14 +226,19 @@ def _parse(row: _Row, regions: dict, unknown: dict, memo: dict, columns: dict) -
     row.site, site_errors = _site_part(raw, regions, unknown, memo)
     errors += site_errors
     facility = row.facility = {}
-    for key in FACILITY_KEYS:
-        if key not in raw:
+    for key, done in columns:
+        value = raw.get(key, _SKIP)
+        if value is _SKIP:
             continue  # column absent: leave the field as it is
-        value = raw[key]
-        done = columns[key]
-        found = done.get((value, value.__class__))
-        if found is None:
-            found = done[value, value.__class__] = _facility_cell(key, value)
+        if done is None:  # free text (name, register number): each row's own, nothing to share
+            if value.__class__ is str and value and value == value.strip() and len(value) <= FACILITY_TEXT_FIELDS[key][1]:
+                facility[key] = value  # as _facility_cell would give it
+                continue
+            found = _facility_cell(key, value)
+        else:
+            found = done.get((value, value.__class__))
+            if found is None:
+                found = done[value, value.__class__] = _facility_cell(key, value)
         if found[1]:
             errors += found[1]
         elif found[0] is not _SKIP:
@@ -310,7 +317,8 @@ def import_rows(rows, user, dry_run: bool = True, *, request=None, ignored=()) -
 def _plan(rows, user, report: ImportReport, lock: bool) -> dict:
     parsed = []
     wanted_codes = {_code(r.get("region", "")) for r in rows}
-    regions, unknown, memo, columns, allowed = {}, {}, {}, {key: {} for key in FACILITY_KEYS}, {}
+    regions, unknown, memo, allowed = {}, {}, {}, {}
+    columns = [(key, None if key in FACILITY_TEXT_FIELDS else {}) for key in FACILITY_KEYS]
     regions.update({r.code: r for r in Region.objects.filter(bulk.any_of("code", wanted_codes))})
     for n, raw in enumerate(rows, start=2):
         line = raw.get("_line", n)
