@@ -63,6 +63,13 @@ def load(city, rng):
         meetings.decide(reviewer, meeting, text="年底前完成全市健身设施点检并通报结果", lead_id=sport.pk,
                         deadline=plan.starts_on.replace(month=12, day=31))
     today = timezone.localdate()
+    this_year = min(today, today.replace(month=3, day=15))
+    if reviewer is not None and not plan.meetings.filter(held_on__year=today.year).exists():
+        meetings.record(reviewer, plan, held_on=this_year, title=f"聊城市全民健身工作联席会议{today.year}年第一次会议",
+                        place="市政府第一会议室",
+                        member_ids=[d.pk for d in meetings.departments_of(plan)
+                                    if d.name in ("市教育体育局", "市财政局", "市住房城乡建设局")],
+                        minutes="通报三年行动完成情况，研究健身设施补短板和赛事活动安排。")
     keys = sorted({t.indicator for t in plan.targets.exclude(indicator="")})
     dates = snapshots.month_ends(today.replace(year=today.year - 1, day=1), today)
     snapshots.take(dates, scope=codes.prefix(city.code), keys=keys, levels=("city", "county"))

@@ -5,9 +5,11 @@ city's targets have a year of history."""
 import random
 
 import pytest
+from django.utils import timezone
 
 from quanmin.accounts import crypto
 from quanmin.accounts.models import User
+from quanmin.core import indicators
 from quanmin.demo import accounts as accounts_demo
 from quanmin.demo import planning as demo
 from quanmin.planning.models import IndicatorSnapshot, Plan, TaskEntry
@@ -28,7 +30,11 @@ def test_demo_city_has_its_plan():
     assert TaskEntry.objects.filter(kind="report").count() == 4
     assert TaskEntry.objects.filter(kind="review", decision="accepted").count() == 1
     assert len(demo.describe()) == 2
-    assert own.meetings.count() == 1 and own.meetings.get().decisions.get().task.plan == own
+    # The 2021 meeting with its decision, and this year's: the joint-meetings indicator has a figure.
+    assert own.meetings.count() == 2 and own.meetings.get(held_on__year=2021).decisions.get().task.plan == own
+    year = timezone.localdate().year
+    assert indicators.compute("joint_meetings", [city.code], timezone.localdate()) == {city.code: 1}
+    assert own.meetings.get(held_on__year=year).members.count() == 3
     lead = User.objects.get(phone_hash=crypto.lookup_hash(demo.STAFF[0][0]))
     assert 0 < tasks.overdue_for(lead).count() < 17  # it leads all 16 tasks and the meeting's decision
     # Twelve month ends and today; the facilities register keeps no history: today's only.

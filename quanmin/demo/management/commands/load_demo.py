@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 
 from quanmin.accounts.models import User
 from quanmin.demo import accounts as accounts_demo
+from quanmin.demo import analytics as analytics_demo
 from quanmin.demo import booking as booking_demo
 from quanmin.demo import evaluation as evaluation_demo
 from quanmin.demo import events as events_demo
@@ -43,6 +44,7 @@ def _steps():
         ("sports organisations", organizations_demo.load),
         ("games and events", events_demo.load),
         ("surveys", surveys_demo.load),
+        ("the fitness circle", analytics_demo.load),
         ("plans, targets and task tables", planning_demo.load),
         ("county returns", planning_returns.load),
         ("plan evaluations", evaluation_demo.load),
