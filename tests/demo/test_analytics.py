@@ -33,3 +33,11 @@ def test_demo_city_has_its_fitness_circle():
     for key in ("smart_facilities", "new_basketball_courts", "new_badminton_courts", "new_multi_sport_courts",
                 "new_ball_grounds", "new_fitness_venues"):
         assert indicators.compute(key, [city.code], today)[city.code] > 0, key
+
+
+def test_demo_step_runs_before_the_plans_snapshots():
+    from quanmin.demo.management.commands import load_demo
+
+    labels = [label for label, _step in load_demo._steps()]
+    assert labels.index("the fitness circle") < labels.index("plans, targets and task tables")
+    assert dict(load_demo._steps())["the fitness circle"] is demo.load
