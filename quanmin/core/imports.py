@@ -1,5 +1,6 @@
 """What every register's import shares: the report (each row's line, action and errors, and the
-counts) and the run that applies a file whole or not at all.
+counts) and the run that applies a file whole or not at all: `run` for an import that checks every
+row and then writes them in bulk, `run_each` for one whose rows go through the services one by one.
 
 A row report is any object with `line`, `action` (new, updated, unchanged, rejected), `changes` and
 `errors`; each register adds what names its rows for people (a tag, a piece, a name).
@@ -66,6 +67,29 @@ def run(report: ImportReport, plan: Callable[[bool], object], apply: Callable[[o
             if report.ok:
                 apply(planned)
                 report.applied = True
+    except IntegrityError:
+        raise conflict() from None
+    return report
+
+
+class _RollBack(Exception):
+    pass
+
+
+def run_each(report: ImportReport, write_rows: Callable[[], None], *,
+             conflict: Callable[[], ServiceError]) -> ImportReport:
+    """Write the rows one by one through the app's services (each under the services' own locks
+    and rules, its errors in its row of `report`), all in one transaction, kept only when applying
+    and no row was rejected: a dry run is the same work rolled back. An IntegrityError (another
+    writer got there first) rolls everything back and raises `conflict()`, as `run` does."""
+    try:
+        with transaction.atomic():
+            write_rows()
+            if report.dry_run or not report.ok:
+                raise _RollBack
+            report.applied = True
+    except _RollBack:
+        pass
     except IntegrityError:
         raise conflict() from None
     return report

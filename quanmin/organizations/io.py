@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from quanmin.core import excel, tabular
+from quanmin.core import excel, imports, tabular
 from quanmin.core.errors import ServiceError
 from quanmin.core.imports import ImportReport
 from quanmin.facilities.io_read import Column  # the registers' one column type
@@ -160,10 +160,6 @@ class RowReport:
     errors: list[dict] = field(default_factory=list)
 
 
-class _RollBack(Exception):
-    pass
-
-
 def _add_error(report: RowReport, exc: ServiceError) -> None:
     column = BY_KEY.get(exc.field or "")
     report.errors.append({"column": column.label if column else "", "code": exc.code, "message": str(exc.message)})
@@ -243,16 +239,13 @@ def import_rows(rows, user, dry_run: bool = True, *, request=None) -> ImportRepo
         raise _error("import_empty", _("The file has no rows below the headers."))
     report = ImportReport(dry_run=dry_run, ignored_columns=list(getattr(rows, "ignored", [])))
     seen: dict = {}
-    try:
-        with transaction.atomic():
-            for raw in rows:
-                report.rows.append(_row(raw, user, request, seen))
-            if dry_run or not report.ok:
-                raise _RollBack
-            report.applied = True
-    except _RollBack:
-        pass
-    return report
+
+    def write_rows():
+        for raw in rows:
+            report.rows.append(_row(raw, user, request, seen))
+
+    return imports.run_each(report, write_rows, conflict=lambda: _error(
+        "import_conflict", _("The register changed while the file was being applied: try again."), status=409))
 
 
 # ---------------------------------------------------------------- writing
