@@ -116,6 +116,6 @@ def sealed(blob_field: str, key: str, default=None, load=None, dump=None):
 
 
 def open_many(tokens) -> list[dict]:
-    """Decrypt many sealed JSON objects at once (figures over a division: 2-4 µs each on an idle core)."""
+    """Decrypt many sealed JSON objects at once (the physique roll-up's rebuild: 2-4 µs each on an idle core)."""
     fernet = _fernet(settings.FIELD_ENCRYPTION_KEY)
     return [json.loads(fernet.decrypt(t.encode())) if t else {} for t in tokens]

@@ -22,7 +22,7 @@ from django.utils import timezone
 from quanmin.accounts import crypto
 from quanmin.accounts.models import Consent, User
 from quanmin.facilities.models import Site
-from quanmin.physique import batch, errors, scoring, services, tables
+from quanmin.physique import batch, errors, scoring, services, tables, tally
 from quanmin.physique.models import Participant, TestResult, TestSession, TestStation
 from quanmin.regions import codes
 from quanmin.regions.models import Region
@@ -256,6 +256,7 @@ def load(city: Region, rng: random.Random, *, results: int = 3000) -> dict:
             rows.append(_result(p, session, physique, user.sex, None, age,
                                 measurements_for(rng, physique, user.sex, None, age, rng.gauss(0, 1))))
     TestResult.objects.bulk_create(rows, batch_size=1000)
+    tally.add(rows)  # loaded in bulk, past record_result: counted for the figures here
 
     demo_resident = _demo_resident(city, rng, past)
     _prescriptions(rng)

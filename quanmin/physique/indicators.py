@@ -8,21 +8,39 @@ with the time it was taken, so the values are those that stood on that date.
 import datetime
 from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from quanmin.core.indicators import decimal, indicator, local_span, year_ending
+from quanmin.core.indicators import decimal, indicator, memo, year_ending
 from quanmin.regions import subtrees
 
 from . import figures
+from .models import ResultTally
 
 EVERY_LEVEL = ("city", "county", "township", "community")
+PHYSIQUE, STUDENT = Q(standard__startswith=figures.PHYSIQUE), Q(standard__startswith=figures.STUDENT)
+# figures.Counts' fields, in its order, as sums over the roll-up (student first, as Counts.add tests it).
+SUMS = {
+    "tests": None,
+    "physique_known": PHYSIQUE & ~STUDENT & ~Q(passed=""),
+    "physique_pass": PHYSIQUE & ~STUDENT & Q(passed="y"),
+    "physique_unknown": PHYSIQUE & ~STUDENT & Q(passed=""),
+    "student_tests": STUDENT,
+    "student_good": STUDENT & Q(rating__in=("good", "excellent")),
+}
 
 
 def _counts(codes: list[str], as_of: datetime.date) -> dict[str, figures.Counts]:
-    """{code: Counts of its subtree's tests in the year ending on as_of}: one GROUP BY query."""
-    rows = figures.result_rows(subtrees.covering_prefix(codes), F("region_id"), local_span(*year_ending(as_of)))
-    return subtrees.sum_up(rows, codes, lambda code: figures.Counts(), key=lambda row: row["child"])
+    """{code: Counts of its subtree's tests in the year ending on as_of}: one query over the roll-up
+    (quanmin.physique.tally), summed up to every level in the database; shared by the three
+    indicators within a batch."""
+    prefix = subtrees.covering_prefix(codes)
+    days = year_ending(as_of)
+    rows = (ResultTally.objects.filter(region__code__within=prefix, day__gte=days[0], day__lte=days[1]).order_by()
+            .values("region_id").annotate(**{name: Sum("n", filter=q, default=0) for name, q in SUMS.items()}))
+    sums = memo(("physique.tally", prefix, days), lambda: subtrees.rolled_up(rows))
+    # int(): PostgreSQL's SUM of a bigint is a numeric, and Counts' rates are a float's rounding.
+    return {code: figures.Counts(*map(int, sums.get(code, ()))) for code in codes}
 
 
 @indicator("physique_tests_per_year", unit="tests_per_year", levels=EVERY_LEVEL, label=_("Physique tests a year"),

@@ -155,7 +155,8 @@ class TestResult(models.Model):
     age = models.FloatField(_("age"), null=True, blank=True)
     age_group = models.CharField(_("age group"), max_length=12, db_index=True)
     # Health data, encrypted (crypto.sealed): the measurements, item scores and total in one field, the
-    # outcome (rating, pass) in a small one of its own that figures decrypt in bulk (figures.py).
+    # outcome (rating, pass) in a small one of its own, decrypted in bulk when the figures' roll-up is
+    # rebuilt (tally.py).
     health_enc = models.TextField(blank=True, editable=False)
     outcome_enc = models.TextField(blank=True, editable=False)
     measurements = crypto.sealed("health_enc", "measurements", default={})
@@ -210,3 +211,30 @@ class Prescription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} {localtime(self.created_at):%Y-%m-%d}"
+
+
+class ResultTally(models.Model):
+    """The figures' roll-up: results counted by division, day, standard, sex, age group and outcome.
+
+    Counts only, no person in it (the outcome is health data of a person in a result row; here it is
+    how many results of a division's day had it). Kept by the services that write, rescore or erase a
+    result, in the same transaction (quanmin.physique.tally); `manage.py physique_tally` rebuilds it
+    from the encrypted results. `day` is the day in the city's time zone; `passed` is "y", "n" or ""
+    (outcome unknown), not a NULL, so that the key is unique on both databases.
+    """
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    standard = models.CharField(max_length=20)
+    sex = models.CharField(max_length=6)
+    age_group = models.CharField(max_length=12)
+    passed = models.CharField(max_length=1, blank=True)
+    rating = models.CharField(max_length=16, blank=True)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "day", "standard", "sex", "age_group", "passed", "rating"],
+                                               name="physique_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.day} {self.standard} {self.n}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -31,7 +32,7 @@ from quanmin.core.errors import ServiceError
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import batch, prescriptions, scoring, tables
+from . import batch, prescriptions, scoring, tables, tally
 from .errors import BatchError, PhysiqueError, ScoringError, from_scoring
 from .models import Participant, Prescription, TestResult, TestSession, TestStation
 
@@ -300,6 +301,7 @@ def record_result(session: TestSession, participant: Participant, *, standard: s
         passed=result.passed, complete=result.complete, tested_at=tested_at, tester=tester, source=source)
     with transaction.atomic():
         row.save()
+        tally.add([row])
         audit.record("physique_result", request=request, actor=tester, obj=row,
                      detail={"participant": participant.pk, "session": session.pk, "source": source})
     return row
@@ -333,10 +335,12 @@ def rescore_results(*, standard: str, dry_run: bool = False, actor=None, batch_s
         raise from_scoring(exc) from None
     report = RescoreReport(std.name)
     fields = ["health_enc", "outcome_enc", "complete"]  # scores and total, rating and pass: encrypted
+    moved = Counter()  # the figures' tally: each changed result leaves its old outcome's count for its new one's
     with transaction.atomic():
         pending = []
-        rows = (TestResult.objects.filter(standard=std.name).order_by("pk")
-                .only("pk", "sex", "grade", "age", *fields))
+        # Locked as read: a second run waits, then reads this one's outcomes (and moves no count twice).
+        rows = (TestResult.objects.select_for_update().filter(standard=std.name).order_by("pk")
+                .only("pk", "region_id", "tested_at", "standard", "sex", "age_group", "grade", "age", *fields))
         for row in rows.iterator(chunk_size=batch_size):
             report.examined += 1
             try:
@@ -353,14 +357,18 @@ def rescore_results(*, standard: str, dry_run: bool = False, actor=None, batch_s
             report.changed += 1
             report.rating_changed += row.rating != new["rating"]
             report.changes.append((row.pk, str(row.total), str(total), row.rating, new["rating"]))
+            moved[tally.key(row)] -= 1
             for k, v in new.items():
                 setattr(row, k, v)
+            moved[tally.key(row)] += 1
             pending.append(row)
             if len(pending) >= batch_size and not dry_run:
                 TestResult.objects.bulk_update(pending, fields)
                 pending = []
         if pending and not dry_run:
             TestResult.objects.bulk_update(pending, fields)
+        if not dry_run:
+            tally.change(moved)
         audit.record("physique_rescore", actor=actor,
                      detail={"standard": std.name, "dry_run": dry_run, "examined": report.examined,
                              "changed": report.changed, "rating_changed": report.rating_changed})
@@ -476,6 +484,10 @@ def erase_person(user) -> None:
     participant = Participant.objects.filter(user=user).first()
     if participant is None:
         return
-    participant.prescriptions.all().delete()
-    TestResult.objects.filter(participant=participant).delete()
-    participant.delete()
+    with transaction.atomic():
+        participant.prescriptions.all().delete()
+        results = list(TestResult.objects.select_for_update().filter(participant=participant)
+                       .only("pk", "region_id", "tested_at", "standard", "sex", "age_group", "outcome_enc"))
+        tally.add(results, -1)  # the figures no longer count them
+        TestResult.objects.filter(pk__in=[r.pk for r in results]).delete()
+        participant.delete()

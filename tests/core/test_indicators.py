@@ -23,7 +23,6 @@ from quanmin.maintenance.models import InspectionPlan, InspectionRound, WorkOrde
 from quanmin.organizations.models import Grading, Organization
 from quanmin.people.models import Instructor
 from quanmin.physique.figures import PHYSIQUE, STUDENT
-from quanmin.physique.models import TestResult
 from quanmin.regions.models import Region
 from tests.conftest import make_user
 from tests.physique.test_figures import Maker
@@ -205,7 +204,7 @@ def build_city(prefix: str, counties: int, townships: int, communities: int, ins
                 Grading.objects.create(organization=org, grade=3, assessed_on=datetime.date(2025, 1, 1),
                                        valid_until=datetime.date(2030, 1, 1), assessor="民政局")
                 for standard, rating in ((PHYSIQUE, "pass"), (STUDENT, "good")):
-                    TestResult.objects.create(participant=maker.person(community), session=maker.session(community),
+                    maker.make(participant=maker.person(community), session=maker.session(community),
                                               region=community, standard=standard, sex="male", age_group="20-29",
                                               passed=True, rating=rating, total=0, tested_at=when)
     shares = {"10": {"share": 0.5}, "15": {"share": 0.75}}

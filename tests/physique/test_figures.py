@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from quanmin.physique import figures, services
+from quanmin.physique import figures, services, tally
 from quanmin.physique.models import Participant, TestResult, TestSession
 from tests.conftest import region
 
@@ -33,8 +33,14 @@ class Maker:
         self.n += 1
         return Participant.objects.create(real_name=f"人{self.n}", region=division)
 
+    def make(self, **fields) -> TestResult:
+        """A result saved as is, counted in the figures' roll-up as the services count theirs."""
+        row = TestResult.objects.create(**fields)
+        tally.add([row])
+        return row
+
     def result(self, division, year, standard, sex, age_group, passed=None, rating="", person=None):
-        return TestResult.objects.create(
+        return self.make(
             participant=person or self.person(division), session=self.session(division), region=division,
             standard=standard, sex=sex, age_group=age_group, passed=passed, rating=rating, total=0,
             tested_at=at(year))

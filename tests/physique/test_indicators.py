@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from quanmin.core import indicators
 from quanmin.physique.figures import PHYSIQUE, STUDENT
-from quanmin.physique.models import TestResult
 from quanmin.regions.models import Region
 from tests.physique.test_figures import Maker
 
@@ -38,7 +37,7 @@ def tested(world):
     maker = Maker()
 
     def result(division, when, standard, passed=None, rating=""):
-        TestResult.objects.create(participant=maker.person(division), session=maker.session(division),
+        maker.make(participant=maker.person(division), session=maker.session(division),
                                   region=division, standard=standard, sex="female", age_group="30-39",
                                   passed=passed, rating=rating, total=0, tested_at=when)
 
