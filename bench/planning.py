@@ -16,6 +16,11 @@ plans), then
 - a task table of 500 rows (序号 / 工作任务 merged / 主要内容 / 时间进度 / 责任单位 / 配合单位) read,
   checked and written, all or nothing, into a county's plan; the dry run beside it.
 
+- the physique figures before and after their roll-up (quanmin.physique.tally), in the same run:
+  the city's figures page (division_figures) and the counts behind the three physique indicators for
+  every division of the city, read from the roll-up (median of 3) and computed the old way, every
+  outcome decrypted (one call), with their ratio and a check that both give the same values.
+
 Targets (issue 21): dashboard < 500 ms, snapshot < 30 s, import of 500 rows < 2 s.
 
 With --province (PostgreSQL only, in a database of its own; not by default: minutes and a few GB):
@@ -37,7 +42,8 @@ SELECT over generate_series, as bench/people.py and bench/facilities.py do), the
   claimed vouchers), each with one ciphertext of this run in every encrypted column;
 - 1,000,000 physique test results of the year (1 % of residents tested a year, 30 % of them on the
   student standard) from a test station per township, ten sessions each, each result's outcome one
-  of six ciphertexts made once (the figures decrypt every outcome);
+  of six ciphertexts made once; their figures' roll-up rebuilt from them (`physique_tally`, timed),
+  and the physique figures before and after it, as for the demo city, for the first city;
 - the year's events: county games in every county, three township events in every township,
   games in every other community (80,100 in all), five competitions each (400,500), 2,000,000
   confirmed entries (2 % of residents, as the seeds' participation targets ask); a promoted sport
@@ -150,6 +156,7 @@ start = time.perf_counter()
 done = imports.import_tasks(city_staff, target, SimpleUploadedFile("tasks.xlsx", data), dry_run=False)
 import_s = time.perf_counter() - start
 assert done.applied and target.tasks.count() == 500, (done.counts, target.tasks.count())
+physique = physique_before_after("371500000000")
 
 print(json.dumps({
     "demo_s": round(demo_s, 1), "targets": plan.targets.count(), "tasks": plan.tasks.count(),
@@ -163,8 +170,58 @@ print(json.dumps({
     "snapshot_values": counts["values"], "snapshot_under_30s": snapshot_s < 30,
     "snapshot_slowest": [f"{key} {seconds:.2f} s" for seconds, key in slowest],
     "import_rows": 500, "import_dry_run_s": round(dry_s, 2), "import_s": round(import_s, 2),
-    "import_under_2s": import_s < 2,
+    "import_under_2s": import_s < 2, **physique,
 }, ensure_ascii=False))
+"""
+
+
+# Prepended to both scripts: the physique figures before (every outcome decrypted) and after (the roll-up).
+PHYSIQUE_TIMES = r"""
+def physique_before_after(city_code):
+    # The physique figures of a city (division_figures) and the counts behind its three indicators
+    # for every division in it, read from the roll-up (quanmin.physique.tally: the median of 3 calls)
+    # and computed the old way, every outcome decrypted (tally.decrypted_rows: one call), in this run;
+    # the values are checked equal both ways.
+    import datetime, statistics, time
+    from quanmin.core.indicators import year_ending
+    from quanmin.physique import figures, indicators, tally
+    from quanmin.regions import subtrees
+    from quanmin.regions.models import Region
+
+    def timed(call, n=1):
+        times, value = [], None
+        for _ in range(n):
+            start = time.perf_counter()
+            value = call()
+            times.append(time.perf_counter() - start)
+        return statistics.median(times), value
+
+    def old_counts(codes, as_of):  # physique.indicators._counts before the roll-up
+        rows = tally.decrypted_rows(subtrees.covering_prefix(codes), 12, year_ending(as_of))
+        return subtrees.sum_up(rows, codes, lambda code: figures.Counts(), key=lambda row: row["child"])
+
+    def plain(counts):
+        return {code: (c.tests, c.physique_known, c.physique_pass, c.physique_unknown, c.student_tests,
+                       c.student_good) for code, c in counts.items()}
+
+    city = Region.objects.get(code=city_code)
+    codes = list(Region.objects.filter(code__within=city.prefix).values_list("code", flat=True))
+    today = datetime.date.today()
+    fig_after, new_fig = timed(lambda: figures.division_figures(city).as_dict(), 3)
+    ind_after, new_ind = timed(lambda: indicators._counts(codes, today), 3)
+    real = figures.result_rows
+    figures.result_rows = tally.decrypted_rows
+    try:
+        fig_before, old_fig = timed(lambda: figures.division_figures(city).as_dict())
+    finally:
+        figures.result_rows = real
+    ind_before, old_ind = timed(lambda: old_counts(codes, today))
+    return {"physique_figures_decrypting_s": round(fig_before, 3), "physique_figures_rollup_s": round(fig_after, 3),
+            "physique_figures_speedup": round(fig_before / fig_after, 1) if fig_after else None,
+            "physique_indicator_divisions": len(codes),
+            "physique_indicator_decrypting_s": round(ind_before, 3), "physique_indicator_rollup_s": round(ind_after, 3),
+            "physique_indicator_speedup": round(ind_before / ind_after, 1) if ind_after else None,
+            "physique_same_values": new_fig == old_fig and plain(new_ind) == plain(old_ind)}
 """
 
 
@@ -198,6 +255,7 @@ from quanmin.incentives.models import PointsEntry, Voucher, VoucherCampaign
 from quanmin.maintenance.models import InspectionPlan, InspectionRound, WorkOrder
 from quanmin.organizations.models import Grading, Organization
 from quanmin.people.models import DutyLog, Enrollment, Post, Station, Training
+from quanmin.physique import tally
 from quanmin.physique.models import Participant, TestResult, TestSession, TestStation
 from quanmin.surveys.models import Response, Survey
 
@@ -477,6 +535,10 @@ with connection.cursor() as cur:
         f"generate_series(0, {INSTRUCTORS - 1}) g JOIN prov_comm c ON c.i = (g::bigint * 7919) % {n}")
     first_instructor, _ = first_id(cur, Instructor)
     rows = fill_registers(cur, n, len(townships), first, sites, INSTRUCTORS, first_instructor)
+    # The physique results were inserted past the services: their figures' roll-up is rebuilt from them.
+    t_tally = time.perf_counter()
+    rows["physique_tally_keys"] = tally.rebuild()
+    rows["physique_tally_rebuild_s"] = round(time.perf_counter() - t_tally, 1)
     cur.execute("ANALYZE")
 out.update(generate_s=round(time.perf_counter() - t0, 1), scale=SCALE, counties=len(counties), townships=len(townships),
            communities=len(communities), facilities=Facility.objects.count(), instructors=Instructor.objects.count(), **rows)
@@ -505,13 +567,14 @@ out.update(snapshot_values=sum(c["values"] for c in counts), snapshot_indicators
            indicators_without_value=sorted(set(indicators.registry()) - set(IndicatorSnapshot.objects.filter(
                as_of=today, division_code__startswith="99", value__isnull=False).values_list("indicator", flat=True).distinct())),
            load_average_end=os.getloadavg()[0])
+out.update(physique_before_after("990100000000"))
 print(json.dumps(out, ensure_ascii=False))
 """
 
 
 def run(kind: str, script: str = CHILD, **extra_env) -> dict:
     with fresh_database(kind, "quanmin_bench_planning", **extra_env) as env:
-        return run_django(env, script, check=False)
+        return run_django(env, PHYSIQUE_TIMES + script, check=False)
 
 
 def main() -> None:
