@@ -5,7 +5,8 @@ import, a result stored under a standard's old data and rescored, a person's res
 who registers and is tested again, a person tested in two divisions, and results on the edges of a
 year and of the indicators' 365 days in the city's time zone (Asia/Shanghai: 2026-01-01 00:00 there
 is still 2025 in UTC). Each figure and indicator is computed from the roll-up and the old way
-(tally.decrypted_rows, every result decrypted), and must be the same.
+(tally.decrypted_rows, every result decrypted), and must be the same. The race test (results
+saved under one count at once) runs in the PostgreSQL pass of .ci/run too.
 """
 
 import dataclasses
