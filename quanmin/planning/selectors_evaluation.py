@@ -79,6 +79,18 @@ def _target_values(target: Target, wanted: list[str], day: date) -> dict[str, De
     return {code: measures.convert(v, indicator.unit, target.unit) for code, v in found.items()}
 
 
+def _goals(target: Target, wanted: list[str], day: date) -> dict[str, Decimal | None]:
+    """{code: the goal each division's value is compared with}: the target's value, or for a target
+    that asks for a rise (comparator up) the division's own value at the end of the year before."""
+    if target.comparator != Target.Comparator.INCREASE:
+        return dict.fromkeys(wanted, target.value)
+    indicator = indicators.registry().get(target.indicator)
+    if indicator is None:
+        return _figure_values(target, wanted, selectors.year_end_before(day))
+    found = selectors.last_year_values(target.indicator, set(wanted), day)
+    return {code: measures.convert(v, indicator.unit, target.unit) for code, v in found.items()}
+
+
 def computed_scores(items: list[EvaluationItem], division_codes: list[str], day: date) -> dict:
     """{(item id, code): (value, score)} of the computed items for each division: each target's
     indicator computed once for all of them (and for their own divisions at the target's level when
@@ -95,9 +107,10 @@ def computed_scores(items: list[EvaluationItem], division_codes: list[str], day:
             below = target.each and codes.LEVELS.index(target.level) > depth
             if not below:
                 values = _target_values(target, division_codes, day)
+                goals = _goals(target, division_codes, day)
                 for code in division_codes:
                     value = values.get(code)
-                    out[item.pk, code] = (value, scoring.target_score(value, target.comparator, target.value))
+                    out[item.pk, code] = (value, scoring.target_score(value, target.comparator, goals.get(code)))
                 continue
             members = defaultdict(list)
             q = Q()
@@ -107,9 +120,10 @@ def computed_scores(items: list[EvaluationItem], division_codes: list[str], day:
                 members[codes.ancestor_at(code, codes.level(division_codes[0]))].append(code)
             every = [c for group in members.values() for c in group]
             values = _target_values(target, every, day) if every else {}
+            goals = _goals(target, every, day) if every else {}
             for code in division_codes:
                 group = members.get(code, [])
-                met = sum(progress.satisfies(values.get(c), target.comparator, target.value) for c in group)
+                met = sum(progress.satisfies(values.get(c), target.comparator, goals.get(c)) for c in group)
                 share = indicators.percent(met, len(group))
                 out[item.pk, code] = (share, scoring.share_score(share))
     return out

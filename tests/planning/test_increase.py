@@ -91,3 +91,20 @@ def test_up_shown_in_chinese_and_exported_with_last_year(world, liaocheng, risin
     item = next(i for i in api if i["key"] == "T0-02")
     assert item["comparator"] == "up" and Decimal(str(item["baseline"])) == rising[world.city.code] - 1
     assert exports.goal(row(selectors.dashboard(liaocheng, timezone.localdate()), "T0-03")) == Decimal("2.7")
+
+
+def test_up_scores_against_last_year_in_an_evaluation(world, liaocheng, rising):
+    """An evaluation item computed from a target that asks for a rise scores each county's value
+    against the county's own value at the end of last year."""
+    from quanmin.planning import selectors_evaluation
+    from quanmin.planning.models import EvaluationItem
+
+    target = liaocheng.targets.get(key="T0-02")
+    item = EvaluationItem.objects.create(plan=liaocheng, order=1, name="场地逐年增加", weight=100, method="computed",
+                                         target=target)
+    found = selectors_evaluation.computed_scores([item], [world.county.code, world.other_county.code],
+                                                 timezone.localdate())
+    # 东昌府区: 1 ground now, 2 at last year's end: 1 ÷ 2 = 50 points; 茌平区 has no last year: 0.
+    assert rising[world.county.code] == 1
+    assert found[item.pk, world.county.code] == (Decimal(1), Decimal("50.00"))
+    assert found[item.pk, world.other_county.code][1] == Decimal("0.00")
