@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass
 from decimal import Decimal
 
+import hypothesis
 import pytest
 from django.conf import settings as django_settings
 from django.db import connections
@@ -24,6 +25,12 @@ from tests.needs import need, need_module
 # the disk. Transactional, race and live-server tests commit thousands of times, each an fsync.
 if django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
     django_settings.DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+
+# Property tests (hypothesis): no deadline, since a process descheduled on a busy machine takes hundreds
+# of milliseconds over an example of microseconds and hypothesis then fails it as "unreliable timings"
+# (timings belong in bench/); the same examples on every run, and no example database in the tree.
+hypothesis.settings.register_profile("quanmin", deadline=None, derandomize=True, database=None)
+hypothesis.settings.load_profile("quanmin")
 
 PASSWORD = "Test-pass-2026"
 CHROMIUM = "/usr/bin/chromium"
