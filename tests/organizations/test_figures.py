@@ -9,11 +9,17 @@ import openpyxl
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from quanmin.core import indicators
 from quanmin.organizations import gradings
 
-TODAY = datetime.date.today()
+
+def today() -> datetime.date:
+    """The city's date when it is asked (not the machine's, nor the date at collection: a run may cross
+    midnight in Asia/Shanghai)."""
+    return timezone.localdate()
+
 KEYS = ["organizations_registered", "organizations_filed", "organizations_total", "one_plus_25_share",
         "federation_coverage_county", "federation_coverage_township", "federation_coverage_community",
         "sports_communities", "graded_4a_plus", "graded_3a_plus_share", "associations", "sports_clubs", "fitness_points"]
@@ -30,15 +36,15 @@ def build(world, make_org):
     top = make_org("东关社区协会0x", region=world.community)
     actor = world.users["superuser"]
     for org, grade in ((club, 4), (top, 5), (fed, 3)):
-        gradings.add_grading(org, {"grade": grade, "assessed_on": TODAY - datetime.timedelta(days=10),
-                                   "valid_until": TODAY + datetime.timedelta(days=1000), "assessor": "民政局"}, actor=actor)
+        gradings.add_grading(org, {"grade": grade, "assessed_on": today() - datetime.timedelta(days=10),
+                                   "valid_until": today() + datetime.timedelta(days=1000), "assessor": "民政局"}, actor=actor)
 
 
 def test_indicators_for_the_whole_tree(world, make_org):
     build(world, make_org)
     codes = [world.city.code, world.county.code, world.other_county.code, world.township.code, world.community.code]
     with CaptureQueriesContext(connection) as ctx:
-        values = {key: indicators.compute(key, codes, TODAY) for key in KEYS}
+        values = {key: indicators.compute(key, codes, today()) for key in KEYS}
     assert len(ctx.captured_queries) <= 3 * len(KEYS)
     city, county, other = world.city.code, world.county.code, world.other_county.code
     assert values["organizations_registered"][city] == 29  # 2 federations, 26 associations, the club
@@ -73,13 +79,13 @@ def test_communities_with_sports_staff(world, make_org, client_for):
 
     build(world, make_org)
     codes = [world.city.code, world.county.code, world.community.code, world.other_community.code]
-    assert indicators.compute("community_sports_staff_share", codes, TODAY)[world.city.code] == 0
+    assert indicators.compute("community_sports_staff_share", codes, today())[world.city.code] == 0
     pools.appoint({"kind": "sports_committee_member", "person_name": "赵敏", "region": world.community.code,
-                   "appointed_on": TODAY - datetime.timedelta(days=30)}, by=world.users["county"])
+                   "appointed_on": today() - datetime.timedelta(days=30)}, by=world.users["county"])
     pools.appoint({"kind": "sports_committee_member", "person_name": "钱多", "region": world.other_community.code,
-                   "appointed_on": TODAY - datetime.timedelta(days=300), "ends_on": TODAY - datetime.timedelta(days=1)},
+                   "appointed_on": today() - datetime.timedelta(days=300), "ends_on": today() - datetime.timedelta(days=1)},
                   by=world.users["other_county"])  # ended yesterday: not staff today
-    values = indicators.compute("community_sports_staff_share", codes, TODAY)
+    values = indicators.compute("community_sports_staff_share", codes, today())
     assert values == {world.city.code: 50, world.county.code: 100, world.community.code: 100,
                       world.other_community.code: 0}
     client = client_for("city")

@@ -11,7 +11,11 @@ from quanmin.organizations import gradings
 from quanmin.organizations.errors import OrganizationError
 from quanmin.organizations.models import Grading
 
-TODAY = timezone.localdate()
+
+def today() -> datetime.date:
+    """The city's date when it is asked (not the machine's, nor the date at collection: a run may cross
+    midnight in Asia/Shanghai)."""
+    return timezone.localdate()
 
 
 def grade(org, n, start, end, actor):
@@ -22,14 +26,14 @@ def grade(org, n, start, end, actor):
 def test_current_grade_and_expiry_warning(world, make_org):
     org = make_org("东关社区篮球协会")
     actor = world.users["county"]
-    old = grade(org, 3, TODAY - datetime.timedelta(days=2000), TODAY - datetime.timedelta(days=200), actor)
+    old = grade(org, 3, today() - datetime.timedelta(days=2000), today() - datetime.timedelta(days=200), actor)
     assert gradings.current(org) is None
-    new = grade(org, "4A", TODAY - datetime.timedelta(days=1700), TODAY + datetime.timedelta(days=30), actor)
+    new = grade(org, "4A", today() - datetime.timedelta(days=1700), today() + datetime.timedelta(days=30), actor)
     assert gradings.current(org) == new and old.label == "3A"
     assert list(gradings.expiring(world.users["county"])) == [new]
     assert list(gradings.expiring(world.users["other_county"])) == []
     # A newer assessment ends the warning.
-    grade(org, 5, TODAY - datetime.timedelta(days=1), TODAY + datetime.timedelta(days=1800), actor)
+    grade(org, 5, today() - datetime.timedelta(days=1), today() + datetime.timedelta(days=1800), actor)
     assert list(gradings.expiring(world.users["county"])) == []
     assert org.changes.filter(action="grading").count() == 3
 
@@ -64,9 +68,9 @@ def test_gradings_export_says_which_grade_is_in_force(world, make_org, client_fo
     org = make_org("东关社区篮球协会")
     other = make_org("新华社区足球协会", region=world.other_community)
     actor = world.users["superuser"]
-    grade(org, 3, TODAY - datetime.timedelta(days=2000), TODAY - datetime.timedelta(days=200), actor)
-    grade(org, 4, TODAY - datetime.timedelta(days=1700), TODAY + datetime.timedelta(days=30), actor)
-    grade(other, 5, TODAY - datetime.timedelta(days=10), TODAY + datetime.timedelta(days=1800), actor)
+    grade(org, 3, today() - datetime.timedelta(days=2000), today() - datetime.timedelta(days=200), actor)
+    grade(org, 4, today() - datetime.timedelta(days=1700), today() + datetime.timedelta(days=30), actor)
+    grade(other, 5, today() - datetime.timedelta(days=10), today() + datetime.timedelta(days=1800), actor)
     response = client_for("county").get("/staff/organizations/gradings.xlsx")
     rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0].values)
     assert rows[0][0] == "组织ID" and rows[0][-1] == "当前状态"
