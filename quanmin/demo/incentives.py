@@ -3,7 +3,8 @@ and events, whose facts it credits).
 
 What it makes (deterministic for a seed; through the services, as the city would):
 - the city's points rules (a check-in 10 points, at most 30 a day; an event entry 20, a finish 30; a
-  physique test 50, at most 100 a year; group activities, instructor services, volunteer hours);
+  physique test 50, at most 100 a year; an exercise standard test 50, at most 50 a year; group
+  activities, instructor services, volunteer hours);
 - points credited from every fact the demo holds (its bookings, tests, entries and results of the
   past year), by the same crediting run cron does, and the people with the most points spending
   some on a court booking and on the entry fee of a paid race in the city's next games (30 yuan,
@@ -46,7 +47,7 @@ from . import accounts as accounts_demo
 RULES = [  # fact, points, a day at most, a year at most
     ("check_in", 10, 30, 2000), ("group_activity", 10, 20, None), ("instructor_service", 20, 40, None),
     ("volunteer_hour", 15, 60, None), ("event_entry", 20, None, 400), ("event_finish", 30, None, None),
-    ("physique_test", 50, None, 100),
+    ("physique_test", 50, None, 100), ("exercise_standard", 50, None, 50),
 ]
 OPERATOR = ("13800000040", "冯晓东")
 

@@ -18,7 +18,7 @@ from quanmin.booking.models import Booking
 from quanmin.events.models import Entry, Result
 from quanmin.organizations.models import Activity
 from quanmin.people.models import DutyLog
-from quanmin.physique.models import TestResult
+from quanmin.physique.models import ExerciseGrade, TestResult
 
 from .models import Fact
 
@@ -101,4 +101,9 @@ SOURCES = [
     Source("physique_test", Fact.PHYSIQUE_TEST, "test:", TestResult, ("created_at",),
            "participant__user_id", "tested_at", "region_id", lambda: Q(participant__user__isnull=False), None,
            gone_undoes=True),
+    # A test under the National Physical Exercise Standard (国家体育锻炼标准) earns points under its own
+    # rule, whatever the grade (taking the test is what the plans promote); an annulled grade is undone.
+    Source("exercise_standard", Fact.EXERCISE_STANDARD, "standard:", ExerciseGrade, ("created_at", "annulled_at"),
+           "participant__user_id", "tested_at", "region_id", lambda: Q(participant__user__isnull=False),
+           Q(annulled_at__isnull=True), gone_undoes=True),
 ]

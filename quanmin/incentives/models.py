@@ -30,6 +30,7 @@ class Fact(models.TextChoices):
     EVENT_ENTRY = "event_entry", _("An event entry")
     EVENT_FINISH = "event_finish", _("An event finished")
     PHYSIQUE_TEST = "physique_test", _("A physique test")
+    EXERCISE_STANDARD = "exercise_standard", _("An exercise standard test")
 
 
 class PointsRule(models.Model):

@@ -11,11 +11,13 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from quanmin.core.indicators import decimal, indicator, memo, year_ending
+from quanmin.accounts import crypto
+from quanmin.core.indicators import decimal, indicator, local_span, memo, percent, year_ending
 from quanmin.regions import subtrees
+from quanmin.regions.models import Region
 
 from . import figures
-from .models import ResultTally
+from .models import ExerciseGrade, ResultTally
 
 EVERY_LEVEL = ("city", "county", "township", "community")
 PHYSIQUE, STUDENT = Q(standard__startswith=figures.PHYSIQUE), Q(standard__startswith=figures.STUDENT)
@@ -64,3 +66,61 @@ def physique_pass_share(codes: list[str], as_of: datetime.date) -> dict[str, Dec
                          "excellent."))
 def student_good_share(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     return {code: decimal(c.student_good_share) for code, c in _counts(codes, as_of).items()}
+
+
+# --- the National Physical Exercise Standard (国家体育锻炼标准) -------------------------------------
+# Standing grades (not annulled) dated in the year ending on as_of; a grade is the testing station's
+# (the platform does not score this standard). Coverage counts people, the rates count tests.
+
+class _ExerciseCounts:
+    def __init__(self):
+        self.people: set[int] = set()
+        self.tests = self.passed = self.good = 0
+
+    def add(self, row) -> None:
+        _code, person, level = row
+        self.people.add(person)
+        self.tests += 1
+        self.passed += level in ("pass", "good", "excellent")
+        self.good += level in ("good", "excellent")
+
+
+def _exercise(codes: list[str], as_of: datetime.date) -> dict[str, _ExerciseCounts]:
+    return memo(("physique.indicators._exercise", tuple(codes), as_of), lambda: _exercise_build(codes, as_of))
+
+
+def _exercise_build(codes: list[str], as_of: datetime.date) -> dict[str, _ExerciseCounts]:
+    """One query for the grades of the codes' common subtree; the grades decrypted in bulk."""
+    start, end = local_span(*year_ending(as_of))
+    rows = list(ExerciseGrade.objects.filter(region__code__within=subtrees.covering_prefix(codes),
+                                             annulled_at__isnull=True, tested_at__gte=start, tested_at__lt=end)
+                .values_list("region_id", "participant_id", "outcome_enc").order_by())
+    opened = crypto.open_many(r[2] for r in rows)
+    rows = [(r[0], r[1], o.get("level", "")) for r, o in zip(rows, opened, strict=True)]
+    return subtrees.sum_up(rows, codes, lambda code: _ExerciseCounts())
+
+
+@indicator("exercise_standard_coverage", unit="percent", levels=EVERY_LEVEL,
+           label=_("Exercise standard test coverage"),
+           description=_("People tested under the National Physical Exercise Standard in the past year (each "
+                         "person once) per 100 resident population."))
+def exercise_standard_coverage(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    population = dict(Region.objects.filter(code__in=codes).values_list("code", "population"))
+    return {code: percent(len(c.people), population.get(code) or 0, 2)
+            for code, c in _exercise(codes, as_of).items()}
+
+
+@indicator("exercise_standard_pass_rate", unit="percent", levels=EVERY_LEVEL,
+           label=_("Exercise standard pass rate"),
+           description=_("Share of the past year's National Physical Exercise Standard grades at 达标 (pass) or "
+                         "better, as the testing stations graded them."))
+def exercise_standard_pass_rate(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: percent(c.passed, c.tests) for code, c in _exercise(codes, as_of).items()}
+
+
+@indicator("exercise_standard_good_rate", unit="percent", levels=EVERY_LEVEL,
+           label=_("Exercise standard good-and-excellent rate"),
+           description=_("Share of the past year's National Physical Exercise Standard grades at good or "
+                         "excellent."))
+def exercise_standard_good_rate(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: percent(c.good, c.tests) for code, c in _exercise(codes, as_of).items()}

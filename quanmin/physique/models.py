@@ -238,3 +238,105 @@ class ResultTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.day} {self.standard} {self.n}"
+
+
+# --- the National Physical Exercise Standard (国家体育锻炼标准) --------------------------------------
+# Quanmin records grades, it does not score them: see quanmin/physique/exercise.py and
+# standards/exercise/README.md.
+
+class ExerciseSession(models.Model):
+    """A test session of the exercise standard (国家体育锻炼标准达标测验) a division organises."""
+
+    region = models.ForeignKey("regions.Region", verbose_name=_("division"), on_delete=models.PROTECT,
+                               related_name="+")
+    edition = models.CharField(_("edition"), max_length=20, default="exercise-2013")
+    held_on = models.DateField(_("date"), db_index=True)
+    place = models.CharField(_("place"), max_length=200)
+    organiser = models.CharField(_("organiser"), max_length=120)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_fields = {"region": "region__code"}
+
+    class Meta:
+        verbose_name = _("exercise standard test session")
+        verbose_name_plural = _("exercise standard test sessions")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.place}"
+
+
+class ExerciseGrade(models.Model):
+    """One person's grade in one session, as the testing station gave it (不达标 / 达标 / 良好 / 优秀).
+
+    The grade and the item results entered are health data, encrypted: the grade alone in
+    outcome_enc (indicators decrypt it in bulk), the items in health_enc. An annulled grade stays,
+    marked, and counts nowhere; its certificate is revoked."""
+
+    class Source(models.TextChoices):
+        ENTERED = "entered", _("Entered by staff")
+        IMPORT = "import", _("Imported from a file")
+        API = "api", _("Through the API")
+        DEMO = "demo", _("Demo data")
+
+    session = models.ForeignKey(ExerciseSession, verbose_name=_("session"), on_delete=models.PROTECT,
+                                related_name="grades")
+    participant = models.ForeignKey(Participant, verbose_name=_("participant"), on_delete=models.PROTECT,
+                                    related_name="exercise_grades")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", editable=False)
+    tested_at = models.DateTimeField(_("tested at"), db_index=True)
+    outcome_enc = models.TextField(blank=True, editable=False)
+    health_enc = models.TextField(blank=True, editable=False)
+    level = crypto.sealed("outcome_enc", "level", default="")
+    items = crypto.sealed("health_enc", "items", default="")
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.ENTERED)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    annulled_at = models.DateTimeField(_("annulled at"), null=True, blank=True)
+    annulled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    annul_reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    scope_fields = {"region": "region__code"}
+
+    class Meta:
+        verbose_name = _("exercise standard grade")
+        verbose_name_plural = _("exercise standard grades")
+        ordering = ["-tested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "participant"], condition=models.Q(annulled_at__isnull=True),
+                                    name="physique_one_standing_grade_per_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} #{self.participant_id}"
+
+
+class ExerciseCertificate(models.Model):
+    """The certificate (达标证书) of a grade at 达标 or better, with a number anyone can verify.
+
+    The level it states is its grade's (decrypted when shown); the issuing division is the session's."""
+
+    grade = models.OneToOneField(ExerciseGrade, on_delete=models.PROTECT, related_name="certificate")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="exercise_certificates",
+                                    editable=False)
+    region = models.ForeignKey("regions.Region", verbose_name=_("issuing division"), on_delete=models.PROTECT,
+                               related_name="+", editable=False)
+    number = models.CharField(_("certificate number"), max_length=24, unique=True)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoke_reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    scope_fields = {"region": "region__code"}
+
+    class Meta:
+        verbose_name = _("exercise standard certificate")
+        verbose_name_plural = _("exercise standard certificates")
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.number

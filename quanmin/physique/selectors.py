@@ -15,12 +15,24 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit, scoping
+from quanmin.core.errors import ServiceError
 from quanmin.regions import codes
+from quanmin.regions.models import Region
 
 from . import errors, permissions, tables
-from .models import Participant, Prescription, TestResult, TestSession, TestStation
+from .models import (
+    ExerciseCertificate,
+    ExerciseGrade,
+    ExerciseSession,
+    Participant,
+    Prescription,
+    TestResult,
+    TestSession,
+    TestStation,
+)
 
 
 def _visible_q(user, model) -> Q | None:
@@ -94,6 +106,16 @@ def log_read(request, participant: Participant, purpose: str) -> None:
     audit.read_personal(request, person, ["physique_results"], purpose)
 
 
+def writable_region(user, raw_code: str):
+    """The division a staff form names by code, if the user writes there; ValueError for a malformed
+    code, a ServiceError (region_out_of_scope) for one outside their divisions or unknown."""
+    code = codes.normalise(raw_code)
+    region = Region.objects.filter(code=code).first()
+    if region is None or not scoping.can_write_region(user, code):
+        raise ServiceError("region_out_of_scope", _("This division is outside your scope."), "region_code")
+    return region
+
+
 def stations_for(user, write: bool = True) -> QuerySet:
     return scoping.scoped(user, TestStation.objects.select_related("region", "site"), write=write)
 
@@ -141,3 +163,57 @@ def chart_data(results, item_labels: dict, standard_labels: dict | None = None) 
                 items.setdefault(key, {"name": str(item_labels.get(it["key"], it["label"])), "standard": r.standard,
                                        "data": []})["data"].append([day, it["score"]])
     return {"totals": [{"name": k, "data": v} for k, v in totals.items()], "items": list(items.values())}
+
+
+# --- the exercise standard ---------------------------------------------------------------------------
+
+def exercise_sessions_for(user) -> QuerySet:
+    """Exercise standard sessions of the staff's divisions (writers: they run them)."""
+    return scoping.scoped(user, ExerciseSession.objects.select_related("region"), write=True)
+
+
+def exercise_session_or_404(user, pk) -> ExerciseSession:
+    return scoping.get_scoped_or_404(user, ExerciseSession.objects.select_related("region"), write=True, pk=pk)
+
+
+def exercise_grade_or_404(user, pk) -> ExerciseGrade:
+    return scoping.get_scoped_or_404(user, ExerciseGrade.objects.select_related("session", "participant"),
+                                     write=True, pk=pk)
+
+
+def people_named_by(user) -> QuerySet:
+    """Participants the testing staff may name by system ID in a file: registered in their divisions,
+    or tested (physique or exercise standard) there."""
+    qs = Participant.objects.all()
+    in_scope = scoping.scope_q(user, Participant, write=True)
+    if in_scope is None:
+        return qs
+    tested = TestResult.objects.filter(scoping.scope_q(user, TestResult, write=True)).values("participant_id")
+    graded = ExerciseGrade.objects.filter(scoping.scope_q(user, ExerciseGrade, write=True)).values("participant_id")
+    return qs.filter(in_scope | Q(pk__in=tested) | Q(pk__in=graded))
+
+
+def own_exercise_grades(participant: Participant | None) -> list[ExerciseGrade]:
+    if participant is None:
+        return []
+    return list(participant.exercise_grades.select_related("session__region", "certificate")
+                .order_by("-tested_at", "-id")[:50])
+
+
+def own_certificate_or_404(user, number: str) -> ExerciseCertificate:
+    """A certificate of the signed-in person (their printable copy); anyone else's answers 404."""
+    found = (ExerciseCertificate.objects.select_related("grade__session__region", "participant__user", "region")
+             .filter(number=(number or "").strip().upper()[:24], participant__user=user).first()
+             if getattr(user, "is_authenticated", False) else None)
+    if found is None:
+        raise Http404
+    return found
+
+
+def certificate_by_number(number: str) -> ExerciseCertificate | None:
+    """The public check: a certificate by its exact number, or None."""
+    number = (number or "").strip().upper()[:24]
+    if not number:
+        return None
+    return (ExerciseCertificate.objects.select_related("grade__session", "participant__user", "region")
+            .filter(number=number).first())

@@ -34,7 +34,15 @@ from quanmin.regions.models import Region
 
 from . import batch, prescriptions, scoring, tables, tally
 from .errors import BatchError, PhysiqueError, ScoringError, from_scoring
-from .models import Participant, Prescription, TestResult, TestSession, TestStation
+from .models import (
+    ExerciseCertificate,
+    ExerciseGrade,
+    Participant,
+    Prescription,
+    TestResult,
+    TestSession,
+    TestStation,
+)
 
 # Version of the health data notice; a deployment that changes the text sets a new one.
 CONSENT_VERSION = getattr(settings, "PHYSIQUE_CONSENT_VERSION", "2026-11")
@@ -459,7 +467,7 @@ def export_person(user: User) -> dict:
     """The physique part of a person's data export (called by quanmin.web.personal_data)."""
     participant = Participant.objects.filter(user=user).first()
     if participant is None:
-        return {"results": [], "prescriptions": []}
+        return {"results": [], "prescriptions": [], "exercise_standard": []}
     results = participant.results.select_related("session__station").order_by("tested_at")
     return {
         "registered_at": participant.region_id,
@@ -474,6 +482,12 @@ def export_person(user: User) -> dict:
              "screening_answers": p.parq_answers, "cleared": p.cleared, "weak_components": p.weak_components,
              "plan": p.plan}
             for p in participant.prescriptions.select_related("result")
+        ],
+        "exercise_standard": [
+            {"held_on": g.session.held_on.isoformat(), "place": g.session.place, "edition": g.session.edition,
+             "level": g.level, "items": g.items, "annulled": g.annulled_at is not None,
+             "certificate": g.certificate.number if hasattr(g, "certificate") else None}
+            for g in participant.exercise_grades.select_related("session", "certificate").order_by("tested_at")
         ],
     }
 
@@ -490,4 +504,6 @@ def erase_person(user) -> None:
                        .only("pk", "region_id", "tested_at", "standard", "sex", "age_group", "outcome_enc"))
         tally.add(results, -1)  # the figures no longer count them
         TestResult.objects.filter(pk__in=[r.pk for r in results]).delete()
+        ExerciseCertificate.objects.filter(participant=participant).delete()
+        ExerciseGrade.objects.filter(participant=participant).delete()
         participant.delete()

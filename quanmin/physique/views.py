@@ -29,7 +29,7 @@ from quanmin.facilities.models import Site
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import batch, errors, figures, permissions, prescriptions, scoring, selectors, services, tables
+from . import batch, errors, figures, permissions, prescriptions, scoring, selectors, services, tables, views_exercise
 from .forms import (
     BAND_LABELS,
     ITEM_LABELS,
@@ -151,6 +151,7 @@ def me(request):
     if participant:
         selectors.log_read(request, participant, "own record")
     context = _record_context(request, participant, True)
+    context.update(views_exercise.own_standard_context(participant))
     context.update({
         "consent": account_services.has_consent(request.user, Consent.Kind.HEALTH),
         "consent_form": ConsentForm(),
@@ -256,10 +257,7 @@ def station_new(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            code = codes.normalise(d["region_code"])
-            region = Region.objects.filter(code=code).first()
-            if region is None or not scoping.can_write_region(request.user, code):
-                raise ServiceError("region_out_of_scope", _("This division is outside your scope."), "region_code")
+            region = selectors.writable_region(request.user, d["region_code"])
             site = None
             if d.get("site_id"):
                 site = scoping.scoped(request.user, Site.objects.all(), write=True).filter(pk=d["site_id"]).first()

@@ -47,6 +47,7 @@ STAFF_RECORDS = (
     "admin.LogEntry.user",
     "booking.Certificate.checked_by", "booking.VisitCount.recorded_by", "analytics.CircleRun.requested_by",
     "physique.Participant.created_by", "physique.TestResult.tester", "physique.Prescription.created_by",
+    "physique.ExerciseSession.created_by", "physique.ExerciseGrade.recorded_by", "physique.ExerciseGrade.annulled_by",
     "people.Instructor.approved_by", "people.GradeRecord.by", "people.DutyLog.confirmed_by",
     "people.GuidanceRequest.answered_by", "maintenance.InspectionPlan.inspector",
     "maintenance.InspectionPlan.created_by", "maintenance.InspectionRound.inspector",

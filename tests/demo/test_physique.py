@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from quanmin.demo import physique as demo
 from quanmin.physique import scoring, tables
-from quanmin.physique.models import Prescription, TestResult, TestSession
+from quanmin.physique.models import ExerciseCertificate, ExerciseGrade, Prescription, TestResult, TestSession
 from tests.conftest import make_user
 
 
@@ -32,6 +32,14 @@ def test_demo_loads_plausible_data(world):
     # Stored scores are the engine's.
     r = adults.filter(source="demo").exclude(age=None).first()
     assert float(r.total) == scoring.score("physique-2003", r.sex, age=r.age, measurements=r.measurements).total
+    # The exercise standard: three sessions a county, graded walk-ins, certificates for 达标 or better,
+    # and the demo resident's 良好 with its certificate.
+    assert out["exercise_sessions"] == 6
+    grades = list(ExerciseGrade.objects.all())
+    passed = sum(g.level != "fail" for g in grades)
+    assert 0.75 < passed / len(grades) < 0.97 and ExerciseCertificate.objects.count() == passed
+    mine = ExerciseGrade.objects.get(participant__user=resident)
+    assert mine.level == "good" and mine.certificate.number
 
 
 def test_demo_measurements_are_deterministic():

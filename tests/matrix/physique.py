@@ -178,6 +178,85 @@ def booked_or_site_closed(role):
     return 201 if role in ("resident", "supervisor") else 409
 
 
+# --- the exercise standard (国家体育锻炼标准) -----------------------------------------------------------
+
+def exercise_session(w, other=False):
+    """An exercise standard session a community organised (of the county, or of the neighbouring county)."""
+    from quanmin.physique import services_exercise
+
+    key = f"exercise-session-{other}"
+    cache = _cache(w)
+    if key not in cache:
+        cache[key] = services_exercise.create_session(
+            region=w.other_community if other else w.community,
+            held_on=timezone.localdate() - datetime.timedelta(days=3),
+            place="区体育中心", organiser="区文化体育和旅游局")
+    return cache[key]
+
+
+def exercise_grade_of(w, user_key, other=False, level="good"):
+    """A world user's grade (consented first) in a county's session: with a certificate unless "fail"."""
+    from quanmin.physique import services, services_exercise
+
+    key = f"exercise-grade-{user_key}-{other}"
+    cache = _cache(w)
+    if key not in cache:
+        user = w.users[user_key]
+        services.give_health_consent(user)
+        person = services.participant_for_user(user, w.other_community if other else w.community)
+        cache[key] = services_exercise.record_grade(exercise_session(w, other), person, level=level)
+    return cache[key]
+
+
+def scoped_exercise_session_pk(w, role=None):
+    return {"pk": exercise_session(w, role == "other_county").pk}
+
+
+def scoped_exercise_session(w, role=None):
+    return {"session_id": exercise_session(w, role == "other_county").pk}
+
+
+def scoped_exercise_grade_pk(w, role=None):
+    """A fresh grade each time (an annulment is once): a walk-in graded in the role's county."""
+    from quanmin.demo.accounts import make_id_number
+    from quanmin.physique import services_exercise
+
+    cache = _cache(w)
+    cache["walk_in_seq"] = cache.get("walk_in_seq", 100) + 1
+    s = exercise_session(w, role == "other_county")
+    person = services_exercise.person_for(s, id_number=make_id_number("371502", "19850101", cache["walk_in_seq"], True),
+                                          real_name="路人乙", consent=True)
+    return {"pk": services_exercise.record_grade(s, person, level="pass").pk}
+
+
+def scoped_exercise_grade(w, role=None):
+    return {"grade_id": scoped_exercise_grade_pk(w, role)["pk"]}
+
+
+def own_certificate_number(w, role=None):
+    grade = exercise_grade_of(w, _own_user(role), other=role == "other_county")
+    return {"number": grade.certificate.number}
+
+
+def resident_certificate_number(w, role=None):
+    return {"number": exercise_grade_of(w, "resident").certificate.number}
+
+
+def exercise_session_body(w, role=None):
+    region = w.other_community if role == "other_county" else w.community
+    return {"region_code": region.code, "held_on": timezone.localdate().isoformat(), "place": "体育馆",
+            "organiser": "体育局"}
+
+
+def exercise_grade_body(w, role=None):
+    from quanmin.demo.accounts import make_id_number
+
+    cache = _cache(w)
+    cache["grade_seq"] = cache.get("grade_seq", 300) + 1
+    return {"id_number": make_id_number("371502", "19900101", cache["grade_seq"], False), "real_name": "路人丙",
+            "level": "达标", "consent": True}
+
+
 WEB = {
     "physique:index": ("public", None, "get", None),
     "physique:sessions": ("public", None, "get", None),
@@ -197,6 +276,15 @@ WEB = {
     "physique:participant": ("division_writer", tested_person_pk, "get", None),
     "physique:figures": ("division_reader", None, "get", None, 302),
     "physique:figures_region": ("division_reader", own_division, "get", None),
+    "physique:exercise_sessions": ("division_writer", None, "get", None, {"post": ({}, 200)}),
+    "physique:exercise_session": ("division_writer", scoped_exercise_session_pk, "get", None),
+    "physique:exercise_grade": ("division_writer", scoped_exercise_session_pk, "post", {}, 400),
+    "physique:exercise_import": ("division_writer", scoped_exercise_session_pk, "get", None, {"post": ({}, 200)}),
+    "physique:exercise_export": ("division_writer", scoped_exercise_session_pk, "get", None),
+    "physique:exercise_annul": ("division_writer", scoped_exercise_grade_pk, "post", {"reason": "录入错误"}),
+    "physique:certificate": ("signed_in", own_certificate_number, "get", None),
+    "physique:certificate_lookup": ("public", None, "get", None),
+    "physique:certificate_check": ("public", resident_certificate_number, "get", None),
 }
 
 API = {
@@ -219,6 +307,17 @@ API = {
     "GET /api/v1/physique/participants/{participant_id}/results": ("division_writer", tested_person, None),
     "POST /api/v1/physique/results": ("division_writer", None, record_body),
     "GET /api/v1/physique/figures/{code}": ("division_reader", own_division, None),
+    "GET /api/v1/physique/standard/sessions": ("division_writer", None, None),
+    "POST /api/v1/physique/standard/sessions": ("division_writer", None, exercise_session_body),
+    "POST /api/v1/physique/standard/sessions/{session_id}/grades": ("division_writer", scoped_exercise_session,
+                                                                    exercise_grade_body),
+    # Without a file writers get 400 file_required; everyone else is refused first.
+    "POST /api/v1/physique/standard/sessions/{session_id}/import": ("division_writer", scoped_exercise_session, None,
+                                                                    400),
+    "POST /api/v1/physique/standard/grades/{grade_id}/annul": ("division_writer", scoped_exercise_grade,
+                                                               {"reason": "录入错误"}, 200),
+    "GET /api/v1/physique/standard/me": ("signed_in", None, None),
+    "GET /api/v1/physique/standard/certificates/{number}": ("public", resident_certificate_number, None),
 }
 
 
@@ -285,4 +384,10 @@ CROSS_COUNTY = [
     ("api", "POST /api/v1/physique/sessions/{session_id}/open-booking", county_closed_session, None, 200),
     ("api", "POST /api/v1/physique/sessions/{session_id}/import", county_session, None, 400),
     ("api", "GET /api/v1/physique/figures/{code}", county_code, None, 200),
+    ("web", "physique:exercise_session", lambda w, role=None: {"pk": exercise_session(w).pk}, None, 200),
+    ("web", "physique:exercise_export", lambda w, role=None: {"pk": exercise_session(w).pk}, None, 200),
+    ("api", "POST /api/v1/physique/standard/sessions/{session_id}/grades",
+     lambda w, role=None: {"session_id": exercise_session(w).pk}, exercise_grade_body, 201),
+    ("api", "POST /api/v1/physique/standard/grades/{grade_id}/annul", lambda w, role=None: scoped_exercise_grade(w),
+     {"reason": "录入错误"}, 200),
 ]
