@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from quanmin.booking import pricing, services
 from quanmin.booking.errors import BookingError
@@ -267,3 +267,40 @@ def test_the_senior_rate_goes_by_the_age_on_the_slots_day(world, court):
     on_the_day, the_day_before = services.book(person, birthday.pk), services.book(person, eve.pk)
     assert (on_the_day.price, on_the_day.price_basis) == (0, "senior")
     assert (the_day_before.price, the_day_before.price_basis) == (eve.price, "standard")
+
+
+def test_a_reminder_tells_its_own_booking_once_even_when_another_node_runs(world, court, monkeypatch):
+    """Each booking is reminded once, by whichever run marks it first: a run that read the list before
+    another node reminded a booking leaves that booking alone; a booking outside the window is untouched."""
+    resident = world.users["resident"]
+    first, second = (services.book(resident, slot_at(court, at(1, hour)).pk) for hour in (12, 13))
+    later = services.book(resident, slot_at(court, at(3, 12)).pk)
+    now = first.slot.start - datetime.timedelta(hours=settings.BOOKING_REMINDER_HOURS)
+    now = max(now, second.slot.start - datetime.timedelta(hours=settings.BOOKING_REMINDER_HOURS))
+    told = []
+
+    def notify_while_another_node_reminds_the_other(user, subject, text):
+        told.append((user, str(subject), str(text)))
+        other = second if first.code in str(text) else first
+        Booking.objects.filter(pk=other.pk).update(reminded_at=now)  # another node, meanwhile
+
+    monkeypatch.setattr(services, "notify", notify_while_another_node_reminds_the_other)
+    with translation.override("en"):
+        assert services.send_reminders(now=now) == 1
+    (user, subject, text), = told
+    this = first if first.code in text else second
+    start = timezone.localtime(this.slot.start).strftime("%H:%M")
+    assert (user, subject, text) == (resident, "Reminder",
+                                     f"{court.name} at {court.site.name} starts at {start}. Code {this.code}.")
+    for b in (first, second, later):
+        b.refresh_from_db()
+    assert first.reminded_at == second.reminded_at == now and later.reminded_at is None
+
+
+def test_one_run_reminds_every_due_booking_and_counts_them(world, court):
+    resident = world.users["resident"]
+    due = [services.book(resident, slot_at(court, at(1, hour)).pk) for hour in (12, 13)]  # the day's limit
+    now = due[-1].slot.start - datetime.timedelta(hours=settings.BOOKING_REMINDER_HOURS)
+    before = resident.notifications.count()
+    assert services.send_reminders(now=now) == 2
+    assert resident.notifications.count() == before + 2
