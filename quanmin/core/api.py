@@ -50,6 +50,21 @@ class Paging(LimitOffsetPagination):
         super().__init__(max_limit=MAX_PAGE, **kwargs)
 
 
+class PagedRows:
+    """A queryset that `Paging` cuts to one page before `rows(page)` turns it into what the list
+    answers: the rows of the page alone are built (never every row of the list), in one go, and the
+    count is the database's."""
+
+    def __init__(self, queryset, rows):
+        self.queryset, self.rows = queryset, rows
+
+    def __getitem__(self, page: slice):
+        return self.rows(self.queryset[page])
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+
 class ArrayPageIn(Schema):
     limit: int = Field(MAX_PAGE, ge=1, le=MAX_PAGE, description=LIMIT_HELP)
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description=OFFSET_HELP)

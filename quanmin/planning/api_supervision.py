@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from quanmin.core.api import Day, ErrorOut, Paging
+from quanmin.core.api import Day, ErrorOut, PagedRows, Paging
 
 from . import permissions, selectors, selectors_supervision
 from .models import Bulletin, Finding, Rectification, Visit
@@ -217,7 +217,7 @@ def list_rectifications(request, overdue: bool = Query(False, description="Only 
     found = selectors_supervision.rectifications_for(request.user)
     if overdue:
         found = selectors_supervision.overdue(found, today)
-    return [rectification_out(r, today) for r in found.order_by("deadline", "pk")]
+    return PagedRows(found.order_by("deadline", "pk"), lambda page: selectors_supervision.rectification_rows(page, today))
 
 
 def _item(request, rectification_id: int) -> Rectification:

@@ -5,7 +5,7 @@ counties ranked by the plan's targets (selectors.dashboard, live) and the findin
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from quanmin.accounts import scoping
 from quanmin.regions import codes
@@ -55,6 +55,22 @@ def rectifications_for(user):
     if mine:
         q |= Q(department_id__in=mine)
     return found.filter(q)
+
+
+def rectification_rows(queryset, today: date) -> list[dict]:
+    """The items of `queryset` as plain rows for lists (the page, the API): their own columns with
+    the visit's title and the responsible unit's name read in the same query, the status labelled
+    and overdue worked out here once, so that a list of hundreds builds no model instances (an item
+    would carry its finding, visit and plan) and its template only prints."""
+    statuses = {value: str(label) for value, label in Rectification.Status.choices}
+    rows = list(queryset.values("id", "finding_id", "division_code", "division_name", "requirement", "deadline",
+                                "status", "closed_on", visit_title=F("finding__visit__title"),
+                                department_name=F("department__name")))
+    for r in rows:
+        r["responsible"] = r.pop("department_name") or r["division_name"]
+        r["status_label"] = statuses.get(r["status"], "")
+        r["overdue"] = r["status"] in OPEN and r["deadline"] < today
+    return rows
 
 
 def overdue(queryset, today: date):

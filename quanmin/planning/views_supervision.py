@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -192,9 +193,15 @@ def rectification_list(request):
         items = selectors_supervision.overdue(items, today)
     elif status in Rectification.Status.values:
         items = items.filter(status=status)
+    rows = selectors_supervision.rectification_rows(items.order_by("deadline", "pk")[:500], today)
+    # Each row's link and short text made here, once a row, not by a tag and a filter (bench/supervision.py).
+    link = reverse("planning:rectification", args=[0]).removesuffix("0/")
+    for r in rows:
+        text = r["requirement"]
+        r["url"], r["short"] = f"{link}{r['id']}/", text if len(text) <= 60 else text[:59] + "…"
     return render(request, "planning/supervision/rectifications.html", {
-        "items": items.order_by("deadline", "pk")[:500], "status": status, "statuses": Rectification.Status.choices,
-        "today": today, "open": selectors_supervision.OPEN,
+        "items": rows,
+        "status": status, "statuses": Rectification.Status.choices,
     })
 
 

@@ -134,3 +134,26 @@ def test_lists_do_not_query_per_item(world, client_for, liaocheng):
     one = counts()
     add(4)
     assert counts() == one
+
+
+def test_rectification_list_rows(world, client_for, liaocheng):
+    """The list page and the API list print each item's row as the item page has it: its link, its
+    text cut at 60 characters, the visit, the responsible unit, the status and whether it is overdue;
+    the API pages the list with the database's count."""
+    boss = world.users["supervisor"]
+    visit = supervision.plan_visit(boss, liaocheng, division_code=world.township.code, title="春季专项检查",
+                                   schedule="regular", coverage="overall", kind="routine", manner="announced",
+                                   planned_on=date(2023, 1, 2), visited_on=date(2023, 1, 2))
+    finding = supervision.add_finding(boss, visit, text="问题")
+    long_text = "器" * 70
+    items = [supervision.add_rectification(boss, finding, requirement=text, deadline=deadline)
+             for text, deadline in ((long_text, date(2023, 2, 1)), ("补设说明牌。", date(2099, 1, 1)),
+                                    ("修复围网。", date(2099, 2, 1)))]
+    page = client_for("city").get("/staff/supervision/rectifications/").content.decode()
+    assert f'<a href="/staff/supervision/rectifications/{items[0].pk}/">{"器" * 59}…</a>' in page
+    assert long_text not in page and "春季专项检查" in page and "古楼街道" in page
+    assert page.count('class="overdue"') == 1 and "待整改" in page
+    body = client_for("city").get("/api/v1/planning/supervision/rectifications?limit=1&offset=1").json()
+    assert body["count"] == 3
+    assert [(i["id"], i["requirement"], i["overdue"], i["responsible"]) for i in body["items"]] == [
+        (items[1].pk, "补设说明牌。", False, "古楼街道")]
