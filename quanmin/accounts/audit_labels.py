@@ -155,6 +155,9 @@ ACTION_LABELS = {
     "survey.quota_add": pgettext_lazy("audit action", "Survey quota added"),
     "survey.quota_delete": pgettext_lazy("audit action", "Survey quota removed"),
     "survey.answer": pgettext_lazy("audit action", "Survey answered"),
+    # Supervision
+    "supervision.cancel_visit": pgettext_lazy("audit action", "Supervision visit cancelled"),
+    "supervision.extend_deadline": pgettext_lazy("audit action", "Rectification deadline extended"),
     # Points and vouchers
     "points_rule": pgettext_lazy("audit action", "Points rule saved"),
     "points_spend": pgettext_lazy("audit action", "Points spent"),

@@ -3,7 +3,8 @@
 county in 2021 (a problem rectified and closed, a good practice), made an unannounced visit (暗访) to
 the second in 2022 on the opening of school grounds (one item awaiting verification, one overdue),
 a special check of the third in 2023 (returned for missing photos), a routine visit to the first
-county a month ago (its township has one item overdue and one due), and has an unannounced visit
+county a month ago (its township has one item overdue, one due and one whose deadline was extended),
+called off a special check planned for the third (the reason shown), and has an unannounced visit
 planned that only supervisors see. The bulletin of 2021–2023 is published (staff of the city and its
 counties read it); this year's is a draft. Called by quanmin/demo/planning.py."""
 
@@ -84,6 +85,14 @@ def load(city, plan: Plan) -> None:
             "修复步道照明。", today - timedelta(days=3))
     problem(recent, township, "minor", "社区运动场", "篮球架篮网缺失，场地标线磨损。",
             "更换篮网，重新施划标线。", today + timedelta(days=30))
+    item = problem(recent, township, "minor", "滨河公园", "公园内笼式足球场围网破损。",
+                   "更换破损围网。", today - timedelta(days=1))
+    supervision.extend_deadline(supervisor, item, deadline=today + timedelta(days=20),
+                                reason="围网需定制，供货周期约三周，经核实同意延期。")
+    called_off = supervision.plan_visit(
+        supervisor, plan, division_code=third.code, title="社区健身站点专项检查", schedule="regular", coverage="focused",
+        kind="special", manner="announced", planned_on=today + timedelta(days=7), team="市体育局督查组")
+    supervision.cancel_visit(supervisor, called_off, reason="与省体育局年度检查时间冲突，另行安排。")
 
     supervision.plan_visit(supervisor, plan, division_code=counties[1].code, title="公共体育场馆免费低收费开放暗访",
                            schedule="unscheduled", coverage="focused", kind="special", manner="unannounced",

@@ -83,9 +83,10 @@ class VisitOut(Schema):
     manner: str = Field(..., description="announced or unannounced (明查 / 暗访)")
     planned_on: datetime.date
     visited_on: datetime.date | None
-    status: str = Field(..., description="planned or done")
+    status: str = Field(..., description="planned, done or cancelled")
     team: str
     summary: str
+    cancel_reason: str = Field(..., description="Why a cancelled visit was called off; empty otherwise.")
 
 
 class VisitDetailOut(VisitOut):
@@ -96,7 +97,7 @@ def visit_out(v: Visit) -> dict:
     return {"id": v.pk, "plan_key": v.plan.key, "division_code": v.division_code, "division_name": v.division_name,
             "title": v.title, "schedule": v.schedule, "coverage": v.coverage, "kind": v.kind, "manner": v.manner,
             "planned_on": v.planned_on, "visited_on": v.visited_on, "status": v.status, "team": v.team,
-            "summary": v.summary}
+            "summary": v.summary, "cancel_reason": v.cancel_reason}
 
 
 def _visit(request, visit_id: int) -> Visit:
@@ -116,7 +117,7 @@ def _detail(request, visit: Visit) -> dict:
 @router.get("/visits", response={200: list[VisitOut], **ERRORS},
             summary="The supervision visits the user may see (staff, supervisors)")
 @paginate(Paging)
-def list_visits(request, status: str = Query("", description="planned or done; empty: both")):
+def list_visits(request, status: str = Query("", description="planned, done or cancelled; empty: all")):
     _reader(request)
     found = selectors_supervision.visits_for(request.user)
     if status:
@@ -169,6 +170,18 @@ def record_visit(request, visit_id: int, payload: VisitRecordIn):
     supervision.record_visit(request.user, visit, visited_on=payload.visited_on, summary=payload.summary,
                              request=request)
     visit.refresh_from_db()
+    return _detail(request, visit)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=4000)
+
+
+@router.post("/visits/{int:visit_id}/cancel", response={200: VisitDetailOut, **ERRORS},
+             summary="Cancel a planned visit before it takes place, with the reason (the division's supervisors)")
+def cancel_visit(request, visit_id: int, payload: ReasonIn):
+    visit = _visit(request, visit_id)
+    visit = supervision.cancel_visit(request.user, visit, reason=payload.reason, request=request)
     return _detail(request, visit)
 
 
@@ -253,6 +266,44 @@ def verify(request, rectification_id: int, payload: VerificationIn):
     supervision.verify(request.user, item, close=payload.close, text=payload.text, request=request)
     item.refresh_from_db()
     return rectification_out(item, timezone.localdate())
+
+
+class ExtensionIn(Schema):
+    deadline: Day = Field(..., description="After the item's current deadline.")
+    reason: str = Field(..., min_length=1, max_length=4000)
+
+
+@router.post("/rectifications/{int:rectification_id}/extension", response={200: RectificationOut, **ERRORS},
+             summary="Extend an open item's deadline, with the reason (the division's supervisors)")
+def extend(request, rectification_id: int, payload: ExtensionIn):
+    item = _item(request, rectification_id)
+    supervision.extend_deadline(request.user, item, deadline=payload.deadline, reason=payload.reason, request=request)
+    item.refresh_from_db()
+    return rectification_out(item, timezone.localdate())
+
+
+class EntryOut(Schema):
+    id: int
+    kind: str = Field(..., description="response, review or extension")
+    kind_label: str
+    author: str
+    text: str
+    decision: str = Field(..., description="A review's: closed or returned; empty otherwise.")
+    deadline_was: datetime.date | None = Field(..., description="An extension's: the deadline before it.")
+    deadline: datetime.date | None = Field(..., description="An extension's: the new deadline.")
+    has_evidence: bool
+    created_at: datetime.datetime
+
+
+@router.get("/rectifications/{int:rectification_id}/entries", response={200: list[EntryOut], **ERRORS},
+            summary="An item's follow-up: reports, verifications and deadline extensions, oldest first")
+@paginate(Paging)
+def list_entries(request, rectification_id: int):
+    item = _item(request, rectification_id)
+    return [{"id": e.pk, "kind": e.kind, "kind_label": str(e.get_kind_display()), "author": e.author.display_name,
+             "text": e.text, "decision": e.decision, "deadline_was": e.deadline_was, "deadline": e.deadline,
+             "has_evidence": bool(e.evidence), "created_at": e.created_at}
+            for e in item.entries.select_related("author")]
 
 
 class BulletinOut(Schema):

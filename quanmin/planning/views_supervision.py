@@ -128,6 +128,14 @@ def _act(request, call, success, *target, **kwargs):
     return redirect(*target, **kwargs)
 
 
+def _act_on_form(request, form, call, success, url_name: str, pk: int):
+    """`call(cleaned data)` when the posted form is valid (else its errors as the message); back to `url_name`."""
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect(url_name, pk=pk)
+    return _act(request, lambda: call(form.cleaned_data), success, url_name, pk=pk)
+
+
 class RecordForm(forms.Form):
     visited_on = DayField(label=gettext_lazy("Carried out on"))
     summary = forms.CharField(label=gettext_lazy("Summary"), required=False)
@@ -138,12 +146,18 @@ class RecordForm(forms.Form):
 def visit_record(request, pk: int):
     visit = _visit(request.user, pk)
     _supervisor_of(request.user, visit.division_code)
-    form = RecordForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-        return redirect("planning:visit", pk=visit.pk)
-    return _act(request, lambda: supervision.record_visit(request.user, visit, request=request, **form.cleaned_data),
-                _("Visit recorded as carried out."), "planning:visit", pk=visit.pk)
+    return _act_on_form(request, RecordForm(request.POST), lambda data: supervision.record_visit(
+        request.user, visit, request=request, **data), _("Visit recorded as carried out."), "planning:visit", visit.pk)
+
+
+@require_POST
+@reader
+def visit_cancel(request, pk: int):
+    visit = _visit(request.user, pk)
+    _supervisor_of(request.user, visit.division_code)
+    return _act(request, lambda: supervision.cancel_visit(request.user, visit, reason=request.POST.get("reason", ""),
+                                                          request=request),
+                _("Visit cancelled."), "planning:visit", pk=visit.pk)
 
 
 @require_POST
@@ -249,6 +263,20 @@ def rectification_verify(request, pk: int):
     return _act(request, lambda: supervision.verify(request.user, item, close=request.POST.get("decision") == "closed",
                                                     text=request.POST.get("text", ""), request=request),
                 _("Verification saved."), "planning:rectification", pk=item.pk)
+
+
+class ExtensionForm(forms.Form):
+    deadline = DayField(label=gettext_lazy("New deadline"))
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=4000)
+
+
+@require_POST
+@reader
+def rectification_extend(request, pk: int):
+    item = _item(request.user, pk)
+    _supervisor_of(request.user, item.division_code)
+    return _act_on_form(request, ExtensionForm(request.POST), lambda data: supervision.extend_deadline(
+        request.user, item, request=request, **data), _("Deadline extended."), "planning:rectification", item.pk)
 
 
 @reader

@@ -87,6 +87,13 @@ def bulletin_id(w, role=None):
     return {"bulletin_id": _supervision(w, role)[0]["bulletin"].pk}
 
 
+def extension_body(w, role=None):
+    """A day after the item's deadline as it stands (each role's call extends it again)."""
+    item = _supervision(w, role)[1]["item"]
+    item.refresh_from_db()
+    return {"deadline": (item.deadline + datetime.timedelta(days=1)).isoformat(), "reason": "器材需定制，同意延期。"}
+
+
 def visit_body(w, role=None):
     return {"plan_key": _plan(w)["plan"].key, "division_code": w.county.code, "title": "暗访", "schedule": "unscheduled",
             "coverage": "overall", "kind": "routine", "manner": "unannounced", "planned_on": "2023-07-01"}
@@ -102,6 +109,7 @@ WEB = {
     "planning:visit": ("division_reader", visit_pk, "get", None),
     # Supervisors' posts come back to the visit with the result or why not (already recorded here).
     "planning:visit_record": ("supervisors", visit_pk, "post", {"visited_on": "2023-05-10"}),
+    "planning:visit_cancel": ("supervisors", visit_pk, "post", {"reason": "时间冲突。"}),
     "planning:finding_add": ("supervisors", visit_pk, "post", {"text": "器材缺少警示标识。"}),
     "planning:rectification_add": ("supervisors", finding_pk, "post", {}),
     "planning:rectifications": ("division_reader", None, "get", None),
@@ -110,6 +118,7 @@ WEB = {
     # Staff of the item's division (or above it) answer; supervisors verify, never answer.
     "planning:rectification_respond": ("division_writer", item_pk, "post", {"text": "已整改。"}),
     "planning:rectification_verify": ("supervisors", answered_pk, "post", {"decision": "closed"}),
+    "planning:rectification_extend": ("supervisors", item_pk, "post", {"deadline": "2099-12-31", "reason": "同意延期。"}),
     "planning:rectification_evidence": ("division_reader", evidence_pks, "get", None),
     "planning:bulletins": ("division_reader", None, "get", None, {"post": ({}, 200, "supervisors")}),
     # Published already: the supervisor is told so.
@@ -124,12 +133,17 @@ API = {
     f"GET {PREFIX}/visits/{{visit_id}}": ("division_reader", _api("visit_id"), None),
     # Carried out already: 409 visit_recorded.
     f"POST {PREFIX}/visits/{{visit_id}}/record": ("supervisors", _api("visit_id"), {"visited_on": "2023-05-11"}, 409),
+    # Carried out already: 409 visit_recorded (only a planned visit is cancelled).
+    f"POST {PREFIX}/visits/{{visit_id}}/cancel": ("supervisors", _api("visit_id"), {"reason": "时间冲突。"}, 409),
     f"POST {PREFIX}/visits/{{visit_id}}/findings": ("supervisors", _api("visit_id"), {"text": "场地未公示开放时间。"}),
     f"POST {PREFIX}/findings/{{finding_id}}/rectifications": (
         "supervisors", _api("finding_id"), {"requirement": "公示开放时间。", "deadline": "2023-06-30"}),
     f"GET {PREFIX}/rectifications": ("division_reader", None, None),
     f"POST {PREFIX}/rectifications/{{rectification_id}}/responses": (
         "division_writer", _api("rectification_id"), {"text": "已整改。"}),
+    f"POST {PREFIX}/rectifications/{{rectification_id}}/extension": (
+        "supervisors", _api("rectification_id"), extension_body, 200),
+    f"GET {PREFIX}/rectifications/{{rectification_id}}/entries": ("division_reader", answered_id, None),
     f"POST {PREFIX}/rectifications/{{rectification_id}}/verification": ("supervisors", answered_id, {"close": True},
                                                                         200),
     f"GET {PREFIX}/bulletins": ("division_reader", None, None),

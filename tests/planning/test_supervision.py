@@ -187,3 +187,81 @@ def test_bulletin_published_once_with_its_ranking_frozen(world, liaocheng, item)
     # Readers: the city's and its counties' staff; not a township's, not a resident.
     readers = {role for role in world.users if bulletin in found.bulletins_for(world.users[role])}
     assert readers == {"superuser", "city", "county", "other_county", "supervisor"}
+
+
+def test_a_planned_visit_is_cancelled_with_its_reason(world, liaocheng):
+    supervisor, county = world.users["supervisor"], world.users["county"]
+    day = timezone.localdate() + timedelta(days=7)
+    announced = _visit(world, liaocheng, visited_on=None, summary="", planned_on=day)
+    secret = _visit(world, liaocheng, visited_on=None, summary="", planned_on=day, manner="unannounced")
+    before = _counts()
+    # No reason, someone else's, not a supervisor: refused, nothing changes.
+    for who, reason, code in ((supervisor, "  ", "supervision_text_missing"), (county, "时间冲突", "supervision_not_yours"),
+                              (world.users["other_county"], "时间冲突", "supervision_not_yours")):
+        with pytest.raises(PlanningError) as caught:
+            supervision.cancel_visit(who, announced, reason=reason)
+        assert caught.value.code == code
+    announced.refresh_from_db()
+    assert announced.status == "planned" and not AuditEntry.objects.filter(action="supervision.cancel_visit").exists()
+    _nothing_written(before)
+    for visit in (announced, secret):
+        supervision.cancel_visit(supervisor, visit, reason="与省级检查时间冲突，另行安排。")
+        visit.refresh_from_db()
+        assert (visit.status, visit.cancel_reason, visit.cancelled_by) == (
+            "cancelled", "与省级检查时间冲突，另行安排。", supervisor)
+    entry = AuditEntry.objects.filter(action="supervision.cancel_visit").first()
+    assert entry.actor == supervisor and entry.detail == {"reason": "与省级检查时间冲突，另行安排。"}
+    # A second cancel, recording it, a finding: each a 409 that changes nothing.
+    for call in (lambda: supervision.cancel_visit(supervisor, announced, reason="再取消"),
+                 lambda: supervision.record_visit(supervisor, announced, visited_on=timezone.localdate())):
+        with pytest.raises(PlanningError) as caught:
+            call()
+        assert (caught.value.code, caught.value.status) == ("visit_cancelled", 409)
+    with pytest.raises(PlanningError) as caught:
+        supervision.add_finding(supervisor, announced, text="发现")
+    assert caught.value.status == 409
+    # The county sees the announced visit called off; the unannounced one, never.
+    assert set(found.visits_for(county)) == {announced}
+    assert set(found.visits_for(supervisor)) == {announced, secret}
+    # A visit that took place is not cancelled.
+    done = _visit(world, liaocheng)
+    with pytest.raises(PlanningError) as caught:
+        supervision.cancel_visit(supervisor, done, reason="取消")
+    assert (caught.value.code, caught.value.status) == ("visit_recorded", 409)
+
+
+def test_a_deadline_extended_keeps_its_history(world, liaocheng, item):
+    supervisor, township = world.users["supervisor"], world.users["township"]
+    today = timezone.localdate()
+    assert found.overdue_to_answer(township, today) == 1
+    later = today + timedelta(days=20)
+    before = _counts()
+    for who, deadline, reason, code in (
+            (supervisor, item.deadline, "同意延期", "rectification_extension"),
+            (supervisor, item.deadline - timedelta(days=1), "同意延期", "rectification_extension"),
+            (supervisor, later, "", "supervision_text_missing"),
+            (township, later, "申请延期", "supervision_not_yours")):
+        with pytest.raises(PlanningError) as caught:
+            supervision.extend_deadline(who, item, deadline=deadline, reason=reason)
+        assert caught.value.code == code
+    item.refresh_from_db()
+    assert item.deadline == VISITED + timedelta(days=15)
+    _nothing_written(before)
+    supervision.extend_deadline(supervisor, item, deadline=later, reason="器材需定制，同意延期。")
+    item.refresh_from_db()
+    assert item.deadline == later and item.status == "open"
+    # Overdue follows the new deadline: the township's warning and the overdue list drop it.
+    assert found.overdue_to_answer(township, today) == 0
+    assert item not in found.overdue(Rectification.objects.all(), today)
+    supervision.extend_deadline(supervisor, item, deadline=later + timedelta(days=10), reason="再延十日。")
+    assert [(e.kind, e.deadline_was, e.deadline, e.text) for e in item.entries.all()] == [
+        ("extension", VISITED + timedelta(days=15), later, "器材需定制，同意延期。"),
+        ("extension", later, later + timedelta(days=10), "再延十日。")]
+    audit = AuditEntry.objects.filter(action="supervision.extend_deadline").order_by("pk").first()
+    assert audit.detail == {"from": (VISITED + timedelta(days=15)).isoformat(), "to": later.isoformat()}
+    # Closed, it is not extended again.
+    supervision.respond(township, item, text="已整改。")
+    supervision.verify(supervisor, item, close=True)
+    with pytest.raises(PlanningError) as caught:
+        supervision.extend_deadline(supervisor, item, deadline=later + timedelta(days=40), reason="延期")
+    assert (caught.value.code, caught.value.status) == ("rectification_closed", 409)

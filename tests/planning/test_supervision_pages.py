@@ -157,3 +157,58 @@ def test_rectification_list_rows(world, client_for, liaocheng):
     assert body["count"] == 3
     assert [(i["id"], i["requirement"], i["overdue"], i["responsible"]) for i in body["items"]] == [
         (items[1].pk, "补设说明牌。", False, "古楼街道")]
+
+
+def test_cancel_and_extend_through_the_pages_and_the_api(world, client_for, liaocheng):
+    boss, county = client_for("supervisor"), client_for("county")
+    day = timezone.localdate() + timedelta(days=10)
+    visits = [supervision.plan_visit(world.users["supervisor"], liaocheng, division_code=world.county.code,
+                                     title=title, schedule="regular", coverage="focused", kind="special",
+                                     manner="announced", planned_on=day) for title in ("专项检查", "日常检查")]
+    # The page: the county's staff see no form and cannot post; the supervisor cancels with a reason.
+    assert 'name="reason"' not in county.get(reverse("planning:visit", args=[visits[0].pk])).content.decode()
+    assert county.post(reverse("planning:visit_cancel", args=[visits[0].pk]), {"reason": "x"}).status_code == 403
+    page = boss.get(reverse("planning:visit", args=[visits[0].pk])).content.decode()
+    assert reverse("planning:visit_cancel", args=[visits[0].pk]) in page
+    boss.post(reverse("planning:visit_cancel", args=[visits[0].pk]), {"reason": "与省级检查时间冲突。"})
+    page = county.get(reverse("planning:visit", args=[visits[0].pk])).content.decode()
+    assert "已取消" in page and "与省级检查时间冲突。" in page
+    # The API: a reason is required (422), then cancelled; a second time 409 in Chinese.
+    url = f"/api/v1/planning/supervision/visits/{visits[1].pk}/cancel"
+    assert boss.post(url, {"reason": ""}, content_type="application/json").status_code == 422
+    answer = boss.post(url, {"reason": "另行安排。"}, content_type="application/json")
+    assert answer.status_code == 200 and (answer.json()["status"], answer.json()["cancel_reason"]) == (
+        "cancelled", "另行安排。")
+    again = boss.post(url, {"reason": "另行安排。"}, content_type="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "visit_cancelled" and again.json()["message"] == (
+        "该督查已取消。")
+    assert county.post(url, {"reason": "x"}, content_type="application/json").status_code == 403
+
+    done = supervision.plan_visit(world.users["supervisor"], liaocheng, division_code=world.township.code,
+                                  title="检查", schedule="regular", coverage="overall", kind="routine",
+                                  manner="announced", planned_on=date(2023, 1, 2), visited_on=date(2023, 1, 2))
+    finding = supervision.add_finding(world.users["supervisor"], done, text="问题")
+    item = supervision.add_rectification(world.users["supervisor"], finding, requirement="整改",
+                                         deadline=date(2023, 2, 1))
+    later = timezone.localdate() + timedelta(days=15)
+    item_url = reverse("planning:rectification", args=[item.pk])
+    assert reverse("planning:rectification_extend", args=[item.pk]) in boss.get(item_url).content.decode()
+    assert reverse("planning:rectification_extend", args=[item.pk]) not in county.get(item_url).content.decode()
+    boss.post(reverse("planning:rectification_extend", args=[item.pk]),
+              {"deadline": later.isoformat(), "reason": "供货延迟。"})
+    item.refresh_from_db()
+    assert item.deadline == later
+    page = county.get(item_url).content.decode()
+    assert "期限延长" in page and f"2023-02-01 → {later.isoformat()}" in page and 'class="overdue"' not in page
+    api = f"/api/v1/planning/supervision/rectifications/{item.pk}"
+    earlier = boss.post(f"{api}/extension", {"deadline": "2023-03-01", "reason": "x"}, content_type="application/json")
+    assert earlier.status_code == 400 and earlier.json()["code"] == "rectification_extension"
+    answer = boss.post(f"{api}/extension", {"deadline": (later + timedelta(days=5)).isoformat(), "reason": "再延。"},
+                       content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["deadline"] == (later + timedelta(days=5)).isoformat()
+    assert not answer.json()["overdue"]
+    entries = county.get(f"{api}/entries").json()["items"]
+    assert [(e["kind"], e["deadline_was"], e["text"]) for e in entries] == [
+        ("extension", "2023-02-01", "供货延迟。"), ("extension", later.isoformat(), "再延。")]
+    assert county.post(f"{api}/extension", {"deadline": "2099-01-01", "reason": "x"},
+                       content_type="application/json").status_code == 403

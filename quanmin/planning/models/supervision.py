@@ -10,9 +10,11 @@ What the seeds ask:
 - 002: 「将深度融合工作列入区政府年度督查内容。对融合工作进展情况定期进行督查」.
 
 Who sees what (quanmin/planning/permissions.py): supervisors whose scope holds the visited division
-record visits, findings and rectification items, verify them and publish bulletins; staff of a
+record visits, findings and rectification items, verify them and publish bulletins, cancel a planned
+visit (with the reason) and extend an item's deadline (with the reason, each extension kept in the
+item's follow-up); staff of a
 division see the visits of their divisions once carried out (or, announced, once planned: an
-unannounced visit (暗访) is never shown to the visited before it took place), and answer the
+unannounced visit (暗访) is never shown to the visited before it took place, nor once cancelled), and answer the
 rectification items of their own divisions; a published bulletin is read by staff of its division and
 of the divisions right under it (the city and its counties); residents see a bulletin only when it was
 published as public (then anyone can open its printable page), otherwise nothing of supervision.
@@ -48,6 +50,7 @@ class Visit(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", pgettext_lazy("visit", "Planned")
         DONE = "done", pgettext_lazy("visit", "Carried out")
+        CANCELLED = "cancelled", pgettext_lazy("visit", "Cancelled")
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="visits")
     division_code = models.CharField(_("division code"), max_length=12, db_index=True)
@@ -63,6 +66,10 @@ class Visit(models.Model):
                               db_index=True)
     team = models.CharField(_("team"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cancelled by"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
@@ -76,6 +83,8 @@ class Visit(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(visited_on__isnull=True) | models.Q(status="done"),
                                    name="visit_date_when_done"),
+            models.CheckConstraint(condition=models.Q(cancelled_at__isnull=True) | models.Q(status="cancelled"),
+                                   name="visit_cancelled_date"),
         ]
 
     def __str__(self) -> str:
@@ -170,6 +179,7 @@ class RectificationEntry(models.Model):
     class Kind(models.TextChoices):
         RESPONSE = "response", _("Rectification report")
         REVIEW = "review", _("Verification")
+        EXTENSION = "extension", _("Deadline extended")
 
     class Decision(models.TextChoices):
         NONE = "", _("None")
@@ -178,11 +188,13 @@ class RectificationEntry(models.Model):
 
     rectification = models.ForeignKey(Rectification, verbose_name=_("rectification item"), on_delete=models.CASCADE,
                                       related_name="entries")
-    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
                                related_name="+")
     text = models.TextField(_("text"))
     decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices, blank=True, default="")
+    deadline_was = models.DateField(_("deadline before"), null=True, blank=True)
+    deadline = models.DateField(_("new deadline"), null=True, blank=True)
     evidence = models.FileField(_("evidence"), upload_to="planning/rectifications/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
 
@@ -192,6 +204,12 @@ class RectificationEntry(models.Model):
         ordering = ["rectification", "created_at", "pk"]
         verbose_name = _("rectification entry")
         verbose_name_plural = _("rectification entries")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="extension", deadline__gt=models.F("deadline_was"))
+                | models.Q(~models.Q(kind="extension"), deadline__isnull=True, deadline_was__isnull=True),
+                name="rectification_extension_later"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.rectification_id}"

@@ -4,7 +4,8 @@ Supervisors plan a visit to a division under a plan's (or record one after the f
 unannounced visit is), record it as carried out, write its findings per division and, for a
 problem, the rectification items with a deadline after the visit and a responsible unit of the
 finding's division. Staff of that division (or of the unit) report what they rectified; the
-supervisor verifies it closed or returns it. A bulletin is written as a draft and published once:
+supervisor verifies it closed or returns it, and may extend its deadline (the reason and the old
+deadline kept in its follow-up); a planned visit may be cancelled, with the reason. A bulletin is written as a draft and published once:
 publishing freezes its ranking and findings (selectors_supervision.bulletin_content). Each write
 locks the row it changes and checks its state under the lock, so two clicks cannot both pass.
 """
@@ -93,8 +94,7 @@ def record_visit(user, visit: Visit, *, visited_on: date, summary: str = "", req
     """The planned visit took place on `visited_on`."""
     visit = Visit.objects.select_for_update().select_related("plan").get(pk=visit.pk)
     _supervisor(user, visit.division_code)
-    if visit.status != Visit.Status.PLANNED:
-        raise PlanningError("visit_recorded", _("This visit was already recorded as carried out."), status=409)
+    _still_planned(visit)
     if visited_on is None:
         raise PlanningError("visit_date", _("A visit is recorded for a day that has come, within the plan's period."),
                             "visited_on")
@@ -102,6 +102,30 @@ def record_visit(user, visit: Visit, *, visited_on: date, summary: str = "", req
     visit.save(update_fields=["visited_on", "summary", "status"])
     audit.record("update", request=request, actor=user, obj=visit, region_code=visit.division_code,
                  detail={"fields": ["visited_on", "summary", "status"]})
+    return visit
+
+
+def _still_planned(visit: Visit) -> None:
+    if visit.status == Visit.Status.CANCELLED:
+        raise PlanningError("visit_cancelled", _("This visit was cancelled."), status=409)
+    if visit.status != Visit.Status.PLANNED:
+        raise PlanningError("visit_recorded", _("This visit was already recorded as carried out."), status=409)
+
+
+@transaction.atomic
+def cancel_visit(user, visit: Visit, *, reason: str, request=None) -> Visit:
+    """A planned visit called off before it took place, with the reason. An announced one stays on the
+    visited division's list as cancelled; an unannounced one stays unknown to them (selectors)."""
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    _supervisor(user, visit.division_code)
+    _still_planned(visit)
+    visit.cancel_reason = _text(reason, field="reason")
+    visit.status = Visit.Status.CANCELLED
+    visit.cancelled_at = timezone.now()
+    visit.cancelled_by = user
+    visit.save(update_fields=["cancel_reason", "status", "cancelled_at", "cancelled_by"])
+    audit.record("supervision.cancel_visit", request=request, actor=user, obj=visit, region_code=visit.division_code,
+                 detail={"reason": visit.cancel_reason})
     return visit
 
 
@@ -213,6 +237,29 @@ def verify(user, item: Rectification, *, close: bool, text: str = "", request=No
     item.save(update_fields=["status", "closed_on", "updated_at"])
     audit.record("update", request=request, actor=user, obj=item, region_code=item.division_code,
                  detail={"status": item.status})
+    return entry
+
+
+@transaction.atomic
+def extend_deadline(user, item: Rectification, *, deadline: date, reason: str, request=None) -> RectificationEntry:
+    """The supervisor gives an item that is not closed a later deadline, with the reason; the entry
+    keeps the deadline it had, so the item's follow-up shows every extension, and overdue follows
+    the new one."""
+    item = _locked(item)
+    _supervisor(user, item.division_code)
+    if item.status == Rectification.Status.CLOSED:
+        raise PlanningError("rectification_closed", _("This item is verified closed."), status=409)
+    if deadline is None or deadline <= item.deadline:
+        raise PlanningError("rectification_extension", _("The new deadline comes after the current one."),
+                            "deadline")
+    entry = RectificationEntry.objects.create(
+        rectification=item, kind=RectificationEntry.Kind.EXTENSION, author=user, text=_text(reason, field="reason"),
+        deadline_was=item.deadline, deadline=deadline)
+    item.deadline = deadline
+    item.save(update_fields=["deadline", "updated_at"])
+    audit.record("supervision.extend_deadline", request=request, actor=user, obj=item,
+                 region_code=item.division_code,
+                 detail={"from": entry.deadline_was.isoformat(), "to": deadline.isoformat()})
     return entry
 
 
