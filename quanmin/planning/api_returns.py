@@ -1,20 +1,23 @@
 """County returns in the API (under /api/v1/planning): rounds (the city's staff open them and read
 the summary), returns (a county's staff fill in, save and submit their own; the round's owners
-accept or return them). Evidence files go through the return's page."""
+accept or return them), and a return's evidence files (listed to its readers; attached and removed by
+its county's staff while they may still change it, with the page's checks of type and size)."""
 
 import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from quanmin.core.api import Day, ErrorOut, Paging
 
 from . import permissions
 from . import selectors_returns as reads
-from .models import CountyReturn, ReturnItem, ReturnRound
+from .models import CountyReturn, ReturnAttachment, ReturnItem, ReturnRound
 from .services import returns as services
 
 router = Router(tags=["planning"])
@@ -234,3 +237,54 @@ def decide_return(request, return_id: int, payload: ReturnDecisionIn):
     ret = services.decide(request.user, reads.return_or_404(request.user, return_id), decision=payload.decision,
                           comment=payload.comment, request=request)
     return _return(ret)
+
+
+class ReturnAttachmentOut(Schema):
+    id: int
+    name: str
+    size: int | None = Field(..., description="Bytes; null when the stored file is missing.")
+    uploaded_by: str
+    uploaded_at: datetime.datetime
+    url: str = Field(..., description="The file, opened through the return's page (signed-in readers).")
+
+
+def _attachment(a: ReturnAttachment) -> dict:
+    try:
+        size = a.file.size
+    except (OSError, ValueError):
+        size = None
+    return {"id": a.pk, "name": a.name, "size": size, "uploaded_by": a.uploaded_by.display_name,
+            "uploaded_at": a.uploaded_at, "url": reverse("planning:return_attachment", args=[a.ret_id, a.pk])}
+
+
+@router.get("/returns/{int:return_id}/attachments", response={200: list[ReturnAttachmentOut], **ERRORS},
+            summary="A return's evidence files (its county's staff, the round's readers)")
+@paginate(Paging)
+def list_attachments(request, return_id: int):
+    _reader(request)
+    ret = reads.return_or_404(request.user, return_id)
+    return [_attachment(a) for a in ret.attachments.select_related("uploaded_by")]
+
+
+@router.post("/returns/{int:return_id}/attachments", response={201: ReturnAttachmentOut, **ERRORS,
+                                                                413: ErrorOut, 415: ErrorOut},
+             summary="Attach an evidence file to a return: multipart/form-data, field evidence (its county's staff)")
+def attach(request, return_id: int, evidence: File[UploadedFile] = None):
+    """A PDF, photo, Excel or Word file of at most 20 MB (415 or 413 otherwise), while the return
+    is a draft or returned for changes (409 once submitted or accepted, or when it holds as many
+    files as it may)."""
+    _reader(request)
+    found = services.attach(request.user, reads.return_or_404(request.user, return_id), evidence, request=request)
+    return Status(201, _attachment(found))
+
+
+@router.delete("/returns/{int:return_id}/attachments/{int:attachment_id}", response={204: None, **ERRORS},
+               summary="Remove an evidence file from a return (its county's staff, while they may change it)")
+def detach(request, return_id: int, attachment_id: int):
+    _reader(request)
+    ret = reads.return_or_404(request.user, return_id)
+    found = ret.attachments.filter(pk=min(attachment_id, 2**31 - 1)).first()
+    if found is None:
+        raise Http404
+    services.detach(request.user, found, request=request)
+    return Status(204, None)

@@ -71,6 +71,16 @@ def spare_attachment_pks(w, role=None):
     return {"pk": ret.pk, "attachment_pk": spare.pk}
 
 
+def spare_attachment_ids(w, role=None):
+    """A file of the role's return to remove (written straight in: the return may be submitted by then)."""
+    from quanmin.planning.models import ReturnAttachment
+
+    ret = _returns(w)[_role(role)]
+    spare = ReturnAttachment.objects.create(ret=ret, file=SimpleUploadedFile("补充材料.pdf", b"%PDF-1.4"),
+                                            name="补充材料.pdf", uploaded_by=w.users[_role(role)])
+    return {"return_id": ret.pk, "attachment_id": spare.pk}
+
+
 def round_id(w, role=None):
     return {"round_id": _returns(w)["round"].pk}
 
@@ -119,6 +129,11 @@ API = {
     # The round's readers who are not the county's staff are told (403) why not.
     "PUT /api/v1/planning/returns/{return_id}": ("return_filler", return_id, {"situation": "情况"}, 200),
     "POST /api/v1/planning/returns/{return_id}/submit": ("return_filler", return_id, _filled, 200),
+    "GET /api/v1/planning/returns/{return_id}/attachments": ("return_reader", return_id, None),
+    # No file sent: told so (400); once the matrix has submitted the return, 409 return_submitted.
+    "POST /api/v1/planning/returns/{return_id}/attachments": ("return_filler", return_id, {}, (400, 409)),
+    "DELETE /api/v1/planning/returns/{return_id}/attachments/{attachment_id}": (
+        "return_filler", spare_attachment_ids, None, (204, 409)),
     "POST /api/v1/planning/returns/{return_id}/decision": (
         "city_staff", submitted_return_id, {"decision": "returned", "comment": "请补充。"}, 200),
 }

@@ -182,3 +182,41 @@ def test_overdue_warned_once(world, client_for, rnd):
     with pytest.raises(PlanningError) as caught:
         returns.save(world.users["county"], ret, situation="迟报")
     assert caught.value.code == "round_closed"
+
+
+def test_evidence_through_the_api(world, client_for, rnd):
+    """A return's evidence in the API: its readers list it; its county's staff attach a file with the
+    page's checks (type 415, size 413, none 400, each writing nothing) and remove one while the return
+    may change; once submitted, 409; the neighbouring county gets 404."""
+    ret = _mine(rnd, world)
+    county, city, other = client_for("county"), client_for("city"), client_for("other_county")
+    url = f"/api/v1/planning/returns/{ret.pk}/attachments"
+    made = county.post(url, {"evidence": SimpleUploadedFile("统计表.pdf", b"%PDF-1.4 table")})
+    assert made.status_code == 201
+    body = made.json()
+    assert (body["name"], body["size"], body["uploaded_by"]) == ("统计表.pdf", 14, world.users["county"].display_name)
+    assert body["url"] == reverse("planning:return_attachment", args=[ret.pk, body["id"]])
+    assert county.get(body["url"]).status_code == 200
+    for upload, status, code in ((SimpleUploadedFile("脚本.exe", b"MZ"), 415, "evidence_type"),
+                                 (SimpleUploadedFile("空.pdf", b""), 413, "evidence_size"),
+                                 (None, 400, "evidence_missing")):
+        answer = county.post(url, {"evidence": upload} if upload else {})
+        assert (answer.status_code, answer.json()["code"]) == (status, code)
+        assert answer.json()["message"] != "" and not answer.json()["message"].isascii()
+    assert [a["name"] for a in city.get(url).json()["items"]] == ["统计表.pdf"]
+    # Not the city's to attach, nor the neighbouring county's to see.
+    assert city.post(url, {"evidence": SimpleUploadedFile("a.pdf", b"%PDF")}).status_code == 403
+    assert other.get(url).status_code == 404
+    assert other.post(url, {"evidence": SimpleUploadedFile("a.pdf", b"%PDF")}).status_code == 404
+    assert other.delete(f"{url}/{body['id']}").status_code == 404
+    assert ReturnAttachment.objects.filter(ret=ret).count() == 1
+    second = county.post(url, {"evidence": SimpleUploadedFile("照片.jpg", b"\xff\xd8\xff")}).json()
+    assert county.delete(f"{url}/{second['id']}").status_code == 204
+    assert county.delete(f"{url}/{second['id']}").status_code == 404
+    # Submitted: the evidence stays as it was sent.
+    events, system = _ids(rnd)
+    returns.submit(world.users["county"], ret, figures={str(events): "3", str(system): "是"}, situation="场地不足。")
+    answer = county.post(url, {"evidence": SimpleUploadedFile("补充.pdf", b"%PDF")})
+    assert (answer.status_code, answer.json()["code"]) == (409, "return_submitted")
+    assert county.delete(f"{url}/{body['id']}").status_code == 409
+    assert [a["name"] for a in county.get(url).json()["items"]] == ["统计表.pdf"]
