@@ -27,3 +27,18 @@ def run_processes(attempt, jobs):
     connections.close_all()  # children must not share the parent's connection
     with multiprocessing.get_context("fork").Pool(min(len(jobs), 25)) as pool:
         return pool.starmap(attempt, jobs)
+
+
+def outcome(call, expected=Exception):
+    """What one client got: "ok", the code of the `expected` error it was refused with, or any other
+    error's name and text (a lock or deadlock error lands there, and the test fails on it). The
+    connection is closed afterwards: each thread or process has its own."""
+    try:
+        call()
+        return "ok"
+    except expected as exc:
+        return exc.code
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        connections.close_all()
