@@ -173,13 +173,13 @@ def record_visit(request, visit_id: int, payload: VisitRecordIn):
     return _detail(request, visit)
 
 
-class ReasonIn(Schema):
+class VisitCancelIn(Schema):
     reason: str = Field(..., min_length=1, max_length=4000)
 
 
 @router.post("/visits/{int:visit_id}/cancel", response={200: VisitDetailOut, **ERRORS},
              summary="Cancel a planned visit before it takes place, with the reason (the division's supervisors)")
-def cancel_visit(request, visit_id: int, payload: ReasonIn):
+def cancel_visit(request, visit_id: int, payload: VisitCancelIn):
     visit = _visit(request, visit_id)
     visit = supervision.cancel_visit(request.user, visit, reason=payload.reason, request=request)
     return _detail(request, visit)
@@ -268,21 +268,21 @@ def verify(request, rectification_id: int, payload: VerificationIn):
     return rectification_out(item, timezone.localdate())
 
 
-class ExtensionIn(Schema):
+class DeadlineExtensionIn(Schema):
     deadline: Day = Field(..., description="After the item's current deadline.")
     reason: str = Field(..., min_length=1, max_length=4000)
 
 
 @router.post("/rectifications/{int:rectification_id}/extension", response={200: RectificationOut, **ERRORS},
              summary="Extend an open item's deadline, with the reason (the division's supervisors)")
-def extend(request, rectification_id: int, payload: ExtensionIn):
+def extend(request, rectification_id: int, payload: DeadlineExtensionIn):
     item = _item(request, rectification_id)
     supervision.extend_deadline(request.user, item, deadline=payload.deadline, reason=payload.reason, request=request)
     item.refresh_from_db()
     return rectification_out(item, timezone.localdate())
 
 
-class EntryOut(Schema):
+class RectificationEntryOut(Schema):
     id: int
     kind: str = Field(..., description="response, review or extension")
     kind_label: str
@@ -295,7 +295,7 @@ class EntryOut(Schema):
     created_at: datetime.datetime
 
 
-@router.get("/rectifications/{int:rectification_id}/entries", response={200: list[EntryOut], **ERRORS},
+@router.get("/rectifications/{int:rectification_id}/entries", response={200: list[RectificationEntryOut], **ERRORS},
             summary="An item's follow-up: reports, verifications and deadline extensions, oldest first")
 @paginate(Paging)
 def list_entries(request, rectification_id: int):
