@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planning', '0007_evaluation'),
+        ('planning', '0008_target_comparator_up'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
