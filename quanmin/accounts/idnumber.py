@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from operator import mul
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -45,7 +46,7 @@ def parse(raw: str, today: datetime.date | None = None) -> IdNumber:
         born = datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         raise InvalidIdNumber("id_number_date", _("The birth date in this ID number does not exist.")) from None
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()  # the city's date: UTC is a day behind before 08:00
     if born > today or born.year < 1900:
         raise InvalidIdNumber("id_number_date", _("The birth date in this ID number is impossible."))
     if check_character(value[:17]) != value[17]:

@@ -8,6 +8,7 @@ import datetime
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -138,5 +139,5 @@ def region_export(request, code: str):
     region = scoped_region(request.user, code)
     since, _error = parse_since(request, region)
     div, comp = figures.overview(region, since)
-    return excel.xlsx_response(f"figures-{codes.prefix(region.code)}-{datetime.date.today():%Y%m%d}.xlsx",
+    return excel.xlsx_response(f"figures-{codes.prefix(region.code)}-{timezone.localdate():%Y%m%d}.xlsx",
                                sheets(div, comp))

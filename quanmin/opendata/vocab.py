@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 DATA = Path(__file__).parent / "data"
 OPENACTIVE_LIST = "https://openactive.io/activity-list"
@@ -214,7 +215,7 @@ def record(raw: bytes, commit: str = "", today: datetime.date | None = None) -> 
         "commit": commit,
         "sha256": hashlib.sha256(raw).hexdigest(),
         "concepts_in_list": len(concepts),
-        "checked_on": (today or datetime.date.today()).isoformat(),
+        "checked_on": (today or timezone.localdate()).isoformat(),
         "how": f"manage.py opendata_activities --check LIST --write: every concept that {ours} is in the "
                "list" + (", with its label the list's prefLabel, and none of our own concepts has a label the "
                          "list has" if scheme == OPENACTIVE_LIST else "")

@@ -1,7 +1,6 @@
 """The organisations' figures page: a division and its children, "1+25", federation coverage,
 gradings; a chart and an Excel download. Staff whose scope holds the division."""
 
-import datetime
 
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -66,5 +65,5 @@ def sheets(region: Region, found: dict) -> list:
 def region_export(request, code: str):
     region = selectors.region_or_404(request.user, code)
     found = figures.division_figures(region.code, timezone.localdate())
-    return excel.xlsx_response(f"organizations-figures-{region.code}-{datetime.date.today():%Y%m%d}.xlsx",
+    return excel.xlsx_response(f"organizations-figures-{region.code}-{timezone.localdate():%Y%m%d}.xlsx",
                                sheets(region, found))

@@ -2,7 +2,6 @@
 sport and day), a station with its next bookable sessions and its instructors' public cards, and an
 instructor's public card."""
 
-import datetime
 
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -48,4 +47,4 @@ def card(request, pk: int):
     if found is None:
         raise Http404
     return render(request, "people/card.html", {"i": found, "stations": found.stations.filter(active=True),
-                                                "year": datetime.date.today().year})
+                                                "year": timezone.localdate().year})

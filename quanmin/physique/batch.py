@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from django.utils import timezone
 
 from quanmin.accounts import idnumber
 from quanmin.core import excel, tabular
@@ -258,7 +259,7 @@ def parse_sheet(sheet: Sheet, standard: str | tables.Standard, *, on: datetime.d
     reasons = [""] * n
     cols = {key: [row[i] for row in sheet.rows] for key, i in keys.items()}
     header = {key: sheet.headers[i] for key, i in keys.items()}
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()  # the city's date, not the machine's (UTC on a server)
 
     ids: list = [None] * n
     if "id_number" in cols:

@@ -6,7 +6,6 @@ approval that locks a county's result, the third party's people, and the scores 
 Readers of the plan see all of it; a third-party evaluator (bound to one evaluation) sees that
 evaluation only. Posts by those who may not act come back with a message saying why."""
 
-import datetime
 
 from django.contrib import messages
 from django.http import Http404
@@ -250,5 +249,5 @@ def annual_report(request, key: str, year: int):
 @reader
 def annual_report_export(request, key: str, year: int):
     plan = _report_plan(request, key, year)
-    return excel.xlsx_response(f"annual-report-{plan.key}-{year}-{datetime.date.today():%Y%m%d}.xlsx",
+    return excel.xlsx_response(f"annual-report-{plan.key}-{year}-{timezone.localdate():%Y%m%d}.xlsx",
                                report.sheets(report.annual(plan, year, timezone.localdate())))

@@ -145,7 +145,7 @@ def figure_decide(request, key: str, pk: int, figure_pk: int):
 @reader
 def plan_export(request, key: str):
     plan = plan_or_404(request.user, key)
-    return excel.xlsx_response(f"plan-{plan.key}-{datetime.date.today():%Y%m%d}.xlsx",
+    return excel.xlsx_response(f"plan-{plan.key}-{timezone.localdate():%Y%m%d}.xlsx",
                                exports.plan_sheets(plan, timezone.localdate()))
 
 

@@ -2,7 +2,6 @@
 Excel export, bulletins and their printable page. Supervisors write; division staff read what
 selectors_supervision shows them and answer the items of their own divisions (permissions.py)."""
 
-import datetime
 
 from django import forms
 from django.contrib import messages
@@ -222,7 +221,7 @@ def rectification_list(request):
 @reader
 def supervision_export(request):
     """The findings and rectification items the user sees, as an Excel workbook."""
-    return excel.xlsx_response(f"supervision-{datetime.date.today():%Y%m%d}.xlsx",
+    return excel.xlsx_response(f"supervision-{timezone.localdate():%Y%m%d}.xlsx",
                                exports_supervision.sheets(request.user, timezone.localdate()))
 
 

@@ -35,6 +35,17 @@ def test_impossible_dates_rejected(first17):
     assert exc.value.code == "id_number_date"
 
 
+def test_born_today_in_the_city_is_possible_while_utc_is_still_yesterday(monkeypatch):
+    from django.utils import timezone
+
+    # 02:00 on 1 January 2030 in Liaocheng is 18:00 on 31 December 2029 in UTC (the server's clock).
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2029, 12, 31, 18, 0, tzinfo=datetime.UTC))
+    number = make_id_number("371502001001", "20300101", 1, True)
+    assert idnumber.parse(number).birth_date == datetime.date(2030, 1, 1)
+    with pytest.raises(idnumber.InvalidIdNumber):
+        idnumber.parse(make_id_number("371502001001", "20300102", 1, True))
+
+
 def test_check_character_round_trip_for_generated_numbers():
     for seq in range(50):
         number = make_id_number("371502001001", "20120229", seq, seq % 2 == 0)
