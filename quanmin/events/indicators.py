@@ -19,7 +19,7 @@ from quanmin.regions import codes, subtrees
 from quanmin.regions.models import Region
 
 from .models import Competition, Entry, Games, PromotedSport
-from .services import TOWNSHIP_ACTIVITIES, rule_met
+from .services import ASSOCIATION_KINDS, TOWNSHIP_ACTIVITIES, rule_met
 
 EVERY_LEVEL = ("city", "county", "township", "community")
 HELD = (Games.Status.PUBLISHED,)
@@ -264,13 +264,12 @@ def county_games_in_cycle(codes_: list[str], as_of: datetime.date) -> dict[str, 
 
 @indicator("associations_with_events", unit="percent", levels=EVERY_LEVEL,
            label=_("Associations that held an event this year"),
-           description=_("Share of the division's active sports associations that held at least one event in the "
-                         "year (each association holds 1-2 a year); associations that held none count too."))
+           description=_("Share of the division's active sports associations and federations that held at least one "
+                         "event in the year (each holds 1-2 a year); those that held none count too."))
 def associations_with_events(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     prefix = subtrees.covering_prefix(codes_)
     held = set(_games(prefix, as_of.year).exclude(association="").values_list("association", flat=True))
-    kinds = (Organization.Kind.ASSOCIATION, Organization.Kind.GROUP_ASSOCIATION)
-    rows = (Organization.objects.filter(region__code__within=prefix, kind__in=kinds, active=True,
+    rows = (Organization.objects.filter(region__code__within=prefix, kind__in=ASSOCIATION_KINDS, active=True,
                                         review=Organization.Review.APPROVED).values_list("region_id", "name"))
     every = subtrees.roll_up(rows, codes_)
     return {code: percent(sum(name in held for _c, name in mine), len(mine)) for code, mine in every.items()}
