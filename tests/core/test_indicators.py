@@ -30,8 +30,10 @@ from tests.physique.test_figures import Maker
 AS_OF = datetime.date(2026, 6, 30)
 # Indicators whose data build_city does not make yet (their query counts are still checked).
 # build_city holds no survey and no funding record (tests/funding checks those figures' values).
+# Nor any test of the National Physical Exercise Standard (tests/physique checks those figures).
 NO_DATA_HERE = {"regular_exerciser_rate", "weekly_exerciser_rate", "satisfaction_score", "lottery_fund_fitness_share",
-                "funding_social_share"}
+                "funding_social_share", "exercise_standard_coverage", "exercise_standard_pass_rate",
+                "exercise_standard_good_rate"}
 KEYS = {
     "grounds", "area_per_resident", "new_grounds", "trail_km_per_10000", "county_trio_share",
     "township_pair_share", "community_square_share", "smart_facilities", "new_basketball_courts",
@@ -39,7 +41,8 @@ KEYS = {
     "new_path_equipment",  # facilities
     "bookable_online_share",  # booking
     "inspection_completion", "repairs_on_time_share",  # maintenance
-    "physique_tests_per_year", "physique_pass_share", "student_good_share",  # physique
+    "physique_tests_per_year", "physique_pass_share", "student_good_share", "exercise_standard_coverage",
+    "exercise_standard_pass_rate", "exercise_standard_good_rate",  # physique
     "instructors", "instructors_per_1000", "instructors_per_10000", "community_instructor_share", "guidance_rate",
     "instructors_trained", "guidance_stations", "volunteer_hours", "core_instructors",
     "community_sports_staff_share", "special_training_classes",  # people
