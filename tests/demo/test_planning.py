@@ -44,12 +44,13 @@ def test_demo_city_has_its_plan():
 
 @pytest.mark.django_db
 def test_demo_city_is_supervised():
-    """Visits of every kind, items in each state (one overdue for the first county's township), a
-    published bulletin of the city that ranks its counties, and a draft; loading again adds nothing."""
+    """Visits of every kind (one cancelled), items in each state (one overdue for the first county's
+    township, one whose deadline was extended), a published bulletin of the city that ranks its
+    counties, and a draft; loading again adds nothing."""
     from django.utils import timezone
 
     from quanmin.planning import selectors_supervision
-    from quanmin.planning.models import Bulletin, Finding, Rectification, Visit
+    from quanmin.planning.models import Bulletin, Finding, Rectification, RectificationEntry, Visit
 
     city = small_city(streets=2, villages=True)
     accounts_demo.load(city, random.Random(3715))
@@ -57,6 +58,9 @@ def test_demo_city_is_supervised():
     demo.load(city, random.Random(3715))
     assert {v.manner for v in Visit.objects.all()} == {"announced", "unannounced"}
     assert Visit.objects.filter(status="planned").count() == 1
+    assert Visit.objects.get(status="cancelled").cancel_reason  # a visit called off, its reason kept
+    extended = RectificationEntry.objects.get(kind="extension")
+    assert extended.deadline > timezone.localdate() > extended.deadline_was  # extended: no longer overdue
     assert set(Rectification.objects.values_list("status", flat=True)) == {"open", "submitted", "returned", "closed"}
     assert Finding.objects.filter(kind="practice").count() == 1
     published = Bulletin.objects.get(status="published")
