@@ -7,6 +7,7 @@ neighbouring county's admin, township and community staff, a supervisor and a re
 import os
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import hypothesis
 import pytest
@@ -269,5 +270,8 @@ def sign_in(page, live_server, user, next_url: str) -> None:
     page.fill("input[name=phone]", user.phone)
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"**{next_url.split('?')[0]}**")
+    # The path itself: a glob on it also matches the sign-in page's own URL (?next=/...), which
+    # would let the wait end before the form was answered.
+    path = next_url.split("?")[0]
+    page.wait_for_url(lambda url: urlsplit(url).path == path)
 
