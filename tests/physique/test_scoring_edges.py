@@ -70,12 +70,20 @@ def test_every_input_error_names_its_field_code_and_message(call, field, code, m
     ({"height_cm": [170, 170, 170]}, ("male", "male", "x"), (UNI, UNI, UNI), 2, "sex", "invalid_sex"),
     ({"weight_kg": [60, np.inf]}, ("male", "male"), (UNI, UNI), 1, "measurements.weight_kg", "not_a_number"),
     ({"weight_kg": [60, 0]}, ("male", "male"), (UNI, UNI), 1, "measurements.weight_kg", "must_be_positive"),
+    # The first grade's group is group 0: a record in it is no problem.
+    ({"height_cm": [130, 130]}, ("male", "x"), ("primary-1", "primary-1"), 1, "sex", "invalid_sex"),
 ])
 def test_a_batch_names_the_first_bad_record(measurements, sexes, grades, row, field, code):
     with pytest.raises(ScoringError) as err:
         _batch(measurements, sexes, grades)
     assert err.value.as_dict() == {"field": field, "code": code, "message": f"Record {row}: {code} in {field}.",
                                    "row": row}
+
+
+def test_errors_must_be_raise_or_mask():
+    with pytest.raises(ValueError) as err:
+        score_many("student-2014", ["male"], grade=[UNI], errors="ignore")
+    assert str(err.value) == "errors must be 'raise' or 'mask'"
 
 
 def test_graduation_rounds_a_half_up():
@@ -102,6 +110,13 @@ def test_a_group_without_a_rating_table_withholds_the_rating_in_both_paths():
                        measurements={k: [v, v] for k, v in full.items()})
     assert batch.ratings.tolist() == [RATING_WITHHELD, RATING_WITHHELD] and batch.ratings.dtype == np.int8
     assert batch.passed[0] == int(one.passed)
+    # Without a rating, an incomplete record still passes or fails by the group's pass minimum (the
+    # student standard scores a missing item 0), in both paths.
+    partial = dict(full, rope_skipping_1min=None)
+    alone = score(std, "male", grade=grade, measurements=partial)
+    both = score_many(std, ["male"], grade=[grade], measurements={k: [np.nan if v is None else v]
+                                                                   for k, v in partial.items()})
+    assert not alone.complete and both.passed[0] == int(alone.passed)
     with pytest.raises(ScoringError) as err:
         rate_total(std, 85.0, grade=grade)
     assert err.value.as_dict() == {"field": "standard", "code": "rating_unavailable", "row": None,
@@ -134,3 +149,33 @@ def test_the_batch_answers_in_its_documented_types():
     assert items.item_scores["pullups"].dtype == np.float64 and np.isnan(items.item_scores["pullups"][1])
     assert np.isnan(items.item_scores["rope_skipping_1min"][0]) and items.item_scores["pullups"][0] >= 0
     assert all(b.dtype == np.int64 for b in items.bonuses.values())
+
+
+@pytest.mark.parametrize("above", [0, 1])
+def test_a_total_of_exactly_the_pass_minimum_passes(above):
+    std, group = _without_ratings("physique-2003")
+    measurements = {"height_cm": 100, "weight_kg": 16, "standing_long_jump_cm": 80, "tennis_ball_throw_m": 4,
+                    "double_leg_jump_s": 8, "balance_beam_s": 10, "shuttle_10m_s": 8, "sit_and_reach_cm": 8}
+    age = group.age_min
+    total_x100 = round(score(std, "male", age=age, measurements=measurements).total * 100)
+    std = dataclasses.replace(std, groups=(dataclasses.replace(group, pass_min_x100=total_x100 + above),
+                                           *std.groups[1:]))
+    batch = score_many(std, ["male"], age=[age], measurements={k: [v] for k, v in measurements.items()})
+    assert batch.ratings[0] == RATING_WITHHELD and batch.passed[0] == (0 if above else 1)
+    assert score(std, "male", age=age, measurements=measurements).passed is (not above)
+
+
+def test_integer_codes_out_of_the_vocabulary_are_invalid_records():
+    # Sexes may be given as codes into SEXES (0 male, 1 female); any other code is a bad record.
+    batch = score_many("student-2014", [0, 1, 2, -1], grade=[UNI] * 4, errors="mask",
+                       measurements={"height_cm": [175, 165, 170, 170], "weight_kg": [65, 55, 60, 60]})
+    assert batch.ratings.tolist()[2:] == [RATING_INVALID, RATING_INVALID]
+    for i, sex in enumerate(("male", "female")):
+        one = score("student-2014", sex, grade=UNI, measurements={"height_cm": [175, 165][i], "weight_kg": [65, 55][i]})
+        assert batch.totals[i] == one.total
+
+
+def test_each_bad_value_masks_its_own_record():
+    batch = score_many("student-2014", ["male"] * 3, grade=[UNI] * 3, errors="mask",
+                       measurements={"height_cm": [-1, 170, 170], "weight_kg": [60, -1, 60]})
+    assert batch.ratings.tolist()[:2] == [RATING_INVALID, RATING_INVALID] and batch.ratings[2] != RATING_INVALID
