@@ -304,3 +304,24 @@ def test_one_run_reminds_every_due_booking_and_counts_them(world, court):
     before = resident.notifications.count()
     assert services.send_reminders(now=now) == 2
     assert resident.notifications.count() == before + 2
+
+
+def test_a_payment_lands_until_the_holds_last_instant_and_twice_is_once(world, pool):
+    """The provider's call-back confirms a hold up to its exact expiry; a second call-back for the same
+    payment answers the confirmed booking; one for a cancelled booking or an unknown payment is refused."""
+    resident = world.users["resident"]
+    t = slot_at(pool, at(2, 14)).start - datetime.timedelta(days=1)
+    on_time, late, cancelled = (services.confirm(services.hold(resident, slot_at(pool, at(d, h)).pk, now=t), now=t)
+                                for d, h in ((2, 14), (2, 19), (3, 14)))
+    for b in (on_time, late):
+        assert b.status == "held" and b.hold_expires_at == t + datetime.timedelta(minutes=pool.hold_minutes)
+    expires = on_time.hold_expires_at
+    assert services.complete_payment(on_time.payment.reference, now=expires).status == "confirmed"
+    assert services.complete_payment(on_time.payment.reference, now=expires + SECOND).pk == on_time.pk
+    assert outcome(services.complete_payment, late.payment.reference, now=expires + SECOND) == "not_confirmable"
+    services.cancel(cancelled, by=resident, now=t)
+    assert outcome(services.complete_payment, cancelled.payment.reference, now=t) == "not_confirmable"
+    assert outcome(services.complete_payment, "no-such-reference", now=t) == "not_found"
+    on_time.refresh_from_db()
+    on_time.payment.refresh_from_db()
+    assert on_time.confirmed_at == expires and on_time.payment.status == "paid"
