@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone, translation
 
+from quanmin.accounts.models import AuditEntry
 from quanmin.booking import pricing, services
 from quanmin.booking.errors import BookingError
 from quanmin.booking.models import Booking, Certificate, Strike
@@ -325,3 +326,15 @@ def test_a_payment_lands_until_the_holds_last_instant_and_twice_is_once(world, p
     on_time.refresh_from_db()
     on_time.payment.refresh_from_db()
     assert on_time.confirmed_at == expires and on_time.payment.status == "paid"
+
+
+def test_a_check_in_is_audited_with_who_and_which_booking_once(world, court):
+    staff = world.users["community"]
+    b = services.book(world.users["resident"], slot_at(court, at(1, 12)).pk)
+    assert outcome(services.check_in, "NO-SUCH-CODE", staff=staff, now=b.slot.start) == "not_found"
+    for _ in range(2):  # a second scan of the same code answers the booking and records nothing more
+        assert services.check_in(b.code.lower(), staff=staff, now=b.slot.start).status == "checked_in"
+    entries = AuditEntry.objects.filter(action="check_in", target_id=str(b.pk))
+    assert [(e.actor_id, e.target_type) for e in entries] == [(staff.pk, "booking.booking")]
+    b.refresh_from_db()
+    assert (b.status, b.checked_in_at) == ("checked_in", b.slot.start)
