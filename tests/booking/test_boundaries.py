@@ -338,3 +338,23 @@ def test_a_check_in_is_audited_with_who_and_which_booking_once(world, court):
     assert [(e.actor_id, e.target_type) for e in entries] == [(staff.pk, "booking.booking")]
     b.refresh_from_db()
     assert (b.status, b.checked_in_at) == ("checked_in", b.slot.start)
+
+
+def test_only_online_and_waitlist_bookings_become_no_shows_each_told(world, court):
+    """A walk-in booked at the counter is no strike when nobody checks it in; an online booking is one,
+    and its person is told which booking they missed."""
+    resident, staff = world.users["resident"], world.users["community"]
+    online = services.book(resident, slot_at(court, at(1, 12)).pk)
+    walk_in = services.book(world.users["other_resident"], slot_at(court, at(1, 13)).pk, staff=staff,
+                            channel=Booking.Channel.WALK_IN)
+    after = walk_in.slot.end + datetime.timedelta(minutes=settings.BOOKING_NO_SHOW_GRACE_MINUTES) + SECOND
+    before = resident.notifications.count()
+    with translation.override("en"):
+        assert services.mark_no_shows(now=after) == 1
+    walk_in.refresh_from_db()
+    assert walk_in.status == "confirmed" and not Strike.objects.filter(booking=walk_in).exists()
+    assert resident.notifications.count() == before + 1
+    note = resident.notifications.first()
+    when = timezone.localtime(online.slot.start).strftime("%Y-%m-%d %H:%M")
+    assert (note.subject, note.text) == ("Missed booking", f"You did not arrive for {court.name} on {when}. "
+                                         "Repeated no-shows suspend online booking.")
