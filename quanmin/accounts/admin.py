@@ -150,6 +150,25 @@ class ScopedAdmin(admin.ModelAdmin):
 
 # Regions are registered here, not in their own app, because the admin's scoping lives in
 # accounts and dependencies point accounts → regions.
+class ReadOnlyAdmin(ScopedAdmin):
+    """A register's admin that only shows: its writes happen on the staff pages, through services."""
+
+    read_only = True
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under their parent, never added, changed or deleted here."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Region)
 class RegionAdmin(ScopedAdmin):
     list_display = ["code", "name", "level", "population", "population_estimated", "area_km2"]
@@ -312,8 +331,7 @@ class MembershipAdmin(ScopedAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(ScopedAdmin):
-    read_only = True
+class ConsentAdmin(ReadOnlyAdmin):
     list_display = ["user", "kind", "version", "given_at", "withdrawn_at"]
     list_filter = ["kind", "version"]
     exclude = ["guardian_id_hash"]
@@ -325,8 +343,7 @@ class ConsentAdmin(ScopedAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ScopedAdmin):
-    read_only = True
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "action", "target_type", "target_repr", "region_code", "ip"]
     list_filter = ["action", "target_type"]
     search_fields = ["target_repr", "region_code"]
@@ -342,8 +359,7 @@ class AuditEntryAdmin(ScopedAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(ScopedAdmin):
-    read_only = True
+class ApiTokenAdmin(ReadOnlyAdmin):
     list_display = ["name", "user", "key_prefix", "created_at", "last_used_at", "revoked_at"]
 
     def get_queryset(self, request):

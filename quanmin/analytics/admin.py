@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from quanmin.accounts.admin import ScopedAdmin
+from quanmin.accounts.admin import ReadOnlyAdmin, ScopedAdmin
 
 from . import services
 from .models import CandidateSite, CircleRun
@@ -26,7 +26,6 @@ def _candidate_data(data: dict) -> dict:
 
 
 @admin.register(CircleRun)
-class CircleRunAdmin(ScopedAdmin):
-    read_only = True
+class CircleRunAdmin(ReadOnlyAdmin):
     list_display = ["region", "minutes", "speed_kmh", "suggest_k", "status", "progress", "created_at", "finished_at"]
     exclude = ["result", "layer"]

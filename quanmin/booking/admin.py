@@ -11,17 +11,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from quanmin.accounts import scoping
-from quanmin.accounts.admin import ScopedAdmin
+from quanmin.accounts.admin import ReadOnlyAdmin
 
 from .models import BookableUnit, Booking, Certificate, Payment, Slot, Strike, VisitCount, WaitlistEntry, WeeklyTemplate
 from .selectors import mask_name
-
-
-class ReadOnlyAdmin(ScopedAdmin):
-    read_only = True
-
-    def has_add_permission(self, request):
-        return False
 
 
 def _person(user) -> str:

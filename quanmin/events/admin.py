@@ -8,7 +8,7 @@ and the API change things (DESIGN rule 1). People are shown masked, as in bookin
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from quanmin.accounts.admin import ScopedAdmin
+from quanmin.accounts.admin import ReadOnlyAdmin, ReadOnlyInline
 from quanmin.booking.selectors import mask_name
 
 from .models import Award, Competition, Correction, Delegation, Entry, EntryFee, Games, Result, TeamMember
@@ -16,24 +16,6 @@ from .models import Award, Competition, Correction, Delegation, Entry, EntryFee,
 
 def _person(user) -> str:
     return "" if user is None else (mask_name(user.real_name) or user.phone_masked)
-
-
-class ReadOnlyAdmin(ScopedAdmin):
-    read_only = True
-
-    def has_add_permission(self, request):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class CompetitionInline(ReadOnlyInline):

@@ -6,24 +6,20 @@ changes nothing (DESIGN rule 1: the admin calls services or is read-only)."""
 
 from django.contrib import admin
 
-from quanmin.accounts.admin import ScopedAdmin
+from quanmin.accounts.admin import ReadOnlyAdmin
 
 from .models import Amount, LotteryFund, Project
 
 
-class ReadOnly(ScopedAdmin):
-    read_only = True
-
-
 @admin.register(LotteryFund)
-class LotteryFundAdmin(ReadOnly):
+class LotteryFundAdmin(ReadOnlyAdmin):
     list_display = ["region", "year", "received", "fitness", "updated_at"]
     list_filter = ["year"]
     list_select_related = ["region"]
 
 
 @admin.register(Project)
-class ProjectAdmin(ReadOnly):
+class ProjectAdmin(ReadOnlyAdmin):
     list_display = ["title", "region", "year", "site", "updated_at"]
     list_filter = ["year"]
     search_fields = ["title", "builds"]
@@ -31,7 +27,7 @@ class ProjectAdmin(ReadOnly):
 
 
 @admin.register(Amount)
-class AmountAdmin(ReadOnly):
+class AmountAdmin(ReadOnlyAdmin):
     list_display = ["project", "kind", "item_label", "planned", "actual"]
     list_filter = ["kind"]
     list_select_related = ["project__region"]

@@ -11,16 +11,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from quanmin.accounts.admin import ScopedAdmin
+from quanmin.accounts.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Check, InspectionPlan, InspectionRound, MaintenanceUnit, WorkOrder, WorkOrderEvent, WorkOrderPhoto
-
-
-class ReadOnlyAdmin(ScopedAdmin):
-    read_only = True
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(MaintenanceUnit)
@@ -65,32 +58,16 @@ class CheckAdmin(ReadOnlyAdmin):
                            reverse("maintenance:check_photo", args=[obj.pk]), _("open"))
 
 
-class WorkOrderEventInline(admin.TabularInline):
+class WorkOrderEventInline(ReadOnlyInline):
     model = WorkOrderEvent
-    extra = 0
     fields = ["at", "status", "actor", "text"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class WorkOrderPhotoInline(admin.TabularInline):
+class WorkOrderPhotoInline(ReadOnlyInline):
     model = WorkOrderPhoto
-    extra = 0
     fields = ["stage", "uploaded_at", "photo_link"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("photo"))
     def photo_link(self, obj):

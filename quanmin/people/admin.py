@@ -7,13 +7,13 @@ staff pages and the API call; the admin defines no service hook, so it changes n
 
 from django.contrib import admin
 
-from quanmin.accounts.admin import ScopedAdmin
+from quanmin.accounts.admin import ReadOnlyAdmin
 
 from .models import Contest, DutyLog, Instructor, Post, Station, Supplier, Training
 
 
-class ReadOnly(ScopedAdmin):
-    read_only = True
+class ReadOnly(ReadOnlyAdmin):
+    """Every field shown read-only on the object page."""
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields or [f.name for f in self.model._meta.fields]

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from quanmin.accounts.admin import ScopedAdmin
+from quanmin.accounts.admin import ReadOnlyAdmin
 
 from .models import (
     Bulletin,
@@ -34,10 +34,6 @@ from .models import (
 )
 
 
-class ReadOnly(ScopedAdmin):
-    read_only = True
-
-
 def _open(url: str):
     return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("open"))
 
@@ -45,7 +41,7 @@ def _open(url: str):
 # Supervision (督查)
 
 @admin.register(Visit)
-class VisitAdmin(ReadOnly):
+class VisitAdmin(ReadOnlyAdmin):
     list_display = ["title", "plan", "division_name", "kind", "manner", "planned_on", "visited_on", "status"]
     list_filter = ["status", "manner", "kind", "schedule", "coverage"]
     search_fields = ["title", "division_name", "team"]
@@ -54,7 +50,7 @@ class VisitAdmin(ReadOnly):
 
 
 @admin.register(Finding)
-class FindingAdmin(ReadOnly):
+class FindingAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "visit", "division_name", "kind", "severity", "created_at"]
     list_filter = ["kind", "severity"]
     search_fields = ["text", "place", "division_name"]
@@ -62,7 +58,7 @@ class FindingAdmin(ReadOnly):
 
 
 @admin.register(Rectification)
-class RectificationAdmin(ReadOnly):
+class RectificationAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "division_name", "department", "deadline", "status", "closed_on"]
     list_filter = ["status"]
     search_fields = ["requirement", "division_name"]
@@ -71,7 +67,7 @@ class RectificationAdmin(ReadOnly):
 
 
 @admin.register(RectificationEntry)
-class RectificationEntryAdmin(ReadOnly):
+class RectificationEntryAdmin(ReadOnlyAdmin):
     list_display = ["rectification", "kind", "decision", "author", "created_at", "evidence_link"]
     list_filter = ["kind", "decision"]
     list_select_related = ["rectification", "author"]
@@ -86,7 +82,7 @@ class RectificationEntryAdmin(ReadOnly):
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(ReadOnly):
+class BulletinAdmin(ReadOnlyAdmin):
     list_display = ["title", "plan", "division_name", "period_start", "period_end", "public", "status",
                     "published_at"]
     list_filter = ["status", "public"]
@@ -98,7 +94,7 @@ class BulletinAdmin(ReadOnly):
 # Performance evaluation (绩效评估)
 
 @admin.register(EvaluationItem)
-class EvaluationItemAdmin(ReadOnly):
+class EvaluationItemAdmin(ReadOnlyAdmin):
     list_display = ["name", "plan", "order", "weight", "method", "target"]
     list_filter = ["method"]
     search_fields = ["name"]
@@ -106,21 +102,21 @@ class EvaluationItemAdmin(ReadOnly):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(ReadOnly):
+class EvaluationAdmin(ReadOnlyAdmin):
     list_display = ["plan", "kind", "year", "third_party", "created_at"]
     list_filter = ["kind", "year"]
     list_select_related = ["plan"]
 
 
 @admin.register(CountyScore)
-class CountyScoreAdmin(ReadOnly):
+class CountyScoreAdmin(ReadOnlyAdmin):
     list_display = ["evaluation", "division_code", "status", "total", "approved_at"]
     list_filter = ["status"]
     list_select_related = ["evaluation__plan"]
 
 
 @admin.register(ItemScore)
-class ItemScoreAdmin(ReadOnly):
+class ItemScoreAdmin(ReadOnlyAdmin):
     list_display = ["county", "item", "source", "score", "scored_by", "scored_at", "evidence_link"]
     list_filter = ["source"]
     list_select_related = ["county__evaluation__plan", "item", "scored_by"]
@@ -139,14 +135,14 @@ class ItemScoreAdmin(ReadOnly):
 # County returns (统计监测)
 
 @admin.register(ReturnRound)
-class ReturnRoundAdmin(ReadOnly):
+class ReturnRoundAdmin(ReadOnlyAdmin):
     list_display = ["title", "division_name", "period_start", "period_end", "due_on", "status"]
     list_filter = ["status"]
     search_fields = ["title", "division_name"]
 
 
 @admin.register(ReturnItem)
-class ReturnItemAdmin(ReadOnly):
+class ReturnItemAdmin(ReadOnlyAdmin):
     list_display = ["name", "round", "order", "indicator", "unit", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "indicator"]
@@ -154,7 +150,7 @@ class ReturnItemAdmin(ReadOnly):
 
 
 @admin.register(CountyReturn)
-class CountyReturnAdmin(ReadOnly):
+class CountyReturnAdmin(ReadOnlyAdmin):
     list_display = ["round", "division_name", "status", "submitted_at", "decided_at"]
     list_filter = ["status"]
     search_fields = ["division_name"]
@@ -162,13 +158,13 @@ class CountyReturnAdmin(ReadOnly):
 
 
 @admin.register(ReturnFigure)
-class ReturnFigureAdmin(ReadOnly):
+class ReturnFigureAdmin(ReadOnlyAdmin):
     list_display = ["ret", "item", "computed", "entered"]
     list_select_related = ["ret__round", "item"]
 
 
 @admin.register(ReturnAttachment)
-class ReturnAttachmentAdmin(ReadOnly):
+class ReturnAttachmentAdmin(ReadOnlyAdmin):
     list_display = ["name", "ret", "uploaded_by", "uploaded_at", "file_link"]
     search_fields = ["name"]
     list_select_related = ["ret__round", "uploaded_by"]
@@ -181,7 +177,7 @@ class ReturnAttachmentAdmin(ReadOnly):
 
 
 @admin.register(ReturnEntry)
-class ReturnEntryAdmin(ReadOnly):
+class ReturnEntryAdmin(ReadOnlyAdmin):
     list_display = ["ret", "kind", "author", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["ret__round", "author"]
