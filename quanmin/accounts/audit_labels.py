@@ -61,6 +61,8 @@ ACTION_LABELS = {
     "physique_result": pgettext_lazy("audit action", "Physique result recorded"),
     "physique_prescription": pgettext_lazy("audit action", "Exercise prescription made"),
     "physique_rescore": pgettext_lazy("audit action", "Physique results rescored"),
+    "exercise_grade": pgettext_lazy("audit action", "Exercise standard grade recorded"),
+    "exercise_grade_annulled": pgettext_lazy("audit action", "Exercise standard grade annulled"),
     "book_physique_session": pgettext_lazy("audit action", "Physique test booked"),
     "import_results": pgettext_lazy("audit action", "Results imported"),
     # Equipment, inspections, repairs, reports

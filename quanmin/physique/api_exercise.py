@@ -19,7 +19,7 @@ from ninja.pagination import paginate
 from quanmin.accounts import scoping
 from quanmin.accounts.api_auth import PUBLIC
 from quanmin.booking.selectors import mask_name
-from quanmin.core.api import ArrayPaging, ErrorOut
+from quanmin.core.api import ArrayPaging, Day, ErrorOut
 from quanmin.core.errors import ServiceError
 from quanmin.regions import codes
 from quanmin.regions.models import Region
@@ -38,7 +38,7 @@ def _require(allowed: bool) -> None:
 
 class StandardSessionIn(Schema):
     region_code: str = Field(..., description="The organising division's 12-digit code")
-    held_on: datetime.date
+    held_on: Day
     place: str
     organiser: str
     note: str = ""
@@ -172,6 +172,7 @@ class MyStandardGradeOut(Schema):
 
 
 @router.get("/me", response=list[MyStandardGradeOut], summary="My exercise standard grades and certificates")
+@paginate(ArrayPaging)
 def my_grades(request):
     participant = selectors.own_participant(request.user)
     grades = selectors.own_exercise_grades(participant)

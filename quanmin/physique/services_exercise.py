@@ -23,6 +23,7 @@ from quanmin.accounts.models import User
 from quanmin.core import imports, tabular
 from quanmin.core.errors import ServiceError
 from quanmin.facilities.io_read import Column  # the registers' one column type
+from quanmin.regions import codes
 from quanmin.regions.models import Region
 
 from . import exercise, services
@@ -72,7 +73,7 @@ def _clean_items(items) -> str:
 def new_number(session: ExerciseSession) -> str:
     """Year, the issuing division's county code and a random part: not guessable one from another."""
     tail = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
-    return f"{session.held_on.year}-{session.region_id[:6]}-{tail}"
+    return f"{session.held_on.year}-{codes.prefix_at(session.region_id, 'county')}-{tail}"
 
 
 def _issue(grade: ExerciseGrade) -> ExerciseCertificate:

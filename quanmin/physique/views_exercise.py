@@ -24,6 +24,7 @@ from quanmin.accounts.decorators import role_required
 from quanmin.booking.selectors import mask_name
 from quanmin.core import excel, qr
 from quanmin.core.errors import ServiceError
+from quanmin.core.forms import DayField
 
 from . import exercise, permissions, selectors, services_exercise
 from .models import ExerciseCertificate
@@ -34,7 +35,7 @@ signed_in = role_required(lambda user: True)
 
 class SessionForm(forms.Form):
     region_code = forms.CharField(label=gettext_lazy("Division code"), max_length=12)
-    held_on = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = DayField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=gettext_lazy("Place"), max_length=200)
     organiser = forms.CharField(label=gettext_lazy("Organiser"), max_length=120)
     note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)

@@ -60,7 +60,7 @@ STAFF_RECORDS = (
     "incentives.Settlement.approved_by", "incentives.Voucher.operator", "planning.JointMeeting.created_by",
     "incentives.PointsSettings.updated_by", "incentives.Selection.created_by", "incentives.Nomination.reviewed_by",
     "events.PromotedSport.created_by",
-    "planning.Visit.created_by", "planning.Finding.created_by", "planning.Rectification.created_by",
+    "planning.Visit.created_by", "planning.Visit.cancelled_by", "planning.Finding.created_by", "planning.Rectification.created_by",
     "planning.RectificationEntry.author", "planning.Bulletin.created_by", "planning.Bulletin.published_by",
     "planning.ReturnRound.created_by", "planning.CountyReturn.submitted_by", "planning.CountyReturn.decided_by",
     "planning.ReturnAttachment.uploaded_by", "planning.ReturnEntry.author",
