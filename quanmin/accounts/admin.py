@@ -4,6 +4,7 @@ from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from quanmin.core.errors import ServiceError
@@ -150,6 +151,12 @@ class ScopedAdmin(admin.ModelAdmin):
 
 # Regions are registered here, not in their own app, because the admin's scoping lives in
 # accounts and dependencies point accounts → regions.
+def open_link(url: str):
+    """A file or photo in the admin: a link to the checked view that serves it (uploads have no /media/
+    address), opened in a new tab."""
+    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("open"))
+
+
 class ReadOnlyAdmin(ScopedAdmin):
     """A register's admin that only shows: its writes happen on the staff pages, through services."""
 

@@ -5,10 +5,9 @@ has every change. Photos are uploaded on the staff pages: here they are read-onl
 from django import forms
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from quanmin.accounts.admin import ScopedAdmin
+from quanmin.accounts.admin import ScopedAdmin, open_link
 
 from . import services
 from .errors import FacilityError
@@ -136,5 +135,4 @@ class SitePhotoAdmin(ScopedAdmin):
         # Uploads have no /media/ address: the site page's own view serves the photo.
         if obj is None or not obj.image:
             return ""
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>',
-                           reverse("facilities:site_photo", args=[obj.site_id, obj.pk]), _("open"))
+        return open_link(reverse("facilities:site_photo", args=[obj.site_id, obj.pk]))

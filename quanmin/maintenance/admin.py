@@ -8,10 +8,9 @@ checked views, never from /media/.
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from quanmin.accounts.admin import ReadOnlyAdmin, ReadOnlyInline
+from quanmin.accounts.admin import ReadOnlyAdmin, ReadOnlyInline, open_link
 
 from .models import Check, InspectionPlan, InspectionRound, MaintenanceUnit, WorkOrder, WorkOrderEvent, WorkOrderPhoto
 
@@ -54,8 +53,7 @@ class CheckAdmin(ReadOnlyAdmin):
     def photo_link(self, obj):
         if not obj.photo:
             return ""
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>',
-                           reverse("maintenance:check_photo", args=[obj.pk]), _("open"))
+        return open_link(reverse("maintenance:check_photo", args=[obj.pk]))
 
 
 class WorkOrderEventInline(ReadOnlyInline):
@@ -71,8 +69,7 @@ class WorkOrderPhotoInline(ReadOnlyInline):
 
     @admin.display(description=_("photo"))
     def photo_link(self, obj):
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>',
-                           reverse("maintenance:work_order_photo", args=[obj.pk]), _("open"))
+        return open_link(reverse("maintenance:work_order_photo", args=[obj.pk]))
 
 
 @admin.register(WorkOrder)

@@ -10,10 +10,9 @@ through the staff pages' checked views, never from /media/.
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from quanmin.accounts.admin import ReadOnlyAdmin
+from quanmin.accounts.admin import ReadOnlyAdmin, open_link
 
 from .models import (
     Bulletin,
@@ -32,11 +31,6 @@ from .models import (
     ReturnRound,
     Visit,
 )
-
-
-def _open(url: str):
-    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("open"))
-
 
 # Supervision (督查)
 
@@ -78,7 +72,7 @@ class RectificationEntryAdmin(ReadOnlyAdmin):
     def evidence_link(self, obj):
         if not obj.evidence:
             return ""
-        return _open(reverse("planning:rectification_evidence", args=[obj.rectification_id, obj.pk]))
+        return open_link(reverse("planning:rectification_evidence", args=[obj.rectification_id, obj.pk]))
 
 
 @admin.register(Bulletin)
@@ -128,7 +122,7 @@ class ItemScoreAdmin(ReadOnlyAdmin):
         if not obj.evidence:
             return ""
         county = obj.county
-        return _open(reverse("planning:evaluation_evidence", args=[
+        return open_link(reverse("planning:evaluation_evidence", args=[
             county.evaluation.plan.key, county.evaluation_id, county.pk, obj.pk]))
 
 
@@ -173,7 +167,7 @@ class ReturnAttachmentAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("file"))
     def file_link(self, obj):
-        return _open(reverse("planning:return_attachment", args=[obj.ret_id, obj.pk]))
+        return open_link(reverse("planning:return_attachment", args=[obj.ret_id, obj.pk]))
 
 
 @admin.register(ReturnEntry)
