@@ -56,7 +56,8 @@ def create_training(data: dict, *, by, request=None) -> Training:
     if hours <= 0:
         raise PeopleError("hours_invalid", _("Enter more than zero hours."), "hours")
     try:
-        capacity = int(data.get("capacity") or 50)
+        # No places given: 50. Zero is a number given (and refused below), not a missing one.
+        capacity = 50 if data.get("capacity") in (None, "") else int(data["capacity"])
     except (TypeError, ValueError):
         raise PeopleError("capacity_invalid", _("Places must be between 1 and 10,000."), "capacity") from None
     if not 1 <= capacity <= 10000:
