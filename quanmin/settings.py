@@ -228,6 +228,8 @@ if REDIS_URL:
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
     RQ_SHOW_ADMIN_LINK = False
+    # RQ's worker, stopping within a second instead of a minute (core/rq_worker.py).
+    RQ = {"WORKER_CLASS": "quanmin.core.rq_worker.Worker"}
     if not os.environ.get("QUANMIN_TASKS_BACKEND"):
         TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
 

@@ -13,11 +13,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 SHOW = ("from django.conf import settings; from django_tasks import task_backends\n"
-        "print(settings.CACHES['default']['BACKEND'], type(task_backends['default']).__name__)")
+        "print(settings.CACHES['default']['BACKEND'], type(task_backends['default']).__name__)\n"
+        "if 'django_rq' in settings.INSTALLED_APPS:\n"
+        "    from django_rq.workers import get_worker_class; w = get_worker_class(); print(w.__module__, w.__name__)")
 
 
 def test_redis_url_switches_cache_and_queue():
-    assert run_python(SHOW).split() == ["django.core.cache.backends.redis.RedisCache", "RQBackend"]
+    # `manage.py rqworker` runs the worker that stops within a second (core/rq_worker.py): RQ's own sat up
+    # to a minute before exiting, which each test here that starts workers waited out.
+    assert run_python(SHOW).split() == ["django.core.cache.backends.redis.RedisCache", "RQBackend",
+                                        "quanmin.core.rq_worker", "Worker"]
     # Without it: one process's memory and the database queue, the embedded default.
     assert run_python(SHOW, redis=False).split() == ["django.core.cache.backends.locmem.LocMemCache",
                                                      "DatabaseBackend"]
