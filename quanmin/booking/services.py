@@ -236,12 +236,18 @@ def confirm(booking: Booking, *, now=None) -> Booking:
         if booking.status == Booking.Status.CONFIRMED:
             return booking
         if booking.status != Booking.Status.HELD or (booking.hold_expires_at and booking.hold_expires_at < now):
+            # A run-out hold gives its place back now; refused after the commit, or the refusal would
+            # roll the release back with it.
             expire_stale_holds(booking.slot_id, now)
-            raise fail("not_confirmable")
-        provider = payments.provider_for(booking)
-        payment = getattr(booking, "payment", None) or provider.start(booking)
-        if provider.confirms_at_once or payment.status == Payment.Status.PAID:
-            _mark_confirmed(booking, now)
+            confirmable = False
+        else:
+            confirmable = True
+            provider = payments.provider_for(booking)
+            payment = getattr(booking, "payment", None) or provider.start(booking)
+            if provider.confirms_at_once or payment.status == Payment.Status.PAID:
+                _mark_confirmed(booking, now)
+    if not confirmable:
+        raise fail("not_confirmable")
     return booking
 
 
@@ -363,23 +369,27 @@ def expire_holds(now=None) -> int:
 
 # --- waitlist ------------------------------------------------------------------------------------
 
-def join_waitlist(user, slot_id: int, *, places: int = 1) -> WaitlistEntry:
+def join_waitlist(user, slot_id: int, *, places: int = 1, now=None) -> WaitlistEntry:
+    now = _now(now)
     with transaction.atomic():
         slot = Slot.objects.filter(pk=slot_id).first()
-        if slot is None or slot.blocked or slot.start <= timezone.now():
+        if slot is None or slot.blocked or slot.start <= now:
             raise fail("not_found" if slot is None else "slot_blocked" if slot.blocked else "slot_past")
-        until = suspended_until(user)
+        until = suspended_until(user, now)
         if until:
             raise fail("suspended", status=403, until=timezone.localtime(until).strftime("%Y-%m-%d"))
         if Booking.objects.filter(user=user, slot=slot, status__in=ACTIVE_STATUSES).exists():
             raise fail("already_booked")
-        expire_stale_holds(slot.pk, timezone.now())
+        expire_stale_holds(slot.pk, now)
         slot.refresh_from_db()
         if slot.free_places >= places:
-            raise fail("not_full")
-        if WaitlistEntry.objects.filter(slot=slot, user=user, status__in=["waiting", "offered"]).exists():
-            raise fail("already_waiting")
-        return WaitlistEntry.objects.create(slot=slot, user=user, places=places)
+            refused = "not_full"
+        elif WaitlistEntry.objects.filter(slot=slot, user=user, status__in=["waiting", "offered"]).exists():
+            refused = "already_waiting"
+        else:
+            return WaitlistEntry.objects.create(slot=slot, user=user, places=places)
+    # Refused after the commit: the run-out holds expired above stay expired (their places free).
+    raise fail(refused)
 
 
 def offer_next(slot_id: int, *, now=None) -> WaitlistEntry | None:

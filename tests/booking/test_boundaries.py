@@ -171,8 +171,9 @@ def test_confirming_one_second_after_the_hold_ran_out_fails(world, court):
     expires = t + datetime.timedelta(minutes=court.hold_minutes)
     assert outcome(services.confirm, held, now=expires + SECOND) == "not_confirmable"
     held.refresh_from_db()
-    assert held.status == "held" and held.confirmed_at is None
-    assert services.expire_holds(now=expires + SECOND) == 1 and taken(slot) == 0
+    # The refusal gives the place back at once (not at the next sweep), and only once.
+    assert held.status == "expired" and held.confirmed_at is None and taken(slot) == 0
+    assert services.expire_holds(now=expires + SECOND) == 0 and taken(slot) == 0
 
 
 # --- when a slot may be booked -----------------------------------------------------------------------
@@ -203,6 +204,11 @@ def test_open_bookings_count_until_their_start(world, court):
     first = services.book(resident, slot_at(court, at(1, 12)).pk).slot
     services.book(resident, slot_at(court, at(2, 12)).pk)
     third = slot_at(court, at(3, 12))
+    # The page's word beside Book (rule_in_the_way) and hold() agree at both instants.
+    with translation.override("en"):
+        exc = services.rule_in_the_way(resident, third, now=first.start - SECOND)
+        assert (exc.code, str(exc.message)) == ("limit_open", "You already have 2 open bookings, the most allowed.")
+    assert services.rule_in_the_way(resident, third, now=first.start) is None
     assert outcome(services.hold, resident, third.pk, now=first.start - SECOND) == "limit_open"
     assert outcome(services.hold, resident, third.pk, now=first.start) == "ok"
 
@@ -213,6 +219,10 @@ def test_the_day_limit_is_the_set_number(world, court):
     court.save()
     for hour in range(12, 12 + court.max_per_day):
         assert outcome(services.book, resident, slot_at(court, at(1, hour)).pk) == "ok"
+    with translation.override("en"):
+        exc = services.rule_in_the_way(resident, slot_at(court, at(1, 18)))
+        assert (exc.code, str(exc.message)) == ("limit_day", "You already have 2 bookings that day, the most allowed.")
+    assert services.rule_in_the_way(resident, slot_at(court, at(2, 18))) is None
     assert outcome(services.book, resident, slot_at(court, at(1, 18)).pk) == "limit_day"
     assert outcome(services.book, resident, slot_at(court, at(2, 18)).pk) == "ok"
 
