@@ -73,6 +73,7 @@ def scratch_copy(modules: list[str]) -> Path:
         "only_mutate": modules,
         "pytest_add_cli_args_test_selection": tests,
         "pytest_add_cli_args": ["-p", "no:xdist", "-p", "no:cacheprovider", "-p", "tests.mutants_db",
+                                "-p", "tests.mutants_stats",
                                 "-m", "not browser and not race"],
         # A mutant's tests may run TIMEOUT_FACTOR times as long as the clean run's (plus a session's
         # start: a copy of the database, collection), in wall time; mutmut allows twice that in CPU.
