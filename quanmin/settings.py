@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "quanmin.surveys",
     "quanmin.incentives",
     "quanmin.funding",
+    "quanmin.youth",
     "quanmin.web",
     "quanmin.demo",
 ]

@@ -7,6 +7,7 @@ from django.http import Http404
 from quanmin.accounts import scoping
 from quanmin.regions import codes
 from quanmin.regions.models import Region
+from quanmin.regions.selectors import subtree_q as region_q
 
 from . import sports
 from .models import Organization
@@ -21,17 +22,6 @@ def organizations_for(user, write: bool = False) -> QuerySet[Org]:
 
 def get_or_404(user, pk, write: bool = False) -> Org:
     return scoping.get_scoped_or_404(user, Org.objects.select_related(*LIST_RELATED, "site"), write, pk=pk)
-
-
-def region_q(value, field: str = "region__code") -> Q | None:
-    """A division code (or its prefix) → the filter of its subtree; a bad code matches nothing."""
-    text = str(value or "").strip()
-    if not text:
-        return None
-    try:
-        return Q(**{f"{field}__within": codes.prefix(codes.normalise(text))})
-    except ValueError:
-        return Q(pk__in=[])
 
 
 def filtered(qs: QuerySet[Org], params) -> QuerySet[Org]:

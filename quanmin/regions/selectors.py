@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from . import codes
 from .models import Region
@@ -14,3 +14,15 @@ def by_level(level: str, within: str | None = None) -> QuerySet[Region]:
     if within:
         qs = qs.filter(code__within=codes.prefix(within))
     return qs
+
+
+def subtree_q(value, field: str = "region__code") -> Q | None:
+    """A division code (or its prefix) as a list's filter -> its subtree; None when empty; a bad code
+    matches nothing."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return Q(**{f"{field}__within": codes.prefix(codes.normalise(text))})
+    except ValueError:
+        return Q(pk__in=[])

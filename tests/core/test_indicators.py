@@ -30,10 +30,12 @@ from tests.physique.test_figures import Maker
 AS_OF = datetime.date(2026, 6, 30)
 # Indicators whose data build_city does not make yet (their query counts are still checked).
 # build_city holds no survey and no funding record (tests/funding checks those figures' values).
-# Nor any test of the National Physical Exercise Standard (tests/physique checks those figures).
+# Nor any test of the National Physical Exercise Standard (tests/physique checks those figures), nor any
+# school or term return (tests/youth checks those figures by hand counts).
 NO_DATA_HERE = {"regular_exerciser_rate", "weekly_exerciser_rate", "satisfaction_score", "lottery_fund_fitness_share",
                 "funding_social_share", "exercise_standard_coverage", "exercise_standard_pass_rate",
-                "exercise_standard_good_rate"}
+                "exercise_standard_good_rate", "student_daily_pe_hours", "students_pe_both_hours_share",
+                "students_two_skills_share", "youth_intervention_share", "school_grounds_open_share"}
 KEYS = {
     "grounds", "area_per_resident", "new_grounds", "trail_km_per_10000", "county_trio_share",
     "township_pair_share", "community_square_share", "smart_facilities", "new_basketball_courts",
@@ -60,6 +62,8 @@ KEYS = {
     "lottery_fund_fitness_share", "funding_social_share",  # funding
     "walk_10_minute_share", "walk_15_minute_share",  # analytics
     "joint_meetings", "counties_with_plan", "evaluations_held",  # planning
+    "student_daily_pe_hours", "students_pe_both_hours_share", "students_two_skills_share",
+    "youth_intervention_share", "school_grounds_open", "school_grounds_open_share",  # youth
 }
 
 
