@@ -39,3 +39,45 @@ def test_the_scratch_copy_mutates_only_the_asked_modules():
         assert (where / "quanmin" / "booking" / "pricing.py").is_file() and (where / ".venv").is_symlink()
     finally:
         shutil.rmtree(where)
+
+
+def test_wilson_interval_holds_the_score_and_narrows_with_the_sample():
+    # Hand values: 50 of 60 killed gives 0.833, interval 0.720..0.907 (Wilson, z = 1.96).
+    assert mutants.wilson(50, 60) == [0.72, 0.907]
+    assert mutants.wilson(0, 0) is None
+    assert mutants.wilson(60, 60)[1] == 1.0 and mutants.wilson(60, 60)[0] < 1.0
+    low, high = mutants.wilson(500, 600)
+    assert 0.72 < low < 50 / 60 < high < 0.907
+
+
+def test_a_sampled_tally_counts_only_the_drawn_mutants(tmp_path):
+    meta = tmp_path / "mutants" / "quanmin" / "booking" / "pricing.py.meta"
+    meta.parent.mkdir(parents=True)
+    codes = {f"quanmin.booking.pricing.x_price__mutmut_{i}": None for i in range(1, 11)}
+    codes.update({"quanmin.booking.pricing.x_price__mutmut_1": 1, "quanmin.booking.pricing.x_price__mutmut_2": 0,
+                  "quanmin.booking.pricing.x_price__mutmut_3": 3})
+    meta.write_text(json.dumps({"exit_code_by_key": codes}))
+    drawn = {"quanmin/booking/pricing.py": ["quanmin.booking.pricing.x_price__mutmut_1",
+                                            "quanmin.booking.pricing.x_price__mutmut_2",
+                                            "quanmin.booking.pricing.x_price__mutmut_3"]}
+    result = mutants.tally(tmp_path, ["quanmin/booking/pricing.py"], drawn)
+    # The 7 mutants not drawn (not run) are not "other": they are outside the sample.
+    assert (result["killed"], result["survived"], result["other"]) == (2, 1, 0)
+    module = result["modules"]["quanmin/booking/pricing.py"]
+    assert (module["mutants"], module["drawn"]) == (10, 3)
+    assert module["interval"] == mutants.wilson(2, 3) == result["interval"]
+    assert result["sampled"] is True and result["survivors"] == ["quanmin.booking.pricing.x_price__mutmut_2"]
+
+
+def test_the_draw_generates_every_mutant_and_picks_the_same_ones_for_a_seed():
+    where = mutants.scratch_copy(["quanmin/booking/pricing.py"])
+    try:
+        first = mutants.draw(where, ["quanmin/booking/pricing.py"], 5, seed=7)
+        everything = mutants.exit_codes(where, "quanmin/booking/pricing.py")
+        assert len(everything) > 50  # pricing.py has over a hundred mutants
+        drawn = first["quanmin/booking/pricing.py"]
+        assert len(drawn) == 5 and set(drawn) <= set(everything)
+        assert mutants.draw(where, ["quanmin/booking/pricing.py"], 5, seed=7) == first
+        assert mutants.draw(where, ["quanmin/booking/pricing.py"], 5, seed=8) != first
+    finally:
+        shutil.rmtree(where)
