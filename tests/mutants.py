@@ -182,10 +182,16 @@ def main(argv: list[str]) -> int:
     env = {**os.environ, "QUANMIN_DEBUG": "1", "QUANMIN_MUTANTS_DB": str(where / "migrated.sqlite3")}
     drawn = draw(where, modules, args.sample, args.seed) if args.sample > 0 else None
     names = [name for module in modules for name in drawn[module]] if drawn else []
-    run = subprocess.run([str(mutmut), "run", "--max-children", str(os.cpu_count() or 2), *names], cwd=where,
-                         env=env, stdout=subprocess.DEVNULL)
-    if run.returncode not in (0, 1):
-        print(f"mutmut stopped with exit code {run.returncode}", file=sys.stderr)
+    # mutmut's own report goes to a log in the scratch copy: when it stops early (a covering test that
+    # fails on the unmutated code, no test reaching the module) it says why there, and exits 1.
+    log = where / "mutmut.log"
+    with open(log, "w") as out:
+        run = subprocess.run([str(mutmut), "run", "--max-children", str(os.cpu_count() or 2), *names], cwd=where,
+                             env=env, stdout=out, stderr=subprocess.STDOUT)
+    if run.returncode != 0:
+        tail = log.read_text(errors="replace").splitlines()[-40:]
+        print("\n".join(tail), file=sys.stderr)
+        print(f"mutmut stopped with exit code {run.returncode} (its log: {log})", file=sys.stderr)
         return run.returncode
     print(json.dumps(tally(where, modules, drawn), ensure_ascii=False))
     return 0

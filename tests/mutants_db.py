@@ -44,6 +44,7 @@ def pytest_configure(config):
     _remove(mine)
     if snapshot.exists():
         shutil.copyfile(snapshot, mine)
+        _skip_migrate()
     # An existing file is kept (Django then only checks that every migration is applied); the
     # first session's file does not exist yet, and is migrated as in a normal run.
     settings_dict["TEST"]["NAME"] = str(mine)
@@ -51,6 +52,25 @@ def pytest_configure(config):
     config.option.create_db = False
     config.stash[_mine] = mine
     config.stash[_snapshot] = snapshot
+
+
+def _skip_migrate() -> None:
+    """A session that starts from the snapshot uses it as it is. Django's keepdb still runs `migrate`
+    (to find nothing to do): it loads every migration module and builds the project's state, which
+    took more than half of a mutant's time (5.6 of 8.9 seconds of a one-test session's setup). The
+    snapshot is this run's own migrated database, made from the same tree a moment before."""
+    from django.conf import settings
+    from django.db.backends.sqlite3.creation import DatabaseCreation
+
+    def create_test_db(self, verbosity=1, autoclobber=False, serialize=True, keepdb=False):
+        name = self._get_test_db_name()
+        self.connection.close()
+        settings.DATABASES[self.connection.alias]["NAME"] = name
+        self.connection.settings_dict["NAME"] = name
+        self.connection.ensure_connection()
+        return name
+
+    DatabaseCreation.create_test_db = create_test_db
 
 
 _mine = pytest.StashKey[Path]()
