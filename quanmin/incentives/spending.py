@@ -15,7 +15,7 @@ paid too late) gives its points back: `undo_dropped_entry_fees` reads those fees
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -97,8 +97,11 @@ def discount(rate: Rate, price: Decimal, wanted) -> tuple[int, Decimal]:
         raise fail("points_positive", status=400)
     if wanted > most_points(rate, price):
         raise fail("points_share", share=rate.max_share)
-    yuan = (Decimal(wanted) / rate.points_per_yuan).quantize(Decimal("0.01"))
-    wanted = int(yuan * rate.points_per_yuan)  # whole fen only
+    # Whole fen, rounded down (never more yuan than the points asked for are worth, nor than the city's
+    # share), for the points those fen are worth, rounded up (never fewer: at 3 points a yuan, 3.33 yuan
+    # take 10 points, not 9).
+    yuan = (Decimal(wanted) / rate.points_per_yuan).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    wanted = int((yuan * rate.points_per_yuan).to_integral_value(rounding=ROUND_CEILING))
     if wanted <= 0 or yuan <= 0:
         raise fail("points_positive", status=400)
     return wanted, yuan
