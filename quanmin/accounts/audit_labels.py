@@ -64,6 +64,10 @@ ACTION_LABELS = {
     "exercise_grade": pgettext_lazy("audit action", "Exercise standard grade recorded"),
     "exercise_grade_annulled": pgettext_lazy("audit action", "Exercise standard grade annulled"),
     "book_physique_session": pgettext_lazy("audit action", "Physique test booked"),
+    "refer": pgettext_lazy("audit action", "Resident referred to a sport–medicine site"),
+    "accept_referral": pgettext_lazy("audit action", "Referral accepted"),
+    "decline_referral": pgettext_lazy("audit action", "Referral declined"),
+    "prescribe": pgettext_lazy("audit action", "Prescription given on a referral"),
     "import_results": pgettext_lazy("audit action", "Results imported"),
     # Equipment, inspections, repairs, reports
     "equipment.create": pgettext_lazy("audit action", "Equipment added"),
@@ -202,6 +206,7 @@ FIELD_LABELS = {
     "masked": _("masked details"),
     "certificate_image": _("certificate photo"),
     "physique_results": _("physique results"),
+    "referral": _("referral and prescription"),
 }
 
 

@@ -79,6 +79,27 @@ def mask_phone(value: str) -> str:
     return mask(value, 3, 4)
 
 
+class SealedPerson:
+    """A register's real-name person (an instructor, a practitioner): the ID number and the phone kept
+    in `id_number_enc` / `phone_enc`, read back whole or masked (a full read is the caller's to audit)."""
+
+    @property
+    def id_number(self) -> str:
+        return decrypt(self.id_number_enc)
+
+    @property
+    def phone(self) -> str:
+        return decrypt(self.phone_enc)
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+
 _MISSING = object()
 
 

@@ -100,7 +100,7 @@ class GradeRule(models.Model):
         return f"{self.city} {self.get_grade_display()}"
 
 
-class Instructor(models.Model):
+class Instructor(crypto.SealedPerson, models.Model):
     """A registered person: an instructor, or a person of one of the other workforce types (B11)."""
 
     class Status(models.TextChoices):
@@ -173,22 +173,6 @@ class Instructor(models.Model):
 
     def __str__(self) -> str:
         return self.real_name
-
-    @property
-    def id_number(self) -> str:
-        return crypto.decrypt(self.id_number_enc)
-
-    @property
-    def phone(self) -> str:
-        return crypto.decrypt(self.phone_enc)
-
-    @property
-    def id_number_masked(self) -> str:
-        return crypto.mask_id_number(self.id_number)
-
-    @property
-    def phone_masked(self) -> str:
-        return crypto.mask_phone(self.phone)
 
     @property
     def card_name(self) -> str:

@@ -168,10 +168,13 @@ class StationOut(Schema):
     site_id: int | None
     lat: float | None
     lon: float | None
+    level: str
+    level_label: str
 
 
 def _station_out(s) -> dict:
     return {"id": s.pk, "name": s.name, "region_code": s.region_id, "region_name": s.region.name,
+            "level": s.level, "level_label": str(s.get_level_display()),
             "address": s.address or (s.site.address if s.site_id else ""), "site_id": s.site_id,
             "lat": s.site.lat if s.site_id else None, "lon": s.site.lon if s.site_id else None}
 
@@ -212,6 +215,8 @@ class StationIn(Schema):
     site_id: int | None = None
     address: str = ""
     phone: str = ""
+    level: str = Field("", description="Network tier: `city`, `county`, `township` or `community`; "
+                                       "blank: the division's level")
 
 
 @router.post("/stations", response={201: StationOut, **ERRORS}, summary="Add a test station (staff)")
@@ -222,7 +227,7 @@ def create_station(request, payload: StationIn):
     if payload.site_id is not None:
         site = scoping.get_scoped_or_404(request.user, Site.objects.all(), write=True, pk=payload.site_id)
     station = services.create_station(name=payload.name, region=region, site=site, address=payload.address,
-                                      phone=payload.phone, request=request)
+                                      phone=payload.phone, level=payload.level, request=request)
     return Status(201, _station_out(station))
 
 

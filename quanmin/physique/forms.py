@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from quanmin.core.forms import MomentField
 
 from . import prescriptions, tables
+from .models import NetworkLevel
 
 STANDARD_NAMES = {"physique-2003": _("National physique standard (2003), ages 3–6 and 20–69"),
                   "student-2014": _("Student physical health standard (2014), primary to university")}
@@ -134,6 +135,8 @@ class StationForm(forms.Form):
                                  help_text=_("The register's number of the site where tests take place (to take bookings)."))
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     phone = forms.CharField(label=_("Contact phone"), max_length=30, required=False)
+    level = forms.ChoiceField(label=_("Network level"), required=False,
+                              choices=[("", _("The division's level")), *NetworkLevel.choices])
 
 
 class SessionForm(forms.Form):

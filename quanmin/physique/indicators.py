@@ -16,8 +16,8 @@ from quanmin.core.indicators import decimal, indicator, local_span, memo, percen
 from quanmin.regions import subtrees
 from quanmin.regions.models import Region
 
-from . import figures
-from .models import ExerciseGrade, ResultTally
+from . import figures, network
+from .models import ExerciseGrade, HealthSite, Practitioner, Referral, ResultTally
 
 EVERY_LEVEL = ("city", "county", "township", "community")
 PHYSIQUE, STUDENT = Q(standard__startswith=figures.PHYSIQUE), Q(standard__startswith=figures.STUDENT)
@@ -124,3 +124,68 @@ def exercise_standard_pass_rate(codes: list[str], as_of: datetime.date) -> dict[
                          "excellent."))
 def exercise_standard_good_rate(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     return {code: percent(c.good, c.tests) for code, c in _exercise(codes, as_of).items()}
+
+
+# --- sport–medicine integration (体医融合) and the four-level monitoring network -----------------------
+# The registers keep no history of a site's or a practitioner's status, so those figures are today's
+# (dated=False); a referral is counted in the year its prescription was given (completed_at).
+
+def _count_by_region(qs, codes: list[str]) -> dict[str, int]:
+    rows = qs.filter(region__code__within=subtrees.covering_prefix(codes)).values_list("region_id").order_by()
+    return {code: len(mine) for code, mine in subtrees.roll_up(rows, codes).items()}
+
+
+@indicator("sport_medicine_sites", unit="count", levels=EVERY_LEVEL, dated=False,
+           label=_("Sport–medicine sites"),
+           description=_("Active sport–medicine sites in the division: exercise-health promotion centres of hospitals, "
+                         "community exercise-health promotion stations, physique monitoring and fitness guidance "
+                         "stations, sport-medicine rehabilitation centres."))
+def sport_medicine_sites(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: Decimal(n) for code, n in _count_by_region(HealthSite.objects.filter(active=True), codes).items()}
+
+
+@indicator("sport_medicine_pilots", unit="count", levels=("city", "county"), dated=False,
+           label=_("Sport–medicine pilot projects"),
+           description=_("Sport–medicine pilot projects (体医融合示范试点项目) carried by the division's active sites, "
+                         "each project once however many sites carry it."))
+def sport_medicine_pilots(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    rows = (HealthSite.objects.filter(active=True, region__code__within=subtrees.covering_prefix(codes))
+            .exclude(pilot="").values_list("region_id", "pilot").order_by())
+    return {code: Decimal(len({pilot for _r, pilot in mine})) for code, mine in subtrees.roll_up(rows, codes).items()}
+
+
+@indicator("prescription_practitioners_per_10000", unit="per_10000_residents", levels=("city", "county", "township"),
+           dated=False, label=_("Exercise-prescription practitioners per 10,000 residents"),
+           description=_("Active exercise-prescription practitioners (运动处方师) registered in the division per 10,000 "
+                         "resident population."))
+def prescription_practitioners_per_10000(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    counts = _count_by_region(Practitioner.objects.filter(status=Practitioner.Status.ACTIVE), codes)
+    population = dict(Region.objects.filter(code__in=codes).values_list("code", "population"))
+    return {code: (Decimal(10000 * n) / population[code]).quantize(Decimal("0.01")) if population.get(code) else None
+            for code, n in counts.items()}
+
+
+@indicator("sport_medicine_referrals_completed", unit="count", levels=EVERY_LEVEL,
+           label=_("Sport–medicine referrals completed a year"),
+           description=_("Residents referred by a health check-up or a clinic who were given a prescription at a "
+                         "sport–medicine site of the division in the past year."))
+def sport_medicine_referrals_completed(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    start, end = local_span(*year_ending(as_of))
+    qs = Referral.objects.filter(status=Referral.Status.PRESCRIBED, completed_at__gte=start, completed_at__lt=end)
+    return {code: Decimal(n) for code, n in _count_by_region(qs, codes).items()}
+
+
+@indicator("monitoring_network_levels", unit="count", levels=("city", "county", "township"), dated=False,
+           label=_("Tiers of the physique monitoring network"),
+           description=_("How many of the four tiers (city, county, township, village) have at least one active test "
+                         "station in the division; a city's network is whole at 4."))
+def monitoring_network_levels(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: Decimal(c.levels) for code, c in network.coverage(codes).items()}
+
+
+@indicator("monitoring_network_coverage", unit="percent", levels=EVERY_LEVEL, dated=False,
+           label=_("Divisions covered by the physique monitoring network"),
+           description=_("Share of the division and the divisions under it that have an active test station of "
+                         "their own tier (a county station for a county, a village point for a village)."))
+def monitoring_network_coverage(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: percent(c.total_covered, c.total) for code, c in network.coverage(codes).items()}

@@ -17,8 +17,18 @@ from django.utils.translation import gettext_lazy as _
 from quanmin.accounts import crypto
 
 
+class NetworkLevel(models.TextChoices):
+    """The tier of the monitoring network a station belongs to (「四级体质监测网络」: 市、县、镇、村)."""
+
+    CITY = "city", _("City station")
+    COUNTY = "county", _("County station")
+    TOWNSHIP = "township", _("Township station")
+    COMMUNITY = "community", _("Village or community point")
+
+
 class TestStation(models.Model):
-    """A physique monitoring station or point (国民体质监测站/点) run by a division."""
+    """A physique monitoring station or point (国民体质监测站/点) run by a division, at one tier of the
+    four-level network (`level`: by default the level of its division)."""
 
     __test__ = False  # not a pytest test class
 
@@ -29,6 +39,8 @@ class TestStation(models.Model):
                              on_delete=models.SET_NULL, related_name="physique_stations")
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    level = models.CharField(_("network level"), max_length=10, choices=NetworkLevel.choices,
+                             default=NetworkLevel.COMMUNITY)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -340,3 +352,199 @@ class ExerciseCertificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+# --- sport–medicine integration (体医融合 / 体卫融合) -----------------------------------------------
+# The sites (运动健康促进中心, 社区运动健康促进站, 国民体质监测与健身指导服务站), the register of
+# exercise-prescription practitioners (运动处方师), the chronic-disease prescription library
+# (慢性病运动处方库) and referrals from health check-ups and clinics. Services: sportmed.py.
+
+class HealthSite(models.Model):
+    """A sport–medicine site (体卫融合实体) run by a hospital, a community health centre or a division."""
+
+    class Kind(models.TextChoices):
+        HOSPITAL_CENTRE = "hospital_centre", _("Exercise-health promotion centre (hospital)")
+        COMMUNITY_STATION = "community_station", _("Community exercise-health promotion station")
+        MONITORING_STATION = "monitoring_station", _("Physique monitoring and fitness guidance station")
+        REHAB_CENTRE = "rehab_centre", _("Sport-medicine rehabilitation centre")
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    region = models.ForeignKey("regions.Region", verbose_name=_("division"), on_delete=models.PROTECT,
+                               related_name="+")
+    institution = models.CharField(_("medical institution"), max_length=120, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    site = models.ForeignKey("facilities.Site", verbose_name=_("site"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="health_sites")
+    pilot = models.CharField(_("pilot project"), max_length=120, blank=True,
+                             help_text=_("The sport–medicine pilot project (体医融合示范试点项目) this site carries, if any."))
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_fields = {"region": "region__code"}
+
+    class Meta:
+        verbose_name = _("sport–medicine site")
+        verbose_name_plural = _("sport–medicine sites")
+        ordering = ["region_id", "name", "id"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="physique_one_health_site_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Practitioner(crypto.SealedPerson, models.Model):
+    """An exercise-prescription practitioner (运动处方师), a real-name person: the ID number and the
+    phone are stored encrypted with a keyed hash beside them, as the instructor register does."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        LAPSED = "lapsed", _("Lapsed")
+        REVOKED = "revoked", _("Revoked")
+
+    class Profession(models.TextChoices):
+        DOCTOR = "doctor", _("Doctor")
+        REHAB = "rehab", _("Rehabilitation therapist")
+        NURSE = "nurse", _("Nurse")
+        FITNESS = "fitness", _("Fitness instructor")
+        OTHER = "other", _("Other")
+
+    real_name = models.CharField(_("real name"), max_length=50)
+    id_number_hash = models.CharField(max_length=64, editable=False)
+    id_number_enc = models.TextField(editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    phone_enc = models.TextField(blank=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=6, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    region = models.ForeignKey("regions.Region", verbose_name=_("division"), on_delete=models.PROTECT,
+                               related_name="+")
+    site = models.ForeignKey(HealthSite, verbose_name=_("sport–medicine site"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="practitioners")
+    profession = models.CharField(_("profession"), max_length=10, choices=Profession.choices,
+                                  default=Profession.DOCTOR)
+    certificate_no = models.CharField(_("certificate number"), max_length=40, blank=True)
+    trained_on = models.DateField(_("trained on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE,
+                              db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_fields = {"region": "region__code"}
+
+    class Meta:
+        verbose_name = _("exercise-prescription practitioner")
+        verbose_name_plural = _("exercise-prescription practitioners")
+        ordering = ["region_id", "real_name", "id"]
+        constraints = [models.UniqueConstraint(fields=["id_number_hash"], name="physique_one_practitioner_per_person")]
+
+    def __str__(self) -> str:
+        return self.real_name
+
+
+class Condition(models.TextChoices):
+    """The conditions the prescription library has templates for (慢性病人群)."""
+
+    HYPERTENSION = "hypertension", _("Hypertension")
+    TYPE2_DIABETES = "type2_diabetes", _("Type 2 diabetes")
+    OBESITY = "obesity", _("Overweight and obesity")
+    OTHER = "other", _("Other chronic condition")
+
+
+class PrescriptionTemplate(models.Model):
+    """A template of the chronic-disease prescription library: FITT parts in Chinese, with its source.
+
+    `origin` says where the words come from: a published guideline (loaded from
+    standards/chronic/templates.json, source and licence beside it) or the bureau's own text, shown
+    as such to everyone who reads it."""
+
+    class Origin(models.TextChoices):
+        PUBLISHED = "published", _("Published guideline")
+        BUREAU = "bureau", _("The sports bureau's own text")
+
+    key = models.SlugField(_("key"), max_length=40, unique=True)
+    condition = models.CharField(_("condition"), max_length=16, choices=Condition.choices)
+    title = models.CharField(_("title"), max_length=120)
+    parts = models.JSONField(_("parts"), default=list)  # [{"label", "frequency", "intensity", "time", "type"}]
+    precautions = models.TextField(_("precautions"), blank=True)
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.BUREAU)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    licence = models.CharField(_("licence"), max_length=120, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("prescription template")
+        verbose_name_plural = _("prescription templates")
+        ordering = ["condition", "key"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Referral(models.Model):
+    """A resident referred by a health check-up or a clinic to a sport–medicine site, with a condition;
+    the site accepts (or declines), assigns a practitioner and gives a prescription from a template.
+
+    The condition, the referrer's note and the prescription are health data, encrypted. The resident
+    is found by ID number: linked to their account when they have one, so it shows on /me."""
+
+    class Status(models.TextChoices):
+        REFERRED = "referred", _("Referred, awaiting the site")
+        ACCEPTED = "accepted", _("Accepted by the site")
+        PRESCRIBED = "prescribed", _("Prescription given")
+        DECLINED = "declined", _("Declined by the site")
+
+    class Source(models.TextChoices):
+        CHECKUP = "checkup", _("Health check-up")
+        CLINIC = "clinic", _("Clinic")
+
+    site = models.ForeignKey(HealthSite, verbose_name=_("sport–medicine site"), on_delete=models.PROTECT,
+                             related_name="referrals")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resident's account"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="sportmed_referrals")
+    real_name = models.CharField(_("real name"), max_length=50)
+    id_number_hash = models.CharField(max_length=64, editable=False, db_index=True)
+    id_number_enc = models.TextField(editable=False)
+    source = models.CharField(_("referred from"), max_length=8, choices=Source.choices)
+    referrer = models.CharField(_("referring unit"), max_length=120)
+    health_enc = models.TextField(blank=True, editable=False)
+    condition = crypto.sealed("health_enc", "condition", default="")
+    note = crypto.sealed("health_enc", "note", default="")
+    prescription = crypto.sealed("health_enc", "prescription", default={})
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REFERRED,
+                              db_index=True)
+    practitioner = models.ForeignKey(Practitioner, verbose_name=_("practitioner"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="referrals")
+    template = models.ForeignKey(PrescriptionTemplate, verbose_name=_("template"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    decline_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    referred_at = models.DateTimeField(_("referred at"), auto_now_add=True, db_index=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("prescription given at"), null=True, blank=True, db_index=True)
+
+    scope_fields = {"region": "region__code"}
+
+    class Meta:
+        verbose_name = _("sport–medicine referral")
+        verbose_name_plural = _("sport–medicine referrals")
+        ordering = ["-referred_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.real_name} → {self.site}"
+
+    @property
+    def id_number_masked(self) -> str:
+        return crypto.mask_id_number(crypto.decrypt(self.id_number_enc))

@@ -37,8 +37,10 @@ from .errors import BatchError, PhysiqueError, ScoringError, from_scoring
 from .models import (
     ExerciseCertificate,
     ExerciseGrade,
+    NetworkLevel,
     Participant,
     Prescription,
+    Referral,
     TestResult,
     TestSession,
     TestStation,
@@ -51,15 +53,27 @@ GUARDIAN_UNDER = 14  # PIPL art. 31: a guardian consents for children under 14
 
 # --- stations and sessions ---------------------------------------------------------------------
 
-def create_station(*, name: str, region: Region, site=None, address: str = "", phone: str = "",
+def station_level(region_code: str) -> str:
+    """The network tier a station of the division belongs to unless told otherwise (a province's: the city's)."""
+    level = codes.level(region_code)
+    return NetworkLevel.CITY if level == "province" else level
+
+
+def create_station(*, name: str, region: Region, site=None, address: str = "", phone: str = "", level: str = "",
                    request=None) -> TestStation:
     name = (name or "").strip()
     if not name:
         raise PhysiqueError("name_required", _("Give the station a name."), "name")
+    level = level or station_level(region.code)
+    if level not in NetworkLevel.values:
+        raise PhysiqueError("level_unknown", _("Choose the city, county, township or village tier."), "level", status=422)
+    if NetworkLevel.values.index(level) > NetworkLevel.values.index(station_level(region.code)):
+        raise PhysiqueError("level_below_division", _("A station's tier cannot be below its division's level."),
+                            "level", status=422)
     if site is not None and not codes.contains(region.code, site.region_id):
         raise PhysiqueError("site_outside_division", _("The site is not in the station's division."), "site")
     station = TestStation.objects.create(name=name[:120], region=region, site=site, address=address.strip()[:200],
-                                         phone=phone.strip()[:30])
+                                         phone=phone.strip()[:30], level=level)
     audit.record("create", request=request, obj=station)
     return station
 
@@ -465,9 +479,14 @@ def make_prescription(result: TestResult, answers: list[bool], *, by=None, reque
 
 def export_person(user: User) -> dict:
     """The physique part of a person's data export (called by quanmin.web.personal_data)."""
+    referrals = [
+        {"referred_at": r.referred_at.isoformat(), "site": r.site.name, "referred_from": r.source,
+         "referrer": r.referrer, "condition": r.condition, "note": r.note, "status": r.status,
+         "practitioner": r.practitioner.real_name if r.practitioner_id else None, "prescription": r.prescription}
+        for r in Referral.objects.filter(user=user).select_related("site", "practitioner").order_by("referred_at")]
     participant = Participant.objects.filter(user=user).first()
     if participant is None:
-        return {"results": [], "prescriptions": [], "exercise_standard": []}
+        return {"results": [], "prescriptions": [], "exercise_standard": [], "referrals": referrals}
     results = participant.results.select_related("session__station").order_by("tested_at")
     return {
         "registered_at": participant.region_id,
@@ -489,12 +508,15 @@ def export_person(user: User) -> dict:
              "certificate": g.certificate.number if hasattr(g, "certificate") else None}
             for g in participant.exercise_grades.select_related("session", "certificate").order_by("tested_at")
         ],
+        "referrals": referrals,
     }
 
 
 def erase_person(user) -> None:
     """A person's health data goes with their account (called by quanmin.web.personal_data):
-    results and prescriptions are deleted, the participant row loses its personal fields."""
+    results, prescriptions and sport–medicine referrals are deleted, the participant row loses its
+    personal fields."""
+    Referral.objects.filter(user=user).delete()
     participant = Participant.objects.filter(user=user).first()
     if participant is None:
         return

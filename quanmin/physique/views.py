@@ -264,7 +264,7 @@ def station_new(request):
                 if site is None:
                     raise ServiceError("site_unknown", _("No such site in your divisions."), "site_id")
             station = services.create_station(name=d["name"], region=region, site=site, address=d["address"],
-                                              phone=d["phone"], request=request)
+                                              phone=d["phone"], level=d.get("level") or "", request=request)
         except ValueError:
             form.add_error("region_code", _("Not a division code."))
         except ServiceError as exc:

@@ -37,6 +37,7 @@ ACCOUNTS_COVERS = {
 
 PHYSIQUE_COVERS = {
     "physique.Participant.user": ("results", "delete"),  # with the person's results and prescriptions
+    "physique.Referral.user": ("referrals", "delete"),  # a referral to a sport–medicine site and its prescription
 }
 
 # References to a person as the one who did a piece of work on someone else's record or on the
@@ -60,6 +61,8 @@ STAFF_RECORDS = (
     "incentives.Settlement.approved_by", "incentives.Voucher.operator", "planning.JointMeeting.created_by",
     "incentives.PointsSettings.updated_by", "incentives.Selection.created_by", "incentives.Nomination.reviewed_by",
     "events.PromotedSport.created_by",
+    "physique.HealthSite.created_by", "physique.Practitioner.created_by", "physique.PrescriptionTemplate.created_by",
+    "physique.Referral.created_by", "physique.Referral.decided_by",
     "planning.Visit.created_by", "planning.Visit.cancelled_by", "planning.Finding.created_by", "planning.Rectification.created_by",
     "planning.RectificationEntry.author", "planning.Bulletin.created_by", "planning.Bulletin.published_by",
     "planning.ReturnRound.created_by", "planning.CountyReturn.submitted_by", "planning.CountyReturn.decided_by",

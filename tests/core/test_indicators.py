@@ -45,6 +45,8 @@ KEYS = {
     "inspection_completion", "repairs_on_time_share",  # maintenance
     "physique_tests_per_year", "physique_pass_share", "student_good_share", "exercise_standard_coverage",
     "exercise_standard_pass_rate", "exercise_standard_good_rate",  # physique
+    "sport_medicine_sites", "sport_medicine_pilots", "prescription_practitioners_per_10000",
+    "sport_medicine_referrals_completed", "monitoring_network_levels", "monitoring_network_coverage",
     "instructors", "instructors_per_1000", "instructors_per_10000", "community_instructor_share", "guidance_rate",
     "instructors_trained", "guidance_stations", "volunteer_hours", "core_instructors",
     "community_sports_staff_share", "special_training_classes",  # people

@@ -34,6 +34,7 @@ from tests.matrix import events as em
 from tests.matrix import organizations as om
 from tests.matrix import people as pe
 from tests.matrix import physique as pm
+from tests.matrix import sportmed as sm
 
 
 def references_to_user():
@@ -74,6 +75,7 @@ def full_resident(world, settings, tmp_path):
     feedback.submit_report(category="facility", description="篮球架松动", phone="13912345678", site=w.site,
                            reporter=me)
     pm.result_of(w, "resident")
+    sm.referral(w)  # referred by a health check-up to a sport–medicine site
     pe.instructor(w)  # the world's instructor is the resident's account
     apps.get_model("people", "Instructor").objects.filter(pk=pe.instructor(w).pk).update(user=me)
     pools.ask(pe.station(w), me, {"message": "想学太极拳", "sport": "taiji"})
