@@ -272,8 +272,8 @@ def import_register(*, new_sites: list[Site], changed_sites: list[tuple[Site, li
     if site_fields:
         bulk.update_rows([s for s, _f in changed_sites], [*site_fields, "updated_at"])
     access = Facility._meta.get_field("access").get_default()
-    bulk.insert_values(Facility, [{**data, "site_id": site.pk, **_synced(site, data.get("access", access))}
-                                  for site, data in new_facilities])
+    bulk.insert_values(Facility, ({**data, "site_id": site.pk, **_synced(site, data.get("access", access))}
+                                  for site, data in new_facilities))  # made as they are written
     touched = {}
     for f, _fields in changed_facilities:
         f.site = f.site

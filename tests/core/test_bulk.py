@@ -93,3 +93,31 @@ def test_insert_values_with_ids_gives_the_keys_in_order(world):
         key: f"按序{i}" for i, key in enumerate(keys)}
     assert Site.objects.create(name="其后", **here).pk not in set(keys)
     assert bulk.insert_values(Site, [], ids=True) == []
+
+
+def test_update_rows_writes_each_row_its_own_values(world):
+    here = {"region_id": world.site.region_id, "lon": world.site.lon, "lat": world.site.lat}
+    keys = bulk.insert_values(Site, [{"name": f"改前{i}", **here} for i in range(2300)], ids=True)  # > one statement
+    sites = list(Site.objects.filter(pk__in=keys).order_by("pk"))
+    for i, site in enumerate(sites[:2200]):
+        site.name, site.address = f"改后{i}", f"路{i}号" if i % 3 else ""
+    before = timezone.now()
+    bulk.update_rows(sites[:2200], ["name", "address", "updated_at"])
+    got = {s.pk: s for s in Site.objects.filter(pk__in=keys)}
+    assert [(got[s.pk].name, got[s.pk].address) for s in sites[:2200]] == [
+        (f"改后{i}", f"路{i}号" if i % 3 else "") for i in range(2200)]
+    assert all(got[s.pk].updated_at >= before for s in sites[:2200])
+    assert [got[s.pk].name for s in sites[2200:]] == [f"改前{i}" for i in range(2200, 2300)]  # not named: as they were
+
+
+def test_a_broken_constraint_in_a_later_statement_stops_the_insert(world):
+    # insert_values reads a generator a statement at a time (stepped beside the next on SQLite): the
+    # third statement's conflict still raises Django's IntegrityError, and the transaction keeps nothing.
+    site = world.site
+    here = {"site_id": site.pk, "region_id": site.region_id, "lon": site.lon, "lat": site.lat, "type": "football"}
+    numbers = [f"G-{i}" for i in range(2600)] + ["G-5"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.insert_values(Facility, ({**here, "external_id": n} for n in numbers))
+    assert not Facility.objects.filter(external_id__startswith="G-").exists()
+    bulk.insert_values(Facility, ({**here, "external_id": n} for n in numbers[:2600]))
+    assert Facility.objects.filter(external_id__startswith="G-").count() == 2600
