@@ -43,6 +43,7 @@ import python_calamine
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from .bulk import paused_gc
 from .errors import ServiceError
 
 MAX_UNZIPPED = 256 * 1024 * 1024  # the XML of a 200,000-row register is about 190 MB
@@ -377,10 +378,11 @@ def read_rows(file, *, names: dict[str, str], label: Callable[[str], str], is_he
     whether a line whose headers matched `keys` is the header line (it may raise for a header that
     lacks a column); `expected` are the labels the error names when no header is found."""
     data = read_upload(file, max_bytes)
-    for grid in grids(data, max_rows=max_rows, typed=False):
-        rows = _rows_under_headers(grid, names, label, is_header, max_rows)
-        if rows is not None:
-            return rows
+    with paused_gc():  # the sheet's cells and rows all live on (0.07 of 0.69 s of CPU, bench/facilities.py)
+        for grid in grids(data, max_rows=max_rows, typed=False):
+            rows = _rows_under_headers(grid, names, label, is_header, max_rows)
+            if rows is not None:
+                return rows
     raise TableError("import_header_missing", _("The first row must hold the column headers of the template (%(columns)s).")
                      % {"columns": "、".join(expected)})
 
