@@ -133,8 +133,9 @@ class Instructor(crypto.SealedPerson, models.Model):
     phone_enc = models.TextField(blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=6, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    # No index of its own: people_instructor_region (region, status) serves every lookup by division.
     region = models.ForeignKey("regions.Region", verbose_name=_("home division"), on_delete=models.PROTECT,
-                               related_name="+")
+                               related_name="+", db_index=False)
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, default=Grade.THIRD)
     certificate_no = models.CharField(_("certificate number"), max_length=40, blank=True)
     approval_level = models.CharField(_("approved by"), max_length=10, choices=Level.choices, blank=True)
