@@ -9,8 +9,8 @@ Crediting is exact under any number of concurrent runs:
   database, so re-reading facts (each run re-reads a margin before its watermark, for transactions
   that committed late) credits nothing;
 - caps are counted from the ledger itself, under the same lock;
-- balances change by relative UPDATEs (`balance = balance + n`) in the same transaction as the lines,
-  so the ledger's sum is every balance.
+- balances change by relative upserts (`balance = balance + n`, core.bulk.add_counts) in the same
+  transaction as the lines, so the ledger's sum is every balance.
 """
 
 import datetime
@@ -115,6 +115,9 @@ def _existing(keys: list[str]) -> dict[str, tuple]:
     return {key: rest for key, *rest in rows}
 
 
+_MOVED = ("balance", "earned", "spent", "expired")  # an account's counts, in the order of _moves' lists
+
+
 def _moves(lines: list[dict], moves: dict | None = None) -> dict:
     """Each person's balance, earned, spent and expired moved by their lines (added to `moves`)."""
     moves = moves if moves is not None else defaultdict(lambda: [0, 0, 0, 0])
@@ -131,18 +134,8 @@ def _moves(lines: list[dict], moves: dict | None = None) -> dict:
 
 
 def _move_accounts(moves: dict) -> None:
-    """Relative UPDATEs of the accounts (made for people who have none yet), in the caller's transaction."""
-    users = sorted(u for u, m in moves.items() if any(m))
-    if not users:
-        return
-    have = set(PointsAccount.objects.filter(bulk.any_of("user_id", users)).values_list("user_id", flat=True))
-    now = timezone.now()
-    bulk.insert_values(PointsAccount, [{"user_id": u, "updated_at": now} for u in users if u not in have])
-    qn = connection.ops.quote_name
-    sql = (f"UPDATE {qn(PointsAccount._meta.db_table)} SET balance = balance + %s, earned = earned + %s, "
-           f"spent = spent + %s, expired = expired + %s, updated_at = %s WHERE user_id = %s")
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [[*moves[u], now, u] for u in users])
+    """The accounts moved by relative upserts (made for people who have none yet), in the caller's transaction."""
+    bulk.add_counts(PointsAccount, ["user_id"], {u: tuple(m) for u, m in moves.items()}, counts=_MOVED)
 
 
 def _write(lines: list[dict]) -> None:
@@ -261,18 +254,11 @@ def _credit(source: facts.Source, rules: dict[str, PointsRule], since, until, no
                              settings.INCENTIVES_POINTS_YEARS, now])
 
 
-def _move_balances(fact: str, after: int, now) -> None:
+def _move_balances(fact: str, after: int) -> None:
     """Every person's account moved by the sum of this run's lines (those past `after`), in one statement."""
-    qn = connection.ops.quote_name
-    accounts, entries = qn(PointsAccount._meta.db_table), qn(PointsEntry._meta.db_table)
-    sql = f"""
-    INSERT INTO {accounts} (user_id, balance, earned, spent, expired, updated_at)
-    SELECT user_id, SUM(points), SUM(points), 0, 0, %s FROM {entries}
-    WHERE id > %s AND fact = %s AND kind IN (%s, %s) GROUP BY user_id HAVING SUM(points) <> 0
-    ON CONFLICT (user_id) DO UPDATE SET balance = {accounts}.balance + excluded.balance,
-        earned = {accounts}.earned + excluded.earned, updated_at = excluded.updated_at"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [now, after, fact, PointsEntry.Kind.CREDIT, PointsEntry.Kind.REVERSAL])
+    run = (PointsEntry.objects.filter(pk__gt=after, fact=fact, kind__in=[PointsEntry.Kind.CREDIT, PointsEntry.Kind.REVERSAL])
+           .order_by().values_list("user_id").annotate(balance=Sum("points"), earned=Sum("points")).exclude(balance=0))
+    bulk.add_counts(PointsAccount, ["user_id"], run, counts=_MOVED[:2])
 
 
 def credit_source(source: facts.Source, *, now=None) -> dict:
@@ -290,7 +276,7 @@ def credit_source(source: facts.Source, *, now=None) -> dict:
         stamp = timezone.now()
         _reverse(source, since, now, stamp)
         _credit(source, rules, since, now, stamp)
-        _move_balances(source.fact, after, stamp)
+        _move_balances(source.fact, after)
         made = dict((kind, (n, total)) for kind, n, total in PointsEntry.objects.filter(
             pk__gt=after, fact=source.fact, kind__in=[PointsEntry.Kind.CREDIT, PointsEntry.Kind.REVERSAL])
             .values_list("kind").annotate(n=Count("pk"), total=Sum("points")).order_by())

@@ -8,7 +8,7 @@ outcome.
 
 Who keeps it: the services that write a result (services.record_result: the staff form, the API,
 the Excel import, the demo resident), rescore results (services.rescore_results) or erase them
-(services.erase_person), in their own transaction, through change(): one upsert per key, INSERT …
+(services.erase_person), in their own transaction, through change(): core.bulk.add_counts, INSERT …
 ON CONFLICT DO UPDATE SET n = n + excluded.n, so concurrent writers add up on SQLite and PostgreSQL
 alike (keys in one order: no deadlock between two). Bulk loads (the demo city's results, the
 benches' INSERT … SELECT) count their rows with add() or rebuild(); rebuild() recomputes it all from
@@ -24,6 +24,7 @@ from django.db.models.functions import ExtractYear, Substr, TruncDate
 from django.utils import timezone
 
 from quanmin.accounts import crypto
+from quanmin.core import bulk
 from quanmin.core.indicators import local_span
 
 from .models import ResultTally, TestResult
@@ -32,7 +33,6 @@ PASSED = {True: "y", False: "n", None: ""}  # the tally's code for a result's `p
 OUTCOME = {code: passed for passed, code in PASSED.items()}
 KEY = ("region_id", "day", "standard", "sex", "age_group", "passed", "rating")
 CHUNK = 20_000  # results decrypted at a time by rebuild()
-UPSERT_ROWS = 100  # keys a statement (8 parameters each: under SQLite's old limit of 999)
 
 
 def key(result: TestResult) -> tuple:
@@ -43,18 +43,7 @@ def key(result: TestResult) -> tuple:
 
 def change(deltas: Counter, *, model=ResultTally) -> None:
     """Add each {key: n} to the tally (a negative n takes away), in the caller's transaction."""
-    items = sorted((k, n) for k, n in deltas.items() if n)
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(KEY)
-    with connection.cursor() as cursor:
-        for start in range(0, len(items), UPSERT_ROWS):
-            chunk = items[start:start + UPSERT_ROWS]
-            params = []
-            for (region, day, *rest), n in chunk:
-                params += [region, connection.ops.adapt_datefield_value(day), *rest, n]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-            cursor.execute(f"INSERT INTO {table} ({columns}, n) VALUES {values} ON CONFLICT ({columns}) "
-                           f"DO UPDATE SET n = {table}.n + excluded.n", params)
+    bulk.add_counts(model, KEY, deltas)
 
 
 def add(results, sign: int = 1) -> None:

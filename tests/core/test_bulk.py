@@ -1,16 +1,22 @@
 """core.bulk: rows in and out at once (COPY on PostgreSQL, multi-row INSERTs elsewhere), values as the ORM
-would write them, time stamps as the fields promise, a back-dated value kept."""
+would write them, time stamps as the fields promise, a back-dated value kept; counts added to by upserts
+(add_counts) that writers at once add up."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from quanmin.accounts.models import AuditEntry
 from quanmin.core import bulk
 from quanmin.facilities.models import Facility, Site
+from quanmin.incentives.models import PointsAccount, PointsEntry
+from quanmin.physique import tally
+from quanmin.physique.models import ResultTally
+from tests import races
 
 
 def test_insert_rows_writes_what_the_orm_reads_back(world):
@@ -121,3 +127,68 @@ def test_a_broken_constraint_in_a_later_statement_stops_the_insert(world):
     assert not Facility.objects.filter(external_id__startswith="G-").exists()
     bulk.insert_values(Facility, ({**here, "external_id": n} for n in numbers[:2600]))
     assert Facility.objects.filter(external_id__startswith="G-").count() == 2600
+
+
+def _tally_key(region, day, sex="male"):
+    return (region, day, "physique-2003", sex, "20-24", "y", "good")
+
+
+def test_add_counts_makes_rows_then_adds_to_them(world):
+    region = world.community.code
+    day = datetime.date(2026, 3, 1)
+    # 2,500 keys: more than one statement on either database.
+    first = {_tally_key(region, day + datetime.timedelta(days=i)): i % 5 for i in range(2500)}
+    bulk.add_counts(ResultTally, tally.KEY, first)
+    got = dict(((r, d), n) for r, d, n in ResultTally.objects.values_list("region_id", "day", "n"))
+    assert got == {(region, k[1]): n for k, n in first.items() if n}  # a zero makes no row
+    bulk.add_counts(ResultTally, tally.KEY, {_tally_key(region, day): 3, _tally_key(region, day, "female"): 2,
+                                            _tally_key(region, day + datetime.timedelta(days=1)): -1})
+    assert ResultTally.objects.get(day=day, sex="male").n == 3  # 0 + 3
+    assert ResultTally.objects.get(day=day, sex="female").n == 2
+    assert ResultTally.objects.get(day=day + datetime.timedelta(days=1)).n == 0  # 1 - 1
+    bulk.add_counts(ResultTally, tally.KEY, {})
+
+
+def test_add_counts_of_several_columns_stamps_and_takes_defaults(world):
+    a, b = world.users["resident"], world.users["other_resident"]
+    old = timezone.now() - datetime.timedelta(days=5)
+    PointsAccount.objects.create(user=a, balance=10, earned=10)
+    PointsAccount.objects.filter(user=a).update(updated_at=old)
+    before = timezone.now()
+    bulk.add_counts(PointsAccount, ["user_id"], {a.pk: (5, 0, 3, 0), b.pk: (7, 7, 0, 0)},
+                    counts=("balance", "earned", "spent", "expired"))
+    got = {x.user_id: (x.balance, x.earned, x.spent, x.expired) for x in PointsAccount.objects.all()}
+    assert got == {a.pk: (15, 10, 3, 0), b.pk: (7, 7, 0, 0)}
+    assert all(x.updated_at >= before for x in PointsAccount.objects.all())  # auto_now: on insert and on update
+
+
+def test_add_counts_from_a_queryset_sums_in_the_database(world):
+    a, b = world.users["resident"], world.users["other_resident"]
+    PointsAccount.objects.create(user=a, balance=1, earned=1, spent=4)
+    day = datetime.date(2026, 3, 1)
+    for user, points, key in ((a, 5, "k1"), (a, 6, "k2"), (b, 2, "k3"), (b, -2, "k4")):
+        PointsEntry.objects.create(user=user, kind=PointsEntry.Kind.CREDIT, points=points, source_key=key, day=day)
+    sums = (PointsEntry.objects.order_by().values_list("user_id").annotate(balance=Sum("points"), earned=Sum("points"))
+            .exclude(balance=0))
+    bulk.add_counts(PointsAccount, ["user_id"], sums, counts=("balance", "earned"))
+    assert {x.user_id: (x.balance, x.earned, x.spent) for x in PointsAccount.objects.all()} == {a.pk: (12, 12, 4)}
+
+
+def _add_one(region, day):
+    try:
+        with transaction.atomic():
+            bulk.add_counts(ResultTally, tally.KEY, {_tally_key(region, day): 1, _tally_key(region, day, "female"): 2})
+        return "ok"
+    except Exception as exc:  # a lock or deadlock error lands here: the test fails on it
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.race
+@pytest.mark.django_db(transaction=True)
+def test_add_counts_at_once_all_add_up(world):
+    """Eight writers add to the same two rows at once, none there before (run in the PostgreSQL pass too)."""
+    day = datetime.date(2026, 3, 1)
+    assert races.run_threads(_add_one, [(world.community.code, day)] * 8) == ["ok"] * 8
+    assert dict(ResultTally.objects.values_list("sex", "n")) == {"male": 8, "female": 16}
