@@ -121,9 +121,7 @@ def communities_without_games(county_code: str, year: int) -> list[Region]:
 
 def _count(codes_: list[str], year: int, q: Q) -> dict[str, Decimal | None]:
     prefix = subtrees.covering_prefix(codes_)
-    rows = list(_games(prefix, year).filter(q).values_list("region_id").annotate(n=Count("pk")))
-    found = subtrees.sum_up(rows, codes_, lambda code: [0], lambda total, row: total.__setitem__(0, total[0] + row[1]))
-    return {code: decimal(total[0]) for code, total in found.items()}
+    return _summed(_games(prefix, year).filter(q).values_list("region_id").annotate(n=Count("pk")), codes_)
 
 
 @indicator("brand_events", unit="count", levels=EVERY_LEVEL, label=_("Brand events this year"),
@@ -166,10 +164,9 @@ def participants_per_10000(codes_: list[str], as_of: datetime.date) -> dict[str,
     rows = list(Entry.objects.filter(games__year=as_of.year, status=Entry.Status.CONFIRMED,
                                      region_code__within=prefix)
                 .values_list("region_code").annotate(n=Count("user_id", distinct=True)))
-    found = subtrees.sum_up(rows, codes_, lambda code: [0], lambda total, row: total.__setitem__(0, total[0] + row[1]))
     population = _population(codes_)
-    return {code: decimal(total[0] * 10000 / population[code], 2) if population.get(code) else None
-            for code, total in found.items()}
+    return {code: decimal(n * 10000 / population[code], 2) if population.get(code) else None
+            for code, n in subtrees.summed(rows, codes_).items()}
 
 
 def per_association(prefix: str, year: int) -> list[tuple[str, int]]:
@@ -195,8 +192,7 @@ YOUTH_GROUPS = ("youth", "children")
 
 
 def _summed(rows, codes_: list[str]) -> dict[str, Decimal | None]:
-    found = subtrees.sum_up(rows, codes_, lambda code: [0], lambda total, row: total.__setitem__(0, total[0] + row[1]))
-    return {code: decimal(total[0]) for code, total in found.items()}
+    return {code: decimal(n) for code, n in subtrees.summed(rows, codes_).items()}
 
 
 def workers_rows(prefix: str, year: int) -> list[tuple[str, int, str, datetime.date | None, datetime.date | None, int]]:

@@ -187,7 +187,5 @@ def new_path_equipment(codes: list[str], as_of: datetime.date) -> dict[str, Deci
                                              facility__type="fitness_path", install_date__gte=since,
                                              install_date__lte=as_of)
                     .values_list("region_id").annotate(n=Count("pk")).order_by())
-        found = subtrees.sum_up(rows, group, lambda code: [0],
-                                lambda total, row: total.__setitem__(0, total[0] + row[1]))
-        out.update({code: decimal(total[0]) for code, total in found.items()})
+        out.update({code: decimal(n) for code, n in subtrees.summed(rows, group).items()})
     return out

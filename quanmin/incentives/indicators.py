@@ -25,27 +25,27 @@ def _year(as_of: datetime.date):
     return local_span(*year_ending(as_of))
 
 
-def _points(codes_: list[str], as_of: datetime.date) -> dict[str, list]:
+def _points(codes_: list[str], as_of: datetime.date, column: int) -> dict[str, int]:
     first, last = year_ending(as_of)
     rows = (PointsEntry.objects.filter(region_code__within=subtrees.covering_prefix(codes_), day__gte=first, day__lte=last)
             .values_list("region_code").annotate(
                 earned=Sum("points", filter=Q(kind__in=[PointsEntry.Kind.CREDIT, PointsEntry.Kind.REVERSAL])),
                 redeemed=Sum("points", filter=Q(kind__in=[PointsEntry.Kind.REDEEM, PointsEntry.Kind.REFUND])))
             .order_by())
-    return subtrees.roll_up(rows, codes_)
+    return subtrees.summed(rows, codes_, column)
 
 
 @indicator("points_earned", unit="count", levels=EVERY_LEVEL, label=_("Sports points earned"),
            description=_("Points credited for exercise, events, tests and service in the 365 days to the date, "
                          "less those taken back, where the activity happened."))
 def points_earned(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
-    return {code: Decimal(sum(r[1] or 0 for r in rows)) for code, rows in _points(codes_, as_of).items()}
+    return {code: Decimal(n) for code, n in _points(codes_, as_of, 1).items()}
 
 
 @indicator("points_redeemed", unit="count", levels=EVERY_LEVEL, label=_("Sports points redeemed"),
            description=_("Points spent on bookings in the 365 days to the date, less those returned."))
 def points_redeemed(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
-    return {code: Decimal(-sum(r[2] or 0 for r in rows)) for code, rows in _points(codes_, as_of).items()}
+    return {code: Decimal(-n) for code, n in _points(codes_, as_of, 2).items()}
 
 
 @indicator("points_active_residents", unit="count", levels=EVERY_LEVEL, label=_("Residents earning points"),
@@ -66,7 +66,7 @@ def vouchers_claimed(codes_: list[str], as_of: datetime.date) -> dict[str, Decim
     rows = (Voucher.objects.filter(user__home_region__code__within=subtrees.covering_prefix(codes_),
                                    claimed_at__gte=start, claimed_at__lt=end)
             .exclude(status=Voucher.Status.RETURNED).values_list("user__home_region_id").annotate(n=Count("pk")).order_by())
-    return {code: Decimal(sum(r[1] for r in mine)) for code, mine in subtrees.roll_up(rows, codes_).items()}
+    return {code: Decimal(n) for code, n in subtrees.summed(rows, codes_).items()}
 
 
 def _redeemed(codes_: list[str], as_of: datetime.date) -> dict[str, list]:

@@ -101,5 +101,4 @@ def special_training_classes(codes: list[str], as_of: datetime.date) -> dict[str
     rows = list(Training.objects.filter(kind=Training.Kind.SPECIAL, region__code__within=subtrees.covering_prefix(codes),
                                         starts_on__year=as_of.year, starts_on__lte=as_of)
                 .values_list("region_id").annotate(n=Count("pk")).order_by())
-    found = subtrees.sum_up(rows, codes, lambda code: [0], lambda total, row: total.__setitem__(0, total[0] + row[1]))
-    return {code: decimal(total[0]) for code, total in found.items()}
+    return {code: decimal(n) for code, n in subtrees.summed(rows, codes).items()}

@@ -22,8 +22,7 @@ LEVELS = ("city", "county", "township")
 
 
 def _summed(rows, wanted: list[str]) -> dict[str, Decimal | None]:
-    found = subtrees.sum_up(rows, wanted, lambda code: [0], lambda total, row: total.__setitem__(0, total[0] + row[1]))
-    return {code: decimal(total[0]) for code, total in found.items()}
+    return {code: decimal(n) for code, n in subtrees.summed(rows, wanted).items()}
 
 
 @indicator("joint_meetings", unit="count", levels=LEVELS, label=_("Joint meetings held this year"),

@@ -49,6 +49,12 @@ def sum_up(rows: Iterable, wanted: Iterable[str], start: Callable[[str], object]
     return out
 
 
+def summed(rows: Iterable, wanted: Iterable[str], column: int = 1, key: Callable = lambda row: row[0]) -> dict[str, int]:
+    """{code asked for: the sum of the rows' `column` over its subtree} (a None adds nothing): the
+    count indicators' rows, (division code, n) of a grouped query, added up per division."""
+    return {code: sum(row[column] or 0 for row in mine) for code, mine in roll_up(rows, wanted, key).items()}
+
+
 def rolled_up(rows: QuerySet, communities: bool = False) -> dict[str, tuple]:
     """{12-digit code: the sums of the other columns over its subtree} for every division that holds
     a row: `rows` is a values queryset whose first column is a division code and whose other columns

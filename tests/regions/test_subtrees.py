@@ -24,3 +24,12 @@ def test_each_row_counts_for_its_division_and_every_one_above_it_asked_for():
     found = subtrees.sum_up(rows, [CITY, COUNTY, COMMUNITY, OTHER_COUNTY], lambda code: [0],
                             add=lambda total, row: total.__setitem__(0, total[0] + row[1]))
     assert found == {CITY: [1111], COUNTY: [111], COMMUNITY: [1], OTHER_COUNTY: [1000]}
+
+
+def test_summed_adds_a_column_up_each_subtree_asked_for():
+    rows = [(COMMUNITY, 1, None), (TOWNSHIP, 10, 5), (COUNTY, 100, 0), (OTHER_COMMUNITY, 1000, 2), ("330402001001", 7, 9)]
+    assert subtrees.summed(rows, [CITY, COUNTY, COMMUNITY, OTHER_COUNTY]) == {
+        CITY: 1111, COUNTY: 111, COMMUNITY: 1, OTHER_COUNTY: 1000}
+    assert subtrees.summed(rows, [CITY, COMMUNITY], column=2) == {CITY: 7, COMMUNITY: 0}  # a None adds nothing
+    assert subtrees.summed([], [CITY]) == {CITY: 0}
+
