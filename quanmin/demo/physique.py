@@ -347,6 +347,7 @@ def _exercise_standard(city: Region, rng: random.Random, today: datetime.date, r
                                             tested_at=services_exercise.tested_at(session), level=level,
                                             source=ExerciseGrade.Source.DEMO))
     ExerciseGrade.objects.bulk_create(grades, batch_size=1000)
+    tally.add_grades(grades)  # loaded in bulk, past record_grade: counted for the indicators here
     certificates = [ExerciseCertificate(grade=g, participant_id=g.participant_id, region_id=g.region_id,
                                         number=services_exercise.new_number(g.session))
                     for g in grades if g.level != "fail"]

@@ -6,18 +6,18 @@ with the time it was taken, so the values are those that stood on that date.
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from quanmin.accounts import crypto
 from quanmin.core.indicators import decimal, indicator, local_span, memo, percent, year_ending
 from quanmin.regions import subtrees
 from quanmin.regions.models import Region
 
 from . import figures, network
-from .models import ExerciseGrade, HealthSite, Practitioner, Referral, ResultTally
+from .models import ExerciseGrade, ExerciseTally, HealthSite, Practitioner, Referral, ResultTally
 
 EVERY_LEVEL = ("city", "county", "township", "community")
 PHYSIQUE, STUDENT = Q(standard__startswith=figures.PHYSIQUE), Q(standard__startswith=figures.STUDENT)
@@ -70,19 +70,18 @@ def student_good_share(codes: list[str], as_of: datetime.date) -> dict[str, Deci
 
 # --- the National Physical Exercise Standard (国家体育锻炼标准) -------------------------------------
 # Standing grades (not annulled) dated in the year ending on as_of; a grade is the testing station's
-# (the platform does not score this standard). Coverage counts people, the rates count tests.
+# (the platform does not score this standard). Coverage counts people, the rates count tests: read
+# from the grades' roll-up (ExerciseTally), kept as grades are recorded, annulled or erased.
 
+PASSED_LEVELS, GOOD_LEVELS = ("pass", "good", "excellent"), ("good", "excellent")
+
+
+@dataclass
 class _ExerciseCounts:
-    def __init__(self):
-        self.people: set[int] = set()
-        self.tests = self.passed = self.good = 0
-
-    def add(self, row) -> None:
-        _code, person, level = row
-        self.people.add(person)
-        self.tests += 1
-        self.passed += level in ("pass", "good", "excellent")
-        self.good += level in ("good", "excellent")
+    people: int = 0
+    tests: int = 0
+    passed: int = 0
+    good: int = 0
 
 
 def _exercise(codes: list[str], as_of: datetime.date) -> dict[str, _ExerciseCounts]:
@@ -90,14 +89,22 @@ def _exercise(codes: list[str], as_of: datetime.date) -> dict[str, _ExerciseCoun
 
 
 def _exercise_build(codes: list[str], as_of: datetime.date) -> dict[str, _ExerciseCounts]:
-    """One query for the grades of the codes' common subtree; the grades decrypted in bulk."""
-    start, end = local_span(*year_ending(as_of))
-    rows = list(ExerciseGrade.objects.filter(region__code__within=subtrees.covering_prefix(codes),
-                                             annulled_at__isnull=True, tested_at__gte=start, tested_at__lt=end)
-                .values_list("region_id", "participant_id", "outcome_enc").order_by())
-    opened = crypto.open_many(r[2] for r in rows)
-    rows = [(r[0], r[1], o.get("level", "")) for r, o in zip(rows, opened, strict=True)]
-    return subtrees.sum_up(rows, codes, lambda code: _ExerciseCounts())
+    """Two queries over the codes' common subtree, summed up to every level in the database: the
+    grades from their roll-up (quanmin.physique.tally, nothing decrypted), the people tested from the
+    grades' plain columns."""
+    prefix = subtrees.covering_prefix(codes)
+    days = year_ending(as_of)
+    start, end = local_span(*days)
+    sums = subtrees.rolled_up(
+        ExerciseTally.objects.filter(region__code__within=prefix, day__gte=days[0], day__lte=days[1]).order_by()
+        .values("region_id").annotate(tests=Sum("n", default=0),
+                                      passed=Sum("n", filter=Q(level__in=PASSED_LEVELS), default=0),
+                                      good=Sum("n", filter=Q(level__in=GOOD_LEVELS), default=0)))
+    people = subtrees.distinct_rolled_up(
+        ExerciseGrade.objects.filter(region__code__within=prefix, annulled_at__isnull=True, tested_at__gte=start,
+                                     tested_at__lt=end).order_by().values_list("region_id", "participant_id"))
+    # int(): PostgreSQL's SUM of a bigint is a numeric.
+    return {code: _ExerciseCounts(people.get(code, 0), *map(int, sums.get(code, ()))) for code in codes}
 
 
 @indicator("exercise_standard_coverage", unit="percent", levels=EVERY_LEVEL,
@@ -106,7 +113,7 @@ def _exercise_build(codes: list[str], as_of: datetime.date) -> dict[str, _Exerci
                          "person once) per 100 resident population."))
 def exercise_standard_coverage(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     population = dict(Region.objects.filter(code__in=codes).values_list("code", "population"))
-    return {code: percent(len(c.people), population.get(code) or 0, 2)
+    return {code: percent(c.people, population.get(code) or 0, 2)
             for code, c in _exercise(codes, as_of).items()}
 
 

@@ -548,3 +548,25 @@ class Referral(models.Model):
     @property
     def id_number_masked(self) -> str:
         return crypto.mask_id_number(crypto.decrypt(self.id_number_enc))
+
+
+class ExerciseTally(models.Model):
+    """The exercise standard indicators' roll-up: standing grades counted by division, day and grade.
+
+    Counts only, no person in it (a grade is health data of a person in its row; here it is how many
+    standing grades of a division's day had it). Kept by the services that record, annul or erase a
+    grade, in the same transaction (quanmin.physique.tally); `manage.py physique_tally` rebuilds it
+    from the encrypted grades. `day` is the day in the city's time zone; `level` the grade's code
+    ("fail", "pass", "good", "excellent").
+    """
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    level = models.CharField(max_length=16, blank=True)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "day", "level"], name="physique_exercise_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.day} {self.level} {self.n}"

@@ -527,5 +527,7 @@ def erase_person(user) -> None:
         tally.add(results, -1)  # the figures no longer count them
         TestResult.objects.filter(pk__in=[r.pk for r in results]).delete()
         ExerciseCertificate.objects.filter(participant=participant).delete()
-        ExerciseGrade.objects.filter(participant=participant).delete()
+        grades = ExerciseGrade.objects.select_for_update().filter(participant=participant)
+        tally.add_grades([g for g in grades if g.annulled_at is None], -1)
+        grades.delete()
         participant.delete()

@@ -26,7 +26,7 @@ from quanmin.facilities.io_read import Column  # the registers' one column type
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import exercise, services
+from . import exercise, services, tally
 from .errors import PhysiqueError
 from .models import ExerciseCertificate, ExerciseGrade, ExerciseSession, Participant
 
@@ -105,6 +105,7 @@ def record_grade(session: ExerciseSession, participant: Participant, *, level, i
                                   tested_at=tested_at(session), level=code, items=text, source=source,
                                   recorded_by=actor)
             grade.save()
+            tally.add_grades([grade])  # the indicators count it
             certificate = _issue(grade) if exercise.certified(ed, code) else None
             audit.record("exercise_grade", request=request, actor=actor, obj=grade, region_code=session.region_id,
                          detail={"participant": participant.pk, "session": session.pk, "source": source,
@@ -128,6 +129,7 @@ def annul_grade(grade: ExerciseGrade, *, reason: str, actor=None, request=None) 
         now = timezone.now()
         locked.annulled_at, locked.annulled_by, locked.annul_reason = now, actor, reason[:200]
         locked.save(update_fields=["annulled_at", "annulled_by", "annul_reason"])
+        tally.add_grades([locked], -1)  # it counts nowhere
         revoked = (ExerciseCertificate.objects.filter(grade=locked, revoked_at__isnull=True)
                    .update(revoked_at=now, revoke_reason=reason[:200]))
         audit.record("exercise_grade_annulled", request=request, actor=actor, obj=locked,

@@ -62,15 +62,26 @@ def rolled_up(rows: QuerySet, communities: bool = False) -> dict[str, tuple]:
     more: the rows at a community's code (with one row per division, the communities holding one).
     One statement: the query as a subquery, grouped by each level's ancestor (codes.sql_levels) and
     joined with UNION ALL."""
-    sql, params = rows.query.sql_with_params()
     width = len(rows.query.values_select) + len(rows.query.annotation_select)
     names = [f"v{i}" for i in range(1, width)]
-    levels = codes.sql_levels("code")
     sums = ", ".join(f"SUM({name})" for name in names)
     if communities:
-        sums += f", SUM(CASE WHEN {levels[-1][1]} THEN 1 ELSE 0 END)"
-    union = " UNION ALL ".join(f"SELECT {ancestor}, {sums} FROM own WHERE {below} GROUP BY {ancestor}"
-                               for ancestor, below in levels)
+        sums += f", SUM(CASE WHEN {codes.sql_levels('code')[-1][1]} THEN 1 ELSE 0 END)"
+    return _per_level(rows, names, sums)
+
+
+def distinct_rolled_up(rows: QuerySet) -> dict[str, int]:
+    """{12-digit code: how many distinct values the second column holds over its subtree} for every
+    division that holds a row: `rows` is a values queryset of (division code, a value), such as the
+    people tested (a person tested in two communities counts once in their township). One statement,
+    as rolled_up."""
+    return {code: n for code, (n,) in _per_level(rows, ["v"], "COUNT(DISTINCT v)").items()}
+
+
+def _per_level(rows: QuerySet, names: list[str], select: str) -> dict[str, tuple]:
+    sql, params = rows.query.sql_with_params()
+    union = " UNION ALL ".join(f"SELECT {ancestor}, {select} FROM own WHERE {below} GROUP BY {ancestor}"
+                               for ancestor, below in codes.sql_levels("code"))
     with connections[rows.db].cursor() as cursor:
         cursor.execute(f"WITH own(code, {', '.join(names)}) AS ({sql}) {union}", params)
         return {code: tuple(values) for code, *values in cursor.fetchall()}

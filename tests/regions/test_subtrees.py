@@ -33,3 +33,10 @@ def test_summed_adds_a_column_up_each_subtree_asked_for():
     assert subtrees.summed(rows, [CITY, COMMUNITY], column=2) == {CITY: 7, COMMUNITY: 0}  # a None adds nothing
     assert subtrees.summed([], [CITY]) == {CITY: 0}
 
+
+def test_distinct_rolled_up_counts_each_value_once_per_subtree(world):
+    from quanmin.regions.models import Region
+
+    # Every division's level: the city's subtree holds all four levels, a township's two.
+    found = subtrees.distinct_rolled_up(Region.objects.filter(code__within="3715").values_list("code", "level"))
+    assert found[CITY] == 4 and found[world.township.code] == 2 and found[world.community.code] == 1
