@@ -51,3 +51,93 @@ def referral(w, user_key="resident", other=False, fresh=False):
             return made
         cache[key] = made
     return cache[key]
+
+
+def scoped_site(w, role=None):
+    return {"site_id": site(w, role == "other_county").pk}
+
+
+def fresh_referral(w, role=None):
+    other = role == "other_county"
+    return {"referral_id": referral(w, "other_resident" if other else "resident", other, fresh=True).pk}
+
+
+def accepted_referral(w, role=None):
+    from quanmin.physique import sportmed
+
+    found = fresh_referral(w, role)
+    from quanmin.physique.models import Referral
+
+    sportmed.accept(Referral.objects.get(pk=found["referral_id"]), by=w.users["superuser"])
+    return found
+
+
+def practitioner_body(w, role=None):
+    from quanmin.demo.accounts import make_id_number
+
+    cache = _cache(w)
+    cache["practitioner_seq"] = cache.get("practitioner_seq", 500) + 1
+    region = w.other_community if role == "other_county" else w.community
+    return {"real_name": "钱医生", "id_number": make_id_number("371502", "19820101", cache["practitioner_seq"], True),
+            "region_code": region.code}
+
+
+def site_body(w, role=None):
+    cache = _cache(w)
+    cache["site_seq"] = cache.get("site_seq", 0) + 1
+    region = w.other_community if role == "other_county" else w.community
+    return {"name": f"运动健康促进站{cache['site_seq']}", "kind": "community_station", "region_code": region.code}
+
+
+def referral_body(w, role=None):
+    other = role == "other_county"
+    user = w.users["other_resident" if other else "resident"]
+    return {"site_id": site(w, other).pk, "real_name": user.real_name, "id_number": user.id_number,
+            "source": "clinic", "referrer": "社区卫生服务中心", "condition": "obesity"}
+
+
+def prescribe_body(w, role=None):
+    from quanmin.physique import sportmed
+    from quanmin.physique.models import PrescriptionTemplate
+
+    sportmed.load_templates()
+    other = role == "other_county"
+    return {"practitioner_id": practitioner(w, other).pk,
+            "template_id": PrescriptionTemplate.objects.get(key="acsm2009-weight").pk}
+
+
+def _county_referral(w, role=None):
+    return {"referral_id": referral(w, fresh=True).pk}
+
+
+def _county_accepted(w, role=None):
+    from quanmin.physique import sportmed
+
+    found = _county_referral(w)
+    from quanmin.physique.models import Referral
+
+    sportmed.accept(Referral.objects.get(pk=found["referral_id"]), by=w.users["superuser"])
+    return found
+
+
+API = {
+    "GET /api/v1/physique/sport-medicine/sites": ("public", None, None),
+    "POST /api/v1/physique/sport-medicine/sites": ("division_writer", None, site_body),
+    "GET /api/v1/physique/sport-medicine/practitioners": ("division_writer", None, None),
+    "POST /api/v1/physique/sport-medicine/practitioners": ("division_writer", None, practitioner_body),
+    "GET /api/v1/physique/sport-medicine/templates": ("public", None, None),
+    "GET /api/v1/physique/sport-medicine/referrals": ("division_writer", None, None),
+    "POST /api/v1/physique/sport-medicine/referrals": ("division_writer", None, referral_body),
+    "POST /api/v1/physique/sport-medicine/referrals/{referral_id}/accept": ("division_writer", fresh_referral, None, 200),
+    "POST /api/v1/physique/sport-medicine/referrals/{referral_id}/decline": ("division_writer", fresh_referral,
+                                                                           {"reason": "满员"}, 200),
+    "POST /api/v1/physique/sport-medicine/referrals/{referral_id}/prescribe": ("division_writer", accepted_referral,
+                                                                             prescribe_body, 200),
+    "GET /api/v1/physique/sport-medicine/me/referrals": ("signed_in", None, None),
+}
+
+CROSS_COUNTY = [
+    ("api", "POST /api/v1/physique/sport-medicine/referrals/{referral_id}/accept", _county_referral, None, 200),
+    ("api", "POST /api/v1/physique/sport-medicine/referrals/{referral_id}/decline", _county_referral,
+     {"reason": "满员"}, 200),
+]
