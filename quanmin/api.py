@@ -251,6 +251,7 @@ api.add_router("/planning", "quanmin.planning.api_evaluation.router")
 api.add_router("/incentives", "quanmin.incentives.api.router")
 api.add_router("/opendata", "quanmin.opendata.api.router")
 api.add_router("/funding", "quanmin.funding.api.router")
+api.add_router("/youth", "quanmin.youth.api.router")
 
 if settings.BENCH_ENDPOINTS:
     # Only for bench/booking.py: the cheapest authenticated write, to compare booking against.

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("quanmin.planning.urls")),
     path("", include("quanmin.incentives.urls")),
     path("", include("quanmin.funding.urls")),
+    path("", include("quanmin.youth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

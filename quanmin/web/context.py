@@ -58,6 +58,8 @@ SECTIONS = [
      _("Statistics returns: the city's rounds, each county's figures and situations and problems")),
     (_("My department's tasks"), "planning:my_tasks", "department_staff",
      _("The plan tasks your department leads or cooperates on: report progress")),
+    (_("Youth sports in schools"), "youth:schools", "division_reader",
+     _("Schools' daily activity hours, sports skills, myopia, obesity and scoliosis, open grounds")),
     (_("Funding"), "funding:projects", "finance_staff",
      _("Projects' funding by source and budget line, the sports-lottery fund, Excel in and out")),
     (_("My evaluations"), "planning:my_evaluations", "third_party",
@@ -94,7 +96,7 @@ GROUP_OF = {
     "events:staff_list": "events",
     "web:regions": "plans", "analytics:circle_home": "plans", "surveys:open": "find", "surveys:staff_list": "plans",
     "planning:rounds": "plans",
-    "funding:projects": "plans",
+    "funding:projects": "plans", "youth:schools": "people",
     "web:audit": "admin", "admin:index": "admin",
 }
 

@@ -37,6 +37,18 @@ class Totals:
         return (Decimal(getattr(self, which)) / students).quantize(Decimal("0.1"))
 
     @property
+    def minutes_in(self) -> Decimal | None:
+        return self.minutes("in_school")
+
+    @property
+    def minutes_out(self) -> Decimal | None:
+        return self.minutes("out_of_school")
+
+    @property
+    def intervention(self) -> Decimal | None:
+        return self.intervened_share()
+
+    @property
     def hours_lesser(self) -> Decimal | None:
         """The lesser of the average daily hours in school and out of school: 1 or more is both hours."""
         students = self.sums["students"]
@@ -126,3 +138,16 @@ def opening_totals(wanted: list[str], out: dict[str, Totals] | None = None) -> d
 def division_figures(wanted: list[str], as_of) -> dict[str, Totals]:
     """Both: what the figures page shows per division."""
     return opening_totals(wanted, returns_totals(wanted, as_of))
+
+
+@dataclass
+class Row:
+    region: object
+    totals: Totals
+
+
+def rollup(top, as_of) -> list[Row]:
+    """The division's figures first, then each division right below it."""
+    divisions = selectors.rollup_regions(top)
+    found = division_figures([r.code for r in divisions], as_of)
+    return [Row(r, found[r.code]) for r in divisions]

@@ -94,3 +94,8 @@ def rollup_regions(top: Region | None) -> list[Region]:
     if top is None:
         return []
     return [top, *Region.objects.filter(parent=top).order_by("code")]
+
+
+def top_region_for_writing(user):
+    """The divisions at the top of the user's write scope (for the school form's division list)."""
+    return scoping.top_regions(user, write=True)
