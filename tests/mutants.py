@@ -8,7 +8,11 @@ tree (nothing is written here), and ends with one JSON line:
     {"killed": 212, "survived": 9, "other": 3, "score": 0.959, "modules": {...}, "survivors": [...]}
 
 `killed` and `survived` count mutants; `other` counts those with no covering test, timeouts and
-suspicious exits; `score` is killed / (killed + survived). Each survivor is named as mutmut names it
+suspicious exits; `not_run` those a stopped run never reached; `score` is killed / (killed +
+survived). `killed_by` counts the kills by the error that failed the first test (`AssertionError`
+for a check that caught the change, a TypeError or FieldError for code the change broke; an
+`OperationalError` would be the database failing, not a test catching anything; `unrecorded` a
+kill with no failed test written down). Each survivor is named as mutmut names it
 (`quanmin.booking.services.x_refund_due__mutmut_4`): `mutmut show NAME` in the scratch copy (its path
 is printed first) shows the change. Not part of `make test` (it takes tens of minutes); run it
 before resolving an issue that changes rules, and list the survivors you leave in the note.
@@ -22,6 +26,17 @@ A whole run is about 7,700 mutants, each a pytest session: many hours on a 2-cor
 drawn with a fixed seed (`--seed`), are run: the JSON line then also gives, per module and in all,
 how many mutants there are, how many were drawn, and the score's 95 % Wilson interval, the range the
 whole run's score lies in with 95 % confidence. Survivors are named as in a whole run.
+
+    python -m tests.mutants --resume /tmp/quanmin-mutants-abc123 quanmin/booking/services.py
+
+`--resume` goes on in the scratch copy of a run that was stopped (a deadline): the mutants it judged
+keep their verdicts and its test statistics are kept; the rest are run.
+
+Each module's mutants are judged by its own tests in RULES only, whichever modules run together
+(mutmut would otherwise test a mutant with every selected test that calls its function, so a
+module's figures would depend on the company it keeps). mutmut's clean pass of the whole selection
+is skipped: the statistics pass in the same scratch copy ran the same tests and mutmut stops when
+one fails, and a resumed copy's tests have not changed (tests added to it get a statistics pass).
 """
 
 from __future__ import annotations
@@ -97,6 +112,38 @@ def scratch_copy(modules: list[str]) -> Path:
     return where
 
 
+# Run in the scratch copy instead of mutmut's own entry point (the `tests` package is not imported
+# there: mutmut's forked sessions import the copy under mutants/). QUANMIN_MUTANTS_RULES maps each
+# module ("quanmin.booking.services") to its test paths.
+LAUNCHER = """
+import json, os, sys
+import mutmut.__main__ as mm
+from mutmut.workers import isolation
+
+rules = json.loads(os.environ["QUANMIN_MUTANTS_RULES"])
+
+
+def own_tests(function, tests):
+    module = next((m for m in rules if function.startswith(m + ".")), None)
+    if module is None:
+        return tests
+    return {t for t in tests if any(t.split("::")[0] == p or t.startswith(p.rstrip("/") + "/") for p in rules[module])}
+
+
+load = mm.collect_or_load_stats
+def collect_or_load_stats(*args, **kwargs):
+    load(*args, **kwargs)
+    by_function = mm.state().tests_by_mangled_function_name
+    for function in list(by_function):
+        by_function[function] = own_tests(function, by_function[function])
+mm.collect_or_load_stats = collect_or_load_stats
+
+isolation.ForkRunner.run_clean_tests = lambda self, tests: 0
+sys.argv = ["mutmut", *sys.argv[1:]]
+mm.cli()
+"""
+
+
 def exit_codes(where: Path, module: str) -> dict[str, int | None]:
     """mutmut's result for every mutant of `module` (None: not run yet)."""
     meta = where / "mutants" / f"{module}.meta"
@@ -113,25 +160,46 @@ def wilson(killed: int, checked: int, z: float = 1.96) -> list[float] | None:
     return [round(max(0.0, centre - half), 3), round(min(1.0, centre + half), 3)]
 
 
+def _error_class(message: str) -> str:
+    """"AssertionError" for pytest's "assert …" lines, else the exception's class name."""
+    head = message.split(":")[0].strip()
+    if head.startswith("assert ") or head == "assert" or head.startswith("AssertionError"):
+        return "AssertionError"
+    return head.rsplit(".", 1)[-1] if head.replace(".", "").replace("_", "").isalnum() else "other"
+
+
+def first_errors(where: Path) -> dict[str, str]:
+    """Each mutant's first recorded failure (tests/mutants_db.py writes them), by its class name."""
+    first = {}
+    path = where / "failures.jsonl"
+    for line in path.read_text().splitlines() if path.exists() else []:
+        failure = json.loads(line)
+        first.setdefault(failure["mutant"], _error_class(failure["error"]))
+    return first
+
+
 def tally(where: Path, modules: list[str], drawn: dict[str, list[str]] | None = None) -> dict:
     """Counts per module and in all; with `drawn` (a sample per module) only the drawn mutants count."""
-    per_module, survivors = {}, []
+    per_module, survivors, killed_by, errors = {}, [], Counter(), first_errors(where)
     for module in modules:
         codes = exit_codes(where, module)
         if drawn is not None:
             codes = {name: codes.get(name) for name in drawn[module]}
-        counts = Counter("killed" if c in KILLED else "survived" if c in SURVIVED else "other" for c in codes.values())
-        per_module[module] = {k: counts.get(k, 0) for k in ("killed", "survived", "other")}
+        counts = Counter("not_run" if c is None else "killed" if c in KILLED else "survived" if c in SURVIVED
+                         else "other" for c in codes.values())
+        per_module[module] = {k: counts.get(k, 0) for k in ("killed", "survived", "other", "not_run")}
         if drawn is not None:
             per_module[module].update(mutants=len(exit_codes(where, module)), drawn=len(codes),
                                       interval=wilson(counts["killed"], counts["killed"] + counts["survived"]))
         survivors += sorted(name for name, c in codes.items() if c in SURVIVED)
+        killed_by.update(errors.get(name, "unrecorded") for name, c in codes.items() if c in KILLED)
     total = Counter()
     for counts in per_module.values():
-        total.update({k: counts[k] for k in ("killed", "survived", "other")})
+        total.update({k: counts[k] for k in ("killed", "survived", "other", "not_run")})
     checked = total["killed"] + total["survived"]
     result = {"killed": total["killed"], "survived": total["survived"], "other": total["other"],
-              "score": round(total["killed"] / checked, 3) if checked else None}
+              "not_run": total["not_run"], "score": round(total["killed"] / checked, 3) if checked else None,
+              "killed_by": dict(killed_by.most_common())}
     if drawn is not None:
         result["sampled"] = True
         result["interval"] = wilson(total["killed"], checked)
@@ -169,25 +237,27 @@ def main(argv: list[str]) -> int:
     parser.add_argument("modules", nargs="*", help="rule modules (default: all of them)")
     parser.add_argument("--sample", type=int, default=0, help="run this many mutants per module, drawn at random")
     parser.add_argument("--seed", type=int, default=25, help="the draw's seed (default 25)")
+    parser.add_argument("--resume", type=Path, help="go on in this stopped run's scratch copy")
     args = parser.parse_args(argv)
     modules = args.modules or list(RULES)
     unknown = [m for m in modules if m not in RULES]
     if unknown:
         print(f"not a rule module: {unknown}; the rule modules are {list(RULES)}", file=sys.stderr)
         return 2
-    where = scratch_copy(modules)
+    where = args.resume or scratch_copy(modules)
     print(f"mutants: scratch copy in {where}", file=sys.stderr)
-    mutmut = ROOT / ".venv" / "bin" / "mutmut"
     # Each mutant's pytest session starts from a copy of one migrated database (tests/mutants_db.py).
-    env = {**os.environ, "QUANMIN_DEBUG": "1", "QUANMIN_MUTANTS_DB": str(where / "migrated.sqlite3")}
+    env = {**os.environ, "QUANMIN_DEBUG": "1", "QUANMIN_MUTANTS_DB": str(where / "migrated.sqlite3"),
+           "QUANMIN_MUTANTS_RULES": json.dumps({m.removesuffix(".py").replace("/", "."): RULES[m] for m in modules})}
     drawn = draw(where, modules, args.sample, args.seed) if args.sample > 0 else None
     names = [name for module in modules for name in drawn[module]] if drawn else []
     # mutmut's own report goes to a log in the scratch copy: when it stops early (a covering test that
     # fails on the unmutated code, no test reaching the module) it says why there, and exits 1.
     log = where / "mutmut.log"
     with open(log, "w") as out:
-        run = subprocess.run([str(mutmut), "run", "--max-children", str(os.cpu_count() or 2), *names], cwd=where,
-                             env=env, stdout=out, stderr=subprocess.STDOUT)
+        run = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", LAUNCHER, "run", "--max-children",
+                              str(os.cpu_count() or 2), *names], cwd=where, env=env, stdout=out,
+                             stderr=subprocess.STDOUT)
     if run.returncode != 0:
         tail = log.read_text(errors="replace").splitlines()[-40:]
         print("\n".join(tail), file=sys.stderr)

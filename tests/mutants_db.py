@@ -9,12 +9,17 @@ database. Here the first session snapshots its database right after migrating it
 writes to it), and each later session starts from its own copy of that snapshot (named by its own
 pid, removed at its end): the same database a normal run starts from, at the cost of a file copy.
 
+Each failed test of a mutant's session (the one that killed it: sessions stop at the first) is
+written as a line of `failures.jsonl` beside the snapshot, with the mutant and the error, so that a
+kill can be told from a broken session (tests/mutants.py counts the kills by error).
+
 Off unless QUANMIN_MUTANTS_DB names the snapshot's path (tests/mutants.py sets it); only the SQLite
 test database is handled.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -22,6 +27,7 @@ from pathlib import Path
 import pytest
 
 ENV = "QUANMIN_MUTANTS_DB"
+FAILURES = "failures.jsonl"
 _SIDE_FILES = ("", "-wal", "-shm", "-journal")
 
 
@@ -52,6 +58,8 @@ def pytest_configure(config):
     config.option.create_db = False
     config.stash[_mine] = mine
     config.stash[_snapshot] = snapshot
+    global _failures
+    _failures = snapshot.parent / FAILURES
 
 
 def _skip_migrate() -> None:
@@ -73,6 +81,7 @@ def _skip_migrate() -> None:
     DatabaseCreation.create_test_db = create_test_db
 
 
+_failures: Path | None = None
 _mine = pytest.StashKey[Path]()
 _snapshot = pytest.StashKey[Path]()
 
@@ -90,6 +99,30 @@ def _mutants_db_snapshot(request):
     partial = Path(f"{snapshot}.partial")
     shutil.copyfile(mine, partial)
     partial.replace(snapshot)
+
+
+def _record_failure(report) -> None:
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    if not report.failed or _failures is None or "__mutmut_" not in mutant:
+        return
+    crash = getattr(report.longrepr, "reprcrash", None)
+    error = crash.message if crash is not None else (str(report.longrepr).strip().splitlines() or [""])[-1]
+    line = json.dumps({"mutant": mutant, "test": report.nodeid, "when": report.when, "error": error[:300]},
+                      ensure_ascii=False)
+    # One write of one short line to a file opened for appending: the lines of sessions at once don't mix.
+    fd = os.open(_failures, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, (line + "\n").encode())
+    finally:
+        os.close(fd)
+
+
+def pytest_runtest_logreport(report):
+    _record_failure(report)
+
+
+def pytest_collectreport(report):
+    _record_failure(report)
 
 
 def pytest_unconfigure(config):
