@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
 from django.utils import timezone
 
 from quanmin.accounts.models import AuditEntry
@@ -129,11 +130,25 @@ def test_the_last_place_goes_and_then_the_course_is_full(people, course, taken, 
         assert c.enrollments.count() == 2
 
 
-def test_enrolling_twice_is_refused(people, course):
+@pytest.mark.parametrize("places", [1, 50])
+def test_enrolling_twice_is_refused_as_such_even_on_a_full_course(people, course, places):
     w = people
-    c = course()
+    c = course(capacity=places)
     training.enrol(c, w.instructor, by=w.users["county"])
     refused(lambda: training.enrol(c, w.instructor, by=w.users["county"]), "already_enrolled", None, 409, "已报名该课程。")
+
+
+def test_the_audit_keeps_the_caller_s_address(people, course):
+    w = people
+    county = w.users["county"]
+    request = RequestFactory().post("/", REMOTE_ADDR="10.1.2.3")
+    request.user = county
+    made = training.create_training(data(w), by=county, request=request)
+    e = training.enrol(made, w.instructor, by=county, request=request)
+    training.record_result(e, attended_hours="1", passed=None, by=county, request=request)
+    assert list(AuditEntry.objects.filter(action__in=["create", "enrol", "training_result"], target_type__in=[
+        "people.training", "people.enrollment"]).order_by("pk").values_list("action", "ip")) == [
+        ("create", "10.1.2.3"), ("enrol", "10.1.2.3"), ("training_result", "10.1.2.3")]
 
 
 @pytest.mark.parametrize("days_ahead, ok", [(1, True), (0, False), (-1, False)])
