@@ -72,6 +72,8 @@ def test_every_input_error_names_its_field_code_and_message(call, field, code, m
     ({"weight_kg": [60, 0]}, ("male", "male"), (UNI, UNI), 1, "measurements.weight_kg", "must_be_positive"),
     # The first grade's group is group 0: a record in it is no problem.
     ({"height_cm": [130, 130]}, ("male", "x"), ("primary-1", "primary-1"), 1, "sex", "invalid_sex"),
+    # ... nor is it a bad grade: the first unknown grade is named.
+    ({"height_cm": [130, 130, 130]}, ("male",) * 3, ("primary-1", "primary-2", "year-0"), 2, "grade", "invalid_grade"),
 ])
 def test_a_batch_names_the_first_bad_record(measurements, sexes, grades, row, field, code):
     with pytest.raises(ScoringError) as err:
