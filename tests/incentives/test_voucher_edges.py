@@ -134,10 +134,10 @@ def test_bad_time_bands(raw):
 
 
 def test_bands_as_the_staff_form_writes_them():
-    text = "\n  0 - 2 , 6   08:00 - 12:00  \n\n5 14:00-18:30\n"
-    bands = [{"days": [0, 1, 2, 6], "start": "08:00", "end": "12:00"}, {"days": [5], "start": "14:00", "end": "18:30"}]
+    text = "\n  0 - 2 , 6   08:00 - 12:00  \n\n4-5 14:00-18:30\n"
+    bands = [{"days": [0, 1, 2, 6], "start": "08:00", "end": "12:00"}, {"days": [4, 5], "start": "14:00", "end": "18:30"}]
     assert vouchers.parse_bands_text(text) == bands
-    assert vouchers.bands_text(bands) == "0,1,2,6 08:00-12:00\n5 14:00-18:30"
+    assert vouchers.bands_text(bands) == "0,1,2,6 08:00-12:00\n4,5 14:00-18:30"
     assert vouchers.parse_bands_text(vouchers.bands_text(bands)) == bands
     assert vouchers.parse_bands_text(None) == []
     for bad in ("7 08:00-09:00", "0 08:00-09:00 extra", "0-6 0800-0900"):
