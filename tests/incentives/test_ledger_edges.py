@@ -308,7 +308,28 @@ def test_points_on_a_fee_are_audited_and_a_failed_fee_returns_them(world):
     assert (audit.actor_id, audit.target_id, audit.detail) == (person.pk, str(line.pk), {"entry": entry.pk, "yuan": "12.34"})
     refused(lambda: spending.points_for_entry(person, entry.pk + 999, 100), "not_found", 404, None,
             "没有这个活动、消费券、结算单或评选。")
+    starts = Competition.objects.get(pk=ev.sprint.pk).starts_at
+    # Discounted once: no more points on it (one second before its start, when it would still be open).
+    assert list(spending.open_entry_fees(person, now=starts - datetime.timedelta(seconds=1))) == []
     EntryFee.objects.filter(entry=entry).update(status="failed")
     assert spending.undo_dropped_entry_fees() == 1
     assert points.balance(person) == 3000
     assert spending.undo_dropped_entry_fees() == 0
+
+
+def test_each_crediting_run_is_counted_on_its_watermark(world):
+    points.credit(only=["check_in"])
+    points.credit(only=["check_in"])
+    assert Watermark.objects.get(key="check_in").runs == 2
+
+
+def test_points_on_a_booking_whose_hold_ran_out_change_nothing(world):
+    from quanmin.booking import services as bs
+    from quanmin.core.errors import ServiceError
+
+    resident = world.users["resident"]
+    give(resident, 1000)
+    booking = bs.hold(resident, world.unit.slots.order_by("start")[40].pk)
+    with pytest.raises(ServiceError) as exc, transaction.atomic():
+        spending.points_for_booking(resident, booking.pk, 500, now=booking.hold_expires_at + datetime.timedelta(seconds=1))
+    assert exc.value.code == "not_confirmable" and points.balance(resident) == 1000

@@ -38,6 +38,9 @@ ERRORS = [
     (lambda: parse_value("height_cm", "abc"), "measurements.height_cm", "not_a_number",
      "height_cm must be a number, got 'abc'."),
     (lambda: parse_value("height_cm", [1]), "measurements.height_cm", "not_a_number", "height_cm must be a number."),
+    # Minutes and seconds are a run's time (a key in _s) only: a height written so is a mistake.
+    (lambda: parse_value("height_cm", "3:55"), "measurements.height_cm", "not_a_number",
+     "height_cm must be a number, got '3:55'."),
     (lambda: parse_value("height_cm", float("inf")), "measurements.height_cm", "not_a_number",
      "height_cm must be a finite number."),
     (lambda: parse_value("height_cm", -1), "measurements.height_cm", "negative_value", "height_cm cannot be negative."),
