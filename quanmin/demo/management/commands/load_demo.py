@@ -26,6 +26,7 @@ from quanmin.demo import physique as physique_demo
 from quanmin.demo import planning as planning_demo
 from quanmin.demo import planning_returns, stadium_round
 from quanmin.demo import residents as residents_demo
+from quanmin.demo import sportmed as sportmed_demo
 from quanmin.demo import surveys as surveys_demo
 from quanmin.regions import codes
 from quanmin.regions.models import Region
@@ -39,6 +40,7 @@ def _steps():
         ("facilities register", facilities_demo.load),
         ("online booking", booking_demo.load),
         ("physique monitoring", physique_demo.load),
+        ("sport–medicine sites and referrals", sportmed_demo.load),
         ("equipment and reports", maintenance_demo.load),
         ("social sports instructors", people_demo.load),
         ("sports organisations", organizations_demo.load),
