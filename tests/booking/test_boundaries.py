@@ -156,11 +156,17 @@ def test_a_hold_lasts_exactly_the_units_minutes(world, court):
     assert held.hold_expires_at == expires
     assert services.expire_holds(now=expires) == 0  # still held at the exact instant
     assert outcome(services.hold, world.users["other_resident"], slot.pk, now=expires) == "slot_full"
+    assert outcome(services.hold, resident, slot.pk, now=expires) == "already_booked"  # one's own, too
     assert outcome(services.confirm, held, now=expires) == "ok"
     second = services.hold(world.users["other_resident"], slot_at(court, at(1, 13)).pk, now=t)
     assert services.expire_holds(now=expires + SECOND) == 1
     second.refresh_from_db()
     assert second.status == "expired" and taken(second.slot) == 0
+    # One's own run-out hold no longer counts: the same person holds the same slot again.
+    third = services.hold(resident, slot_at(court, at(1, 14)).pk, now=t)
+    again = services.hold(resident, third.slot.pk, now=expires + SECOND)
+    third.refresh_from_db()
+    assert (again.status, third.status, taken(third.slot)) == ("held", "expired", 1)
 
 
 def test_confirming_one_second_after_the_hold_ran_out_fails(world, court):

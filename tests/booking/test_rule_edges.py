@@ -265,6 +265,9 @@ def test_the_venue_cancels_even_after_the_start_and_refunds_in_full(world, pool)
     slot = slot_at(pool, at(2, 14))
     b = services.complete_payment(services.confirm(services.hold(resident, slot.pk)).payment.reference)
     after = slot.start + SECOND
+    assert refusal(services.cancel, b, by=staff, by_venue=True, reason="  ", now=after)[:2] == ("reason_required", 400)
+    b.refresh_from_db()
+    assert b.status == "confirmed"
     reason = "  " + "停" * 250 + "  "
     cancelled = services.cancel(b, by=staff, by_venue=True, reason=reason, now=after)
     cancelled.refresh_from_db()
@@ -417,3 +420,87 @@ def test_no_discount_once_payment_started_or_the_booking_is_not_held(world, pool
         before = b.price
         b.refresh_from_db()
         assert b.price == before
+
+
+# --- the flow's own figures ------------------------------------------------------------------------------------
+
+def test_a_retry_for_a_vanished_slot_answers_its_own_booking_only(world, court):
+    resident = world.users["resident"]
+    b = services.hold(resident, slot_at(court, at(1, 12)).pk, client_key="retry-1")
+    assert services.hold(resident, 10**9, client_key="retry-1").pk == b.pk
+    assert code(services.hold, resident, 10**9, client_key="retry-2") == "not_found"
+    assert code(services.hold, world.users["other_resident"], 10**9, client_key="retry-1") == "not_found"
+    assert code(services.hold, resident, 10**9) == "not_found"
+
+
+def test_a_court_slot_is_one_party_a_session_counts_every_person(world):
+    from quanmin.booking import schedule
+    from quanmin.booking.models import WeeklyTemplate
+
+    resident = world.users["resident"]
+    made = {}
+    for kind in ("slot", "session"):
+        unit = services.create_unit(world.facility, name=f"双人{kind}", kind=kind, payment_provider="on_site")
+        for weekday in range(8):
+            WeeklyTemplate.objects.create(unit=unit, weekday=weekday, start=datetime.time(12), end=datetime.time(13),
+                                          capacity=2, price=10)
+        schedule.generate_slots(unit)
+        made[kind] = services.hold(resident, slot_at(unit, at(1 if kind == "slot" else 2, 12)).pk,
+                                   companions=[{"name": "同伴"}])
+    assert (made["slot"].places, made["slot"].price) == (1, 20)  # one place; each person pays
+    assert (made["session"].places, made["session"].price) == (2, 20)
+    assert taken(made["slot"].slot) == 1 and taken(made["session"].slot) == 2
+
+
+def test_book_confirms_at_the_instant_it_is_given(world, court):
+    resident = world.users["resident"]
+    then = timezone.now() - datetime.timedelta(hours=1)  # its hold ran out long before the real now
+    b = services.book(resident, slot_at(court, at(1, 12)).pk, now=then)
+    assert (b.status, b.confirmed_at, b.hold_expires_at) == ("confirmed", then, None)
+
+
+def test_confirming_twice_opens_one_payment(world, pool):
+    resident = world.users["resident"]
+    held = services.hold(resident, slot_at(pool, at(2, 14)).pk)
+    first = services.confirm(held)
+    again = services.confirm(held)
+    assert first.payment.pk == again.payment.pk and Payment.objects.filter(booking=held).count() == 1
+    assert (again.status, again.payment.status, again.payment.amount) == ("held", "pending", held.price)
+
+
+def test_taking_an_offer_tells_the_person_and_marks_it_taken(world, court):
+    slot = slot_at(court, at(1, 12))
+    resident, other = world.users["resident"], world.users["other_resident"]
+    t = slot.start - datetime.timedelta(days=1)
+    b = services.book(resident, slot.pk, now=t)
+    entry = services.join_waitlist(other, slot.pk, now=t)
+    with translation.override("en"):
+        services.cancel(b, by=resident, now=t)
+        entry.refresh_from_db()
+        confirmed = services.confirm(entry.offer, now=t)
+    entry.refresh_from_db()
+    assert (entry.status, confirmed.status, confirmed.confirmed_at) == ("taken", "confirmed", t)
+    when = timezone.localtime(slot.start).strftime("%Y-%m-%d %H:%M")
+    deadline = timezone.localtime(t + datetime.timedelta(minutes=settings.BOOKING_WAITLIST_OFFER_MINUTES))
+    told = set(other.notifications.values_list("subject", "text"))
+    assert told >= {
+        ("A place is free for you",
+         f"{court.name}, {when}: confirm by {deadline:%H:%M} or it goes to the next person."),
+        ("Booking confirmed", f"{court.name}, {when}. Check-in code {confirmed.code}."),
+    }
+
+
+def test_a_unit_is_made_only_with_a_known_payment_and_kind(world):
+    from quanmin.booking.models import BookableUnit
+
+    before = BookableUnit.objects.count()
+    assert refusal(services.create_unit, world.facility, name="场", payment_provider="cash")[:2] == (
+        "payment_provider_unknown", 400)
+    with pytest.raises(BookingError) as exc:
+        services.create_unit(world.facility, name="场", kind="pool", payment_provider="on_site")
+    assert (exc.value.code, exc.value.status, exc.value.field) == ("invalid_input", 400, "kind")
+    assert BookableUnit.objects.count() == before
+    unit = services.create_unit(world.facility, name="  " + "长" * 90 + "  ", payment_provider="on_site",
+                                request=None)
+    assert unit.name == "长" * 80 and (unit.site_id, unit.region_id) == (world.facility.site_id, world.facility.region_id)
+    assert AuditEntry.objects.filter(action="create", target_id=str(unit.pk), target_type="booking.bookableunit").exists()
