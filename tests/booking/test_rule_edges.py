@@ -138,11 +138,12 @@ def test_hold_refuses_a_child_like_the_page(world, pool):
     slot = slot_at(pool, at(2, 14))
     child = make_user("13700000065", "小孩", birth=f"{timezone.localdate().year - 10}0101", seq=65)
     assert refusal(services.hold, child, slot.pk)[:2] == ("guardian_required", 409)
-    assert refusal(services.hold, child, slot.pk, staff=world.users["community"], override_reason=" 家长陪同 ") is None
+    reason = " 家长陪同" + "。" * 250 + " "
+    assert refusal(services.hold, child, slot.pk, staff=world.users["community"], override_reason=reason) is None
     b = Booking.objects.get(user=child)
-    assert b.staff_override == "家长陪同"
+    assert b.staff_override == ("家长陪同" + "。" * 250)[:200]
     entry = AuditEntry.objects.get(action="book_override", target_id=str(b.pk))
-    assert entry.actor_id == world.users["community"].pk
+    assert (entry.actor_id, entry.detail) == (world.users["community"].pk, {"reason": reason, "for": child.pk})
 
 
 # --- hold: the staff override and the request's own figures ------------------------------------------------
@@ -359,6 +360,15 @@ def test_a_run_out_hold_gives_back_all_its_places_once_and_its_offer_lapses(worl
     entry.refresh_from_db()
     entry.offer.refresh_from_db()
     assert (entry.status, entry.offer.status, taken(slot)) == ("lapsed", "expired", 0)
+
+
+def test_every_run_out_hold_of_a_session_is_counted(world, pool):
+    slot = slot_at(pool, at(2, 19))
+    t = slot.start - datetime.timedelta(days=1)
+    for who in ("resident", "other_resident"):
+        services.hold(world.users[who], slot.pk, now=t)
+    expires = t + datetime.timedelta(minutes=pool.hold_minutes)
+    assert services.expire_stale_holds(slot.pk, expires + SECOND) == 2 and taken(slot) == 0
 
 
 def test_the_sweep_counts_every_slot_and_offers_what_it_freed(world, court):
