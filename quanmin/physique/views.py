@@ -29,7 +29,19 @@ from quanmin.facilities.models import Site
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import batch, errors, figures, permissions, prescriptions, scoring, selectors, services, tables, views_exercise
+from . import (
+    batch,
+    errors,
+    figures,
+    permissions,
+    prescriptions,
+    scoring,
+    selectors,
+    services,
+    sportmed,
+    tables,
+    views_exercise,
+)
 from .forms import (
     BAND_LABELS,
     ITEM_LABELS,
@@ -45,7 +57,7 @@ from .forms import (
     measurements_from,
     standard_labels,
 )
-from .models import TestResult, TestSession
+from .models import Condition, PrescriptionTemplate, TestResult, TestSession
 
 signed_in = role_required(lambda user: True)
 reader = role_required(permissions.can_read)
@@ -152,7 +164,15 @@ def me(request):
         selectors.log_read(request, participant, "own record")
     context = _record_context(request, participant, True)
     context.update(views_exercise.own_standard_context(participant))
+    referrals = list(sportmed.own_referrals(request.user)[:50])
+    if referrals:
+        audit.read_personal(request, request.user, ["referral"], "own referrals")
+    for referral in referrals:
+        origin = (referral.prescription or {}).get("origin")
+        referral.condition_label = dict(Condition.choices).get(referral.condition, "")
+        referral.origin_label = dict(PrescriptionTemplate.Origin.choices).get(origin, "")
     context.update({
+        "referrals": referrals,
         "consent": account_services.has_consent(request.user, Consent.Kind.HEALTH),
         "consent_form": ConsentForm(),
         "bookings": Booking.objects.filter(user=request.user, status__in=ACTIVE_STATUSES,
