@@ -15,10 +15,11 @@ def test_tally_counts_killed_survived_and_the_rest(tmp_path):
              "quanmin.booking.services.x_hold__mutmut_3": 36}
     meta.write_text(json.dumps({"exit_code_by_key": codes}))
     result = mutants.tally(tmp_path, ["quanmin/booking/services.py", "quanmin/booking/pricing.py"])
-    assert (result["killed"], result["survived"], result["other"]) == (2, 1, 2)
+    # Not run yet (None) is counted apart from the timeouts and suspicious exits (36).
+    assert (result["killed"], result["survived"], result["other"], result["not_run"]) == (2, 1, 1, 1)
     assert result["score"] == round(2 / 3, 3)
     assert result["survivors"] == ["quanmin.booking.services.x_cancel__mutmut_2"]
-    assert result["modules"]["quanmin/booking/pricing.py"] == {"killed": 0, "survived": 0, "other": 0}
+    assert result["modules"]["quanmin/booking/pricing.py"] == {"killed": 0, "survived": 0, "other": 0, "not_run": 0}
 
 
 def test_every_rule_module_and_its_tests_exist():
@@ -79,5 +80,36 @@ def test_the_draw_generates_every_mutant_and_picks_the_same_ones_for_a_seed():
         assert len(drawn) == 5 and set(drawn) <= set(everything)
         assert mutants.draw(where, ["quanmin/booking/pricing.py"], 5, seed=7) == first
         assert mutants.draw(where, ["quanmin/booking/pricing.py"], 5, seed=8) != first
+    finally:
+        shutil.rmtree(where)
+
+
+def test_decorated_functions_are_rewritten_so_that_they_are_mutated(tmp_path):
+    source = tmp_path / "services.py"
+    source.write_text(
+        "import functools\n\n"
+        "def twice(f):\n    @functools.wraps(f)\n    def inner(x):\n        return f(x) * 2\n    return inner\n\n"
+        "def plus(n):\n    def deco(f):\n        return lambda x: f(x) + n\n    return deco\n\n"
+        "@twice\n@plus(1)\ndef rule(x):\n    return x + 10\n\n"
+        "def plain(x):\n    return x\n")
+    assert mutants.undecorate(source) == 1
+    text = source.read_text()
+    assert "@twice" not in text and "rule = twice(plus(1)(rule))" in text
+    namespace = {}
+    exec(compile(text, str(source), "exec"), namespace)
+    # Decorators apply bottom-up, as with the @ form: (5 + 10 + 1) * 2.
+    assert namespace["rule"](5) == 32 and namespace["plain"](3) == 3
+
+
+def test_the_scratch_copy_unwraps_the_atomic_writers_of_the_mutated_module():
+    where = mutants.scratch_copy(["quanmin/maintenance/services.py"])
+    try:
+        copied = (where / "quanmin/maintenance/services.py").read_text()
+        original = (mutants.ROOT / "quanmin/maintenance/services.py").read_text()
+        assert "@transaction.atomic\ndef " in original and "@transaction.atomic\ndef " not in copied
+        assert "\ncomplete = transaction.atomic(complete)" in copied
+        # Other modules are copied as they are.
+        assert (where / "quanmin/feedback/services.py").read_text() == \
+            (mutants.ROOT / "quanmin/feedback/services.py").read_text()
     finally:
         shutil.rmtree(where)
