@@ -28,6 +28,7 @@ from quanmin.demo import planning_returns, stadium_round
 from quanmin.demo import residents as residents_demo
 from quanmin.demo import sportmed as sportmed_demo
 from quanmin.demo import surveys as surveys_demo
+from quanmin.demo import youth as youth_demo
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -47,6 +48,7 @@ def _steps():
         ("games and events", events_demo.load),
         ("surveys", surveys_demo.load),
         ("the fitness circle", analytics_demo.load),
+        ("youth sports in schools", youth_demo.load),  # before the plans: their targets read it
         ("plans, targets and task tables", planning_demo.load),
         ("county returns", planning_returns.load),
         ("plan evaluations", evaluation_demo.load),
