@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_exercise
+from . import views, views_exercise, views_sportmed
 
 app_name = "physique"
 urlpatterns = [
@@ -29,6 +29,16 @@ urlpatterns = [
     path("me/physique/certificates/<str:number>/", views_exercise.certificate, name="certificate"),
     path("physique/certificates/", views_exercise.certificate_check, name="certificate_lookup"),
     path("physique/certificates/<str:number>/", views_exercise.certificate_check, name="certificate_check"),
+    path("staff/physique/sport-medicine/sites/", views_sportmed.sites, name="sportmed_sites"),
+    path("staff/physique/sport-medicine/practitioners/", views_sportmed.practitioners, name="sportmed_practitioners"),
+    path("staff/physique/sport-medicine/referrals/", views_sportmed.referrals, name="sportmed_referrals"),
+    path("staff/physique/sport-medicine/referrals/<int:pk>/accept/", views_sportmed.referral_accept,
+         name="sportmed_accept"),
+    path("staff/physique/sport-medicine/referrals/<int:pk>/decline/", views_sportmed.referral_decline,
+         name="sportmed_decline"),
+    path("staff/physique/sport-medicine/referrals/<int:pk>/prescribe/", views_sportmed.referral_prescribe,
+         name="sportmed_prescribe"),
+    path("physique/sport-medicine/library/", views_sportmed.library, name="sportmed_library"),
     path("staff/physique/figures/", views.figures_index, name="figures"),
     path("staff/physique/figures/<str:code>/", views.figures_region, name="figures_region"),
 ]

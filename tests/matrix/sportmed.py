@@ -141,3 +141,27 @@ CROSS_COUNTY = [
     ("api", "POST /api/v1/physique/sport-medicine/referrals/{referral_id}/decline", _county_referral,
      {"reason": "满员"}, 200),
 ]
+
+
+def referral_pk(w, role=None):
+    return {"pk": fresh_referral(w, role)["referral_id"]}
+
+
+def accepted_referral_pk(w, role=None):
+    return {"pk": accepted_referral(w, role)["referral_id"]}
+
+
+def prescribe_form(w, role=None):
+    body = prescribe_body(w, role)
+    return {"practitioner": body["practitioner_id"], "template": body["template_id"], "advice": "循序渐进"}
+
+
+WEB = {
+    "physique:sportmed_sites": ("division_writer", None, "get", None, {"post": ({}, 200)}),
+    "physique:sportmed_practitioners": ("division_writer", None, "get", None, {"post": ({}, 200)}),
+    "physique:sportmed_referrals": ("division_writer", None, "get", None),
+    "physique:sportmed_accept": ("division_writer", referral_pk, "post", {}, 302),
+    "physique:sportmed_decline": ("division_writer", referral_pk, "post", {"reason": "满员"}, 302),
+    "physique:sportmed_prescribe": ("division_writer", accepted_referral_pk, "post", prescribe_form, 302),
+    "physique:sportmed_library": ("public", None, "get", None),
+}
