@@ -138,7 +138,9 @@ def _stepping(cursor):
     and returns at once: SQLite steps a statement without Python's lock, so writing one statement's
     rows runs beside making the next one's (the machine has two cores or more). The caller's
     transaction holds: the statements run on the same connection, never two at once, and all have
-    run (or one has failed, its error raised here) when the block ends."""
+    run (or one has failed, its error raised here) when the block ends. Measured reason
+    (bench/facilities.py, 20,000 facilities on SQLite): of the write's 0.39–0.48 s of CPU, 0.16–0.19 s
+    is left on the calling thread, the rest stepped beside it."""
     pending = None
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="bulk") as pool:
 
