@@ -46,7 +46,7 @@ def _within(qs, region: str, field: str = "region__code__within"):
 
 # --- sites ---------------------------------------------------------------------------------------
 
-class SiteOut(Schema):
+class HealthSiteOut(Schema):
     id: int
     name: str
     kind: str
@@ -72,7 +72,7 @@ class SiteOut(Schema):
         return obj.region.name
 
 
-class SiteIn(Schema):
+class HealthSiteIn(Schema):
     name: str = Field(..., max_length=120)
     kind: str = Field(..., description="`hospital_centre`, `community_station`, `monitoring_station` or `rehab_centre`")
     region_code: str
@@ -82,7 +82,7 @@ class SiteIn(Schema):
     pilot: str = Field("", description="The sport–medicine pilot project (体医融合示范试点项目) it carries, if any")
 
 
-@router.get("/sites", auth=PUBLIC, response={200: list[SiteOut], **ERRORS},
+@router.get("/sites", auth=PUBLIC, response={200: list[HealthSiteOut], **ERRORS},
             summary="Sport–medicine sites (体卫融合机构) that are open")
 @paginate(ArrayPaging)
 def sites(request, region: str = "", kind: str = ""):
@@ -92,8 +92,8 @@ def sites(request, region: str = "", kind: str = ""):
     return qs.order_by("region_id", "name", "id")
 
 
-@router.post("/sites", response={201: SiteOut, **ERRORS}, summary="Register a sport–medicine site (staff)")
-def create_site(request, payload: SiteIn):
+@router.post("/sites", response={201: HealthSiteOut, **ERRORS}, summary="Register a sport–medicine site (staff)")
+def create_site(request, payload: HealthSiteIn):
     _writer(request)
     region = sportmed.region_for(request.user, payload.region_code)
     return Status(201, sportmed.save_site(payload.dict(), region=region, by=request.user, request=request))
@@ -201,7 +201,7 @@ class PartOut(Schema):
     type: str = ""
 
 
-class TemplateOut(Schema):
+class PrescriptionTemplateOut(Schema):
     id: int
     key: str
     condition: str
@@ -223,7 +223,7 @@ class TemplateOut(Schema):
         return str(obj.get_origin_display())
 
 
-@router.get("/templates", auth=PUBLIC, response={200: list[TemplateOut], **ERRORS},
+@router.get("/templates", auth=PUBLIC, response={200: list[PrescriptionTemplateOut], **ERRORS},
             summary="The chronic-disease exercise prescription library, each template with its source")
 @paginate(ArrayPaging)
 def templates(request, condition: str = ""):
@@ -247,7 +247,7 @@ class PrescriptionOut(Schema):
 
 class ReferralOut(Schema):
     id: int
-    site: SiteOut
+    site: HealthSiteOut
     real_name: str
     id_number_masked: str
     source: str

@@ -99,7 +99,7 @@ def update_school(request, school_id: int, payload: SchoolIn):
     return school_out(selectors.school_or_404(request.user, school_id))
 
 
-class ReturnIn(Schema):
+class TermReturnIn(Schema):
     school_year: int = Field(ge=2000, le=2100, description="The school year's first year: 2025 for 2025–2026.")
     term: int = Field(ge=1, le=2, description="1 autumn, 2 spring")
     students: int = Field(ge=0, le=services.MAX_STUDENTS)
@@ -120,7 +120,7 @@ class ReturnIn(Schema):
     note: str = Field("", max_length=300)
 
 
-class ReturnOut(ReturnIn):
+class TermReturnOut(TermReturnIn):
     id: int
     school_id: int
     school: str
@@ -132,7 +132,7 @@ class ReturnOut(ReturnIn):
 
 
 def return_out(r: TermReturn) -> dict:
-    return {**{k: getattr(r, k) for k in ReturnIn.model_fields}, "id": r.pk, "school_id": r.school_id,
+    return {**{k: getattr(r, k) for k in TermReturnIn.model_fields}, "id": r.pk, "school_id": r.school_id,
             "school": r.school.name, "region": r.region_id, "region_name": r.region.name, "term_label": r.term_label,
             "starts_on": r.starts_on, "updated_at": r.updated_at}
 
@@ -143,7 +143,7 @@ class ReturnFilters(Schema):
     region: str = Field("", max_length=12, pattern=r"^[0-9]*$")
 
 
-@router.get("/returns", response={200: list[ReturnOut], **ERRORS}, summary="Term returns in my scope (staff)")
+@router.get("/returns", response={200: list[TermReturnOut], **ERRORS}, summary="Term returns in my scope (staff)")
 @paginate(Paging)
 def list_returns(request, filters: Query[ReturnFilters]):
     _require(permissions.can_read(request.user))
@@ -151,9 +151,9 @@ def list_returns(request, filters: Query[ReturnFilters]):
                                                          filters.region)]
 
 
-@router.put("/schools/{int:school_id}/returns", response={200: ReturnOut, 201: ReturnOut, **ERRORS},
+@router.put("/schools/{int:school_id}/returns", response={200: TermReturnOut, 201: TermReturnOut, **ERRORS},
             summary="Record or correct a school's return for a term (201 new, 200 corrected)")
-def save_return(request, school_id: int, payload: ReturnIn):
+def save_return(request, school_id: int, payload: TermReturnIn):
     _require(permissions.can_write(request.user))
     school = selectors.school_or_404(request.user, school_id, write=True)
     found, created = services.save_return(request.user, school, payload.dict(), request=request)
@@ -175,7 +175,7 @@ class ProblemOut(Schema):
     intervened_share: float | None
 
 
-class FiguresOut(Schema):
+class YouthFiguresOut(Schema):
     region: str
     region_name: str
     schools: int
@@ -213,7 +213,7 @@ def figures_out(row) -> dict:
                          for p in PROBLEMS]}
 
 
-@router.get("/figures", response={200: list[FiguresOut], **ERRORS},
+@router.get("/figures", response={200: list[YouthFiguresOut], **ERRORS},
             summary="Figures of my top division, then of each division right below it (staff)")
 @paginate(ArrayPaging)
 def get_figures(request, query: Query[FiguresQuery]):
