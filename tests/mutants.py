@@ -62,6 +62,8 @@ RULES = {
     "quanmin/booking/pricing.py": ["tests/booking"],
     "quanmin/accounts/scoping.py": ["tests/accounts", "tests/test_permissions.py"],
     "quanmin/feedback/services.py": ["tests/feedback"],
+    # Where a report goes, its response and resolution deadlines, overdue and escalation.
+    "quanmin/feedback/routing.py": ["tests/feedback"],
     # A report becomes a work order through maintenance.services.open_for_report: feedback's tests call it.
     "quanmin/maintenance/services.py": ["tests/maintenance", "tests/feedback"],
     "quanmin/physique/scoring.py": ["tests/physique"],
