@@ -252,6 +252,7 @@ api.add_router("/incentives", "quanmin.incentives.api.router")
 api.add_router("/opendata", "quanmin.opendata.api.router")
 api.add_router("/funding", "quanmin.funding.api.router")
 api.add_router("/youth", "quanmin.youth.api.router")
+api.add_router("/inclusive", "quanmin.inclusive.api.router")
 
 if settings.BENCH_ENDPOINTS:
     # Only for bench/booking.py: the cheapest authenticated write, to compare booking against.

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "quanmin.incentives",
     "quanmin.funding",
     "quanmin.youth",
+    "quanmin.inclusive",
     "quanmin.web",
     "quanmin.demo",
 ]

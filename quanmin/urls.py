@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("quanmin.incentives.urls")),
     path("", include("quanmin.funding.urls")),
     path("", include("quanmin.youth.urls")),
+    path("", include("quanmin.inclusive.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -18,6 +18,8 @@ from quanmin.planning import permissions as planning_permissions
 SECTIONS = [
     (_("Home"), "web:home", "everyone", ""),
     (_("Find a place"), "facilities:finder", "everyone", _("Sports grounds and fitness paths near you")),
+    (_("Places for older people and children"), "inclusive:near", "everyone",
+     _("Equipment for older people, small children and disabled people near you")),
     (_("Report a problem"), "feedback:report_map", "everyone",
      _("Broken equipment or a problem at a sports ground: tell the staff")),
     (_("My account"), "accounts:me", "signed_in", _("Profile, consents, my data")),
@@ -60,6 +62,8 @@ SECTIONS = [
      _("The plan tasks your department leads or cooperates on: report progress")),
     (_("Youth sports in schools"), "youth:schools", "division_reader",
      _("Schools' daily activity hours, sports skills, myopia, obesity and scoliosis, open grounds")),
+    (_("Special populations"), "inclusive:institutions", "division_reader",
+     _("Elderly-care and rehab centres, pre-school places, ethnic villages: fittings and activities")),
     (_("Funding"), "funding:projects", "finance_staff",
      _("Projects' funding by source and budget line, the sports-lottery fund, Excel in and out")),
     (_("My evaluations"), "planning:my_evaluations", "third_party",
@@ -96,7 +100,8 @@ GROUP_OF = {
     "events:staff_list": "events",
     "web:regions": "plans", "analytics:circle_home": "plans", "surveys:open": "find", "surveys:staff_list": "plans",
     "planning:rounds": "plans",
-    "funding:projects": "plans", "youth:schools": "people",
+    "funding:projects": "plans", "youth:schools": "people", "inclusive:institutions": "people",
+    "inclusive:near": "find",
     "web:audit": "admin", "admin:index": "admin",
 }
 

@@ -68,7 +68,7 @@ STAFF_RECORDS = (
     "planning.ReturnRound.created_by", "planning.CountyReturn.submitted_by", "planning.CountyReturn.decided_by",
     "planning.ReturnAttachment.uploaded_by", "planning.ReturnEntry.author",
     "planning.Evaluation.created_by", "planning.CountyScore.approved_by", "planning.ItemScore.scored_by",
-    "youth.TermReturn.entered_by",
+    "youth.TermReturn.entered_by", "inclusive.Fitting.entered_by", "inclusive.Activity.entered_by",
 )
 
 

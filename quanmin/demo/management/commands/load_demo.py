@@ -18,6 +18,7 @@ from quanmin.demo import events as events_demo
 from quanmin.demo import facilities as facilities_demo
 from quanmin.demo import funding as funding_demo
 from quanmin.demo import incentives as incentives_demo
+from quanmin.demo import inclusive as inclusive_demo
 from quanmin.demo import maintenance as maintenance_demo
 from quanmin.demo import opendata as opendata_demo
 from quanmin.demo import organizations as organizations_demo
@@ -49,6 +50,7 @@ def _steps():
         ("surveys", surveys_demo.load),
         ("the fitness circle", analytics_demo.load),
         ("youth sports in schools", youth_demo.load),  # before the plans: their targets read it
+        ("special populations", inclusive_demo.load),  # after the facilities: fittings name their grounds
         ("plans, targets and task tables", planning_demo.load),
         ("county returns", planning_returns.load),
         ("plan evaluations", evaluation_demo.load),
