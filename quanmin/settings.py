@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "quanmin.funding",
     "quanmin.youth",
     "quanmin.inclusive",
+    "quanmin.outreach",
     "quanmin.web",
     "quanmin.demo",
 ]

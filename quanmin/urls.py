@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("quanmin.funding.urls")),
     path("", include("quanmin.youth.urls")),
     path("", include("quanmin.inclusive.urls")),
+    path("", include("quanmin.outreach.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

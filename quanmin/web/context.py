@@ -32,6 +32,8 @@ SECTIONS = [
     (_("Games and events"), "events:list", "everyone", _("Games and events near you: enter, see results")),
     (_("My entries"), "events:mine", "signed_in", _("Competitions you entered, offers, results and awards")),
     (_("Surveys"), "surveys:open", "everyone", _("Tell the sports bureau how you exercise and what you think")),
+    (_("Fitness lectures and knowledge"), "outreach:home", "everyone",
+     _("Fitness and health lectures near you, and the science-fitness column")),
     (_("Divisions"), "web:regions", "division_reader", _("Population and units in my scope")),
     (_("Facilities register"), "facilities:staff_sites", "division_reader", _("Sites, facilities and their records")),
     (_("Sports-ground figures"), "facilities:figures", "division_reader", _("Sports-ground area per resident and compliance lists")),
@@ -64,6 +66,8 @@ SECTIONS = [
      _("Schools' daily activity hours, sports skills, myopia, obesity and scoliosis, open grounds")),
     (_("Special populations"), "inclusive:institutions", "division_reader",
      _("Elderly-care and rehab centres, pre-school places, ethnic villages: fittings and activities")),
+    (_("Science-fitness outreach"), "outreach:lectures", "division_reader",
+     _("Lectures, the publicity column, \"five into\" activities and workplace exercise")),
     (_("Funding"), "funding:projects", "finance_staff",
      _("Projects' funding by source and budget line, the sports-lottery fund, Excel in and out")),
     (_("My evaluations"), "planning:my_evaluations", "third_party",
@@ -102,6 +106,7 @@ GROUP_OF = {
     "planning:rounds": "plans",
     "funding:projects": "plans", "youth:schools": "people", "inclusive:institutions": "people",
     "inclusive:near": "find",
+    "outreach:home": "find", "outreach:lectures": "people",
     "web:audit": "admin", "admin:index": "admin",
 }
 

@@ -17,12 +17,14 @@ from quanmin.events import personal as events
 from quanmin.feedback import personal as feedback
 from quanmin.incentives import personal as incentives
 from quanmin.organizations import personal as organizations
+from quanmin.outreach import personal as outreach
 from quanmin.people import personal as people
 from quanmin.physique import services as physique
 
 # The apps' parts, in the order they appear in the export.
 PARTS = {"booking": booking, "feedback": feedback, "physique": physique, "people": people,
-         "organizations": organizations, "events": events, "incentives": incentives}
+         "organizations": organizations, "events": events, "incentives": incentives,
+         "outreach": outreach}
 
 # reference to the person: ((part, key) where the export lists it, what the erasure does with it:
 # delete | unlink | keep). The account's own part is at the top of the export (part None).

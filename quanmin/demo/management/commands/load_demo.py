@@ -22,6 +22,7 @@ from quanmin.demo import inclusive as inclusive_demo
 from quanmin.demo import maintenance as maintenance_demo
 from quanmin.demo import opendata as opendata_demo
 from quanmin.demo import organizations as organizations_demo
+from quanmin.demo import outreach as outreach_demo
 from quanmin.demo import people as people_demo
 from quanmin.demo import physique as physique_demo
 from quanmin.demo import planning as planning_demo
@@ -51,6 +52,7 @@ def _steps():
         ("the fitness circle", analytics_demo.load),
         ("youth sports in schools", youth_demo.load),  # before the plans: their targets read it
         ("special populations", inclusive_demo.load),  # after the facilities: fittings name their grounds
+        ("science-fitness outreach", outreach_demo.load),  # before the plans: T2-10 reads lectures_held
         ("plans, targets and task tables", planning_demo.load),
         ("county returns", planning_returns.load),
         ("plan evaluations", evaluation_demo.load),

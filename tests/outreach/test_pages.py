@@ -1,0 +1,51 @@
+"""The pages: staff schedule a lecture in a form (a bad field shows the Chinese reason and writes
+nothing); a resident signs up on the phone page; an article's body is shown escaped, never as HTML."""
+
+from django.urls import reverse
+
+from quanmin.outreach import services
+from quanmin.outreach.models import Lecture, LectureSignup
+
+from .conftest import lecture_data
+
+
+def test_schedule_on_the_page_then_sign_up_on_the_phone(world, client_for):
+    staff = client_for("township")
+    url = reverse("outreach:lecture_new")
+    assert staff.get(url).status_code == 200
+    bad = staff.post(url, lecture_data(world.community, speaker=""), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert bad.status_code == 400 and "主讲人" in bad.content.decode() and not Lecture.objects.exists()
+    done = staff.post(url, lecture_data(world.community, starts_at=lecture_data(world.community)["starts_at"]
+                                        .replace(" ", "T")))
+    assert done.status_code == 302
+    lecture = Lecture.objects.get()
+    assert "运动与慢性病防治" in staff.get(reverse("outreach:lectures")).content.decode()
+    resident = client_for("resident")
+    home = resident.get(reverse("outreach:home")).content.decode()
+    assert "运动与慢性病防治" in home
+    page = reverse("outreach:public_lecture", kwargs={"pk": lecture.pk})
+    assert resident.post(reverse("outreach:signup", kwargs={"pk": lecture.pk})).status_code == 302
+    assert LectureSignup.objects.filter(user=world.users["resident"]).exists()
+    assert "signup/cancel" in resident.get(page).content.decode()
+    anonymous = client_for(None)
+    assert anonymous.get(page).status_code == 200
+    assert anonymous.post(reverse("outreach:signup", kwargs={"pk": lecture.pk})).status_code == 302
+    assert LectureSignup.objects.count() == 1
+
+
+def test_article_body_is_escaped(world, client_for):
+    county = world.users["county"]
+    article = services.save_article(county, {"region": world.county.code, "title": "拉伸", "category": "method",
+                                             "body": "<script>alert(1)</script>\n\n第二段"})
+    services.publish_article(county, article)
+    html = client_for(None).get(reverse("outreach:public_article", kwargs={"pk": article.pk})).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<p>第二段</p>" in html
+
+
+def test_staff_pages_render(world, client_for):
+    staff = client_for("county")
+    for name in ("outreach:articles", "outreach:activities", "outreach:workplaces", "outreach:figures",
+                 "outreach:import", "outreach:article_new", "outreach:activity_new", "outreach:workplace_new"):
+        assert staff.get(reverse(name)).status_code == 200, name
+    assert client_for("resident").get(reverse("outreach:lectures")).status_code == 403
