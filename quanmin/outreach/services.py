@@ -163,8 +163,9 @@ def save_lecture(actor, data: dict, lecture: Lecture | None = None, request=None
         with transaction.atomic():
             if lecture is None:
                 lecture = Lecture.objects.create(**values)
-                action = "outreach.lecture_create"
+                created = True
             else:
+                created = False
                 lecture = Lecture.objects.select_for_update().get(pk=lecture.pk)
                 if lecture.cancelled:
                     raise OutreachError("lecture_cancelled", _("This lecture was cancelled."), status=409)
@@ -176,9 +177,8 @@ def save_lecture(actor, data: dict, lecture: Lecture | None = None, request=None
                 for key, value in values.items():
                     setattr(lecture, key, value)
                 lecture.save()
-                action = "outreach.lecture_update"
-            audit.record(action, request=request, actor=actor, obj=lecture, region_code=lecture.region_id,
-                         detail={"title": lecture.title, "starts_at": lecture.starts_at.isoformat()})
+            audit.record("outreach.lecture_create" if created else "outreach.lecture_update", request=request,
+                         actor=actor, obj=lecture, region_code=lecture.region_id, detail={"title": lecture.title, "starts_at": lecture.starts_at.isoformat()})
     except IntegrityError:
         raise OutreachError("lecture_exists", _("The division already has a lecture of that title at that time."),
                             "title", status=409) from None

@@ -32,6 +32,7 @@ from tests.events.conftest import make_games, residents
 from tests.incentives.conftest import make_campaign
 from tests.matrix import events as em
 from tests.matrix import organizations as om
+from tests.matrix import outreach as ou
 from tests.matrix import people as pe
 from tests.matrix import physique as pm
 from tests.matrix import sportmed as sm
@@ -109,6 +110,8 @@ def full_resident(world, settings, tmp_path):
     star = honours.nominate(city, selection, {"nominee": "王阿姨", "citation": "广场舞领队"})
     honours.advance(city, selection)
     honours.vote(me, star.pk)
+    # A place taken at a fitness lecture.
+    ou.signed_up_pk(w, "resident")
     return me
 
 
