@@ -12,7 +12,9 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from quanmin.core.errors import ServiceError
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -111,6 +113,22 @@ def can_write_region(user, region_code: str) -> bool:
     if is_superuser(user):
         return True
     return any(codes.in_subtree(region_code, p) for p in division_prefixes(user, write=True))
+
+
+def region_to_write(user, value, field: str = "region", *, error: type[ServiceError] = ServiceError) -> Region:
+    """The division a form, body or cell names by its code (or a Region), which `user` writes for:
+    `region_unknown` for a code of no division, `region_out_of_scope` (403) for one outside the
+    user's divisions, raised as the caller's error type."""
+    if isinstance(value, Region):
+        found = value
+    else:
+        raw = str(value or "").strip()
+        found = Region.objects.filter(code=codes.pad(raw)).first() if codes.is_prefix(raw) else None
+    if found is None:
+        raise error("region_unknown", _("Unknown division code."), field)
+    if not can_write_region(user, found.code):
+        raise error("region_out_of_scope", _("This division is outside your scope."), field, status=403)
+    return found
 
 
 def can_read_region(user, region_code: str) -> bool:

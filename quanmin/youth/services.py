@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from quanmin.accounts import audit
+from quanmin.accounts import audit, scoping
+from quanmin.core import cleaning
 from quanmin.facilities.models import Site
 from quanmin.regions import codes
 from quanmin.regions.models import Region
@@ -39,47 +40,16 @@ def _label(field: str) -> str:
 
 def number(value, field: str, label: str, maximum: int) -> int:
     """A whole number from a form, a JSON body or a cell: 1200, "1,200", "１２００", "1200人"."""
-    if isinstance(value, bool):
-        value = None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    label = capfirst(label)
-    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
-    text = text.replace(",", "").removesuffix("人").removesuffix("分钟").strip()
-    if not text:
-        raise YouthError(f"{field}_required", _("%(what)s is required.") % {"what": label}, field)
-    if not text.isascii() or not text.lstrip("-").isdigit() or len(text) > 9:
-        raise YouthError(f"{field}_invalid", _("%(what)s must be a whole number.") % {"what": label}, field)
-    found = int(text)
-    if found < 0:
-        raise YouthError(f"{field}_invalid", _("%(what)s cannot be negative.") % {"what": label}, field)
-    if found > maximum:
-        raise YouthError(f"{field}_invalid", _("%(what)s cannot be more than %(max)s.")
-                         % {"what": label, "max": maximum}, field)
-    return found
+    return cleaning.whole_number(value, field, label, maximum, error=YouthError)
 
 
 def _text(data: dict, field: str, limit: int, label: str, required: bool = False) -> str:
-    value = unicodedata.normalize("NFC", str(data.get(field) or "")).replace("\x00", "").strip()
-    if required and not value:
-        raise YouthError(f"{field}_required", _("%(what)s is required.") % {"what": label}, field)
-    if len(value) > limit:
-        raise YouthError(f"{field}_too_long", _("Write at most %(limit)s characters.") % {"limit": limit}, field)
-    return value
+    return cleaning.plain_text(data, field, limit, label, required, error=YouthError)
 
 
 def region(actor, value, field: str = "region") -> Region:
     """The division named by its code, which the actor may write for."""
-    if isinstance(value, Region):
-        found = value
-    else:
-        text = str(value or "").strip()
-        found = Region.objects.filter(code=codes.pad(text)).first() if codes.is_prefix(text) else None
-    if found is None:
-        raise YouthError("region_unknown", _("Unknown division code."), field)
-    if not permissions.can_write_region(actor, found.code):
-        raise YouthError("region_out_of_scope", _("This division is outside your scope."), field, status=403)
-    return found
+    return scoping.region_to_write(actor, value, field, error=YouthError)
 
 
 def _site(value, where: Region) -> Site | None:

@@ -1,0 +1,50 @@
+"""The values a register's form, JSON body or spreadsheet cell give, cleaned the one way: a whole
+number ("1,200", full-width "１２００", "1200人"), a piece of text (NFC, no NUL, bounded) and one of a
+set of choices. Each raises the calling app's error type (a ServiceError) with the codes
+`<field>_required`, `<field>_invalid`, `<field>_too_long` and `<field>_unknown`, the message naming
+the field by its label."""
+
+import unicodedata
+
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from .errors import ServiceError
+
+UNITS = ("人", "分钟", "件", "个")  # a count typed with its unit
+
+
+def whole_number(value, field: str, label: str, maximum: int, minimum: int = 0, *,
+                 error: type[ServiceError] = ServiceError) -> int:
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    label = capfirst(label)
+    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip().replace(",", "")
+    for unit in UNITS:
+        text = text.removesuffix(unit)
+    text = text.strip()
+    if not text:
+        raise error(f"{field}_required", _("%(what)s is required.") % {"what": label}, field)
+    if not text.isascii() or not text.lstrip("-").isdigit() or len(text) > 9:
+        raise error(f"{field}_invalid", _("%(what)s must be a whole number.") % {"what": label}, field)
+    found = int(text)
+    if found < minimum:
+        message = (_("%(what)s cannot be negative.") % {"what": label} if minimum == 0 else
+                   _("%(what)s cannot be less than %(min)s.") % {"what": label, "min": minimum})
+        raise error(f"{field}_invalid", message, field)
+    if found > maximum:
+        raise error(f"{field}_invalid", _("%(what)s cannot be more than %(max)s.") % {"what": label, "max": maximum},
+                    field)
+    return found
+
+
+def plain_text(data: dict, field: str, limit: int, label: str, required: bool = False, *,
+               error: type[ServiceError] = ServiceError) -> str:
+    value = unicodedata.normalize("NFC", str(data.get(field) or "")).replace("\x00", "").strip()
+    if required and not value:
+        raise error(f"{field}_required", _("%(what)s is required.") % {"what": capfirst(label)}, field)
+    if len(value) > limit:
+        raise error(f"{field}_too_long", _("Write at most %(limit)s characters.") % {"limit": limit}, field)
+    return value
