@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "quanmin.youth",
     "quanmin.inclusive",
     "quanmin.outreach",
+    "quanmin.residential",
     "quanmin.web",
     "quanmin.demo",
 ]

@@ -9,7 +9,10 @@ A row report is any object with `line`, `action` (new, updated, unchanged, rejec
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib import messages
 from django.db import IntegrityError, transaction
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from .bulk import paused_gc
 from .errors import ServiceError
@@ -93,3 +96,38 @@ def run_each(report: ImportReport, write_rows: Callable[[], None], *,
     except IntegrityError:
         raise conflict() from None
     return report
+
+
+def import_page(request, template: str, do_import: Callable, error: Callable[[str, object, str], ServiceError],
+                context: dict | None = None):
+    """A register's import page: the form (GET), or the file checked — applied when "apply" is
+    ticked — with the report (POST). `do_import(file, dry_run)` runs the register's import and
+    `error(code, message, field)` makes the register's error for a missing file. A file that
+    cannot be read, or a report with rejected rows, answers 400 with the form again."""
+    context = dict(context or {})
+    report, status = None, 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise error("file_required", _("Choose a file to upload."), "file")
+            report = do_import(upload, request.POST.get("apply") != "1")
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return render(request, template, context, status=400)
+        if report.applied:
+            messages.success(request, _("The table was imported: %(rows)s rows.") % {"rows": report.counts["rows"]})
+        elif not report.ok:
+            messages.error(request, _("%(count)s rows were rejected; nothing was applied.")
+                           % {"count": len(report.rejected)})
+            status = 400
+    return render(request, template, {**context, "report": report}, status=status)
+
+
+def api_answer(report: ImportReport, dry_run: bool, error: Callable[..., ServiceError]) -> dict:
+    """A register's import at the API: the report, or — when applying and a row was rejected —
+    400 `import_row_invalid` carrying the full report (nothing was applied)."""
+    if not dry_run and not report.applied:
+        raise error("import_row_invalid", _("%(count)s rows were rejected; nothing was applied.")
+                    % {"count": len(report.rejected)}, "file", detail={"report": report.as_dict()})
+    return report.as_dict()

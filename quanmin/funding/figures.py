@@ -14,6 +14,7 @@ from django.utils import timezone
 from quanmin.core.indicators import percent
 from quanmin.regions import codes
 from quanmin.regions.models import Region
+from quanmin.regions.selectors import with_children
 
 from .models import SOCIAL_SOURCES, Amount, Line, LotteryFund, Source
 
@@ -114,7 +115,5 @@ def default_year() -> int:
 
 
 def rollup_regions(top: Region | None) -> list[Region]:
-    """The divisions a staff member picks from: the top of their scope and the divisions below it."""
-    if top is None:
-        return []
-    return [top, *Region.objects.filter(parent=top).order_by("code")]
+    """The top of the user's scope and the divisions just below it."""
+    return with_children(top)

@@ -26,3 +26,11 @@ def subtree_q(value, field: str = "region__code") -> Q | None:
         return Q(**{f"{field}__within": codes.prefix(codes.normalise(text))})
     except ValueError:
         return Q(pk__in=[])
+
+
+def with_children(top: Region | None) -> list[Region]:
+    """A division and the divisions right below it, in code order: what a figures page rolls up
+    (the top of a user's scope first). Empty when there is no division."""
+    if top is None:
+        return []
+    return [top, *children(top.code)]

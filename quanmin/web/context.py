@@ -68,6 +68,8 @@ SECTIONS = [
      _("Elderly-care and rehab centres, pre-school places, ethnic villages: fittings and activities")),
     (_("Science-fitness outreach"), "outreach:lectures", "division_reader",
      _("Lectures, the publicity column, \"five into\" activities and workplace exercise")),
+    (_("New residential areas"), "residential:projects", "division_reader",
+     _("Residential projects' fitness facilities against the 0.1 m² / 0.3 m² per resident norm")),
     (_("Funding"), "funding:projects", "finance_staff",
      _("Projects' funding by source and budget line, the sports-lottery fund, Excel in and out")),
     (_("My evaluations"), "planning:my_evaluations", "third_party",
@@ -106,7 +108,7 @@ GROUP_OF = {
     "planning:rounds": "plans",
     "funding:projects": "plans", "youth:schools": "people", "inclusive:institutions": "people",
     "inclusive:near": "find",
-    "outreach:home": "find", "outreach:lectures": "people",
+    "outreach:home": "find", "outreach:lectures": "people", "residential:projects": "plans",
     "web:audit": "admin", "admin:index": "admin",
 }
 

@@ -71,6 +71,7 @@ STAFF_RECORDS = (
     "planning.ReturnAttachment.uploaded_by", "planning.ReturnEntry.author",
     "planning.Evaluation.created_by", "planning.CountyScore.approved_by", "planning.ItemScore.scored_by",
     "youth.TermReturn.entered_by", "inclusive.Fitting.entered_by", "inclusive.Activity.entered_by",
+    "residential.ResidentialProject.accepted_by",
 )
 
 

@@ -9,6 +9,7 @@ from quanmin.accounts import scoping
 from quanmin.facilities.models import OpeningRule, Site
 from quanmin.regions.models import Region
 from quanmin.regions.selectors import subtree_q as region_q
+from quanmin.regions.selectors import with_children
 
 from . import permissions
 from .models import School, Stage, TermReturn
@@ -91,9 +92,7 @@ def top_region(user) -> Region | None:
 
 def rollup_regions(top: Region | None) -> list[Region]:
     """The top of the user's scope and the divisions just below it."""
-    if top is None:
-        return []
-    return [top, *Region.objects.filter(parent=top).order_by("code")]
+    return with_children(top)
 
 
 def top_region_for_writing(user):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanmin.accounts.decorators import role_required
+from quanmin.core import imports
 from quanmin.core.errors import ServiceError
 from quanmin.regions import codes
 from quanmin.regions.models import Region
@@ -146,23 +147,8 @@ def figures_page(request):
 
 @writer
 def import_page(request):
-    report, status = None, 200
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            if upload is None:
-                raise YouthError("file_required", _("Choose a file to upload."), "file")
-            report = io.import_returns(request.user, upload, dry_run=request.POST.get("apply") != "1", request=request)
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-            return render(request, "youth/import.html", {}, status=400)
-        if report.applied:
-            messages.success(request, _("The table was imported: %(rows)s rows.") % {"rows": report.counts["rows"]})
-        elif not report.ok:
-            messages.error(request, _("%(count)s rows were rejected; nothing was applied.")
-                           % {"count": len(report.rejected)})
-            status = 400
-    return render(request, "youth/import.html", {"report": report}, status=status)
+    return imports.import_page(request, "youth/import.html", lambda file, dry_run: io.import_returns(
+        request.user, file, dry_run=dry_run, request=request), YouthError)
 
 
 @reader

@@ -238,6 +238,7 @@ BINDINGS = {
     "T3-13": ("student_daily_pe_hours", ">=", "hours"), "T1-15": ("students_two_skills_share", ">=", "percent"),
     "T2-13": ("school_grounds_open", ">=", "count"),
     "T0-27": ("sport_medicine_pilots", ">=", "count"), "T1-14": ("monitoring_network_levels", ">=", "count"),
+    "T1-09": ("residential_norm_share", ">=", "percent"), "T1-10": ("residential_norm_share", ">=", "percent"),
 }
 
 
@@ -256,4 +257,4 @@ def test_targets_bound_to_their_indicators():
     assert found["T0-13"].quote == "时间跨度不少于６个月" and found["T0-13"].value == 100
     assert found["T0-07"].quote == "乡镇（街道）普遍建有“两个一”工程" and found["T0-07"].each
     total, bound = bound_count()
-    assert total == 102 and bound == 79
+    assert total == 102 and bound == 81

@@ -27,6 +27,7 @@ from quanmin.demo import people as people_demo
 from quanmin.demo import physique as physique_demo
 from quanmin.demo import planning as planning_demo
 from quanmin.demo import planning_returns, stadium_round
+from quanmin.demo import residential as residential_demo
 from quanmin.demo import residents as residents_demo
 from quanmin.demo import sportmed as sportmed_demo
 from quanmin.demo import surveys as surveys_demo
@@ -53,6 +54,7 @@ def _steps():
         ("youth sports in schools", youth_demo.load),  # before the plans: their targets read it
         ("special populations", inclusive_demo.load),  # after the facilities: fittings name their grounds
         ("science-fitness outreach", outreach_demo.load),  # before the plans: T2-10 reads lectures_held
+        ("new residential areas", residential_demo.load),  # before the plans: their targets read it
         ("plans, targets and task tables", planning_demo.load),
         ("county returns", planning_returns.load),
         ("plan evaluations", evaluation_demo.load),
