@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from quanmin.accounts.decorators import role_required
 from quanmin.core import imports
@@ -101,6 +101,7 @@ def figures_page(request):
                                                         "norm": norm.norm()})
 
 
+@require_http_methods(["GET", "POST"])
 @writer
 def import_page(request):
     return imports.import_page(request, "residential/import.html", lambda file, dry_run: io.import_projects(
