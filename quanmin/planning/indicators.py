@@ -1,6 +1,7 @@
 """The plans' own register as indicators (see quanmin.core.indicators): the joint meetings held,
 the counties with a plan of their own, and the evaluations carried out: targets about how a plan is
-run (联席会议, 实施措施, 评估) are measured by what the planning register records.
+run (联席会议, 实施措施, 评估) are measured by what the planning register records, and so are the
+counties holding a title the city awards (体育现代化县, 全民健身运动模范县: G16).
 
 Each is one grouped query over the plans of the smallest subtree holding every code asked for,
 rows handed to the divisions above them (regions.subtrees). `as_of` picks the calendar year
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from quanmin.core.indicators import decimal, indicator
 from quanmin.regions import codes, subtrees
 
-from .models import Evaluation, JointMeeting, Plan
+from .models import Evaluation, JointMeeting, Plan, TitleApplication
 
 LEVELS = ("city", "county", "township")
 
@@ -53,3 +54,24 @@ def evaluations_held(wanted: list[str], as_of: datetime.date) -> dict[str, Decim
                                           year=as_of.year)
                 .values_list("plan__division_code").annotate(n=Count("pk")).order_by())
     return _summed(rows, wanted)
+
+
+def _holders(title: str, wanted: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    held = (TitleApplication.objects.filter(title=title, status=TitleApplication.Status.AWARDED, awarded_on__lte=as_of,
+                                            division_code__within=subtrees.covering_prefix(wanted))
+            .values_list("division_code", flat=True).distinct())
+    return _summed([(code, 1) for code in held], wanted)
+
+
+@indicator("sports_modern_counties", unit="count", levels=("city", "county"),
+           label=_("Sports-modernisation counties"),
+           description=_("Counties (districts) of the division awarded the title 体育现代化县（市、区） by the date."))
+def sports_modern_counties(wanted: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _holders("sports_modern_county", wanted, as_of)
+
+
+@indicator("fitness_model_counties", unit="count", levels=("city", "county"),
+           label=_("National-fitness model counties"),
+           description=_("Counties (districts) of the division awarded the title 全民健身运动模范县（市、区） by the date."))
+def fitness_model_counties(wanted: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _holders("fitness_model_county", wanted, as_of)

@@ -140,3 +140,21 @@ def can_score(user, division_code: str) -> bool:
 
 def can_score_third_party(user, evaluation) -> bool:
     return evaluation.pk in third_party_evaluation_ids(user)
+
+
+# Titles (G16: 体育现代化县, 全民健身运动模范县). A county's own staff open and answer its application;
+# the evaluators of its division score it (can_score above); the staff of the division right above
+# it (the city) decide. Staff of the county and of the city, supervisors and evaluators read it.
+
+def can_read_application(user, application) -> bool:
+    return scoping.can_read_region(user, application.division_code)
+
+
+def can_decide_title(user, division_code: str) -> bool:
+    above = codes.parent(division_code)
+    return above is not None and scoping.can_write_region(user, above)
+
+
+def can_fill_application(user, division_code: str) -> bool:
+    """The county's own staff (the city decides, it does not fill in)."""
+    return scoping.can_write_region(user, division_code) and not can_decide_title(user, division_code)

@@ -8,6 +8,7 @@ from . import (
     views_plans,
     views_supervision,
     views_tasks,
+    views_titles,
 )
 
 app_name = "planning"
@@ -21,6 +22,13 @@ urlpatterns = [
          name="department_staff_remove"),
     path("staff/plans/my-tasks/", views_tasks.my_tasks, name="my_tasks"),
     path("staff/plans/my-evaluations/", views_evaluation.my_evaluations, name="my_evaluations"),
+    # Titles (G16: 体育现代化县, 全民健身运动模范县): views_titles.py.
+    path("staff/plans/titles/", views_titles.title_list, name="titles"),
+    path("staff/plans/titles/apply/", views_titles.title_apply, name="title_apply"),
+    path("staff/plans/titles/<int:pk>/", views_titles.application_detail, name="title_application"),
+    path("staff/plans/titles/<int:pk>/submit/", views_titles.application_submit, name="title_submit"),
+    path("staff/plans/titles/<int:pk>/scores/", views_titles.application_score, name="title_score"),
+    path("staff/plans/titles/<int:pk>/decision/", views_titles.application_decide, name="title_decide"),
     path("staff/plans/<slug:key>/", views_plans.plan_dashboard, name="plan"),
     path("staff/plans/<slug:key>/edit/", views_plans.plan_edit, name="plan_edit"),
     path("staff/plans/<slug:key>/meetings/", views_meetings.meeting_list, name="meetings"),

@@ -60,6 +60,8 @@ SECTIONS = [
      _("Visits, findings per division, rectification items until verified, bulletins")),
     (_("County returns"), "planning:rounds", "division_reader",
      _("Statistics returns: the city's rounds, each county's figures and situations and problems")),
+    (_("County titles"), "planning:titles", "division_reader",
+     _("Sports-modernisation and model counties: applications, criteria, scores, titles awarded")),
     (_("My department's tasks"), "planning:my_tasks", "department_staff",
      _("The plan tasks your department leads or cooperates on: report progress")),
     (_("Youth sports in schools"), "youth:schools", "division_reader",
@@ -109,6 +111,7 @@ GROUP_OF = {
     "funding:projects": "plans", "youth:schools": "people", "inclusive:institutions": "people",
     "inclusive:near": "find",
     "outreach:home": "find", "outreach:lectures": "people", "residential:projects": "plans",
+    "planning:titles": "plans",
     "web:audit": "admin", "admin:index": "admin",
 }
 

@@ -238,6 +238,7 @@ BINDINGS = {
     "T3-13": ("student_daily_pe_hours", ">=", "hours"), "T1-15": ("students_two_skills_share", ">=", "percent"),
     "T2-13": ("school_grounds_open", ">=", "count"),
     "T0-27": ("sport_medicine_pilots", ">=", "count"), "T1-14": ("monitoring_network_levels", ">=", "count"),
+    "T1-02": ("sports_modern_counties", ">=", "count"),
     "T1-09": ("residential_norm_share", ">=", "percent"), "T1-10": ("residential_norm_share", ">=", "percent"),
 }
 

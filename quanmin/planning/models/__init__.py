@@ -1,7 +1,7 @@
 """Planning's tables, one module per subject: plans and their targets, task tables, departments,
 the work on tasks, figures entered by hand, and the indicators' history.
 
-Other subjects (supervision, evaluation, county returns, joint meetings…) add their own module
+Other subjects (supervision, evaluation, county returns, joint meetings, titles…) add their own module
 here and import it below, so that Django finds every model through this package.
 """
 
@@ -14,9 +14,11 @@ from .plans import Phase, Plan, Target
 from .returns import CountyReturn, ReturnAttachment, ReturnEntry, ReturnFigure, ReturnItem, ReturnRound
 from .supervision import Bulletin, Finding, Rectification, RectificationEntry, Visit
 from .tasks import TaskItem, TaskUnit
+from .titles import TitleApplication, TitleCriterion
 from .work import TaskEntry, TaskPeriod
 
 __all__ = ["Bulletin", "CountyReturn", "CountyScore", "Department", "Evaluation", "EvaluationItem", "Finding",
            "IndicatorSnapshot", "ItemScore", "JointMeeting", "MeetingDecision", "Phase", "Plan", "Rectification",
            "RectificationEntry", "ReturnAttachment", "ReturnEntry", "ReturnFigure", "ReturnItem", "ReturnRound",
-           "SnapshotRun", "Target", "TargetFigure", "TaskEntry", "TaskItem", "TaskPeriod", "TaskUnit", "Visit"]
+           "SnapshotRun", "Target", "TargetFigure", "TaskEntry", "TaskItem", "TaskPeriod", "TaskUnit", "TitleApplication",
+           "TitleCriterion", "Visit"]

@@ -26,7 +26,7 @@ from quanmin.demo import outreach as outreach_demo
 from quanmin.demo import people as people_demo
 from quanmin.demo import physique as physique_demo
 from quanmin.demo import planning as planning_demo
-from quanmin.demo import planning_returns, stadium_round
+from quanmin.demo import planning_returns, planning_titles, stadium_round
 from quanmin.demo import residential as residential_demo
 from quanmin.demo import residents as residents_demo
 from quanmin.demo import sportmed as sportmed_demo
@@ -58,6 +58,7 @@ def _steps():
         ("plans, targets and task tables", planning_demo.load),
         ("county returns", planning_returns.load),
         ("plan evaluations", evaluation_demo.load),
+        ("county titles", planning_titles.load),
         ("open data", opendata_demo.load),
         ("sports points and vouchers", incentives_demo.load),
         ("funding and the sports-lottery fund", funding_demo.load),
