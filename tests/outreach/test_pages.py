@@ -49,3 +49,23 @@ def test_staff_pages_render(world, client_for):
                  "outreach:import", "outreach:article_new", "outreach:activity_new", "outreach:workplace_new"):
         assert staff.get(reverse(name)).status_code == 200, name
     assert client_for("resident").get(reverse("outreach:lectures")).status_code == 403
+
+
+def test_cancel_before_and_audience_after_on_the_lecture_page(world, client_for):
+    county = world.users["county"]
+    coming = services.save_lecture(county, lecture_data(world.community, title="将来"))
+    held = services.save_lecture(county, lecture_data(world.community, days=-2, title="已办"))
+    staff = client_for("county")
+    page = staff.get(reverse("outreach:lecture", kwargs={"pk": coming.pk})).content.decode()
+    assert reverse("outreach:lecture_cancel", kwargs={"pk": coming.pk}) in page
+    staff.post(reverse("outreach:lecture_cancel", kwargs={"pk": coming.pk}), {"reason": "场地维修"})
+    assert Lecture.objects.get(pk=coming.pk).cancelled
+    page = staff.get(reverse("outreach:lecture", kwargs={"pk": held.pk})).content.decode()
+    assert reverse("outreach:lecture_audience", kwargs={"pk": held.pk}) in page
+    staff.post(reverse("outreach:lecture_audience", kwargs={"pk": held.pk}), {"audience": "１２０"})
+    assert Lecture.objects.get(pk=held.pk).audience == 120
+    bad = staff.post(reverse("outreach:lecture_audience", kwargs={"pk": held.pk}), {"audience": "很多"},
+                     HTTP_ACCEPT_LANGUAGE="zh-hans", follow=True)
+    assert "整数" in bad.content.decode() and Lecture.objects.get(pk=held.pk).audience == 120
+    other = client_for("other_county")
+    assert other.post(reverse("outreach:lecture_audience", kwargs={"pk": held.pk}), {"audience": "1"}).status_code == 404
