@@ -137,6 +137,11 @@ def can_read_region(user, region_code: str) -> bool:
     return any(codes.in_subtree(region_code, p) for p in division_prefixes(user))
 
 
+def top_region(user, write: bool = False) -> Region | None:
+    """The first division at the top of the user's scope (by code): where a figures page starts."""
+    return top_regions(user, write).order_by("code").first()
+
+
 def top_regions(user, write: bool = False):
     """The divisions at the top of the user's scope, for pickers and dashboards."""
 

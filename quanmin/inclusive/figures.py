@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Sum
 
 from quanmin.core.indicators import percent, year_ending
-from quanmin.regions import codes
+from quanmin.regions.selectors import asked_holding, within_all
 
 from . import selectors
 from .models import MEASURES, Activity, Group, Institution
@@ -39,15 +39,6 @@ class Totals:
         return [(g, self.activities[g], self.participants[g]) for g in Group.values]
 
 
-def _targets(region_code: str, wanted: set[str]) -> list[str]:
-    return [code for code in codes.upward(region_code) if code in wanted]
-
-
-def _where(wanted: list[str], field: str = "region__code") -> dict:
-    shared = codes.common_prefix(wanted)
-    return {f"{field}__within": codes.prefix(shared)} if shared else {}
-
-
 def equipped_totals(wanted: list[str], as_of, out: dict[str, Totals] | None = None) -> dict[str, Totals]:
     """Each division's active institutions per measure and those fitted by `as_of` (one query)."""
     out = out if out is not None else {code: Totals() for code in wanted}
@@ -55,10 +46,10 @@ def equipped_totals(wanted: list[str], as_of, out: dict[str, Totals] | None = No
         return out
     keys = set(wanted)
     flags = {f"m_{m}": selectors.equipped_q(m, as_of) for m in MEASURES}
-    rows = (Institution.objects.filter(active=True, **_where(wanted)).annotate(**flags)
+    rows = (Institution.objects.filter(active=True, **within_all(wanted)).annotate(**flags)
             .values_list("region_id", "kind", *flags))
     for region_code, kind, *fitted in rows:
-        for code in _targets(region_code, keys):
+        for code in asked_holding(region_code, keys):
             found = out[code]
             for (measure, (kinds, _fitted)), is_fitted in zip(MEASURES.items(), fitted, strict=True):
                 if kind in kinds:
@@ -74,10 +65,10 @@ def activity_totals(wanted: list[str], as_of, out: dict[str, Totals] | None = No
         return out
     keys = set(wanted)
     first, last = year_ending(as_of)
-    rows = (Activity.objects.filter(held_on__gte=first, held_on__lte=last, **_where(wanted))
+    rows = (Activity.objects.filter(held_on__gte=first, held_on__lte=last, **within_all(wanted))
             .values_list("region_id", "group").annotate(n=Count("pk"), people=Sum("participants")).order_by())
     for region_code, group, n, people in rows:
-        for code in _targets(region_code, keys):
+        for code in asked_holding(region_code, keys):
             out[code].activities[group] += n
             out[code].participants[group] += people or 0
     return out

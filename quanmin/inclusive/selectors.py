@@ -10,6 +10,7 @@ from quanmin.facilities import selectors as facility_selectors
 from quanmin.facilities.models import Site
 from quanmin.regions.models import Region
 from quanmin.regions.selectors import subtree_q as region_q
+from quanmin.regions.selectors import with_children
 
 from . import permissions
 from .models import MEASURES, SUITABLE, Activity, Fitting, Group, Institution, Kind
@@ -104,14 +105,12 @@ def activity_or_404(user, pk, write: bool = False) -> Activity:
 
 
 def top_region(user) -> Region | None:
-    return scoping.top_regions(user).order_by("code").first()
+    return scoping.top_region(user)
 
 
 def rollup_regions(top: Region | None) -> list[Region]:
     """The top of the user's scope and the divisions just below it."""
-    if top is None:
-        return []
-    return [top, *Region.objects.filter(parent=top).order_by("code")]
+    return with_children(top)
 
 
 # -- residents: places suitable for a group -------------------------------------------------------

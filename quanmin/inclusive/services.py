@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from quanmin.accounts import audit
+from quanmin.accounts import audit, scoping
+from quanmin.core import cleaning
 from quanmin.facilities.models import Facility, Site
 from quanmin.regions import codes
 from quanmin.regions.models import Region
@@ -31,25 +32,7 @@ _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
 def number(value, field: str, label: str, maximum: int, minimum: int = 0) -> int:
     """A whole number from a form, a JSON body or a cell: 120, "1,200", "１２０", "120人"."""
-    if isinstance(value, bool):
-        value = None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    label = capfirst(label)
-    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
-    text = text.replace(",", "").removesuffix("人").removesuffix("件").removesuffix("个").strip()
-    if not text:
-        raise InclusiveError(f"{field}_required", _("%(what)s is required.") % {"what": label}, field)
-    if not text.isascii() or not text.lstrip("-").isdigit() or len(text) > 9:
-        raise InclusiveError(f"{field}_invalid", _("%(what)s must be a whole number.") % {"what": label}, field)
-    found = int(text)
-    if found < minimum:
-        raise InclusiveError(f"{field}_invalid", _("%(what)s cannot be less than %(min)s.")
-                             % {"what": label, "min": minimum}, field)
-    if found > maximum:
-        raise InclusiveError(f"{field}_invalid", _("%(what)s cannot be more than %(max)s.")
-                             % {"what": label, "max": maximum}, field)
-    return found
+    return cleaning.whole_number(value, field, label, maximum, minimum, error=InclusiveError)
 
 
 def day(value, field: str, label: str) -> datetime.date:
@@ -77,12 +60,7 @@ def day(value, field: str, label: str) -> datetime.date:
 
 
 def text(data: dict, field: str, limit: int, label: str, required: bool = False) -> str:
-    value = unicodedata.normalize("NFC", str(data.get(field) or "")).replace("\x00", "").strip()
-    if required and not value:
-        raise InclusiveError(f"{field}_required", _("%(what)s is required.") % {"what": capfirst(label)}, field)
-    if len(value) > limit:
-        raise InclusiveError(f"{field}_too_long", _("Write at most %(limit)s characters.") % {"limit": limit}, field)
-    return value
+    return cleaning.plain_text(data, field, limit, label, required, error=InclusiveError)
 
 
 def choice(value, choices, field: str, label: str) -> str:
@@ -95,16 +73,7 @@ def choice(value, choices, field: str, label: str) -> str:
 
 def region(actor, value, field: str = "region") -> Region:
     """The division named by its code, which the actor may write for."""
-    if isinstance(value, Region):
-        found = value
-    else:
-        raw = str(value or "").strip()
-        found = Region.objects.filter(code=codes.pad(raw)).first() if codes.is_prefix(raw) else None
-    if found is None:
-        raise InclusiveError("region_unknown", _("Unknown division code."), field)
-    if not permissions.can_write_region(actor, found.code):
-        raise InclusiveError("region_out_of_scope", _("This division is outside your scope."), field, status=403)
-    return found
+    return scoping.region_to_write(actor, value, field, error=InclusiveError)
 
 
 def _county(where: Region) -> str:

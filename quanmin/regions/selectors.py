@@ -34,3 +34,15 @@ def with_children(top: Region | None) -> list[Region]:
     if top is None:
         return []
     return [top, *children(top.code)]
+
+
+def within_all(wanted: list[str], field: str = "region__code") -> dict:
+    """A filter on the smallest subtree holding every division asked for (none when they share no
+    prefix): one query then reads the rows of all of them."""
+    shared = codes.common_prefix(wanted)
+    return {f"{field}__within": codes.prefix(shared)} if shared else {}
+
+
+def asked_holding(region_code: str, wanted: set[str]) -> list[str]:
+    """The divisions asked for that hold a row of `region_code`: itself and its ancestors."""
+    return [code for code in codes.upward(region_code) if code in wanted]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from quanmin.core.indicators import percent, year_ending
-from quanmin.regions import codes
+from quanmin.regions.selectors import asked_holding, within_all
 
 from . import selectors
 from .models import PROBLEMS, School, TermReturn
@@ -81,22 +81,13 @@ class Totals:
         return percent(self.grounds_open, self.schools)
 
 
-def _targets(region_code: str, wanted: set[str]) -> list[str]:
-    return [code for code in codes.upward(region_code) if code in wanted]
-
-
-def _where(wanted: list[str], field: str = "region__code") -> dict:
-    shared = codes.common_prefix(wanted)
-    return {f"{field}__within": codes.prefix(shared)} if shared else {}
-
-
 def returns_totals(wanted: list[str], as_of) -> dict[str, Totals]:
     """Each division's sums of its schools' latest returns in the year up to `as_of` (one query)."""
     out = {code: Totals() for code in wanted}
     if not wanted:
         return out
     first, last = year_ending(as_of)
-    rows = (TermReturn.objects.filter(starts_on__gte=first, starts_on__lte=last, **_where(wanted))
+    rows = (TermReturn.objects.filter(starts_on__gte=first, starts_on__lte=last, **within_all(wanted))
             .order_by("school_id", "-starts_on")
             .values_list("school_id", "region_id", "minutes_in_school", "minutes_out_of_school", *SUMMED))
     keys, seen = set(wanted), set()
@@ -105,7 +96,7 @@ def returns_totals(wanted: list[str], as_of) -> dict[str, Totals]:
             continue
         seen.add(school_id)
         students = sums[0]
-        for code in _targets(region_code, keys):
+        for code in asked_holding(region_code, keys):
             found = out[code]
             found.schools_reporting += 1
             found.in_school += students * in_school
@@ -122,11 +113,11 @@ def opening_totals(wanted: list[str], out: dict[str, Totals] | None = None) -> d
     if not wanted:
         return out
     keys = set(wanted)
-    rows = (selectors.with_grounds_open(School.objects.filter(active=True, **_where(wanted)))
+    rows = (selectors.with_grounds_open(School.objects.filter(active=True, **within_all(wanted)))
             .values_list("region_id", "public_hours", "site__status", "named_for_opening"))
     for region_code, public_hours, site_status, named in rows:
         is_open = bool(public_hours) and site_status == "open"
-        for code in _targets(region_code, keys):
+        for code in asked_holding(region_code, keys):
             found = out[code]
             found.schools += 1
             found.grounds_open += is_open

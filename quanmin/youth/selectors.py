@@ -87,7 +87,7 @@ def return_or_404(user, pk, write: bool = False) -> TermReturn:
 
 
 def top_region(user) -> Region | None:
-    return scoping.top_regions(user).order_by("code").first()
+    return scoping.top_region(user)
 
 
 def rollup_regions(top: Region | None) -> list[Region]:
