@@ -279,6 +279,8 @@ class InclusiveNearQuery(Schema):
 
 class InclusiveSuitOut(Schema):
     institution: str
+    kind: str = Field(description="what was fitted: elderly_equipment, preschool_equipment, rehab_equipment or "
+                                  "barrier_free")
     fitted: str
 
 
@@ -306,7 +308,7 @@ def near(request, query: Query[InclusiveNearQuery]):
     suits = selectors.what_suits(sites, query.group)
     return [{"site_id": s.pk, "name": s.name, "address": s.address, "lat": s.lat, "lon": s.lon,
              "distance_m": round(distances[s.pk]) if s.pk in distances else None,
-             "suits": [{"institution": n, "fitted": w} for n, w in suits.get(s.pk, [])]} for s in sites]
+             "suits": [{"institution": n, "kind": k, "fitted": w} for n, k, w in suits.get(s.pk, [])]} for s in sites]
 
 
 @router.get("/export.xlsx", response={200: None, **ERRORS}, summary="The institutions in my scope and their fittings (.xlsx)")

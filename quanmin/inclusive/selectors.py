@@ -136,14 +136,14 @@ def near(group: str, origin: tuple[float, float] | None, radius_m: float, region
     return [s for s, _d in hits], {s.pk: d for s, d in hits}
 
 
-def what_suits(sites: list[Site], group: str) -> dict[int, list[tuple[str, str]]]:
+def what_suits(sites: list[Site], group: str) -> dict[int, list[tuple[str, str, str]]]:
     """Each site's institutions and what was fitted for the group there: {site id: [(institution,
-    fitting label)]}, in one query."""
-    out: dict[int, list[tuple[str, str]]] = {}
+    fitting kind, its label)]}, in one query."""
+    out: dict[int, list[tuple[str, str, str]]] = {}
     rows = (Fitting.objects.filter(site__in=[s.pk for s in sites], kind__in=SUITABLE[group], institution__active=True)
             .select_related("institution").order_by("site_id", "institution__name", "kind"))
     for f in rows:
-        pair = (f.institution.name, f.get_kind_display())
+        pair = (f.institution.name, f.kind, f.get_kind_display())
         if pair not in out.setdefault(f.site_id, []):
             out[f.site_id].append(pair)
     return out
