@@ -130,7 +130,7 @@ def test_resident_sees_own_sections_bookings_and_answers_to_rate(home_world, cli
     assert set(tiles(html)) == {"facilities:finder", "feedback:report_map", "accounts:me", "booking:mine",
                                 "feedback:my_reports", "physique:index", "organizations:groups",
                                 "people:finder", "people:me", "events:list", "events:mine", "surveys:open",
-                                "inclusive:near"}
+                                "inclusive:near", "outreach:home"}
     assert waiting(response) == {reverse("booking:mine"): 1, reverse("feedback:my_reports"): 1}
     assert "Waiting for you" in html and "Upcoming bookings" in html and "Answers to rate" in html
     # Nothing of the staff's: no queue, no orders, no divisions.
@@ -260,4 +260,4 @@ def test_menu_and_tiles_share_one_reckoning(home_world, rf):
     assert {s["name"] for s in visible_sections(request)} == {"web:home", "facilities:finder", "feedback:report_map",
                                                               "physique:index", "organizations:groups",
                                                               "people:finder", "events:list", "surveys:open",
-                                                              "inclusive:near"}
+                                                              "inclusive:near", "outreach:home"}
