@@ -12,6 +12,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from quanmin.accounts.api_auth import PUBLIC
+from quanmin.core import imports
 from quanmin.core.api import ArrayPaging, Day, ErrorOut, ImportCountsOut, Moment, Paging
 
 from . import figures, io, permissions, selectors, services
@@ -167,10 +168,7 @@ def import_file(request, file: File[UploadedFile] = None, dry_run: Form[bool] = 
     if file is None:
         raise OutreachError("file_required", _("Choose a file to upload."), "file")
     report = io.import_lectures(request.user, file, dry_run=dry_run, request=request)
-    if not dry_run and not report.applied:
-        raise OutreachError("import_row_invalid", _("%(count)s rows were rejected; nothing was applied.")
-                            % {"count": len(report.rejected)}, "file", detail={"report": report.as_dict()})
-    return report.as_dict()
+    return imports.api_answer(report, dry_run, OutreachError)
 
 
 # ---------------------------------------------------------------- lectures (residents)

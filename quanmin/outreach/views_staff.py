@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from quanmin.accounts.decorators import role_required
+from quanmin.core import imports
 from quanmin.core.errors import ServiceError
 
 from . import figures, io, permissions, selectors, services
@@ -149,26 +150,11 @@ def lecture_audience(request, pk):
     return redirect("outreach:lecture", pk=pk)
 
 
+@require_http_methods(["GET", "POST"])
 @writer
 def import_page(request):
-    report, status = None, 200
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            if upload is None:
-                raise OutreachError("file_required", _("Choose a file to upload."), "file")
-            report = io.import_lectures(request.user, upload, dry_run=request.POST.get("apply") != "1",
-                                        request=request)
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-            return render(request, "outreach/import.html", {}, status=400)
-        if report.applied:
-            messages.success(request, _("The table was imported: %(rows)s rows.") % {"rows": report.counts["rows"]})
-        elif not report.ok:
-            messages.error(request, _("%(count)s rows were rejected; nothing was applied.")
-                           % {"count": len(report.rejected)})
-            status = 400
-    return render(request, "outreach/import.html", {"report": report}, status=status)
+    return imports.import_page(request, "outreach/import.html", lambda file, dry_run: io.import_lectures(
+        request.user, file, dry_run=dry_run, request=request), OutreachError)
 
 
 @reader
