@@ -26,16 +26,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.testdb import remove_sqlite
+
 ENV = "QUANMIN_MUTANTS_DB"
 FAILURES = "failures.jsonl"
-_SIDE_FILES = ("", "-wal", "-shm", "-journal")
-
-
-def _remove(path: Path) -> None:
-    for suffix in _SIDE_FILES:
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
 def pytest_configure(config):
     snapshot = os.environ.get(ENV)
     if not snapshot:
@@ -47,7 +41,7 @@ def pytest_configure(config):
         return
     snapshot = Path(snapshot)
     mine = Path(f"{snapshot}.{os.getpid()}")
-    _remove(mine)
+    remove_sqlite(mine)
     if snapshot.exists():
         shutil.copyfile(snapshot, mine)
         _skip_migrate()
@@ -133,4 +127,4 @@ def pytest_unconfigure(config):
 
     # Closed before the fork that follows: a child must not inherit an open SQLite connection.
     connections.close_all()
-    _remove(mine)
+    remove_sqlite(mine)
