@@ -40,6 +40,7 @@ def test_an_anonymous_user_has_no_memberships(world):
     from django.contrib.auth.models import AnonymousUser
 
     assert scoping.memberships(AnonymousUser()) == []
+    assert scoping.memberships(None) == []  # a background task acts for nobody
     assert scoping.roles(AnonymousUser()) == set()
     assert scoping.division_prefixes(AnonymousUser()) == []
 
@@ -210,3 +211,30 @@ def test_top_regions(world, people):
     assert top("supervisor", write=True) == []
     assert top("evaluator", write=True) == []
     assert top("resident") == []
+
+
+def _twins(world, region, county):
+    """A site and a maintenance unit with the same id."""
+    site = Site.objects.create(pk=90001, name="同号场馆", region=region, lon=world.site.lon, lat=world.site.lat)
+    unit = MaintenanceUnit.objects.create(pk=90001, name="同号维修队", region=county)
+    return site, unit
+
+
+def test_a_site_role_bound_to_another_kind_of_object_opens_no_site(world, people):
+    """A site role's binding names an object by type and id: an inspector bound to a maintenance unit
+    whose id equals a site's id must not see that site (nor change it)."""
+    site, unit = _twins(world, world.site.region, world.county)
+    inspector = make_user("13700000030", "绑错对象的巡检员", seq=30)
+    services.grant_membership(inspector, Role.INSPECTOR, world.county, target=unit)
+    assert scoping.targets(inspector, scoping.SITE_ROLES) == [site.pk]  # the id alone would match
+    assert site.name not in site_names(inspector)
+    assert site.name not in site_names(inspector, write=True)
+
+
+def test_an_org_role_bound_to_another_kind_of_object_opens_no_unit(world, people):
+    """Likewise an org_staff role bound to a site: the maintenance unit with the site's id stays closed."""
+    site, unit = _twins(world, world.other_site.region, world.other_county)
+    staff = make_user("13700000031", "绑错对象的队员", seq=31)
+    services.grant_membership(staff, Role.ORG_STAFF, world.other_county, target=site)
+    assert set(scoping.scoped(staff, MaintenanceUnit.objects.all())) == set()
+    assert set(scoping.scoped(people["org_staff"], MaintenanceUnit.objects.all())) == {world.unit_other}
