@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from .errors import ServiceError
 
-UNITS = ("人", "分钟", "件", "个")  # a count typed with its unit
+UNITS = ("人", "分钟", "件", "个", "户")  # a count typed with its unit
 
 
 def whole_number(value, field: str, label: str, maximum: int, minimum: int = 0, *,

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from quanmin.accounts import audit
+from quanmin.accounts import audit, scoping
+from quanmin.core import cleaning
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -36,41 +37,19 @@ FIELDS = ("region", "name", "developer", "residents", "households", "indoor_area
 
 
 def _label(field: str) -> str:
-    return capfirst(str(ResidentialProject._meta.get_field(field).verbose_name))
+    name = {"reason": "shortfall_reason"}.get(field, field)
+    return capfirst(str(ResidentialProject._meta.get_field(name).verbose_name))
 
 
 def _text(data: dict, field: str, limit: int, required: bool = False) -> str:
-    value = unicodedata.normalize("NFC", str(data.get(field) or "")).replace("\x00", "").strip()
-    value = " ".join(value.split())
-    if required and not value:
-        raise ResidentialError(f"{field}_required", _("%(what)s is required.") % {"what": _label(field)}, field)
-    if len(value) > limit:
-        raise ResidentialError(f"{field}_too_long", _("Write at most %(limit)s characters.") % {"limit": limit}, field)
-    return value
+    return " ".join(cleaning.plain_text(data, field, limit, _label(field), required, error=ResidentialError).split())
 
 
 def whole(value, field: str, maximum: int, required: bool = True) -> int | None:
     """A whole number from a form, a JSON body or a cell: 1200, "1,200", "１２００", "1200人"."""
-    if isinstance(value, bool):
-        value = None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
-    text = text.replace(",", "").removesuffix("人").removesuffix("户").strip()
-    if not text:
-        if not required:
-            return None
-        raise ResidentialError(f"{field}_required", _("%(what)s is required.") % {"what": _label(field)}, field)
-    if not text.isascii() or not text.lstrip("-").isdigit() or len(text) > 9:
-        raise ResidentialError(f"{field}_invalid", _("%(what)s must be a whole number.") % {"what": _label(field)},
-                               field)
-    found = int(text)
-    if found < 0:
-        raise ResidentialError(f"{field}_invalid", _("%(what)s cannot be negative.") % {"what": _label(field)}, field)
-    if found > maximum:
-        raise ResidentialError(f"{field}_invalid", _("%(what)s cannot be more than %(max)s.")
-                               % {"what": _label(field), "max": maximum}, field)
-    return found
+    if not required and unicodedata.normalize("NFKC", str(value if value is not None else "")).strip() == "":
+        return None
+    return cleaning.whole_number(value, field, _label(field), maximum, error=ResidentialError)
 
 
 def area(value, field: str) -> Decimal:
@@ -135,18 +114,10 @@ def day(value, field: str, required: bool = False) -> datetime.date | None:
 
 def region(actor, value, field: str = "region") -> Region:
     """The division named by its code, below the city level, which the actor may write for."""
-    if isinstance(value, Region):
-        found = value
-    else:
-        text = str(value or "").strip()
-        found = Region.objects.filter(code=codes.pad(text)).first() if codes.is_prefix(text) else None
-    if found is None:
-        raise ResidentialError("region_unknown", _("Unknown division code."), field)
-    if found.level == "city":
+    raw = value.code if isinstance(value, Region) else str(value or "").strip()
+    if codes.is_prefix(raw) and codes.level(codes.pad(raw)) == "city":
         raise ResidentialError("region_level", _("Place the project in its county, township or community."), field)
-    if not permissions.can_write_region(actor, found.code):
-        raise ResidentialError("region_out_of_scope", _("This division is outside your scope."), field, status=403)
-    return found
+    return scoping.region_to_write(actor, value, field, error=ResidentialError)
 
 
 def status(value, field: str = "status") -> str:
