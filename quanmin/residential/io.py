@@ -84,6 +84,7 @@ def import_projects(actor, file, *, dry_run: bool = True, request=None) -> Impor
         raise ResidentialError("table_empty", _("The table has no rows."), "file")
     report = ImportReport(dry_run=dry_run, ignored_columns=list(getattr(rows, "ignored", [])))
     words = _status_words()
+    regions = {}  # code → division, looked up once for the whole file
 
     def plan(lock: bool):
         planned, seen = [], {}
@@ -101,7 +102,8 @@ def import_projects(actor, file, *, dry_run: bool = True, request=None) -> Impor
                 region_text = str(cells["region"]).strip()
                 cells["region"] = codes.pad(region_text) if codes.is_prefix(region_text) else region_text
                 accepted = cells["status"] == "__accepted"
-                values = services.project_values(actor, {**cells, "status": Status.BUILT if accepted else cells["status"]})
+                values = services.project_values(
+                    actor, {**cells, "status": Status.BUILT if accepted else cells["status"]}, regions)
             except ResidentialError as exc:
                 item.errors.append(str(exc.message))
                 item.action = "rejected"

@@ -120,6 +120,15 @@ def region(actor, value, field: str = "region") -> Region:
     return scoping.region_to_write(actor, value, field, error=ResidentialError)
 
 
+def _region_once(actor, value, regions: dict | None) -> Region:
+    if regions is None:
+        return region(actor, value)
+    key = str(value or "").strip()
+    if key not in regions:
+        regions[key] = region(actor, value)
+    return regions[key]
+
+
 def status(value, field: str = "status") -> str:
     text = str(value or "").strip()
     if not text:
@@ -130,16 +139,17 @@ def status(value, field: str = "status") -> str:
     return text
 
 
-def project_values(actor, data: dict) -> dict:
+def project_values(actor, data: dict, regions: dict | None = None) -> dict:
     """A project's checked figures and stage (not its acceptance): what a form, the API, a row of
-    the import and the demo give. The dates each stage needs are required, in order."""
+    the import and the demo give. The dates each stage needs are required, in order. `regions`
+    keeps the divisions already looked up (an import's rows name the same few)."""
     stage = status(data.get("status"))
     if stage == Status.ACCEPTED:
         raise ResidentialError("accept_separately", _("Accept a built project with the acceptance form: the norm "
                                                       "is checked there."), "status", status=409)
     reached = STATUS_ORDER.index(stage)
     values = {
-        "region": region(actor, data.get("region")), "name": _text(data, "name", 120, required=True),
+        "region": _region_once(actor, data.get("region"), regions), "name": _text(data, "name", 120, required=True),
         "developer": _text(data, "developer", 120),
         "residents": whole(data.get("residents"), "residents", MAX_RESIDENTS),
         "households": whole(data.get("households"), "households", MAX_HOUSEHOLDS, required=False),

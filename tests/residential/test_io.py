@@ -6,6 +6,8 @@ import io as stdio
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from quanmin.residential import io, selectors, services
 from quanmin.residential.models import ResidentialProject, Status
@@ -86,3 +88,15 @@ def test_an_accepted_project_changed_in_the_file_is_refused(world, project):
 def test_the_other_countys_division_is_out_of_scope(world):
     report = io.import_projects(world.users["other_county"], xlsx([row(world)]), dry_run=True)
     assert report.rows[0].action == "rejected"
+
+
+def test_a_long_file_looks_its_divisions_up_once(world):
+    user = world.users["county"]
+    few = xlsx([row(world, name=f"新城{n}期") for n in range(3)])
+    many = xlsx([row(world, name=f"新城{n}期") for n in range(60)])
+    io.import_projects(user, xlsx([row(world)]), dry_run=True)  # the user's roles, read once
+    with CaptureQueriesContext(connection) as small:
+        io.import_projects(user, few, dry_run=True)
+    with CaptureQueriesContext(connection) as large:
+        io.import_projects(user, many, dry_run=True)
+    assert len(large) == len(small)
