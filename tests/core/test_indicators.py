@@ -19,11 +19,14 @@ from quanmin.core.indicators import IndicatorError, Registry
 from quanmin.events.models import Competition, Games
 from quanmin.facilities import services as fs
 from quanmin.incentives.models import PointsEntry, Voucher, VoucherCampaign
+from quanmin.inclusive.models import Activity, Fitting, Institution
 from quanmin.maintenance.models import InspectionPlan, InspectionRound, WorkOrder
 from quanmin.organizations.models import Grading, Organization
+from quanmin.outreach.models import Lecture, SkillActivity, Workplace
 from quanmin.people.models import Instructor
 from quanmin.physique.figures import PHYSIQUE, STUDENT
 from quanmin.regions.models import Region
+from quanmin.residential.models import ResidentialProject
 from tests.conftest import make_user
 from tests.physique.test_figures import Maker
 
@@ -47,6 +50,13 @@ KEYS = {
     "exercise_standard_pass_rate", "exercise_standard_good_rate",  # physique
     "sport_medicine_sites", "sport_medicine_pilots", "prescription_practitioners_per_10000",
     "sport_medicine_referrals_completed", "monitoring_network_levels", "monitoring_network_coverage",
+    "lectures_held", "counties_meeting_lecture_norm", "five_into_township_share", "workplaces_with_exercise",
+    "workplace_exercise_share",  # outreach
+    "elderly_care_equipped_share", "rehab_centres_equipped_share", "preschool_places_equipped_share",
+    "ethnic_villages_equipped_share", "elderly_activities", "disabled_activities", "preschool_activities",
+    "ethnic_activities",  # inclusive
+    "residential_norm_share",  # residential
+    "sports_modern_counties", "fitness_model_counties",  # planning: county titles
     "instructors", "instructors_per_1000", "instructors_per_10000", "community_instructor_share", "guidance_rate",
     "instructors_trained", "guidance_stations", "volunteer_hours", "core_instructors",
     "community_sports_staff_share", "special_training_classes",  # people
@@ -177,6 +187,8 @@ def build_city(prefix: str, counties: int, townships: int, communities: int, ins
         county = Region.objects.create(code=f"{prefix}{i:02}000000", name=f"县{i}", level="county", parent=city,
                                        population=10 ** 5)
         ground(county, "stadium")
+        Lecture.objects.create(region=county, title="科学健身讲座", topic="exercise", place="文化馆", speaker="医生",
+                               organiser="体育局", capacity=0, starts_at=datetime.datetime(2026, 3, 1, 2, tzinfo=datetime.UTC))
         games = Games.objects.create(name=f"县{i}运动会", level="county", region=county, year=AS_OF.year,
                                      organizer="体育局", status="published")
         start = datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
@@ -212,6 +224,26 @@ def build_city(prefix: str, counties: int, townships: int, communities: int, ins
                                                   status="registered", region=community)
                 Grading.objects.create(organization=org, grade=3, assessed_on=datetime.date(2025, 1, 1),
                                        valid_until=datetime.date(2030, 1, 1), assessor="民政局")
+                # inclusive: one institution of each kind, fitted, and an activity for each group
+                for kind, fitting, group in (("elderly_care", "elderly_equipment", "elderly"),
+                                             ("rehab_centre", "rehab_equipment", "disabled"),
+                                             ("preschool", "preschool_equipment", "preschool"),
+                                             ("ethnic_village", "outdoor_basketball", "ethnic")):
+                    place = Institution.objects.create(region=community, name=f"{community.name}{kind}", kind=kind,
+                                                       ethnic_group="回族" if kind == "ethnic_village" else "")
+                    Fitting.objects.create(institution=place, kind=fitting, fitted_on=datetime.date(2026, 3, 1),
+                                           region=community)
+                    Activity.objects.create(region=community, group=group, title="活动", participants=20,
+                                            held_on=datetime.date(2026, 3, 1))
+                # outreach: a five-into activity and a workplace doing workplace exercise
+                SkillActivity.objects.create(region=community, setting="community", title="健身技能进社区",
+                                             held_on=datetime.date(2026, 3, 1), place="广场", participants=40)
+                Workplace.objects.create(region=community, name=f"{community.name}单位", headcount=50, participants=30,
+                                         since=datetime.date(2025, 1, 1))
+                # residential: a new residential area approved since 2021, meeting the norm
+                ResidentialProject.objects.create(region=community, name=f"{community.name}小区", residents=1000,
+                                                  indoor_area=Decimal(100), status="approved",
+                                                  approved_on=datetime.date(2025, 6, 1), compliant=True)
                 for standard, rating in ((PHYSIQUE, "pass"), (STUDENT, "good")):
                     maker.make(participant=maker.person(community), session=maker.session(community),
                                               region=community, standard=standard, sex="male", age_group="20-29",
