@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
+from quanmin.core import imports
 from quanmin.core.errors import ServiceError
 from quanmin.facilities import geo
 from quanmin.regions import codes
@@ -168,24 +169,8 @@ def figures_page(request):
 
 @writer
 def import_page(request):
-    report, status = None, 200
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            if upload is None:
-                raise InclusiveError("file_required", _("Choose a file to upload."), "file")
-            report = io.import_institutions(request.user, upload, dry_run=request.POST.get("apply") != "1",
-                                            request=request)
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-            return render(request, "inclusive/import.html", {}, status=400)
-        if report.applied:
-            messages.success(request, _("The table was imported: %(rows)s rows.") % {"rows": report.counts["rows"]})
-        elif not report.ok:
-            messages.error(request, _("%(count)s rows were rejected; nothing was applied.")
-                           % {"count": len(report.rejected)})
-            status = 400
-    return render(request, "inclusive/import.html", {"report": report}, status=status)
+    return imports.import_page(request, "inclusive/import.html", lambda file, dry_run: io.import_institutions(
+        request.user, file, dry_run=dry_run, request=request), InclusiveError)
 
 
 @reader
