@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
@@ -167,6 +167,7 @@ def figures_page(request):
         "rows": rows, "measures": [(m, MEASURE_LABELS[m]) for m in MEASURES], "groups": Group.choices})
 
 
+@require_http_methods(["GET", "POST"])
 @writer
 def import_page(request):
     return imports.import_page(request, "inclusive/import.html", lambda file, dry_run: io.import_institutions(
