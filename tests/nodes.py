@@ -8,7 +8,8 @@ import sys
 from django.conf import settings
 from django.db import connection
 
-# A database of its own per test run: .ci/run runs its SQLite and PostgreSQL passes side by side.
+# A Redis database of its own per test run (QUANMIN_TEST_REDIS_URL): two runs on one machine, as
+# .ci/run's SQLite and PostgreSQL passes or a developer's run beside CI, keep apart.
 REDIS_URL = os.environ.get("QUANMIN_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 PRELUDE = "import django; django.setup()\n"
 
