@@ -1,7 +1,9 @@
 """The plans' own register as indicators (see quanmin.core.indicators): the joint meetings held,
 the counties with a plan of their own, and the evaluations carried out: targets about how a plan is
 run (联席会议, 实施措施, 评估) are measured by what the planning register records, and so are the
-counties holding a title the city awards (体育现代化县, 全民健身运动模范县: G16).
+counties holding a title the city awards (体育现代化县, 全民健身运动模范县: G16). And the platform's own
+reach over the communities (Jiaxing's "社区运动家" coverage, F09), measured by what residents, instructors
+and games did on it.
 
 Each is one grouped query over the plans of the smallest subtree holding every code asked for,
 rows handed to the divisions above them (regions.subtrees). `as_of` picks the calendar year
@@ -14,8 +16,12 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from quanmin.core.indicators import decimal, indicator
+from quanmin.booking.models import Booking
+from quanmin.core.indicators import decimal, indicator, local_span, percent, year_ending
+from quanmin.events.models import Competition, Games
+from quanmin.people.models import DutyLog
 from quanmin.regions import codes, subtrees
+from quanmin.regions.models import Region
 
 from .models import Evaluation, JointMeeting, Plan, TitleApplication
 
@@ -75,3 +81,27 @@ def sports_modern_counties(wanted: list[str], as_of: datetime.date) -> dict[str,
            description=_("Counties (districts) of the division awarded the title 全民健身运动模范县（市、区） by the date."))
 def fitness_model_counties(wanted: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     return _holders("fitness_model_county", wanted, as_of)
+
+
+@indicator("platform_community_coverage", unit="percent", levels=LEVELS,
+           label=_("Communities the platform reaches"),
+           description=_("Share of communities and villages where, in the 365 days up to the date, residents booked a "
+                         "venue or a group's session online and came or kept the booking, an instructor's service was "
+                         "confirmed, or a competition of a published games was held at a venue (社区运动家覆盖率)."))
+def platform_community_coverage(wanted: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    """Four queries: the communities of the subtree, then the communities each kind of use reached."""
+    prefix = subtrees.covering_prefix(wanted)
+    start, end = local_span(*year_ending(as_of))
+    communities = list(Region.objects.filter(level="community", code__within=prefix).values_list("code", flat=True))
+    booked = Booking.objects.filter(
+        channel=Booking.Channel.ONLINE, status__in=(Booking.Status.CONFIRMED, Booking.Status.CHECKED_IN),
+        slot__start__gte=start, slot__start__lt=end, slot__unit__region__code__within=prefix,
+    ).values_list("slot__unit__region_id", flat=True)
+    guided = DutyLog.objects.filter(status=DutyLog.Status.CONFIRMED, started_at__gte=start, started_at__lt=end,
+                                    region__code__within=prefix).values_list("region_id", flat=True)
+    held = Competition.objects.filter(games__status=Games.Status.PUBLISHED, starts_at__gte=start, starts_at__lt=end,
+                                      site__region__code__within=prefix).values_list("site__region_id", flat=True)
+    reached = {code for rows in (booked, guided, held) for code in rows.distinct()}
+    counted = subtrees.roll_up(communities, wanted, key=str)
+    covered = subtrees.roll_up([code for code in communities if code in reached], wanted, key=str)
+    return {code: percent(len(covered[code]), len(counted[code])) for code in wanted}

@@ -73,7 +73,7 @@ KEYS = {
     "regular_exerciser_rate", "weekly_exerciser_rate", "satisfaction_score",  # surveys
     "lottery_fund_fitness_share", "funding_social_share",  # funding
     "walk_10_minute_share", "walk_15_minute_share",  # analytics
-    "joint_meetings", "counties_with_plan", "evaluations_held",  # planning
+    "joint_meetings", "counties_with_plan", "evaluations_held", "platform_community_coverage",  # planning
     "student_daily_pe_hours", "students_pe_both_hours_share", "students_two_skills_share",
     "youth_intervention_share", "school_grounds_open", "school_grounds_open_share",  # youth
 }
