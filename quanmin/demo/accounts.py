@@ -27,6 +27,16 @@ def make_id_number(region_code: str, birth: str, seq: int, male: bool) -> str:
     return first17 + check_character(first17)
 
 
+def free_id_number(region_code: str, birth: str, seq: int, male: bool) -> str:
+    """make_id_number's number, the sequence moved on while an account already holds it: a fixed
+    demo person (born on a set day) may meet a generated one born that day in the same county."""
+    while True:
+        number = make_id_number(region_code, birth, seq, male)
+        if not User.objects.filter(id_number_hash=services.crypto.lookup_hash(number)).exists():
+            return number
+        seq += 1
+
+
 def _name(rng: random.Random) -> str:
     given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
     return rng.choice(SURNAMES) + given

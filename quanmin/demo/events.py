@@ -271,7 +271,8 @@ def _athletes(rng: random.Random, communities: list[Region]) -> list[User]:
     """Real-name demo athletes, about PER_COMMUNITY per community (at most ATHLETES), in bulk."""
     count = min(ATHLETES, PER_COMMUNITY * len(communities))
     password = accounts_demo._demo_password_hash()
-    users, used = [], set()
+    # Numbers held already (the role accounts, the residents of accounts_demo) are passed over too.
+    users, used = [], set(User.objects.exclude(id_number_hash="").values_list("id_number_hash", flat=True))
     for i in range(count):
         home = communities[i % len(communities)]
         year = rng.randint(1955, 2006)
@@ -279,14 +280,16 @@ def _athletes(rng: random.Random, communities: list[Region]) -> list[User]:
         born = datetime.date(year, rng.randint(1, 12), rng.randint(1, 28))
         birth = born.strftime("%Y%m%d")
         seq = 300 + i // len(communities)
-        id_number = accounts_demo.make_id_number(home.code, birth, seq, male)
-        while id_number in used:  # the same county, birth date and sequence: take the next sequence
-            seq += 1
+        while True:  # the same county, birth date and sequence as someone's: take the next sequence
             id_number = accounts_demo.make_id_number(home.code, birth, seq, male)
-        used.add(id_number)
+            held = crypto.lookup_hash(id_number)
+            if held not in used:
+                break
+            seq += 1
+        used.add(held)
         phone = f"137{50000000 + i:08d}"
         users.append(User(phone_hash=crypto.lookup_hash(phone), phone_enc=crypto.encrypt(phone),
-                          real_name=accounts_demo._name(rng), id_number_hash=crypto.lookup_hash(id_number),
+                          real_name=accounts_demo._name(rng), id_number_hash=held,
                           id_number_enc=crypto.encrypt(id_number), birth_date=born,
                           sex="male" if male else "female", home_region_id=home.code, password=password,
                           date_joined=timezone.now()))

@@ -13,7 +13,7 @@ from quanmin.accounts import services
 from quanmin.accounts.models import User
 from quanmin.booking.models import Booking, Certificate, Slot, Strike
 from quanmin.demo import booking as booking_demo
-from quanmin.demo.accounts import account, make_id_number
+from quanmin.demo.accounts import account, free_id_number
 from quanmin.regions.models import Region
 
 # phone, name, birth date (YYYYMMDD), male, who they are
@@ -69,7 +69,7 @@ def load(city: Region, rng) -> None:
     home, today, now = _home(), timezone.localdate(), timezone.now()
     made = {}
     for i, (phone, name, birth, male, kind) in enumerate(PEOPLE):
-        made[kind] = account(phone, name, make_id_number(home.code, birth, 300 + i, male), home)
+        made[kind] = account(phone, name, free_id_number(home.code, birth, 300 + i, male), home)
     _certificate(made["senior"], Certificate.Kind.SENIOR, today)
     _certificate(made["student"], Certificate.Kind.STUDENT, today)
     services.record_consent(made["child"], "privacy", settings.PRIVACY_NOTICE_VERSION,
