@@ -256,6 +256,7 @@ api.add_router("/youth", "quanmin.youth.api.router")
 api.add_router("/inclusive", "quanmin.inclusive.api.router")
 api.add_router("/outreach", "quanmin.outreach.api.router")
 api.add_router("/residential", "quanmin.residential.api.router")
+api.add_router("/safety", "quanmin.safety.api.router")
 
 if settings.BENCH_ENDPOINTS:
     # Only for bench/booking.py: the cheapest authenticated write, to compare booking against.

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "quanmin.inclusive",
     "quanmin.outreach",
     "quanmin.residential",
+    "quanmin.safety",
     "quanmin.web",
     "quanmin.demo",
 ]

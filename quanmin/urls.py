@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("quanmin.inclusive.urls")),
     path("", include("quanmin.outreach.urls")),
     path("", include("quanmin.residential.urls")),
+    path("", include("quanmin.safety.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

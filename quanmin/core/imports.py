@@ -19,6 +19,17 @@ from .errors import ServiceError
 
 
 @dataclass
+class RowReport:
+    """A row of a register whose rows people know by a name (a project, an institution, a venue)."""
+
+    line: int
+    name: str = ""
+    action: str = "new"
+    changes: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+
+@dataclass
 class ImportReport:
     dry_run: bool
     rows: list = field(default_factory=list)

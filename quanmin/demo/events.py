@@ -67,7 +67,18 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
+# A medium- or high-risk event's safety plan on file (G14), as Liaocheng's organisers write them.
+PLANS = {
+    Games.Risk.MEDIUM: (1500, "安保：属地派出所与承办方安保人员分区值守，设置入口安检和疏散通道引导员；应急：医疗点、消防通道和应急疏散预案，赛前组织一次演练。",
+                        "设医疗救护点2处并配AED；参赛人员赛前签署健康承诺书；按属地疫情防控要求执行，出现发热等症状人员由医疗点引导就医。"),
+    Games.Risk.HIGH: (12000, "安保：经市公安局大型群众性活动安全许可，赛道分段封闭，每公里设安保和志愿者点位；应急：指挥部统一调度，公安、消防、医疗、交通联动，设终点人流疏导区。",
+                      "沿线每2.5公里设医疗站，终点设医疗中心，配急救车和AED跑者；参赛者提交体检证明；执行属地卫生健康和疫情防控要求，设隔离观察点。"),
+}
+
+
 def _safe(**extra) -> dict:
+    people, plan, health = PLANS.get(extra.get("risk"), (None, "", ""))
+    extra = {"expected_attendance": people, "safety_plan": plan, "health_measures": health, **extra}
     return {"status": Games.Status.PUBLISHED, "venue_capacity_checked": True, "medical_cover": True, "insurance": True,
             "emergency_plan": True, "organizer_responsible": "张建华", "operator_responsible": "刘强",
             "authority_responsible": "王立新", "published_at": timezone.now(), **extra}

@@ -64,6 +64,7 @@ class GamesOut(Schema):
     last_day: datetime.date | None
     status: str
     risk: str
+    expected_attendance: int | None
 
 
 class CompetitionOut(Schema):
@@ -171,6 +172,12 @@ class SafetyIn(Schema):
     organizer_responsible: str | None = Field(None, max_length=60)
     operator_responsible: str | None = Field(None, max_length=60)
     authority_responsible: str | None = Field(None, max_length=60)
+    expected_attendance: int | None = Field(None, ge=0, le=1_000_000,
+                                            description="people at the busiest moment; 1,000 or more is at least "
+                                                        "medium risk, 5,000 or more high")
+    safety_plan: str | None = Field(None, max_length=5000, description="required to publish a medium or high grade")
+    health_measures: str | None = Field(None, max_length=5000,
+                                        description="health and epidemic measures; required with the plan")
 
 
 class CompetitionIn(Schema):

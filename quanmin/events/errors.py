@@ -41,6 +41,8 @@ MESSAGES = {
     "result_value": _("Give a result, or say the athlete did not start or finish."),
     "reason_required": _("Give a reason for the correction."),
     "checklist_incomplete": _("Complete the safety checklist before publishing: %(missing)s."),
+    "risk_below_attendance": _("An event expecting %(people)s people is graded %(grade)s at least."),
+    "safety_plan_missing": _("A %(grade)s event needs its safety plan on file before it opens: %(missing)s."),
     "no_competitions": _("Add at least one competition before publishing."),
     "ends_before_start": _("A competition ends after it starts."),
     "closes_after_start": _("Entries close before the competition starts."),

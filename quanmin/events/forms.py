@@ -55,6 +55,12 @@ class SafetyForm(forms.Form):
     operator_responsible = forms.CharField(label=_("responsible for the operator"), max_length=60, required=False)
     authority_responsible = forms.CharField(label=_("responsible at the sports authority"), max_length=60,
                                             required=False)
+    expected_attendance = forms.IntegerField(label=_("expected attendance"), min_value=0, max_value=1_000_000,
+                                             required=False)
+    safety_plan = forms.CharField(label=_("safety work plan"), max_length=5000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    health_measures = forms.CharField(label=_("health and epidemic measures"), max_length=5000, required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CompetitionForm(forms.Form):

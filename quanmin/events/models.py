@@ -144,6 +144,16 @@ class Games(models.Model):
     organizer_responsible = models.CharField(_("responsible for the organiser"), max_length=60, blank=True)
     operator_responsible = models.CharField(_("responsible for the operator"), max_length=60, blank=True)
     authority_responsible = models.CharField(_("responsible at the sports authority"), max_length=60, blank=True)
+    # Graded control (G14, 赛事活动分级管控): the people expected set the lowest grade (services.risk_floor);
+    # a medium or high grade needs the safety plan and its health and epidemic measures on file to publish.
+    expected_attendance = models.PositiveIntegerField(_("expected attendance"), null=True, blank=True,
+                                                      help_text=_("Athletes, staff and spectators at the busiest "
+                                                                  "moment."))
+    safety_plan = models.TextField(_("safety work plan"), blank=True,
+                                   help_text=_("Security, crowd control, evacuation and emergency response."))
+    health_measures = models.TextField(_("health and epidemic measures"), blank=True,
+                                       help_text=_("Medical posts, health checks and the epidemic-control "
+                                                   "measures in force."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -36,7 +36,8 @@ ASSOCIATION_KINDS = (Organization.Kind.ASSOCIATION, Organization.Kind.GROUP_ASSO
 GAMES_FIELDS = ("name", "kind", "edition", "organizer", "operator", "co_organizers", "contract", "funding",
                 "association", "themed_day", "target_groups", "mode", "brand", "brand_owner", "description",
                 "risk", "venue_capacity_checked", "medical_cover", "insurance", "emergency_plan",
-                "organizer_responsible", "operator_responsible", "authority_responsible", "payment_provider")
+                "organizer_responsible", "operator_responsible", "authority_responsible", "payment_provider",
+                "expected_attendance", "safety_plan", "health_measures")
 CHECKLIST_LABELS = {
     "venue_capacity_checked": gettext_lazy("venue capacity"), "medical_cover": gettext_lazy("medical cover"),
     "insurance": gettext_lazy("insurance"), "emergency_plan": gettext_lazy("emergency plan"),
@@ -44,6 +45,27 @@ CHECKLIST_LABELS = {
     "operator_responsible": gettext_lazy("operator's responsible person"),
     "authority_responsible": gettext_lazy("sports authority's responsible person"),
 }
+
+
+# Graded control (G14, seed 001 「建立赛事活动分级管控体系」): the people expected at the busiest moment set
+# the lowest risk grade. 1,000 is where the Regulations on the Safety Management of Large-scale Mass
+# Activities (大型群众性活动安全管理条例, art. 2) begin and need the police's permit; 5,000 is where the
+# city's public security bureau grants it (art. 11), the scale this platform grades high.
+ATTENDANCE_GRADES = ((5000, Games.Risk.HIGH), (1000, Games.Risk.MEDIUM))
+RISK_ORDER = [Games.Risk.LOW, Games.Risk.MEDIUM, Games.Risk.HIGH]
+MAX_ATTENDANCE = 1_000_000
+TEXT_LIMIT = 5000
+
+
+def risk_floor(attendance: int | None) -> str:
+    """The lowest risk grade an event of `attendance` people may have."""
+    return next((grade for least, grade in ATTENDANCE_GRADES if (attendance or 0) >= least), Games.Risk.LOW)
+
+
+def _check_grade(risk: str, attendance: int | None, status: int = 400) -> None:
+    floor = risk_floor(attendance)
+    if RISK_ORDER.index(risk) < RISK_ORDER.index(floor):
+        raise fail("risk_below_attendance", status=status, people=attendance, grade=Games.Risk(floor).label)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -126,6 +148,14 @@ def _clean_games(data: dict) -> dict:
         if not isinstance(groups, list) or any(g not in TargetGroup.values for g in groups):
             raise invalid(_("Choose target groups from the list."), "target_groups")
         clean["target_groups"] = f",{','.join(sorted(set(groups)))}," if groups else ""
+    if clean.get("expected_attendance") is not None and not 0 <= int(clean["expected_attendance"]) <= MAX_ATTENDANCE:
+        raise invalid(_("Expected attendance is a number from 0 to %(max)s.") % {"max": MAX_ATTENDANCE},
+                      "expected_attendance")
+    for key in ("safety_plan", "health_measures"):
+        if key in clean:
+            clean[key] = str(clean[key]).replace("\x00", "").strip()
+            if len(clean[key]) > TEXT_LIMIT:
+                raise invalid(_("Write at most %(limit)s characters.") % {"limit": TEXT_LIMIT}, key)
     if clean.get("edition") is not None and not 1 <= int(clean["edition"]) <= 999:
         raise invalid(_("An edition is a number from 1 to 999."), "edition")
     if clean.get("funding") is not None and clean["funding"] < 0:
@@ -153,6 +183,7 @@ def create_games(user, data: dict, *, region: Region, parent: Games | None = Non
     for key in ("name", "organizer"):
         if not clean.get(key):
             raise invalid(_("Give a name.") if key == "name" else _("Give the organiser."), key)
+    _check_grade(clean.get("risk", Games.Risk.LOW), clean.get("expected_attendance"))
     if organization is not None and organization.kind in ASSOCIATION_KINDS and not clean.get("association"):
         clean["association"] = organization.name[:120]
     games = Games.objects.create(level=level, region=region, parent=parent, created_by=user, organization=organization,
@@ -178,6 +209,7 @@ def add_delegation(user, games: Games, *, name: str, kind: str, region: Region,
 
 def update_games(user, games: Games, data: dict, *, request=None) -> Games:
     clean = _clean_games(data)
+    _check_grade(clean.get("risk", games.risk), clean.get("expected_attendance", games.expected_attendance))
     changed = [k for k, v in clean.items() if getattr(games, k) != v]
     for k in changed:
         setattr(games, k, clean[k])
@@ -191,11 +223,25 @@ def missing_checklist(games: Games) -> list[str]:
     return [str(CHECKLIST_LABELS[k]) for k, done in games.checklist.items() if not done]
 
 
+def missing_plan(games: Games) -> list[str]:
+    """What a medium- or high-risk event still needs on file before it opens (G14): its safety work
+    plan and the plan's health and epidemic measures."""
+    if games.risk == Games.Risk.LOW:
+        return []
+    return [str(Games._meta.get_field(k).verbose_name) for k in ("safety_plan", "health_measures")
+            if not getattr(games, k).strip()]
+
+
 def publish(user, games: Games, *, request=None) -> Games:
-    """Publish: the safety checklist complete and the responsible parties named (A20)."""
+    """Publish: the safety checklist complete and the responsible parties named (A20); a medium- or
+    high-risk event's safety plan on file, with its health and epidemic measures (G14)."""
     missing = missing_checklist(games)
     if missing:
         raise fail("checklist_incomplete", missing=_(", ").join(missing))
+    _check_grade(games.risk, games.expected_attendance, status=409)
+    missing = missing_plan(games)
+    if missing:
+        raise fail("safety_plan_missing", grade=games.get_risk_display(), missing=_(", ").join(missing))
     if not games.competitions.exists():
         raise fail("no_competitions")
     if games.status != Games.Status.PUBLISHED:

@@ -93,7 +93,7 @@ def games_page(request, pk: int):
     writable = scoping.can_write_region(request.user, games.region_id)
     return render(request, "events/staff/games.html", {
         "games": games, "competitions": competitions, "rule": services.rule_check(games), "writable": writable,
-        "missing": services.missing_checklist(games), "safety": SafetyForm(initial=_safety_initial(games)),
+        "missing": services.missing_checklist(games) + services.missing_plan(games), "safety": SafetyForm(initial=_safety_initial(games)),
         "competition_form": CompetitionForm(**_venues(games), initial={"capacity": 100, "residents_only": True, "measure": "time",
                                                      "entries": "open", "format": "individual", "sex": "any"}),
         "delegations": games.delegations.select_related("region"), "medals": services_results.medal_table(games),

@@ -12,14 +12,13 @@ Every row goes through the services' own rules (scope, the kind, the site in the
 transaction: the file is applied whole or not at all, and the report names each bad row by its line.
 """
 
-from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit, scoping
 from quanmin.core import excel, tabular
-from quanmin.core.imports import ImportReport, run_each
+from quanmin.core.imports import ImportReport, RowReport, run_each
 from quanmin.regions import codes
 
 from . import permissions, services
@@ -47,15 +46,6 @@ ALIASES = {**{word.lower(): code for code, word in KIND_WORDS.items()}, "康复�
            "幼儿园": Kind.PRESCHOOL, "民族村": Kind.ETHNIC_VILLAGE, "日间照料中心": Kind.ELDERLY_CARE,
            "幸福院": Kind.ELDERLY_CARE}
 FITTING_HEADERS = ["区划代码", "机构名称", "配置内容", "数量", "配置日期", "设施编号", "备注"]
-
-
-@dataclass
-class RowReport:
-    line: int
-    name: str = ""
-    action: str = "new"
-    changes: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
 
 
 def read(file):

@@ -13,14 +13,13 @@ row by its line. Acceptance is not imported: it is given on the project's page, 
 checked and a shortfall needs a reason; an accepted project's row must come back unchanged.
 """
 
-from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit, scoping
 from quanmin.core import excel, tabular
-from quanmin.core.imports import ImportReport, run
+from quanmin.core.imports import ImportReport, RowReport, run
 from quanmin.regions import codes
 
 from . import permissions, services
@@ -54,15 +53,6 @@ NAMES = {tabular.norm_header(h): key for key, heads in COLUMNS.items() for h in 
 STATUS_WORDS = {Status.PLANNING: "规划中", Status.APPROVED: "已批准", Status.BUILT: "已建成", Status.ACCEPTED: "已验收"}
 COMPARED = ("developer", "residents", "households", "indoor_area", "outdoor_area", "status", "approved_on",
             "completed_on", "note")
-
-
-@dataclass
-class RowReport:
-    line: int
-    name: str = ""
-    action: str = "new"
-    changes: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
 
 
 def read(file):

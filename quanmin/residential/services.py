@@ -78,38 +78,11 @@ def area(value, field: str) -> Decimal:
     return found.quantize(CENT)
 
 
-DAY_FORMS = (r"(\d{4})-(\d{1,2})-(\d{1,2})", r"(\d{4})/(\d{1,2})/(\d{1,2})", r"(\d{4})\.(\d{1,2})\.(\d{1,2})",
-             r"(\d{4})年(\d{1,2})月(\d{1,2})日?")
-
-
 def day(value, field: str, required: bool = False) -> datetime.date | None:
-    """A date from a form, a JSON body or a cell: a date, 2025-03-01, 2025/3/1, 2025年3月1日; not
-    after today (a project's dates record what happened)."""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    found = value if isinstance(value, datetime.date) else None
-    text = unicodedata.normalize("NFKC", str(value or "")).strip() if found is None else ""
-    if found is None and text:
-        text = text.split(" ")[0].split("T")[0]
-        for form in DAY_FORMS:
-            match = re.fullmatch(form, text)
-            if match:
-                try:
-                    found = datetime.date(*(int(g) for g in match.groups()))
-                except ValueError:
-                    found = None
-                break
-        if found is None:
-            raise ResidentialError(f"{field}_invalid", _("%(what)s: write a date as 2025-03-01.")
-                                   % {"what": _label(field)}, field)
-    if found is None:
-        if required:
-            raise ResidentialError(f"{field}_required", _("%(what)s is required.") % {"what": _label(field)}, field)
-        return None
-    if found.year < 1990 or found > timezone.localdate():
-        raise ResidentialError(f"{field}_invalid", _("%(what)s must be a date from 1990 up to today.")
-                               % {"what": _label(field)}, field)
-    return found
+    """A date from a form, a JSON body or a cell (core.cleaning.day), from 1990 up to today: a
+    project's dates record what happened."""
+    return cleaning.day(value, field, _label(field), required, first=datetime.date(1990, 1, 1),
+                        last=timezone.localdate(), error=ResidentialError)
 
 
 def region(actor, value, field: str = "region") -> Region:

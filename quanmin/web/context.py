@@ -13,6 +13,7 @@ from quanmin.maintenance import permissions as maintenance_permissions
 from quanmin.maintenance.models import InspectionPlan
 from quanmin.organizations import permissions as org_permissions
 from quanmin.planning import permissions as planning_permissions
+from quanmin.safety import permissions as safety_permissions
 
 # (label, url name, who sees it, what it is for: the home page's tile). Later capabilities add their sections here.
 SECTIONS = [
@@ -72,6 +73,10 @@ SECTIONS = [
      _("Lectures, the publicity column, \"five into\" activities and workplace exercise")),
     (_("New residential areas"), "residential:projects", "division_reader",
      _("Residential projects' fitness facilities against the 0.1 m² / 0.3 m² per resident norm")),
+    (_("Venue safety"), "safety:register", "division_reader",
+     _("Public venues' safety responsibility, safety checks, hazards and their rectification")),
+    (_("My venues' hazards"), "safety:my_hazards", "venue_operator",
+     _("Hazards found at the venues you operate: report them rectified")),
     (_("Funding"), "funding:projects", "finance_staff",
      _("Projects' funding by source and budget line, the sports-lottery fund, Excel in and out")),
     (_("My evaluations"), "planning:my_evaluations", "third_party",
@@ -111,6 +116,7 @@ GROUP_OF = {
     "funding:projects": "plans", "youth:schools": "people", "inclusive:institutions": "people",
     "inclusive:near": "find",
     "outreach:home": "find", "outreach:lectures": "people", "residential:projects": "plans",
+    "safety:register": "upkeep", "safety:my_hazards": "upkeep",
     "planning:titles": "plans",
     "web:audit": "admin", "admin:index": "admin",
 }
@@ -142,6 +148,7 @@ def _audience(audience: str, user) -> bool:
         "finance_staff": lambda: funding_permissions.can_read(user),
         "department_staff": lambda: planning_permissions.is_department_staff(user),
         "third_party": lambda: planning_permissions.is_third_party(user),
+        "venue_operator": lambda: safety_permissions.is_operator(user),
         "station_staff": lambda: Role.STATION_STAFF in scoping.roles(user),
         "events_staff": lambda: scoping.is_division_staff(user) or bool(
             scoping.roles(user) & {Role.JUDGE, Role.DELEGATION_LEADER}),

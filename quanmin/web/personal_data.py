@@ -72,6 +72,8 @@ STAFF_RECORDS = (
     "planning.Evaluation.created_by", "planning.CountyScore.approved_by", "planning.ItemScore.scored_by",
     "youth.TermReturn.entered_by", "inclusive.Fitting.entered_by", "inclusive.Activity.entered_by",
     "residential.ResidentialProject.accepted_by",
+    "safety.VenueSafety.updated_by", "safety.SafetyCheck.checked_by", "safety.Hazard.rectified_by",
+    "safety.Hazard.confirmed_by",
     "planning.TitleApplication.created_by", "planning.TitleApplication.decided_by", "planning.TitleCriterion.scored_by",
 )
 

@@ -27,6 +27,7 @@ from quanmin.people.models import Instructor
 from quanmin.physique.figures import PHYSIQUE, STUDENT
 from quanmin.regions.models import Region
 from quanmin.residential.models import ResidentialProject
+from quanmin.safety.models import Hazard, SafetyCheck, VenueSafety
 from tests.conftest import make_user
 from tests.physique.test_figures import Maker
 
@@ -56,6 +57,7 @@ KEYS = {
     "ethnic_villages_equipped_share", "elderly_activities", "disabled_activities", "preschool_activities",
     "ethnic_activities",  # inclusive
     "residential_norm_share",  # residential
+    "venue_safety_record_share", "hazards_rectified_on_time_share",  # safety
     "sports_modern_counties", "fitness_model_counties",  # planning: county titles
     "instructors", "instructors_per_1000", "instructors_per_10000", "community_instructor_share", "guidance_rate",
     "instructors_trained", "guidance_stations", "volunteer_hours", "core_instructors",
@@ -244,6 +246,16 @@ def build_city(prefix: str, counties: int, townships: int, communities: int, ins
                 ResidentialProject.objects.create(region=community, name=f"{community.name}小区", residents=1000,
                                                   indoor_area=Decimal(100), status="approved",
                                                   approved_on=datetime.date(2025, 6, 1), compliant=True)
+                # safety: the court's venue has a complete record, and a hazard rectified on time
+                VenueSafety.objects.create(site=court.site, responsible_unit="居委会", responsible_person="李",
+                                           safety_officer="王", emergency_plan_on=datetime.date(2025, 1, 1),
+                                           fire_check_on=datetime.date(2026, 3, 1),
+                                           insured_until=datetime.date(2027, 1, 1))
+                check = SafetyCheck.objects.create(site=court.site, checked_on=datetime.date(2026, 3, 1),
+                                                   checked_by=inspector)
+                Hazard.objects.create(safety_check=check, site=court.site, description="出口堵塞",
+                                      deadline=datetime.date(2026, 3, 31), status="closed",
+                                      rectified_on=datetime.date(2026, 3, 20), confirmed_at=when)
                 for standard, rating in ((PHYSIQUE, "pass"), (STUDENT, "good")):
                     maker.make(participant=maker.person(community), session=maker.session(community),
                                               region=community, standard=standard, sex="male", age_group="20-29",

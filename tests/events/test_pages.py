@@ -81,7 +81,16 @@ def test_staff_games_page_shows_rule_and_checklist(world, client_for):
     client.post(reverse("events:staff_safety", args=[setup.games.pk]), {
         "risk": "medium", "venue_capacity_checked": "on", "medical_cover": "on", "insurance": "on",
         "emergency_plan": "on", "organizer_responsible": "甲", "operator_responsible": "乙",
-        "authority_responsible": "丙"})
+        "authority_responsible": "丙", "expected_attendance": "1200"})
+    # Medium risk: not opened until the safety plan and its health measures are on file (G14).
+    refused = client.post(reverse("events:staff_publish", args=[setup.games.pk]), follow=True).content.decode()
+    setup.games.refresh_from_db()
+    assert setup.games.status == "draft" and "安全工作方案" in refused
+    client.post(reverse("events:staff_safety", args=[setup.games.pk]), {
+        "risk": "medium", "venue_capacity_checked": "on", "medical_cover": "on", "insurance": "on",
+        "emergency_plan": "on", "organizer_responsible": "甲", "operator_responsible": "乙",
+        "authority_responsible": "丙", "expected_attendance": "1200", "safety_plan": "分区值守，疏散通道引导",
+        "health_measures": "医疗点一处，按属地防疫要求"})
     client.post(reverse("events:staff_publish", args=[setup.games.pk]))
     setup.games.refresh_from_db()
     assert setup.games.status == "published" and setup.games.risk == "medium"

@@ -29,6 +29,7 @@ from quanmin.demo import planning as planning_demo
 from quanmin.demo import planning_returns, planning_titles, stadium_round
 from quanmin.demo import residential as residential_demo
 from quanmin.demo import residents as residents_demo
+from quanmin.demo import safety as safety_demo
 from quanmin.demo import sportmed as sportmed_demo
 from quanmin.demo import surveys as surveys_demo
 from quanmin.demo import youth as youth_demo
@@ -55,6 +56,7 @@ def _steps():
         ("special populations", inclusive_demo.load),  # after the facilities: fittings name their grounds
         ("science-fitness outreach", outreach_demo.load),  # before the plans: T2-10 reads lectures_held
         ("new residential areas", residential_demo.load),  # before the plans: their targets read it
+        ("venue safety", safety_demo.load),  # after booking: the stadium's operator has a hazard to report
         ("plans, targets and task tables", planning_demo.load),
         ("county returns", planning_returns.load),
         ("plan evaluations", evaluation_demo.load),
