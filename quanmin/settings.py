@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "quanmin.outreach",
     "quanmin.residential",
     "quanmin.safety",
+    "quanmin.heritage",
     "quanmin.web",
     "quanmin.demo",
 ]

@@ -18,6 +18,7 @@ from quanmin.core.errors import NotFound
 from quanmin.core.indicators import IndicatorError, Registry
 from quanmin.events.models import Competition, Games
 from quanmin.facilities import services as fs
+from quanmin.heritage.models import Base, Holder, Item, Route
 from quanmin.incentives.models import PointsEntry, Voucher, VoucherCampaign
 from quanmin.inclusive.models import Activity, Fitting, Institution
 from quanmin.maintenance.models import InspectionPlan, InspectionRound, WorkOrder
@@ -58,6 +59,8 @@ KEYS = {
     "ethnic_activities",  # inclusive
     "residential_norm_share",  # residential
     "venue_safety_record_share", "hazards_rectified_on_time_share",  # safety
+    "tourism_routes", "tourism_bases_national", "tourism_bases_provincial", "tourism_bases_city",
+    "heritage_items",  # heritage
     "sports_modern_counties", "fitness_model_counties",  # planning: county titles
     "instructors", "instructors_per_1000", "instructors_per_10000", "community_instructor_share", "guidance_rate",
     "instructors_trained", "guidance_stations", "volunteer_hours", "core_instructors",
@@ -196,6 +199,14 @@ def build_city(prefix: str, counties: int, townships: int, communities: int, ins
         start = datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
         Competition.objects.create(games=games, sport="athletics", name="田径", starts_at=start,
                                    ends_at=start + datetime.timedelta(hours=3), closes_at=start)
+        # heritage: a route, a base named at each level, a museum with an item
+        Route.objects.create(region=county, name="环湖健步走", length_km=Decimal(12), opened_on=datetime.date(2025, 5, 1))
+        for level in ("national", "provincial", "city"):
+            Base.objects.create(region=county, name=f"{county.code}{level}基地", unit="管委会", level=level,
+                                year_awarded=2024)
+        museum = Holder.objects.create(region=county, name="体育博物馆", kind="museum")
+        Item.objects.create(holder=museum, region=county, catalogue_no="1", title="奖章", kind="medal",
+                            acquired_on=datetime.date(2025, 1, 1), acquisition="purchase")
         for j in range(1, townships + 1):
             township = Region.objects.create(code=f"{prefix}{i:02}{j:03}000", name=f"镇{i}-{j}",
                                              level="township", parent=county)

@@ -17,6 +17,7 @@ from quanmin.demo import evaluation as evaluation_demo
 from quanmin.demo import events as events_demo
 from quanmin.demo import facilities as facilities_demo
 from quanmin.demo import funding as funding_demo
+from quanmin.demo import heritage as heritage_demo
 from quanmin.demo import incentives as incentives_demo
 from quanmin.demo import inclusive as inclusive_demo
 from quanmin.demo import maintenance as maintenance_demo
@@ -57,6 +58,7 @@ def _steps():
         ("science-fitness outreach", outreach_demo.load),  # before the plans: T2-10 reads lectures_held
         ("new residential areas", residential_demo.load),  # before the plans: their targets read it
         ("venue safety", safety_demo.load),  # after booking: the stadium's operator has a hazard to report
+        ("sports tourism and heritage", heritage_demo.load),  # after the facilities: stops name their sites
         ("plans, targets and task tables", planning_demo.load),
         ("county returns", planning_returns.load),
         ("plan evaluations", evaluation_demo.load),
