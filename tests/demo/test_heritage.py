@@ -26,7 +26,7 @@ def test_routes_bases_events_and_collections(demo_city):
     assert set(Route.objects.values_list("name", flat=True)) == {"环东昌湖健步走线路", "聊城古城定向线路"}
     assert Base.objects.get().name == "东昌湖水上运动基地" and QualityEvent.objects.count() == 5
     items = Item.objects.count()
-    assert items >= 24 and Item.objects.exclude(on_loan_to="").count() == 2
+    assert items >= 24 and Item.objects.exclude(on_loan_to="").count() == 3
     phones = Item.objects.exclude(donor_phone_enc="").values_list("donor_phone_enc", flat=True)
     assert phones and all(p.startswith("gAAAAA") for p in phones)  # Fernet tokens, never the number
     found = indicators.compute_many(["tourism_routes", "tourism_bases_provincial", "heritage_items"],
