@@ -122,6 +122,24 @@ def test_an_ordinary_sheet_goes_to_calamine():
     assert tabular._fits(sheet_xml(xlsx([["a", "b"]] * 50)), 1000)
 
 
+@pytest.mark.parametrize("change", [
+    lambda p: p,
+    lambda p: p.replace(b'<c r="B7"', b"<c\tr='B7'"),
+    lambda p: p.replace(b'<c r="B7"', b'<x:c r="B7"'),
+    lambda p: p.replace(b'<c r="B7"', b"<c"),
+    lambda p: p.replace(b"</row>", b"<!-- --></row>", 1),
+])
+def test_the_scan_finds_the_same_whatever_its_chunks(monkeypatch, change):
+    """The sheet is scanned a chunk at a time: a tag across two chunks is seen as in one."""
+    sheet = change(sheet_xml(xlsx([["a", "b"]] * 9)))
+    whole = tabular._scan(sheet)
+    for size in (1, 2, 5, 64):
+        monkeypatch.setattr(tabular, "SCAN_BYTES", size)
+        assert tabular._scan(sheet) == whole
+    assert (whole is None) == (change(b'<c r="B7"') != b'<c r="B7"' or b"<!" in sheet)
+    assert whole is None or whole[:2] == (18, 9)
+
+
 def test_unpacked_size_is_bounded(monkeypatch):
     monkeypatch.setattr(tabular, "MAX_UNZIPPED", 1000)
     with pytest.raises(tabular.TableError) as exc:
