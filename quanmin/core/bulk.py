@@ -7,12 +7,15 @@ a long list of values, in one query; paused_gc: for the work between reading suc
 
 import concurrent.futures
 import contextlib
+import datetime
 import gc
 import itertools
 import json
 import operator
+import re
 import sqlite3
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db import connections, models, router
 from django.db.models import F, Lookup
@@ -171,12 +174,39 @@ def _insert(model, columns: list, rows: list[list]) -> None:
     if connection.vendor == "postgresql":
         # COPY streams the rows in one command: several times faster than INSERTs on PostgreSQL. The
         # driver's cursor is used directly, so its errors are turned into Django's (IntegrityError …).
+        types = _binary_types(connection, columns, rows)
         with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(
-                f"COPY {qn(model._meta.db_table)} ({names}) FROM STDIN") as copy:
+                f"COPY {qn(model._meta.db_table)} ({names}) FROM STDIN" + (" (FORMAT BINARY)" if types else "")) as copy:
+            if types:
+                copy.set_types(types)
             for row in rows:
                 copy.write_row(row)
         return
     _insert_values(connection, model, columns, rows)
+
+
+# PostgreSQL types whose binary form psycopg writes from these Python types (and None) alone.
+_BINARY = {"bigint": (int,), "integer": (int,), "smallint": (int,), "boolean": (bool,), "double precision": (float,),
+           "numeric": (Decimal,), "varchar": (str,), "text": (str,), "date": (datetime.date,),
+           "timestamp with time zone": (datetime.datetime,)}
+
+
+def _binary_types(connection, columns: list, rows: list[list]) -> list[str] | None:
+    """The columns' PostgreSQL types for a binary COPY, when every value is of a Python type the
+    column's binary form takes (an aware datetime for a time stamp); else None, for a text COPY, which
+    takes any value psycopg adapts. Measured reason (bench/facilities.py, 20,000 facilities of 18
+    columns): psycopg formats the rows in 0.088 s of CPU as text, 0.024 s in binary; the check here
+    costs 0.018 s (the same run, loaded machine)."""
+    types = [re.sub(r"\(.*\)", "", c.db_type(connection) or "").strip() for c in columns]
+    if not rows or any(t not in _BINARY for t in types):
+        return None
+    for column, kind in zip(zip(*rows), types, strict=True):
+        found = set(map(type, column)) - {type(None)}
+        if not found <= set(_BINARY[kind]):
+            return None
+        if kind == "timestamp with time zone" and any(v is not None and v.tzinfo is None for v in column):
+            return None
+    return types
 
 
 def _insert_values(connection, model, columns: list, rows: list[list], returning: str = "") -> list:
