@@ -4,7 +4,7 @@ Why python-calamine (Rust) and not openpyxl: on the 20,000-row register of bench
 (21 columns, 1.7 MB .xlsx, 18 MB of sheet XML) openpyxl's read-only mode read about 1,700-6,000
 rows/s and calamine about 22,000-29,000 rows/s on the same busy 2-core machine in the same run:
 13-16 times faster (openpyxl 6.9 s, calamine 0.71 s). With the checks below and the cells converted,
-read_rows reads that file 4-7 times faster than openpyxl alone does (bench/facilities.py prints both
+read_rows reads that file 4-8 times faster than openpyxl alone does (bench/facilities.py prints both
 in every run: read_rows_per_s and openpyxl_read_rows_per_s).
 
 Calamine holds a sheet's whole rectangle in memory, and a sheet of two cells, A1 and XFD1048576,
