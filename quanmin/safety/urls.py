@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/safety/hazards/", v.hazards, name="hazards"),
     path("staff/safety/hazards/<int:pk>/rectify/", v.hazard_rectify, name="hazard_rectify"),
     path("staff/safety/hazards/<int:pk>/confirm/", v.hazard_confirm, name="hazard_confirm"),
+    path("staff/safety/hazards/<int:pk>/photo/", v.hazard_photo, name="hazard_photo"),
     path("staff/safety/my/", v.my_hazards, name="my_hazards"),
     path("staff/safety/import/", v.import_page, name="import"),
     path("staff/safety/export.xlsx", v.export, name="export"),

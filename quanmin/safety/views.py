@@ -5,6 +5,7 @@ parse, check, call, render."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
 from quanmin.core import imports
 from quanmin.core.errors import ServiceError
+from quanmin.core.uploads import file_response
 from quanmin.regions.selectors import with_children
 
 from . import figures, io, permissions, selectors, services
@@ -159,6 +161,15 @@ def hazard_confirm(request, pk):
     else:
         messages.success(request, _("Saved."))
     return redirect("safety:check", pk=hazard.safety_check_id)
+
+
+@backoffice
+def hazard_photo(request, pk):
+    """The photo the venue took when it reported the hazard rectified, for whoever may see the hazard."""
+    hazard = selectors.hazard_or_404(request.user, pk)
+    if not hazard.photo:
+        raise Http404
+    return file_response(hazard.photo)
 
 
 @backoffice

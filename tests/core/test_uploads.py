@@ -24,6 +24,7 @@ SERVED_BY = {
     "events.Result.evidence": "events:evidence",
     "facilities.SitePhoto.image": "facilities:site_photo",
     "feedback.ReportPhoto.image": "feedback:staff_photo",
+    "heritage.Route.photo": "heritage:route_photo",
     "maintenance.Check.photo": "maintenance:check_photo",
     "maintenance.WorkOrderPhoto.image": "maintenance:work_order_photo",
     "organizations.ContractEvidence.file": "organizations:staff_contract_evidence_file",
@@ -33,6 +34,7 @@ SERVED_BY = {
     "planning.ReturnAttachment.file": "planning:return_attachment",
     "planning.TargetFigure.evidence": "planning:figure_evidence",
     "planning.TaskEntry.evidence": "planning:entry_evidence",
+    "safety.Hazard.photo": "safety:hazard_photo",
 }
 
 

@@ -6,8 +6,11 @@ The path parameters make, in the role's own scope, a check with a hazard on firs
 and confirming a rectification get a fresh hazard each time."""
 
 import datetime
+import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from quanmin.safety import services
 
@@ -67,6 +70,16 @@ def rectified_id(w, role=None):
     return {"hazard_id": _hazard(w, role, rectified=True).pk}
 
 
+def photo_pk(w, role=None):
+    """A hazard of the role's scope reported rectified with a photo."""
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(buf, "PNG")
+    hazard = services.add_hazard(w.users["superuser"], _check(w, role), {"description": "地面破损"})
+    services.rectify(w.users["superuser"], hazard, {"rectify_note": "已修补"},
+                     photo=SimpleUploadedFile("fixed.png", buf.getvalue(), content_type="image/png"))
+    return {"pk": hazard.pk}
+
+
 def record(w=None, role=None):
     return {"responsible_unit": "东关社区居委会", "responsible_person": "李建国", "safety_officer": "王磊",
             "emergency_plan_on": "2025-03-01", "fire_check_on": str(timezone.localdate()),
@@ -90,6 +103,7 @@ WEB = {
     "safety:hazards": ("division_reader", None, "get", None),
     "safety:hazard_rectify": ("division_writer", open_pk, "post", {"note": "已整改"}),
     "safety:hazard_confirm": ("division_writer", rectified_pk, "post", {"accepted": "1"}),
+    "safety:hazard_photo": ("division_reader", photo_pk, "get", None),
     "safety:my_hazards": ("backoffice", None, "get", None),
     # No file: 400 with the form again.
     "safety:import": ("division_writer", None, "get", None, {"post": ({}, 400)}),
