@@ -28,6 +28,7 @@ from quanmin.accounts.models import Membership, Role, User
 from quanmin.facilities.models import Site
 from quanmin.heritage import services
 from quanmin.heritage.models import Route
+from quanmin.regions import codes
 from quanmin.regions.models import Region
 
 # (county code prefix, name, km, season, text, stops: a site-name suffix for the county's registered
@@ -114,7 +115,7 @@ def load(city: Region, rng: random.Random) -> None:
     actor = member.user if member else admin
     if actor is None:
         return
-    counties = {r.code[:6]: r for r in Region.objects.filter(parent=city, level="county")}
+    counties = {codes.prefix(r.code): r for r in Region.objects.filter(parent=city, level="county")}
     today = timezone.localdate()
     for county, name, km, season, text, stops in ROUTES:
         where = counties.get(county)

@@ -139,13 +139,13 @@ def save_row(model, values: dict, obj, lock: bool = True):
     return obj
 
 
-def _write(actor, model, values: dict, obj, action: str, exists: HeritageError, request=None, detail=None):
-    """Create or change one record in a transaction, audited; `exists` answers a unique clash."""
+def _write(model, values: dict, obj, exists: HeritageError, audited):
+    """Create or change one record in a transaction, `audited(obj)` recording it; `exists` answers a
+    unique clash."""
     try:
         with transaction.atomic():
             obj = save_row(model, values, obj)
-            audit.record(f"heritage.{action}", request=request, actor=actor, obj=obj, region_code=obj.region_id,
-                         detail=detail or {"name": str(obj)})
+            audited(obj)
     except IntegrityError:
         raise exists from None
     return obj
@@ -268,8 +268,10 @@ def base_values(actor, data: dict) -> dict:
 
 def save_base(actor, data: dict, base: Base | None = None, request=None) -> Base:
     _staff(actor, base.region_id if base else None)
-    return _write(actor, Base, base_values(actor, data), base, "base_save", HeritageError(
-        "base_exists", _("A base of that name was already named at that level."), "name", status=409), request)
+    return _write(Base, base_values(actor, data), base, HeritageError(
+        "base_exists", _("A base of that name was already named at that level."), "name", status=409),
+        lambda obj: audit.record("heritage.base_save", request=request, actor=actor, obj=obj,
+                                 region_code=obj.region_id, detail={"name": str(obj)}))
 
 
 def event_values(actor, data: dict) -> dict:
@@ -287,8 +289,10 @@ def event_values(actor, data: dict) -> dict:
 
 def save_event(actor, data: dict, event: QualityEvent | None = None, request=None) -> QualityEvent:
     _staff(actor, event.region_id if event else None)
-    return _write(actor, QualityEvent, event_values(actor, data), event, "event_save", HeritageError(
-        "event_exists", _("The division already has this event on that day."), "name", status=409), request)
+    return _write(QualityEvent, event_values(actor, data), event, HeritageError(
+        "event_exists", _("The division already has this event on that day."), "name", status=409),
+        lambda obj: audit.record("heritage.event_save", request=request, actor=actor, obj=obj,
+                                 region_code=obj.region_id, detail={"name": str(obj)}))
 
 
 # ---------------------------------------------------------------- holders, items and their log
@@ -367,9 +371,11 @@ def save_item(actor, data: dict, item: Item | None = None, request=None) -> Item
     """Catalogue an item (or change one; its condition changes only through a check in its log)."""
     _staff(actor, item.region_id if item else None)
     values = item_values(actor, data, item)
-    return _write(actor, Item, values, item, "item_save", HeritageError(
+    return _write(Item, values, item, HeritageError(
         "catalogue_no_taken", _("This holder already has an item of that catalogue number."), "catalogue_no",
-        status=409), request, detail={"catalogue_no": values["catalogue_no"], "title": values["title"]})
+        status=409), lambda obj: audit.record("heritage.item_save", request=request, actor=actor, obj=obj,
+                                              region_code=obj.region_id,
+                                              detail={"catalogue_no": values["catalogue_no"], "title": values["title"]}))
 
 
 def add_log(actor, item: Item, data: dict, request=None) -> ItemLog:
