@@ -8,12 +8,17 @@ A row report is any object with `line`, `action` (new, updated, unchanged, rejec
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Schema, UploadedFile
+from pydantic import create_model
 
+from .api import ImportCountsOut, ImportRowErrorOut
 from .bulk import paused_gc
 from .errors import ServiceError
 
@@ -135,10 +140,65 @@ def import_page(request, template: str, do_import: Callable, error: Callable[[st
     return render(request, template, {**context, "report": report}, status=status)
 
 
-def api_answer(report: ImportReport, dry_run: bool, error: Callable[..., ServiceError]) -> dict:
+def api_answer(report: ImportReport, dry_run: bool, error: Callable[..., ServiceError],
+               detail: tuple[str, ...] = ("report",)) -> dict:
     """A register's import at the API: the report, or — when applying and a row was rejected —
-    400 `import_row_invalid` carrying the full report (nothing was applied)."""
+    400 `import_row_invalid` whose detail carries, as `detail` names them, `errors` (each rejected
+    row's errors with its line) and the full `report` (nothing was applied)."""
     if not dry_run and not report.applied:
+        parts = {"errors": lambda: [dict(line=r.line, **e) for r in report.rejected for e in r.errors],
+                 "report": report.as_dict}
         raise error("import_row_invalid", _("%(count)s rows were rejected; nothing was applied.")
-                    % {"count": len(report.rejected)}, "file", detail={"report": report.as_dict()})
+                    % {"count": len(report.rejected)}, "file", detail={key: parts[key]() for key in detail})
     return report.as_dict()
+
+
+ACTIONS = Literal["new", "updated", "unchanged", "rejected"]
+ROWS_HELP = "Every row except the unchanged ones, by line."
+
+
+def import_schema(prefix: str, *names: str, typed: bool = False, loose: bool = False, row_name: str = "",
+                  counts: type[Schema] = ImportCountsOut, rows_help: str | None = None) -> type[Schema]:
+    """The answer of a register's import at the API, `<prefix>ImportOut` (a name of its own in the
+    OpenAPI document) with its rows `<prefix>ImportRowOut` (or `row_name`): the line, the fields
+    that name the row for people (`names`, "name" by default), the action, the changes and the
+    errors. A `typed` row gives the action first as one of ACTIONS and each error as column, code
+    and message; a plain one gives each error as text. A `loose` answer leaves rows as mappings
+    (the registers whose rows vary) and its counts as `counts` says (a mapping)."""
+    if loose:
+        counts_type, rows_type = counts, list[dict]
+    else:
+        named: dict[str, Any] = {name: (str, ...) for name in names or ("name",)}
+        fields = ({"line": (int, ...), "action": (ACTIONS, ...), **named} if typed
+                  else {"line": (int, ...), **named, "action": (str, ...)})
+        row = create_model(row_name or f"{prefix}ImportRowOut", __base__=Schema, __module__=__name__, **fields,
+                           changes=(list[str], ...), errors=(list[ImportRowErrorOut] if typed else list[str], ...))
+        counts_type, rows_type = counts, list[row]
+    rows = (rows_type, Field(description=rows_help)) if rows_help else (rows_type, ...)
+    return create_model(f"{prefix}ImportOut", __base__=Schema, __module__=__name__, dry_run=(bool, ...),
+                        applied=(bool, ...), counts=(counts_type, ...), ignored_columns=(list[str], ...), rows=rows)
+
+
+API_IMPORT_DOC = """With dry_run=false the whole file is applied or nothing is: any rejected row gives 400
+    `import_row_invalid` with the full `report`."""
+
+
+def api_import(router, path: str, out: type[Schema], errors: dict, error: Callable[..., ServiceError],
+               allowed: Callable[[object], bool], *, summary: str, detail: tuple[str, ...] = ("report",)):
+    """Register a register's import endpoint: POST `path` with the file and `dry_run` (true by
+    default), answering `out` or `errors`. The decorated `run(request, file, dry_run)` runs the
+    import and returns its report; before it the user must be `allowed` (else 403) and a file given
+    (else 400 `file_required`), after it `api_answer` answers. The endpoint keeps the name, module
+    and docstring of `run` (API_IMPORT_DOC without one), hence its operation id."""
+    def register(run: Callable[..., ImportReport]):
+        def view(request, file: File[UploadedFile] = None, dry_run: Form[bool] = True):
+            if not allowed(request.user):
+                raise PermissionDenied
+            if file is None:
+                raise error("file_required", _("Choose a file to upload."), "file")
+            return api_answer(run(request, file, dry_run), dry_run, error, detail)
+
+        view.__name__, view.__qualname__, view.__module__ = run.__name__, run.__qualname__, run.__module__
+        view.__doc__ = run.__doc__ or API_IMPORT_DOC
+        return router.post(path, response={200: out, **errors}, summary=summary)(view)
+    return register

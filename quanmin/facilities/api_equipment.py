@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from quanmin.accounts import scoping
 from quanmin.accounts.api_auth import PUBLIC
-from quanmin.core.api import ArrayPaging, Day, ErrorOut, ImportCountsOut, ImportRowErrorOut, Paging
+from quanmin.core import imports
+from quanmin.core.api import ArrayPaging, Day, ErrorOut, Paging
 from quanmin.core.qr import qr_svg
 
 from . import equipment_io, equipment_services, equipment_types, permissions
@@ -128,21 +129,6 @@ class StatusIn(Schema):
     reason: str = Field("", max_length=200, description="Needed unless the piece goes back into service.")
 
 
-class EquipmentRowOut(Schema):
-    line: int
-    action: Literal["new", "updated", "unchanged", "rejected"]
-    tag: str
-    piece: str
-    changes: list[str]
-    errors: list[ImportRowErrorOut]
-
-
-class EquipmentImportOut(Schema):
-    dry_run: bool
-    applied: bool
-    counts: ImportCountsOut
-    ignored_columns: list[str]
-    rows: list[EquipmentRowOut] = Field(description="Every row except the unchanged ones, by line.")
 
 
 def _require(allowed: bool) -> None:
@@ -214,23 +200,15 @@ def import_template(request):
     return equipment_io.template_response()
 
 
-@router.post("/import", response={200: EquipmentImportOut, **ERRORS},
-             summary="Import the register from .xlsx or .csv (a dry run unless dry_run=false)")
-def import_file(request, file: File[UploadedFile] = None, dry_run: Form[bool] = True):
+@imports.api_import(router, "/import", imports.import_schema("Equipment", "tag", "piece", typed=True, row_name="EquipmentRowOut",
+                                                        rows_help=imports.ROWS_HELP),
+                    ERRORS, EquipmentError, permissions.can_write, detail=("errors", "report"),
+                    summary="Import the register from .xlsx or .csv (a dry run unless dry_run=false)")
+def import_file(request, file, dry_run):
     """One row per piece. Rows match by tag code, then register number; others are new pieces.
     With dry_run=false the whole file is applied in one transaction or nothing is: any rejected
     row gives 400 `import_row_invalid` with every rejected row in `errors` and the `report`."""
-    _require(permissions.can_write(request.user))
-    if file is None:
-        raise EquipmentError("file_required", _("Choose a file to upload."), "file")
-    report = equipment_io.import_rows(equipment_io.read_workbook(file), request.user, dry_run=dry_run,
-                                      request=request)
-    if not dry_run and not report.applied:
-        errors = [dict(line=r.line, **e) for r in report.rejected for e in r.errors]
-        raise EquipmentError("import_row_invalid", _("%(count)s rows were rejected; nothing was applied.")
-                             % {"count": len(report.rejected)}, "file",
-                             detail={"errors": errors, "report": report.as_dict()})
-    return report.as_dict()
+    return equipment_io.import_rows(equipment_io.read_workbook(file), request.user, dry_run=dry_run, request=request)
 
 
 @router.get("/{int:equipment_id}", response={200: EquipmentOut, **ERRORS}, summary="One piece (staff)")

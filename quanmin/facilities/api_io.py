@@ -3,31 +3,16 @@
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
+from ninja import Field, Query, Router, Schema
 
 from quanmin.accounts.api_auth import PUBLIC
+from quanmin.core import imports
 from quanmin.core.api import ErrorOut
 
 from . import io_export, io_import, permissions
 from .errors import FacilityError
 
 router = Router(tags=["facilities"])
-
-
-class RowErrorOut(Schema):
-    column: str
-    code: str
-    message: str
-
-
-class FacilityRowOut(Schema):
-    line: int
-    action: Literal["new", "updated", "unchanged", "rejected"]
-    site: str
-    facility: str
-    changes: list[str]
-    errors: list[RowErrorOut]
 
 
 class FacilityImportCountsOut(Schema):
@@ -38,14 +23,6 @@ class FacilityImportCountsOut(Schema):
     facilities_updated: int
     unchanged: int
     rejected: int
-
-
-class FacilityImportOut(Schema):
-    dry_run: bool
-    applied: bool
-    counts: FacilityImportCountsOut
-    ignored_columns: list[str]
-    rows: list[FacilityRowOut] = Field(description="Every row except the unchanged ones, by line.")
 
 
 class ExportFilters(Schema):
@@ -66,23 +43,16 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-@router.post("/import", response={200: FacilityImportOut, **ERRORS},
-             summary="Import the register from .xlsx or .csv (a dry run unless dry_run=false)")
-def import_file(request, file: File[UploadedFile] = None, dry_run: Form[bool] = True):
+@imports.api_import(router, "/import", imports.import_schema("Facility", "site", "facility", typed=True,
+                                                        row_name="FacilityRowOut", counts=FacilityImportCountsOut,
+                                                        rows_help=imports.ROWS_HELP),
+                    ERRORS, FacilityError, permissions.can_write, detail=("errors", "report"),
+                    summary="Import the register from .xlsx or .csv (a dry run unless dry_run=false)")
+def import_file(request, file, dry_run):
     """One row per facility with its site, in the template's columns. With dry_run=false the
     whole file is applied in one transaction, or nothing is: any rejected row gives 400
     `import_row_invalid` with every rejected row in `errors` and the full `report`."""
-    _require(permissions.can_write(request.user))
-    if file is None:
-        raise FacilityError("file_required", _("Choose a file to upload."), "file")
-    rows = io_import.read_workbook(file)
-    report = io_import.import_rows(rows, request.user, dry_run=dry_run, request=request)
-    if not dry_run and not report.applied:
-        errors = [dict(line=r.line, **e) for r in report.rejected for e in r.errors]
-        raise FacilityError("import_row_invalid", _("%(count)s rows were rejected; nothing was applied.")
-                            % {"count": len(report.rejected)}, "file",
-                            detail={"errors": errors, "report": report.as_dict()})
-    return report.as_dict()
+    return io_import.import_rows(io_import.read_workbook(file), request.user, dry_run=dry_run, request=request)
 
 
 @router.get("/import-template.xlsx", response={200: None, **ERRORS}, summary="The import template (.xlsx)")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
+from quanmin.core import imports
 from quanmin.core.api import ArrayPaging, ErrorOut, Paging
 
 from . import figures, io, permissions, selectors, services
@@ -103,12 +104,7 @@ class ProjectQuery(YearQuery):
     region: str = Field("", max_length=12, pattern=r"^[0-9]*$", description="a division's code or prefix")
 
 
-class FundingImportOut(Schema):
-    dry_run: bool
-    applied: bool
-    counts: dict[str, int]
-    ignored_columns: list[str]
-    rows: list[dict]
+FundingImportOut = imports.import_schema("Funding", loose=True, counts=dict[str, int])
 
 
 def _project_out(p: Project) -> dict:
@@ -216,7 +212,4 @@ def import_table(request, file: File[UploadedFile] = None, year: Form[int | None
     if file is None:
         raise FundingError("file_required", _("Choose a file to upload."), "file")
     report = io.import_table(request.user, year or figures.default_year(), file, dry_run=dry_run, request=request)
-    if not dry_run and not report.applied:
-        raise FundingError("import_row_invalid", _("%(count)s rows were rejected; nothing was applied.")
-                           % {"count": len(report.rejected)}, "file", detail={"report": report.as_dict()})
-    return report.as_dict()
+    return imports.api_answer(report, dry_run, FundingError)

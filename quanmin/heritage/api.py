@@ -12,14 +12,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from quanmin.accounts import audit
 from quanmin.accounts.api_auth import PUBLIC
 from quanmin.core import imports
-from quanmin.core.api import ArrayPaging, Day, ErrorOut, ImportCountsOut, Paging
+from quanmin.core.api import ArrayPaging, Day, ErrorOut, Paging
 
 from . import figures, io, permissions, selectors, services
 from .errors import HeritageError
@@ -469,32 +468,10 @@ def export_xlsx(request, filters: Query[HeritageFilters]):
     return io.xlsx_response(request, selectors.records_for(request.user, "item", filters.dict()))
 
 
-class HeritageImportRowOut(Schema):
-    line: int
-    name: str
-    action: str
-    changes: list[str]
-    errors: list[str]
-
-
-class HeritageImportOut(Schema):
-    dry_run: bool
-    applied: bool
-    counts: ImportCountsOut
-    ignored_columns: list[str]
-    rows: list[HeritageImportRowOut]
-
-
-@router.post("/items/import", response={200: HeritageImportOut, **ERRORS},
-             summary="Import collection items from .xlsx or .csv (a dry run unless dry_run=false)")
-def import_file(request, file: File[UploadedFile] = None, dry_run: Form[bool] = True):
-    """With dry_run=false the whole file is applied or nothing is: any rejected row gives 400
-    `import_row_invalid` with the full `report`."""
-    _require(permissions.can_write(request.user))
-    if file is None:
-        raise HeritageError("file_required", _("Choose a file to upload."), "file")
-    report = io.import_items(request.user, file, dry_run=dry_run, request=request)
-    return imports.api_answer(report, dry_run, HeritageError)
+@imports.api_import(router, "/items/import", imports.import_schema("Heritage"), ERRORS, HeritageError, permissions.can_write,
+                    summary="Import collection items from .xlsx or .csv (a dry run unless dry_run=false)")
+def import_file(request, file, dry_run):
+    return io.import_items(request.user, file, dry_run=dry_run, request=request)
 
 
 class HeritageFiguresOut(Schema):

@@ -8,11 +8,12 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from quanmin.accounts.api_auth import PUBLIC
-from quanmin.core.api import ArrayPaging, Day, ErrorOut, ImportCountsOut, PagedRows, Paging
+from quanmin.core import imports
+from quanmin.core.api import ArrayPaging, Day, ErrorOut, PagedRows, Paging
 from quanmin.facilities import geo
 
 from . import figures, io, permissions, selectors, services
@@ -317,33 +318,8 @@ def export_xlsx(request, filters: Query[InclusiveInstitutionFilters]):
     return io.xlsx_response(selectors.institutions_for(request.user, filters.dict()), selectors.fittings_for(request.user))
 
 
-class InclusiveImportRowOut(Schema):
-    line: int
-    name: str
-    action: str
-    changes: list[str]
-    errors: list[str]
-
-
-class InclusiveImportOut(Schema):
-    dry_run: bool
-    applied: bool
-    counts: ImportCountsOut
-    ignored_columns: list[str]
-    rows: list[InclusiveImportRowOut]
-
-
-@router.post("/import", response={200: InclusiveImportOut, **ERRORS},
-             summary="Import the institutions register from .xlsx or .csv (a dry run unless dry_run=false)")
-def import_file(request, file: File[UploadedFile] = None, dry_run: Form[bool] = True):
-    """With dry_run=false the whole file is applied or nothing is: any rejected row gives 400
-    `import_row_invalid` with the full `report`."""
-    _require(permissions.can_write(request.user))
-    if file is None:
-        raise InclusiveError("file_required", _("Choose a file to upload."), "file")
-    report = io.import_institutions(request.user, file, dry_run=dry_run, request=request)
-    if not dry_run and not report.applied:
-        raise InclusiveError("import_row_invalid", _("%(count)s rows were rejected; nothing was applied.")
-                             % {"count": len(report.rejected)}, "file", detail={"report": report.as_dict()})
-    return report.as_dict()
+@imports.api_import(router, "/import", imports.import_schema("Inclusive"), ERRORS, InclusiveError, permissions.can_write,
+                    summary="Import the institutions register from .xlsx or .csv (a dry run unless dry_run=false)")
+def import_file(request, file, dry_run):
+    return io.import_institutions(request.user, file, dry_run=dry_run, request=request)
 

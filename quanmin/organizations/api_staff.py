@@ -6,12 +6,12 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AfterValidator
 
-from quanmin.core.api import ArrayPaging, Day, ErrorOut, ImportCountsOut, ImportRowErrorOut, Paging
+from quanmin.core import imports
+from quanmin.core.api import ArrayPaging, Day, ErrorOut, Paging
 
 from . import figures, gradings, io, permissions, selectors, services, sports
 from .errors import OrganizationError
@@ -283,37 +283,13 @@ def expiring(request):
             for g in gradings.expiring(request.user, today)]
 
 
-class OrgImportRowOut(Schema):
-    line: int
-    action: Literal["new", "updated", "unchanged", "rejected"]
-    name: str
-    changes: list[str]
-    errors: list[ImportRowErrorOut]
-
-
-class OrgImportOut(Schema):
-    dry_run: bool
-    applied: bool
-    counts: ImportCountsOut
-    ignored_columns: list[str]
-    rows: list[OrgImportRowOut]
-
-
-@router.post("/import", response={200: OrgImportOut, **ERRORS},
-             summary="Import organisations from .xlsx or .csv (a dry run unless dry_run=false)")
-def import_file(request, file: File[UploadedFile] = None, dry_run: Form[bool] = True):
+@imports.api_import(router, "/import", imports.import_schema("Org", typed=True), ERRORS, OrganizationError,
+                    permissions.can_create, detail=("errors", "report"),
+                    summary="Import organisations from .xlsx or .csv (a dry run unless dry_run=false)")
+def import_file(request, file, dry_run):
     """With dry_run=false the whole file is applied, or nothing is: any rejected row gives 400
     `import_row_invalid` with every rejected row in `errors` and the full `report`."""
-    _require(permissions.can_create(request.user))
-    if file is None:
-        raise OrganizationError("file_required", _("Choose a file to upload."), "file")
-    report = io.import_rows(io.read_workbook(file), request.user, dry_run=dry_run, request=request)
-    if not dry_run and not report.applied:
-        errors = [dict(line=r.line, **e) for r in report.rejected for e in r.errors]
-        raise OrganizationError("import_row_invalid", _("%(count)s rows were rejected; nothing was applied.")
-                                % {"count": len(report.rejected)}, "file",
-                                detail={"errors": errors, "report": report.as_dict()})
-    return report.as_dict()
+    return io.import_rows(io.read_workbook(file), request.user, dry_run=dry_run, request=request)
 
 
 @router.get("/import-template.xlsx", response={200: None, **ERRORS}, summary="The import template (.xlsx)")

@@ -7,13 +7,12 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from quanmin.accounts.api_auth import PUBLIC
 from quanmin.core import imports
-from quanmin.core.api import ArrayPaging, Day, ErrorOut, ImportCountsOut, Moment, Paging
+from quanmin.core.api import ArrayPaging, Day, ErrorOut, Moment, Paging
 
 from . import figures, io, permissions, selectors, services
 from .errors import OutreachError
@@ -143,32 +142,10 @@ def export_xlsx(request, filters: Query[OutreachLectureFilters]):
     return io.xlsx_response(selectors.lectures_for(request.user, filters.dict()))
 
 
-class OutreachImportRowOut(Schema):
-    line: int
-    lecture: str
-    action: str
-    changes: list[str]
-    errors: list[str]
-
-
-class OutreachImportOut(Schema):
-    dry_run: bool
-    applied: bool
-    counts: ImportCountsOut
-    ignored_columns: list[str]
-    rows: list[OutreachImportRowOut]
-
-
-@router.post("/import", response={200: OutreachImportOut, **ERRORS},
-             summary="Import lectures from .xlsx or .csv (a dry run unless dry_run=false)")
-def import_file(request, file: File[UploadedFile] = None, dry_run: Form[bool] = True):
-    """With dry_run=false the whole file is applied or nothing is: any rejected row gives 400
-    `import_row_invalid` with the full `report`."""
-    _require(permissions.can_write(request.user))
-    if file is None:
-        raise OutreachError("file_required", _("Choose a file to upload."), "file")
-    report = io.import_lectures(request.user, file, dry_run=dry_run, request=request)
-    return imports.api_answer(report, dry_run, OutreachError)
+@imports.api_import(router, "/import", imports.import_schema("Outreach", "lecture"), ERRORS, OutreachError, permissions.can_write,
+                    summary="Import lectures from .xlsx or .csv (a dry run unless dry_run=false)")
+def import_file(request, file, dry_run):
+    return io.import_lectures(request.user, file, dry_run=dry_run, request=request)
 
 
 # ---------------------------------------------------------------- lectures (residents)

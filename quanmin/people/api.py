@@ -14,11 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from quanmin.accounts import audit, scoping
 from quanmin.accounts.api_auth import PUBLIC
+from quanmin.core import imports
 from quanmin.core.api import Day, ErrorOut, Moment, Paging
 from quanmin.regions.models import Region
 
@@ -176,14 +177,6 @@ class PeopleRevealOut(Schema):
     phone: str
 
 
-class ImportOut(Schema):
-    dry_run: bool
-    applied: bool
-    counts: dict
-    ignored_columns: list[str]
-    rows: list[dict]
-
-
 def _region_code(value: str) -> str:
     return services.code_of(value) or value
 
@@ -219,20 +212,13 @@ def import_template(request):
     return io_sheet.template_response()
 
 
-@router.post("/instructors/import", response={200: ImportOut, **ERRORS},
-             summary="Import the register from .xlsx or .csv (a dry run unless dry_run=false)")
-def import_file(request, file: File[UploadedFile] = None, dry_run: Form[bool] = True):
+@imports.api_import(router, "/instructors/import", imports.import_schema("", loose=True, counts=dict), ERRORS,
+                    PeopleError, permissions.can_write, detail=("errors",),
+                    summary="Import the register from .xlsx or .csv (a dry run unless dry_run=false)")
+def import_file(request, file, dry_run):
     """All or nothing: with dry_run=false any rejected row gives 400 `import_row_invalid` with every
     rejected row in `errors`, and nothing is written."""
-    _require(permissions.can_write(request.user))
-    if file is None:
-        raise PeopleError("file_required", _("Choose a file to upload."), "file")
-    report = io_import.import_rows(file, user=request.user, dry_run=dry_run, request=request)
-    if not dry_run and not report.applied:
-        errors = [dict(line=r.line, **e) for r in report.rejected for e in r.errors]
-        raise PeopleError("import_row_invalid", _("%(count)s rows were rejected; nothing was applied.")
-                          % {"count": len(report.rejected)}, "file", detail={"errors": errors})
-    return report.as_dict()
+    return io_import.import_rows(file, user=request.user, dry_run=dry_run, request=request)
 
 
 @router.get("/instructors/{int:instructor_id}", response={200: InstructorDetailOut, **ERRORS},

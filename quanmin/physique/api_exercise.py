@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 from quanmin.accounts import scoping
 from quanmin.accounts.api_auth import PUBLIC
 from quanmin.booking.selectors import mask_name
+from quanmin.core import imports
 from quanmin.core.api import ArrayPaging, Day, ErrorOut
 from quanmin.core.errors import ServiceError
 from quanmin.regions import codes
@@ -124,12 +125,7 @@ def record_grade(request, session_id: int, payload: StandardGradeIn):
     return Status(201, _grade_out(grade))
 
 
-class StandardImportOut(Schema):
-    dry_run: bool
-    applied: bool
-    counts: dict[str, int]
-    ignored_columns: list[str]
-    rows: list[dict]
+StandardImportOut = imports.import_schema("Standard", loose=True, counts=dict[str, int])
 
 
 @router.post("/sessions/{session_id}/import", response={200: StandardImportOut, **ERRORS},

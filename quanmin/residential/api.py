@@ -7,12 +7,11 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from quanmin.core import imports
-from quanmin.core.api import ArrayPaging, Day, ErrorOut, ImportCountsOut, Paging
+from quanmin.core.api import ArrayPaging, Day, ErrorOut, Paging
 
 from . import figures, io, norm, permissions, selectors, services
 from .errors import ResidentialError
@@ -194,29 +193,7 @@ def export_xlsx(request, filters: Query[ResidentialProjectFilters]):
     return io.xlsx_response(selectors.projects_for(request.user, filters.dict()))
 
 
-class ResidentialImportRowOut(Schema):
-    line: int
-    name: str
-    action: str
-    changes: list[str]
-    errors: list[str]
-
-
-class ResidentialImportOut(Schema):
-    dry_run: bool
-    applied: bool
-    counts: ImportCountsOut
-    ignored_columns: list[str]
-    rows: list[ResidentialImportRowOut]
-
-
-@router.post("/import", response={200: ResidentialImportOut, **ERRORS},
-             summary="Import residential projects from .xlsx or .csv (a dry run unless dry_run=false)")
-def import_file(request, file: File[UploadedFile] = None, dry_run: Form[bool] = True):
-    """With dry_run=false the whole file is applied or nothing is: any rejected row gives 400
-    `import_row_invalid` with the full `report`."""
-    _require(permissions.can_write(request.user))
-    if file is None:
-        raise ResidentialError("file_required", _("Choose a file to upload."), "file")
-    report = io.import_projects(request.user, file, dry_run=dry_run, request=request)
-    return imports.api_answer(report, dry_run, ResidentialError)
+@imports.api_import(router, "/import", imports.import_schema("Residential"), ERRORS, ResidentialError, permissions.can_write,
+                    summary="Import residential projects from .xlsx or .csv (a dry run unless dry_run=false)")
+def import_file(request, file, dry_run):
+    return io.import_projects(request.user, file, dry_run=dry_run, request=request)

@@ -7,13 +7,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from quanmin.accounts import scoping
 from quanmin.core import imports
-from quanmin.core.api import ArrayPaging, Day, ErrorOut, ImportCountsOut, Paging
+from quanmin.core.api import ArrayPaging, Day, ErrorOut, Paging
 from quanmin.facilities.models import Site
 from quanmin.regions.selectors import with_children
 
@@ -123,32 +122,10 @@ def export_xlsx(request, filters: Query[SafetyVenueFilters]):
     return io.xlsx_response(selectors.venues_for(request.user, filters.dict()))
 
 
-class SafetyImportRowOut(Schema):
-    line: int
-    name: str
-    action: str
-    changes: list[str]
-    errors: list[str]
-
-
-class SafetyImportOut(Schema):
-    dry_run: bool
-    applied: bool
-    counts: ImportCountsOut
-    ignored_columns: list[str]
-    rows: list[SafetyImportRowOut]
-
-
-@router.post("/venues/import", response={200: SafetyImportOut, **ERRORS},
-             summary="Import venues' safety records from .xlsx or .csv (a dry run unless dry_run=false)")
-def import_file(request, file: File[UploadedFile] = None, dry_run: Form[bool] = True):
-    """With dry_run=false the whole file is applied or nothing is: any rejected row gives 400
-    `import_row_invalid` with the full `report`."""
-    _require(permissions.can_write(request.user))
-    if file is None:
-        raise SafetyError("file_required", _("Choose a file to upload."), "file")
-    report = io.import_records(request.user, file, dry_run=dry_run, request=request)
-    return imports.api_answer(report, dry_run, SafetyError)
+@imports.api_import(router, "/venues/import", imports.import_schema("Safety"), ERRORS, SafetyError, permissions.can_write,
+                    summary="Import venues' safety records from .xlsx or .csv (a dry run unless dry_run=false)")
+def import_file(request, file, dry_run):
+    return io.import_records(request.user, file, dry_run=dry_run, request=request)
 
 
 # --- checks and hazards ----------------------------------------------------------------------------

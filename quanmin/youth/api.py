@@ -6,12 +6,11 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from quanmin.core import imports
-from quanmin.core.api import ArrayPaging, Day, ErrorOut, ImportCountsOut, Paging
+from quanmin.core.api import ArrayPaging, Day, ErrorOut, Paging
 
 from . import figures, io, permissions, selectors, services
 from .errors import YouthError
@@ -229,29 +228,7 @@ def export_xlsx(request, filters: Query[ReturnFilters]):
     return io.xlsx_response(selectors.returns_for(request.user, filters.school_year, filters.term, filters.region))
 
 
-class YouthImportRowOut(Schema):
-    line: int
-    school: str
-    action: str
-    changes: list[str]
-    errors: list[str]
-
-
-class YouthImportOut(Schema):
-    dry_run: bool
-    applied: bool
-    counts: ImportCountsOut
-    ignored_columns: list[str]
-    rows: list[YouthImportRowOut]
-
-
-@router.post("/import", response={200: YouthImportOut, **ERRORS},
-             summary="Import term returns from .xlsx or .csv (a dry run unless dry_run=false)")
-def import_file(request, file: File[UploadedFile] = None, dry_run: Form[bool] = True):
-    """With dry_run=false the whole file is applied or nothing is: any rejected row gives 400
-    `import_row_invalid` with the full `report`."""
-    _require(permissions.can_write(request.user))
-    if file is None:
-        raise YouthError("file_required", _("Choose a file to upload."), "file")
-    report = io.import_returns(request.user, file, dry_run=dry_run, request=request)
-    return imports.api_answer(report, dry_run, YouthError)
+@imports.api_import(router, "/import", imports.import_schema("Youth", "school"), ERRORS, YouthError, permissions.can_write,
+                    summary="Import term returns from .xlsx or .csv (a dry run unless dry_run=false)")
+def import_file(request, file, dry_run):
+    return io.import_returns(request.user, file, dry_run=dry_run, request=request)

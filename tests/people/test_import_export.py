@@ -95,3 +95,21 @@ def test_missing_column_and_not_a_workbook(world):
     with pytest.raises(PeopleError) as exc:
         io_import.import_rows(io.BytesIO(b"\x00\x01garbage"), user=world.users["county"], dry_run=True)
     assert exc.value.code in ("file_unreadable", "import_header_missing")
+
+
+def test_api_import_answers_the_report_or_every_rejected_row(world, client_for):
+    """The API's import: a dry run answers the report; applying a file with a rejected row answers
+    400 `import_row_invalid` with each rejected row's errors by line (this register sends no
+    `report` with them), and writes nothing; no file is 400 `file_required`."""
+    client = client_for("county")
+    checked = client.post("/api/v1/people/instructors/import", {"file": workbook(good_rows(world))})
+    assert checked.status_code == 200 and checked.json()["counts"]["new"] == 3 and not checked.json()["applied"]
+    rows = good_rows(world)
+    rows[1][4] = "五级"
+    refused = client.post("/api/v1/people/instructors/import", {"file": workbook(rows), "dry_run": "false"})
+    body = refused.json()
+    assert refused.status_code == 400 and body["code"] == "import_row_invalid" and "report" not in body
+    assert [(e["line"], e["code"]) for e in body["errors"]] == [(3, "grade_unknown")]
+    assert not Instructor.objects.exists()
+    missing = client.post("/api/v1/people/instructors/import", {"dry_run": "false"})
+    assert missing.status_code == 400 and missing.json()["code"] == "file_required"
