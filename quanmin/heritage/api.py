@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from quanmin.accounts import audit
@@ -22,7 +22,7 @@ from quanmin.core.api import ArrayPaging, Day, ErrorOut, Paging
 
 from . import figures, io, permissions, selectors, services
 from .errors import HeritageError
-from .models import Base, Holder, Item, ItemLog, QualityEvent, Route
+from .models import Base, Holder, Item, ItemLog, Route
 
 router = Router(tags=["heritage"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -47,6 +47,48 @@ def _region(obj) -> str:
 
 def _site(obj) -> int | None:
     return obj.site_id
+
+
+class _HeritageRecordOut(Schema):
+    """What every register's record shows first: its id and its division (code and name)."""
+
+    id: int
+    region: str
+    region_name: str
+
+    resolve_region = staticmethod(_region)
+
+    @staticmethod
+    def resolve_region_name(obj) -> str:
+        return obj.region.name
+
+
+def _register(kind: str, payload_type: type[Schema], out: type[Schema], save, *, listed: str, created: str,
+              changed: str, data=lambda payload: payload.dict()) -> None:
+    """A staff register's list (GET /<kind>s, paged and filtered, in the reader's scope), its new
+    record (POST /<kind>s) and its change (PUT /<kind>s/{<kind>_id}, 404 outside the writer's
+    scope): `save(user, data, record=None, request=...)` writes, `data(payload)` gives what it takes.
+    The endpoints are named list_<kind>s, create_<kind> and update_<kind> (their operation ids)."""
+    path = f"/{kind}s"
+
+    def listing(request, filters: Query[HeritageFilters]):
+        _require(permissions.can_read(request.user))
+        return selectors.records_for(request.user, kind, filters.dict())
+
+    def create(request, payload: payload_type):
+        _require(permissions.can_write(request.user))
+        return Status(201, save(request.user, data(payload), request=request))
+
+    def update(request, payload: payload_type, record_id: int = Path(..., alias=f"{kind}_id")):
+        _require(permissions.can_write(request.user))
+        record = selectors.record_or_404(request.user, kind, record_id, write=True)
+        return save(request.user, data(payload), record, request=request)
+
+    for view, name in ((listing, f"list_{kind}s"), (create, f"create_{kind}"), (update, f"update_{kind}")):
+        view.__name__ = view.__qualname__ = name
+    router.get(path, response={200: list[out], **ERRORS}, summary=listed)(paginate(Paging)(listing))
+    router.post(path, response={201: out, **ERRORS}, summary=created)(create)
+    router.put(f"{path}/{{int:{kind}_id}}", response={200: out, **ERRORS}, summary=changed)(update)
 
 
 # ---------------------------------------------------------------- routes
@@ -80,10 +122,7 @@ class HeritageRouteIn(Schema):
     stops: list[HeritageStopIn] = Field(min_length=2, max_length=services.MAX_STOPS)
 
 
-class HeritageRouteOut(Schema):
-    id: int
-    region: str
-    region_name: str
+class HeritageRouteOut(_HeritageRecordOut):
     name: str
     length_km: Decimal
     season: str
@@ -92,12 +131,6 @@ class HeritageRouteOut(Schema):
     active: bool
     has_photo: bool
     stops: list[HeritageStopOut]
-
-    resolve_region = staticmethod(_region)
-
-    @staticmethod
-    def resolve_region_name(obj: Route) -> str:
-        return obj.region.name
 
     @staticmethod
     def resolve_has_photo(obj: Route) -> bool:
@@ -119,25 +152,9 @@ def public_routes(request):
     return selectors.public_routes(request.user)
 
 
-@router.get("/routes", response={200: list[HeritageRouteOut], **ERRORS}, summary="Routes in my scope (staff)")
-@paginate(Paging)
-def list_routes(request, filters: Query[HeritageFilters]):
-    _require(permissions.can_read(request.user))
-    return selectors.records_for(request.user, "route", filters.dict())
-
-
-@router.post("/routes", response={201: HeritageRouteOut, **ERRORS}, summary="Register a route with its stops (staff)")
-def create_route(request, payload: HeritageRouteIn):
-    _require(permissions.can_write(request.user))
-    return Status(201, services.save_route(request.user, _route_data(payload), request=request))
-
-
-@router.put("/routes/{int:route_id}", response={200: HeritageRouteOut, **ERRORS},
-            summary="Change a route; its stops are replaced (staff)")
-def update_route(request, route_id: int, payload: HeritageRouteIn):
-    _require(permissions.can_write(request.user))
-    route = selectors.record_or_404(request.user, "route", route_id, write=True)
-    return services.save_route(request.user, _route_data(payload), route, request=request)
+_register("route", HeritageRouteIn, HeritageRouteOut, services.save_route, data=_route_data,
+          listed="Routes in my scope (staff)", created="Register a route with its stops (staff)",
+          changed="Change a route; its stops are replaced (staff)")
 
 
 # ---------------------------------------------------------------- bases and events
@@ -154,10 +171,7 @@ class HeritageBaseIn(Schema):
     active: bool = Field(True, description="false once the title is withdrawn")
 
 
-class HeritageBaseOut(Schema):
-    id: int
-    region: str
-    region_name: str
+class HeritageBaseOut(_HeritageRecordOut):
     name: str
     unit: str
     level: str
@@ -167,12 +181,7 @@ class HeritageBaseOut(Schema):
     description: str
     active: bool
 
-    resolve_region = staticmethod(_region)
     resolve_site = staticmethod(_site)
-
-    @staticmethod
-    def resolve_region_name(obj: Base) -> str:
-        return obj.region.name
 
     @staticmethod
     def resolve_level_label(obj: Base) -> str:
@@ -190,10 +199,7 @@ class HeritageEventIn(Schema):
     description: str = Field("", max_length=services.MAX_TEXT)
 
 
-class HeritageEventOut(Schema):
-    id: int
-    region: str
-    region_name: str
+class HeritageEventOut(_HeritageRecordOut):
     name: str
     first_day: datetime.date
     last_day: datetime.date
@@ -202,12 +208,7 @@ class HeritageEventOut(Schema):
     site: int | None
     description: str
 
-    resolve_region = staticmethod(_region)
     resolve_site = staticmethod(_site)
-
-    @staticmethod
-    def resolve_region_name(obj: QualityEvent) -> str:
-        return obj.region.name
 
 
 @router.get("/tourism/bases", auth=PUBLIC, response={200: list[HeritageBaseOut], **ERRORS},
@@ -224,44 +225,10 @@ def public_events(request):
     return selectors.public_events(request.user)
 
 
-@router.get("/bases", response={200: list[HeritageBaseOut], **ERRORS}, summary="Demonstration bases in my scope (staff)")
-@paginate(Paging)
-def list_bases(request, filters: Query[HeritageFilters]):
-    _require(permissions.can_read(request.user))
-    return selectors.records_for(request.user, "base", filters.dict())
-
-
-@router.post("/bases", response={201: HeritageBaseOut, **ERRORS}, summary="Register a demonstration base (staff)")
-def create_base(request, payload: HeritageBaseIn):
-    _require(permissions.can_write(request.user))
-    return Status(201, services.save_base(request.user, payload.dict(), request=request))
-
-
-@router.put("/bases/{int:base_id}", response={200: HeritageBaseOut, **ERRORS}, summary="Change a demonstration base (staff)")
-def update_base(request, base_id: int, payload: HeritageBaseIn):
-    _require(permissions.can_write(request.user))
-    base = selectors.record_or_404(request.user, "base", base_id, write=True)
-    return services.save_base(request.user, payload.dict(), base, request=request)
-
-
-@router.get("/events", response={200: list[HeritageEventOut], **ERRORS}, summary="Quality events in my scope (staff)")
-@paginate(Paging)
-def list_events(request, filters: Query[HeritageFilters]):
-    _require(permissions.can_read(request.user))
-    return selectors.records_for(request.user, "event", filters.dict())
-
-
-@router.post("/events", response={201: HeritageEventOut, **ERRORS}, summary="Register a quality event (staff)")
-def create_event(request, payload: HeritageEventIn):
-    _require(permissions.can_write(request.user))
-    return Status(201, services.save_event(request.user, payload.dict(), request=request))
-
-
-@router.put("/events/{int:event_id}", response={200: HeritageEventOut, **ERRORS}, summary="Change a quality event (staff)")
-def update_event(request, event_id: int, payload: HeritageEventIn):
-    _require(permissions.can_write(request.user))
-    event = selectors.record_or_404(request.user, "event", event_id, write=True)
-    return services.save_event(request.user, payload.dict(), event, request=request)
+_register("base", HeritageBaseIn, HeritageBaseOut, services.save_base, listed="Demonstration bases in my scope (staff)",
+          created="Register a demonstration base (staff)", changed="Change a demonstration base (staff)")
+_register("event", HeritageEventIn, HeritageEventOut, services.save_event, listed="Quality events in my scope (staff)",
+          created="Register a quality event (staff)", changed="Change a quality event (staff)")
 
 
 # ---------------------------------------------------------------- holders, items, log
@@ -276,10 +243,7 @@ class HeritageHolderIn(Schema):
     opened_on: Day | None = None
 
 
-class HeritageHolderOut(Schema):
-    id: int
-    region: str
-    region_name: str
+class HeritageHolderOut(_HeritageRecordOut):
     name: str
     kind: str
     kind_label: str
@@ -287,38 +251,16 @@ class HeritageHolderOut(Schema):
     address: str
     opened_on: datetime.date | None
 
-    resolve_region = staticmethod(_region)
     resolve_site = staticmethod(_site)
-
-    @staticmethod
-    def resolve_region_name(obj: Holder) -> str:
-        return obj.region.name
 
     @staticmethod
     def resolve_kind_label(obj: Holder) -> str:
         return str(obj.get_kind_display())
 
 
-@router.get("/holders", response={200: list[HeritageHolderOut], **ERRORS},
-            summary="Museums, halls of fame and archives in my scope (staff)")
-@paginate(Paging)
-def list_holders(request, filters: Query[HeritageFilters]):
-    _require(permissions.can_read(request.user))
-    return selectors.records_for(request.user, "holder", filters.dict())
-
-
-@router.post("/holders", response={201: HeritageHolderOut, **ERRORS}, summary="Register a collection holder (staff)")
-def create_holder(request, payload: HeritageHolderIn):
-    _require(permissions.can_write(request.user))
-    return Status(201, services.save_holder(request.user, payload.dict(), request=request))
-
-
-@router.put("/holders/{int:holder_id}", response={200: HeritageHolderOut, **ERRORS},
-            summary="Change a collection holder (staff)")
-def update_holder(request, holder_id: int, payload: HeritageHolderIn):
-    _require(permissions.can_write(request.user))
-    holder = selectors.record_or_404(request.user, "holder", holder_id, write=True)
-    return services.save_holder(request.user, payload.dict(), holder, request=request)
+_register("holder", HeritageHolderIn, HeritageHolderOut, services.save_holder,
+          listed="Museums, halls of fame and archives in my scope (staff)",
+          created="Register a collection holder (staff)", changed="Change a collection holder (staff)")
 
 
 class HeritageItemIn(Schema):

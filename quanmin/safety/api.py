@@ -145,7 +145,14 @@ class SafetyCheckIn(Schema):
     hazards: list[SafetyHazardIn] = Field(default_factory=list, max_length=services.MAX_HAZARDS)
 
 
-class SafetyHazardOut(Schema):
+class _AtVenueOut(Schema):
+    """What a check and a hazard show of their venue: its id (`site`) and its name (`site_name`)."""
+
+    resolve_site = staticmethod(lambda obj: obj.site_id)
+    resolve_site_name = staticmethod(lambda obj: obj.site.name)
+
+
+class SafetyHazardOut(_AtVenueOut):
     id: int
     check: int
     site: int
@@ -167,14 +174,6 @@ class SafetyHazardOut(Schema):
         return obj.safety_check_id
 
     @staticmethod
-    def resolve_site(obj: Hazard) -> int:
-        return obj.site_id
-
-    @staticmethod
-    def resolve_site_name(obj: Hazard) -> str:
-        return obj.site.name
-
-    @staticmethod
     def resolve_level_label(obj: Hazard) -> str:
         return str(obj.get_level_display())
 
@@ -187,7 +186,7 @@ class SafetyHazardOut(Schema):
         return obj.status == Hazard.Status.OPEN and obj.deadline < timezone.localdate()
 
 
-class SafetyCheckOut(Schema):
+class SafetyCheckOut(_AtVenueOut):
     id: int
     site: int
     site_name: str
@@ -196,14 +195,6 @@ class SafetyCheckOut(Schema):
     checked_on: datetime.date
     note: str
     hazards: list[SafetyHazardOut]
-
-    @staticmethod
-    def resolve_site(obj: SafetyCheck) -> int:
-        return obj.site_id
-
-    @staticmethod
-    def resolve_site_name(obj: SafetyCheck) -> str:
-        return obj.site.name
 
     @staticmethod
     def resolve_kind_label(obj: SafetyCheck) -> str:
@@ -277,20 +268,25 @@ class SafetyConfirmIn(Schema):
     note: str = Field("", max_length=300, description="why it is sent back (required when not accepted)")
 
 
+def _hazard_action(request, hazard_id: int, allowed: bool, act, data: dict):
+    """A step of a hazard's rectification: the user `allowed` to take it, the hazard in their write
+    scope (404 outside it), then `act(user, hazard, data, request=...)` (the service) answers it."""
+    _require(allowed)
+    hazard = selectors.hazard_or_404(request.user, hazard_id, write=True)
+    return act(request.user, hazard, data, request=request)
+
+
 @router.post("/hazards/{int:hazard_id}/rectify", response={200: SafetyHazardOut, **ERRORS},
              summary="Report a hazard rectified (the venue's operator, or the division's staff)")
 def rectify_hazard(request, hazard_id: int, payload: SafetyRectifyIn):
-    _require(scoping.is_backoffice(request.user))
-    hazard = selectors.hazard_or_404(request.user, hazard_id, write=True)
-    return services.rectify(request.user, hazard, {"rectify_note": payload.note}, request=request)
+    return _hazard_action(request, hazard_id, scoping.is_backoffice(request.user), services.rectify,
+                          {"rectify_note": payload.note})
 
 
 @router.post("/hazards/{int:hazard_id}/confirm", response={200: SafetyHazardOut, **ERRORS},
              summary="Confirm a reported rectification, or send it back (the division's staff)")
 def confirm_hazard(request, hazard_id: int, payload: SafetyConfirmIn):
-    _require(permissions.can_write(request.user))
-    hazard = selectors.hazard_or_404(request.user, hazard_id, write=True)
-    return services.confirm(request.user, hazard, payload.dict(), request=request)
+    return _hazard_action(request, hazard_id, permissions.can_write(request.user), services.confirm, payload.dict())
 
 
 class SafetyFiguresOut(Schema):
