@@ -47,9 +47,13 @@ def record_of(site):
 
 
 def venue_or_404(user, pk, write: bool = False) -> Site:
+    """A public venue (owned by the government or a community) in scope, else 404: a school's or a
+    company's ground is none of the register's. One closed for now keeps its record, checks and
+    hazards (the lists and the figures count the open ones)."""
     if not permissions.can_read(user):
         raise Http404
-    return scoping.get_scoped_or_404(user, Site.objects.select_related("region", "safety"), write, pk=pk)
+    public = Site.objects.filter(owner_kind__in=figures.PUBLIC_OWNERS)
+    return scoping.get_scoped_or_404(user, public.select_related("region", "safety"), write, pk=pk)
 
 
 def checks_for(user, params=None) -> QuerySet[SafetyCheck]:

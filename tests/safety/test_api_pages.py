@@ -101,3 +101,22 @@ def test_the_register_in_and_out_of_excel(world, client_for):
     assert answer.json()["counts"] == {"rows": 2, "new": 1, "updated": 0, "unchanged": 1, "rejected": 0}
     record = VenueSafety.objects.get(site=world.site)
     assert record.responsible_person == "李建国" and str(record.emergency_plan_on) == "2025-03-01"
+
+
+def test_a_venue_outside_the_register_answers_404(world, client_for):
+    """The register is the public venues (owned by the government or a community): a school ground
+    in the staff's own county is no more a venue of it on its page, over the API or for a check
+    than in its list, its export, its import and its figures."""
+    from quanmin.facilities import services as fs
+
+    school = fs.create_site({"name": "东关小学操场", "lon": 115.98, "lat": 36.45, "region": world.community,
+                             "owner_kind": "school"})
+    client = client_for("county")
+    assert school.pk not in [v["site"] for v in client.get(f"{P}/venues").json()["items"]]
+    body = {k: str(v) for k, v in complete_record().items()}
+    assert client.get(f"{P}/venues/{school.pk}").status_code == 404
+    assert client.put(f"{P}/venues/{school.pk}", body, content_type="application/json").status_code == 404
+    assert client.post(f"{P}/checks", {"site": school.pk}, content_type="application/json").status_code == 404
+    assert client.get(reverse("safety:venue", kwargs={"pk": school.pk})).status_code == 404
+    assert client.get(reverse("safety:check_new", kwargs={"pk": school.pk})).status_code == 404
+    assert not VenueSafety.objects.exists() and not SafetyCheck.objects.exists()
