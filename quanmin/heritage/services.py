@@ -378,6 +378,21 @@ def save_item(actor, data: dict, item: Item | None = None, request=None) -> Item
                                               detail={"catalogue_no": values["catalogue_no"], "title": values["title"]}))
 
 
+def reveal_donor_phone(actor, item: Item, purpose: str, request=None) -> str:
+    """A donor's whole phone, for the staff who may see the item (its division in their scope), who
+    say why they need it; the read is audited (its code, the item and the purpose)."""
+    if not (permissions.can_read(actor) and scoping.can_read_region(actor, item.region_id)):
+        raise PermissionDenied
+    purpose = " ".join(str(purpose or "").split())[:200]
+    if not purpose:
+        raise HeritageError("purpose_required", _("Say why you need the donor's whole phone number."), "purpose")
+    if not item.donor_phone_enc:
+        raise HeritageError("donor_phone_none", _("No donor's phone is on record for this item."), status=409)
+    audit.record("heritage.donor_phone_reveal", request=request, actor=actor, obj=item, region_code=item.region_id,
+                 detail={"fields": ["phone"], "purpose": purpose})
+    return item.donor_phone
+
+
 def add_log(actor, item: Item, data: dict, request=None) -> ItemLog:
     """Record a condition check, a loan or a return, on or after the item's last entry and not after today."""
     _staff(actor, item.region_id)

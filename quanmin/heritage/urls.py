@@ -24,6 +24,7 @@ urlpatterns = [
     path("staff/heritage/items/new/", v.item_new, name="item_new"),
     path("staff/heritage/items/<int:pk>/", v.item_detail, name="item"),
     path("staff/heritage/items/<int:pk>/log/", v.item_log, name="item_log"),
+    path("staff/heritage/items/<int:pk>/reveal/", v.item_reveal, name="item_reveal"),
     path("staff/heritage/items/import/", v.import_page, name="import"),
     path("staff/heritage/items/export.xlsx", v.export, name="export"),
     path("staff/heritage/figures/", v.figures_page, name="figures"),

@@ -101,12 +101,14 @@ def _initial(kind: str, obj) -> dict:
     return data
 
 
-def _record_form(request, kind: str, pk=None):
-    """The one form page of the five registers: a new record, or one to read and (in write scope) change."""
+def _record_form(request, kind: str, pk=None, revealed: str = ""):
+    """The one form page of the five registers: a new record, or one to read and (in write scope)
+    change; `revealed`, a donor's whole phone just read, is shown on the item's page (nothing saved)."""
     model, spec, save, new_title, saved_message = FORMS[kind]
-    obj = selectors.record_or_404(request.user, kind, pk, write=request.method == "POST") if pk is not None else None
+    saving = request.method == "POST" and not revealed
+    obj = selectors.record_or_404(request.user, kind, pk, write=saving) if pk is not None else None
     status = 200
-    if request.method == "POST":
+    if saving:
         data = {name: request.POST.get(name, "") for name, field_kind, _c in spec if field_kind != "photo"}
         if "active" in data:
             data["active"] = request.POST.get("active") == "1"
@@ -130,7 +132,8 @@ def _record_form(request, kind: str, pk=None):
                "can_write": can_write, "today": timezone.localdate()}
     if kind == "item" and obj is not None:
         audit.read_personal(request, obj, ["donor_phone_masked"], "collection item")
-        context.update(logs=list(obj.logs.all()), log_kinds=LogKind.choices, conditions=Condition.choices)
+        context.update(logs=list(obj.logs.all()), log_kinds=LogKind.choices, conditions=Condition.choices,
+                       revealed=revealed)
     return render(request, "heritage/form.html", context, status=status)
 
 
@@ -183,6 +186,19 @@ def item_log(request, pk):
     else:
         messages.success(request, _("Entry recorded."))
     return redirect("heritage:item", pk=pk)
+
+
+@require_POST
+@reader
+def item_reveal(request, pk):
+    """The item's page with the donor's whole phone, for whoever may see the item; the read is logged."""
+    item = selectors.record_or_404(request.user, "item", pk)
+    try:
+        phone = services.reveal_donor_phone(request.user, item, request.POST.get("purpose", ""), request=request)
+    except HeritageError as exc:
+        messages.error(request, exc.message)
+        return redirect("heritage:item", pk=pk)
+    return _record_form(request, "item", pk, revealed=phone)
 
 
 @require_http_methods(["GET", "POST"])

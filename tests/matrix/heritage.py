@@ -109,6 +109,7 @@ def id_of(find, name):
 
 
 LOAN = {"kind": "loan", "day": "2025-05-01", "borrower": "山东省体育博物馆"}
+REVEAL = {"purpose": "核对捐赠人信息"}
 
 WEB = {
     "heritage:home": ("public", None, "get", None),
@@ -131,6 +132,8 @@ WEB = {
     "heritage:item_new": ("division_writer", None, "get", None, {"post": ({}, 400)}),
     "heritage:item": ("division_reader", pk_of(item), "get", None, {"post": ({}, 400, "division_writer")}),
     "heritage:item_log": ("division_writer", pk_of(fresh_item), "post", LOAN),
+    # Whoever may see the item may read its donor's whole phone (the page with it, not a redirect).
+    "heritage:item_reveal": ("division_reader", pk_of(item), "post", REVEAL, 200),
     "heritage:import": ("division_writer", None, "get", None, {"post": ({}, 400)}),
     "heritage:export": ("division_reader", None, "get", None),
     "heritage:figures": ("division_reader", None, "get", None),
@@ -157,6 +160,7 @@ API = {
     f"GET {P}/items/{{item_id}}": ("division_reader", id_of(item, "item_id"), None),
     f"PUT {P}/items/{{item_id}}": ("division_writer", id_of(item, "item_id"), lambda w=None, role=None: {
         **item_body(w, role), "catalogue_no": item(w, role).catalogue_no}),
+    f"POST {P}/items/{{item_id}}/reveal": ("division_reader", id_of(item, "item_id"), REVEAL, 200),
     f"GET {P}/items/{{item_id}}/log": ("division_reader", id_of(item, "item_id"), None),
     f"POST {P}/items/{{item_id}}/log": ("division_writer", id_of(fresh_item, "item_id"), LOAN),
     f"GET {P}/items/export.xlsx": ("division_reader", None, None),
