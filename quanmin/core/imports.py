@@ -72,9 +72,10 @@ def run(report: ImportReport, plan: Callable[[bool], object], apply: Callable[[o
     """Check every row, and unless it is a dry run write them all, or nothing.
 
     `plan(lock)` checks the rows into `report` and returns what `apply` writes; when applying it
-    runs in the transaction that writes, with lock=True so that it may lock the rows it matched. A
-    row rejected leaves the database as it was; an IntegrityError (another writer got there first)
-    rolls everything back and raises `conflict()`. The cycle collector is paused meanwhile
+    runs in the transaction that writes, with lock=True so that it may lock the rows it matched, and
+    it may write what it has checked as it goes (facilities: core.bulk.alongside). A row rejected
+    leaves the database as it was; an IntegrityError (another writer got there first) rolls
+    everything back and raises `conflict()`. The cycle collector is paused meanwhile
     (core.bulk.paused_gc: a file's rows all live until the end)."""
     if report.dry_run:
         with paused_gc():
@@ -83,9 +84,12 @@ def run(report: ImportReport, plan: Callable[[bool], object], apply: Callable[[o
     try:
         with paused_gc(), transaction.atomic():
             planned = plan(True)
-            if report.ok:
-                apply(planned)
-                report.applied = True
+            if not report.ok:
+                raise _RollBack  # what the plan wrote before a row was rejected goes too
+            apply(planned)
+            report.applied = True
+    except _RollBack:
+        pass
     except IntegrityError:
         raise conflict() from None
     return report

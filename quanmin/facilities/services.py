@@ -254,30 +254,43 @@ def set_exception(site: Site, date, *, closed: bool = True, opens=None, closes=N
 
 
 IMPORT_BATCH = 1000
+NEW_SITE_FIELDS = ("name", "region_id", "address", "lon", "lat", "owner_kind", "manager", "contact_phone", "status")
 
 
-@transaction.atomic
-def import_register(*, new_sites: list[Site], changed_sites: list[tuple[Site, list[str]]],
-                    new_facilities: list[tuple[Site, dict]], changed_facilities: list[tuple[Facility, list[str]]],
-                    actor=None, request=None, region_code: str = "", detail: dict | None = None) -> None:
-    """Write an Excel import in bulk. io_import.py has validated every row with clean_site /
-    clean_facility and matched it; this keeps facilities in step with their sites (as sync_facility does)
-    and writes one audit entry for the whole file. New facilities come as (site, cleaned fields):
-    plain values to core.bulk, no model instance per row."""
-    now = timezone.now()
-    bulk.insert_rows(new_sites, ids=True)  # facilities point to them: their keys are read back
-    site_fields = sorted({f for _site, fields in changed_sites for f in fields})
-    for site, _fields in changed_sites:
-        site.updated_at = now
-    if site_fields:
-        bulk.update_rows([s for s, _f in changed_sites], [*site_fields, "updated_at"])
+def import_part(*, new_sites: list, changed_sites: list[tuple[Site, list[str]]],
+                new_facilities: list[tuple[object, dict]]) -> None:
+    """Write part of an Excel import, in the import's transaction, while io_import checks the rest
+    (core.bulk.alongside; io_import has validated these rows with clean_site / clean_facility and
+    matched them, and nothing is kept unless every row of the file is good). New sites come as
+    objects holding NEW_SITE_FIELDS, each given its key here; new facilities as (site, cleaned
+    fields), written as plain values (core.bulk: no model instance per row), in step with their
+    sites as sync_facility keeps them."""
+    if new_sites:
+        keys = bulk.insert_values(Site, ({f: getattr(site, f) for f in NEW_SITE_FIELDS} for site in new_sites), ids=True)
+        for site, key in zip(new_sites, keys, strict=True):
+            site.pk = key
+    if changed_sites:
+        now = timezone.now()
+        for site, _fields in changed_sites:
+            site.updated_at = now
+        bulk.update_rows([s for s, _f in changed_sites], [*sorted({f for _s, fields in changed_sites for f in fields}),
+                                                          "updated_at"])
     access = Facility._meta.get_field("access").get_default()
     bulk.insert_values(Facility, ({**data, "site_id": site.pk, **_synced(site, data.get("access", access))}
                                   for site, data in new_facilities))  # made as they are written
+
+
+@transaction.atomic
+def import_finish(*, changed_sites: list[tuple[Site, list[str]]], changed_facilities: list[tuple[Facility, list[str], object]],
+                  actor=None, request=None, region_code: str = "", detail: dict | None = None) -> None:
+    """The end of an Excel import, once every part is written (import_part): the facilities it
+    changes, each with its site (new ones have their keys now), and those it does not name that
+    follow their site when it moves or changes status; one audit entry for the whole file."""
+    now = timezone.now()
     touched = {}
-    for f, _fields in changed_facilities:
-        f.site = f.site
-        sync_facility(f, f.site)
+    for f, _fields, site in changed_facilities:
+        f.site_id = site.pk
+        sync_facility(f, site)
         f.updated_at = now
         touched[f.pk] = f
     # Facilities the file does not name follow their site when it moves or changes status.
@@ -291,7 +304,7 @@ def import_register(*, new_sites: list[Site], changed_sites: list[tuple[Site, li
                 f.updated_at = now
                 followers.append(f)
     synced = ["region", "lon", "lat", "open", "updated_at"]
-    facility_fields = sorted({f for _fac, fields in changed_facilities for f in fields} | set(synced))
+    facility_fields = sorted({f for _fac, fields, _site in changed_facilities for f in fields} | set(synced))
     bulk.update_rows(list(touched.values()), facility_fields)
     bulk.update_rows(followers, synced)
     audit.record("import", request=request, actor=actor, region_code=region_code, detail=detail or {})

@@ -3,6 +3,7 @@ would write them, time stamps as the fields promise, a back-dated value kept; co
 (add_counts) that writers at once add up."""
 
 import datetime
+import threading
 from decimal import Decimal
 
 import pytest
@@ -127,6 +128,41 @@ def test_a_broken_constraint_in_a_later_statement_stops_the_insert(world):
     assert not Facility.objects.filter(external_id__startswith="G-").exists()
     bulk.insert_values(Facility, ({**here, "external_id": n} for n in numbers[:2600]))
     assert Facility.objects.filter(external_id__startswith="G-").count() == 2600
+
+
+def test_alongside_writes_in_order_on_a_second_thread_in_the_callers_transaction(world):
+    site, threads = world.site, []
+    here = {"site_id": site.pk, "region_id": site.region_id, "lon": site.lon, "lat": site.lat, "type": "football"}
+
+    def write(numbers):
+        threads.append(threading.current_thread())
+        bulk.insert_values(Facility, ({**here, "external_id": n} for n in numbers))
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        with bulk.alongside() as submit:
+            for start in range(0, 30, 10):
+                submit(write, [f"A-{i}" for i in range(start, start + 10)])
+        assert list(Facility.objects.filter(external_id__startswith="A-").order_by("pk")
+                    .values_list("external_id", flat=True)) == [f"A-{i}" for i in range(30)]
+        raise RuntimeError  # the caller's transaction rolls back what was written beside it
+    assert threads and threading.current_thread() not in threads
+    assert not Facility.objects.filter(external_id__startswith="A-").exists()
+
+
+def test_alongside_raises_the_first_failure_and_skips_what_follows(world):
+    ran, failed = [], threading.Event()
+
+    def fail():
+        failed.set()
+        raise IntegrityError("taken")
+
+    with pytest.raises(IntegrityError), bulk.alongside() as submit:
+        submit(ran.append, 1)
+        submit(fail)
+        submit(ran.append, 2)  # submitted before the failure is seen, or refused by it: never run
+        failed.wait()
+        submit(ran.append, 3)  # raises once the failure has been recorded, or is skipped
+    assert ran == [1]
 
 
 def _tally_key(region, day, sex="male"):
