@@ -219,12 +219,10 @@ def _boolean(key: str, value) -> bool:
     raise FacilityError("boolean_invalid", _("Write 是 or 否 (yes or no)."), key)
 
 
-def _parse(row: _Row, regions: dict, unknown: dict, memo: dict, columns: dict) -> None:
-    """Cell values → the dicts services.clean_site / clean_facility give; `columns` holds each
-    column's cells converted so far (_facility_cell)."""
+def _parse_facility(row: _Row, columns: list) -> None:
+    """A row's facility cells → the dict services.clean_facility gives, and its system ID; `columns`
+    holds each column's cells converted so far (_facility_cell)."""
     raw, errors = row.raw, row.report.errors
-    row.site, site_errors = _site_part(raw, regions, unknown, memo)
-    errors += site_errors
     facility = row.facility = {}
     for key, done in columns:
         value = raw.get(key, _SKIP)
@@ -316,29 +314,33 @@ def import_rows(rows, user, dry_run: bool = True, *, request=None, ignored=()) -
 
 def _plan(rows, user, report: ImportReport, lock: bool) -> dict:
     """Check every row; when applying (lock), write the new and changed sites and the new facilities
-    as their sites are complete, beside the checking (_Writes), and return what is written last."""
-    parsed = _parse_rows(rows, user, report)
-    good = [r for r in parsed if not r.report.errors]
-    existing_sites, existing = _prefetch(good, user, lock)
-    if lock and len(good) == len(parsed):
+    as their sites are complete, beside the checking (_Writes), and return what is written last.
+    The site cells come first (_site_rows: each row's site, its division and scope), then what the
+    file may name is fetched (_prefetch), then each row's facility cells are checked and matched in
+    the file's order (_resolve), written as they go."""
+    columns = [(key, None if key in FACILITY_TEXT_FIELDS else {}) for key in FACILITY_KEYS]
+    rows = _site_rows(rows, user, report, columns)
+    existing_sites, existing = _prefetch(rows, lock)
+    if lock and len(rows) == len(report.rows):  # no row rejected yet
         with bulk.alongside() as submit:
-            plans = _resolve(good, existing_sites, existing, user, _Writes(submit))
+            plans = _resolve(rows, columns, existing_sites, existing, user, _Writes(submit))
     else:  # a dry run, or a row rejected already: nothing is written
-        plans = _resolve(good, existing_sites, existing, user, None)
+        plans = _resolve(rows, columns, existing_sites, existing, user, None)
     report.sites_new = sum(1 for p in plans.values() if p.new)
     report.sites_updated = sum(1 for p in plans.values() if not p.new and p.changes)
-    changed = [(r.facility_obj, r.fields, plans[r.key].site) for r in good
-               if r.report.action == "updated" and r.fields]
+    changed = [(r.facility_obj, r.fields, plans[r.key].site) for r in rows if r.report.action == "updated" and r.fields]
     return {"changed_sites": [(p.site, p.changes) for p in plans.values() if not p.new and p.changes],
-            "changed_facilities": changed, "region_code": codes.common_prefix([r.key[1] for r in good if r.key])}
+            "changed_facilities": changed,
+            "region_code": codes.common_prefix([r.key[1] for r in rows if r.report.action != "rejected"])}
 
 
-def _parse_rows(rows, user, report: ImportReport) -> list[_Row]:
-    """Every row's cells checked (_parse) and its division's scope, its report in `report`."""
-    parsed = []
+def _site_rows(rows, user, report: ImportReport, columns: list) -> list[_Row]:
+    """Each row with its site cells checked (_site_part) and its division's scope, its report in
+    `report`; the rows whose site is good (with its key), in the file's order. A row rejected here
+    has its facility cells checked too, so that every fault of it is told."""
+    good = []
     wanted_codes = {_code(r.get("region", "")) for r in rows}
     regions, unknown, memo, allowed = {}, {}, {}, {}
-    columns = [(key, None if key in FACILITY_TEXT_FIELDS else {}) for key in FACILITY_KEYS]
     regions.update({r.code: r for r in Region.objects.filter(bulk.any_of("code", wanted_codes))})
     for n, raw in enumerate(rows, start=2):
         line = raw.get("_line", n)
@@ -347,18 +349,23 @@ def _parse_rows(rows, user, report: ImportReport) -> list[_Row]:
             info = types.lookup(str(raw.get("type", "")))
             name = info.label if info else str(raw.get("type", ""))
         row = _Row(raw, RowReport(line, "rejected", str(raw.get("site_name", "")), name, [], []))
-        _parse(row, regions, unknown, memo, columns)
-        region = row.site.get("region")
+        report.rows.append(row.report)
+        row.site, site_errors = _site_part(raw, regions, unknown, memo)
+        row.report.errors += site_errors
+        region, outside = row.site.get("region"), False
         if isinstance(region, Region):
             row.key = (row.site.get("name", ""), region.code)
             if region.code not in allowed:
                 allowed[region.code] = scoping.can_write_region(user, region.code)
-            if not allowed[region.code]:
+            outside = not allowed[region.code]
+        if site_errors or outside:
+            _parse_facility(row, columns)
+            if outside:
                 _error(row, "region", FacilityError("region_outside_scope", _("%(region)s is outside the divisions you may change.")
                                                     % {"region": region.name}, "region"))
-        parsed.append(row)
-        report.rows.append(row.report)
-    return parsed
+            continue
+        good.append(row)
+    return good
 
 
 # Only what matching, comparing and keeping facilities in step read: fewer columns to convert.
@@ -366,8 +373,10 @@ SITE_ONLY = ["name", "region", *SITE_KEYS]
 FACILITY_ONLY = [*FACILITY_KEYS, "site", "region", "lon", "lat", "open"]
 
 
-def _prefetch(rows: list[_Row], user, lock: bool):
-    """Existing sites of the file's divisions and the facilities the rows may name: a few queries."""
+def _prefetch(rows: list[_Row], lock: bool):
+    """Existing sites of the file's divisions and the facilities the rows may name: a few queries,
+    before the facility cells are checked, so by every register number and system ID the cells
+    hold (one that turns out bad matches nothing)."""
     site_qs = Site.objects.only(*SITE_ONLY)
     fac_qs = Facility.objects.only(*FACILITY_ONLY)
     if lock:
@@ -383,13 +392,21 @@ def _prefetch(rows: list[_Row], user, lock: bool):
     sites = {key: loaded[pk] for key, pk in matched.items() if pk in loaded}
     facilities = {f.pk: f for f in fac_qs.filter(bulk.any_of("site_id", loaded))} if loaded else {}
     known = {f.external_id for f in facilities.values()}
-    numbers = {r.facility["external_id"] for r in rows if r.facility.get("external_id")} - known
+    numbers = {str(r.raw["external_id"]).strip() for r in rows if r.raw.get("external_id") not in (None, "")}
+    numbers -= known | {""}
     if numbers:  # "" is not a number: the condition lets both databases use the partial unique index
         facilities.update({f.pk: f for f in fac_qs.filter(bulk.any_of("external_id", numbers)).exclude(external_id="")})
-    idents = {r.ident for r in rows if r.ident is not None} - set(facilities)
+    idents = {_whole(r.raw.get("id")) for r in rows} - set(facilities) - {None}
     if idents:
         facilities.update({f.pk: f for f in fac_qs.filter(bulk.any_of("pk", idents))})
     return sites, facilities
+
+
+def _whole(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class _NewSite:
@@ -432,10 +449,11 @@ class _Writes:
 WRITE_BATCH = 2000  # new facilities a write: 10 for bench/facilities.py's register, the last one waited for
 
 
-def _resolve(rows: list[_Row], sites: dict, facilities: dict, user, writes: _Writes | None) -> dict:
-    """Match each good row, in the file's order, and merge its site. A site is complete at its last
-    row: then its values are final (_finish_site), and with no row rejected so far it is written
-    with its new facilities (`writes`), while the rows after it are checked."""
+def _resolve(rows: list[_Row], columns: list, sites: dict, facilities: dict, user, writes: _Writes | None) -> dict:
+    """Check each row's facility cells (_parse_facility), in the file's order; match a good row and
+    merge its site. A site is complete at its last row: then its values are final (_finish_site),
+    and with no row rejected so far it is written with its new facilities (`writes`) while the rows
+    after it are checked."""
     by_number = {f.external_id: f for f in facilities.values() if f.external_id}
     by_key: dict[tuple, list[Facility]] = {}
     for f in facilities.values():
@@ -448,7 +466,9 @@ def _resolve(rows: list[_Row], sites: dict, facilities: dict, user, writes: _Wri
     numbers_seen: dict[str, int] = {}
     new_keys: dict[tuple, tuple[int, bool]] = {}
     for i, row in enumerate(rows):
-        if _resolve_row(row, plans, sites, facilities, by_number, by_key, user, claimed, numbers_seen, new_keys):
+        _parse_facility(row, columns)
+        if not row.report.errors and _resolve_row(row, plans, sites, facilities, by_number, by_key, user, claimed,
+                                                  numbers_seen, new_keys):
             first.setdefault(row.key, row)
             if row.report.action == "new":
                 new_rows.setdefault(row.key, []).append(row)
