@@ -101,14 +101,27 @@ def insert_rows(objects: list, *, ids: bool = False) -> None:
         obj._state.adding, obj._state.db = False, alias
 
 
-def insert_values(model, rows: Iterable[dict], *, ids: bool = False) -> list | None:
+def insert_values(model, rows: Iterable[dict], *, ids: bool = False, keyed: bool = False, submit=None) -> list | None:
     """INSERT rows given as {attname: value}; a column a row leaves out takes its field's default.
-    With ids=True, the primary keys the rows were given, in their order. For imports: building a
-    model instance per row cost the facilities import of 20,000 rows about as much as writing them
-    (bench/facilities.py). `rows` may be a generator: on SQLite it is read a statement's worth at
-    a time, each statement stepped (_stepping) while the next one's rows are made."""
+    With ids=True, the primary keys the rows were given, in their order; with keyed=True the rows
+    carry their own (reserve_keys). For imports: building a model instance per row cost the
+    facilities import of 20,000 rows about as much as writing them (bench/facilities.py). `rows` may
+    be a generator: on SQLite it is read a statement's worth at a time, each statement stepped
+    (_stepping) while the next one's rows are made. With `submit` (alongside's), the statements are
+    made here and run beside: the calling thread goes on at once."""
     columns = _insert_columns(model)
+    if keyed:
+        columns.insert(0, model._meta.pk)
     connection = connections[router.db_for_write(model)]
+    if submit is not None:
+        values = _values(model, list(rows), columns, timezone.now())
+        if connection.vendor != "sqlite":
+            submit(_insert, model, columns, values)
+            return None
+        size = _rows_per_statement(connection, columns)
+        for start in range(0, len(values), size):
+            submit(_execute_raw, connection, *_insert_statement(connection, model, columns, values[start:start + size]))
+        return None
     if ids or connection.vendor != "sqlite":
         values = _values(model, list(rows), columns, timezone.now())
         if ids:
@@ -121,6 +134,37 @@ def insert_values(model, rows: Iterable[dict], *, ids: bool = False) -> list | N
         while chunk := list(itertools.islice(rows, size)):
             execute(*_insert_statement(connection, model, columns, _values(model, chunk, columns, now)))
     return None
+
+
+def _execute_raw(connection, sql: str, params: list) -> None:
+    with _raw_cursor(connection) as cursor:
+        cursor.execute(sql, params)
+
+
+def reserve_keys(model, count: int) -> list[int]:
+    """`count` primary keys for new rows of `model` that no other row has or will be given, for
+    rows written later with keyed=True (rows pointing to them can be made before they are written).
+    PostgreSQL: drawn from the table's sequence. SQLite: those after the largest given so far, the
+    table's AUTOINCREMENT counter moved past them; this holds because the caller's transaction holds
+    the database's write lock from its start (settings: transaction_mode IMMEDIATE)."""
+    connection = connections[router.db_for_write(model)]
+    table, pk = model._meta.db_table, model._meta.pk.column
+    if not connection.in_atomic_block:
+        raise RuntimeError("reserve_keys needs the transaction that writes the rows")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count])
+            return [key for (key,) in cursor.fetchall()]
+        if connection.vendor != "sqlite":
+            raise NotImplementedError(connection.vendor)
+        qn = connection.ops.quote_name
+        cursor.execute(f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+                       f"coalesce((SELECT max({qn(pk)}) FROM {qn(table)}), 0))", [table])
+        last = cursor.fetchone()[0]
+        cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [last + count, table])
+        if not cursor.rowcount:
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last + count])
+    return list(range(last + 1, last + 1 + count))
 
 
 def _values(model, rows: list[dict], columns: list, now) -> list[list]:
@@ -375,21 +419,19 @@ def _insert_with_keys(model, columns: list, rows: list[list]) -> list:
     connection = connections[router.db_for_write(model)]
     pk = model._meta.pk
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [model._meta.db_table, pk.column, len(rows)])
-            keys = [key for (key,) in cursor.fetchall()]
+        keys = reserve_keys(model, len(rows))
         _insert(model, [pk, *columns], [[key, *row] for key, row in zip(keys, rows, strict=True)])
         return keys
     return [key for (key,) in _insert_values(connection, model, columns, rows, connection.ops.quote_name(pk.column))]
 
 
-def update_rows(objects: list, fields: list[str]) -> None:
+def update_rows(objects: list, fields: list[str], *, submit=None) -> None:
     """UPDATE `fields` of each object (all of one model) by its primary key. On SQLite, multi-row
     UPDATE … FROM (VALUES …) statements (an object listed twice: one of its rows wins): updating
     four fields of the demo city's 15,465 facilities took 0.23 s of CPU (1.2 s wall, load 16) as
     one executemany of one-row UPDATEs, 0.13 s (0.64 s) so (bench in the commit that made it).
-    Elsewhere one executemany."""
+    Elsewhere one executemany. With `submit` (alongside's), the statements are made here and run
+    beside."""
     if not objects:
         return
     model = type(objects[0])
@@ -401,19 +443,25 @@ def update_rows(objects: list, fields: list[str]) -> None:
     if connection.vendor != "sqlite":
         for row, obj in zip(rows, objects, strict=True):
             row.append(obj.pk)
-        _execute_many(model, f"UPDATE {table} SET {', '.join(f'{qn(c.column)} = %s' for c in columns)} "
-                             f"WHERE {pk} = %s", rows)
+        sql = f"UPDATE {table} SET {', '.join(f'{qn(c.column)} = %s' for c in columns)} WHERE {pk} = %s"
+        if submit is not None:
+            submit(_execute_many, model, sql, rows)
+        else:
+            _execute_many(model, sql, rows)
         return
     for row, obj in zip(rows, objects, strict=True):
         row.insert(0, obj.pk)
     size = max(1, min(BATCH, _max_params(connection) // (len(columns) + 1)))
     one = f"({', '.join(['?'] * (len(columns) + 1))})"
     sets = ", ".join(f"{qn(c.column)} = v.column{i}" for i, c in enumerate(columns, start=2))
-    with _raw_cursor(connection) as cursor:
-        for start in range(0, len(rows), size):
-            batch = rows[start:start + size]
-            cursor.execute(f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([one] * len(batch))}) AS v "
-                           f"WHERE {table}.{pk} = v.column1", [value for row in batch for value in row])
+    for start in range(0, len(rows), size):
+        batch = rows[start:start + size]
+        statement = (f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([one] * len(batch))}) AS v "
+                     f"WHERE {table}.{pk} = v.column1", [value for row in batch for value in row])
+        if submit is not None:
+            submit(_execute_raw, connection, *statement)
+        else:
+            _execute_raw(connection, *statement)
 
 
 class _AnyOf(Lookup):

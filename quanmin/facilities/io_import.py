@@ -322,8 +322,10 @@ def _plan(rows, user, report: ImportReport, lock: bool) -> dict:
     rows = _site_rows(rows, user, report, columns)
     existing_sites, existing = _prefetch(rows, lock)
     if lock and len(rows) == len(report.rows):  # no row rejected yet
+        new_sites = len({row.key for row in rows} - set(existing_sites))  # at most
+        keys = services.new_site_keys(new_sites) if new_sites else []
         with bulk.alongside() as submit:
-            plans = _resolve(rows, columns, existing_sites, existing, user, _Writes(submit))
+            plans = _resolve(rows, columns, existing_sites, existing, user, _Writes(submit, keys))
     else:  # a dry run, or a row rejected already: nothing is written
         plans = _resolve(rows, columns, existing_sites, existing, user, None)
     report.sites_new = sum(1 for p in plans.values() if p.new)
@@ -424,14 +426,19 @@ NEW_SITE_DEFAULTS = {k: Site._meta.get_field(k).get_default() for k in SITE_KEYS
 
 class _Writes:
     """What is written beside the checking (core.bulk.alongside): a site once its last row has been
-    checked (its values final), with its new facilities; sent a batch at a time. Facilities follow
-    their sites' order, which is the file's when a site's rows stand together (as registers have them)."""
+    checked (its values final), with its new facilities, a batch at a time. The statements are
+    made on this thread (services.import_part) and only run on the other, each new site with a key
+    reserved for it, so that the facilities pointing to it are made before it is written. Facilities
+    follow their sites' order, which is the file's when a site's rows stand together (as registers
+    have them)."""
 
-    def __init__(self, submit):
-        self.submit, self.sites, self.changed, self.facilities = submit, [], [], []
+    def __init__(self, submit, keys: list[int]):
+        self.submit, self.keys = submit, iter(keys)
+        self.sites, self.changed, self.facilities = [], [], []
 
     def site_done(self, plan: _SitePlan, rows: list[_Row]) -> None:
         if plan.new:
+            plan.site.pk = next(self.keys)
             self.sites.append(plan.site)
         elif plan.changes:
             self.changed.append((plan.site, plan.changes))
@@ -441,8 +448,8 @@ class _Writes:
 
     def flush(self) -> None:
         if self.sites or self.changed or self.facilities:
-            self.submit(services.import_part, new_sites=self.sites, changed_sites=self.changed,
-                        new_facilities=self.facilities)
+            services.import_part(new_sites=self.sites, changed_sites=self.changed, new_facilities=self.facilities,
+                                 submit=self.submit)
             self.sites, self.changed, self.facilities = [], [], []
 
 

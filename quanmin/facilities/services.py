@@ -258,26 +258,29 @@ NEW_SITE_FIELDS = ("name", "region_id", "address", "lon", "lat", "owner_kind", "
 
 
 def import_part(*, new_sites: list, changed_sites: list[tuple[Site, list[str]]],
-                new_facilities: list[tuple[object, dict]]) -> None:
-    """Write part of an Excel import, in the import's transaction, while io_import checks the rest
-    (core.bulk.alongside; io_import has validated these rows with clean_site / clean_facility and
-    matched them, and nothing is kept unless every row of the file is good). New sites come as
-    objects holding NEW_SITE_FIELDS, each given its key here; new facilities as (site, cleaned
-    fields), written as plain values (core.bulk: no model instance per row), in step with their
-    sites as sync_facility keeps them."""
-    if new_sites:
-        keys = bulk.insert_values(Site, ({f: getattr(site, f) for f in NEW_SITE_FIELDS} for site in new_sites), ids=True)
-        for site, key in zip(new_sites, keys, strict=True):
-            site.pk = key
+                new_facilities: list[tuple[object, dict]], submit) -> None:
+    """Write part of an Excel import, in the import's transaction, while io_import checks the rest:
+    the statements are made here and run beside (`submit`: core.bulk.alongside's). io_import has
+    validated these rows with clean_site / clean_facility and matched them, and nothing is kept
+    unless every row of the file is good. New sites come as objects holding NEW_SITE_FIELDS and the
+    key reserved for them (new_site_keys); new facilities as (site, cleaned fields), written as plain
+    values (core.bulk: no model instance per row), in step with their sites as sync_facility keeps them."""
+    bulk.insert_values(Site, ({"id": site.pk, **{f: getattr(site, f) for f in NEW_SITE_FIELDS}} for site in new_sites),
+                       keyed=True, submit=submit)
     if changed_sites:
         now = timezone.now()
         for site, _fields in changed_sites:
             site.updated_at = now
         bulk.update_rows([s for s, _f in changed_sites], [*sorted({f for _s, fields in changed_sites for f in fields}),
-                                                          "updated_at"])
+                                                          "updated_at"], submit=submit)
     access = Facility._meta.get_field("access").get_default()
     bulk.insert_values(Facility, ({**data, "site_id": site.pk, **_synced(site, data.get("access", access))}
-                                  for site, data in new_facilities))  # made as they are written
+                                  for site, data in new_facilities), submit=submit)
+
+
+def new_site_keys(count: int) -> list[int]:
+    """Keys for the sites an import adds, reserved in its transaction before they are written."""
+    return bulk.reserve_keys(Site, count)
 
 
 @transaction.atomic

@@ -130,6 +130,18 @@ def test_a_broken_constraint_in_a_later_statement_stops_the_insert(world):
     assert Facility.objects.filter(external_id__startswith="G-").count() == 2600
 
 
+def test_reserved_keys_are_given_to_no_other_row(world):
+    region = world.site.region_id
+    with transaction.atomic():
+        keys = bulk.reserve_keys(Site, 3)
+        other = Site.objects.create(name="别的场馆", lon=116.0, lat=36.4, region_id=region)
+        assert other.pk not in keys and len(set(keys)) == 3
+        bulk.insert_values(Site, ({"id": key, "name": f"预留{key}", "lon": 116.0, "lat": 36.4, "region_id": region}
+                                  for key in keys), keyed=True)
+        assert set(bulk.reserve_keys(Site, 2)).isdisjoint({*keys, other.pk})
+    assert sorted(Site.objects.filter(name__startswith="预留").values_list("pk", flat=True)) == keys
+
+
 def test_alongside_writes_in_order_on_a_second_thread_in_the_callers_transaction(world):
     site, threads = world.site, []
     here = {"site_id": site.pk, "region_id": site.region_id, "lon": site.lon, "lat": site.lat, "type": "football"}

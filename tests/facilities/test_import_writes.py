@@ -3,11 +3,13 @@ on a second thread while the rows after it are checked (io_import._Writes, core.
 what is written is what a whole-file check would write, and a row rejected later, or a write that
 fails, leaves the database as it was."""
 
+import contextlib
 import threading
 
 import pytest
 from django.db import IntegrityError
 
+from quanmin.core import bulk
 from quanmin.facilities import io_import, services
 from quanmin.facilities.errors import FacilityError
 from quanmin.facilities.models import Facility, Site
@@ -16,25 +18,48 @@ from tests.facilities.test_import_export import make_xlsx, row, run, snapshot
 
 @pytest.fixture
 def parts(monkeypatch):
-    """Every written part: a batch a site, and the thread each was written on."""
+    """Every written part (a batch a site): its new sites and facilities."""
     monkeypatch.setattr(io_import, "WRITE_BATCH", 1)
     written, part = [], services.import_part
 
     def recorded(**kwargs):
-        written.append((threading.current_thread().name, [s.name for s in kwargs["new_sites"]],
-                        len(kwargs["new_facilities"])))
+        written.append(([s.name for s in kwargs["new_sites"]], len(kwargs["new_facilities"])))
         part(**kwargs)
 
     monkeypatch.setattr(services, "import_part", recorded)
     return written
 
 
-def test_each_site_is_written_with_its_facilities_beside_the_checking(world, tmp_path, parts):
+@pytest.fixture
+def beside(monkeypatch):
+    """The threads the statements ran on; `fail_at` makes the n-th statement fail there."""
+    threads, real = [], bulk.alongside
+
+    @contextlib.contextmanager
+    def recording(*args, **kwargs):
+        with real(*args, **kwargs) as submit:
+
+            def counted(fn, *fn_args, **fn_kwargs):
+                def run():
+                    threads.append(threading.current_thread())
+                    if len(threads) == getattr(recording, "fail_at", 0):  # as when another import took a number
+                        raise IntegrityError("UNIQUE constraint failed: facilities_facility.external_id")
+                    fn(*fn_args, **fn_kwargs)
+                submit(run)
+
+            yield counted
+
+    monkeypatch.setattr(bulk, "alongside", recording)
+    recording.threads = threads
+    return recording
+
+
+def test_each_site_is_written_with_its_facilities_beside_the_checking(world, tmp_path, parts, beside):
     rows = [row(site_name="甲场馆"), row(site_name="甲场馆", name="2号篮球场"), row(site_name="乙场馆", lon=115.98)]
     report = run(make_xlsx(tmp_path, rows), world.users["county"], dry_run=False)
     assert report.applied and report.counts["facilities_new"] == 3
-    assert [(names, n) for _thread, names, n in parts] == [(["甲场馆"], 2), (["乙场馆"], 1)]
-    assert all(thread != threading.current_thread().name for thread, _names, _n in parts)
+    assert parts == [(["甲场馆"], 2), (["乙场馆"], 1)]
+    assert len(beside.threads) >= 4 and threading.current_thread() not in beside.threads  # 2 sites, 2 facility batches
     site = Site.objects.get(name="乙场馆")
     assert list(site.facilities.values_list("region_id", "lon", "open")) == [(site.region_id, 115.98, True)]
 
@@ -44,7 +69,7 @@ def test_a_site_whose_rows_stand_apart_is_written_with_the_values_of_all_of_them
             row(site_name="甲场馆", name="2号篮球场", address="东关街9号", manager="")]
     report = run(make_xlsx(tmp_path, rows), world.users["county"], dry_run=False)
     assert report.applied
-    assert [names for _thread, names, _n in parts] == [["乙场馆"], ["甲场馆"]]  # 甲 only after its last row
+    assert [names for names, _n in parts] == [["乙场馆"], ["甲场馆"]]  # 甲 only after its last row
     assert Site.objects.get(name="甲场馆").address == "东关街9号"
     assert Site.objects.get(name="甲场馆").facilities.count() == 2
 
@@ -62,28 +87,18 @@ def test_a_new_site_found_without_coordinates_at_its_last_row_leaves_nothing(wor
     before = snapshot()
     rows = [row(site_name="甲场馆"), row(site_name="乙场馆", lon="", lat=""), row(site_name="丙场馆")]
     report = run(make_xlsx(tmp_path, rows), world.users["county"], dry_run=False)
-    assert [names for _thread, names, _n in parts] == [["甲场馆"]]  # nothing after the rejection
+    assert [names for names, _n in parts] == [["甲场馆"]]  # nothing after the rejection
     assert [(r.line, r.errors[0]["code"]) for r in report.rejected] == [(3, "lon_required")]
     assert snapshot() == before
 
 
-def test_a_write_that_fails_is_a_conflict_and_leaves_nothing(world, tmp_path, monkeypatch):
+def test_a_write_that_fails_beside_is_a_conflict_and_leaves_nothing(world, tmp_path, parts, beside):
     before = snapshot()
-    monkeypatch.setattr(io_import, "WRITE_BATCH", 1)
-    part, calls = services.import_part, []
-
-    def second_fails(**kwargs):
-        calls.append(1)
-        part(**kwargs)
-        if len(calls) == 2:  # as when another import took the register number meanwhile
-            raise IntegrityError("UNIQUE constraint failed: facilities_facility.external_id")
-
-    monkeypatch.setattr(services, "import_part", second_fails)
+    beside.fail_at = 3  # the second site's
     rows = [row(site_name=f"{n}号场馆") for n in range(1, 6)]
     with pytest.raises(FacilityError) as caught:
         run(make_xlsx(tmp_path, rows), world.users["county"], dry_run=False)
     assert caught.value.code == "import_conflict" and caught.value.status == 409
-    assert len(calls) == 2  # the parts after the failure were not written
     assert snapshot() == before
 
 
