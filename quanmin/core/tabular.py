@@ -35,6 +35,7 @@ import io
 import itertools
 import operator
 import re
+import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -142,12 +143,14 @@ def xlsx_grids(data: bytes, max_rows: int, typed: bool = True):
             break
     formulas = _formulas(parts, fitting)
     if all(fitting.get(name) for name in sheets):
-        book = _open(lambda: python_calamine.CalamineWorkbook.from_filelike(_repack(parts)))
-        del parts
-        worksheets = [m for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
-        for n, meta in enumerate(worksheets):  # as openpyxl's book.worksheets: no chart sheets
-            sheet = _open(lambda name=meta.name: book.get_sheet_by_name(name))
-            yield _guarded(_calamine_lines(sheet, typed), max_rows, deadline, formulas(n), meta.name)
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as repacked:
+            _repack(parts, repacked)
+            del parts
+            book = _open(lambda: python_calamine.CalamineWorkbook.from_path(repacked.name))
+            worksheets = [m for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+            for n, meta in enumerate(worksheets):  # as openpyxl's book.worksheets: no chart sheets
+                sheet = _open(lambda name=meta.name: book.get_sheet_by_name(name))
+                yield _guarded(_calamine_lines(sheet, typed), max_rows, deadline, formulas(n), meta.name)
         return
     # Read from memory, the workbook holds no file open: it need not be closed.
     book = _open(lambda: openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True))
@@ -258,13 +261,14 @@ def _worksheet_parts(parts: dict[str, bytes]) -> list[str] | None:
     return order if order and all(name in parts for name in order) else None
 
 
-def _repack(parts: dict[str, bytes]) -> io.BytesIO:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+def _repack(parts: dict[str, bytes], file) -> None:
+    """The parts into `file`, stored (not compressed), for calamine to read from its path: from a
+    file object it reads through Python, 0.035 s of bench/facilities.py's 18 MB sheet against
+    0.008 s to write the file (same machine, same run)."""
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as archive:
         for name, part in parts.items():
             archive.writestr(name, part)
-    out.seek(0)
-    return out
+    file.flush()
 
 
 # Calamine places a cell by its last r attribute, wherever it stands, and a cell or row without one

@@ -150,15 +150,34 @@ def _region(raw_code, regions: dict, unknown: dict, errors: list):
 SITE_CELLS = ("site_name", "region", *SITE_KEYS)
 
 
-def _site_part(raw: dict, regions: dict, unknown: dict, memo: dict) -> tuple[dict, list]:
+def _site_cells(rows, user) -> list[tuple]:
+    """Each row's site: (the site cleaned by services.clean_site, its errors, its key (name, division
+    code) or None, the division when it is outside the user's scope or None). Worked out once per
+    distinct set of site cells, as a site's rows repeat them (four rows a site in
+    bench/facilities.py's register): rows share the tuple and the dict in it, which nothing changes."""
+    wanted_codes = {_code(r.get("region", "")) for r in rows}
+    regions = {r.code: r for r in Region.objects.filter(bulk.any_of("code", wanted_codes))}
+    unknown, memo, allowed, found = {}, {}, {}, []
+    for raw in rows:
+        values = tuple(map(raw.get, SITE_CELLS))  # None for a column the file lacks
+        cells = (*values, *map(type, values))  # 1, 1.0 and True are equal keys, yet not the same cell
+        entry = memo.get(cells)
+        if entry is None:
+            site, errors = _site_part(raw, regions, unknown)
+            region, key, outside = site.get("region"), None, None
+            if isinstance(region, Region):
+                key = (site.get("name", ""), region.code)
+                if region.code not in allowed:
+                    allowed[region.code] = scoping.can_write_region(user, region.code)
+                outside = None if allowed[region.code] else region
+            entry = memo[cells] = (site, errors, key, outside)
+        found.append(entry)
+    return found
+
+
+def _site_part(raw: dict, regions: dict, unknown: dict) -> tuple[dict, list]:
     """The site half of a row: the site cleaned by services.clean_site, and its errors (of the
-    division, of the fields, of text too long). Worked out once per distinct set of site cells, as a
-    site's rows repeat them (four rows a site in bench/facilities.py's register); rows share the
-    dict, which nothing changes."""
-    values = tuple(map(raw.get, SITE_CELLS))  # None for a column the file lacks
-    cells = (*values, *map(type, values))  # 1, 1.0 and True are equal keys, yet not the same cell
-    if cells in memo:
-        return memo[cells]
+    division, of the fields, of text too long)."""
     errors = []
     site = {"name": str(raw.get("site_name", ""))}
     region = _region(raw.get("region", ""), regions, unknown, errors)
@@ -172,8 +191,7 @@ def _site_part(raw: dict, regions: dict, unknown: dict, memo: dict) -> tuple[dic
             site[key] = str(value) if key in SITE_TEXT else value
     cleaned = _clean_all(services.clean_site, site, errors, SITE_ERROR_KEYS)
     _fit_text(cleaned, SITE_TEXT_FIELDS, errors)
-    memo[cells] = (cleaned, errors)
-    return memo[cells]
+    return cleaned, errors
 
 
 _SKIP = object()  # a cell that leaves its field as it is
@@ -233,10 +251,11 @@ def _parse_facility(row: _Row, columns: list) -> None:
                 facility[key] = value  # as _facility_cell would give it
                 continue
             found = _facility_cell(key, value)
-        else:
-            found = done.get((value, value.__class__))
+        else:  # text keyed by itself (no other cell equals it); 1, 1.0 and True by value and type
+            memo_key = value if value.__class__ is str else (value, value.__class__)
+            found = done.get(memo_key)
             if found is None:
-                found = done[value, value.__class__] = _facility_cell(key, value)
+                found = done[memo_key] = _facility_cell(key, value)
         if found[1]:
             errors += found[1]
         elif found[0] is not _SKIP:
@@ -315,59 +334,34 @@ def import_rows(rows, user, dry_run: bool = True, *, request=None, ignored=()) -
 def _plan(rows, user, report: ImportReport, lock: bool) -> dict:
     """Check every row; when applying (lock), write the new and changed sites and the new facilities
     as their sites are complete, beside the checking (_Writes), and return what is written last.
-    The site cells come first (_site_rows: each row's site, its division and scope), then what the
-    file may name is fetched (_prefetch), then each row's facility cells are checked and matched in
-    the file's order (_resolve), written as they go."""
-    columns = [(key, None if key in FACILITY_TEXT_FIELDS else {}) for key in FACILITY_KEYS]
-    rows = _site_rows(rows, user, report, columns)
-    existing_sites, existing = _prefetch(rows, lock)
-    if lock and len(rows) == len(report.rows):  # no row rejected yet
-        new_sites = len({row.key for row in rows} - set(existing_sites))  # at most
+    The site cells come first (_site_cells: each distinct site, its division and scope), then what
+    the file may name is fetched (_prefetch), then each row is checked and matched in the file's
+    order (_Check), written as it goes."""
+    sites = _site_cells(rows, user)
+    good = [(raw, key) for raw, (_site, errors, key, outside) in zip(rows, sites) if not errors and outside is None]
+    existing_sites, existing = _prefetch(good, lock)
+    check = _Check(user, existing_sites, existing)
+    if lock and len(good) == len(rows):  # no row rejected yet
+        new_sites = len({key for _raw, key in good} - set(existing_sites))  # at most
         keys = services.new_site_keys(new_sites) if new_sites else []
         with bulk.alongside() as submit:
-            plans = _resolve(rows, columns, existing_sites, existing, user, _Writes(submit, keys))
+            check.run(rows, sites, report, _Writes(submit, keys))
     else:  # a dry run, or a row rejected already: nothing is written
-        plans = _resolve(rows, columns, existing_sites, existing, user, None)
+        check.run(rows, sites, report, None)
+    plans, kept = check.plans, [r for r in check.rows if r.report.action != "rejected"]
     report.sites_new = sum(1 for p in plans.values() if p.new)
     report.sites_updated = sum(1 for p in plans.values() if not p.new and p.changes)
-    changed = [(r.facility_obj, r.fields, plans[r.key].site) for r in rows if r.report.action == "updated" and r.fields]
     return {"changed_sites": [(p.site, p.changes) for p in plans.values() if not p.new and p.changes],
-            "changed_facilities": changed,
-            "region_code": codes.common_prefix([r.key[1] for r in rows if r.report.action != "rejected"])}
+            "changed_facilities": [(r.facility_obj, r.fields, plans[r.key].site) for r in kept if r.fields],
+            "region_code": codes.common_prefix([r.key[1] for r in kept])}
 
 
-def _site_rows(rows, user, report: ImportReport, columns: list) -> list[_Row]:
-    """Each row with its site cells checked (_site_part) and its division's scope, its report in
-    `report`; the rows whose site is good (with its key), in the file's order. A row rejected here
-    has its facility cells checked too, so that every fault of it is told."""
-    good = []
-    wanted_codes = {_code(r.get("region", "")) for r in rows}
-    regions, unknown, memo, allowed = {}, {}, {}, {}
-    regions.update({r.code: r for r in Region.objects.filter(bulk.any_of("code", wanted_codes))})
-    for n, raw in enumerate(rows, start=2):
-        line = raw.get("_line", n)
-        name = str(raw.get("name", ""))
-        if not name:
-            info = types.lookup(str(raw.get("type", "")))
-            name = info.label if info else str(raw.get("type", ""))
-        row = _Row(raw, RowReport(line, "rejected", str(raw.get("site_name", "")), name, [], []))
-        report.rows.append(row.report)
-        row.site, site_errors = _site_part(raw, regions, unknown, memo)
-        row.report.errors += site_errors
-        region, outside = row.site.get("region"), False
-        if isinstance(region, Region):
-            row.key = (row.site.get("name", ""), region.code)
-            if region.code not in allowed:
-                allowed[region.code] = scoping.can_write_region(user, region.code)
-            outside = not allowed[region.code]
-        if site_errors or outside:
-            _parse_facility(row, columns)
-            if outside:
-                _error(row, "region", FacilityError("region_outside_scope", _("%(region)s is outside the divisions you may change.")
-                                                    % {"region": region.name}, "region"))
-            continue
-        good.append(row)
-    return good
+def _new_row(raw: dict, n: int) -> _Row:
+    name = str(raw.get("name", ""))
+    if not name:
+        info = types.lookup(str(raw.get("type", "")))
+        name = info.label if info else str(raw.get("type", ""))
+    return _Row(raw, RowReport(raw.get("_line", n), "rejected", str(raw.get("site_name", "")), name, [], []))
 
 
 # Only what matching, comparing and keeping facilities in step read: fewer columns to convert.
@@ -375,7 +369,7 @@ SITE_ONLY = ["name", "region", *SITE_KEYS]
 FACILITY_ONLY = [*FACILITY_KEYS, "site", "region", "lon", "lat", "open"]
 
 
-def _prefetch(rows: list[_Row], lock: bool):
+def _prefetch(rows: list[tuple[dict, tuple]], lock: bool):
     """Existing sites of the file's divisions and the facilities the rows may name: a few queries,
     before the facility cells are checked, so by every register number and system ID the cells
     hold (one that turns out bad matches nothing)."""
@@ -384,7 +378,7 @@ def _prefetch(rows: list[_Row], lock: bool):
     if lock:
         site_qs, fac_qs = site_qs.select_for_update(), fac_qs.select_for_update()
     # The divisions' sites are locked and matched by (name, division); only the matches are loaded.
-    keys, matched = {r.key for r in rows}, {}
+    keys, matched = {key for _raw, key in rows}, {}
     names = Site.objects.select_for_update() if lock else Site.objects.all()
     in_divisions = names.filter(bulk.any_of("region_id", {code for _name, code in keys}))
     for pk, name, region in in_divisions.order_by("pk").values_list("pk", "name", "region_id"):
@@ -394,11 +388,11 @@ def _prefetch(rows: list[_Row], lock: bool):
     sites = {key: loaded[pk] for key, pk in matched.items() if pk in loaded}
     facilities = {f.pk: f for f in fac_qs.filter(bulk.any_of("site_id", loaded))} if loaded else {}
     known = {f.external_id for f in facilities.values()}
-    numbers = {str(r.raw["external_id"]).strip() for r in rows if r.raw.get("external_id") not in (None, "")}
+    numbers = {str(raw["external_id"]).strip() for raw, _key in rows if raw.get("external_id") not in (None, "")}
     numbers -= known | {""}
     if numbers:  # "" is not a number: the condition lets both databases use the partial unique index
         facilities.update({f.pk: f for f in fac_qs.filter(bulk.any_of("external_id", numbers)).exclude(external_id="")})
-    idents = {_whole(r.raw.get("id")) for r in rows} - set(facilities) - {None}
+    idents = {_whole(raw["id"]) for raw, _key in rows if raw.get("id", "") != ""} - set(facilities) - {None}
     if idents:
         facilities.update({f.pk: f for f in fac_qs.filter(bulk.any_of("pk", idents))})
     return sites, facilities
@@ -456,88 +450,103 @@ class _Writes:
 WRITE_BATCH = 2000  # new facilities a write: 10 for bench/facilities.py's register, the last one waited for
 
 
-def _resolve(rows: list[_Row], columns: list, sites: dict, facilities: dict, user, writes: _Writes | None) -> dict:
-    """Check each row's facility cells (_parse_facility), in the file's order; match a good row and
-    merge its site. A site is complete at its last row: then its values are final (_finish_site),
-    and with no row rejected so far it is written with its new facilities (`writes`) while the rows
-    after it are checked."""
-    by_number = {f.external_id: f for f in facilities.values() if f.external_id}
-    by_key: dict[tuple, list[Facility]] = {}
-    for f in facilities.values():
-        by_key.setdefault((f.site_id, f.type, f.name), []).append(f)
-    last = {row.key: i for i, row in enumerate(rows)}
-    plans: dict[tuple, _SitePlan] = {}
-    first: dict[tuple, _Row] = {}  # each site's first row not rejected
-    new_rows: dict[tuple, list[_Row]] = {}  # each site's new facilities, until the site is written
-    claimed: dict[int, int] = {}  # facility pk → line
-    numbers_seen: dict[str, int] = {}
-    new_keys: dict[tuple, tuple[int, bool]] = {}
-    for i, row in enumerate(rows):
-        _parse_facility(row, columns)
-        if not row.report.errors and _resolve_row(row, plans, sites, facilities, by_number, by_key, user, claimed,
-                                                  numbers_seen, new_keys):
-            first.setdefault(row.key, row)
-            if row.report.action == "new":
-                new_rows.setdefault(row.key, []).append(row)
-        elif writes is not None:
-            writes = None  # nothing will be kept: stop writing
-        if last[row.key] == i and row.key in first:
-            plan = plans[row.key]
-            if not _finish_site(plan, first[row.key]):
+class _Check:
+    """Each row in the file's order: its facility cells checked (_parse_facility), then matched and
+    its site merged (_resolve_row). A site is complete at its last row: then its values are final
+    (_finish_site), and with no row rejected so far it is written with its new facilities
+    (`writes`) while the rows after it are checked."""
+
+    def __init__(self, user, sites: dict, facilities: dict):
+        self.user, self.sites, self.facilities = user, sites, facilities
+        self.by_number = {f.external_id: f for f in facilities.values() if f.external_id}
+        self.by_key: dict[tuple, list[Facility]] = {}
+        for f in facilities.values():
+            self.by_key.setdefault((f.site_id, f.type, f.name), []).append(f)
+        self.columns = [(key, None if key in FACILITY_TEXT_FIELDS else {}) for key in FACILITY_KEYS]
+        self.rows: list[_Row] = []
+        self.plans: dict[tuple, _SitePlan] = {}
+        self.claimed: dict[int, int] = {}  # facility pk → line
+        self.numbers_seen: dict[str, int] = {}
+        self.new_keys: dict[tuple, tuple[int, bool]] = {}
+
+    def run(self, rows, sites: list[tuple], report: ImportReport, writes: _Writes | None) -> None:
+        last = {key: i for i, (_site, errors, key, outside) in enumerate(sites) if not errors and outside is None}
+        first: dict[tuple, _Row] = {}  # each site's first row not rejected
+        new_rows: dict[tuple, list[_Row]] = {}  # each site's new facilities, until the site is written
+        for i, raw in enumerate(rows):
+            row = _new_row(raw, i + 2)
+            report.rows.append(row.report)
+            self.rows.append(row)
+            row.site, site_errors, row.key, outside = sites[i]
+            row.report.errors += site_errors
+            _parse_facility(row, self.columns)  # every fault of a row is told
+            if outside is not None:
+                _error(row, "region", FacilityError("region_outside_scope", _(
+                    "%(region)s is outside the divisions you may change.") % {"region": outside.name}, "region"))
+            if row.report.errors:
+                writes = None  # nothing will be kept: stop writing
+                if site_errors or outside is not None:
+                    continue
+            elif self._resolve_row(row):
+                first.setdefault(row.key, row)
+                if row.report.action == "new":
+                    new_rows.setdefault(row.key, []).append(row)
+            else:
                 writes = None
-            elif writes is not None:
-                writes.site_done(plan, new_rows.pop(row.key, []))
-    if writes is not None:
-        writes.flush()
-    return plans
+            if last[row.key] == i and row.key in first:
+                plan = self.plans[row.key]
+                if not _finish_site(plan, first[row.key]):
+                    writes = None
+                elif writes is not None:
+                    writes.site_done(plan, new_rows.pop(row.key, []))
+        if writes is not None:
+            writes.flush()
 
-
-def _resolve_row(row: _Row, plans: dict, sites: dict, facilities: dict, by_number: dict, by_key: dict, user,
-                 claimed: dict, numbers_seen: dict, new_keys: dict) -> bool:
-    """Match one row and merge its site: whether it is good."""
-    data, number = row.facility, row.facility.get("external_id", "")
-    # Duplicates inside the file.
-    if number and number in numbers_seen:
-        _error(row, "external_id", FacilityError("duplicate_number", _("The same register number as line %(line)s.")
-                                                 % {"line": numbers_seen[number]}, "external_id"))
-        return False
-    plan = plans.get(row.key)
-    site = plan.site if plan else sites.get(row.key)
-    facility = _match(row, site, facilities, by_number, by_key, user)
-    if row.report.errors:
-        return False
-    if facility is not None and facility.pk in claimed:
-        _error(row, "", FacilityError("duplicate_facility", _("This row names the same facility as line %(line)s.")
-                                      % {"line": claimed[facility.pk]}, ""))
-        return False
-    if facility is None:
-        key = (row.key, data.get("type"), data.get("name", ""))
-        if key in new_keys and not (number and new_keys[key][1]):
-            _error(row, "name", FacilityError("duplicate_facility", _("The same site, type and name as line %(line)s.")
-                                              % {"line": new_keys[key][0]}, "name"))
+    def _resolve_row(self, row: _Row) -> bool:
+        """Match one row and merge its site: whether it is good."""
+        plans, data, number = self.plans, row.facility, row.facility.get("external_id", "")
+        # Duplicates inside the file.
+        if number and number in self.numbers_seen:
+            _error(row, "external_id", FacilityError("duplicate_number", _("The same register number as line %(line)s.")
+                                                     % {"line": self.numbers_seen[number]}, "external_id"))
             return False
-    if not _merge_site(row, plans, sites):
-        return False
-    # The row is good: record what it does.
-    if number:
-        numbers_seen[number] = row.line
-    plan = plans[row.key]
-    if facility is None:
-        new_keys[(row.key, data.get("type"), data.get("name", ""))] = (row.line, bool(number))
-        row.site_obj = plan.site
-        row.report.action = "new"
-    else:
-        claimed[facility.pk] = row.line
-        row.fields = [k for k, v in data.items() if getattr(facility, k) != v]
-        for k in row.fields:
-            setattr(facility, k, data[k])
-        if plan.new or facility.site_id != plan.site.pk:
-            row.fields.append("site")  # the facility moves to the site: services.import_finish
-        row.facility_obj = facility
-        row.report.action = "updated" if row.fields else "unchanged"
-    if row.fields:
-        row.report.changes = [BY_KEY["site_name" if k == "site" else k].label for k in row.fields]
-    return True
+        plan = plans.get(row.key)
+        site = plan.site if plan else self.sites.get(row.key)
+        facility = _match(row, site, self.facilities, self.by_number, self.by_key, self.user)
+        if row.report.errors:
+            return False
+        if facility is not None and facility.pk in self.claimed:
+            _error(row, "", FacilityError("duplicate_facility", _("This row names the same facility as line %(line)s.")
+                                          % {"line": self.claimed[facility.pk]}, ""))
+            return False
+        if facility is None:
+            key = (row.key, data.get("type"), data.get("name", ""))
+            if key in self.new_keys and not (number and self.new_keys[key][1]):
+                _error(row, "name", FacilityError("duplicate_facility", _("The same site, type and name as line %(line)s.")
+                                                  % {"line": self.new_keys[key][0]}, "name"))
+                return False
+        if not _merge_site(row, plans, self.sites):
+            return False
+        # The row is good: record what it does.
+        if number:
+            self.numbers_seen[number] = row.line
+        plan = plans[row.key]
+        if facility is None:
+            self.new_keys[(row.key, data.get("type"), data.get("name", ""))] = (row.line, bool(number))
+            row.site_obj = plan.site
+            row.report.action = "new"
+        else:
+            self.claimed[facility.pk] = row.line
+            row.fields = [k for k, v in data.items() if getattr(facility, k) != v]
+            for k in row.fields:
+                setattr(facility, k, data[k])
+            if plan.new or facility.site_id != plan.site.pk:
+                row.fields.append("site")  # the facility moves to the site: services.import_finish
+            row.facility_obj = facility
+            row.report.action = "updated" if row.fields else "unchanged"
+        if row.fields:
+            row.report.changes = [BY_KEY["site_name" if k == "site" else k].label for k in row.fields]
+        return True
 
 
 def _match(row: _Row, site, facilities: dict, by_number: dict, by_key: dict, user) -> Facility | None:

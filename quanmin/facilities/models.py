@@ -102,7 +102,9 @@ class Facility(models.Model):
     access = models.CharField(_("access"), max_length=10, choices=Access.choices, default=Access.FREE)
     # Copied from the site so that roll-ups and nearby searches over a million rows need no join;
     # services keep them in step when a site moves.
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", editable=False)
+    # No index of its own: facility_figures begins with it (every write of a facility updates each index).
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", editable=False,
+                               db_index=False)
     lon = models.FloatField(editable=False)
     lat = models.FloatField(editable=False)
     open = models.BooleanField(editable=False, default=True)  # site open and facility open to someone
