@@ -132,17 +132,27 @@ def _clean_all(clean, data: dict, errors: list, keys: dict) -> dict:
 SITE_ERROR_KEYS = {"name": "site_name", "lon": "lon", "lat": "lat", "region": "region"}
 
 
+def _regions(rows) -> tuple[dict, dict]:
+    """The divisions the file's cells name, by code (_code), and the error of each code that names
+    none, judged once by services.check_region: asked before any row is checked."""
+    cells = {}
+    for raw in rows:
+        cells.setdefault(_code(raw.get("region", "")), raw.get("region", ""))
+    regions = {r.code: r for r in Region.objects.only("code", "name").filter(bulk.any_of("code", cells))}
+    unknown = {}
+    for code, cell in cells.items():
+        if code not in regions:
+            try:
+                regions[code] = services.check_region(str(cell))
+            except FacilityError as exc:
+                unknown[code] = exc
+    return regions, unknown
+
+
 def _region(raw_code, regions: dict, unknown: dict, errors: list):
-    """The prefetched division; services.check_region judges (once per code) what was not found."""
     code = _code(raw_code)
     if code in regions:
         return regions[code]
-    if code not in unknown:
-        try:
-            regions[code] = services.check_region(str(raw_code))
-            return regions[code]
-        except FacilityError as exc:
-            unknown[code] = exc
     errors.append(_problem("region", unknown[code]))
     return None
 
@@ -150,14 +160,12 @@ def _region(raw_code, regions: dict, unknown: dict, errors: list):
 SITE_CELLS = ("site_name", "region", *SITE_KEYS)
 
 
-def _site_cells(rows, user) -> list[tuple]:
+def _site_cells(rows, user, regions: dict, unknown: dict) -> list[tuple]:
     """Each row's site: (the site cleaned by services.clean_site, its errors, its key (name, division
     code) or None, the division when it is outside the user's scope or None). Worked out once per
     distinct set of site cells, as a site's rows repeat them (four rows a site in
     bench/facilities.py's register): rows share the tuple and the dict in it, which nothing changes."""
-    wanted_codes = {_code(r.get("region", "")) for r in rows}
-    regions = {r.code: r for r in Region.objects.filter(bulk.any_of("code", wanted_codes))}
-    unknown, memo, allowed, found = {}, {}, {}, []
+    memo, allowed, found = {}, {}, []
     for raw in rows:
         values = tuple(map(raw.get, SITE_CELLS))  # None for a column the file lacks
         cells = (*values, *map(type, values))  # 1, 1.0 and True are equal keys, yet not the same cell
@@ -334,20 +342,26 @@ def import_rows(rows, user, dry_run: bool = True, *, request=None, ignored=()) -
 def _plan(rows, user, report: ImportReport, lock: bool) -> dict:
     """Check every row; when applying (lock), write the new and changed sites and the new facilities
     as their sites are complete, beside the checking (_Writes), and return what is written last.
-    The site cells come first (_site_cells: each distinct site, its division and scope), then what
-    the file may name is fetched (_prefetch), then each row is checked and matched in the file's
-    order (_Check), written as it goes."""
-    sites = _site_cells(rows, user)
-    good = [(raw, key) for raw, (_site, errors, key, outside) in zip(rows, sites) if not errors and outside is None]
-    existing_sites, existing = _prefetch(good, lock)
-    check = _Check(user, existing_sites, existing)
-    if lock and len(good) == len(rows):  # no row rejected yet
-        new_sites = len({key for _raw, key in good} - set(existing_sites))  # at most
-        keys = services.new_site_keys(new_sites) if new_sites else []
-        with bulk.alongside() as submit:
-            check.run(rows, sites, report, _Writes(submit, keys))
-    else:  # a dry run, or a row rejected already: nothing is written
+    First the divisions the cells name (_regions); then each distinct site's cells, division and
+    scope (_site_cells) while what the file may name is asked beside them (_named, then
+    _matched); then each row is checked and matched in the file's order (_Check), written as it goes."""
+    regions, unknown = _regions(rows)
+    if not lock:  # a dry run: nothing is written
+        named = _named(rows, set(regions), lock)
+        sites = _site_cells(rows, user, regions, unknown)
+        check = _Check(user, *_matched(rows, sites, *named, lock))
         check.run(rows, sites, report, None)
+    else:
+        with bulk.alongside() as submit:
+            named = submit(_named, rows, set(regions), lock)  # beside the site cells
+            sites = _site_cells(rows, user, regions, unknown)
+            check = _Check(user, *_matched(rows, sites, *named.result(), lock))
+            good = [key for _site, errors, key, outside in sites if not errors and outside is None]
+            if len(good) == len(rows):  # no row rejected yet
+                new_sites = len(set(good) - set(check.sites))  # at most
+                check.run(rows, sites, report, _Writes(submit, services.new_site_keys(new_sites) if new_sites else []))
+            else:
+                check.run(rows, sites, report, None)
     plans, kept = check.plans, [r for r in check.rows if r.report.action != "rejected"]
     report.sites_new = sum(1 for p in plans.values() if p.new)
     report.sites_updated = sum(1 for p in plans.values() if not p.new and p.changes)
@@ -369,33 +383,39 @@ SITE_ONLY = ["name", "region", *SITE_KEYS]
 FACILITY_ONLY = [*FACILITY_KEYS, "site", "region", "lon", "lat", "open"]
 
 
-def _prefetch(rows: list[tuple[dict, tuple]], lock: bool):
-    """Existing sites of the file's divisions and the facilities the rows may name: a few queries,
-    before the facility cells are checked, so by every register number and system ID the cells
-    hold (one that turns out bad matches nothing)."""
-    site_qs = Site.objects.only(*SITE_ONLY)
+def _named(rows, divisions: set, lock: bool) -> tuple[list, dict]:
+    """What may be asked before the rows are checked: the sites of the divisions the cells name
+    (pk, name, division), locked when applying; the facilities of the register numbers and system
+    IDs the cells hold (one that turns out bad matches nothing)."""
+    names = Site.objects.select_for_update() if lock else Site.objects.all()
+    in_divisions = list(names.filter(bulk.any_of("region_id", divisions)).order_by("pk").values_list("pk", "name", "region_id"))
     fac_qs = Facility.objects.only(*FACILITY_ONLY)
     if lock:
-        site_qs, fac_qs = site_qs.select_for_update(), fac_qs.select_for_update()
-    # The divisions' sites are locked and matched by (name, division); only the matches are loaded.
-    keys, matched = {key for _raw, key in rows}, {}
-    names = Site.objects.select_for_update() if lock else Site.objects.all()
-    in_divisions = names.filter(bulk.any_of("region_id", {code for _name, code in keys}))
-    for pk, name, region in in_divisions.order_by("pk").values_list("pk", "name", "region_id"):
-        if (name, region) in keys:
-            matched.setdefault((name, region), pk)
-    loaded = {site.pk: site for site in site_qs.filter(bulk.any_of("pk", matched.values()))} if matched else {}
-    sites = {key: loaded[pk] for key, pk in matched.items() if pk in loaded}
-    facilities = {f.pk: f for f in fac_qs.filter(bulk.any_of("site_id", loaded))} if loaded else {}
-    known = {f.external_id for f in facilities.values()}
-    numbers = {str(raw["external_id"]).strip() for raw, _key in rows if raw.get("external_id") not in (None, "")}
-    numbers -= known | {""}
+        fac_qs = fac_qs.select_for_update()
+    facilities = {}
+    numbers = {str(raw["external_id"]).strip() for raw in rows if raw.get("external_id") not in (None, "")} - {""}
     if numbers:  # "" is not a number: the condition lets both databases use the partial unique index
         facilities.update({f.pk: f for f in fac_qs.filter(bulk.any_of("external_id", numbers)).exclude(external_id="")})
-    idents = {_whole(raw["id"]) for raw, _key in rows if raw.get("id", "") != ""} - set(facilities) - {None}
+    idents = {_whole(raw["id"]) for raw in rows if raw.get("id", "") != ""} - set(facilities) - {None}
     if idents:
         facilities.update({f.pk: f for f in fac_qs.filter(bulk.any_of("pk", idents))})
-    return sites, facilities
+    return in_divisions, facilities
+
+
+def _matched(rows, sites: list[tuple], in_divisions: list, facilities: dict, lock: bool) -> tuple[dict, dict]:
+    """The existing sites the rows name, matched by (name, division), loaded with their facilities."""
+    keys, matched = {key for _site, _errors, key, _outside in sites if key}, {}
+    for pk, name, region in in_divisions:
+        if (name, region) in keys:
+            matched.setdefault((name, region), pk)
+    if not matched:
+        return {}, facilities
+    site_qs, fac_qs = Site.objects.only(*SITE_ONLY), Facility.objects.only(*FACILITY_ONLY)
+    if lock:
+        site_qs, fac_qs = site_qs.select_for_update(), fac_qs.select_for_update()
+    loaded = {site.pk: site for site in site_qs.filter(bulk.any_of("pk", matched.values()))}
+    at_sites = {f.pk: f for f in fac_qs.filter(bulk.any_of("site_id", loaded))} if loaded else {}
+    return {key: loaded[pk] for key, pk in matched.items() if pk in loaded}, {**at_sites, **facilities}  # one object a row
 
 
 def _whole(value) -> int | None:

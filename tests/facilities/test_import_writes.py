@@ -32,7 +32,8 @@ def parts(monkeypatch):
 
 @pytest.fixture
 def beside(monkeypatch):
-    """The threads the statements ran on; `fail_at` makes the n-th statement fail there."""
+    """The threads the calls beside ran on (the first asks for what the file names, the others
+    write); `fail_at` makes the n-th fail there."""
     threads, real = [], bulk.alongside
 
     @contextlib.contextmanager
@@ -44,8 +45,8 @@ def beside(monkeypatch):
                     threads.append(threading.current_thread())
                     if len(threads) == getattr(recording, "fail_at", 0):  # as when another import took a number
                         raise IntegrityError("UNIQUE constraint failed: facilities_facility.external_id")
-                    fn(*fn_args, **fn_kwargs)
-                submit(run)
+                    return fn(*fn_args, **fn_kwargs)
+                return submit(run)
 
             yield counted
 
@@ -59,7 +60,7 @@ def test_each_site_is_written_with_its_facilities_beside_the_checking(world, tmp
     report = run(make_xlsx(tmp_path, rows), world.users["county"], dry_run=False)
     assert report.applied and report.counts["facilities_new"] == 3
     assert parts == [(["甲场馆"], 2), (["乙场馆"], 1)]
-    assert len(beside.threads) >= 4 and threading.current_thread() not in beside.threads  # 2 sites, 2 facility batches
+    assert len(beside.threads) >= 5 and threading.current_thread() not in beside.threads  # asking, 2 sites, 2 batches
     site = Site.objects.get(name="乙场馆")
     assert list(site.facilities.values_list("region_id", "lon", "open")) == [(site.region_id, 115.98, True)]
 
@@ -94,7 +95,7 @@ def test_a_new_site_found_without_coordinates_at_its_last_row_leaves_nothing(wor
 
 def test_a_write_that_fails_beside_is_a_conflict_and_leaves_nothing(world, tmp_path, parts, beside):
     before = snapshot()
-    beside.fail_at = 3  # the second site's
+    beside.fail_at = 4  # the second site's
     rows = [row(site_name=f"{n}号场馆") for n in range(1, 6)]
     with pytest.raises(FacilityError) as caught:
         run(make_xlsx(tmp_path, rows), world.users["county"], dry_run=False)
