@@ -357,6 +357,7 @@ def create_item(request, payload: HeritageItemIn):
 
 @router.get("/items/{int:item_id}", response={200: HeritageItemOut, **ERRORS}, summary="One collection item (staff)")
 def get_item(request, item_id: int):
+    _require(permissions.can_read(request.user))
     return _item(request, item_id)
 
 
@@ -408,6 +409,7 @@ class HeritageLogOut(Schema):
             summary="An item's condition checks, loans and returns, oldest first (staff)")
 @paginate(ArrayPaging)
 def item_log(request, item_id: int):
+    _require(permissions.can_read(request.user))
     item = selectors.record_or_404(request.user, "item", item_id)
     return ItemLog.objects.filter(item=item).order_by("day", "pk")
 

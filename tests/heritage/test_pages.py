@@ -51,3 +51,14 @@ def test_the_api_takes_stops_and_answers_a_second_loan_409(world, client_for, it
     again = client.post(url, loan, content_type="application/json")
     assert (again.status_code, again.json()["code"]) == (409, "item_on_loan")
     assert client.get(f"/api/v1/heritage/items/{item.pk}").json()["holder"] == item.holder_id
+
+
+def test_non_staff_are_refused_before_any_item_is_looked_up(world, client_for, item):
+    """Like every other item endpoint, the log and the item say 403 to a resident (who may not use
+    them at all), and 404 only to staff whose divisions do not hold the item."""
+    for url in (f"/api/v1/heritage/items/{item.pk}/log", f"/api/v1/heritage/items/{item.pk}",
+                "/api/v1/heritage/items/999999/log"):
+        refused = client_for("resident").get(url)
+        assert (refused.status_code, refused.json()["code"]) == (403, "forbidden"), url
+    assert client_for("other_county").get(f"/api/v1/heritage/items/{item.pk}/log").status_code == 404
+    assert client_for("county").get(f"/api/v1/heritage/items/{item.pk}/log").json() == []

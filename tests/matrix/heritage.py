@@ -161,6 +161,8 @@ API = {
     f"PUT {P}/items/{{item_id}}": ("division_writer", id_of(item, "item_id"), lambda w=None, role=None: {
         **item_body(w, role), "catalogue_no": item(w, role).catalogue_no}),
     f"POST {P}/items/{{item_id}}/reveal": ("division_reader", id_of(item, "item_id"), REVEAL, 200),
+    # Residents are refused (403) before the item is looked up, like the item's other endpoints
+    # (tests/heritage/test_pages.py checks the status; the matrix takes any denial).
     f"GET {P}/items/{{item_id}}/log": ("division_reader", id_of(item, "item_id"), None),
     f"POST {P}/items/{{item_id}}/log": ("division_writer", id_of(fresh_item, "item_id"), LOAN),
     f"GET {P}/items/export.xlsx": ("division_reader", None, None),
