@@ -243,6 +243,7 @@ FIELD_LABELS = {
     "certificate_image": _("certificate photo"),
     "physique_results": _("physique results"),
     "referral": _("referral and prescription"),
+    "exercise_grades": _("exercise standard grades"),
 }
 
 

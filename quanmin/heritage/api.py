@@ -336,7 +336,7 @@ class _LoggedItems:
 
 def _item(request, item_id: int, write: bool = False) -> Item:
     found = selectors.record_or_404(request.user, "item", item_id, write=write)
-    audit.read_personal(request, found, ["donor_phone_masked"], "collection item")
+    audit.read_personal(request, found, ["masked"], "collection item")
     return found
 
 

@@ -131,7 +131,7 @@ def _record_form(request, kind: str, pk=None, revealed: str = ""):
                "holders": selectors.holders(request.user) if can_write and kind == "item" else [],
                "can_write": can_write, "today": timezone.localdate()}
     if kind == "item" and obj is not None:
-        audit.read_personal(request, obj, ["donor_phone_masked"], "collection item")
+        audit.read_personal(request, obj, ["masked"], "collection item")
         context.update(logs=list(obj.logs.all()), log_kinds=LogKind.choices, conditions=Condition.choices,
                        revealed=revealed)
     return render(request, "heritage/form.html", context, status=status)

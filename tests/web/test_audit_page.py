@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from quanmin.accounts import audit
-from quanmin.accounts.audit_labels import ACTION_LABELS, action_label
+from quanmin.accounts.audit_labels import ACTION_LABELS, FIELD_LABELS, action_label
 from quanmin.accounts.models import AuditEntry
 from quanmin.booking.models import Slot
 from quanmin.core import excel
@@ -49,6 +49,43 @@ def test_every_recorded_action_has_a_label():
     codes = recorded_codes()
     assert len(codes) > 100 and {"sign_in", "read_personal", "work_order.create", "grant_role"} <= codes
     assert codes - ACTION_LABELS.keys() == set()
+
+
+def _literal_list(node) -> list[str]:
+    if isinstance(node, ast.List) and all(isinstance(e, ast.Constant) for e in node.elts):
+        return [e.value for e in node.elts]
+    return []
+
+
+def personal_read_fields() -> dict[str, str]:
+    """Every field named by a read of personal data in the source, with where: the `fields` of
+    `audit.read_personal(request, obj, [...])`, and of an `audit.record(..., detail={"fields": [...],
+    "purpose": ...})` (a reveal or a logged read under an app's own code)."""
+    found = {}
+    for path in ROOT.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            keywords = {k.arg: k.value for k in node.keywords}
+            names = []
+            if node.func.attr == "read_personal":
+                names = _literal_list(node.args[2] if len(node.args) > 2 else keywords.get("fields"))
+            elif node.func.attr == "record" and isinstance(keywords.get("detail"), ast.Dict):
+                detail = {k.value: v for k, v in zip(keywords["detail"].keys, keywords["detail"].values, strict=True)
+                          if isinstance(k, ast.Constant)}
+                if "purpose" in detail:
+                    names = _literal_list(detail.get("fields"))
+            found.update({name: f"{path.relative_to(ROOT.parent)}:{node.lineno}" for name in names})
+    return found
+
+
+def test_every_field_a_personal_read_names_has_a_label():
+    """The page shows what was read by its label; a field without one would read "Other action"."""
+    fields = personal_read_fields()
+    assert {"phone", "id_number", "masked"} <= fields.keys()
+    assert {name: where for name, where in fields.items() if name not in FIELD_LABELS} == {}
 
 
 def test_page_shows_labels_names_and_local_times(world, client_for):
