@@ -3,7 +3,7 @@
 - /tourism/…: the offered routes, demonstration bases and quality events residents see (public).
 - /routes, /bases, /events, /holders, /items: division staff keep the registers of their divisions
   (404 outside them). Items show donors' phones masked and every read of them is logged.
-- /items/{id}/reveal: a donor's whole phone, the read logged with its purpose.
+- /items/{id}/reveal: a donor's whole phone (writing roles only), the read logged with its purpose.
 - /items/{id}/log: a condition check, a loan or a return (409 `item_on_loan` / `item_not_on_loan`).
 - /items/export.xlsx and /items/import: the catalogue in and out of Excel.
 """
@@ -379,10 +379,11 @@ class HeritageRevealOut(Schema):
 
 
 @router.post("/items/{int:item_id}/reveal", response={200: HeritageRevealOut, **ERRORS},
-             summary="A donor's whole phone number (staff who may see the item; the read is logged with the purpose)")
+             summary="A donor's whole phone number (staff who may change the item; the read is logged with the purpose)")
 def reveal_donor_phone(request, item_id: int, payload: HeritageRevealIn):
     """400 `purpose_required` without a purpose, 409 `donor_phone_none` when no phone is on record."""
-    item = selectors.record_or_404(request.user, "item", item_id)
+    _require(permissions.can_write(request.user))
+    item = selectors.record_or_404(request.user, "item", item_id, write=True)
     return {"donor_phone": services.reveal_donor_phone(request.user, item, payload.purpose, request=request)}
 
 

@@ -4,7 +4,8 @@ The sports bureau's division staff keep both with the culture and tourism bureau
 (seed 000 names 市文化和旅游局 as the responsible unit): division staff of every level read the
 records of their divisions (supervisors and evaluators read too) and write them. Residents see the
 routes, demonstration bases and quality events on /tourism/; the collections (with donors'
-personal data) are staff's alone.
+personal data) are staff's alone, and a donor's whole phone is read (audited) only by those who
+may change the item, as for an instructor's numbers: read-only roles see it masked.
 """
 
 from quanmin.accounts import scoping

@@ -189,10 +189,10 @@ def item_log(request, pk):
 
 
 @require_POST
-@reader
+@writer
 def item_reveal(request, pk):
-    """The item's page with the donor's whole phone, for whoever may see the item; the read is logged."""
-    item = selectors.record_or_404(request.user, "item", pk)
+    """The item's page with the donor's whole phone, for staff who may change the item; the read is logged."""
+    item = selectors.record_or_404(request.user, "item", pk, write=True)
     try:
         phone = services.reveal_donor_phone(request.user, item, request.POST.get("purpose", ""), request=request)
     except HeritageError as exc:

@@ -1,7 +1,10 @@
-"""A donor's phone is shown masked; the staff who may see the item can read the whole number, saying
-why, on its page or over the API, and each such read is in the audit log under its own code; no
-purpose, no phone on record, or an item outside one's divisions reveals nothing and logs nothing."""
+"""A donor's phone is shown masked; division staff with a writing role over the item (as for an
+instructor's numbers) can read the whole number, saying why, on its page or over the API, and each
+such read is in the audit log under its own code; no purpose, no phone on record, a read-only role
+or an item outside one's divisions reveals nothing and logs nothing."""
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
 
@@ -26,10 +29,22 @@ def test_the_api_reveals_the_phone_and_logs_the_read(world, client_for, item):
     entry = AuditEntry.objects.get(action=CODE)
     assert (entry.actor, entry.target_id, entry.region_code) == (world.users["county"], str(item.pk), item.region_id)
     assert entry.detail == {"fields": ["phone"], "purpose": "回访捐赠人"}
-    # A supervisor may see the item, so may read the number too (logged as well).
-    assert client_for("supervisor").post(url(item), {"purpose": "督查"}, content_type="application/json").json() == {
-        "donor_phone": "13812345678"}
-    assert AuditEntry.objects.filter(action=CODE).count() == 2
+    assert AuditEntry.objects.filter(action=CODE).count() == 1
+
+
+def test_only_writing_roles_reveal_like_people(world, client_for, item):
+    """Least privilege, as for an instructor's numbers: a supervisor sees the item, masked, but may
+    not read the whole number (403, nothing logged), on the page or over the API."""
+    supervisor = client_for("supervisor")
+    refused = supervisor.post(url(item), {"purpose": "督查"}, content_type="application/json")
+    assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
+    page = supervisor.get(reverse("heritage:item", kwargs={"pk": item.pk})).content.decode()
+    assert "138****5678" in page and reverse("heritage:item_reveal", kwargs={"pk": item.pk}) not in page
+    posted = supervisor.post(reverse("heritage:item_reveal", kwargs={"pk": item.pk}), {"purpose": "督查"})
+    assert posted.status_code == 403 and "13812345678" not in posted.content.decode()
+    with pytest.raises(PermissionDenied):
+        services.reveal_donor_phone(world.users["supervisor"], item, "督查")
+    assert not AuditEntry.objects.filter(action=CODE).exists()
 
 
 def test_nothing_is_revealed_or_logged_when_refused(world, client_for, item, holder):

@@ -1,8 +1,8 @@
 """Permission rows for sports tourism and heritage (G13): division staff of every level keep the
 routes, demonstration bases, quality events, collection holders and items of their divisions
-(supervisors read); anyone reads the residents' tourism page. The path parameters make a record in
-the role's own scope (its community, or the other county's) on first use; a loan gets a fresh item
-each time."""
+(supervisors read, donors' phones masked only); anyone reads the residents' tourism page. The path
+parameters make a record in the role's own scope (its community, or the other county's) on first
+use; a loan gets a fresh item each time."""
 
 import io
 import itertools
@@ -132,8 +132,9 @@ WEB = {
     "heritage:item_new": ("division_writer", None, "get", None, {"post": ({}, 400)}),
     "heritage:item": ("division_reader", pk_of(item), "get", None, {"post": ({}, 400, "division_writer")}),
     "heritage:item_log": ("division_writer", pk_of(fresh_item), "post", LOAN),
-    # Whoever may see the item may read its donor's whole phone (the page with it, not a redirect).
-    "heritage:item_reveal": ("division_reader", pk_of(item), "post", REVEAL, 200),
+    # Those who may change the item read its donor's whole phone (the page with it, not a redirect);
+    # supervisors see it masked only, as for an instructor's numbers (least privilege).
+    "heritage:item_reveal": ("division_writer", pk_of(item), "post", REVEAL, 200),
     "heritage:import": ("division_writer", None, "get", None, {"post": ({}, 400)}),
     "heritage:export": ("division_reader", None, "get", None),
     "heritage:figures": ("division_reader", None, "get", None),
@@ -160,7 +161,7 @@ API = {
     f"GET {P}/items/{{item_id}}": ("division_reader", id_of(item, "item_id"), None),
     f"PUT {P}/items/{{item_id}}": ("division_writer", id_of(item, "item_id"), lambda w=None, role=None: {
         **item_body(w, role), "catalogue_no": item(w, role).catalogue_no}),
-    f"POST {P}/items/{{item_id}}/reveal": ("division_reader", id_of(item, "item_id"), REVEAL, 200),
+    f"POST {P}/items/{{item_id}}/reveal": ("division_writer", id_of(item, "item_id"), REVEAL, 200),
     # Residents are refused (403) before the item is looked up, like the item's other endpoints
     # (tests/heritage/test_pages.py checks the status; the matrix takes any denial).
     f"GET {P}/items/{{item_id}}/log": ("division_reader", id_of(item, "item_id"), None),
@@ -175,4 +176,5 @@ CROSS_COUNTY = [
     ("web", "heritage:item", pk_of(item), None, 200),
     ("api", f"GET {P}/items/{{item_id}}", id_of(item, "item_id"), None, 200),
     ("api", f"PUT {P}/bases/{{base_id}}", id_of(base, "base_id"), base_body, 200),
+    ("api", f"POST {P}/items/{{item_id}}/reveal", id_of(item, "item_id"), REVEAL, 200),
 ]
