@@ -1,7 +1,7 @@
 """The house rules of DESIGN.md that the tree itself can show.
 
 The layers and the no-cycles rule are import-linter's (`make lint`); these are the rest: module
-size, and imports inside functions (each one a way to hide an edge from a reader).
+size, imports inside functions (each one a way to hide an edge from a reader), and pointers to tests.
 """
 
 import ast
@@ -99,3 +99,14 @@ def test_every_race_test_is_marked_and_says_where_it_bites():
             wrong.append(str(path.relative_to(ROOT)))
     assert wrong == [], ("mark these race tests `pytest.mark.race` and say in the module docstring that "
                          f"they run in the PostgreSQL pass of .ci/run: {wrong}")
+
+
+# A test module the source points a reader to ("tests/web/test_audit_page.py checks ...").
+TEST_POINTER = re.compile(r"\btests/[\w/]+\.py\b")
+
+
+def test_every_test_the_source_points_to_exists():
+    """A docstring or comment that sends a reader to a test module names one that is there."""
+    stale = {f"{p.relative_to(ROOT)}: {m}" for p in _modules() for m in TEST_POINTER.findall(p.read_text())
+             if not (ROOT / m).is_file()}
+    assert stale == set()

@@ -1,8 +1,8 @@
 """What each audit action code means, in the reader's language (the log page, its filter, exports).
 
-Every code an app passes to `audit.record` has a label here; tests/accounts/test_audit_labels.py
-reads the source for every code and fails on one without a label. A code not listed (an old entry)
-is shown as "Other action", never raw.
+Every code an app passes to `audit.record` has a label here, and so does every field a read of
+personal data names; tests/web/test_audit_page.py reads the source for every code and field and
+fails on one without a label. A code not listed (an old entry) is shown as "Other action", never raw.
 """
 
 from django.utils.translation import gettext_lazy as _
