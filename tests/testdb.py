@@ -8,10 +8,6 @@ create_test_db migrates its database as usual and leaves a copy (SQLite: a backu
 PostgreSQL: a template database); each other worker of the run makes its own database from that
 copy, which takes a second. The copy goes when the last worker has taken it.
 
-.ci/run goes one step further: `python -m tests.testdb <run>` migrates the copy of a run before the
-run starts (beside the lint and checks, which leave the other core idle), and `pytest --testrunuid
-<run>` then finds it, so that no worker of the run migrates at all (see main() below).
-
 The copy is this run's own migrated database, made from the same tree a moment before: a worker
 starts from exactly the database it would have migrated itself. Every test that touches the
 database checks it (a broken copy fails every one of them in that worker). Off outside xdist
@@ -135,30 +131,3 @@ def _drop_copy(creation, copy: Path) -> None:
         with creation._nodb_cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {creation.connection.ops.quote_name(copy.read_text())}")
     copy.unlink()
-
-
-def main(run: str) -> None:
-    """Migrate the test database of the xdist run `run` (pytest --testrunuid) now and leave it as that
-    run's copy, as the run's first worker would (same settings, same create_test_db), then drop this
-    process's own test database. Measured on an idle machine (2026-12-07): `migrate` costs 35-44 s per
-    pass with the run's other worker waiting for it; .ci/run prepares both passes' copies at once
-    while it lints, on the core the lint leaves idle. Should this fail, the run finds no copy and
-    migrates as usual (and shows the error there)."""
-    import django
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quanmin.settings")
-    django.setup()
-    setup_test_environment(debug=False)  # as pytest-django's session
-    where = Path(tempfile.gettempdir()) / f"quanmin-testdb-{run}"
-    creation, old_name = connection.creation, connection.settings_dict["NAME"]
-    name = creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    _leave_copy(creation, name, Path(f"{where}.{connection.vendor}"))
-    creation.destroy_test_db(old_name, verbosity=0)
-
-
-if __name__ == "__main__":
-    import sys
-
-    main(sys.argv[1])
