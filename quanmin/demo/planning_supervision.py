@@ -1,6 +1,7 @@
 """The demo city's supervision (督查) of its plan, seed 000, which asks for 「定期和不定期、重点督查与全面督查、
 日常检查与专项检查、明查与暗访相结合」 visits to the counties: the city's supervisor (陈静) visited the first
-county in 2021 (a problem rectified and closed, a good practice), made an unannounced visit (暗访) to
+county in 2021 jointly with the people's congress and government supervision offices (跟踪调研; a
+problem rectified and closed, a good practice), made an unannounced visit (暗访) to
 the second in 2022 on the opening of school grounds (one item awaiting verification, one overdue),
 a special check of the third in 2023 (returned for missing photos), a routine visit to the first
 county a month ago (its township has one item overdue, one due and one whose deadline was extended),
@@ -38,10 +39,10 @@ def load(city, plan: Plan) -> None:
     answerer[township.code] = _person(Role.TOWNSHIP_STAFF, township) or answerer[counties[0].code]
     today = timezone.localdate()
 
-    def visit(county, day, title, schedule, coverage, kind, manner, summary):
+    def visit(county, day, title, schedule, coverage, kind, manner, summary, joint_with=()):
         return supervision.plan_visit(supervisor, plan, division_code=county.code, title=title, schedule=schedule,
                                       coverage=coverage, kind=kind, manner=manner, planned_on=day, visited_on=day,
-                                      team="市体育局督查组（陈静 等3人）", summary=summary)
+                                      team="市体育局督查组（陈静 等3人）", summary=summary, joint_with=list(joint_with))
 
     def problem(v, where, severity, place, text, requirement, deadline):
         finding = supervision.add_finding(supervisor, v, division_code=where.code, severity=severity, place=place,
@@ -53,7 +54,8 @@ def load(city, plan: Plan) -> None:
                             evidence=ContentFile(b"%PDF-1.4 demo rectification", name="整改佐证材料.pdf") if photo else None)
 
     first = visit(counties[0], date(2021, 6, 18), f"{counties[0].name}全民健身工作全面督查", "regular", "overall", "routine",
-                  "announced", "听取汇报，查看全民健身中心、两处健身广场和一个社区健身站点。")
+                  "announced", "听取汇报，查看全民健身中心、两处健身广场和一个社区健身站点。",
+                  joint_with=("congress", "government_office"))
     item = problem(first, township, "major", f"{township.name}健身广场",
                    "健身路径3件器材损坏，未设置警示标识，点检记录缺失。",
                    "停用损坏器材并设置警示标识，30日内修复，建立日常点检台账。", date(2021, 7, 18))

@@ -41,6 +41,12 @@ class VisitAdmin(ReadOnlyAdmin):
     search_fields = ["title", "division_name", "team"]
     date_hierarchy = "planned_on"
     list_select_related = ["plan"]
+    exclude = ["joint_with"]  # shown by name below, never as codes
+    readonly_fields = ["joint_with_names"]
+
+    @admin.display(description=_("carried out jointly with"))
+    def joint_with_names(self, obj) -> str:
+        return "、".join(obj.joint_with_labels)
 
 
 @admin.register(Finding)

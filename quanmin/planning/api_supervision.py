@@ -85,6 +85,9 @@ class VisitOut(Schema):
     visited_on: datetime.date | None
     status: str = Field(..., description="planned, done or cancelled")
     team: str
+    joint_with: list[str] = Field(..., description="Bodies it was carried out with: congress, cppcc, party_office, "
+                                                   "government_office (人大, 政协, 党委督查室, 政府督查室)")
+    joint_with_labels: list[str] = Field(..., description="Those bodies' names, in the reader's language")
     summary: str
     cancel_reason: str = Field(..., description="Why a cancelled visit was called off; empty otherwise.")
 
@@ -97,7 +100,7 @@ def visit_out(v: Visit) -> dict:
     return {"id": v.pk, "plan_key": v.plan.key, "division_code": v.division_code, "division_name": v.division_name,
             "title": v.title, "schedule": v.schedule, "coverage": v.coverage, "kind": v.kind, "manner": v.manner,
             "planned_on": v.planned_on, "visited_on": v.visited_on, "status": v.status, "team": v.team,
-            "summary": v.summary, "cancel_reason": v.cancel_reason}
+            "joint_with": v.joint_with, "joint_with_labels": v.joint_with_labels, "summary": v.summary, "cancel_reason": v.cancel_reason}
 
 
 def _visit(request, visit_id: int) -> Visit:
@@ -136,6 +139,8 @@ class VisitIn(Schema):
     planned_on: Day
     visited_on: Day | None = Field(None, description="Given: the visit is recorded as carried out that day.")
     team: str = Field("", max_length=200)
+    joint_with: list[str] = Field([], max_length=4, description="Tracking research with the people's congress, "
+                                  "CPPCC or supervision offices: congress, cppcc, party_office, government_office")
     summary: str = Field("", max_length=4000)
 
 

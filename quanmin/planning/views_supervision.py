@@ -70,6 +70,8 @@ class VisitForm(forms.Form):
     visited_on = DayField(label=gettext_lazy("Carried out on"), widget=DATE, required=False,
                           help_text=gettext_lazy("Fill in for a visit recorded afterwards."))
     team = forms.CharField(label=gettext_lazy("Team"), max_length=200, required=False)
+    joint_with = forms.MultipleChoiceField(label=gettext_lazy("Carried out jointly with"), required=False,
+                                           choices=Visit.JointBody.choices, widget=forms.CheckboxSelectMultiple)
     summary = forms.CharField(label=gettext_lazy("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 

@@ -44,7 +44,7 @@ def test_demo_city_has_its_plan():
 
 @pytest.mark.django_db
 def test_demo_city_is_supervised():
-    """Visits of every kind (one cancelled), items in each state (one overdue for the first county's
+    """Visits of every kind (one cancelled, one joint), items in each state (one overdue for the first county's
     township, one whose deadline was extended), a published bulletin of the city that ranks its
     counties, and a draft; loading again adds nothing."""
     from django.utils import timezone
@@ -59,6 +59,8 @@ def test_demo_city_is_supervised():
     assert {v.manner for v in Visit.objects.all()} == {"announced", "unannounced"}
     assert Visit.objects.filter(status="planned").count() == 1
     assert Visit.objects.get(status="cancelled").cancel_reason  # a visit called off, its reason kept
+    # One visit tracked jointly with the people's congress and the government's supervision office (D14).
+    assert [v.joint_with for v in Visit.objects.exclude(joint_with=[])] == [["congress", "government_office"]]
     extended = RectificationEntry.objects.get(kind="extension")
     assert extended.deadline > timezone.localdate() > extended.deadline_was  # extended: no longer overdue
     assert set(Rectification.objects.values_list("status", flat=True)) == {"open", "submitted", "returned", "closed"}

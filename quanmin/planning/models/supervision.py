@@ -7,7 +7,9 @@ What the seeds ask:
 - 000: 「建立督查机制,采取定期和不定期、重点督查与全面督查、日常检查与专项检查、明查与暗访相结合的方式对
   县（市、区）、市属开发区工作情况进行检查督促」 — a visit's four dimensions below.
 - 004: 「对各县（市、区）贯彻落实《行动方案》进行跟踪督导，适时通报监测结果」 — the bulletin.
-- 002: 「将深度融合工作列入区政府年度督查内容。对融合工作进展情况定期进行督查」.
+- 002: 「将深度融合工作列入区政府年度督查内容。对融合工作进展情况定期进行督查」, and task 8,
+  「建立与区人大、区政协和区委督查室、区政府督查室协调联动的重大体育工作跟踪调研和督查机制」 — a visit
+  carried out jointly with those bodies names them (`joint_with`).
 
 Who sees what (quanmin/planning/permissions.py): supervisors whose scope holds the visited division
 record visits, findings and rectification items, verify them and publish bulletins, cancel a planned
@@ -47,6 +49,12 @@ class Visit(models.Model):
         ANNOUNCED = "announced", _("Announced")
         UNANNOUNCED = "unannounced", _("Unannounced")
 
+    class JointBody(models.TextChoices):
+        CONGRESS = "congress", _("People's congress office")
+        CPPCC = "cppcc", _("CPPCC office")
+        PARTY_OFFICE = "party_office", _("Party committee's supervision office")
+        GOVERNMENT_OFFICE = "government_office", _("Government's supervision office")
+
     class Status(models.TextChoices):
         PLANNED = "planned", pgettext_lazy("visit", "Planned")
         DONE = "done", pgettext_lazy("visit", "Carried out")
@@ -65,6 +73,8 @@ class Visit(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED,
                               db_index=True)
     team = models.CharField(_("team"), max_length=200, blank=True)
+    joint_with = models.JSONField(_("carried out jointly with"), default=list, blank=True,
+                                  help_text=_("The bodies that track and supervise the work together with the sports bureau."))
     summary = models.TextField(_("summary"), blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
@@ -89,6 +99,10 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def joint_with_labels(self) -> list[str]:
+        return [str(self.JointBody(code).label) for code in self.joint_with if code in self.JointBody.values]
 
     @property
     def day(self):

@@ -43,6 +43,14 @@ def _choice(value, choices, field: str) -> str:
     return value
 
 
+def _joint_bodies(values) -> list[str]:
+    """The bodies a joint visit names, each once, in the order of the choices."""
+    picked = set(values or [])
+    if not picked <= set(Visit.JointBody.values):
+        raise PlanningError("supervision_choice", _("Pick one of the choices offered."), "joint_with")
+    return [code for code in Visit.JointBody.values if code in picked]
+
+
 def _division(code, *, within: str, field: str = "division_code") -> Region:
     """The division `code` names, if it is `within` or under it."""
     code = (code or "").strip()
@@ -60,9 +68,10 @@ def _supervisor(user, division_code: str) -> None:
 @transaction.atomic
 def plan_visit(user, plan: Plan, *, division_code: str, title: str, schedule: str, coverage: str, kind: str,
                manner: str, planned_on: date, visited_on: date | None = None, team: str = "", summary: str = "",
-               request=None) -> Visit:
+               joint_with: list[str] | None = None, request=None) -> Visit:
     """A visit planned for a day; with `visited_on`, one recorded as carried out (an unannounced visit
-    is often written down only afterwards)."""
+    is often written down only afterwards). `joint_with` names the bodies it is carried out with (the
+    people's congress, CPPCC and supervision offices: tracking research, seed 002 task 8)."""
     region = _division(division_code, within=plan.division_code)
     _supervisor(user, region.code)
     title = " ".join(_text(title, field="title", limit=200).split())
@@ -72,7 +81,8 @@ def plan_visit(user, plan: Plan, *, division_code: str, title: str, schedule: st
                   schedule=_choice(schedule, Visit.Schedule, "schedule"),
                   coverage=_choice(coverage, Visit.Coverage, "coverage"), kind=_choice(kind, Visit.Kind, "kind"),
                   manner=_choice(manner, Visit.Manner, "manner"), planned_on=planned_on,
-                  team=_text(team, field="team", limit=200, required=False), created_by=user)
+                  team=_text(team, field="team", limit=200, required=False), joint_with=_joint_bodies(joint_with),
+                  created_by=user)
     if visited_on is not None:
         _done(visit, visited_on, summary)
     visit.save()
