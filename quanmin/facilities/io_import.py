@@ -391,10 +391,11 @@ FACILITY_ONLY = [*FACILITY_KEYS, "site", "region", "lon", "lat", "open"]
 
 def _named(rows, divisions: set, lock: bool) -> tuple[list, dict]:
     """What may be asked before the rows are checked: the sites of the divisions the cells name
-    (pk, name, division), locked when applying; the facilities of the register numbers and system
-    IDs the cells hold (one that turns out bad matches nothing)."""
-    names = Site.objects.select_for_update() if lock else Site.objects.all()
-    in_divisions = list(names.filter(bulk.any_of("region_id", divisions)).order_by("pk").values_list("pk", "name", "region_id"))
+    (pk, name, division); the facilities of the register numbers and system IDs the cells hold (one
+    that turns out bad matches nothing), locked when applying. Of the divisions' sites only those
+    matched are locked (_matched): the demo city's register locked all of its sites before."""
+    in_divisions = list(Site.objects.filter(bulk.any_of("region_id", divisions)).order_by("pk")
+                        .values_list("pk", "name", "region_id"))
     fac_qs = Facility.objects.only(*FACILITY_ONLY)
     if lock:
         fac_qs = fac_qs.select_for_update()
@@ -419,9 +420,11 @@ def _matched(rows, sites: list[tuple], in_divisions: list, facilities: dict, loc
     site_qs, fac_qs = Site.objects.only(*SITE_ONLY), Facility.objects.only(*FACILITY_ONLY)
     if lock:
         site_qs, fac_qs = site_qs.select_for_update(), fac_qs.select_for_update()
+    # Locked now: one renamed or moved by another writer meanwhile is no longer this key's site.
     loaded = {site.pk: site for site in site_qs.filter(bulk.any_of("pk", matched.values()))}
+    found = {key: loaded[pk] for key, pk in matched.items() if pk in loaded and (loaded[pk].name, loaded[pk].region_id) == key}
     at_sites = {f.pk: f for f in fac_qs.filter(bulk.any_of("site_id", loaded))} if loaded else {}
-    return {key: loaded[pk] for key, pk in matched.items() if pk in loaded}, {**at_sites, **facilities}  # one object a row
+    return found, {**at_sites, **facilities}  # one object a row
 
 
 def _whole(value) -> int | None:
