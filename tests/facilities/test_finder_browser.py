@@ -75,7 +75,10 @@ def test_finder_on_a_phone(live_server, places, browser):
     expect(items.first).to_contain_text(places["site_name"])
     page.select_option("#f-radius", "5000")
     expect(page).to_have_url(re.compile(r"radius=5000"))
+    # The list for the new radius is in (the address changes before it comes) and picking is on.
+    expect(page.locator(".finder-summary")).to_contain_text("5 km")
     page.click("#pick")
+    expect(page.locator("#pick")).to_have_attribute("aria-pressed", "true")
     box = page.locator("#finder-map").bounding_box()
     # A little south-east of the centre: clear of the markers, well inside the 5 km circle.
     page.mouse.click(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2 + 60)
