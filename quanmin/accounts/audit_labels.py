@@ -186,7 +186,6 @@ ACTION_LABELS = {
     "heritage.item_save": pgettext_lazy("audit action", "Heritage item catalogued"),
     "heritage.item_log": pgettext_lazy("audit action", "Heritage item condition or loan recorded"),
     "heritage.import": pgettext_lazy("audit action", "Heritage items imported"),
-    "heritage.donor_phone_reveal": pgettext_lazy("audit action", "Heritage donor's whole phone number read"),
     "safety.record_save": pgettext_lazy("audit action", "Venue safety record saved"),
     "safety.import": pgettext_lazy("audit action", "Venue safety records imported"),
     "safety.check_record": pgettext_lazy("audit action", "Venue safety check recorded"),

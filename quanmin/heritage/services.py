@@ -388,8 +388,8 @@ def reveal_donor_phone(actor, item: Item, purpose: str, request=None) -> str:
         raise HeritageError("purpose_required", _("Say why you need the donor's whole phone number."), "purpose")
     if not item.donor_phone_enc:
         raise HeritageError("donor_phone_none", _("No donor's phone is on record for this item."), status=409)
-    audit.record("heritage.donor_phone_reveal", request=request, actor=actor, obj=item, region_code=item.region_id,
-                 detail={"fields": ["phone"], "purpose": purpose})
+    audit.record("read_personal", request=request, actor=actor, obj=item, region_code=item.region_id,
+                 detail={"fields": ["phone"], "purpose": purpose})  # as every whole-number read is logged
     return item.donor_phone
 
 
