@@ -126,7 +126,7 @@ def insert_values(model, rows: Iterable[dict], *, ids: bool = False, keyed: bool
     carry their own (reserve_keys). For imports: building a model instance per row cost the
     facilities import of 20,000 rows about as much as writing them (bench/facilities.py). `rows` may
     be a generator: on SQLite it is read a statement's worth at a time, each statement stepped
-    (_stepping) while the next one's rows are made. With `submit` (alongside's), the statements are
+    (alongside) while the next one's rows are made. With `submit` (alongside's), the statements are
     made here and run beside: the calling thread goes on at once."""
     columns = _insert_columns(model)
     if keyed:
@@ -148,10 +148,17 @@ def insert_values(model, rows: Iterable[dict], *, ids: bool = False, keyed: bool
         if values:
             _insert(model, columns, values)
         return None
-    rows, size, now = iter(rows), _rows_per_statement(connection, columns), timezone.now()
-    with _raw_cursor(connection) as cursor, _stepping(cursor) as execute:
+    # Each statement stepped beside the making of the next (alongside), one ahead at most so that the
+    # rows are made a statement at a time: SQLite steps without Python's lock. Measured reason
+    # (bench/facilities.py, 20,000 facilities on SQLite): of the write's 0.39–0.48 s of CPU, 0.16–0.19 s
+    # is left on the calling thread, the rest stepped beside it.
+    rows, size, now, pending = iter(rows), _rows_per_statement(connection, columns), timezone.now(), None
+    with alongside(connection.alias) as submit:
         while chunk := list(itertools.islice(rows, size)):
-            execute(*_insert_statement(connection, model, columns, _values(model, chunk, columns, now)))
+            statement = _insert_statement(connection, model, columns, _values(model, chunk, columns, now))
+            if pending is not None:
+                pending.result()
+            pending = submit(_execute_raw, connection, *statement)
     return None
 
 
@@ -197,34 +204,6 @@ def _values(model, rows: list[dict], columns: list, now) -> list[list]:
                 if c.attname not in row:
                     line[i] = c.get_default()
     return _prepared(model, values, columns, add=True, now=now)
-
-
-@contextlib.contextmanager
-def _stepping(cursor):
-    """execute(sql, params) that runs each statement on a second thread, in order, one at a time,
-    and returns at once: SQLite steps a statement without Python's lock, so writing one statement's
-    rows runs beside making the next one's (the machine has two cores or more). The caller's
-    transaction holds: the statements run on the same connection, never two at once, and all have
-    run (or one has failed, its error raised here) when the block ends. Measured reason
-    (bench/facilities.py, 20,000 facilities on SQLite): of the write's 0.39–0.48 s of CPU, 0.16–0.19 s
-    is left on the calling thread, the rest stepped beside it."""
-    pending = None
-    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="bulk") as pool:
-
-        def execute(sql, params):
-            nonlocal pending
-            if pending is not None:
-                pending.result()
-            pending = pool.submit(cursor.execute, sql, params)
-
-        try:
-            yield execute
-        except BaseException:
-            if pending is not None:
-                concurrent.futures.wait([pending])  # the pool ends too: nothing left running on the connection
-            raise
-        if pending is not None:
-            pending.result()
 
 
 @contextlib.contextmanager
