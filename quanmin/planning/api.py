@@ -62,6 +62,8 @@ class PlanTargetOut(Schema):
     kind: str
     indicator: str
     quote: str
+    core_indicator: bool = Field(..., description="Counted among the core indicators of economic and social "
+                                                  "development (纳入经济社会发展核心指标体系).")
     source: str = Field(..., description="indicator, figures (entered by hand) or none")
     current: Decimal | None
     baseline: Decimal | None = Field(..., description="For comparator `up` (higher than last year): the value at the "
@@ -119,7 +121,7 @@ def plan_targets(request, key: str):
         "id": r.target.pk, "key": r.target.key, "name": r.target.name, "comparator": r.target.comparator,
         "value": r.target.value, "unit": r.target.unit, "unit_text": r.target.unit_text, "deadline": r.target.deadline,
         "level": r.target.level, "each": r.target.each, "kind": r.target.kind, "indicator": r.target.indicator,
-        "quote": r.target.quote, "source": r.source, "current": r.value, "baseline": r.baseline,
+        "quote": r.target.quote, "core_indicator": r.target.core_indicator, "source": r.source, "current": r.value, "baseline": r.baseline,
         "status": r.status,
         "forecast": r.assessment.forecast if r.assessment else None,
         "failing": [{"code": d.code, "name": d.name, "value": d.value, "met": d.met} for d in r.failing],
@@ -200,25 +202,47 @@ def edit_plan(request, key: str, payload: PlanEditIn):
     return plan_out(authoring.update_plan(request.user, plan, payload.dict(exclude_unset=True), request=request))
 
 
+def _target(request, key: str, target_id: int):
+    target = _plan(request, key).targets.filter(pk=min(target_id, 2**31 - 1)).first()
+    if target is None:
+        raise Http404
+    return target
+
+
 class TargetIndicatorIn(Schema):
     indicator: str = Field("", max_length=60, description="A key of the indicator registry; empty: figures by hand.")
 
 
 class TargetIndicatorOut(Schema):
+    """A target's binding and marks, as the owners' writes leave them."""
     id: int
     key: str
     indicator: str
+    core_indicator: bool
+
+
+def target_marks_out(target) -> dict:
+    return {"id": target.pk, "key": target.key, "indicator": target.indicator, "core_indicator": target.core_indicator}
 
 
 @router.put("/plans/{key}/targets/{int:target_id}/indicator", response={200: TargetIndicatorOut, **ERRORS},
             summary="Bind a target to an indicator, or unbind it (the plan's owners)")
 def bind_indicator(request, key: str, target_id: int, payload: TargetIndicatorIn):
-    plan = _plan(request, key)
-    target = plan.targets.filter(pk=min(target_id, 2**31 - 1)).first()
-    if target is None:
-        raise Http404
+    target = _target(request, key, target_id)
     authoring.bind_indicator(request.user, target, payload.indicator, request=request)
-    return {"id": target.pk, "key": target.key, "indicator": target.indicator}
+    return target_marks_out(target)
+
+
+class TargetCoreIn(Schema):
+    core_indicator: bool = Field(..., description="true: a core indicator of economic and social development.")
+
+
+@router.put("/plans/{key}/targets/{int:target_id}/core-indicator", response={200: TargetIndicatorOut, **ERRORS},
+            summary="Mark a target as a core indicator of economic and social development, or not (the plan's owners)")
+def mark_core_indicator(request, key: str, target_id: int, payload: TargetCoreIn):
+    target = _target(request, key, target_id)
+    authoring.mark_core_indicator(request.user, target, payload.core_indicator, request=request)
+    return target_marks_out(target)
 
 
 class MeetingDecisionOut(Schema):

@@ -14,6 +14,10 @@ def status_label(status: str) -> str:
             progress.OFF_TRACK: _("Off track"), progress.NO_DATA: _("No data")}[status]
 
 
+def yes_no(flag: bool) -> str:
+    return _("Yes") if flag else _("No")
+
+
 def _number(value):
     return "" if value is None else float(value)
 
@@ -31,11 +35,11 @@ def plan_sheets(plan: Plan, today: date) -> list:
         t = row.target
         target_rows.append([
             t.key, t.name, str(comparators[t.comparator]), _number(goal(row)), t.unit_text or str(t.get_unit_display()),
-            t.deadline.isoformat(), str(t.get_level_display()), _("Yes") if t.each else _("No"), str(t.get_kind_display()),
+            t.deadline.isoformat(), str(t.get_level_display()), yes_no(t.each), str(t.get_kind_display()),
             row.indicator_label or (_("Entered figures") if row.source == "figures" else ""),
             _number(row.value), status_label(row.status),
             row.assessment.forecast.isoformat() if row.assessment and row.assessment.forecast else "",
-            "、".join(d.name for d in row.failing), t.quote,
+            "、".join(d.name for d in row.failing), t.quote, yes_no(t.core_indicator),
         ])
     board = selectors.task_board(plan, today)
     task_rows = [[
@@ -50,7 +54,7 @@ def plan_sheets(plan: Plan, today: date) -> list:
     return [
         (_("Targets"), [_("Key"), _("Target"), _("Comparator"), _("Goal"), _("Unit"), _("Deadline"), _("Level"),
                         _("Every division"), _("Kind"), _("Indicator"), _("Value"), _("Status"), _("Forecast"),
-                        _("Divisions not meeting it"), _("As written")], target_rows),
+                        _("Divisions not meeting it"), _("As written"), _("Core indicator")], target_rows),
         (_("Tasks"), [_("Number"), _("Work area"), _("Key task"), _("Task"), _("Reporting units"), _("Other units"),
                       _("Deadline as written"), _("Deadline"), _("Recurrence"), _("Year"), _("Status"), _("Progress (%)"),
                       _("Overdue")], task_rows),

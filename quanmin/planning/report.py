@@ -30,6 +30,8 @@ def annual(plan: Plan, year: int, today: date) -> dict:
     met = found["counts"][progress.MET]
     figures = {
         "targets": len(rows), "met": met,
+        "core": sum(r.target.core_indicator for r in rows),
+        "core_met": sum(r.target.core_indicator and r.status == progress.MET for r in rows),
         "met_share": round(100 * met / len(rows), 1) if rows else None,
         "tasks": len(cards), "done": done, "overdue": board["overdue"],
         "evaluations": len(evaluations),
@@ -49,19 +51,20 @@ def sheets(report: dict) -> list:
     summary = [
         [_("Year"), report["year"]], [_("Values as of"), report["day"].isoformat()],
         [_("Targets"), figures["targets"]], [_("Targets met"), figures["met"]],
+        [_("Core indicators"), figures["core"]], [_("Core indicators met"), figures["core_met"]],
         [_("Tasks"), figures["tasks"]], [_("Tasks done"), figures["done"]], [_("Tasks overdue"), figures["overdue"]],
         [_("Evaluations"), figures["evaluations"]],
     ]
     targets = [[
         r.target.key, r.target.name, str(comparators[r.target.comparator]), _number(exports.goal(r)),
         r.target.unit_text or str(r.target.get_unit_display()), r.target.deadline.isoformat(), _number(r.value),
-        exports.status_label(r.status), "、".join(d.name for d in r.failing),
+        exports.status_label(r.status), "、".join(d.name for d in r.failing), exports.yes_no(r.target.core_indicator),
     ] for r in report["rows"]]
     units = [[name, c.get("total", 0), c.get("accepted", 0), c.get("overdue", 0)] for name, c in report["board"]["units"]]
     out = [
         (_("Summary"), [_("Figure"), _("Value")], summary),
         (_("Targets"), [_("Key"), _("Target"), _("Comparator"), _("Goal"), _("Unit"), _("Deadline"), _("Value"),
-                        _("Status"), _("Divisions not meeting it")], targets),
+                        _("Status"), _("Divisions not meeting it"), _("Core indicator")], targets),
         (_("Tasks by unit"), [_("Reporting unit"), _("Tasks"), _("Done"), _("Overdue")], units),
     ]
     for found in report["evaluations"]:

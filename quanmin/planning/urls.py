@@ -36,6 +36,7 @@ urlpatterns = [
     path("staff/plans/<slug:key>/export.xlsx", views_plans.plan_export, name="export"),
     path("staff/plans/<slug:key>/targets/<int:pk>/", views_plans.target_detail, name="target"),
     path("staff/plans/<slug:key>/targets/<int:pk>/indicator/", views_plans.target_indicator, name="target_indicator"),
+    path("staff/plans/<slug:key>/targets/<int:pk>/core/", views_plans.target_core, name="target_core"),
     path("staff/plans/<slug:key>/targets/<int:pk>/figures/", views_plans.figure_add, name="figure_add"),
     path("staff/plans/<slug:key>/targets/<int:pk>/figures/<int:figure_pk>/evidence/", views_plans.figure_evidence,
          name="figure_evidence"),

@@ -129,6 +129,21 @@ def figure_add(request, key: str, pk: int):
 
 @require_POST
 @reader
+def target_core(request, key: str, pk: int):
+    """Mark a target as a core indicator of economic and social development, or take the mark off."""
+    target = _target(request, key, pk)
+    try:
+        authoring.mark_core_indicator(request.user, target, request.POST.get("core") == "on", request=request)
+    except PlanningError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Marked as a core indicator of economic and social development.")
+                         if target.core_indicator else _("No longer marked as a core indicator."))
+    return redirect("planning:target", key=key, pk=pk)
+
+
+@require_POST
+@reader
 def figure_decide(request, key: str, pk: int, figure_pk: int):
     target = _target(request, key, pk)
     figure = get_object_or_404(TargetFigure, target=target, pk=figure_pk)

@@ -3,24 +3,15 @@ system, an approved annual evaluation and a final one with a third party beside 
 
 import random
 
-import pytest
 from django.utils import timezone
 
-from quanmin.demo import accounts as accounts_demo
 from quanmin.demo import evaluation as demo
-from quanmin.demo import planning as planning_demo
 from quanmin.planning import report, selectors_evaluation
 from quanmin.planning.models import CountyScore, Evaluation, EvaluationItem, ItemScore, Plan
-from tests.conftest import small_city
 
 
-@pytest.mark.django_db
-def test_demo_city_has_evaluations(monkeypatch):
-    city = small_city(streets=2, villages=True)
-    accounts_demo.load(city, random.Random(3715))
-    # The plan and its departments; not the year of snapshots, which this test does not read.
-    monkeypatch.setattr(planning_demo.snapshots, "take", lambda *a, **k: None)
-    planning_demo.load(city, random.Random(3715))
+def test_demo_city_has_evaluations(planned_city):
+    city = planned_city
     demo.load(city, random.Random(3715))
     demo.load(city, random.Random(3715))  # load_demo may run again over the same database
     plan = Plan.objects.get(division_code=city.code)

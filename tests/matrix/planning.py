@@ -110,6 +110,8 @@ WEB = {
     # Only the plan's owners (the city's staff) edit it; the form comes back with its errors.
     "planning:plan_edit": ("city_staff", plan_key, "get", None, {"post": ({}, 200)}),
     "planning:target_indicator": ("division_reader", target_pks, "post", {"indicator": ""}),
+    # Only the plan's owners mark a core indicator; anyone else is told why (a redirect with a message).
+    "planning:target_core": ("division_reader", target_pks, "post", {"core": "on"}),
     # Every reader sees the joint meetings; a post comes back with the result or why not.
     "planning:meetings": ("division_reader", plan_key, "get", None, {"post": ({"title": ""}, 302)}),
     "planning:meeting_decide": ("division_reader", meeting_pks, "post", {"text": ""}),
@@ -142,6 +144,9 @@ API = {
     "PUT /api/v1/planning/plans/{key}/targets/{target_id}/indicator": (
         "city_staff", lambda w, role=None: {"key": _plan(w)["plan"].key, "target_id": _plan(w)["target"].pk},
         {"indicator": ""}),
+    "PUT /api/v1/planning/plans/{key}/targets/{target_id}/core-indicator": (
+        "city_staff", lambda w, role=None: {"key": _plan(w)["plan"].key, "target_id": _plan(w)["target"].pk},
+        {"core_indicator": True}),
 }
 
 

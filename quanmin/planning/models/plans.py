@@ -122,6 +122,11 @@ class Target(models.Model):
     indicator = models.CharField(_("indicator"), max_length=60, blank=True,
                                  help_text=_("The registry's indicator that computes it; empty: figures entered by hand."))
     quote = models.CharField(_("as written"), max_length=200)
+    # 纳入经济社会发展核心指标体系 (D10): the government counts the target among the core indicators of
+    # economic and social development; the plan's owners mark it (services/authoring.mark_core_indicator).
+    core_indicator = models.BooleanField(_("core indicator of economic and social development"), default=False,
+                                         help_text=_("Counted among the government's core indicators of economic "
+                                                     "and social development."))
 
     scope_fields = {"region": "plan__division_code"}
 

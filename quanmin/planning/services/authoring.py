@@ -145,3 +145,20 @@ def bind_indicator(user, target: Target, key: str, *, request=None) -> Target:
         audit.record("update", request=request, actor=user, obj=target.plan, region_code=target.plan.division_code,
                      detail={"target": target.key, "indicator": key, "was": before})
     return target
+
+
+@transaction.atomic
+def mark_core_indicator(user, target: Target, core: bool, *, request=None) -> Target:
+    """Mark the target as a core indicator of economic and social development (纳入经济社会发展核心指标
+    体系), or take the mark off: the plan's owners only. An unchanged mark writes nothing."""
+    if not permissions.can_manage(user, target.plan):
+        raise PlanningError("plan_not_yours", _("Only the plan's owners change it."), status=403)
+    core = bool(core)
+    if Target.objects.filter(pk=target.pk, core_indicator=core).exists():
+        target.core_indicator = core
+        return target
+    target.core_indicator = core
+    target.save(update_fields=["core_indicator"])
+    audit.record("update", request=request, actor=user, obj=target.plan, region_code=target.plan.division_code,
+                 detail={"target": target.key, "core_indicator": core})
+    return target

@@ -20,6 +20,7 @@ from quanmin.demo import funding as funding_demo
 from quanmin.demo import heritage as heritage_demo
 from quanmin.demo import incentives as incentives_demo
 from quanmin.demo import inclusive as inclusive_demo
+from quanmin.demo import livelihood as livelihood_demo
 from quanmin.demo import maintenance as maintenance_demo
 from quanmin.demo import opendata as opendata_demo
 from quanmin.demo import organizations as organizations_demo
@@ -62,6 +63,7 @@ def _steps():
         ("plans, targets and task tables", planning_demo.load),
         ("county returns", planning_returns.load),
         ("plan evaluations", evaluation_demo.load),
+        ("livelihood projects and core indicators", livelihood_demo.load),
         ("county titles", planning_titles.load),
         ("open data", opendata_demo.load),
         ("sports points and vouchers", incentives_demo.load),
