@@ -5,7 +5,8 @@ problem rectified and closed, a good practice), made an unannounced visit (暗�
 the second in 2022 on the opening of school grounds (one item awaiting verification, one overdue),
 a special check of the third in 2023 (returned for missing photos), a routine visit to the first
 county a month ago (its township has one item overdue, one due and one whose deadline was extended),
-called off a special check planned for the third (the reason shown), and has an unannounced visit
+followed the first county's "三个一" project (target T0-06) by tracking research with the people's
+congress, CPPCC and supervision offices over three visits in 2022-2023, called off a special check planned for the third (the reason shown), and has an unannounced visit
 planned that only supervisors see. The bulletin of 2021–2023 is published (staff of the city and its
 counties read it); this year's is a draft. Called by quanmin/demo/planning.py."""
 
@@ -64,6 +65,8 @@ def load(city, plan: Plan) -> None:
     supervision.add_finding(supervisor, first, kind="practice", place=f"{counties[0].name}全民健身中心",
                             text="全民健身中心全面实行线上预约，免费低收费开放时段在入口和平台同步公示。")
 
+    track(counties[0], supervisor, plan, problem, answer)
+
     second = visit(counties[1], date(2022, 4, 12), "学校体育场地开放情况暗访", "unscheduled", "focused", "special",
                    "unannounced", "随机抽查4所中小学体育场地开放情况。")
     item = problem(second, counties[1], "serious", "城区两所中学",
@@ -108,3 +111,35 @@ def load(city, plan: Plan) -> None:
     supervision.publish(supervisor, bulletin)
     supervision.write_bulletin(supervisor, plan, title=f"关于{today.year}年全民健身工作督查情况的通报",
                                period_start=date(today.year, 1, 1), period_end=today)
+
+
+def track(county, supervisor, plan, problem, answer) -> None:
+    """Tracking research (跟踪调研, seed 002 task 8) on the county's "三个一" project (T0-06): three visits
+    with the people's congress, CPPCC and supervision offices, from a site not yet chosen to a centre in
+    use."""
+    target = plan.targets.filter(key="T0-06").first()
+    if target is None:
+        return
+    steps = [
+        (date(2022, 3, 22), "“三个一”工程建设跟踪调研（一）", ["congress", "cppcc"],
+         "区人大办、区政协办随同调研，听取“三个一”工程推进情况汇报，查看全民健身中心拟选址地块。"),
+        (date(2022, 9, 15), "“三个一”工程建设跟踪调研（二）", ["congress", "government_office"],
+         "查看全民健身中心主体施工和体育公园建设现场。"),
+        (date(2023, 4, 20), "“三个一”工程建设跟踪调研（三）", ["congress", "cppcc", "party_office", "government_office"],
+         "全民健身中心已投入使用，体育公园开园，公共体育场改造完成过半。"),
+    ]
+    visits = [supervision.plan_visit(supervisor, plan, division_code=county.code, title=title, schedule="regular",
+                                     coverage="focused", kind="tracking", manner="announced", planned_on=day,
+                                     visited_on=day, team="市体育局、区人大办、区政协办联合调研组", summary=summary,
+                                     joint_with=bodies, target_id=target.pk)
+              for day, title, bodies, summary in steps]
+    item = problem(visits[0], county, "major", "全民健身中心拟选址地块", "全民健身中心用地手续未办结，开工时间未确定。",
+                   "协调自然资源部门办结用地手续，明确开工时间并报送进度计划。", date(2022, 6, 30))
+    answer(item, "用地手续已办结，已于5月20日开工，进度计划已报送。", photo=True)
+    supervision.verify(supervisor, item, close=True, text="第二次跟踪调研现场核实，已开工。")
+    item = problem(visits[1], county, "minor", "体育公园", "体育公园健身步道铺装标准偏低，未设置无障碍坡道。",
+                   "按无障碍设计规范增设坡道，提高步道铺装标准。", date(2022, 12, 31))
+    answer(item, "已增设无障碍坡道2处，步道改用透水塑胶铺装。", photo=True)
+    supervision.verify(supervisor, item, close=True, text="第三次跟踪调研现场核实，已整改到位。")
+    supervision.add_finding(supervisor, visits[2], kind="practice", place="区全民健身中心",
+                            text="全民健身中心建成后实行线上预约和免费低收费开放，每周开放不少于56小时。")

@@ -79,7 +79,7 @@ class VisitOut(Schema):
     title: str
     schedule: str = Field(..., description="regular or unscheduled (定期 / 不定期)")
     coverage: str = Field(..., description="focused or overall (重点督查 / 全面督查)")
-    kind: str = Field(..., description="routine or special (日常检查 / 专项检查)")
+    kind: str = Field(..., description="routine, special or tracking (日常检查 / 专项检查 / 跟踪调研)")
     manner: str = Field(..., description="announced or unannounced (明查 / 暗访)")
     planned_on: datetime.date
     visited_on: datetime.date | None
@@ -88,6 +88,9 @@ class VisitOut(Schema):
     joint_with: list[str] = Field(..., description="Bodies it was carried out with: congress, cppcc, party_office, "
                                                    "government_office (人大, 政协, 党委督查室, 政府督查室)")
     joint_with_labels: list[str] = Field(..., description="Those bodies' names, in the reader's language")
+    target_id: int | None = Field(..., description="Tracking research: the plan's target it follows.")
+    task_id: int | None = Field(..., description="Tracking research: the plan's task it follows.")
+    followed: str = Field(..., description="The target's or task's name; empty when the visit follows none.")
     summary: str
     cancel_reason: str = Field(..., description="Why a cancelled visit was called off; empty otherwise.")
 
@@ -100,7 +103,15 @@ def visit_out(v: Visit) -> dict:
     return {"id": v.pk, "plan_key": v.plan.key, "division_code": v.division_code, "division_name": v.division_name,
             "title": v.title, "schedule": v.schedule, "coverage": v.coverage, "kind": v.kind, "manner": v.manner,
             "planned_on": v.planned_on, "visited_on": v.visited_on, "status": v.status, "team": v.team,
-            "joint_with": v.joint_with, "joint_with_labels": v.joint_with_labels, "summary": v.summary, "cancel_reason": v.cancel_reason}
+            "joint_with": v.joint_with, "joint_with_labels": v.joint_with_labels, "target_id": v.target_id,
+            "task_id": v.task_id, "followed": _followed_name(v), "summary": v.summary,
+            "cancel_reason": v.cancel_reason}
+
+
+def _followed_name(v: Visit) -> str:
+    if v.target_id:
+        return f"{v.target.key} {v.target.name}"
+    return f"{v.task.number} {v.task.title}" if v.task_id else ""
 
 
 def _visit(request, visit_id: int) -> Visit:
@@ -122,10 +133,47 @@ def _detail(request, visit: Visit) -> dict:
 @paginate(Paging)
 def list_visits(request, status: str = Query("", description="planned, done or cancelled; empty: all")):
     _reader(request)
-    found = selectors_supervision.visits_for(request.user)
+    found = selectors_supervision.visits_for(request.user).select_related("target", "task")
     if status:
         found = found.filter(status=status)
     return [visit_out(v) for v in found.order_by("-planned_on", "-pk")]
+
+
+class ChainVisitOut(Schema):
+    id: int
+    title: str
+    division_code: str
+    division_name: str
+    day: datetime.date = Field(..., description="The day it took place, or is planned for.")
+    status: str = Field(..., description="planned, done or cancelled")
+    joint_with_labels: list[str]
+    problems: int = Field(..., description="Problems found on the visit.")
+    items_open: int = Field(..., description="Its rectification items not yet verified closed.")
+
+
+class ChainOut(Schema):
+    plan_key: str
+    target_id: int | None
+    task_id: int | None
+    followed: str = Field(..., description="The target's or task's name")
+    first: datetime.date
+    last: datetime.date
+    visits: list[ChainVisitOut]
+
+
+@router.get("/tracking", response={200: list[ChainOut], **ERRORS},
+            summary="Tracking research: each target or task followed, with the chain of its visits")
+@paginate(Paging)
+def list_tracking(request):
+    _reader(request)
+    return [{"plan_key": c["plan"].key, "target_id": c["target"].pk if c["target"] else None,
+             "task_id": c["task"].pk if c["task"] else None, "followed": _followed_name(c["visits"][0]),
+             "first": c["first"], "last": c["last"],
+             "visits": [{"id": v.pk, "title": v.title, "division_code": v.division_code,
+                         "division_name": v.division_name, "day": v.day, "status": v.status,
+                         "joint_with_labels": v.joint_with_labels, "problems": v.problems,
+                         "items_open": v.items_open} for v in c["visits"]]}
+            for c in selectors_supervision.tracking_chains(request.user)]
 
 
 class VisitIn(Schema):
@@ -134,13 +182,16 @@ class VisitIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
     schedule: str = Field(..., description="regular or unscheduled", max_length=12)
     coverage: str = Field(..., description="focused or overall", max_length=8)
-    kind: str = Field(..., description="routine or special", max_length=8)
+    kind: str = Field(..., description="routine, special or tracking (跟踪调研: names target_id or task_id)",
+                      max_length=8)
     manner: str = Field(..., description="announced or unannounced", max_length=12)
     planned_on: Day
     visited_on: Day | None = Field(None, description="Given: the visit is recorded as carried out that day.")
     team: str = Field("", max_length=200)
     joint_with: list[str] = Field([], max_length=4, description="Tracking research with the people's congress, "
                                   "CPPCC or supervision offices: congress, cppcc, party_office, government_office")
+    target_id: int | None = Field(None, description="Tracking research: one of the plan's targets it follows.")
+    task_id: int | None = Field(None, description="Tracking research: one of the plan's tasks it follows.")
     summary: str = Field("", max_length=4000)
 
 

@@ -31,4 +31,15 @@ def sheets(user, today: date) -> list:
         (_("Rectification items"), [_("Visited on"), _("Division"), _("Responsible unit"), _("Finding"),
                                     _("What to rectify"), _("Deadline"), _("Status"), _("Overdue"), _("Closed on")],
          item_rows),
+        (_("Tracking research"), [_("Plan"), _("Target or task followed"), _("Day"), _("Visit"), _("Division"),
+                                  _("Status"), _("Carried out jointly with"), _("Problems"), _("Items open")],
+         tracking_rows(user)),
     ]
+
+
+def tracking_rows(user) -> list[list]:
+    """Each tracking visit under the piece of work it follows, chain after chain."""
+    return [[c["plan"].title, f"{c['target'].key} {c['target'].name}" if c["target"]
+             else f"{c['task'].number} {c['task'].title}", v.day.isoformat(), v.title, v.division_name,
+             str(v.get_status_display()), "、".join(v.joint_with_labels), v.problems, v.items_open]
+            for c in selectors_supervision.tracking_chains(user) for v in c["visits"]]

@@ -5,7 +5,8 @@ counties ranked by the plan's targets (selectors.dashboard, live) and the findin
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 
 from quanmin.accounts import scoping
 from quanmin.regions import codes
@@ -35,6 +36,47 @@ def visits_for(user):
     theirs = _within("division_code", prefixes) | Exists(
         Finding.objects.filter(_within("division_code", prefixes), visit=OuterRef("pk")))
     return found.filter(_within("division_code", permissions.supervisor_prefixes(user)) | (theirs & shown))
+
+
+def _chain_order(queryset):
+    return queryset.annotate(day_=Coalesce("visited_on", "planned_on")).order_by("day_", "pk")
+
+
+def _with_counts(queryset):
+    return queryset.annotate(
+        problems=Count("findings", filter=Q(findings__kind=Finding.Kind.PROBLEM), distinct=True),
+        items_open=Count("findings__rectifications", filter=Q(findings__rectifications__status__in=OPEN),
+                         distinct=True))
+
+
+def chain_of(user, visit: Visit) -> list[Visit]:
+    """The tracking research visits the user may see on the piece of work `visit` follows, in the
+    order they took place (or are planned), `visit` among them; [] for a visit that follows none."""
+    if visit.kind != Visit.Kind.TRACKING or (visit.target_id is None and visit.task_id is None):
+        return []
+    found = visits_for(user).filter(kind=Visit.Kind.TRACKING, target_id=visit.target_id, task_id=visit.task_id)
+    return list(_with_counts(_chain_order(found)))
+
+
+MAX_CHAIN_VISITS = 1000
+
+
+def tracking_chains(user) -> list[dict]:
+    """Tracking research as the user may see it: one chain per piece of work followed (a target or a
+    task of a plan), its visits in order with each one's problems and open rectification items, the
+    chains with the latest visit first."""
+    found = visits_for(user).filter(kind=Visit.Kind.TRACKING).select_related("target", "task")
+    chains: dict[tuple, dict] = {}
+    for v in _with_counts(_chain_order(found))[:MAX_CHAIN_VISITS]:
+        key = (v.target_id, v.task_id)
+        chain = chains.setdefault(key, {"plan": v.plan, "target": v.target, "task": v.task, "visits": []})
+        chain["visits"].append(v)
+    for chain in chains.values():
+        visits = chain["visits"]
+        chain.update(first=visits[0].day, last=visits[-1].day, divisions=sorted({v.division_name for v in visits}),
+                     done=sum(v.status == Visit.Status.DONE for v in visits),
+                     items_open=sum(v.items_open for v in visits))
+    return sorted(chains.values(), key=lambda c: (c["last"], c["first"]), reverse=True)
 
 
 def findings_for(user, visit: Visit):

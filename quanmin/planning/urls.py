@@ -55,6 +55,7 @@ urlpatterns = [
     # Supervision (督查): visits, findings, rectification items, bulletins (views_supervision.py).
     path("staff/supervision/", views_supervision.visit_list, name="supervision"),
     path("staff/supervision/visits/<int:pk>/", views_supervision.visit_detail, name="visit"),
+    path("staff/supervision/tracking/", views_supervision.tracking, name="tracking"),
     path("staff/supervision/visits/<int:pk>/record/", views_supervision.visit_record, name="visit_record"),
     path("staff/supervision/visits/<int:pk>/cancel/", views_supervision.visit_cancel, name="visit_cancel"),
     path("staff/supervision/visits/<int:pk>/findings/", views_supervision.finding_add, name="finding_add"),

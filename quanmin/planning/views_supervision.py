@@ -72,15 +72,33 @@ class VisitForm(forms.Form):
     team = forms.CharField(label=gettext_lazy("Team"), max_length=200, required=False)
     joint_with = forms.MultipleChoiceField(label=gettext_lazy("Carried out jointly with"), required=False,
                                            choices=Visit.JointBody.choices, widget=forms.CheckboxSelectMultiple)
+    followed = forms.ChoiceField(label=gettext_lazy("Target or task followed"), required=False,
+                                 help_text=gettext_lazy("Tracking research: the piece of work it follows."))
     summary = forms.CharField(label=gettext_lazy("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, plans=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["followed"].choices = [("", "—")] + [
+            (plan.title, [(f"target:{t.pk}", f"{t.key} {t.name}") for t in plan.targets.all()]
+             + [(f"task:{t.pk}", f"{t.number} {t.title[:40]}") for t in plan.tasks.all()])
+            for plan in plans]
+
+    def clean(self):
+        """`followed` ("target:<id>" or "task:<id>") as the service's target_id and task_id."""
+        data = super().clean()
+        kind, _, pk = (data.pop("followed", "") or "").partition(":")
+        data["target_id"] = pk if kind == "target" else None
+        data["task_id"] = pk if kind == "task" else None
+        return data
 
 
 @reader
 def visit_list(request):
     """The visits the user may see, and (supervisors) the form to plan or record one."""
     user = request.user
-    plans = list(selectors.visible_plans(user)) if permissions.is_supervisor(user) else []
-    form = VisitForm(request.POST or None, initial={"planned_on": timezone.localdate()})
+    plans = list(selectors.visible_plans(user).prefetch_related("targets", "tasks")) \
+        if permissions.is_supervisor(user) else []
+    form = VisitForm(request.POST or None, initial={"planned_on": timezone.localdate()}, plans=plans)
     if request.method == "POST":
         done = _write_for_plan(request, form, plans, supervision.plan_visit, _("Visit saved."), "planning:visit")
         if done:
@@ -109,6 +127,7 @@ def visit_detail(request, pk: int):
     can_supervise = permissions.can_supervise(request.user, visit.division_code)
     return render(request, "planning/supervision/visit.html", {
         "visit": visit, "findings": selectors_supervision.findings_for(request.user, visit),
+        "chain": selectors_supervision.chain_of(request.user, visit),
         "can_supervise": can_supervise, "today": timezone.localdate(),
         "severities": [c for c in Finding.Severity.choices if c[0]], "kinds": Finding.Kind.choices,
         "targets": visit.plan.targets.all() if can_supervise else [],
@@ -116,6 +135,13 @@ def visit_detail(request, pk: int):
         "departments": Department.objects.filter(division_code__within=codes.prefix(visit.division_code))
         if can_supervise else [],
     })
+
+
+@reader
+def tracking(request):
+    """Tracking research (跟踪调研): each piece of work followed, with the chain of its visits."""
+    return render(request, "planning/supervision/tracking.html", {
+        "chains": selectors_supervision.tracking_chains(request.user)})
 
 
 def _act(request, call, success, *target, **kwargs):

@@ -59,12 +59,16 @@ def test_demo_city_is_supervised():
     assert {v.manner for v in Visit.objects.all()} == {"announced", "unannounced"}
     assert Visit.objects.filter(status="planned").count() == 1
     assert Visit.objects.get(status="cancelled").cancel_reason  # a visit called off, its reason kept
-    # One visit tracked jointly with the people's congress and the government's supervision office (D14).
-    assert [v.joint_with for v in Visit.objects.exclude(joint_with=[])] == [["congress", "government_office"]]
+    # A visit jointly with the people's congress and the government's supervision office, and the "三个一"
+    # project followed by three tracking visits with them (D14).
+    assert [v.joint_with for v in Visit.objects.exclude(joint_with=[]).exclude(kind="tracking")] == [
+        ["congress", "government_office"]]
+    tracked = Visit.objects.filter(kind="tracking").order_by("visited_on")
+    assert [(v.target.key, len(v.joint_with)) for v in tracked] == [("T0-06", 2), ("T0-06", 2), ("T0-06", 4)]
     extended = RectificationEntry.objects.get(kind="extension")
     assert extended.deadline > timezone.localdate() > extended.deadline_was  # extended: no longer overdue
     assert set(Rectification.objects.values_list("status", flat=True)) == {"open", "submitted", "returned", "closed"}
-    assert Finding.objects.filter(kind="practice").count() == 1
+    assert Finding.objects.filter(kind="practice").count() == 2
     published = Bulletin.objects.get(status="published")
     assert [r["name"] for r in published.content["ranking"]] != [] and published.content["findings"]
     assert Bulletin.objects.filter(status="draft").count() == 1

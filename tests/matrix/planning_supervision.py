@@ -107,6 +107,7 @@ WEB = {
     # Every reader sees the visits; only supervisors plan one (an empty form comes back with its errors).
     "planning:supervision": ("division_reader", None, "get", None, {"post": ({}, 200, "supervisors")}),
     "planning:visit": ("division_reader", visit_pk, "get", None),
+    "planning:tracking": ("division_reader", None, "get", None),
     # Supervisors' posts come back to the visit with the result or why not (already recorded here).
     "planning:visit_record": ("supervisors", visit_pk, "post", {"visited_on": "2023-05-10"}),
     "planning:visit_cancel": ("supervisors", visit_pk, "post", {"reason": "时间冲突。"}),
@@ -131,6 +132,7 @@ API = {
     f"GET {PREFIX}/visits": ("division_reader", None, None),
     f"POST {PREFIX}/visits": ("supervisors", None, visit_body),
     f"GET {PREFIX}/visits/{{visit_id}}": ("division_reader", _api("visit_id"), None),
+    f"GET {PREFIX}/tracking": ("division_reader", None, None),
     # Carried out already: 409 visit_recorded.
     f"POST {PREFIX}/visits/{{visit_id}}/record": ("supervisors", _api("visit_id"), {"visited_on": "2023-05-11"}, 409),
     # Carried out already: 409 visit_recorded (only a planned visit is cancelled).

@@ -48,7 +48,7 @@ def test_visit_to_closed_item_through_the_pages(world, client_for, liaocheng):
     page = township.get(reverse("planning:rectification", args=[item.pk])).content.decode()
     assert "已核验销号" in page and "已更换立柱" in page
     book = openpyxl.load_workbook(io.BytesIO(b"".join(township.get(reverse("planning:supervision_export")).streaming_content)))
-    assert [ws.title for ws in book.worksheets] == ["督查发现", "整改事项"]
+    assert [ws.title for ws in book.worksheets] == ["督查发现", "整改事项", "跟踪调研"]
     assert book.worksheets[0]["I2"].value == "单杠立柱松动，存在安全隐患。"
     assert book.worksheets[1]["C2"].value == "古楼街道" and book.worksheets[1]["G2"].value == "已核验销号"
 

@@ -9,7 +9,10 @@ What the seeds ask:
 - 004: 「对各县（市、区）贯彻落实《行动方案》进行跟踪督导，适时通报监测结果」 — the bulletin.
 - 002: 「将深度融合工作列入区政府年度督查内容。对融合工作进展情况定期进行督查」, and task 8,
   「建立与区人大、区政协和区委督查室、区政府督查室协调联动的重大体育工作跟踪调研和督查机制」 — a visit
-  carried out jointly with those bodies names them (`joint_with`).
+  carried out jointly with those bodies names them (`joint_with`). Tracking research (跟踪调研, kind
+  `tracking`) follows one major piece of work, a target or a task of the plan, over several visits:
+  each such visit names it, and the visits on one piece of work read as a chain
+  (selectors_supervision.tracking_chains).
 
 Who sees what (quanmin/planning/permissions.py): supervisors whose scope holds the visited division
 record visits, findings and rectification items, verify them and publish bulletins, cancel a planned
@@ -44,6 +47,7 @@ class Visit(models.Model):
     class Kind(models.TextChoices):
         ROUTINE = "routine", _("Routine check")
         SPECIAL = "special", _("Special check")
+        TRACKING = "tracking", _("Tracking research")
 
     class Manner(models.TextChoices):
         ANNOUNCED = "announced", _("Announced")
@@ -75,6 +79,11 @@ class Visit(models.Model):
     team = models.CharField(_("team"), max_length=200, blank=True)
     joint_with = models.JSONField(_("carried out jointly with"), default=list, blank=True,
                                   help_text=_("The bodies that track and supervise the work together with the sports bureau."))
+    target = models.ForeignKey(Target, verbose_name=_("target followed"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="tracking_visits",
+                               help_text=_("Tracking research follows one target or task over several visits."))
+    task = models.ForeignKey(TaskItem, verbose_name=_("task followed"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="tracking_visits")
     summary = models.TextField(_("summary"), blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
@@ -103,6 +112,11 @@ class Visit(models.Model):
     @property
     def joint_with_labels(self) -> list[str]:
         return [str(self.JointBody(code).label) for code in self.joint_with if code in self.JointBody.values]
+
+    @property
+    def followed(self):
+        """The target or task a tracking visit follows (None for another visit)."""
+        return self.target or self.task
 
     @property
     def day(self):

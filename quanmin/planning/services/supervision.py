@@ -68,10 +68,12 @@ def _supervisor(user, division_code: str) -> None:
 @transaction.atomic
 def plan_visit(user, plan: Plan, *, division_code: str, title: str, schedule: str, coverage: str, kind: str,
                manner: str, planned_on: date, visited_on: date | None = None, team: str = "", summary: str = "",
-               joint_with: list[str] | None = None, request=None) -> Visit:
+               joint_with: list[str] | None = None, target_id=None, task_id=None, request=None) -> Visit:
     """A visit planned for a day; with `visited_on`, one recorded as carried out (an unannounced visit
     is often written down only afterwards). `joint_with` names the bodies it is carried out with (the
-    people's congress, CPPCC and supervision offices: tracking research, seed 002 task 8)."""
+    people's congress, CPPCC and supervision offices: tracking research, seed 002 task 8). Tracking
+    research (kind `tracking`) follows one of the plan's targets or tasks, named by `target_id` or
+    `task_id` (exactly one); another kind of visit follows none."""
     region = _division(division_code, within=plan.division_code)
     _supervisor(user, region.code)
     title = " ".join(_text(title, field="title", limit=200).split())
@@ -83,11 +85,44 @@ def plan_visit(user, plan: Plan, *, division_code: str, title: str, schedule: st
                   manner=_choice(manner, Visit.Manner, "manner"), planned_on=planned_on,
                   team=_text(team, field="team", limit=200, required=False), joint_with=_joint_bodies(joint_with),
                   created_by=user)
+    visit.target, visit.task = _followed(plan, visit.kind, target_id, task_id)
     if visited_on is not None:
         _done(visit, visited_on, summary)
     visit.save()
     audit.record("create", request=request, actor=user, obj=visit, region_code=visit.division_code)
     return visit
+
+
+def _followed(plan: Plan, kind: str, target_id, task_id):
+    """The (target, task) a visit of `kind` follows: one of the two for tracking research, neither otherwise."""
+    given = [v for v in (target_id, task_id) if v not in (None, "")]
+    if kind != Visit.Kind.TRACKING:
+        if given:
+            raise PlanningError("visit_followed", _("Only tracking research follows a target or task."),
+                                "target_id" if target_id not in (None, "") else "task_id")
+        return None, None
+    if len(given) != 1:
+        raise PlanningError("visit_followed", _("Tracking research follows one target or one task of the plan."),
+                            "target_id")
+    return _plan_target(plan, target_id), _plan_task(plan, task_id)
+
+
+def _plan_target(plan: Plan, target_id):
+    return _of_plan(plan.targets, target_id, "target_id", "finding_target", _("The target is not one of the plan's."))
+
+
+def _plan_task(plan: Plan, task_id):
+    return _of_plan(plan.tasks, task_id, "task_id", "finding_task", _("The task is not one of the plan's."))
+
+
+def _of_plan(rows, value, field: str, code: str, message):
+    """The plan's row (target or task) `value` names; None when none is named."""
+    if value in (None, ""):
+        return None
+    found = rows.filter(pk=_id(value, field)).first()
+    if found is None:
+        raise PlanningError(code, message, field)
+    return found
 
 
 def _done(visit: Visit, visited_on: date, summary: str) -> None:
@@ -155,15 +190,7 @@ def add_finding(user, visit: Visit, *, division_code: str = "", kind: str = Find
         severity = _choice(severity or Finding.Severity.MINOR, Finding.Severity, "severity")
     else:
         severity = ""
-    target = task = None
-    if target_id not in (None, ""):
-        target = visit.plan.targets.filter(pk=_id(target_id, "target_id")).first()
-        if target is None:
-            raise PlanningError("finding_target", _("The target is not one of the plan's."), "target_id")
-    if task_id not in (None, ""):
-        task = visit.plan.tasks.filter(pk=_id(task_id, "task_id")).first()
-        if task is None:
-            raise PlanningError("finding_task", _("The task is not one of the plan's."), "task_id")
+    target, task = _plan_target(visit.plan, target_id), _plan_task(visit.plan, task_id)
     finding = Finding.objects.create(
         visit=visit, division_code=region.code, division_name=region.name, kind=kind, severity=severity,
         place=_text(place, field="place", limit=120, required=False), text=_text(text, field="text"),
