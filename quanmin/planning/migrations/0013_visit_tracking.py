@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planning', '0011_visit_joint_with'),
+        ('planning', '0012_target_core_indicator'),
     ]
 
     operations = [
