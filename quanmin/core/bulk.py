@@ -16,6 +16,8 @@ import json
 import operator
 import re
 import sqlite3
+import sys
+import threading
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -240,12 +242,59 @@ def alongside(using: str = "default"):
     connection.inc_thread_sharing()
     pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="alongside", initializer=share)
     try:
-        yield submit
+        with _quick_switches():
+            yield submit
     finally:
         pool.shutdown(wait=True)  # nothing left running on the connection, whatever happened
         connection.dec_thread_sharing()
     if failed:
         raise failed[0]
+
+
+QUICK_SWITCH_S = 0.0005
+_switches = {"lock": threading.Lock(), "blocks": 0, "before": None}
+
+
+@contextlib.contextmanager
+def _quick_switches():
+    """Python's switch interval at QUICK_SWITCH_S while an alongside block runs (in any thread of the
+    process; the interval before is put back when the last one ends). The writer thread waits for
+    the database, then for Python's lock, which the checking thread gives up only at the interval
+    (5 ms by default): two or three times a statement. Measured reason (bench/facilities.py's
+    register on PostgreSQL, loaded machine, four runs each): median 19,489 rows/s at 5 ms, 21,051 at
+    0.5 ms; with a thread that only counts beside 20 writes of the import, 0.75-0.86 s at 5 ms and
+    0.40-0.46 s at 0.5 ms, 0.35 s with nothing beside them."""
+    with _switches["lock"]:
+        if not _switches["blocks"]:
+            _switches["before"] = sys.getswitchinterval()
+            sys.setswitchinterval(min(QUICK_SWITCH_S, _switches["before"]))
+        _switches["blocks"] += 1
+    try:
+        yield
+    finally:
+        with _switches["lock"]:
+            _switches["blocks"] -= 1
+            if not _switches["blocks"]:
+                sys.setswitchinterval(_switches["before"])
+
+
+@contextlib.contextmanager
+def keys_checked_as_written(using: str = "default"):
+    """On PostgreSQL the foreign keys of what the block writes checked by each statement, not at
+    commit (Django makes them DEFERRABLE INITIALLY DEFERRED), so that the server checks them while
+    the caller still works beside it (alongside) instead of after it; the block writes every row
+    after the rows it points to. The setting ends with the block; after a failure it goes with the
+    transaction or savepoint that the failure rolls back. Measured reason (bench/facilities.py,
+    20,000 new facilities): 0.15 s of key checks at commit, after everything else, on an idle machine."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _insert_columns(model) -> list:

@@ -357,17 +357,24 @@ def _plan(rows, user, report: ImportReport, lock: bool) -> dict:
         sites = _site_cells(rows, user, regions, unknown)
         check = _Check(user, *_matched(rows, sites, *named, lock))
         check.run(rows, sites, report, None)
-    else:
-        with bulk.alongside() as submit:
-            named = submit(_named, rows, set(regions), lock)  # beside the site cells
-            sites = _site_cells(rows, user, regions, unknown)
-            check = _Check(user, *_matched(rows, sites, *named.result(), lock))
-            good = [key for _site, errors, key, outside in sites if not errors and outside is None]
-            if len(good) == len(rows):  # no row rejected yet
-                new_sites = len(set(good) - set(check.sites))  # at most
-                check.run(rows, sites, report, _Writes(submit, services.new_site_keys(new_sites) if new_sites else []))
-            else:
-                check.run(rows, sites, report, None)
+        return _planned(check, report)
+    with bulk.keys_checked_as_written(), bulk.alongside() as submit:
+        named = submit(_named, rows, set(regions), lock)  # beside the site cells
+        sites = _site_cells(rows, user, regions, unknown)
+        check = _Check(user, *_matched(rows, sites, *named.result(), lock))
+        good = [key for _site, errors, key, outside in sites if not errors and outside is None]
+        if len(good) == len(rows):  # no row rejected yet
+            new_sites = len(set(good) - set(check.sites))  # at most
+            keys = submit(services.new_site_keys, new_sites) if new_sites else None  # beside the first rows
+            check.run(rows, sites, report, _Writes(submit, keys))
+        else:
+            check.run(rows, sites, report, None)
+        return _planned(check, report)  # while the last parts are written
+
+
+def _planned(check: "_Check", report: ImportReport) -> dict:
+    """What services.import_finish writes once every part is: the sites and facilities the file
+    changes, and the division that holds every row kept."""
     plans, kept = check.plans, [r for r in check.rows if r.report.action != "rejected"]
     report.sites_new = sum(1 for p in plans.values() if p.new)
     report.sites_updated = sum(1 for p in plans.values() if not p.new and p.changes)
@@ -455,12 +462,14 @@ class _Writes:
     follow their sites' order, which is the file's when a site's rows stand together (as registers
     have them)."""
 
-    def __init__(self, submit, keys: list[int]):
-        self.submit, self.keys = submit, iter(keys)
+    def __init__(self, submit, keys):
+        self.submit, self.reserved, self.keys = submit, keys, None  # keys: their Future (new_site_keys)
         self.sites, self.changed, self.facilities = [], [], []
 
     def site_done(self, plan: _SitePlan, rows: list[_Row]) -> None:
         if plan.new:
+            if self.keys is None:
+                self.keys = iter(self.reserved.result())
             plan.site.pk = next(self.keys)
             self.sites.append(plan.site)
         elif plan.changes:
@@ -476,7 +485,11 @@ class _Writes:
             self.sites, self.changed, self.facilities = [], [], []
 
 
-WRITE_BATCH = 2000  # new facilities a write: 10 for bench/facilities.py's register, the last one waited for
+# New facilities a write (with their sites): each statement costs the writer thread two or three waits
+# for Python's lock (alongside). bench/facilities.py's register on PostgreSQL, loaded machine, four
+# runs each, medians: 17,948 rows/s with 1,000 a write, 19,024 with 2,000, 19,489-19,734 with 4,000,
+# 19,932 with 7,000 (the last write, waited for, grows); on SQLite the same with 2,000 and 4,000.
+WRITE_BATCH = 4000
 
 
 class _Check:

@@ -90,7 +90,7 @@ class Facility(models.Model):
         CLOSED = "not_open", _("Not open to the public")
 
     site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="facilities")
-    type = models.CharField(_("type"), max_length=24, db_index=True)
+    type = models.CharField(_("type"), max_length=24)  # indexed in Meta: no text-pattern twin (see there)
     name = models.CharField(_("name"), max_length=120, blank=True)
     area_m2 = models.DecimalField(_("area (m²)"), max_digits=12, decimal_places=2, null=True, blank=True)
     length_km = models.DecimalField(_("length (km)"), max_digits=8, decimal_places=3, null=True, blank=True)
@@ -103,14 +103,17 @@ class Facility(models.Model):
     # Copied from the site so that roll-ups and nearby searches over a million rows need no join;
     # services keep them in step when a site moves.
     # No index of its own: facility_figures begins with it (every write of a facility updates each index).
+    # No key check in the database either: the site's own is the check (the copy is set from the site,
+    # never from input), and it cost PostgreSQL 60 of the 130 ms of key checks of bench/facilities.py's
+    # 20,000 new facilities. Django still protects a division that facilities name from deletion.
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", editable=False,
-                               db_index=False)
+                               db_index=False, db_constraint=False)
     lon = models.FloatField(editable=False)
     lat = models.FloatField(editable=False)
     open = models.BooleanField(editable=False, default=True)  # site open and facility open to someone
     external_id = models.CharField(_("register number"), max_length=40, blank=True,
                                    help_text=_("The number in the sports-ground register; imports match on it."))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)  # no index: nothing asks by it
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     scope_fields = {"region": "region__code", "site": "site_id", "site_model": "facilities.Site"}
@@ -119,7 +122,11 @@ class Facility(models.Model):
         verbose_name = _("facility")
         verbose_name_plural = _("facilities")
         ordering = ["site_id", "id"]
+        # Each index is written with every new facility: on PostgreSQL, 20,000 new ones took 25-40 ms
+        # more per index (bench/facilities.py's import, the indexes dropped one by one). The type's is a
+        # plain one: the field's own db_index added a text-pattern (LIKE) twin that no query uses.
         indexes = [
+            models.Index(fields=["type"], name="facility_type"),
             models.Index(fields=["lat", "lon"], name="facility_lat_lon"),
             # Covers the roll-up queries (facilities/figures.py): they read the index alone, in order.
             models.Index(fields=["region", "type", "site", "area_m2", "length_km", "smart", "year_built", "access"],

@@ -3,11 +3,12 @@ would write them, time stamps as the fields promise, a back-dated value kept; co
 (add_counts) that writers at once add up."""
 
 import datetime
+import sys
 import threading
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -175,6 +176,38 @@ def test_alongside_raises_the_first_failure_and_skips_what_follows(world):
         failed.wait()
         submit(ran.append, 3)  # raises once the failure has been recorded, or is skipped
     assert ran == [1]
+
+
+def test_alongside_switches_threads_sooner_while_any_block_runs(world):
+    before, seen = sys.getswitchinterval(), []
+
+    def another_block():  # another thread's block, begun and ended inside this one's
+        with bulk.alongside():
+            seen.append(sys.getswitchinterval())
+
+    with bulk.alongside():
+        seen.append(sys.getswitchinterval())
+        other = threading.Thread(target=another_block)
+        other.start()
+        other.join()
+        seen.append(sys.getswitchinterval())  # the other block's end left this one's interval
+    assert seen == [bulk.QUICK_SWITCH_S] * 3
+    assert sys.getswitchinterval() == before
+
+
+def test_keys_checked_as_written_refuses_a_row_at_its_statement(world):
+    orphan = {"site_id": 10**9, "region_id": world.site.region_id, "lon": 116.0, "lat": 36.4, "type": "football"}
+    if connection.vendor != "postgresql":
+        return  # SQLite checks keys at commit: the block sets nothing there
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk.keys_checked_as_written():
+        bulk.insert_values(Facility, [orphan])  # checked by the statement itself
+    with transaction.atomic():
+        with bulk.keys_checked_as_written():
+            pass
+        bulk.insert_values(Facility, [orphan])  # after the block: checked at commit again
+        with pytest.raises(IntegrityError):
+            connection.check_constraints()
+        transaction.set_rollback(True)
 
 
 def _tally_key(region, day, sex="male"):
