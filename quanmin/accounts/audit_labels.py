@@ -5,6 +5,8 @@ personal data names; tests/web/test_audit_page.py reads the source for every cod
 fails on one without a label. A code not listed (an old entry) is shown as "Other action", never raw.
 """
 
+from django.apps import apps as django_apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
@@ -246,8 +248,33 @@ FIELD_LABELS = {
 }
 
 
-def fields_label(fields) -> str:
+OTHER_FIELD = _("another field")
+
+
+def target_model(target_type: str):
+    """The model an entry's object is of ("facilities.site"), or None."""
+    try:
+        return django_apps.get_model(target_type) if target_type else None
+    except (LookupError, ValueError):
+        return None
+
+
+def fields_label(fields, target_type: str = "") -> str:
+    """The fields an entry names, by label: the parts of a person's data a read names (FIELD_LABELS),
+    or the fields a change changed, by the names its object's model gives them; never a field's code."""
     if not isinstance(fields, list):
         return ""
+    model = target_model(target_type)
     # Translators: what separates the items of a short list ("phone, ID number").
-    return str(pgettext("list separator", ", ")).join(str(FIELD_LABELS.get(f, OTHER)) for f in fields)
+    return str(pgettext("list separator", ", ")).join(_field_label(name, model) for name in fields)
+
+
+def _field_label(name, model) -> str:
+    if name in FIELD_LABELS:
+        return str(FIELD_LABELS[name])
+    if model is not None and isinstance(name, str):
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            pass
+    return str(OTHER_FIELD)

@@ -2,7 +2,6 @@ import datetime
 import json
 from urllib.parse import urlencode
 
-from django.apps import apps as django_apps
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -202,7 +201,8 @@ def audit_log(request):
         entry.action_label = audit_labels.action_label(entry.action)
         entry.kind_label = _kind_label(entry.target_type)
         entry.region_name = names.get(entry.region_code, "")
-        entry.fields_label = audit_labels.fields_label(entry.detail.get("fields")) if isinstance(entry.detail, dict) else ""
+        entry.fields_label = (audit_labels.fields_label(entry.detail.get("fields"), entry.target_type)
+                              if isinstance(entry.detail, dict) else "")
     actions = audit_labels.action_choices(
         AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct())
     template = "web/_audit_rows.html" if request.headers.get("HX-Request") else "web/audit.html"
@@ -213,12 +213,8 @@ def audit_log(request):
 
 def _kind_label(target_type: str) -> str:
     """The model's name in the reader's language ("facilities.site" → 场地), or nothing."""
-    if not target_type:
-        return ""
-    try:
-        return str(django_apps.get_model(target_type)._meta.verbose_name)
-    except (LookupError, ValueError):
-        return ""
+    model = audit_labels.target_model(target_type)
+    return str(model._meta.verbose_name) if model is not None else ""
 
 
 def api_docs(request):

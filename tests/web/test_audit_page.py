@@ -104,6 +104,15 @@ def test_page_shows_labels_names_and_local_times(world, client_for):
     assert "call back" not in filtered and str(action_label("read_personal")) in filtered
 
 
+def test_changed_fields_show_by_their_models_names(world, client_for):
+    """A change entry names the fields it changed: by the changed object's labels, never by their codes
+    nor as a personal read's parts ("Other action" before)."""
+    audit.record("update", actor=world.users["county"], obj=world.site, detail={"fields": ["name", "address", "gone"]})
+    html = client_for("city").get(reverse("web:audit")).content.decode()
+    assert "(名称、地址、其他字段)" in html
+    assert "其他操作" not in html and ">address<" not in html
+
+
 def test_times_in_object_names_and_exports_are_local(world):
     start = timezone.make_aware(datetime.datetime(2026, 12, 1, 9, 0))
     slot = Slot(unit=world.unit, start=start, end=start + datetime.timedelta(hours=1))
