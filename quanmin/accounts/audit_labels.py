@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "set_status": pgettext_lazy("audit action", "Status changed"),
     "set_rule": pgettext_lazy("audit action", "Rule changed"),
     "publish": pgettext_lazy("audit action", "Published"),
+    "unpublish": pgettext_lazy("audit action", "Publication withdrawn"),
     # Booking
     "generate_slots": pgettext_lazy("audit action", "Time slots generated"),
     "update_template": pgettext_lazy("audit action", "Weekly hours changed"),

@@ -3,7 +3,12 @@ three items computed from the plan's targets and two scored by the city's evalua
 evidence; the annual evaluation of 2022, every county's result approved; the final evaluation of
 2023 with a third party (聊城大学全民健身评估中心, its evaluator 周敏) scoring beside the evaluator,
 some counties approved and the rest still being scored. The plan's annual reports of 2022 and 2023
-then show targets, tasks and these results."""
+then show targets, tasks and these results.
+
+2022's results are published for the public (/plans/evaluations/). Three special evaluations (专项评估):
+of the target 人均体育场地面积, ordered by the city government's inspection office and carried out by
+the university's centre, concluded and published; of the task 加大全民健身场地设施供给, by the city's
+bureau, concluded, not published; and of a funded project, a county fitness centre, still open."""
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -13,7 +18,7 @@ from quanmin.accounts.models import Role, User
 from quanmin.demo import accounts as accounts_demo
 from quanmin.planning import selectors_evaluation
 from quanmin.planning.models import CountyScore, Evaluation, EvaluationItem, Plan
-from quanmin.planning.services import evaluation
+from quanmin.planning.services import evaluation, special
 
 THIRD_PARTY = ("13800000047", "周敏")
 AGENCY = "聊城大学全民健身评估中心"
@@ -62,6 +67,7 @@ def load(city, rng):
         _score_entered(evaluator, result, rng)
     for county in CountyScore.objects.filter(evaluation=annual):
         evaluation.approve(owner, county)
+    _specials(plan, owner, annual)
     final = evaluation.open_evaluation(owner, plan, kind=Evaluation.Kind.FINAL, year=plan.ends_on.year,
                                        third_party=AGENCY)
     agency = accounts_demo.account(THIRD_PARTY[0], THIRD_PARTY[1], region=city)
@@ -75,6 +81,39 @@ def load(city, rng):
         if not EvaluationItem.objects.filter(plan=plan, method="entered").exclude(
                 scores__county=county, scores__source="official").exists():
             evaluation.approve(owner, county)
+
+
+SPECIALS = [
+    ({"title": "人均体育场地面积目标专项评估", "subject": "target", "target": "T0-03", "ordered_by": "聊城市人民政府督查室",
+      "ordered_on": "2023-09-15", "scope": "全市及8个县（市、区）人均体育场地面积目标完成情况，含场地普查数据核验和实地抽查",
+      "evaluator": AGENCY, "third_party": True},
+     {"findings": "全市人均体育场地面积2.74平方米，较2020年增加0.41平方米；抽查的42处场地与登记一致39处，"
+                  "3处为临时场地已纳入核减。农村地区场地分布仍不均衡。",
+      "conclusion": "人均体育场地面积目标如期完成，数据真实可靠。建议下一阶段重点补齐乡镇（街道）和行政村场地短板。",
+      "grade": "excellent"}, True),
+    ({"title": "场地设施供给任务专项评估", "subject": "task", "task": "(一)2", "ordered_by": "聊城市全民健身工作联席会议",
+      "ordered_on": "2023-10-10", "scope": "2021—2023年新建、改扩建体育场地设施任务的推进情况和资金使用情况",
+      "evaluator": "聊城市教育和体育局"},
+     {"findings": "三年新建体育公园6个、多功能运动场218片，任务总体完成；2个县（市、区）体育公园建设滞后于计划。",
+      "conclusion": "任务基本完成，建议对进度滞后的县（市、区）挂牌督办。", "grade": "good"}, False),
+    ({"title": "县级全民健身中心建设项目专项评估", "subject": "project", "project": "东昌府区全民健身中心建设项目",
+      "ordered_by": "聊城市财政局", "ordered_on": "2024-03-20",
+      "scope": "项目建设进度、资金到位和使用绩效、建成后开放服务情况", "evaluator": AGENCY, "third_party": True},
+     {"findings": "主体工程已完工，室内游泳馆尚在设备调试。"}, None),
+]
+
+
+def _specials(plan, owner, annual) -> None:
+    """2022's approved results published; three special evaluations in their three states."""
+    special.publish(owner, annual)
+    for data, found, publish in SPECIALS:
+        item = special.open_special(owner, plan, data)
+        special.record(owner, item, found, evidence=_evidence() if publish is not None else None)
+        if publish is None:
+            continue
+        item = special.conclude(owner, item)
+        if publish:
+            special.publish(owner, item)
 
 
 def describe() -> list[tuple[str, str]]:

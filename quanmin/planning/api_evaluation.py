@@ -76,6 +76,8 @@ class EvaluationOut(Schema):
     year: int
     third_party: str
     as_of: datetime.date = Field(..., description="The day computed items stand for.")
+    published_at: datetime.datetime | None = Field(..., description="When the results were published for anyone "
+                                                                   "to read; null: not published.")
 
 
 class EvaluationIn(Schema):
@@ -87,7 +89,8 @@ class EvaluationIn(Schema):
 
 def evaluation_out(e: Evaluation) -> dict:
     return {"id": e.pk, "plan": e.plan.key, "kind": e.kind, "kind_label": str(e.get_kind_display()), "year": e.year,
-            "third_party": e.third_party, "as_of": selectors_evaluation.as_of(e, timezone.localdate())}
+            "third_party": e.third_party, "as_of": selectors_evaluation.as_of(e, timezone.localdate()),
+            "published_at": e.published_at}
 
 
 @router.get("/plans/{key}/evaluations", response={200: list[EvaluationOut], **ERRORS},

@@ -142,6 +142,11 @@ def can_score_third_party(user, evaluation) -> bool:
     return evaluation.pk in third_party_evaluation_ids(user)
 
 
+def can_record_special(user, plan) -> bool:
+    """A special evaluation's findings: the plan's owners, or an evaluator whose division holds the plan's."""
+    return can_manage(user, plan) or can_score(user, plan.division_code)
+
+
 # Titles (G16: 体育现代化县, 全民健身运动模范县). A county's own staff open and answer its application;
 # the evaluators of its division score it (can_score above); the staff of the division right above
 # it (the city) decide. Staff of the county and of the city, supervisors and evaluators read it.

@@ -20,9 +20,9 @@ from quanmin.core import excel
 from quanmin.core.errors import ServiceError
 from quanmin.core.uploads import file_response
 
-from . import permissions, report, selectors, selectors_evaluation
+from . import permissions, report, selectors, selectors_evaluation, selectors_special
 from .errors import PlanningError
-from .models import CountyScore, Evaluation, EvaluationItem, ItemScore, Plan
+from .models import CountyScore, Evaluation, EvaluationItem, ItemScore, Plan, SpecialEvaluation
 from .services import evaluation as services
 from .views_plans import plan_or_404, reader
 
@@ -95,6 +95,9 @@ def system(request, key: str):
         "evaluations": plan.evaluations.order_by("-year", "kind"), "kinds": Evaluation.Kind.choices,
         "years": report.years(plan, today), "midterm_years": services.midterm_years(plan),
         "final_year": plan.ends_on.year,
+        "specials": selectors_special.specials_of(plan), "subjects": SpecialEvaluation.Subject.choices,
+        "tasks": list(plan.tasks.order_by("order")), "today": today,
+        "satisfaction": selectors_special.satisfaction(plan, today),
     })
 
 
@@ -117,13 +120,15 @@ def evaluation_new(request, key: str):
 def evaluation_detail(request, key: str, pk: int):
     evaluation = _evaluation(request, key, pk)
     plan = evaluation.plan
+    results = selectors_evaluation.results(evaluation, timezone.localdate())
     return render(request, "planning/evaluation_detail.html", {
         "plan": plan, "evaluation": evaluation, "items": selectors_evaluation.items_of(plan),
-        "results": selectors_evaluation.results(evaluation, timezone.localdate()),
+        "results": results,
         "day": selectors_evaluation.as_of(evaluation, timezone.localdate()),
         "can_manage": permissions.can_manage(request.user, plan),
         "third_party_staff": services.third_party_staff(evaluation) if permissions.can_manage(request.user, plan) else [],
         "plan_reader": permissions.can_read_plan(request.user, plan),
+        "all_approved": all(r.approved for r in results) if results else False,
     })
 
 

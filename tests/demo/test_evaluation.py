@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from quanmin.demo import evaluation as demo
 from quanmin.planning import report, selectors_evaluation
-from quanmin.planning.models import CountyScore, Evaluation, EvaluationItem, ItemScore, Plan
+from quanmin.planning.models import CountyScore, Evaluation, EvaluationItem, ItemScore, Plan, SpecialEvaluation
 
 
 def test_demo_city_has_evaluations(planned_city):
@@ -24,5 +24,10 @@ def test_demo_city_has_evaluations(planned_city):
     ranked = selectors_evaluation.ranking(final, timezone.localdate())
     assert [r["place"] for r in ranked] == [1, 2] and ranked[0]["total"] >= ranked[1]["total"]
     assert len(demo.describe()) == 1
+    assert annual.published_at is not None and final.published_at is None
+    specials = {s.subject: s for s in SpecialEvaluation.objects.filter(plan=plan)}
+    assert {k: (s.status, s.published_at is not None) for k, s in specials.items()} == {
+        "target": ("concluded", True), "task": ("concluded", False), "project": ("open", False)}
+    assert specials["target"].target.key == "T0-03" and specials["task"].task.number == "(一)2"
     found = report.annual(plan, 2022, timezone.localdate())
     assert found["evaluations"] and found["figures"]["targets"] == 29

@@ -237,3 +237,90 @@ API.update({
     "POST /api/v1/planning/evaluations/{evaluation_id}/counties/{code}/approve": ("city_staff", evaluation_county,
                                                                                   None, 409),
 })
+
+
+# Special evaluations (专项评估) and publication. The city's plan gets a special evaluation of a
+# target, recorded with evidence, concluded and published (the record, conclude and publish posts
+# are then refused with a message: 409 at the API for the owners), and the 2023 final evaluation
+# with both counties scored and approved, published; the public reads both without signing in.
+def _special(w):
+    found = _evaluation(w)
+    if "special" not in found:
+        from quanmin.accounts.models import Role
+        from quanmin.planning.models import EvaluationItem
+        from quanmin.planning.services import evaluation, special
+        from tests.conftest import make_user
+
+        city = w.users["city"]
+        item = special.open_special(city, found["plan"], {
+            "title": "场地设施建设专项评估", "subject": "target", "target": "T0-03", "ordered_by": "市人民政府",
+            "ordered_on": datetime.date(2023, 3, 1), "scope": "全市人均体育场地面积", "evaluator": "某大学评估中心",
+            "third_party": True})
+        special.record(city, item, {"findings": "达标", "conclusion": "目标完成", "grade": "good"},
+                       evidence=SimpleUploadedFile("报告.pdf", b"%PDF-1.4"))
+        found["special"] = special.publish(city, special.conclude(city, item))
+        published = evaluation.open_evaluation(city, found["plan"], kind="final", year=2023)
+        scorer = make_user("13700000032", "考核办", Role.EVALUATOR, w.city, seq=32)
+        item = EvaluationItem.objects.get(plan=found["plan"], name="社会满意度")
+        for county in published.counties.all():
+            evaluation.score(scorer, county, item, value="85", evidence=SimpleUploadedFile("依据.pdf", b"%PDF-1.4"))
+            evaluation.approve(city, county)
+        found["published"] = special.publish(city, published)
+    return found
+
+
+def special_pks(w, role=None):
+    found = _special(w)
+    return {"key": found["plan"].key, "pk": found["special"].pk}
+
+
+def special_id(w, role=None):
+    return {"special_id": _special(w)["special"].pk}
+
+
+def public_evaluation_pk(w, role=None):
+    return {"pk": _special(w)["published"].pk}
+
+
+def public_special_pk(w, role=None):
+    return {"pk": _special(w)["special"].pk}
+
+
+def new_special(w, role=None):
+    return {"title": f"专项评估（{role}）", "subject": "task", "task": "(五)2", "ordered_by": "市全民健身工作联席会议",
+            "ordered_on": "2023-05-01", "scope": "体医融合", "evaluator": "市体育局"}
+
+
+WEB.update({
+    # Posts by readers who may not act come back with a message (a redirect); the owners' too, here,
+    # since the special evaluation is concluded and published already.
+    "planning:evaluation_publication": ("division_reader", evaluation_pks, "post", {"action": "publish"}),
+    "planning:special_new": ("division_reader", plan_key, "post", {"title": ""}),
+    "planning:special_export": ("division_reader", plan_key, "get", None),
+    "planning:special": ("division_reader", special_pks, "get", None, {"post": ({"findings": "补充"}, 302)}),
+    "planning:special_conclude": ("division_reader", special_pks, "post", {}),
+    "planning:special_evidence": ("division_reader", special_pks, "get", None),
+    "planning:special_publication": ("division_reader", special_pks, "post", {"action": "publish"}),
+    "planning:public_evaluations": ("public", None, "get", None),
+    "planning:public_evaluation": ("public", public_evaluation_pk, "get", None),
+    "planning:public_special": ("public", public_special_pk, "get", None),
+})
+
+API.update({
+    "GET /api/v1/planning/plans/{key}/special-evaluations": ("division_reader", plan_key, None),
+    "POST /api/v1/planning/plans/{key}/special-evaluations": ("city_staff", plan_key, new_special),
+    "GET /api/v1/planning/special-evaluations/{special_id}": ("division_reader", special_id, None),
+    # Concluded: its owners are told it no longer changes (409), anyone else refused.
+    "POST /api/v1/planning/special-evaluations/{special_id}/record": ("city_staff", special_id, None, 409),
+    "POST /api/v1/planning/special-evaluations/{special_id}/conclude": ("city_staff", special_id, None, 409),
+    "PUT /api/v1/planning/special-evaluations/{special_id}/publication": ("city_staff", special_id,
+                                                                          {"published": True}, 409),
+    # The 2023 evaluation has counties still open: not published (409).
+    "PUT /api/v1/planning/evaluations/{evaluation_id}/publication": ("city_staff", evaluation_id,
+                                                                     {"published": True}, 409),
+    "GET /api/v1/planning/public/evaluations": ("public", None, None),
+    "GET /api/v1/planning/public/evaluations/{evaluation_id}": (
+        "public", lambda w, role=None: {"evaluation_id": _special(w)["published"].pk}, None),
+    "GET /api/v1/planning/public/special-evaluations": ("public", None, None),
+    "GET /api/v1/planning/public/special-evaluations/{special_id}": ("public", special_id, None),
+})

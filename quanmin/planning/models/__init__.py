@@ -12,13 +12,14 @@ from .history import IndicatorSnapshot, SnapshotRun
 from .meetings import JointMeeting, MeetingDecision
 from .plans import Phase, Plan, Target
 from .returns import CountyReturn, ReturnAttachment, ReturnEntry, ReturnFigure, ReturnItem, ReturnRound
+from .special import Grade, SpecialEvaluation
 from .supervision import Bulletin, Finding, Rectification, RectificationEntry, Visit
 from .tasks import TaskItem, TaskUnit
 from .titles import TitleApplication, TitleCriterion
 from .work import TaskEntry, TaskPeriod
 
-__all__ = ["Bulletin", "CountyReturn", "CountyScore", "Department", "Evaluation", "EvaluationItem", "Finding",
+__all__ = ["Bulletin", "CountyReturn", "CountyScore", "Department", "Evaluation", "EvaluationItem", "Finding", "Grade",
            "IndicatorSnapshot", "ItemScore", "JointMeeting", "MeetingDecision", "Phase", "Plan", "Rectification",
            "RectificationEntry", "ReturnAttachment", "ReturnEntry", "ReturnFigure", "ReturnItem", "ReturnRound",
-           "SnapshotRun", "Target", "TargetFigure", "TaskEntry", "TaskItem", "TaskPeriod", "TaskUnit", "TitleApplication",
+           "SnapshotRun", "SpecialEvaluation", "Target", "TargetFigure", "TaskEntry", "TaskItem", "TaskPeriod", "TaskUnit", "TitleApplication",
            "TitleCriterion", "Visit"]

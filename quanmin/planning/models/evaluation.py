@@ -64,6 +64,10 @@ class Evaluation(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    # Published for anyone to read (services/publication.py): only once every county's result is approved.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
 
     scope_fields = {"region": "plan__division_code"}
 
