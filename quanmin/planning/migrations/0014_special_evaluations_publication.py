@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planning', '0012_target_core_indicator'),
+        ('planning', '0013_visit_tracking'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
