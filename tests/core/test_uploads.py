@@ -32,6 +32,7 @@ SERVED_BY = {
     "planning.ItemScore.evidence": "planning:evaluation_evidence",
     "planning.RectificationEntry.evidence": "planning:rectification_evidence",
     "planning.ReturnAttachment.file": "planning:return_attachment",
+    "planning.SpecialEvaluation.evidence": "planning:special_evidence",
     "planning.TargetFigure.evidence": "planning:figure_evidence",
     "planning.TaskEntry.evidence": "planning:entry_evidence",
     "safety.Hazard.photo": "safety:hazard_photo",
