@@ -255,6 +255,17 @@ MAP_TILE_URL = os.environ.get("QUANMIN_MAP_TILE_URL", "")
 MAP_TILE_CRS = os.environ.get("QUANMIN_MAP_TILE_CRS", "wgs84")  # or "gcj02"
 MAP_TILE_ATTRIBUTION = os.environ.get("QUANMIN_MAP_TILE_ATTRIBUTION", "")
 
+# The city's resident app (README "City app"): sign-in handed over by OpenID Connect (authorization
+# code with PKCE) from the provider at this issuer (its discovery document is
+# <issuer>/.well-known/openid-configuration), under the client id and secret the city's IT team
+# registered for us. All three unset: no city-app sign-in anywhere. CITYAPP_NAME is what residents
+# call the app ("Sign in with 我的聊城").
+CITYAPP_ISSUER = os.environ.get("QUANMIN_CITYAPP_ISSUER", "").rstrip("/")
+CITYAPP_CLIENT_ID = os.environ.get("QUANMIN_CITYAPP_CLIENT_ID", "")
+CITYAPP_CLIENT_SECRET = os.environ.get("QUANMIN_CITYAPP_CLIENT_SECRET", "")
+CITYAPP_NAME = os.environ.get("QUANMIN_CITYAPP_NAME", "我的聊城")
+CITYAPP_SCOPES = os.environ.get("QUANMIN_CITYAPP_SCOPES", "openid profile phone")
+
 # Production hardening: all on unless DEBUG.
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

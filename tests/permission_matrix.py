@@ -115,6 +115,12 @@ WEB = {
     "accounts:token_create": ("signed_in", None, "post", {"name": "t"}, 200),
     "accounts:token_revoke": ("signed_in", lambda w, role=None: {"token_id": 999999}, "post", {}),
     "accounts:consent_withdraw": ("signed_in", lambda w, role=None: {"kind": "health"}, "post", {}),
+    # Sign-in from the city's app: public once a provider is configured; here none is, so they answer
+    # 404 to everyone. Configured, they run against a real provider in tests/accounts/test_cityapp.py.
+    "accounts:city_start": ("nobody", None, "get", None),
+    "accounts:city_callback": ("nobody", None, "get", None),
+    "accounts:city_finish": ("nobody", None, "get", None, {"post": ({}, 404)}),
+    "accounts:city_unlink": ("signed_in", None, "post", {}),
     "api-docs": ("public", None, "get", None),
 }
 

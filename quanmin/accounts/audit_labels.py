@@ -29,6 +29,10 @@ ACTION_LABELS = {
     "list_personal": pgettext_lazy("audit action", "List of people read"),
     "export_own_data": pgettext_lazy("audit action", "Own data downloaded"),
     "delete_own_data": pgettext_lazy("audit action", "Own data erased"),
+    "cityapp_sign_in": pgettext_lazy("audit action", "Signed in through the city app"),
+    "cityapp_sign_in_failed": pgettext_lazy("audit action", "Failed sign-in through the city app"),
+    "cityapp_link": pgettext_lazy("audit action", "Linked to the city app"),
+    "cityapp_unlink": pgettext_lazy("audit action", "Unlinked from the city app"),
     # Any register
     "create": pgettext_lazy("audit action", "Created"),
     "update": pgettext_lazy("audit action", "Changed"),

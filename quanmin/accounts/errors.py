@@ -40,3 +40,7 @@ def id_number_or_error(raw: str) -> idnumber.IdNumber:
         return idnumber.parse(raw)
     except idnumber.InvalidIdNumber as exc:
         raise AccountError(exc.code, exc.message, "id_number") from None
+
+
+class CityAppError(ServiceError):
+    """Signing in through the city's app failed: the provider, the answer or the session was not right."""

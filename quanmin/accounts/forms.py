@@ -46,3 +46,17 @@ class DeleteForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("What the token is for"), max_length=100)
+
+
+class CityLinkForm(forms.Form):
+    password = forms.CharField(label=_("Your Quanmin password"),
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class CityRegisterForm(forms.Form):
+    real_name = forms.CharField(label=_("Real name"), max_length=50)
+    consent = forms.BooleanField(label=_("I have read and accept the privacy notice."))
+
+    @property
+    def consent_version(self) -> str:
+        return settings.PRIVACY_NOTICE_VERSION if self.cleaned_data.get("consent") else ""

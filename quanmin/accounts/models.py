@@ -306,3 +306,34 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class CityAppLink(models.Model):
+    """A resident's account at the city's app (我的聊城), linked once: the provider's subject signs them in.
+
+    The subject is the app's identifier for the person: kept as a keyed hash for the look-up and
+    encrypted for messages sent to the app (its message API addresses people by it).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="city_links")
+    issuer = models.CharField(_("provider"), max_length=200)
+    subject_hash = models.CharField(max_length=64, editable=False)
+    subject_enc = models.TextField(editable=False)
+    linked_at = models.DateTimeField(_("linked"), default=timezone.now)
+    last_sign_in_at = models.DateTimeField(_("last signed in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("city app link")
+        verbose_name_plural = _("city app links")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject_hash"], name="unique_city_subject"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="unique_city_link_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.issuer}"
+
+    @property
+    def subject(self) -> str:
+        return crypto.decrypt(self.subject_enc)

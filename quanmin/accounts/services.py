@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,12 +18,13 @@ from quanmin.regions.models import Region
 from quanmin.regions.services import set_figures
 
 from . import audit, crypto, idnumber
-from .errors import AccountError, Throttled, id_number_or_error, phone_or_error
+from .errors import AccountError, CityAppError, Throttled, id_number_or_error, phone_or_error
 from .models import (
     DIVISION_ROLES,
     TARGET_ROLES,
     ApiToken,
     AuditEntry,
+    CityAppLink,
     Consent,
     LoginThrottle,
     Membership,
@@ -143,6 +144,11 @@ def export_own_data(user: User, request=None, *, parts: dict | None = None) -> d
              "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None}
             for c in user.consents.all()
         ],
+        "city_app_links": [
+            {"provider": link.issuer, "linked_at": link.linked_at.isoformat(),
+             "last_sign_in_at": link.last_sign_in_at.isoformat() if link.last_sign_in_at else None}
+            for link in user.city_links.all()
+        ],
         "memberships": [
             {"role": m.role, "region": m.region_id} for m in user.memberships.all()
         ],
@@ -192,6 +198,7 @@ def delete_own_data(user: User, request=None, *, erase_parts=()) -> None:
         user.memberships.all().delete()
         user.api_tokens.all().delete()
         user.notifications.all().delete()
+        user.city_links.all().delete()
         # The log stays (it is the platform's record of what was done), without the person's name.
         AuditEntry.objects.filter(target_type=user._meta.label_lower, target_id=str(user.pk)).update(target_repr="")
         user.consents.update(withdrawn_at=timezone.now(), guardian_name="", guardian_id_hash="")
@@ -371,3 +378,128 @@ def validate_password_for(user_or_none, password: str) -> None:
         validate_password(password, user_or_none)
     except ValidationError as exc:
         raise AccountError("password_weak", " ".join(exc.messages), "password") from None
+
+
+# Sign-in handed over from the city's app (oidc.py checks the provider's answer; these act on it).
+
+@dataclass
+class CityIdentity:
+    """Who the city's app says signed in: its subject, and the mobile number it verified (or "")."""
+
+    issuer: str
+    subject: str
+    phone: str = ""
+    name: str = ""
+
+    @classmethod
+    def from_claims(cls, issuer: str, claims: dict) -> "CityIdentity":
+        phone = ""
+        if claims.get("phone_number_verified") is True and isinstance(claims.get("phone_number"), str):
+            try:
+                phone = phone_or_error(claims["phone_number"])
+            except AccountError:
+                phone = ""  # a number we cannot use is no number: the resident is asked to register
+        name = claims.get("name") if isinstance(claims.get("name"), str) else ""
+        return cls(issuer=issuer, subject=claims["sub"], phone=phone, name=name.strip()[:50])
+
+
+def _city_staff_refused(user: User) -> None:
+    """Staff accounts keep signing in with their password: the city's app vouches for residents only."""
+    if not user.is_active:
+        raise AccountError("account_inactive", _("This account is closed."))
+    if user.is_staff or user.memberships.exists():
+        raise CityAppError("cityapp_staff", _("Staff accounts sign in with their mobile number and password."))
+
+
+def _login_without_password(request, user: User) -> None:
+    from django.contrib.auth import login
+
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+
+
+def find_city_account(identity: CityIdentity) -> tuple[User | None, bool]:
+    """(the account, whether it is linked already): by the linked subject, else by the verified
+    number (an account to link after its password), else (None, False): a new resident."""
+    link = (CityAppLink.objects.select_related("user")
+            .filter(issuer=identity.issuer, subject_hash=crypto.lookup_hash(identity.subject)).first())
+    if link is not None:
+        _city_staff_refused(link.user)
+        return link.user, True
+    if identity.phone:
+        user = User.objects.filter(phone_hash=crypto.lookup_hash(identity.phone)).first()
+        if user is not None:
+            _city_staff_refused(user)
+            return user, False
+    return None, False
+
+
+def city_sign_in(request, identity: CityIdentity) -> User:
+    """A resident whose account is linked signs in through the city's app."""
+    user, linked = find_city_account(identity)
+    if not linked:
+        raise CityAppError("cityapp_not_linked", _("This account is not linked yet: start again."))
+    CityAppLink.objects.filter(user=user, issuer=identity.issuer).update(last_sign_in_at=timezone.now())
+    _login_without_password(request, user)
+    audit.record("cityapp_sign_in", request=request, actor=user, obj=user)
+    return user
+
+
+def _link(user: User, identity: CityIdentity, request) -> CityAppLink:
+    if CityAppLink.objects.filter(user=user, issuer=identity.issuer).exists():
+        raise CityAppError("cityapp_linked_elsewhere", _(
+            "This account is linked to another account of the city's app: unlink it under My account first."))
+    try:
+        with transaction.atomic():
+            link = CityAppLink.objects.create(
+                user=user, issuer=identity.issuer, subject_hash=crypto.lookup_hash(identity.subject),
+                subject_enc=crypto.encrypt(identity.subject), last_sign_in_at=timezone.now())
+    except IntegrityError:
+        raise CityAppError("cityapp_linked_elsewhere", _(
+            "This account is linked to another account of the city's app: unlink it under My account first.")) from None
+    audit.record("cityapp_link", request=request, actor=user, obj=user, detail={"issuer": identity.issuer})
+    return link
+
+
+def link_city_account(request, identity: CityIdentity, password: str) -> User:
+    """The resident proves the account with the app's verified number is theirs (its password, with
+    the sign-in throttle), and the two are linked: the app signs them in from then on."""
+    user, linked = find_city_account(identity)
+    if user is None or linked:
+        raise CityAppError("cityapp_not_linked", _("This account is not linked yet: start again."))
+    user = sign_in(request, identity.phone, password)
+    _link(user, identity, request)
+    return user
+
+
+def register_from_city_app(request, identity: CityIdentity, *, real_name: str, consent_version: str) -> User:
+    """A resident new to Quanmin: an account with the app's verified number, no password (the app
+    signs them in), their consent to the privacy notice, and the link."""
+    if not identity.phone:
+        raise CityAppError("cityapp_no_phone", _(
+            "The city's app did not share a verified mobile number: register with your mobile number instead."))
+    if not real_name.strip():
+        raise AccountError("real_name_required", _("Enter your real name."), "real_name")
+    if consent_version != settings.PRIVACY_NOTICE_VERSION:
+        raise AccountError("consent_required", _("Read and accept the privacy notice to register."), "consent")
+    with transaction.atomic():
+        user = create_user(phone=identity.phone, password=None, real_name=real_name)
+        record_consent(user, Consent.Kind.PRIVACY, consent_version)
+        audit.record("register", request=request, actor=user, obj=user, detail={"via": "cityapp"})
+        _link(user, identity, request)
+    _login_without_password(request, user)
+    audit.record("cityapp_sign_in", request=request, actor=user, obj=user)
+    return user
+
+
+def unlink_city_account(user: User, request=None) -> int:
+    """The resident unlinks the city's app. An account with no password keeps working only through
+    the app, so it must set a password first (or it could never sign in again)."""
+    links = user.city_links.all()
+    if not links:
+        return 0
+    if not user.has_usable_password():
+        raise AccountError("password_needed", _("Set a password first: without the city's app it is your only way in."))
+    count = links.count()
+    links.delete()
+    audit.record("cityapp_unlink", request=request, actor=user, obj=user)
+    return count

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from quanmin.core.errors import ServiceError
 from quanmin.regions.models import Region
 
-from . import audit, services
+from . import audit, oidc, services
 from .forms import DeleteForm, LoginForm, ProfileForm, RegisterForm, TokenForm
 
 
@@ -31,7 +31,10 @@ def login_view(request):
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
                 target = "web:home"
             return redirect(target or "web:home")
-    return render(request, "accounts/login.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "accounts/login.html", {
+        "form": form, "cityapp": oidc.app_name() if oidc.enabled() else "",
+        "next": request.GET.get("next", ""),
+    }, status=400 if form.errors else 200)
 
 
 @require_POST
@@ -103,6 +106,7 @@ def me_view(request):
         "form": form, "consents": user.consents.all(),
         "tokens": user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at"),
         "token_form": TokenForm(), "delete_form": DeleteForm(), "counties": _counties(),
+        "cityapp": oidc.app_name() if oidc.enabled() else "", "city_links": user.city_links.all(),
     })
 
 
