@@ -31,6 +31,9 @@ Audiences:
   supervisors     supervisors only (督查: visits, findings, rectification items, bulletins)
   bulletin_reader staff, supervisors and evaluators of a bulletin's division (the city) and of the
                   divisions right under it (its counties)
+  inclusion_recorder  a division's own staff recording its four inclusions (the city its own; the
+                  level above confirms, it does not record; supervisors read)
+  inclusion_confirmer the staff of the division right above a record's (the city a county's)
   nobody          no one (a pattern that only names a path)
 """
 
@@ -51,6 +54,8 @@ AUDIENCE = {
     "platform_admin": {"superuser"},
     "supervisors": {"supervisor", "superuser"},
     "bulletin_reader": {"county", "other_county", "city", "supervisor", "superuser"},
+    "inclusion_recorder": {"community", "township", "county", "other_county", "city"},
+    "inclusion_confirmer": {"township", "county", "other_county", "city", "superuser"},
     "nobody": set(),
 }
 

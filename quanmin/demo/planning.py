@@ -3,7 +3,8 @@ other seed plans load beside it so the register shows every convention of the se
 staff (市教育体育局, which leads all 16 measures, and 市卫生健康委, responsible with it for 体医融合)
 report on their tasks; the city reviews some; the rest stay overdue, as the home page then says. The
 joint meeting of 2021 sits once and makes one decision a task of the plan. The city's supervisor
-visits the counties, sets rectification items and publishes a bulletin (demo/planning_supervision.py).
+visits the counties, sets rectification items and publishes a bulletin (demo/planning_supervision.py);
+the counties record their four inclusions and the city confirms them (demo/planning_inclusions.py).
 The indicators of the city's targets are snapshotted at the last 12 month ends and today for the city
 and its counties, so the dashboard shows a trend from the first day and reads today's values (the
 monthly command adds the rest; indicators whose register keeps no history have today's only)."""
@@ -15,7 +16,7 @@ from quanmin.accounts import crypto
 from quanmin.accounts import services as accounts
 from quanmin.accounts.models import Role, User
 from quanmin.demo import accounts as accounts_demo
-from quanmin.demo import planning_supervision
+from quanmin.demo import planning_inclusions, planning_supervision
 from quanmin.planning.models import Department, Plan, TaskPeriod
 from quanmin.planning.services import loading, meetings, snapshots, tasks
 from quanmin.regions import codes
@@ -74,6 +75,7 @@ def load(city, rng):
     dates = snapshots.month_ends(today.replace(year=today.year - 1, day=1), today)
     snapshots.take(dates, scope=codes.prefix(city.code), keys=keys, levels=("city", "county"))
     planning_supervision.load(city, plan)
+    planning_inclusions.load(city)
 
 
 def describe() -> list[tuple[str, str]]:

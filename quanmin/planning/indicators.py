@@ -23,7 +23,7 @@ from quanmin.people.models import DutyLog
 from quanmin.regions import codes, subtrees
 from quanmin.regions.models import Region
 
-from .models import Evaluation, JointMeeting, Plan, TitleApplication
+from .models import Evaluation, Inclusion, JointMeeting, Plan, TitleApplication
 
 LEVELS = ("city", "county", "township")
 
@@ -105,3 +105,25 @@ def platform_community_coverage(wanted: list[str], as_of: datetime.date) -> dict
     counted = subtrees.roll_up(communities, wanted, key=str)
     covered = subtrees.roll_up([code for code in communities if code in reached], wanted, key=str)
     return {code: percent(len(covered[code]), len(counted[code])) for code in wanted}
+
+
+@indicator("four_inclusions_share", unit="percent", levels=("city", "county"),
+           label=_("Divisions with all four inclusions"),
+           description=_("Share of the division's child divisions (a city's counties, a county's townships) whose "
+                         "government included national fitness, in the year, in all four: its agenda of important "
+                         "matters, the annual budget and medium/long-term budget planning, the government work "
+                         "report and performance assessment target management (四纳入), each confirmed by the "
+                         "level above (a year's records are confirmed once it is over: the date picks the year)."))
+def four_inclusions_share(wanted: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    """Two queries: the children of the divisions asked for, then the children with four confirmed."""
+    children = list(Region.objects.filter(parent_id__in=wanted).values_list("code", "parent_id"))
+    complete = set(Inclusion.objects.filter(
+        division_code__within=subtrees.covering_prefix(wanted), year=as_of.year, included=True,
+        status=Inclusion.Status.CONFIRMED)
+        .values_list("division_code").annotate(n=Count("pk")).filter(n=len(Inclusion.Kind)).order_by()
+        .values_list("division_code", flat=True))
+    counted = {code: [0, 0] for code in wanted}
+    for child, parent in children:
+        counted[parent][0] += 1
+        counted[parent][1] += child in complete
+    return {code: percent(met, total) for code, (total, met) in counted.items()}

@@ -155,11 +155,37 @@ def can_read_application(user, application) -> bool:
     return scoping.can_read_region(user, application.division_code)
 
 
-def can_decide_title(user, division_code: str) -> bool:
+def staff_above(user, division_code: str) -> bool:
+    """Staff of the division right above `division_code` (the city's for a county)."""
     above = codes.parent(division_code)
     return above is not None and scoping.can_write_region(user, above)
+
+
+def can_decide_title(user, division_code: str) -> bool:
+    return staff_above(user, division_code)
 
 
 def can_fill_application(user, division_code: str) -> bool:
     """The county's own staff (the city decides, it does not fill in)."""
     return scoping.can_write_region(user, division_code) and not can_decide_title(user, division_code)
+
+
+# The four inclusions (四纳入, models/inclusions.py): a division's own sports staff record its
+# inclusions; the staff of the division right above confirm or return them; staff, supervisors and
+# evaluators of the division or above read them (the yearly overview of a city's counties).
+
+def can_record_inclusion(user, division_code: str) -> bool:
+    """The division's own staff (the level above confirms, it does not record)."""
+    return scoping.can_write_region(user, division_code) and not staff_above(user, division_code)
+
+
+def can_confirm_inclusion(user, division_code: str) -> bool:
+    return staff_above(user, division_code)
+
+
+def can_read_inclusions(user, division_code: str) -> bool:
+    return scoping.can_read_region(user, division_code)
+
+
+def can_import_inclusions(user) -> bool:
+    return scoping.is_division_staff(user, write=True)

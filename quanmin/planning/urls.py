@@ -4,6 +4,7 @@ from . import (
     urls_returns,
     views_departments,
     views_evaluation,
+    views_inclusions,
     views_meetings,
     views_plans,
     views_special,
@@ -23,6 +24,13 @@ urlpatterns = [
          name="department_staff_remove"),
     path("staff/plans/my-tasks/", views_tasks.my_tasks, name="my_tasks"),
     path("staff/plans/my-evaluations/", views_evaluation.my_evaluations, name="my_evaluations"),
+    # The four inclusions and one supervision (四纳入, 一督查: D11): views_inclusions.py.
+    path("staff/plans/inclusions/", views_inclusions.overview, name="inclusions"),
+    path("staff/plans/inclusions/export.xlsx", views_inclusions.overview_export, name="inclusions_export"),
+    path("staff/plans/inclusions/import/", views_inclusions.import_page, name="inclusions_import"),
+    path("staff/plans/inclusions/<str:code>/<int:year>/", views_inclusions.division, name="inclusion_division"),
+    path("staff/plans/inclusions/records/<int:pk>/decision/", views_inclusions.decide, name="inclusion_decide"),
+    path("staff/plans/inclusions/records/<int:pk>/evidence/", views_inclusions.evidence, name="inclusion_evidence"),
     # Titles (G16: 体育现代化县, 全民健身运动模范县): views_titles.py.
     path("staff/plans/titles/", views_titles.title_list, name="titles"),
     path("staff/plans/titles/apply/", views_titles.title_apply, name="title_apply"),

@@ -79,6 +79,7 @@ KEYS = {
     "lottery_fund_fitness_share", "funding_social_share",  # funding
     "walk_10_minute_share", "walk_15_minute_share",  # analytics
     "joint_meetings", "counties_with_plan", "evaluations_held", "platform_community_coverage",  # planning
+    "four_inclusions_share",  # planning: the four inclusions (四纳入)
     "student_daily_pe_hours", "students_pe_both_hours_share", "students_two_skills_share",
     "youth_intervention_share", "school_grounds_open", "school_grounds_open_share",  # youth
 }

@@ -2,6 +2,7 @@
 is seed 000, the other seed plans sit beside it, its departments' staff have reported, and the
 city's targets have a year of history."""
 
+import datetime
 import random
 
 import pytest
@@ -74,3 +75,26 @@ def test_demo_city_is_supervised():
     assert Bulletin.objects.filter(status="draft").count() == 1
     township = User.objects.get(phone_hash=crypto.lookup_hash("13800000004"))
     assert selectors_supervision.overdue_to_answer(township, timezone.localdate()) == 1
+
+
+@pytest.mark.django_db
+def test_demo_counties_record_their_four_inclusions():
+    """Last year: the first county's four confirmed, the second's performance assessment not included;
+    this year: the agenda, budget and work report recorded, one confirmed; loading again adds nothing."""
+    from quanmin.planning import selectors_inclusions
+    from quanmin.planning.models import Inclusion
+
+    city = small_city(streets=2, villages=True)
+    accounts_demo.load(city, random.Random(3715))
+    demo.load(city, random.Random(3715))
+    demo.load(city, random.Random(3715))
+    year = timezone.localdate().year
+    last = selectors_inclusions.overview(city, year - 1)
+    assert [r.complete for r in last["rows"]] == [True, False]
+    assert [c.state for c in last["rows"][1].cells] == ["confirmed", "confirmed", "confirmed", "not_included"]
+    assert Inclusion.objects.filter(year=year - 1, status="confirmed").count() == 8
+    this = selectors_inclusions.overview(city, year)
+    assert (this["complete"], this["awaiting"]) == (0, 5)
+    assert Inclusion.objects.filter(year=year).count() == 6
+    assert indicators.compute("four_inclusions_share", [city.code], datetime.date(year - 1, 12, 31)) == {
+        city.code: 50}
