@@ -29,6 +29,7 @@ SERVED_BY = {
     "maintenance.WorkOrderPhoto.image": "maintenance:work_order_photo",
     "organizations.ContractEvidence.file": "organizations:staff_contract_evidence_file",
     "people.DutyLog.photo": "people:log_photo",
+    "planning.Inclusion.evidence": "planning:inclusion_evidence",
     "planning.ItemScore.evidence": "planning:evaluation_evidence",
     "planning.RectificationEntry.evidence": "planning:rectification_evidence",
     "planning.ReturnAttachment.file": "planning:return_attachment",
