@@ -265,6 +265,11 @@ CITYAPP_CLIENT_ID = os.environ.get("QUANMIN_CITYAPP_CLIENT_ID", "")
 CITYAPP_CLIENT_SECRET = os.environ.get("QUANMIN_CITYAPP_CLIENT_SECRET", "")
 CITYAPP_NAME = os.environ.get("QUANMIN_CITYAPP_NAME", "我的聊城")
 CITYAPP_SCOPES = os.environ.get("QUANMIN_CITYAPP_SCOPES", "openid profile phone")
+# Origins (https://app.example.cn) that may show the residents' pages in a frame (the city app's web
+# view, the city's sports portal); staff and admin pages are never framed. Set, and served over
+# HTTPS, the session and CSRF cookies become SameSite=None (a cookie in a frame of another site is a
+# third-party cookie: without it the resident would be signed out inside the frame).
+FRAME_ANCESTORS = env_list("QUANMIN_FRAME_ANCESTORS", "")
 
 # Production hardening: all on unless DEBUG.
 SESSION_COOKIE_SECURE = not DEBUG
@@ -276,6 +281,9 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+if FRAME_ANCESTORS and SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_SAMESITE = "None"
+    CSRF_COOKIE_SAMESITE = "None"
 
 LOG_LEVEL = os.environ.get("QUANMIN_LOG_LEVEL", "WARNING")
 # "json": one JSON object a line with the request id (core/logs.py), for a log collector; "text" for a

@@ -6,12 +6,36 @@ of its app), no eval, and htmx, Leaflet and ECharts are served locally (never a 
 be inline: htmx and Leaflet set them, and a style cannot run code. Images may come from the map's
 tile servers (facilities.basemap, from settings), as data: URLs (Leaflet) and blobs (chart downloads).
 A response that sets its own policy (an uploaded file: `default-src 'none'; sandbox`) keeps it.
+
+Framing (F08): no page may be framed (frame-ancestors 'none', and X-Frame-Options DENY for old
+browsers), except the residents' pages when settings.FRAME_ANCESTORS names the city's app and
+portal: those pages allow exactly those origins and drop X-Frame-Options (it knows no list). Staff,
+admin and API paths stay 'none' whatever the setting. Which paths are the residents' is below, by
+prefix, with the staff corners inside them carved out; tests/web/test_framing.py checks every page
+the permission matrix gives to staff against it.
 """
+
+from django.conf import settings
 
 from quanmin.facilities import basemap
 
+# The residents' pages, by path prefix ("/" itself is the home page).
+RESIDENT_PREFIXES = (
+    "/accounts/", "/find/", "/sites/", "/booking/", "/physique/", "/me/", "/r/", "/groups/", "/instructors/",
+    "/events/", "/surveys/", "/incentives/", "/honours/", "/inclusive/", "/outreach/", "/tourism/", "/i18n/",
+)
+# Staff corners inside those prefixes: never framed.
+STAFF_PARTS = ("/staff/", "/figures/", "/counter/", "/evidence/", "/instructors/logs/")
 
-def policy() -> str:
+
+def framable(path: str) -> bool:
+    """Whether `path` is a residents' page, which the allow-listed origins may frame."""
+    if path == "/":
+        return True
+    return path.startswith(RESIDENT_PREFIXES) and not any(part in path for part in STAFF_PARTS)
+
+
+def policy(frame_ancestors: str = "'none'") -> str:
     images = " ".join(["'self'", "data:", "blob:", *basemap.tile_origins()])
     return "; ".join([
         "default-src 'self'",
@@ -23,7 +47,7 @@ def policy() -> str:
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
-        "frame-ancestors 'none'",
+        f"frame-ancestors {frame_ancestors}",
     ])
 
 
@@ -34,5 +58,11 @@ class ContentSecurityPolicy:
     def __call__(self, request):
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = policy()
+            allowed = settings.FRAME_ANCESTORS
+            if allowed and framable(request.path):
+                response["Content-Security-Policy"] = policy(" ".join(allowed))
+                if "X-Frame-Options" in response:
+                    del response["X-Frame-Options"]
+            else:
+                response["Content-Security-Policy"] = policy()
         return response
