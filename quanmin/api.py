@@ -249,6 +249,7 @@ api.add_router("/planning/supervision", "quanmin.planning.api_supervision.router
 api.add_router("/planning", "quanmin.planning.api_returns.router")
 api.add_router("/planning", "quanmin.planning.api_evaluation.router")
 api.add_router("/planning", "quanmin.planning.api_special.router")
+api.add_router("/planning", "quanmin.planning.api_livelihood.router")
 api.add_router("/planning", "quanmin.planning.api_titles.router")
 api.add_router("/planning", "quanmin.planning.api_inclusions.router")
 api.add_router("/incentives", "quanmin.incentives.api.router")

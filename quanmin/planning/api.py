@@ -87,6 +87,7 @@ class PlanTaskOut(Schema):
     status: str
     percent: int | None
     overdue: bool
+    livelihood: bool = Field(..., description="A government livelihood project (民生实事), assessed each year.")
 
 
 def _plan(request, key: str) -> Plan:
@@ -139,6 +140,7 @@ def plan_tasks(request, key: str):
         "recurrence": c["task"].recurrence, "reporting_units": [d.name for d in c["leads"]],
         "other_units": [d.name for d in c["others"]], "status": c["status"],
         "percent": c["period"].percent if c["period"] else None, "overdue": c["overdue"],
+        "livelihood": c["task"].livelihood,
     } for c in board["cards"]]
 
 

@@ -48,7 +48,7 @@ def plan_sheets(plan: Plan, today: date) -> list:
         c["task"].deadline_text, c["task"].deadline.isoformat() if c["task"].deadline else "",
         str(c["task"].get_recurrence_display()), c["period"].year if c["period"] else "",
         str(c["period"].get_status_display()) if c["period"] else "", c["period"].percent if c["period"] else "",
-        _("Yes") if c["overdue"] else _("No"),
+        yes_no(c["overdue"]), yes_no(c["task"].livelihood),
     ] for c in board["cards"]]
     ranking = [[r["place"], r["name"], r["met"], r["applicable"], _number(r["share"])] for r in found["ranking"]]
     return [
@@ -57,6 +57,6 @@ def plan_sheets(plan: Plan, today: date) -> list:
                         _("Divisions not meeting it"), _("As written"), _("Core indicator")], target_rows),
         (_("Tasks"), [_("Number"), _("Work area"), _("Key task"), _("Task"), _("Reporting units"), _("Other units"),
                       _("Deadline as written"), _("Deadline"), _("Recurrence"), _("Year"), _("Status"), _("Progress (%)"),
-                      _("Overdue")], task_rows),
+                      _("Overdue"), _("Livelihood project")], task_rows),
         (_("Ranking"), [_("Place"), _("Division"), _("Targets met"), _("Targets applicable"), _("Share met (%)")], ranking),
     ]

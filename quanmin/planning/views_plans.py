@@ -132,14 +132,22 @@ def figure_add(request, key: str, pk: int):
 def target_core(request, key: str, pk: int):
     """Mark a target as a core indicator of economic and social development, or take the mark off."""
     target = _target(request, key, pk)
+    return mark_and_say(request, lambda: authoring.mark_core_indicator(
+        request.user, target, request.POST.get("core") == "on", request=request).core_indicator,
+        _("Marked as a core indicator of economic and social development."),
+        _("No longer marked as a core indicator."), "planning:target", key=key, pk=pk)
+
+
+def mark_and_say(request, mark, marked: str, unmarked: str, *redirect_to, **kwargs):
+    """Set or clear a mark through `mark()` (which answers the mark as it now stands), say what was
+    done or why not, and go back to the page."""
     try:
-        authoring.mark_core_indicator(request.user, target, request.POST.get("core") == "on", request=request)
+        now = mark()
     except PlanningError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("Marked as a core indicator of economic and social development.")
-                         if target.core_indicator else _("No longer marked as a core indicator."))
-    return redirect("planning:target", key=key, pk=pk)
+        messages.success(request, marked if now else unmarked)
+    return redirect(*redirect_to, **kwargs)
 
 
 @require_POST

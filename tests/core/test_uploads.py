@@ -31,6 +31,7 @@ SERVED_BY = {
     "people.DutyLog.photo": "people:log_photo",
     "planning.Inclusion.evidence": "planning:inclusion_evidence",
     "planning.ItemScore.evidence": "planning:evaluation_evidence",
+    "planning.LivelihoodAssessment.evidence": "planning:livelihood_evidence",
     "planning.RectificationEntry.evidence": "planning:rectification_evidence",
     "planning.ReturnAttachment.file": "planning:return_attachment",
     "planning.SpecialEvaluation.evidence": "planning:special_evidence",

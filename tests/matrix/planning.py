@@ -324,3 +324,41 @@ API.update({
     "GET /api/v1/planning/public/special-evaluations": ("public", None, None),
     "GET /api/v1/planning/public/special-evaluations/{special_id}": ("public", special_id, None),
 })
+
+
+# Livelihood projects (民生实事): the task (五)2 of the city's plan is marked and assessed for 2022 with
+# evidence. Readers' posts come back with a message; at the API the owners mark (200) and are told
+# what is missing when an assessment comes as JSON without its year and file (400).
+def _livelihood(w):
+    found = _plan(w)
+    if "assessment" not in found:
+        from quanmin.planning.services import livelihood
+
+        livelihood.mark(w.users["city"], found["task"], True)
+        found["assessment"] = livelihood.assess(w.users["city"], found["task"], year=2022, result="good",
+                                                evidence=SimpleUploadedFile("考核.pdf", b"%PDF-1.4"))
+    return found
+
+
+def assessment_pks(w, role=None):
+    found = _livelihood(w)
+    return {"key": found["plan"].key, "pk": found["assessment"].pk}
+
+
+def task_ids(w, role=None):
+    return {"key": _plan(w)["plan"].key, "task_id": _plan(w)["task"].pk}
+
+
+WEB.update({
+    "planning:livelihood": ("division_reader", plan_key, "get", None),
+    "planning:livelihood_export": ("division_reader", plan_key, "get", None),
+    "planning:livelihood_evidence": ("division_reader", assessment_pks, "get", None),
+    "planning:task_livelihood": ("division_reader", task_pks, "post", {"livelihood": "on"}),
+    "planning:livelihood_assess": ("division_reader", task_pks, "post", {"year": "2022", "result": "good"}),
+})
+
+API.update({
+    "GET /api/v1/planning/plans/{key}/livelihood": ("division_reader", plan_key, None),
+    "PUT /api/v1/planning/plans/{key}/tasks/{task_id}/livelihood": ("city_staff", task_ids, {"livelihood": True}),
+    "POST /api/v1/planning/plans/{key}/tasks/{task_id}/assessments": ("city_staff", task_ids, {}, 400),
+})

@@ -10,6 +10,7 @@ from .evaluation import CountyScore, Evaluation, EvaluationItem, ItemScore
 from .figures import TargetFigure
 from .history import IndicatorSnapshot, SnapshotRun
 from .inclusions import Inclusion
+from .livelihood import LivelihoodAssessment
 from .meetings import JointMeeting, MeetingDecision
 from .plans import Phase, Plan, Target
 from .returns import CountyReturn, ReturnAttachment, ReturnEntry, ReturnFigure, ReturnItem, ReturnRound
@@ -20,7 +21,8 @@ from .titles import TitleApplication, TitleCriterion
 from .work import TaskEntry, TaskPeriod
 
 __all__ = ["Bulletin", "CountyReturn", "CountyScore", "Department", "Evaluation", "EvaluationItem", "Finding", "Grade",
-           "Inclusion", "IndicatorSnapshot", "ItemScore", "JointMeeting", "MeetingDecision", "Phase", "Plan", "Rectification",
+           "Inclusion", "IndicatorSnapshot", "ItemScore", "JointMeeting", "LivelihoodAssessment", "MeetingDecision", "Phase",
+           "Plan", "Rectification",
            "RectificationEntry", "ReturnAttachment", "ReturnEntry", "ReturnFigure", "ReturnItem", "ReturnRound",
            "SnapshotRun", "SpecialEvaluation", "Target", "TargetFigure", "TaskEntry", "TaskItem", "TaskPeriod", "TaskUnit", "TitleApplication",
            "TitleCriterion", "Visit"]

@@ -27,6 +27,11 @@ class TaskItem(models.Model):
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     recurrence = models.CharField(_("recurrence"), max_length=8, choices=Recurrence.choices, blank=True, default="")
     quote = models.CharField(_("as written"), max_length=200)
+    # 纳入政府民生实事 (D10): the government counts the task among its livelihood projects, pushed and
+    # assessed each year (models/livelihood.py); the plan's owners mark it (services/livelihood.py).
+    livelihood = models.BooleanField(_("government livelihood project"), default=False,
+                                     help_text=_("Counted among the government's livelihood projects, assessed "
+                                                 "each year."))
 
     scope_fields = {"region": "plan__division_code"}
 
