@@ -198,7 +198,8 @@ NODE_MODULES = BASE_DIR / "node_modules"
 BENCH_ENDPOINTS = env_bool("QUANMIN_BENCH_ENDPOINTS", False)
 
 NOTIFY_BACKENDS = [b for b in os.environ.get(
-    "QUANMIN_NOTIFY_BACKENDS", "quanmin.accounts.notify.InAppBackend,quanmin.core.notify.ConsoleBackend"
+    "QUANMIN_NOTIFY_BACKENDS",
+    "quanmin.accounts.notify.InAppBackend,quanmin.accounts.notify.CityAppBackend,quanmin.core.notify.ConsoleBackend",
 ).split(",") if b]
 
 # Booking: no-show strikes suspend online booking (real city systems blacklist repeat no-shows).
@@ -270,6 +271,10 @@ CITYAPP_SCOPES = os.environ.get("QUANMIN_CITYAPP_SCOPES", "openid profile phone"
 # HTTPS, the session and CSRF cookies become SameSite=None (a cookie in a frame of another site is a
 # third-party cookie: without it the resident would be signed out inside the frame).
 FRAME_ANCESTORS = env_list("QUANMIN_FRAME_ANCESTORS", "")
+# The city app's message API (README "City app"): a linked resident's notices are also POSTed there,
+# signed with HMAC-SHA256 under this key, retried by the task queue. Unset: nothing is pushed.
+CITYAPP_MESSAGE_URL = os.environ.get("QUANMIN_CITYAPP_MESSAGE_URL", "")
+CITYAPP_MESSAGE_KEY = os.environ.get("QUANMIN_CITYAPP_MESSAGE_KEY", "")
 
 # Production hardening: all on unless DEBUG.
 SESSION_COOKIE_SECURE = not DEBUG

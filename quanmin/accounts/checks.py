@@ -46,11 +46,12 @@ def frame_ancestors(app_configs, **kwargs):
 def city_app_over_https(app_configs, **kwargs):
     """The city app's provider and the framing sites must be reached over HTTPS in production: a
     client secret and ID tokens over plain HTTP can be read on the way."""
-    plain = [url for url in [settings.CITYAPP_ISSUER, *settings.FRAME_ANCESTORS] if url.startswith("http://")]
+    plain = [url for url in [settings.CITYAPP_ISSUER, settings.CITYAPP_MESSAGE_URL, *settings.FRAME_ANCESTORS]
+             if url.startswith("http://")]
     if not plain:
         return []
     return [Error(
         f"Plain HTTP where HTTPS is needed: {', '.join(plain)}.",
-        hint="Use the https:// addresses of QUANMIN_CITYAPP_ISSUER and QUANMIN_FRAME_ANCESTORS.",
+        hint="Use https:// in QUANMIN_CITYAPP_ISSUER, QUANMIN_CITYAPP_MESSAGE_URL and QUANMIN_FRAME_ANCESTORS.",
         id="quanmin.E003",
     )]

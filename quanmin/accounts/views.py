@@ -1,4 +1,5 @@
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -81,8 +82,6 @@ def region_options(request):
 
 
 def privacy_view(request):
-    from django.conf import settings
-
     return render(request, "accounts/privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION})
 
 
@@ -107,6 +106,7 @@ def me_view(request):
         "tokens": user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at"),
         "token_form": TokenForm(), "delete_form": DeleteForm(), "counties": _counties(),
         "cityapp": oidc.app_name() if oidc.enabled() else "", "city_links": user.city_links.all(),
+        "cityapp_push": bool(settings.CITYAPP_MESSAGE_URL and settings.CITYAPP_MESSAGE_KEY),
     })
 
 
