@@ -181,6 +181,13 @@ def _add_facilities(w: World) -> None:
     w.other_facility = fs.add_facility(w.other_site, {"type": "fitness_square", "area_m2": "1500"})
 
 
+# Roles the permission matrix signs in as that most tests never need: made the first time asked for.
+LATE_USERS = {
+    # The county's people's congress office (区人大办): reads the county's supervision, nothing else.
+    "oversight": lambda w: make_user("13700000009", "人大办", Role.OVERSIGHT, w.county, seq=19),
+}
+
+
 @pytest.fixture
 def client_for(world):
     """A signed-in test client for a role name of the world."""
@@ -188,6 +195,8 @@ def client_for(world):
     def make(role: str | None) -> Client:
         client = Client()
         if role is not None:
+            if role not in world.users:
+                world.users[role] = LATE_USERS[role](world)
             client.force_login(world.users[role])
         return client
 

@@ -29,6 +29,9 @@ Audiences:
   backoffice      anyone holding a role (staff, supervisors, operators, inspectors, organisations)
   platform_admin  platform administrators only (is_staff: the technical operators)
   supervisors     supervisors only (督查: visits, findings, rectification items, bulletins)
+  supervision_reader  division readers, and the county's people's congress, CPPCC and supervision
+                  offices (role oversight: they read its supervision and nothing else of the platform)
+  oversight_manager   who grants the oversight role: division staff (as division_writer)
   bulletin_reader staff, supervisors and evaluators of a bulletin's division (the city) and of the
                   divisions right under it (its counties)
   inclusion_recorder  a division's own staff recording its four inclusions (the city its own; the
@@ -38,7 +41,7 @@ Audiences:
 """
 
 ROLES = ["anonymous", "resident", "community", "township", "county", "other_county", "city",
-         "supervisor", "superuser"]
+         "supervisor", "superuser", "oversight"]
 
 AUDIENCE = {
     "public": set(ROLES),
@@ -53,7 +56,10 @@ AUDIENCE = {
     "backoffice": {"community", "township", "county", "other_county", "city", "supervisor", "superuser"},
     "platform_admin": {"superuser"},
     "supervisors": {"supervisor", "superuser"},
-    "bulletin_reader": {"county", "other_county", "city", "supervisor", "superuser"},
+    "bulletin_reader": {"county", "other_county", "city", "supervisor", "superuser", "oversight"},
+    "supervision_reader": {"community", "township", "county", "other_county", "city", "supervisor", "superuser",
+                           "oversight"},
+    "oversight_manager": {"community", "township", "county", "other_county", "city", "superuser"},
     "inclusion_recorder": {"community", "township", "county", "other_county", "city"},
     "inclusion_confirmer": {"township", "county", "other_county", "city", "superuser"},
     "nobody": set(),

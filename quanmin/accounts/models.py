@@ -148,6 +148,7 @@ class Role(models.TextChoices):
     DELEGATION_LEADER = "delegation_leader", _("Delegation leader")
     DEPARTMENT_STAFF = "department_staff", _("Department staff")
     THIRD_PARTY = "third_party", _("Third-party evaluator")
+    OVERSIGHT = "oversight", _("Congress, CPPCC or supervision office (read-only)")
 
 
 # Which roles bind to what, and which may change things.
@@ -164,6 +165,10 @@ ORG_ROLES = {Role.ORG_STAFF}
 # The app that owns the object decides what the role may do there.
 OBJECT_ROLES = {Role.STATION_STAFF, Role.JUDGE, Role.DELEGATION_LEADER, Role.DEPARTMENT_STAFF, Role.THIRD_PARTY}
 TARGET_ROLES = SITE_ROLES | ORG_ROLES | OBJECT_ROLES
+# Roles bound to a division that read one subject of one app and nothing else of the platform: the
+# people of the people's congress, CPPCC and supervision offices (seed 002: 重大体育工作跟踪调研和督查机制)
+# read the supervision of their division (planning decides what). Not back-office, not division staff.
+NARROW_ROLES = {Role.OVERSIGHT}
 
 
 class Membership(models.Model):

@@ -18,7 +18,7 @@ from quanmin.core.errors import ServiceError
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from .models import DIVISION_ROLES, ORG_ROLES, READ_ONLY_ROLES, SITE_ROLES, Membership, Role
+from .models import DIVISION_ROLES, NARROW_ROLES, ORG_ROLES, READ_ONLY_ROLES, SITE_ROLES, Membership, Role
 
 DEFAULT_SCOPE_FIELDS = {"region": "region__code"}
 
@@ -54,8 +54,9 @@ def is_city_staff(user) -> bool:
 
 
 def is_backoffice(user) -> bool:
-    """Anyone with a working role: staff, supervisors, operators, inspectors, organisation staff."""
-    return is_superuser(user) or bool(memberships(user))
+    """Anyone with a working role: staff, supervisors, operators, inspectors, organisation staff (not
+    a narrow role, which reads one app's subject only: models.NARROW_ROLES)."""
+    return is_superuser(user) or any(m.role not in NARROW_ROLES for m in memberships(user))
 
 
 def division_prefixes(user, write: bool = False) -> list[str]:

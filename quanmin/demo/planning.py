@@ -84,4 +84,7 @@ def describe() -> list[tuple[str, str]]:
         user = User.objects.filter(phone_hash=crypto.lookup_hash(phone)).first()
         if user is not None:
             out.append((phone, f"{user.real_name}: {Role.DEPARTMENT_STAFF.label}（{department}）"))
+    person = User.objects.filter(phone_hash=crypto.lookup_hash(planning_supervision.OVERSIGHT_PHONE)).first()
+    if person is not None:
+        out.append((planning_supervision.OVERSIGHT_PHONE, f"{person.real_name}: {Role.OVERSIGHT.label}（区人大办）"))
     return out

@@ -8,7 +8,9 @@ county a month ago (its township has one item overdue, one due and one whose dea
 followed the first county's "三个一" project (target T0-06) by tracking research with the people's
 congress, CPPCC and supervision offices over three visits in 2022-2023, called off a special check planned for the third (the reason shown), and has an unannounced visit
 planned that only supervisors see. The bulletin of 2021–2023 is published (staff of the city and its
-counties read it); this year's is a draft. Called by quanmin/demo/planning.py."""
+counties read it); this year's is a draft. The first county's staff gave 赵红 of its people's congress
+office (区人大办) the read-only oversight role: she reads that county's supervision and nothing else.
+Called by quanmin/demo/planning.py."""
 
 from datetime import date, timedelta
 
@@ -16,9 +18,12 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from quanmin.accounts.models import Membership, Role
+from quanmin.demo import accounts as accounts_demo
 from quanmin.planning.models import Plan, Visit
-from quanmin.planning.services import supervision
+from quanmin.planning.services import oversight, supervision
 from quanmin.regions.models import Region
+
+OVERSIGHT_PHONE, OVERSIGHT_NAME = "13800000008", "赵红"
 
 
 def _person(role, region):
@@ -66,6 +71,10 @@ def load(city, plan: Plan) -> None:
                             text="全民健身中心全面实行线上预约，免费低收费开放时段在入口和平台同步公示。")
 
     track(counties[0], supervisor, plan, problem, answer)
+    county_staff = _person(Role.COUNTY_STAFF, counties[0])
+    if county_staff is not None:
+        oversight.grant(county_staff, accounts_demo.account(OVERSIGHT_PHONE, OVERSIGHT_NAME, region=counties[0]),
+                        counties[0].code)
 
     second = visit(counties[1], date(2022, 4, 12), "学校体育场地开放情况暗访", "unscheduled", "focused", "special",
                    "unannounced", "随机抽查4所中小学体育场地开放情况。")

@@ -10,11 +10,12 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from quanmin.accounts import services as accounts
 from quanmin.core.api import Day, ErrorOut, PagedRows, Paging
 
 from . import permissions, selectors, selectors_supervision
 from .models import Bulletin, Finding, Rectification, Visit
-from .services import supervision
+from .services import oversight, supervision
 
 router = Router(tags=["planning"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -22,7 +23,7 @@ MAX_ID = 2**31 - 1
 
 
 def _reader(request) -> None:
-    if not permissions.can_see_tasks(request.user):
+    if not permissions.can_read_supervision(request.user):
         raise PermissionDenied
 
 
@@ -479,3 +480,54 @@ def publish(request, bulletin_id: int, payload: PublishIn):
     bulletin = supervision.publish(request.user, _bulletin(request, bulletin_id), public=payload.public,
                                    request=request)
     return _bulletin_detail(bulletin)
+
+
+# The congress, CPPCC and supervision offices' people (Role.OVERSIGHT): who reads this supervision.
+
+def _manager(request) -> None:
+    if not permissions.can_manage_oversight(request.user):
+        raise PermissionDenied
+
+
+class OversightOut(Schema):
+    id: int
+    name: str
+    division_code: str
+    division_name: str
+    since: datetime.datetime
+
+
+def _oversight_out(m) -> dict:
+    return {"id": m.pk, "name": m.user.display_name, "division_code": m.region_id, "division_name": m.region.name,
+            "since": m.created_at}
+
+
+@router.get("/oversight", response={200: list[OversightOut], **ERRORS},
+            summary="The congress, CPPCC and supervision offices' people reading the user's divisions' supervision")
+@paginate(Paging)
+def list_oversight(request):
+    _manager(request)
+    return [_oversight_out(m) for m in oversight.people(request.user)]
+
+
+class OversightIn(Schema):
+    phone: str = Field(..., max_length=20, description="The person's mobile number (they register first)")
+    division_code: str = Field(..., max_length=12)
+
+
+@router.post("/oversight", response={201: OversightOut, **ERRORS},
+             summary="Let a person of the congress, CPPCC or a supervision office read a division's supervision "
+                     "(its staff)")
+def grant_oversight(request, payload: OversightIn):
+    _manager(request)
+    person = accounts.active_user_by_phone(payload.phone)
+    return Status(201, _oversight_out(oversight.grant(request.user, person, payload.division_code, request=request)))
+
+
+@router.delete("/oversight/{int:membership_id}", response={204: None, **ERRORS},
+               summary="Take the role away")
+def revoke_oversight(request, membership_id: int):
+    _manager(request)
+    if not oversight.revoke(request.user, membership_id, request=request):
+        raise Http404
+    return Status(204, None)

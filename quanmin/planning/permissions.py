@@ -73,6 +73,34 @@ def can_answer(user, rectification) -> bool:
             or (rectification.department_id is not None and rectification.department_id in department_ids(user)))
 
 
+# The people's congress, CPPCC and supervision offices (Role.OVERSIGHT, bound to a division; seed 002:
+# 「建立与区人大、区政协和区委督查室、区政府督查室协调联动的重大体育工作跟踪调研和督查机制」) read the supervision of
+# their division as its staff do (visits, findings, rectification items, tracking research, published
+# bulletins) and nothing else; the division's staff grant the role by mobile number (supervisors, a
+# read-only role of accounts, do not).
+
+def oversight_prefixes(user) -> list[str]:
+    return codes.outermost(codes.prefix(m.region_id) for m in scoping.memberships(user) if m.role == Role.OVERSIGHT)
+
+
+def supervision_reader_prefixes(user) -> list[str]:
+    """The subtrees whose supervision this user reads as the visited do: division staff's, supervisors'
+    and evaluators' divisions, and the oversight offices'."""
+    return codes.outermost([*scoping.division_prefixes(user), *oversight_prefixes(user)])
+
+
+def can_read_supervision(user) -> bool:
+    return can_see_tasks(user) or bool(oversight_prefixes(user))
+
+
+def can_manage_oversight(user) -> bool:
+    return scoping.is_division_staff(user, write=True)
+
+
+def can_grant_oversight(user, division_code: str) -> bool:
+    return scoping.can_write_region(user, division_code)
+
+
 def can_read_bulletin(user, bulletin) -> bool:
     """A draft: its supervisors. Published: anyone if public; else staff (supervisors and evaluators
     too) of its division or above it and of the divisions right under it (a city's and its counties')."""
@@ -83,7 +111,7 @@ def can_read_bulletin(user, bulletin) -> bool:
     if bulletin.public:
         return True
     return any(codes.in_subtree(bulletin.division_code, p) or codes.parent(codes.pad(p)) == bulletin.division_code
-               for p in scoping.division_prefixes(user))
+               for p in supervision_reader_prefixes(user))
 
 
 # County returns (统计监测): a round belongs to the division that opens it; its returns are its

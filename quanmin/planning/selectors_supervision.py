@@ -31,7 +31,7 @@ def visits_for(user):
     found = Visit.objects.select_related("plan")
     if scoping.is_superuser(user):
         return found
-    prefixes = scoping.division_prefixes(user)
+    prefixes = permissions.supervision_reader_prefixes(user)
     shown = Q(status=Visit.Status.DONE) | Q(manner=Visit.Manner.ANNOUNCED)
     theirs = _within("division_code", prefixes) | Exists(
         Finding.objects.filter(_within("division_code", prefixes), visit=OuterRef("pk")))
@@ -84,7 +84,7 @@ def findings_for(user, visit: Visit):
     found = visit.findings.select_related("target", "task").prefetch_related("rectifications__department")
     if permissions.can_supervise(user, visit.division_code):
         return found
-    return found.filter(_within("division_code", scoping.division_prefixes(user)))
+    return found.filter(_within("division_code", permissions.supervision_reader_prefixes(user)))
 
 
 def rectifications_for(user):
@@ -92,7 +92,8 @@ def rectifications_for(user):
     found = Rectification.objects.select_related("finding__visit__plan", "department")
     if scoping.is_superuser(user):
         return found
-    q = _within("division_code", [*permissions.supervisor_prefixes(user), *scoping.division_prefixes(user)])
+    q = _within("division_code", [*permissions.supervisor_prefixes(user),
+                                  *permissions.supervision_reader_prefixes(user)])
     mine = permissions.department_ids(user)
     if mine:
         q |= Q(department_id__in=mine)
@@ -139,7 +140,7 @@ def bulletins_for(user):
         return found
     q = _within("division_code", permissions.supervisor_prefixes(user))
     readable = Q(pk__in=[])
-    for p in scoping.division_prefixes(user):
+    for p in permissions.supervision_reader_prefixes(user):
         readable |= Q(division_code__within=p)
         above = codes.parent(codes.pad(p))
         if above:

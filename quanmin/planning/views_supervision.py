@@ -13,10 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from quanmin.accounts import services as accounts
 from quanmin.accounts.decorators import role_required
 from quanmin.core import excel
+from quanmin.core.errors import ServiceError
 from quanmin.core.forms import DayField
 from quanmin.core.uploads import file_response
 from quanmin.regions import codes
@@ -24,9 +26,9 @@ from quanmin.regions import codes
 from . import exports_supervision, permissions, selectors, selectors_supervision
 from .errors import PlanningError
 from .models import Bulletin, Department, Finding, Rectification, RectificationEntry, Visit
-from .services import supervision
+from .services import oversight, supervision
 
-reader = role_required(permissions.can_see_tasks)
+reader = role_required(permissions.can_read_supervision)
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
@@ -111,6 +113,7 @@ def visit_list(request):
     return render(request, "planning/supervision/visits.html", {
         "visits": visits[:200], "form": form, "plans": plans, "status": status, "statuses": Visit.Status.choices,
         "overdue": selectors_supervision.overdue(selectors_supervision.rectifications_for(user), today).count(),
+        "can_manage_oversight": permissions.can_manage_oversight(user),
     })
 
 
@@ -372,3 +375,32 @@ def bulletin_publish(request, pk: int):
     return _act(request, lambda: supervision.publish(request.user, bulletin, request=request,
                                                      public=None if public is None else public == "on"),
                 _("Bulletin published."), "planning:bulletin", pk=bulletin.pk)
+
+
+manager = role_required(permissions.can_manage_oversight)
+
+
+@require_http_methods(["GET", "POST"])
+@manager
+def oversight_people(request):
+    """The people of the congress, CPPCC and supervision offices who read the supervision of the user's
+    divisions, and the form to grant one the role by mobile number."""
+    if request.method == "POST":
+        try:
+            person = accounts.active_user_by_phone(request.POST.get("phone", ""))
+            made = oversight.grant(request.user, person, request.POST.get("division_code", ""), request=request)
+        except ServiceError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("%(name)s now reads the supervision of %(division)s.") % {
+                "name": person.display_name, "division": made.region.name})
+        return redirect("planning:oversight")
+    return render(request, "planning/supervision/oversight.html", {"people": oversight.people(request.user)[:500]})
+
+
+@require_POST
+@manager
+def oversight_remove(request, pk: int):
+    if oversight.revoke(request.user, pk, request=request):
+        messages.success(request, _("The role was taken away."))
+    return redirect("planning:oversight")

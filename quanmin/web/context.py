@@ -57,7 +57,7 @@ SECTIONS = [
      _("Regular-exerciser and satisfaction surveys, quotas, weighted results")),
     (_("Plans and targets"), "planning:plans", "division_reader",
      _("Plans' targets live from the registers, with their trend and forecast; task tables")),
-    (_("Supervision"), "planning:supervision", "division_reader",
+    (_("Supervision"), "planning:supervision", "supervision_reader",
      _("Visits, findings per division, rectification items until verified, bulletins")),
     (_("County returns"), "planning:rounds", "division_reader",
      _("Statistics returns: the city's rounds, each county's figures and situations and problems")),
@@ -138,6 +138,7 @@ def _audience(audience: str, user) -> bool:
     return {
         "signed_in": lambda: True,
         "division_reader": lambda: scoping.is_division_staff(user),
+        "supervision_reader": lambda: planning_permissions.can_read_supervision(user),
         "report_handler": lambda: feedback_permissions.is_handler(user),
         "city_staff": lambda: scoping.is_city_staff(user),
         "backoffice": lambda: scoping.is_backoffice(user),

@@ -30,7 +30,7 @@ def test_demo_city_has_its_plan():
     assert Plan.objects.count() == 5
     assert TaskEntry.objects.filter(kind="report").count() == 4
     assert TaskEntry.objects.filter(kind="review", decision="accepted").count() == 1
-    assert len(demo.describe()) == 2
+    assert len(demo.describe()) == 3  # two departments' staff and the county's people's congress office
     # The 2021 meeting with its decision, and this year's: the joint-meetings indicator has a figure.
     assert own.meetings.count() == 2 and own.meetings.get(held_on__year=2021).decisions.get().task.plan == own
     year = timezone.localdate().year
@@ -75,6 +75,9 @@ def test_demo_city_is_supervised():
     assert Bulletin.objects.filter(status="draft").count() == 1
     township = User.objects.get(phone_hash=crypto.lookup_hash("13800000004"))
     assert selectors_supervision.overdue_to_answer(township, timezone.localdate()) == 1
+    # The first county's people's congress office reads that county's visits only.
+    congress = User.objects.get(phone_hash=crypto.lookup_hash("13800000008"))
+    assert {v.division_code for v in selectors_supervision.visits_for(congress)} == {"371502000000"}
 
 
 @pytest.mark.django_db

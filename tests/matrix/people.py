@@ -86,7 +86,7 @@ def pending_log(w, role=None):
 
 
 ROLE_ORDER = ["community", "township", "county", "other_county", "city", "supervisor", "superuser", "resident",
-              "anonymous"]
+              "anonymous", "oversight"]
 
 
 def own_log(w, role=None):
@@ -286,8 +286,7 @@ def county_code(w, role=None):
 
 
 def new_person(w, role=None):
-    seq = 620 + ["community", "township", "county", "other_county", "city", "supervisor", "superuser",
-                 "resident", "anonymous"].index(role or "anonymous")
+    seq = 620 + ROLE_ORDER.index(role or "anonymous")
     region = w.other_community if _other(role) else w.community
     body = _person(region, seq)
     body["region_code"] = body.pop("region")

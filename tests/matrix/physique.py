@@ -173,9 +173,9 @@ def prescription_body(w, role=None):
 
 
 def booked_or_site_closed(role):
-    """Booked; but the writers' own run of the matrix has closed the site by then (the facilities
-    row POST /api/v1/facilities/sites/{site_id}/close comes first)."""
-    return 201 if role in ("resident", "supervisor") else 409
+    """Booked by the roles that close no site; the writers' own run of the matrix has closed the site
+    by then (the facilities row POST /api/v1/facilities/sites/{site_id}/close comes first)."""
+    return 201 if role in ("resident", "supervisor", "oversight") else 409
 
 
 # --- the exercise standard (国家体育锻炼标准) -----------------------------------------------------------

@@ -103,36 +103,55 @@ def bulletin_body(w, role=None):
     return {"plan_key": _plan(w)["plan"].key, "title": "通报", "period_start": "2023-01-01", "period_end": "2023-06-30"}
 
 
+def _own(w, role=None):
+    """The division a role grants the oversight role for: its own (the county's for the others)."""
+    return getattr(w, role) if role in (*DIVISIONS, "city") else w.county
+
+
+def _oversight(w, role=None):
+    """An oversight role (the CPPCC office's, a resident's account) in the role's own division."""
+    from quanmin.accounts.models import Membership, Role
+    from quanmin.accounts.services import grant_membership
+
+    region = _own(w, role)
+    found = Membership.objects.filter(role=Role.OVERSIGHT, region=region, user=w.users["other_resident"]).first()
+    return found or grant_membership(w.users["other_resident"], Role.OVERSIGHT, region)
+
+
 WEB = {
     # Every reader sees the visits; only supervisors plan one (an empty form comes back with its errors).
-    "planning:supervision": ("division_reader", None, "get", None, {"post": ({}, 200, "supervisors")}),
-    "planning:visit": ("division_reader", visit_pk, "get", None),
-    "planning:tracking": ("division_reader", None, "get", None),
+    "planning:supervision": ("supervision_reader", None, "get", None, {"post": ({}, 200, "supervisors")}),
+    "planning:visit": ("supervision_reader", visit_pk, "get", None),
+    "planning:tracking": ("supervision_reader", None, "get", None),
     # Supervisors' posts come back to the visit with the result or why not (already recorded here).
     "planning:visit_record": ("supervisors", visit_pk, "post", {"visited_on": "2023-05-10"}),
     "planning:visit_cancel": ("supervisors", visit_pk, "post", {"reason": "时间冲突。"}),
     "planning:finding_add": ("supervisors", visit_pk, "post", {"text": "器材缺少警示标识。"}),
     "planning:rectification_add": ("supervisors", finding_pk, "post", {}),
-    "planning:rectifications": ("division_reader", None, "get", None),
-    "planning:supervision_export": ("division_reader", None, "get", None),
-    "planning:rectification": ("division_reader", item_pk, "get", None),
+    "planning:rectifications": ("supervision_reader", None, "get", None),
+    "planning:supervision_export": ("supervision_reader", None, "get", None),
+    "planning:rectification": ("supervision_reader", item_pk, "get", None),
     # Staff of the item's division (or above it) answer; supervisors verify, never answer.
     "planning:rectification_respond": ("division_writer", item_pk, "post", {"text": "已整改。"}),
     "planning:rectification_verify": ("supervisors", answered_pk, "post", {"decision": "closed"}),
     "planning:rectification_extend": ("supervisors", item_pk, "post", {"deadline": "2099-12-31", "reason": "同意延期。"}),
-    "planning:rectification_evidence": ("division_reader", evidence_pks, "get", None),
-    "planning:bulletins": ("division_reader", None, "get", None, {"post": ({}, 200, "supervisors")}),
+    "planning:rectification_evidence": ("supervision_reader", evidence_pks, "get", None),
+    "planning:bulletins": ("supervision_reader", None, "get", None, {"post": ({}, 200, "supervisors")}),
     # Published already: the supervisor is told so.
     "planning:bulletin_publish": ("supervisors", bulletin_pk, "post", {}),
     "planning:bulletin": ("bulletin_reader", bulletin_pk, "get", None),
+    # Who reads this supervision from the congress, CPPCC and supervision offices: its staff and
+    # staff grant and take away the role (an empty number: the reason shown, back to the list).
+    "planning:oversight": ("oversight_manager", None, "get", None, {"post": ({}, 302)}),
+    "planning:oversight_remove": ("oversight_manager", lambda w, role=None: {"pk": 999999}, "post", {}),
 }
 
 PREFIX = "/api/v1/planning/supervision"
 API = {
-    f"GET {PREFIX}/visits": ("division_reader", None, None),
+    f"GET {PREFIX}/visits": ("supervision_reader", None, None),
     f"POST {PREFIX}/visits": ("supervisors", None, visit_body),
-    f"GET {PREFIX}/visits/{{visit_id}}": ("division_reader", _api("visit_id"), None),
-    f"GET {PREFIX}/tracking": ("division_reader", None, None),
+    f"GET {PREFIX}/visits/{{visit_id}}": ("supervision_reader", _api("visit_id"), None),
+    f"GET {PREFIX}/tracking": ("supervision_reader", None, None),
     # Carried out already: 409 visit_recorded.
     f"POST {PREFIX}/visits/{{visit_id}}/record": ("supervisors", _api("visit_id"), {"visited_on": "2023-05-11"}, 409),
     # Carried out already: 409 visit_recorded (only a planned visit is cancelled).
@@ -140,22 +159,29 @@ API = {
     f"POST {PREFIX}/visits/{{visit_id}}/findings": ("supervisors", _api("visit_id"), {"text": "场地未公示开放时间。"}),
     f"POST {PREFIX}/findings/{{finding_id}}/rectifications": (
         "supervisors", _api("finding_id"), {"requirement": "公示开放时间。", "deadline": "2023-06-30"}),
-    f"GET {PREFIX}/rectifications": ("division_reader", None, None),
+    f"GET {PREFIX}/rectifications": ("supervision_reader", None, None),
     f"POST {PREFIX}/rectifications/{{rectification_id}}/responses": (
         "division_writer", _api("rectification_id"), {"text": "已整改。"}),
     f"POST {PREFIX}/rectifications/{{rectification_id}}/extension": (
         "supervisors", _api("rectification_id"), extension_body, 200),
-    f"GET {PREFIX}/rectifications/{{rectification_id}}/entries": ("division_reader", answered_id, None),
+    f"GET {PREFIX}/rectifications/{{rectification_id}}/entries": ("supervision_reader", answered_id, None),
     f"POST {PREFIX}/rectifications/{{rectification_id}}/verification": ("supervisors", answered_id, {"close": True},
                                                                         200),
-    f"GET {PREFIX}/bulletins": ("division_reader", None, None),
+    f"GET {PREFIX}/bulletins": ("supervision_reader", None, None),
     f"GET {PREFIX}/bulletins/{{bulletin_id}}": ("bulletin_reader", bulletin_id, None),
     f"POST {PREFIX}/bulletins": ("supervisors", None, bulletin_body),
     # Published already: 409 bulletin_published.
     f"POST {PREFIX}/bulletins/{{bulletin_id}}/publish": ("supervisors", bulletin_id, {}, 409),
+    f"GET {PREFIX}/oversight": ("oversight_manager", None, None),
+    f"POST {PREFIX}/oversight": ("oversight_manager", None, lambda w, role=None: {
+        "phone": "13700000007", "division_code": _own(w, role).code}),
+    f"DELETE {PREFIX}/oversight/{{membership_id}}": ("oversight_manager", lambda w, role=None: {
+        "membership_id": _oversight(w, role).pk}, None),
 }
 
 CROSS_COUNTY = [
+    ("api", f"DELETE {PREFIX}/oversight/{{membership_id}}",
+     lambda w, role=None: {"membership_id": _oversight(w, "county").pk}, None, 204),
     ("web", "planning:rectification", item_pk, None, 200),
     ("web", "planning:visit", visit_pk, None, 200),
     ("api", f"POST {PREFIX}/rectifications/{{rectification_id}}/responses", _api("rectification_id"),
