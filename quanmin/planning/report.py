@@ -5,9 +5,10 @@ counties ranked, and the key figures — the printable page and its Excel workbo
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from . import exports, progress, selectors, selectors_evaluation
-from .models import Evaluation, ItemScore, Plan, Target
+from . import exports, progress, selectors, selectors_evaluation, selectors_livelihood
+from .models import Evaluation, ItemScore, Plan, SpecialEvaluation, Target
 
 
 def years(plan: Plan, today: date) -> list[int]:
@@ -36,7 +37,11 @@ def annual(plan: Plan, year: int, today: date) -> dict:
         "tasks": len(cards), "done": done, "overdue": board["overdue"],
         "evaluations": len(evaluations),
     }
+    livelihood = selectors_livelihood.board(plan, year)
+    specials = list(SpecialEvaluation.objects.filter(plan=plan, status=SpecialEvaluation.Status.CONCLUDED,
+                                                     ordered_on__year=year).order_by("ordered_on", "pk"))
     return {"plan": plan, "year": year, "day": day, "rows": rows, "counts": found["counts"],
+            "livelihood": livelihood, "specials": specials,
             "ranking": found["ranking"], "board": board, "evaluations": evaluations, "figures": figures,
             "final": day == date(year, 12, 31)}
 
@@ -69,6 +74,13 @@ def sheets(report: dict) -> list:
     ]
     for found in report["evaluations"]:
         out.append(evaluation_sheet(found["evaluation"], found["results"], found["items"]))
+    if report["livelihood"]["rows"]:
+        out += selectors_livelihood.sheets(report["plan"], report["year"])
+    if report["specials"]:
+        out.append((_("Special evaluations"), [_("Title"), _("Subject"), _("Evaluator"), pgettext("evaluation", "Grade"),
+                                              _("Conclusion"), _("Concluded on")],
+                    [[s.title, s.subject_name, s.evaluator, str(s.get_grade_display()), s.conclusion,
+                      s.concluded_on.isoformat()] for s in report["specials"]]))
     return out
 
 

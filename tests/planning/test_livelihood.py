@@ -137,3 +137,25 @@ def test_pages_api_and_workbook(world, liaocheng, marked, client_for):
     tasks_sheet = [[c.value for c in r] for r in plan_book["任务"].iter_rows()]
     column = tasks_sheet[0].index("民生实事")
     assert sorted(r[0] for r in tasks_sheet[1:] if r[column] == "是") == ["(一)2", "(三)1", "(二)1", "(五)2"]
+
+
+def test_annual_report_shows_the_years_livelihood_projects_and_special_evaluations(world, liaocheng, marked,
+                                                                                   client_for):
+    from quanmin.planning.services import special
+
+    city = world.users["city"]
+    item = special.open_special(city, liaocheng, {
+        "title": "体医融合专项评估", "subject": "task", "task": "(五)2", "ordered_by": "聊城市人民政府",
+        "ordered_on": "2022-06-01", "scope": "体医融合试点", "evaluator": "聊城市卫生健康委员会"})
+    special.record(city, item, {"findings": "试点运行", "conclusion": "试点成效明显", "grade": "good"}, evidence=pdf())
+    special.conclude(city, item)
+    county = client_for("county")
+    page = county.get(reverse("planning:annual_report", args=[liaocheng.key, 2022])).content.decode()
+    assert 'id="report-livelihood"' in page and "提前完成" in page and "进度滞后" in page
+    assert 'id="report-specials"' in page and "试点成效明显" in page and "试点运行" not in page
+    assert 'id="report-specials"' not in county.get(
+        reverse("planning:annual_report", args=[liaocheng.key, 2023])).content.decode()
+    book = load_workbook(BytesIO(b"".join(county.get(
+        reverse("planning:annual_report_export", args=[liaocheng.key, 2022])).streaming_content)))
+    assert "2022年民生实事" in book.sheetnames and "专项评估" in book.sheetnames
+    assert [[c.value for c in r] for r in book["专项评估"].iter_rows()][1][3] == "良好"
