@@ -132,6 +132,7 @@ WEB = {
     "accounts:city_callback": ("nobody", None, "get", None),
     "accounts:city_finish": ("nobody", None, "get", None, {"post": ({}, 404)}),
     "accounts:city_unlink": ("signed_in", None, "post", {}),
+    "accounts:first_password": ("signed_in", None, "post", {"password": "x", "password2": "y"}),
     "api-docs": ("public", None, "get", None),
 }
 

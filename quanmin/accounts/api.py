@@ -43,6 +43,7 @@ class MeOut(Schema):
     sex: str
     home_region_code: str | None
     memberships: list[MembershipOut]
+    city_app_linked: bool = Field(description="Linked to the city's app (我的聊城): it signs this person in.")
 
 
 def me_out(user: User) -> dict:
@@ -55,6 +56,7 @@ def me_out(user: User) -> dict:
              "region_name": m.region.name}
             for m in scoping.memberships(user)
         ],
+        "city_app_linked": user.city_links.exists(),
     }
 
 

@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "cityapp_sign_in_failed": pgettext_lazy("audit action", "Failed sign-in through the city app"),
     "cityapp_link": pgettext_lazy("audit action", "Linked to the city app"),
     "cityapp_unlink": pgettext_lazy("audit action", "Unlinked from the city app"),
+    "set_password": pgettext_lazy("audit action", "Password set"),
     # Any register
     "create": pgettext_lazy("audit action", "Created"),
     "update": pgettext_lazy("audit action", "Changed"),

@@ -60,3 +60,14 @@ class CityRegisterForm(forms.Form):
     @property
     def consent_version(self) -> str:
         return settings.PRIVACY_NOTICE_VERSION if self.cleaned_data.get("consent") else ""
+
+
+class FirstPasswordForm(forms.Form):
+    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data

@@ -491,6 +491,18 @@ def register_from_city_app(request, identity: CityIdentity, *, real_name: str, c
     return user
 
 
+def set_first_password(user: User, password: str, request=None) -> User:
+    """A resident made by the city's app (no password) sets one: to sign in without the app, to
+    unlink it, and to confirm erasing their data. Changing an existing password is not this."""
+    if user.has_usable_password():
+        raise AccountError("password_set", _("This account has a password already."), "password")
+    validate_password_for(user, password)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record("set_password", request=request, actor=user, obj=user)
+    return user
+
+
 def unlink_city_account(user: User, request=None) -> int:
     """The resident unlinks the city's app. An account with no password keeps working only through
     the app, so it must set a password first (or it could never sign in again)."""

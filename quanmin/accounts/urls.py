@@ -17,4 +17,5 @@ urlpatterns = [
     path("city/callback/", views_cityapp.city_callback, name="city_callback"),
     path("city/finish/", views_cityapp.city_finish, name="city_finish"),
     path("me/city/unlink/", views_cityapp.city_unlink, name="city_unlink"),
+    path("me/password/", views_cityapp.first_password, name="first_password"),
 ]

@@ -12,7 +12,7 @@ from quanmin.core.errors import ServiceError
 from quanmin.regions.models import Region
 
 from . import audit, oidc, services
-from .forms import DeleteForm, LoginForm, ProfileForm, RegisterForm, TokenForm
+from .forms import DeleteForm, FirstPasswordForm, LoginForm, ProfileForm, RegisterForm, TokenForm
 
 
 def _add_service_error(form, exc: ServiceError):
@@ -107,6 +107,7 @@ def me_view(request):
         "token_form": TokenForm(), "delete_form": DeleteForm(), "counties": _counties(),
         "cityapp": oidc.app_name() if oidc.enabled() else "", "city_links": user.city_links.all(),
         "cityapp_push": bool(settings.CITYAPP_MESSAGE_URL and settings.CITYAPP_MESSAGE_KEY),
+        "password_form": None if user.has_usable_password() else FirstPasswordForm(),
     })
 
 

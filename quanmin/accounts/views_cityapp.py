@@ -9,6 +9,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,7 +21,7 @@ from quanmin.core.errors import ServiceError
 
 from . import audit, crypto, oidc, services
 from .errors import CityAppError
-from .forms import CityLinkForm, CityRegisterForm
+from .forms import CityLinkForm, CityRegisterForm, FirstPasswordForm
 
 FLOW = "cityapp_flow"
 PENDING = "cityapp_pending"
@@ -137,4 +138,23 @@ def city_unlink(request):
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Unlinked from %(app)s.") % {"app": oidc.app_name()})
+    return redirect("accounts:me")
+
+
+@login_required
+@require_POST
+def first_password(request):
+    """A resident the city's app signed up sets a password (My account)."""
+    form = FirstPasswordForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("accounts:me")
+    try:
+        services.set_first_password(request.user, form.cleaned_data["password"], request=request)
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        update_session_auth_hash(request, request.user)  # the password changed: keep this session
+        messages.success(request, _("Password set."))
     return redirect("accounts:me")

@@ -216,6 +216,19 @@ def test_unlink_needs_a_password_to_fall_back_on(world, cityapp):
     user = User.objects.get(phone_hash=crypto.lookup_hash(NEW_PHONE))
     client.post("/accounts/me/city/unlink/")
     assert CityAppLink.objects.filter(user=user).exists()
+    # A password first (My account offers it to an account the app made), then the unlink works.
+    assert "data-first-password" in client.get("/accounts/me/").content.decode()
+    client.post("/accounts/me/password/", {"password": "Pear-orchard-2026", "password2": "Pear-orchard-2027"})
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+    client.post("/accounts/me/password/", {"password": "Pear-orchard-2026", "password2": "Pear-orchard-2026"})
+    user.refresh_from_db()
+    assert user.check_password("Pear-orchard-2026") and signed_in_as(client) == str(user.pk)
+    assert "data-first-password" not in client.get("/accounts/me/").content.decode()
+    assert AuditEntry.objects.filter(action="set_password", actor=user).exists()
+    assert client.post("/accounts/me/city/unlink/").status_code == 302
+    assert not CityAppLink.objects.filter(user=user).exists()
+    assert Client().post("/accounts/login/", {"phone": NEW_PHONE, "password": "Pear-orchard-2026"}).status_code == 302
     resident = world.users["resident"]
     own = Client()
     approve(own, cityapp, "lc-0012", phone_number=resident.phone, phone_number_verified=True)
@@ -234,3 +247,13 @@ def test_own_data_export_shows_the_link_and_erasure_removes_it(world, cityapp):
     assert data["city_app_links"][0]["provider"] == cityapp.url
     services.delete_own_data(resident)
     assert not CityAppLink.objects.exists()
+
+
+def test_the_api_says_whether_the_app_is_linked(world, cityapp):
+    resident = world.users["resident"]
+    client = Client()
+    client.force_login(resident)
+    assert client.get("/api/v1/me").json()["city_app_linked"] is False
+    approve(client, cityapp, "lc-0014", phone_number=resident.phone, phone_number_verified=True)
+    client.post("/accounts/city/finish/", {"password": PASSWORD})
+    assert client.get("/api/v1/me").json()["city_app_linked"] is True
