@@ -61,6 +61,8 @@ SECTIONS = [
      _("Visits, findings per division, rectification items until verified, bulletins")),
     (_("County returns"), "planning:rounds", "division_reader",
      _("Statistics returns: the city's rounds, each county's figures and situations and problems")),
+    (_("Four inclusions and one supervision"), "planning:inclusions", "division_reader",
+     _("Each division's agenda, budget, work report and performance assessment, and its supervision visits")),
     (_("County titles"), "planning:titles", "division_reader",
      _("Sports-modernisation and model counties: applications, criteria, scores, titles awarded")),
     (_("My department's tasks"), "planning:my_tasks", "department_staff",
@@ -117,7 +119,7 @@ GROUP_OF = {
     "inclusive:near": "find",
     "outreach:home": "find", "outreach:lectures": "people", "residential:projects": "plans",
     "safety:register": "upkeep", "safety:my_hazards": "upkeep",
-    "planning:titles": "plans",
+    "planning:titles": "plans", "planning:inclusions": "plans",
     "web:audit": "admin", "admin:index": "admin",
 }
 

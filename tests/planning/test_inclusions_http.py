@@ -62,6 +62,7 @@ def test_record_and_confirm_on_the_divisions_page(world, client_for):
 
 def test_the_overview_page_and_its_workbook(world, client_for, year_2023):  # noqa: F811
     city = client_for("city")
+    assert reverse("planning:inclusions") in city.get(reverse("web:home")).content.decode()  # the menu's link
     page = city.get(reverse("planning:inclusions"), {"region": world.city.code, "year": 2023}).content.decode()
     assert "四纳入" in page and "东昌府区" in page and "茌平区" in page
     assert "已纳入，待确认" in page and "未纳入" in page and "未填报" in page and "无督查" in page
