@@ -1,7 +1,9 @@
 """Sign-in handed over from the city's app (F08): OpenID Connect, code + PKCE, against a real provider
 served over HTTP in the test (tests/accounts/oidc_provider.py), with keys made here."""
 
+import http.client
 import time
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -257,3 +259,22 @@ def test_the_api_says_whether_the_app_is_linked(world, cityapp):
     approve(client, cityapp, "lc-0014", phone_number=resident.phone, phone_number_verified=True)
     client.post("/accounts/city/finish/", {"password": PASSWORD})
     assert client.get("/api/v1/me").json()["city_app_linked"] is True
+
+
+def test_the_demo_apps_approve_page_signs_a_person_in(world, cityapp):
+    """`manage.py demo_cityapp` serves this provider: a person types a number on its page and approves."""
+    client = Client()
+    location = urlsplit(client.get("/accounts/city/start/")["Location"])
+    conn = http.client.HTTPConnection(location.hostname, location.port, timeout=10)
+    conn.request("GET", f"/authorize?{location.query}")
+    page = conn.getresponse().read().decode()
+    assert "同意并登录" in page
+    conn.request("POST", "/authorize", urlencode({"query": location.query, "phone": NEW_PHONE, "name": "刘晓燕"}),
+                 {"Content-Type": "application/x-www-form-urlencoded"})
+    answer = conn.getresponse()
+    answer.read()
+    back = urlsplit(answer.getheader("Location"))
+    assert answer.status == 302 and back.path == "/accounts/city/callback/"
+    assert client.get(f"{back.path}?{back.query}")["Location"] == "/accounts/city/finish/"
+    assert client.post("/accounts/city/finish/", {"real_name": "刘晓燕", "consent": "on"}).status_code == 302
+    assert User.objects.get(phone_hash=crypto.lookup_hash(NEW_PHONE)).real_name == "刘晓燕"
