@@ -75,7 +75,7 @@ def load(city, rng):
     dates = snapshots.month_ends(today.replace(year=today.year - 1, day=1), today)
     snapshots.take(dates, scope=codes.prefix(city.code), keys=keys, levels=("city", "county"))
     planning_supervision.load(city, plan)
-    planning_inclusions.load(city)
+    planning_inclusions.load(city, plan)
 
 
 def describe() -> list[tuple[str, str]]:

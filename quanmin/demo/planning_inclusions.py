@@ -3,7 +3,9 @@ inclusions with the document behind each (the government's standing meeting, the
 government work report, the performance assessment scheme) and the city's staff (孙建国) confirmed
 most of them; one county did not put national fitness into its performance assessment, one budget
 record still awaits confirmation and one record was returned for a missing page. This year the first
-counties have recorded their agenda, budget and work report, awaiting confirmation. The counties
+counties have recorded their agenda, budget and work report, awaiting confirmation. The city's
+supervisor (陈静) carried out last year's annual supervision (一督查) in the first three counties, so the
+overview shows the others without one. The counties
 beyond the two with demo accounts get a sports-staff account of their own here (not listed by
 `make run`). Called by quanmin/demo/planning.py, after supervision (the overview reads its visits)."""
 
@@ -16,7 +18,7 @@ from quanmin.accounts import services as accounts
 from quanmin.accounts.models import Membership, Role
 from quanmin.demo import accounts as accounts_demo
 from quanmin.planning.models import Inclusion
-from quanmin.planning.services import inclusions
+from quanmin.planning.services import inclusions, supervision
 from quanmin.regions.models import Region
 
 NAMES = ["赵磊", "钱丽", "周强", "吴静", "郑涛", "冯雪", "陈刚", "褚敏", "卫东", "蒋华", "沈洁", "韩冰"]
@@ -40,7 +42,7 @@ def _documents(name: str, year: int, n: int) -> dict:
     }
 
 
-def load(city) -> None:
+def load(city, plan) -> None:
     confirmer = Membership.objects.filter(role=Role.CITY_STAFF, region=city).select_related("user").first()
     counties = list(Region.objects.filter(parent=city, level="county").order_by("code"))
     if confirmer is None or not counties or Inclusion.objects.filter(division_code__in=[c.code for c in counties]).exists():
@@ -72,5 +74,18 @@ def load(city) -> None:
             else:
                 put(county, staff, last, kind, n)
         if n < 3:
+            _supervise(county, plan, last, n)
             for kind in ("agenda", "budget", "work_report"):
                 put(county, staff, this, kind, n, confirm=(n == 1 and kind == "work_report"))
+
+
+def _supervise(county, plan, year: int, n: int) -> None:
+    """The county's annual supervision of the year (列入区政府年度督查内容), by the city's supervisor."""
+    found = Membership.objects.filter(role=Role.SUPERVISOR, region_id=plan.division_code).select_related("user").first()
+    if found is None:
+        return
+    day = date(year, 10, 12 + n)
+    supervision.plan_visit(found.user, plan, division_code=county.code, title=f"{county.name}{year}年度全民健身工作督查",
+                           schedule="regular", coverage="overall", kind="routine", manner="announced", planned_on=day,
+                           visited_on=day, team="市体育局督查组",
+                           summary="按年度督查计划，听取四纳入落实情况汇报，查阅政府常务会议纪要和预算文件。")

@@ -96,6 +96,7 @@ def test_demo_counties_record_their_four_inclusions():
     assert [r.complete for r in last["rows"]] == [True, False]
     assert [c.state for c in last["rows"][1].cells] == ["confirmed", "confirmed", "confirmed", "not_included"]
     assert Inclusion.objects.filter(year=year - 1, status="confirmed").count() == 8
+    assert [r.visits for r in last["rows"]] == [1, 1] and last["both"] == 1  # the year's supervision (一督查)
     this = selectors_inclusions.overview(city, year)
     assert (this["complete"], this["awaiting"]) == (0, 5)
     assert Inclusion.objects.filter(year=year).count() == 6
