@@ -75,7 +75,10 @@ STAFF = [  # phone, name, what
     ("13800000023", "邢建军", "unit"),  # 东昌府区's maintenance unit
     ("13800000024", "侯晓燕", "unit"),  # the city's smart-equipment contractor
 ]
-UNIT_STAFF_PHONE = "138000000{:02d}"  # 40 + n: staff of the other counties' units (not listed)
+# Staff of the other counties' units (not listed): 13800000101 and on, a block no other demo account
+# uses (40 + n clashed with the venue operator, the departments' staff and the third-party evaluator,
+# who then signed in as a unit's worker under another name).
+UNIT_STAFF_PHONE = "138000001{:02d}"
 
 
 def make_units(sim: Simulation) -> None:
@@ -106,7 +109,7 @@ def make_accounts(sim: Simulation) -> dict:
     sim.workers[sim.units[sim.counties[0].code].pk] = people["13800000023"]
     sim.workers[sim.smart_unit.pk] = people["13800000024"]
     for n, county in enumerate(sim.counties[1:], start=1):
-        phone = UNIT_STAFF_PHONE.format(40 + n)
+        phone = UNIT_STAFF_PHONE.format(n)
         sim.workers[sim.units[county.code].pk] = accounts_demo.account(
             phone, person_name(sim.rng), accounts_demo.make_id_number(county.code, f"1982{n:02d}15", 70 + n, True),
             county)

@@ -10,6 +10,7 @@ work; the same seed gives the same city, and a second load does nothing.
 import datetime
 import random
 import re
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -278,3 +279,14 @@ def test_demo_history_is_recent_and_spread(demo_city):
     ahead = InspectionRound.objects.filter(scheduled_for__gt=today)
     assert ahead.exists() and not ahead.exclude(status=R.SCHEDULED).exists()
     assert not ahead.filter(scheduled_for__gt=today + datetime.timedelta(days=inspections.AHEAD_DAYS)).exists()
+
+
+def test_other_units_staff_take_phones_no_named_demo_account_has():
+    """The other counties' unit staff are made with numbers from a block of their own: 40 + n clashed
+    with the venue operator, the departments' staff and the third-party evaluator, who then signed in
+    as a unit's worker under another name."""
+    named = set()
+    for path in (Path(demo.__file__).parent).glob("*.py"):
+        named |= set(re.findall(r'"(1[3-9]\d{9})"', path.read_text()))
+    block = {demo.UNIT_STAFF_PHONE.format(n) for n in range(1, 100)}
+    assert named and not named & block
