@@ -15,6 +15,8 @@ prefix, with the staff corners inside them carved out; tests/web/test_framing.py
 the permission matrix gives to staff against it.
 """
 
+from http.cookies import Morsel
+
 from django.conf import settings
 
 from quanmin.facilities import basemap
@@ -33,6 +35,25 @@ def framable(path: str) -> bool:
     if path == "/":
         return True
     return path.startswith(RESIDENT_PREFIXES) and not any(part in path for part in STAFF_PARTS)
+
+
+class PartitionedMorsel(Morsel):
+    """A cookie with the Partitioned attribute (CHIPS), which Python's cookies (before 3.14) cannot write."""
+
+    def OutputString(self, attrs=None):
+        return super().OutputString(attrs) + "; Partitioned"
+
+
+def partition_cookies(response) -> None:
+    """Browsers that block third-party cookies (Chromium now does by default, Safari long has) drop
+    a framed page's cookies however SameSite=None they are, unless they are Partitioned: then they
+    are kept apart for the site that frames us, and the resident stays signed in inside the frame."""
+    for name, morsel in list(response.cookies.items()):
+        if morsel["samesite"] == "None" and morsel["secure"] and not isinstance(morsel, PartitionedMorsel):
+            partitioned = PartitionedMorsel()
+            partitioned.set(morsel.key, morsel.value, morsel.coded_value)
+            partitioned.update(morsel)
+            dict.__setitem__(response.cookies, name, partitioned)
 
 
 def policy(frame_ancestors: str = "'none'") -> str:
@@ -57,6 +78,8 @@ class ContentSecurityPolicy:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if settings.FRAME_ANCESTORS and response.cookies:
+            partition_cookies(response)
         if "Content-Security-Policy" not in response:
             allowed = settings.FRAME_ANCESTORS
             if allowed and framable(request.path):

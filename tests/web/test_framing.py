@@ -101,6 +101,7 @@ def test_a_framed_sign_in_sets_cookies_a_frame_sends(world, settings):
     assert signed.status_code == 302
     session = signed.cookies[settings.SESSION_COOKIE_NAME]
     assert session["samesite"] == "None" and session["secure"] and session["httponly"]
+    assert session.OutputString().endswith("; Partitioned") and csrf.OutputString().endswith("; Partitioned")
     assert client.get("/booking/mine/", secure=True).status_code == 200
 
 
