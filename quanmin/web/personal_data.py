@@ -33,6 +33,7 @@ ACCOUNTS_COVERS = {
     "accounts.Consent.user": ("consents", "keep"),  # withdrawn, the guardian's name and ID removed
     "accounts.ApiToken.user": ("api_tokens", "delete"),
     "accounts.Notification.user": ("notifications", "delete"),
+    "accounts.CityAppLink.user": ("city_app_links", "delete"),  # the city app's sign-in link
     # The log is the platform's record of what was done: it stays, by an anonymous account.
     "accounts.AuditEntry.actor": ("audit_log", "keep"),
 }
@@ -75,6 +76,9 @@ STAFF_RECORDS = (
     "safety.VenueSafety.updated_by", "safety.SafetyCheck.checked_by", "safety.Hazard.rectified_by",
     "safety.Hazard.confirmed_by",
     "planning.TitleApplication.created_by", "planning.TitleApplication.decided_by", "planning.TitleCriterion.scored_by",
+    "planning.Evaluation.published_by", "planning.SpecialEvaluation.created_by", "planning.SpecialEvaluation.concluded_by",
+    "planning.SpecialEvaluation.published_by", "planning.LivelihoodAssessment.recorded_by",
+    "planning.Inclusion.recorded_by", "planning.Inclusion.decided_by",
 )
 
 

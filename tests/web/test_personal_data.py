@@ -62,6 +62,7 @@ def full_resident(world, settings, tmp_path):
     accounts.grant_membership(me, Role.COMMUNITY_STAFF, w.community)  # also a community worker
     accounts.create_api_token(me, "我的脚本")
     notify(me, "测试", "一条消息")
+    accounts._link(me, accounts.CityIdentity("https://id.example.cn", "sub-0001"), None)  # signs in from the city app
     # Bookings: the fixture's one (future, confirmed), one checked in and marked no-show in the past.
     past = w.unit.slots.filter(start__lt=timezone.now()).order_by("-start").first() or w.unit.slots.order_by("start")[0]
     missed = Booking.objects.create(slot=past, user=me, status="no_show", price=20, companions=[{"name": "张三"}])
