@@ -7,6 +7,8 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import authenticate, login
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -356,8 +358,6 @@ def lift_lockout(row: LoginThrottle, *, request=None) -> None:
 
 def sign_in(request, phone_raw: str, password: str) -> User:
     """Check credentials with throttling; log the attempt. Raises AccountError or Throttled."""
-    from django.contrib.auth import authenticate, login
-
     phone = phone_or_error(phone_raw)
     ip = audit.client_ip(request)
     reserve_attempt(phone, ip)
@@ -372,8 +372,6 @@ def sign_in(request, phone_raw: str, password: str) -> User:
 
 
 def validate_password_for(user_or_none, password: str) -> None:
-    from django.contrib.auth.password_validation import validate_password
-
     try:
         validate_password(password, user_or_none)
     except ValidationError as exc:
@@ -412,8 +410,6 @@ def _city_staff_refused(user: User) -> None:
 
 
 def _login_without_password(request, user: User) -> None:
-    from django.contrib.auth import login
-
     login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -86,8 +86,6 @@ def circle_start(request, code):
 
 @reader
 def circle_layer(request, code, run_id):
-    from django.http import JsonResponse
-
     region = scoping.get_scoped_or_404(request.user, Region.objects.all(), code=code)
     run = CircleRun.objects.filter(pk=run_id, region=region, status=CircleRun.Status.DONE).first()
     if run is None:

@@ -11,6 +11,7 @@ leaves the database is sent once the change has committed.
 import logging
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.module_loading import import_string
 
@@ -26,8 +27,6 @@ class EmailBackend:
     """E-mail through Django's mail settings, for people who gave an address (attribute `email`)."""
 
     def send(self, user, subject: str, text: str) -> None:
-        from django.core.mail import send_mail
-
         address = getattr(user, "email", "")
         if address:
             send_mail(subject, text, None, [address], fail_silently=True)

@@ -19,6 +19,9 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from quanmin.accounts import audit, scoping
 from quanmin.core import bulk, excel, imports, tabular
@@ -485,10 +488,6 @@ def _flag(value) -> bool:
 
 def template_response() -> FileResponse:
     """The import template: headers, an example, notes and drop-down lists for type, status, smart."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET

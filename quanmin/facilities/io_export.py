@@ -9,6 +9,9 @@ from django.db.models import Count, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import override
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from quanmin.accounts import scoping
 from quanmin.core import excel
@@ -200,10 +203,6 @@ def geojson_for(user, params) -> StreamingHttpResponse:
 
 def template_response() -> FileResponse:
     """The import template: headers, the valid values, an example row and drop-down lists."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,8 +119,6 @@ def column_key(header: str) -> str | None:
         text = str(header).strip()
         key = IDENTITY_ALIASES.get(text) or IDENTITY_ALIASES.get(text.lower())
         if key is None:
-            import re
-
             key = IDENTITY_ALIASES.get(re.sub(r"[（(].*?[)）]", "", text).replace(" ", ""))
     return key
 
