@@ -77,6 +77,8 @@ def test_finder_on_a_phone(live_server, places, browser):
     expect(page).to_have_url(re.compile(r"radius=5000"))
     # The list for the new radius is in (the address changes before it comes) and picking is on.
     expect(page.locator(".finder-summary")).to_contain_text("5 km")
+    # ... and the map is framed on the 5 km circle (a click on a wider view would land far away).
+    expect(page.locator("#finder-map")).to_have_attribute("aria-busy", "false")
     page.click("#pick")
     expect(page.locator("#pick")).to_have_attribute("aria-pressed", "true")
     box = page.locator("#finder-map").bounding_box()

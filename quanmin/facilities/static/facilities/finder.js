@@ -31,8 +31,11 @@
     var pointLayer = L.layerGroup().addTo(map);
     var originLayer = L.layerGroup().addTo(map);
     var siteUrl = el.dataset.siteUrl;
-    var fitted = false, pending = null, lastKey = "";
+    var fitted = false, pending = null, lastKey = "", shown = null;
     map.setView([36.45, 115.98], 9);
+    // aria-busy: true from a change of the search until the map has drawn and framed its answer.
+    function refit() { fitted = false; el.setAttribute("aria-busy", "true"); }
+    refit();
 
     function field(id) { return document.getElementById(id); }
     function params(withBox) {
@@ -77,6 +80,7 @@
         }
         if (bounds.isValid()) map.fitBounds(bounds, { padding: [8, 8], maxZoom: 16, animate: false });
         fitted = true;
+        el.setAttribute("aria-busy", "false");
         // Now that the view is known: the right outline level and, without a point, the points in view.
         setTimeout(function () { load(true); }, 0);
       }
@@ -84,13 +88,18 @@
 
     function load(withBox) {
       var q = params(withBox && !hasOrigin()).toString();
-      if (q === lastKey) return;
+      if (q === lastKey) {
+        // The same question again (a filter changed and back): frame what is drawn, if it came.
+        if (!fitted && shown) draw(shown);
+        return;
+      }
       lastKey = q;
+      shown = null;
       if (pending) pending.abort();
       pending = new AbortController();
       fetch(el.dataset.mapUrl + "?" + q, { signal: pending.signal, headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (data) { if (data) draw(data); })
+        .then(function (data) { if (data) { shown = data; draw(data); } })
         .catch(function () { /* aborted or offline: keep what is drawn */ });
     }
 
@@ -106,7 +115,7 @@
       field("f-lon").value = lon === "" ? "" : lon.toFixed(6);
       field("f-src").value = src;
       field("clear-point").hidden = lat === "";
-      fitted = false;
+      refit();
       htmx.trigger(form, "submit");
     }
 
@@ -115,9 +124,9 @@
     // Browsers report WGS-84: sent as is, no conversion.
     Q.locate(field("locate"), field("geo-msg"), function (lat, lon) { setPoint(lat, lon, "me"); });
     document.body.addEventListener("htmx:afterSettle", function (e) {
-      if (e.detail.target && e.detail.target.id === "finder-results") { fitted = false; load(false); }
+      if (e.detail.target && e.detail.target.id === "finder-results") { refit(); load(false); }
     });
-    form.addEventListener("change", function () { fitted = false; });
+    form.addEventListener("change", refit);
     document.querySelectorAll(".js-only").forEach(function (b) { b.classList.add("ready"); });
     load(false);
   }
