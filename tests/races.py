@@ -29,6 +29,10 @@ def run_processes(attempt, jobs):
         return pool.starmap(attempt, jobs)
 
 
+# For @pytest.mark.parametrize("runner", RUNNERS): each race once as threads, once as processes.
+RUNNERS = {"threads": run_threads, "processes": run_processes}
+
+
 def outcome(call, expected=Exception):
     """What one client got: "ok", the code of the `expected` error it was refused with, or any other
     error's name and text (a lock or deadlock error lands there, and the test fails on it). The

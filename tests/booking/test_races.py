@@ -9,10 +9,8 @@ of 50 bookings onto a one-place slot.
 """
 
 import datetime
-import threading
 
 import pytest
-from django.db import connections
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -47,26 +45,8 @@ def _attempt(user_id, slot_id, client_key=""):
     """One client's booking; returns 'ok', an error code, or the unexpected exception's name."""
     from quanmin.accounts.models import User
 
-    try:
-        services.book(User.objects.get(pk=user_id), slot_id, client_key=client_key)
-        return "ok"
-    except BookingError as exc:
-        return exc.code
-    except Exception as exc:  # a lock or deadlock error would land here: the test fails on it
-        return f"{type(exc).__name__}: {exc}"
-    finally:
-        connections.close_all()
-
-
-def _run_threads(jobs):
-    return races.run_threads(_attempt, jobs)
-
-
-def _run_processes(jobs):
-    return races.run_processes(_attempt, jobs)
-
-
-RUNNERS = {"threads": _run_threads, "processes": _run_processes}
+    return races.outcome(lambda: services.book(User.objects.get(pk=user_id), slot_id, client_key=client_key),
+                         BookingError)
 
 
 def _assert_capacity(slot_id, capacity, results):
@@ -77,16 +57,16 @@ def _assert_capacity(slot_id, capacity, results):
     assert (active.aggregate(p=Sum("places"))["p"] or 0) == slot.taken == capacity
 
 
-@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("runner", races.RUNNERS)
 def test_fifty_clients_one_court_slot(world, runner):
     unit = _unit(world, 1)
     slot = unit.slots.order_by("start").last()
     people = _people(world, CLIENTS)
-    results = RUNNERS[runner]([(p, slot.pk) for p in people])
+    results = races.RUNNERS[runner](_attempt, [(p, slot.pk) for p in people])
     _assert_capacity(slot.pk, 1, results)
 
 
-@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("runner", races.RUNNERS)
 def test_fifty_clients_last_places_of_a_session_with_holds_expiring(world, runner):
     unit = _unit(world, 5)
     slot = unit.slots.order_by("start").last()
@@ -98,19 +78,19 @@ def test_fifty_clients_last_places_of_a_session_with_holds_expiring(world, runne
         services.hold(User.objects.get(pk=p), slot.pk, now=timezone.now() - datetime.timedelta(minutes=30))
     Slot.objects.filter(pk=slot.pk).update(taken=5)  # …and three confirmed elsewhere: 0 free unless holds expire
     Booking.objects.bulk_create([Booking(slot=slot, user_id=people[0], status="confirmed", channel="walk_in", places=3)])
-    results = RUNNERS[runner]([(p, slot.pk) for p in people[2:]])
+    results = races.RUNNERS[runner](_attempt, [(p, slot.pk) for p in people[2:]])
     assert results.count("ok") == 2
     slot.refresh_from_db()
     assert slot.taken == 5
     assert Booking.objects.filter(slot=slot, status="expired").count() == 2
 
 
-@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("runner", races.RUNNERS)
 def test_retried_requests_with_one_client_key_book_once(world, runner):
     unit = _unit(world, 20)
     slot = unit.slots.order_by("start").last()
     person = _people(world, 1)[0]
-    results = RUNNERS[runner]([(person, slot.pk, "retry-key-1")] * CLIENTS)
+    results = races.RUNNERS[runner](_attempt, [(person, slot.pk, "retry-key-1")] * CLIENTS)
     assert set(results) == {"ok"}
     assert Booking.objects.filter(user_id=person).count() == 1
     slot.refresh_from_db()
@@ -121,16 +101,9 @@ def _block(staff_id, unit_id, weekday, first, last):
     from quanmin.accounts.models import User
     from quanmin.booking.models import BookableUnit
 
-    try:
-        services_console.block_book(User.objects.get(pk=staff_id), BookableUnit.objects.get(pk=unit_id), weekday=weekday,
-                                    start=datetime.time(18), first_day=first, last_day=last, label=f"club {staff_id}")
-        return "ok"
-    except BookingError as exc:
-        return exc.code
-    except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
-    finally:
-        connections.close_all()
+    return races.outcome(lambda: services_console.block_book(
+        User.objects.get(pk=staff_id), BookableUnit.objects.get(pk=unit_id), weekday=weekday, start=datetime.time(18),
+        first_day=first, last_day=last, label=f"club {staff_id}"), BookingError)
 
 
 def test_overlapping_block_bookings(world):
@@ -138,20 +111,9 @@ def test_overlapping_block_bookings(world):
     first = timezone.localdate() + datetime.timedelta(days=1)
     last = first + datetime.timedelta(days=14)
     staff = world.users["county"].pk
-    barrier = threading.Barrier(20)
-    results = []
-
-    def run(offset):
-        barrier.wait()
-        # Half the clubs ask for weeks 1-2, half for weeks 2-3 of the same weekday: they overlap.
-        results.append(_block(staff, unit.pk, first.weekday(), first + datetime.timedelta(days=7 * (offset % 2)),
-                              last + datetime.timedelta(days=7 * (offset % 2))))
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    # Half the clubs ask for weeks 1-2, half for weeks 2-3 of the same weekday: they overlap.
+    weeks = [datetime.timedelta(days=7 * (i % 2)) for i in range(20)]
+    results = races.run_threads(_block, [(staff, unit.pk, first.weekday(), first + w, last + w) for w in weeks])
     assert results.count("ok") == 1 and set(results) == {"ok", "slot_full"}
     for slot in unit.slots.all():
         assert slot.taken <= slot.capacity

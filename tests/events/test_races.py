@@ -8,7 +8,6 @@ is where the conditional UPDATE and the row lock of the delegation have to hold.
 import datetime
 
 import pytest
-from django.db import connections
 
 from quanmin.events import services_entries as entries
 from quanmin.events.errors import EventError
@@ -24,7 +23,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.race]
 def _attempt(user_id, competition_id, delegation_id=None, leader_id=None, member_ids=()):
     from quanmin.accounts.models import User
 
-    try:
+    def call():
         if member_ids:
             entries.enter(User.objects.get(pk=user_id), competition_id, team_name=f"队{user_id}",
                           members=list(User.objects.filter(pk__in=member_ids)))
@@ -33,48 +32,39 @@ def _attempt(user_id, competition_id, delegation_id=None, leader_id=None, member
                           athlete=User.objects.get(pk=user_id))
         else:
             entries.enter(User.objects.get(pk=user_id), competition_id, delegation_id=delegation_id)
-        return "ok"
-    except EventError as exc:
-        return exc.code
-    except Exception as exc:  # a lock or deadlock error would land here: the test fails on it
-        return f"{type(exc).__name__}: {exc}"
-    finally:
-        connections.close_all()
+
+    return races.outcome(call, EventError)
 
 
-def _run(runner, jobs):
-    return (races.run_processes if runner == "processes" else races.run_threads)(_attempt, jobs)
-
-
-@pytest.mark.parametrize("runner", ["threads", "processes"])
+@pytest.mark.parametrize("runner", races.RUNNERS)
 def test_fifty_residents_five_places(world, runner):
     setup = make_games(world, capacity=5)
     people = [p.pk for p in residents(world, CLIENTS)]
-    results = _run(runner, [(p, setup.sprint.pk) for p in people])
+    results = races.RUNNERS[runner](_attempt, [(p, setup.sprint.pk) for p in people])
     assert sorted(set(results)) == ["ok", "quota_full"], results
     assert results.count("ok") == 5
     setup.sprint.refresh_from_db()
     assert setup.sprint.taken == 5 == Entry.objects.filter(competition=setup.sprint).count()
 
 
-@pytest.mark.parametrize("runner", ["threads", "processes"])
+@pytest.mark.parametrize("runner", races.RUNNERS)
 def test_a_delegation_quota_under_load(world, runner):
     setup = make_games(world)
     people = [p.pk for p in residents(world, CLIENTS)]
-    results = _run(runner, [(p, setup.delegated.pk, setup.township.pk, setup.leader.pk) for p in people])
+    results = races.RUNNERS[runner](_attempt, [(p, setup.delegated.pk, setup.township.pk, setup.leader.pk) for p in people])
     assert sorted(set(results)) == ["delegation_quota_full", "ok"], results
     assert results.count("ok") == 2
     assert Competition.objects.get(pk=setup.delegated.pk).taken == 2
 
 
-@pytest.mark.parametrize("runner", ["threads", "processes"])
+@pytest.mark.parametrize("runner", races.RUNNERS)
 def test_one_person_in_many_teams_at_once(world, runner):
     """Twenty captains enter teams that all name the same member at once: one team gets them."""
     setup = make_games(world)
     setup.team.capacity = 40
     setup.team.save(update_fields=["capacity"])
     star, *captains = [p.pk for p in residents(world, 21)]
-    results = _run(runner, [(c, setup.team.pk, None, None, (star,)) for c in captains])
+    results = races.RUNNERS[runner](_attempt, [(c, setup.team.pk, None, None, (star,)) for c in captains])
     assert sorted(set(results)) == ["in_another_team", "ok"], results
     assert results.count("ok") == 1
     assert Competition.objects.get(pk=setup.team.pk).taken == 1 == Entry.objects.filter(competition=setup.team).count()
@@ -83,21 +73,16 @@ def test_one_person_in_many_teams_at_once(world, runner):
 def _pay_or_lapse(kind, arg):
     from quanmin.events import services_fees
 
-    try:
+    def call():
         if kind == "pay":
             services_fees.settle(arg)
         else:
             entries.expire_offers(now=datetime.datetime.fromisoformat(arg))
-        return "ok"
-    except EventError as exc:
-        return exc.code
-    except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
-    finally:
-        connections.close_all()
+
+    return races.outcome(call, EventError)
 
 
-@pytest.mark.parametrize("runner", ["threads", "processes"])
+@pytest.mark.parametrize("runner", races.RUNNERS)
 def test_payments_and_their_lapse_at_once(world, runner):
     """Ten online payments arrive while the tick lapses the same unpaid entries: each entry ends
     either confirmed with its fee paid, or lapsed with its fee refunded; places match."""
@@ -112,7 +97,7 @@ def test_payments_and_their_lapse_at_once(world, runner):
     late = (max(e.pay_by for e in made) + datetime.timedelta(minutes=1)).isoformat()
     jobs = [("pay", EntryFee.objects.get(entry=e).reference) for e in made]
     jobs[5:5] = [("lapse", late), ("lapse", late)]
-    results = (races.run_processes if runner == "processes" else races.run_threads)(_pay_or_lapse, jobs)
+    results = races.RUNNERS[runner](_pay_or_lapse, jobs)
     assert set(results) <= {"ok", "payment_too_late"}, results
     confirmed = 0
     for entry in Entry.objects.filter(competition=setup.sprint).select_related("fee"):

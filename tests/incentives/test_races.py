@@ -29,7 +29,7 @@ def _credit(now_iso):
         connections.close_all()
 
 
-@pytest.mark.parametrize("runner", ["threads", "processes"])
+@pytest.mark.parametrize("runner", races.RUNNERS)
 def test_the_same_facts_from_several_workers_are_credited_once(world, rules, runner):
     from quanmin.booking import services as bs
     people = residents(world, 6)
@@ -38,7 +38,7 @@ def test_the_same_facts_from_several_workers_are_credited_once(world, rules, run
         check_in(world, bs.book(person, slot.pk))
     check_in(world, world.booking)
     when = later(world).isoformat()
-    run = races.run_processes if runner == "processes" else races.run_threads
+    run = races.RUNNERS[runner]
     results = run(_credit, [(when,)] * 4)
     assert all(isinstance(r, int) for r in results), results
     assert sum(results) == 7
@@ -47,35 +47,23 @@ def test_the_same_facts_from_several_workers_are_credited_once(world, rules, run
     assert sums == dict(PointsAccount.objects.values_list("user_id", "balance"))
 
 
-def _outcome(call) -> str:
-    """"ok", the service's error code, or any other error as text (the test fails on it)."""
-    try:
-        call()
-        return "ok"
-    except ServiceError as exc:
-        return exc.code
-    except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
-    finally:
-        connections.close_all()
-
-
 def _user(pk):
     from quanmin.accounts.models import User
     return User.objects.get(pk=pk)
 
 
 def _claim(user_id, campaign_id, device):
-    return _outcome(lambda: vouchers.claim(_user(user_id), campaign_id, device=device, address="10.0.0.1"))
+    return races.outcome(lambda: vouchers.claim(_user(user_id), campaign_id, device=device, address="10.0.0.1"),
+                         ServiceError)
 
 
-@pytest.mark.parametrize("runner", ["threads", "processes"])
+@pytest.mark.parametrize("runner", races.RUNNERS)
 def test_a_flash_claim_never_over_issues(world, runner):
     campaign = make_campaign(world, total=10, per_person=2, per_device=5)
     people = residents(world, 12)
     # Each person tries three times from their own phone: 36 claims for 10 vouchers, 2 a person.
     jobs = [(p.pk, campaign.pk, f"phone-{p.pk}") for p in people for _ in range(3)]
-    run = races.run_processes if runner == "processes" else races.run_threads
+    run = races.RUNNERS[runner]
     results = run(_claim, jobs)
     assert set(results) <= {"ok", "sold_out", "person_limit"}, results
     assert results.count("ok") == 10
@@ -84,11 +72,11 @@ def test_a_flash_claim_never_over_issues(world, runner):
     assert max(Voucher.objects.values("person_key").annotate(n=Count("pk")).values_list("n", flat=True)) <= 2
 
 
-@pytest.mark.parametrize("runner", ["threads", "processes"])
+@pytest.mark.parametrize("runner", races.RUNNERS)
 def test_one_person_many_claims_at_once_gets_one(world, runner):
     campaign = make_campaign(world, total=10, per_person=1, per_device=50)
     person = residents(world, 1)[0]
-    run = races.run_processes if runner == "processes" else races.run_threads
+    run = races.RUNNERS[runner]
     results = run(_claim, [(person.pk, campaign.pk, f"phone-{i}") for i in range(8)])
     assert sorted(set(results)) == ["ok", "person_limit"], results
     assert results.count("ok") == 1
@@ -96,14 +84,15 @@ def test_one_person_many_claims_at_once_gets_one(world, runner):
 
 
 def _redeem(operator_id, code, site_id):
-    return _outcome(lambda: vouchers.redeem_at_counter(_user(operator_id), code, site_id=site_id, spend="120"))
+    return races.outcome(lambda: vouchers.redeem_at_counter(_user(operator_id), code, site_id=site_id, spend="120"),
+                         ServiceError)
 
 
-@pytest.mark.parametrize("runner", ["threads", "processes"])
+@pytest.mark.parametrize("runner", races.RUNNERS)
 def test_the_same_voucher_redeemed_twice_at_once(world, operator, runner):
     campaign = make_campaign(world)
     voucher = vouchers.claim(world.users["resident"], campaign.pk, device="p1", now=timezone.now())
-    run = races.run_processes if runner == "processes" else races.run_threads
+    run = races.RUNNERS[runner]
     results = run(_redeem, [(operator.pk, voucher.code, world.site.pk)] * 6)
     assert sorted(set(results)) == ["ok", "voucher_used"], results
     assert results.count("ok") == 1
@@ -112,10 +101,10 @@ def test_the_same_voucher_redeemed_twice_at_once(world, operator, runner):
 
 
 def _points_on_entry(user_id, entry_id):
-    return _outcome(lambda: spending.points_for_entry(_user(user_id), entry_id, 1000))
+    return races.outcome(lambda: spending.points_for_entry(_user(user_id), entry_id, 1000), ServiceError)
 
 
-@pytest.mark.parametrize("runner", ["threads", "processes"])
+@pytest.mark.parametrize("runner", races.RUNNERS)
 def test_points_beyond_the_balance_on_two_entry_fees_at_once(world, runner):
     from decimal import Decimal
 
@@ -127,7 +116,7 @@ def test_points_beyond_the_balance_on_two_entry_fees_at_once(world, runner):
     person = ev.people[0]
     both = [services_entries.enter(person, c.pk).pk for c in (ev.sprint, ev.team)]
     give(person, 1500)  # 1,000 points (10 yuan) on each fee: only one fits
-    run = races.run_processes if runner == "processes" else races.run_threads
+    run = races.RUNNERS[runner]
     results = run(_points_on_entry, [(person.pk, pk) for pk in both])
     assert sorted(results) == ["balance_short", "ok"], results
     assert points.balance(person) == 500

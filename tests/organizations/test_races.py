@@ -6,11 +6,7 @@ runs the suite. A race test: it runs in both passes of .ci/run and must run in t
 row lock (select_for_update) is what serialises the joins; on SQLite the IMMEDIATE transactions do.
 """
 
-import multiprocessing
-import threading
-
 import pytest
-from django.db import connections
 
 from quanmin.accounts import services as accounts
 from quanmin.accounts.models import User
@@ -18,6 +14,7 @@ from quanmin.demo.accounts import make_id_number
 from quanmin.organizations import credit, memberships, services
 from quanmin.organizations.errors import OrganizationError
 from quanmin.organizations.models import GroupMembership, Organization
+from tests import races
 
 CLIENTS = 64
 CAP = 20
@@ -38,46 +35,13 @@ def _group(world):
 
 def _attempt(user_id, org_id):
     """One resident's join; 'ok', an error code, or the unexpected exception's name."""
-    try:
-        memberships.join(User.objects.get(pk=user_id), org_id)
-        return "ok"
-    except OrganizationError as exc:
-        return exc.code
-    except Exception as exc:  # a lock or deadlock error would land here: the test fails on it
-        return f"{type(exc).__name__}: {exc}"
-    finally:
-        connections.close_all()
+    return races.outcome(lambda: memberships.join(User.objects.get(pk=user_id), org_id), OrganizationError)
 
 
-def _run_threads(jobs):
-    results = [None] * len(jobs)
-    barrier = threading.Barrier(len(jobs))
-
-    def run(i, args):
-        barrier.wait()
-        results[i] = _attempt(*args)
-
-    threads = [threading.Thread(target=run, args=(i, args)) for i, args in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
-def _run_processes(jobs):
-    connections.close_all()  # children must not share the parent's connection
-    with multiprocessing.get_context("fork").Pool(16) as pool:
-        return pool.starmap(_attempt, jobs)
-
-
-RUNNERS = {"threads": _run_threads, "processes": _run_processes}
-
-
-@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize("runner", races.RUNNERS)
 def test_64_concurrent_joins_admit_exactly_the_cap(world, runner):
     group = _group(world)
-    results = RUNNERS[runner]([(p, group.pk) for p in _people(world, CLIENTS)])
+    results = races.RUNNERS[runner](_attempt, [(p, group.pk) for p in _people(world, CLIENTS)])
     assert sorted(set(results) - {"ok"}) == ["group_full"], results
     assert results.count("ok") == CAP
     group = Organization.objects.get(pk=group.pk)

@@ -7,37 +7,25 @@ certificate once (the others get `already_annulled`); no lock or deadlock error 
 """
 
 import pytest
-from django.db import connections
 
 from quanmin.physique import services_exercise
 from quanmin.physique.errors import PhysiqueError
 from quanmin.physique.models import ExerciseCertificate, ExerciseGrade, ExerciseSession, Participant
 from tests.matrix import physique as pm
-from tests.races import run_processes, run_threads
+from tests.races import RUNNERS, outcome
 
 pytestmark = pytest.mark.django_db(transaction=True)
-RUNNERS = {"threads": run_threads, "processes": run_processes}
-
-
-def _guarded(action):
-    try:
-        action()
-        return "ok"
-    except PhysiqueError as exc:
-        return exc.code
-    except Exception as exc:  # a lock or deadlock error would land here: the test fails on it
-        return f"{type(exc).__name__}: {exc}"
-    finally:
-        connections.close_all()
 
 
 def _record(session_id, participant_id):
-    return _guarded(lambda: services_exercise.record_grade(
-        ExerciseSession.objects.get(pk=session_id), Participant.objects.get(pk=participant_id), level="优秀"))
+    return outcome(lambda: services_exercise.record_grade(
+        ExerciseSession.objects.get(pk=session_id), Participant.objects.get(pk=participant_id), level="优秀"),
+        PhysiqueError)
 
 
 def _annul(grade_id):
-    return _guarded(lambda: services_exercise.annul_grade(ExerciseGrade.objects.get(pk=grade_id), reason="作废"))
+    return outcome(lambda: services_exercise.annul_grade(ExerciseGrade.objects.get(pk=grade_id), reason="作废"),
+                   PhysiqueError)
 
 
 @pytest.mark.parametrize("runner", RUNNERS)

@@ -56,14 +56,14 @@ def scored(world, liaocheng):
     return evaluator, county, item
 
 
-@pytest.mark.parametrize("runner", ["threads", "processes"])
+@pytest.mark.parametrize("runner", races.RUNNERS)
 def test_a_score_lands_before_approval_or_is_refused(world, scored, runner):
     evaluator, county, item = scored
     approver = world.users["city"]
     jobs = []
     for value in SCORES:  # scores and approvals interleaved, released together
         jobs += [("score", evaluator.pk, county.pk, item.pk, value), ("approve", approver.pk, county.pk, None, None)]
-    results = (races.run_processes if runner == "processes" else races.run_threads)(_attempt, jobs)
+    results = races.RUNNERS[runner](_attempt, jobs)
     scores, approvals = results[0::2], results[1::2]
     assert set(scores) <= {"ok", "evaluation_approved"}, scores
     assert sorted(approvals) == ["evaluation_approved"] * (len(SCORES) - 1) + ["ok"], approvals

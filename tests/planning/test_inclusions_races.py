@@ -9,7 +9,6 @@ from datetime import date
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connections
 
 from quanmin.planning.errors import PlanningError
 from quanmin.planning.models import Inclusion
@@ -20,49 +19,34 @@ CLIENTS = 8
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.race]
 
 
-def _attempt(call):
-    try:
-        call()
-        return "ok"
-    except PlanningError as exc:
-        return exc.code
-    except Exception as exc:  # a lock or deadlock error would land here: the test fails on it
-        return f"{type(exc).__name__}: {exc}"
-    finally:
-        connections.close_all()
-
-
 def _confirm(user_id, record_id):
     from quanmin.accounts.models import User
 
-    return _attempt(lambda: inclusions.decide(User.objects.get(pk=user_id), Inclusion.objects.get(pk=record_id),
-                                              confirm=True))
+    return races.outcome(lambda: inclusions.decide(User.objects.get(pk=user_id),
+                                                   Inclusion.objects.get(pk=record_id), confirm=True), PlanningError)
 
 
 def _record(user_id, code):
     from quanmin.accounts.models import User
 
-    return _attempt(lambda: inclusions.record(User.objects.get(pk=user_id), code, 2023, "work_report", included=True,
-                                              document="2023年东昌府区政府工作报告", dated=date(2023, 1, 9)))
+    return races.outcome(lambda: inclusions.record(User.objects.get(pk=user_id), code, 2023, "work_report",
+                                                   included=True, document="2023年东昌府区政府工作报告",
+                                                   dated=date(2023, 1, 9)), PlanningError)
 
 
-def _run(runner, attempt, jobs):
-    return (races.run_processes if runner == "processes" else races.run_threads)(attempt, jobs)
-
-
-@pytest.mark.parametrize("runner", ["threads", "processes"])
+@pytest.mark.parametrize("runner", races.RUNNERS)
 def test_a_record_is_confirmed_once(world, runner):
     made = inclusions.record(world.users["county"], world.county.code, 2023, "budget", included=True,
                              document="东昌府区2023年财政预算报告", dated=date(2023, 1, 10),
                              evidence=ContentFile(b"%PDF-1.4", name="预算.pdf"))
-    results = _run(runner, _confirm, [(world.users["city"].pk, made.pk)] * CLIENTS)
+    results = races.RUNNERS[runner](_confirm, [(world.users["city"].pk, made.pk)] * CLIENTS)
     assert sorted(set(results)) == ["inclusion_not_awaiting", "ok"], results
     assert results.count("ok") == 1
     assert Inclusion.objects.get(pk=made.pk).status == "confirmed"
 
 
-@pytest.mark.parametrize("runner", ["threads", "processes"])
+@pytest.mark.parametrize("runner", races.RUNNERS)
 def test_the_first_record_is_one_row(world, runner):
-    results = _run(runner, _record, [(world.users["county"].pk, world.county.code)] * CLIENTS)
+    results = races.RUNNERS[runner](_record, [(world.users["county"].pk, world.county.code)] * CLIENTS)
     assert "ok" in results and set(results) <= {"ok", "inclusion_conflict"}, results
     assert Inclusion.objects.filter(division_code=world.county.code, year=2023, kind="work_report").count() == 1

@@ -7,7 +7,6 @@ the others get `quota_full`; no lock or deadlock error reaches anybody.
 """
 
 import pytest
-from django.db import connections
 
 from quanmin.accounts import services as accounts
 from quanmin.accounts.models import User
@@ -15,25 +14,19 @@ from quanmin.demo.accounts import make_id_number
 from quanmin.surveys import services
 from quanmin.surveys.errors import SurveyError
 from quanmin.surveys.models import Quota, Respondent, Response, Survey
-from tests.races import run_processes, run_threads
+from tests.races import RUNNERS, outcome
 
 from .conftest import exercise_answers, make_survey
 
 pytestmark = pytest.mark.django_db(transaction=True)
-RUNNERS = {"threads": run_threads, "processes": run_processes}
 
 
 def _attempt(survey_id, user_id):
-    try:
+    def call():
         survey = Survey.objects.get(pk=survey_id)
         services.answer(survey, User.objects.get(pk=user_id), exercise_answers(survey))
-        return "ok"
-    except SurveyError as exc:
-        return exc.code
-    except Exception as exc:  # a lock or deadlock error would land here: the test fails on it
-        return f"{type(exc).__name__}: {exc}"
-    finally:
-        connections.close_all()
+
+    return outcome(call, SurveyError)
 
 
 @pytest.mark.parametrize("runner", RUNNERS)
