@@ -178,10 +178,27 @@ def export_own_data(user: User, request=None, *, parts: dict | None = None) -> d
     return json.loads(json.dumps(data, default=str))
 
 
-def delete_own_data(user: User, request=None, *, erase_parts=()) -> None:
-    """Erase a person's personal data (PIPL art. 47); the row stays (anonymous) so that records keep
+def confirm_password(user: User, password: str, request=None) -> None:
+    """The signed-in person proves again that it is them before what cannot be undone: their
+    password, under the sign-in throttle (so a session left open is no way to guess it). An account
+    the city's app made has no password until it sets one (set_first_password): until then it is
+    refused, and My account offers to set one."""
+    if not user.has_usable_password():
+        raise AccountError("password_needed",
+                           _("Set a password first (My account): you confirm erasing your data with it."), "password")
+    phone, ip = user.phone, audit.client_ip(request)
+    reserve_attempt(phone, ip)
+    if not user.check_password(password or ""):
+        raise AccountError("password_wrong", _("The password is wrong; nothing was deleted."), "password")
+    settle_success(phone, ip)
+
+
+def delete_own_data(user: User, request=None, *, password: str, erase_parts=()) -> None:
+    """Erase a person's personal data (PIPL art. 47) once they confirm with their password
+    (confirm_password: a wrong one changes nothing); the row stays (anonymous) so that records keep
     integrity. `erase_parts` erase the other apps' parts in the same transaction, each called as
     erase(user): the caller above them all (quanmin.web.personal_data) names them."""
+    confirm_password(user, password, request)
     with transaction.atomic():
         audit.record("delete_own_data", request=request, actor=user, obj=user)
         for erase in erase_parts:

@@ -1,10 +1,9 @@
 """A person's own data over the API: the export and the erasure (see personal_data)."""
 
 from django.contrib.auth import logout
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from quanmin.accounts.errors import AccountError
+from quanmin.core.api import ErrorOut
 
 from . import personal_data
 
@@ -20,10 +19,9 @@ class DeleteIn(Schema):
     password: str
 
 
-@router.post("/me/delete", response={204: None}, summary="Erase my personal data and close my account")
+@router.post("/me/delete", response={204: None, 429: ErrorOut},
+             summary="Erase my personal data and close my account (my password confirms it)")
 def me_delete(request, payload: DeleteIn):
-    if not request.user.check_password(payload.password):
-        raise AccountError("password_wrong", _("The password is wrong."), "password")
-    personal_data.delete_own_data(request.user, request=request)
+    personal_data.delete_own_data(request.user, request=request, password=payload.password)
     logout(request)
     return Status(204, None)

@@ -111,5 +111,7 @@ def export_own_data(user, request=None) -> dict:
     return accounts.export_own_data(user, request=request, parts=parts)
 
 
-def delete_own_data(user, request=None) -> None:
-    accounts.delete_own_data(user, request=request, erase_parts=[part.erase_person for part in PARTS.values()])
+def delete_own_data(user, request=None, *, password: str) -> None:
+    """Erase every app's part once the person confirms with their password (accounts checks it)."""
+    accounts.delete_own_data(user, request=request, password=password,
+                             erase_parts=[part.erase_person for part in PARTS.values()])

@@ -21,6 +21,7 @@ from quanmin.accounts.models import AuditEntry
 from quanmin.api import api
 from quanmin.booking.models import Booking
 from quanmin.booking.views_resident import UPCOMING
+from quanmin.core.errors import ServiceError
 from quanmin.feedback import selectors as reports
 from quanmin.feedback.models import Report
 from quanmin.maintenance import inspections
@@ -249,10 +250,12 @@ def my_data_export(request):
 def my_data_delete(request):
     """Erase the signed-in person's data and close the account, once the password is given (art. 47)."""
     form = DeleteForm(request.POST)
-    if form.is_valid() and request.user.check_password(form.cleaned_data["password"]):
-        personal_data.delete_own_data(request.user, request=request)
-        logout(request)
-        messages.success(request, _("Your personal data has been erased and your account closed."))
-        return redirect("web:home")
-    messages.error(request, _("The password is wrong; nothing was deleted."))
-    return redirect("accounts:me")
+    password = form.cleaned_data["password"] if form.is_valid() else ""
+    try:
+        personal_data.delete_own_data(request.user, request=request, password=password)
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("accounts:me")
+    logout(request)
+    messages.success(request, _("Your personal data has been erased and your account closed."))
+    return redirect("web:home")

@@ -247,7 +247,7 @@ def test_own_data_export_shows_the_link_and_erasure_removes_it(world, cityapp):
     client.post("/accounts/city/finish/", {"password": PASSWORD})
     data = services.export_own_data(resident)
     assert data["city_app_links"][0]["provider"] == cityapp.url
-    services.delete_own_data(resident)
+    services.delete_own_data(resident, password=PASSWORD)
     assert not CityAppLink.objects.exists()
 
 

@@ -84,7 +84,7 @@ def test_export_and_delete_own_data(world):
     data = services.export_own_data(user)
     assert data["account"]["id_number"] == user.id_number
     assert data["consents"][0]["version"] == settings.PRIVACY_NOTICE_VERSION
-    services.delete_own_data(user)
+    services.delete_own_data(user, password="Strong-pass-99")
     user.refresh_from_db()
     assert not user.is_active and user.real_name == "" and user.id_number_enc == "" and user.phone_enc == ""
     assert not user.has_usable_password()

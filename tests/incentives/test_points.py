@@ -12,6 +12,7 @@ from quanmin.events import services_entries, services_results
 from quanmin.incentives import points
 from quanmin.incentives.errors import IncentiveError
 from quanmin.incentives.models import PointsAccount, PointsEntry, PointsRule, Watermark
+from tests.conftest import PASSWORD
 from tests.events.conftest import make_games
 from tests.people.conftest import active
 
@@ -186,7 +187,7 @@ def test_a_rule_rewards_from_its_first_day_per_hour_and_a_deleted_test_is_taken_
     credited = points.credit(now=later(world))
     assert credited["volunteer_hour"] == {"credited": 1, "reversed": 0, "points": 230}  # 2.3 h, never 229
     # The person erases their data: the test result goes, and so do the points it earned.
-    personal_data.delete_own_data(world.users["resident"])
+    personal_data.delete_own_data(world.users["resident"], password=PASSWORD)
     assert points.credit(now=later(world))["physique_test"] == {"credited": 0, "reversed": 1, "points": -50}
     assert PointsEntry.objects.filter(source_key=f"undo:test:{result.pk}").exists()
     assert points.credit(now=later(world))["physique_test"]["reversed"] == 0

@@ -16,6 +16,7 @@ from quanmin.demo.accounts import make_id_number
 from quanmin.physique import errors, exercise, services, services_exercise
 from quanmin.physique.models import ExerciseCertificate, ExerciseGrade, Participant
 from quanmin.web import personal_data
+from tests.conftest import PASSWORD
 from tests.matrix import physique as pm
 
 ZH = {"Accept-Language": "zh-hans"}
@@ -105,7 +106,7 @@ def test_a_persons_data_export_and_erasure_cover_grades(world):
     user = world.users["resident"]
     exported = services.export_person(user)["exercise_standard"]
     assert exported[0]["level"] == "good" and exported[0]["certificate"] == grade.certificate.number
-    personal_data.delete_own_data(user)
+    personal_data.delete_own_data(user, password=PASSWORD)
     assert not ExerciseGrade.objects.filter(pk=grade.pk).exists()
     assert not ExerciseCertificate.objects.exists()
 

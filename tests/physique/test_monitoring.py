@@ -12,6 +12,7 @@ from quanmin.demo.accounts import make_id_number
 from quanmin.physique import errors, scoring, services
 from quanmin.physique.models import Participant, TestResult
 from quanmin.web import personal_data
+from tests.conftest import PASSWORD
 from tests.matrix import physique as pm
 
 WALK_IN = make_id_number("371502", "19800601", 41, False)  # a woman born 1980
@@ -253,6 +254,6 @@ def test_station_without_site_cannot_take_bookings(world):
 
 def test_erasing_ones_data_erases_physique_results(world):
     user = world.users["resident"]
-    personal_data.delete_own_data(user)
+    personal_data.delete_own_data(user, password=PASSWORD)
     assert not Participant.objects.filter(user=user).exists()
     assert not TestResult.objects.filter(participant__user=user).exists()

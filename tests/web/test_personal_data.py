@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quanmin.accounts import services as accounts
+from quanmin.accounts.errors import AccountError
 from quanmin.accounts.models import AuditEntry, Notification, Role
 from quanmin.booking import services as booking
 from quanmin.booking.models import Booking, Certificate, Strike
@@ -28,6 +29,7 @@ from quanmin.incentives import honours, points, vouchers
 from quanmin.organizations import amateur, memberships
 from quanmin.people import pools
 from quanmin.web import personal_data
+from tests.conftest import PASSWORD
 from tests.events.conftest import make_games, residents
 from tests.incentives.conftest import make_campaign
 from tests.matrix import events as em
@@ -153,7 +155,8 @@ def test_export_lists_every_row_and_erasure_does_what_it_says(full_resident, cli
 
     future = Booking.objects.filter(user=me, status="confirmed").count()
     assert future
-    personal_data.delete_own_data(me)
+    answer = client_for("resident").post(reverse("web:my_data_delete"), {"password": PASSWORD})
+    assert answer.status_code == 302 and answer["Location"] == reverse("web:home")
     me.refresh_from_db()
     assert not me.is_active and me.real_name == "" and me.phone_enc == "" and me.id_number_enc == ""
     for ref, (_where, action) in table.items():
@@ -175,3 +178,58 @@ def test_export_lists_every_row_and_erasure_does_what_it_says(full_resident, cli
     assert not apps.get_model("incentives", "Voucher").objects.filter(user=me).exclude(device_key="", address_key="").exists()
     assert not apps.get_model("events", "Entry").objects.filter(
         user=me, status__in=("pending", "confirmed"), competition__starts_at__gt=timezone.now()).exists()
+
+
+def _untouched(user, name: str) -> bool:
+    user.refresh_from_db()
+    return user.is_active and user.real_name == name and user.phone_enc != "" and not AuditEntry.objects.filter(
+        action="delete_own_data", actor=user).exists()
+
+
+def test_a_wrong_password_erases_nothing_on_the_page_the_api_or_the_service(world, client_for):
+    me = world.users["resident"]
+    client = client_for("resident")
+    answer = client.post(reverse("web:my_data_delete"), {"password": "wrong"})
+    assert answer.status_code == 302 and answer["Location"] == reverse("accounts:me")
+    assert "密码错误，未删除任何数据" in client.get(reverse("accounts:me")).content.decode()
+    answer = client.post("/api/v1/me/delete", {"password": "wrong"}, content_type="application/json")
+    assert answer.status_code == 400 and answer.json()["code"] == "password_wrong"
+    with pytest.raises(AccountError) as err:
+        personal_data.delete_own_data(me, password="")
+    assert err.value.code == "password_wrong"
+    assert _untouched(me, "居民")
+    assert client.get(reverse("accounts:me")).status_code == 200  # still signed in
+
+
+def test_the_right_password_erases_through_the_api(world, client_for):
+    me = world.users["resident"]
+    client = client_for("resident")
+    answer = client.post("/api/v1/me/delete", {"password": PASSWORD}, content_type="application/json")
+    assert answer.status_code == 204
+    me.refresh_from_db()
+    assert not me.is_active and me.real_name == "" and me.phone_enc == ""
+    assert AuditEntry.objects.filter(action="delete_own_data", actor=me).exists()
+
+
+def test_an_account_the_city_app_made_confirms_erasure_with_the_password_it_sets(world, client_for):
+    """Such an account has no password (accounts.register_from_city_app): nothing proves the person is
+    at the keyboard, so erasing waits until they set one on My account, and then takes it."""
+    me = accounts.create_user(phone="13700000099", password=None, real_name="城市APP居民")
+    client = client_for(None)
+    client.force_login(me)
+    page = client.get(reverse("accounts:me")).content.decode()
+    assert "data-erase-needs-password" in page and reverse("web:my_data_delete") not in page
+    assert "data-first-password" in page
+    client.post(reverse("web:my_data_delete"), {"password": ""})
+    with pytest.raises(AccountError) as err:
+        personal_data.delete_own_data(me, password="anything")
+    assert err.value.code == "password_needed"
+    assert _untouched(me, "城市APP居民")
+
+    client.post(reverse("accounts:first_password"), {"password": "Another-pass-77", "password2": "Another-pass-77"})
+    me.refresh_from_db()
+    assert me.has_usable_password()
+    assert reverse("web:my_data_delete") in client.get(reverse("accounts:me")).content.decode()
+    client.post(reverse("web:my_data_delete"), {"password": "Another-pass-77"})
+    me.refresh_from_db()
+    assert not me.is_active and me.real_name == ""
