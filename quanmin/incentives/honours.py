@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from quanmin.accounts import audit, scoping
 from quanmin.core.excel import xlsx_response
@@ -172,4 +173,4 @@ def workbook(selection: Selection):
     """The selection's nominees and votes as Excel (its published list once published)."""
     rows = [[n.nominee, n.region.name, n.citation, n.votes, _("yes") if n.winner else ""] for n in standing(selection)]
     return xlsx_response(f"selection-{selection.pk}.xlsx", [
-        (_("Nominees"), [_("Nominee"), _("Division"), _("Why"), _("Votes"), _("Awarded")], rows)])
+        (_("Nominees"), [_("Nominee"), _("Division"), _("Why"), _("Votes"), pgettext("honour", "Awarded")], rows)])

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Fact(models.TextChoices):
@@ -180,7 +181,7 @@ class VoucherCampaign(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         OPEN = "open", _("Published")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("campaign", "Closed")
 
     region = models.ForeignKey("regions.Region", verbose_name=_("issuing division"), on_delete=models.PROTECT,
                                related_name="+")
@@ -402,7 +403,7 @@ class Nomination(models.Model):
     citation = models.TextField(_("why"), max_length=1000)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     votes = models.PositiveIntegerField(_("votes"), default=0)
-    winner = models.BooleanField(_("awarded"), default=False)
+    winner = models.BooleanField(pgettext_lazy("honour", "awarded"), default=False)
     nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -224,8 +224,8 @@ CLOSED_STATUSES = (WorkOrder.Status.VERIFIED, WorkOrder.Status.CANCELLED)
 
 class WorkOrderPhoto(models.Model):
     class Stage(models.TextChoices):
-        BEFORE = "before", _("Before")
-        AFTER = "after", _("After")
+        BEFORE = "before", pgettext_lazy("repair photo", "Before")
+        AFTER = "after", pgettext_lazy("repair photo", "After")
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="photos")
     stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ORG_SCOPE = {"region": "region__code", "organization": "id", "organization_model": "organizations.Organization"}
 
@@ -293,7 +294,7 @@ class ServiceContract(models.Model):
     class Status(models.TextChoices):
         SIGNED = "signed", _("Signed")
         DELIVERED = "delivered", _("Delivery reported")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("work accepted", "Accepted")
         REJECTED = "rejected", _("Not accepted")
 
     organization = models.ForeignKey(Organization, verbose_name=_("provider"), on_delete=models.PROTECT,

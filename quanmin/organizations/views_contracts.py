@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from quanmin.accounts.decorators import role_required
@@ -27,7 +27,7 @@ writer = role_required(permissions.can_write)
 
 
 class ContractForm(forms.Form):
-    service = forms.CharField(label=gettext_lazy("Service"), max_length=200)
+    service = forms.CharField(label=pgettext_lazy("purchased service", "Service"), max_length=200)
     amount = forms.DecimalField(label=gettext_lazy("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=0)
     starts_on = DayField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = DayField(label=gettext_lazy("Until"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quanmin.core.forms import DayField, MomentField
 
@@ -104,7 +105,7 @@ class SessionForm(forms.Form):
 
 
 class LogForm(forms.Form):
-    station = forms.TypedChoiceField(label=_("Station"), coerce=int, required=False, empty_value=None)
+    station = forms.TypedChoiceField(label=pgettext_lazy("guidance station", "Station"), coerce=int, required=False, empty_value=None)
     site = forms.IntegerField(label=_("Or a site (system ID)"), required=False, min_value=1)
     started_at = MomentField(label=_("Started"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     ended_at = MomentField(label=_("Ended"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quanmin.accounts import crypto
 
@@ -281,7 +282,7 @@ class DutyLog(models.Model):
 
     instructor = models.ForeignKey(Instructor, verbose_name=_("instructor"), on_delete=models.CASCADE,
                                    related_name="logs")
-    station = models.ForeignKey(Station, verbose_name=_("station"), null=True, blank=True,
+    station = models.ForeignKey(Station, verbose_name=pgettext_lazy("guidance station", "station"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="logs")
     site = models.ForeignKey("facilities.Site", verbose_name=_("site"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="+")
@@ -383,7 +384,7 @@ class GuidanceRequest(models.Model):
         OPEN = "open", _("Waiting for an answer")
         ANSWERED = "answered", _("Answered")
 
-    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE,
+    station = models.ForeignKey(Station, verbose_name=pgettext_lazy("guidance station", "station"), on_delete=models.CASCADE,
                                 related_name="requests")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resident"), on_delete=models.CASCADE,
                              related_name="+")

@@ -6,6 +6,7 @@ division and each division under it, with a chart and an Excel download."""
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
@@ -67,7 +68,7 @@ def region_xlsx(request, code: str):
     d = division_figures(region, timezone.localdate())
     headers = [_("Division"), _("Division code"), _("Resident population"), _("Active instructors"),
                _("Per 1,000 residents"), _("Per 10,000 residents"), _("Core instructors"), _("Guidance rate (%)"),
-               _("Trained this year"), _("Stations"), _("Volunteer hours"), _("Communities"),
+               _("Trained this year"), pgettext("guidance station", "Stations"), _("Volunteer hours"), _("Communities"),
                _("Communities with an instructor")]
 
     def row(c):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quanmin.accounts import crypto
 
@@ -163,7 +164,7 @@ class TestResult(models.Model):
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", editable=False)
     standard = models.CharField(_("standard"), max_length=20)
     sex = models.CharField(_("sex"), max_length=6)
-    grade = models.CharField(_("grade"), max_length=16, blank=True)
+    grade = models.CharField(pgettext_lazy("school year", "grade"), max_length=16, blank=True)
     age = models.FloatField(_("age"), null=True, blank=True)
     age_group = models.CharField(_("age group"), max_length=12, db_index=True)
     # Health data, encrypted (crypto.sealed): the measurements, item scores and total in one field, the

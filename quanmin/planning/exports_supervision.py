@@ -4,6 +4,7 @@
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from . import selectors_supervision
 from .models import Finding
@@ -31,7 +32,7 @@ def sheets(user, today: date) -> list:
         (_("Rectification items"), [_("Visited on"), _("Division"), _("Responsible unit"), _("Finding"),
                                     _("What to rectify"), _("Deadline"), _("Status"), _("Overdue"), _("Closed on")],
          item_rows),
-        (_("Tracking research"), [_("Plan"), _("Target or task followed"), _("Day"), _("Visit"), _("Division"),
+        (_("Tracking research"), [_("Plan"), _("Target or task followed"), pgettext("date", "Day"), _("Visit"), _("Division"),
                                   _("Status"), _("Carried out jointly with"), _("Problems"), _("Items open")],
          tracking_rows(user)),
     ]

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from quanmin.accounts import services as accounts
@@ -64,7 +64,7 @@ class VisitForm(forms.Form):
     plan = forms.CharField(label=gettext_lazy("Plan"), max_length=40)
     division_code = forms.CharField(label=gettext_lazy("Division"), max_length=12)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    schedule = forms.ChoiceField(label=gettext_lazy("Schedule"), choices=Visit.Schedule.choices)
+    schedule = forms.ChoiceField(label=pgettext_lazy("supervision", "Schedule"), choices=Visit.Schedule.choices)
     coverage = forms.ChoiceField(label=gettext_lazy("Coverage"), choices=Visit.Coverage.choices)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Visit.Kind.choices)
     manner = forms.ChoiceField(label=gettext_lazy("Manner"), choices=Visit.Manner.choices)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import norm
 
@@ -22,7 +23,7 @@ class Status(models.TextChoices):
     PLANNING = "planning", _("Being planned")
     APPROVED = "approved", _("Plan approved")
     BUILT = "built", _("Built")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("work accepted", "Accepted")
 
 
 # The order a project goes through; it never steps back.

@@ -8,14 +8,15 @@ its returns are those of the division's children (a city's counties)."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quanmin.core.indicators import UNITS
 
 
 class ReturnRound(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("return round", "Open")
+        CLOSED = "closed", pgettext_lazy("return round", "Closed")
 
     division_code = models.CharField(_("division code"), max_length=12, db_index=True)
     division_name = models.CharField(_("division"), max_length=100)
@@ -52,7 +53,7 @@ class ReturnItem(models.Model):
 
     class Kind(models.TextChoices):
         INTEGER = "integer", _("Whole number")
-        DECIMAL = "decimal", _("Number")
+        DECIMAL = "decimal", pgettext_lazy("value type", "Number")
         PERCENT = "percent", _("Share from 0 to 100")
         YES_NO = "yes_no", _("Yes or no")
 
