@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ACTIVE_STATUSES = ("held", "confirmed", "checked_in")
 
@@ -268,7 +269,7 @@ class Strike(models.Model):
 class Payment(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for payment")
-        PAID = "paid", _("Paid")
+        PAID = "paid", pgettext_lazy("payment", "Paid")
         ON_SITE = "on_site", _("Pay on site")
         REFUNDED = "refunded", _("Refunded")
         PARTLY_REFUNDED = "partly_refunded", _("Partly refunded")

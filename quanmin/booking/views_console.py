@@ -132,7 +132,7 @@ def export(request, site_id):
              str(b.get_channel_display()), who(b), _phone(b.user, phones), b.places, float(b.price), b.price_basis,
              timezone.localtime(b.checked_in_at).strftime("%H:%M") if b.checked_in_at else "",
              b.cancel_reason) for b in bookings_between(site, first, last).iterator(chunk_size=500))
-    headers = [_("Date"), _("Starts"), _("Ends"), pgettext("bookable unit", "Unit"), _("Code"), _("Status"), _("Channel"), _("Name"),
+    headers = [_("Date"), _("Starts"), _("Ends"), pgettext("bookable unit", "Unit"), pgettext("booking", "Code"), _("Status"), _("Channel"), _("Name"),
                _("Mobile number"), _("People"), _("Price (yuan)"), _("Price basis"), _("Arrived at"), _("Reason")]
     name = f"bookings-{site.pk}-{first:%Y%m%d}" + (f"-{last:%Y%m%d}" if last != first else "") + ".xlsx"
     return xlsx_response(name, [(_("Bookings"), headers, rows)])

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from quanmin.core.forms import MomentField
 
@@ -103,6 +104,6 @@ class ResultForm(forms.Form):
                                                         ("heat", _("Heat"))])
     heat = forms.IntegerField(label=_("heat"), min_value=1, max_value=999, initial=1)
     value = forms.CharField(label=_("result"), max_length=20, required=False)
-    status = forms.ChoiceField(label=_("status"), choices=[("ok", _("Finished")), ("dns", _("Did not start")),
+    status = forms.ChoiceField(label=_("status"), choices=[("ok", pgettext_lazy("result status", "Finished")), ("dns", _("Did not start")),
                                                           ("dnf", _("Did not finish")), ("dq", _("Disqualified"))])
     reason = forms.CharField(label=_("reason for a correction"), max_length=200, required=False)

@@ -434,7 +434,7 @@ class Result(models.Model):
         FINAL = "final", _("Final")
 
     class Status(models.TextChoices):
-        OK = "ok", _("Finished")
+        OK = "ok", pgettext_lazy("result status", "Finished")
         DNS = "dns", _("Did not start")
         DNF = "dnf", _("Did not finish")
         DQ = "dq", _("Disqualified")

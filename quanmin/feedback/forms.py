@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Report
 from .services import ANSWER_MAX, DESCRIPTION_MAX
@@ -32,7 +33,7 @@ class NoteForm(AnswerForm):
 class RatingForm(forms.Form):
     rating = forms.TypedChoiceField(label=_("Your rating"), coerce=int,
                                     choices=[(n, str(n)) for n in range(5, 0, -1)], widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment"), max_length=300, required=False)
+    comment = forms.CharField(label=pgettext_lazy("rating", "Comment"), max_length=300, required=False)
 
 
 class SettingsForm(forms.Form):

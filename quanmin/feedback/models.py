@@ -80,7 +80,7 @@ class Report(models.Model):
     work_order = models.ForeignKey("maintenance.WorkOrder", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="reports")
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
-    rating_comment = models.CharField(_("comment"), max_length=300, blank=True)
+    rating_comment = models.CharField(pgettext_lazy("rating", "comment"), max_length=300, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
     # Who sent it, as a keyed hash of the account or the address (never the address itself): for the
     # hourly limit per sender and, with the sender's client key, for answering a retry with its report.

@@ -395,7 +395,7 @@ class Nomination(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for review")
         ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Not accepted")
+        REJECTED = "rejected", pgettext_lazy("review", "Not accepted")
 
     selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="nominations")
     nominee = models.CharField(_("nominee"), max_length=60)

@@ -295,7 +295,7 @@ class ServiceContract(models.Model):
         SIGNED = "signed", _("Signed")
         DELIVERED = "delivered", _("Delivery reported")
         ACCEPTED = "accepted", pgettext_lazy("work accepted", "Accepted")
-        REJECTED = "rejected", _("Not accepted")
+        REJECTED = "rejected", pgettext_lazy("work accepted", "Not accepted")
 
     organization = models.ForeignKey(Organization, verbose_name=_("provider"), on_delete=models.PROTECT,
                                      related_name="contracts")

@@ -1,13 +1,13 @@
 """The sports an organisation practises: stable codes, Chinese names (the register's words, also in
 the Excel template) and English labels for the page language."""
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 # code: (Chinese name as the register writes it, English label)
 SPORTS = {
     "athletics": ("田径", _("Athletics")),
-    "running": ("跑步", _("Running")),
+    "running": ("跑步", pgettext_lazy("exercise", "Running")),
     "walking": ("健步走", _("Fitness walking")),
     "football": ("足球", _("Football")),
     "basketball": ("篮球", _("Basketball")),

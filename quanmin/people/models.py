@@ -47,7 +47,7 @@ class Sport(models.TextChoices):
     QIGONG = "qigong", _("Health qigong")
     AEROBICS = "aerobics", _("Aerobics")
     WALKING = "walking", _("Fitness walking")
-    RUNNING = "running", _("Running")
+    RUNNING = "running", pgettext_lazy("exercise", "Running")
     BASKETBALL = "basketball", _("Basketball")
     FOOTBALL = "football", _("Football")
     TABLE_TENNIS = "table_tennis", _("Table tennis")
@@ -382,7 +382,7 @@ class GuidanceRequest(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Waiting for an answer")
-        ANSWERED = "answered", _("Answered")
+        ANSWERED = "answered", pgettext_lazy("question", "Answered")
 
     station = models.ForeignKey(Station, verbose_name=pgettext_lazy("guidance station", "station"), on_delete=models.CASCADE,
                                 related_name="requests")

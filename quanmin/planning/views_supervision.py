@@ -71,7 +71,7 @@ class VisitForm(forms.Form):
     planned_on = DayField(label=gettext_lazy("Planned for"), widget=DATE)
     visited_on = DayField(label=gettext_lazy("Carried out on"), widget=DATE, required=False,
                           help_text=gettext_lazy("Fill in for a visit recorded afterwards."))
-    team = forms.CharField(label=gettext_lazy("Team"), max_length=200, required=False)
+    team = forms.CharField(label=pgettext_lazy("supervision", "Team"), max_length=200, required=False)
     joint_with = forms.MultipleChoiceField(label=gettext_lazy("Carried out jointly with"), required=False,
                                            choices=Visit.JointBody.choices, widget=forms.CheckboxSelectMultiple)
     followed = forms.ChoiceField(label=gettext_lazy("Target or task followed"), required=False,

@@ -4,6 +4,7 @@ becomes a task of the plan's task table, led by the department it names, tracked
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .departments import Department
 from .plans import Plan
@@ -34,7 +35,7 @@ class JointMeeting(models.Model):
 class MeetingDecision(models.Model):
     meeting = models.ForeignKey(JointMeeting, verbose_name=_("meeting"), on_delete=models.CASCADE,
                                 related_name="decisions")
-    text = models.CharField(_("decision"), max_length=200)
+    text = models.CharField(pgettext_lazy("meeting", "decision"), max_length=200)
     task = models.OneToOneField(TaskItem, verbose_name=_("task"), on_delete=models.CASCADE, related_name="decision")
 
     class Meta:

@@ -76,7 +76,7 @@ class Visit(models.Model):
     visited_on = models.DateField(_("visited on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED,
                               db_index=True)
-    team = models.CharField(_("team"), max_length=200, blank=True)
+    team = models.CharField(pgettext_lazy("supervision", "team"), max_length=200, blank=True)
     joint_with = models.JSONField(_("carried out jointly with"), default=list, blank=True,
                                   help_text=_("The bodies that track and supervise the work together with the sports bureau."))
     target = models.ForeignKey(Target, verbose_name=_("target followed"), null=True, blank=True,
@@ -131,7 +131,7 @@ class Finding(models.Model):
 
     class Severity(models.TextChoices):
         NONE = "", _("Not graded")
-        MINOR = "minor", _("Minor")
+        MINOR = "minor", pgettext_lazy("severity", "Minor")
         MAJOR = "major", _("Major")
         SERIOUS = "serious", _("Serious")
 
@@ -220,7 +220,7 @@ class RectificationEntry(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
                                related_name="+")
     text = models.TextField(_("text"))
-    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices, blank=True, default="")
+    decision = models.CharField(pgettext_lazy("rectification", "decision"), max_length=8, choices=Decision.choices, blank=True, default="")
     deadline_was = models.DateField(_("deadline before"), null=True, blank=True)
     deadline = models.DateField(_("new deadline"), null=True, blank=True)
     evidence = models.FileField(_("evidence"), upload_to="planning/rectifications/%Y/%m/", blank=True)

@@ -6,6 +6,7 @@ owner's review (accepted, or returned with a note)."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .departments import Department
 from .tasks import TaskItem
@@ -46,7 +47,7 @@ class TaskEntry(models.Model):
     class Kind(models.TextChoices):
         REPORT = "report", _("Progress report")
         COMMENT = "comment", _("Comment")
-        REVIEW = "review", _("Review")
+        REVIEW = "review", pgettext_lazy("task entry", "Review")
 
     class Decision(models.TextChoices):
         NONE = "", _("None")
@@ -62,7 +63,7 @@ class TaskEntry(models.Model):
     text = models.TextField(_("text"))
     percent = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
-    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True, default="")
+    decision = models.CharField(pgettext_lazy("review", "decision"), max_length=10, choices=Decision.choices, blank=True, default="")
     evidence = models.FileField(_("evidence"), upload_to="planning/tasks/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
 
