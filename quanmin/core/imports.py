@@ -67,6 +67,14 @@ class ImportReport:
                 "rows": [r.__dict__ for r in self.rows if r.action != "unchanged"]}
 
 
+def report_for(rows, *, dry_run: bool, error: Callable[..., ServiceError]) -> ImportReport:
+    """The report of an import about to check the rows a file held (tabular.Rows, with the headers
+    it ignored); the register's `error` when the file held none."""
+    if not rows:
+        raise error("table_empty", _("The table has no rows."), "file")
+    return ImportReport(dry_run=dry_run, ignored_columns=list(getattr(rows, "ignored", [])))
+
+
 def run(report: ImportReport, plan: Callable[[bool], object], apply: Callable[[object], None], *,
         conflict: Callable[[], ServiceError]) -> ImportReport:
     """Check every row, and unless it is a dry run write them all, or nothing.

@@ -456,6 +456,22 @@ def read_rows(file, *, names: dict[str, str], label: Callable[[str], str], is_he
                      % {"columns": "、".join(expected)})
 
 
+def column_names(columns: dict[str, Sequence[str]]) -> dict[str, str]:
+    """A register's columns (key → its headers, the template's own first) as read_rows's `names`:
+    each header, and the key itself, normalised → the key."""
+    return {norm_header(h): key for key, heads in columns.items() for h in (*heads, key)}
+
+
+def read_columns(file, columns: dict[str, Sequence[str]], *, required: set[str], expected: Sequence[str],
+                 max_rows: int, max_bytes: int) -> Rows:
+    """read_rows for a register whose columns are declared as `column_names` takes them: the header
+    line is the first to name every `required` column, and an error names a column by the
+    template's header."""
+    return read_rows(file, names=column_names(columns), label=lambda key: columns[key][0],
+                     is_header=lambda keys: required <= keys, expected=expected, max_rows=max_rows,
+                     max_bytes=max_bytes)
+
+
 def _match_headers(values, names: dict[str, str], label) -> tuple[dict[int, str], list[str]]:
     mapping, ignored = {}, []
     for i, head in enumerate(values):

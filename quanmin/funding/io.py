@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from quanmin.accounts import audit
 from quanmin.core import excel, tabular
-from quanmin.core.imports import ImportReport, run
+from quanmin.core.imports import ImportReport, report_for, run
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -109,9 +109,7 @@ def import_table(actor, year, file, *, dry_run: bool = True, request=None) -> Im
         raise FundingError("forbidden", _("Only city and county sports staff keep the funding accounts."), status=403)
     year = services.year(year)
     rows = read(file)
-    report = ImportReport(dry_run=dry_run, ignored_columns=list(getattr(rows, "ignored", [])))
-    if not rows:
-        raise FundingError("table_empty", _("The table has no rows."), "file")
+    report = report_for(rows, dry_run=dry_run, error=FundingError)
     scope = [codes.prefix(r.code) for r in permissions.scope_regions(actor)]
     names = {}
     for code, name in Region.objects.filter(level__in=("city", "county", "township")).values_list("code", "name"):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit, crypto, scoping
 from quanmin.core import excel, tabular
-from quanmin.core.imports import ImportReport, run
+from quanmin.core.imports import ImportReport, report_for, run
 
 from . import permissions, services
 from .errors import HeritageError
@@ -49,7 +49,6 @@ COLUMNS = {
 IMPORTED = ("holder", "catalogue_no", "title", "kind", "era", "donor", "donor_phone", "acquired_on", "acquisition",
             "location", "condition", "note")
 HEADERS = [heads[0] for heads in COLUMNS.values()]
-NAMES = {tabular.norm_header(h): key for key, heads in COLUMNS.items() for h in (*heads, key)}
 KIND_WORDS = {ItemKind.OBJECT: "实物", ItemKind.PHOTO: "照片", ItemKind.DOCUMENT: "文献", ItemKind.MEDAL: "奖章奖杯",
               ItemKind.AUDIO_VIDEO: "音像"}
 WAY_WORDS = {Acquisition.DONATION: "捐赠", Acquisition.PURCHASE: "购买", Acquisition.TRANSFER: "调拨"}
@@ -67,9 +66,8 @@ class RowReport:
 
 
 def read(file):
-    return tabular.read_rows(file, names=NAMES, label=lambda k: COLUMNS[k][0],
-                             is_header=lambda keys: {"holder", "catalogue_no", "title"} <= keys,
-                             expected=HEADERS[:3], max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+    return tabular.read_columns(file, COLUMNS, required={"holder", "catalogue_no", "title"}, expected=HEADERS[:3],
+                                max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
 
 
 def _words():
@@ -83,9 +81,7 @@ def import_items(actor, file, *, dry_run: bool = True, request=None) -> ImportRe
     if not permissions.can_write(actor):
         raise HeritageError("forbidden", _("Only division staff keep the collections register."), status=403)
     rows = read(file)
-    if not rows:
-        raise HeritageError("table_empty", _("The table has no rows."), "file")
-    report = ImportReport(dry_run=dry_run, ignored_columns=list(getattr(rows, "ignored", [])))
+    report = report_for(rows, dry_run=dry_run, error=HeritageError)
     words = _words()
     holders = {}
     for h in scoping.scoped(actor, Holder.objects.select_related("region"), write=True):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit, scoping
 from quanmin.core import excel, tabular
-from quanmin.core.imports import ImportReport, RowReport, run_each
+from quanmin.core.imports import ImportReport, RowReport, report_for, run_each
 from quanmin.regions import codes
 
 from . import permissions, services
@@ -39,7 +39,6 @@ COLUMNS = {
     "active": ("在册", "active"),
 }
 HEADERS = [heads[0] for heads in COLUMNS.values()]
-NAMES = {tabular.norm_header(h): key for key, heads in COLUMNS.items() for h in (*heads, key)}
 KIND_WORDS = {Kind.ELDERLY_CARE: "养老服务机构", Kind.ELDERLY_CENTRE: "养老中心", Kind.REHAB_CENTRE: "残疾人康复中心",
               Kind.PRESCHOOL: "幼儿园/学龄前儿童场所", Kind.ETHNIC_VILLAGE: "民族乡村"}
 ALIASES = {**{word.lower(): code for code, word in KIND_WORDS.items()}, "康复中心": Kind.REHAB_CENTRE,
@@ -49,9 +48,8 @@ FITTING_HEADERS = ["区划代码", "机构名称", "配置内容", "数量", "�
 
 
 def read(file):
-    return tabular.read_rows(file, names=NAMES, label=lambda k: COLUMNS[k][0],
-                             is_header=lambda keys: {"name", "kind"} <= keys,
-                             expected=HEADERS[:3], max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+    return tabular.read_columns(file, COLUMNS, required={"name", "kind"}, expected=HEADERS[:3],
+                                max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
 
 
 def _cells(row: dict, kinds: dict) -> dict:
@@ -68,9 +66,7 @@ def import_institutions(actor, file, *, dry_run: bool = True, request=None) -> I
     if not permissions.can_write(actor):
         raise InclusiveError("forbidden", _("Only division staff keep the institutions register."), status=403)
     rows = read(file)
-    if not rows:
-        raise InclusiveError("table_empty", _("The table has no rows."), "file")
-    report = ImportReport(dry_run=dry_run, ignored_columns=list(getattr(rows, "ignored", [])))
+    report = report_for(rows, dry_run=dry_run, error=InclusiveError)
     kinds = tabular.choice_words(Kind, ALIASES)
 
     def write_rows():

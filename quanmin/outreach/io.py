@@ -41,7 +41,6 @@ COLUMNS = {
     "status": ("状态", "status"),
 }
 HEADERS = [heads[0] for heads in COLUMNS.values()]
-NAMES = {tabular.norm_header(h): key for key, heads in COLUMNS.items() for h in (*heads, key)}
 FIELDS = ("title", "topic", "starts_at", "minutes", "place", "speaker", "organiser", "capacity")
 
 
@@ -55,9 +54,8 @@ class RowReport:
 
 
 def read(file):
-    return tabular.read_rows(file, names=NAMES, label=lambda k: COLUMNS[k][0],
-                             is_header=lambda keys: {"region", "title", "starts_at"} <= keys,
-                             expected=HEADERS[:3], max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+    return tabular.read_columns(file, COLUMNS, required={"region", "title", "starts_at"}, expected=HEADERS[:3],
+                                max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
 
 
 def _topics() -> dict[str, str]:
@@ -69,9 +67,7 @@ def import_lectures(actor, file, *, dry_run: bool = True, request=None) -> impor
     if not permissions.can_write(actor):
         raise OutreachError("forbidden", _("Only division staff keep the lecture register."), status=403)
     rows = read(file)
-    if not rows:
-        raise OutreachError("table_empty", _("The table has no rows."), "file")
-    report = imports.ImportReport(dry_run=dry_run, ignored_columns=list(getattr(rows, "ignored", [])))
+    report = imports.report_for(rows, dry_run=dry_run, error=OutreachError)
     topics = _topics()
     now = timezone.now()
 

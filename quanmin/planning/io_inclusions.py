@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit
 from quanmin.core import cleaning, excel, tabular
-from quanmin.core.imports import ImportReport, RowReport, run_each
+from quanmin.core.imports import ImportReport, RowReport, report_for, run_each
 
 from . import permissions
 from .errors import PlanningError
@@ -39,7 +39,6 @@ COLUMNS = {
     "note": ("备注", "note"),
 }
 HEADERS = [heads[0] for heads in COLUMNS.values()]
-NAMES = {tabular.norm_header(h): key for key, heads in COLUMNS.items() for h in (*heads, key)}
 KIND_WORDS = {Inclusion.Kind.AGENDA: "政府重要议事日程", Inclusion.Kind.BUDGET: "年度财政预算和中长期预算规划",
               Inclusion.Kind.WORK_REPORT: "政府工作报告", Inclusion.Kind.PERFORMANCE: "政府绩效考核目标管理"}
 ALIASES = {**{word: code for code, word in KIND_WORDS.items()}, "议事日程": Inclusion.Kind.AGENDA,
@@ -50,9 +49,8 @@ NO = {"否", "未纳入", "no", "n", "false", "0", "×"}
 
 
 def read(file):
-    return tabular.read_rows(file, names=NAMES, label=lambda k: COLUMNS[k][0],
-                             is_header=lambda keys: {"division_code", "kind"} <= keys,
-                             expected=HEADERS[:4], max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+    return tabular.read_columns(file, COLUMNS, required={"division_code", "kind"}, expected=HEADERS[:4],
+                                max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
 
 
 def _cells(row: dict, kinds: dict) -> dict:
@@ -74,9 +72,7 @@ def import_inclusions(actor, file, *, dry_run: bool = True, request=None) -> Imp
     if not permissions.can_import_inclusions(actor):
         raise PlanningError("forbidden", _("Only division staff record inclusions."), status=403)
     rows = read(file)
-    if not rows:
-        raise PlanningError("table_empty", _("The table has no rows."), "file")
-    report = ImportReport(dry_run=dry_run, ignored_columns=list(getattr(rows, "ignored", [])))
+    report = report_for(rows, dry_run=dry_run, error=PlanningError)
     kinds = tabular.choice_words(Inclusion.Kind, ALIASES)
 
     def write_rows():

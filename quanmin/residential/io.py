@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit, scoping
 from quanmin.core import excel, tabular
-from quanmin.core.imports import ImportReport, RowReport, run
+from quanmin.core.imports import ImportReport, RowReport, report_for, run
 from quanmin.regions import codes
 
 from . import permissions, services
@@ -49,16 +49,14 @@ COLUMNS = {
 IMPORTED = ("region", "name", "developer", "residents", "households", "indoor_area", "outdoor_area", "status",
             "approved_on", "completed_on", "note")
 HEADERS = [heads[0] for heads in COLUMNS.values()]
-NAMES = {tabular.norm_header(h): key for key, heads in COLUMNS.items() for h in (*heads, key)}
 STATUS_WORDS = {Status.PLANNING: "规划中", Status.APPROVED: "已批准", Status.BUILT: "已建成", Status.ACCEPTED: "已验收"}
 COMPARED = ("developer", "residents", "households", "indoor_area", "outdoor_area", "status", "approved_on",
             "completed_on", "note")
 
 
 def read(file):
-    return tabular.read_rows(file, names=NAMES, label=lambda k: COLUMNS[k][0],
-                             is_header=lambda keys: {"region", "name", "residents"} <= keys,
-                             expected=HEADERS[:4], max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+    return tabular.read_columns(file, COLUMNS, required={"region", "name", "residents"}, expected=HEADERS[:4],
+                                max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
 
 
 def _status_words() -> dict:
@@ -70,9 +68,7 @@ def import_projects(actor, file, *, dry_run: bool = True, request=None) -> Impor
     if not permissions.can_write(actor):
         raise ResidentialError("forbidden", _("Only division staff keep the residential register."), status=403)
     rows = read(file)
-    if not rows:
-        raise ResidentialError("table_empty", _("The table has no rows."), "file")
-    report = ImportReport(dry_run=dry_run, ignored_columns=list(getattr(rows, "ignored", [])))
+    report = report_for(rows, dry_run=dry_run, error=ResidentialError)
     words = _status_words()
     regions = {}  # code → division, looked up once for the whole file
 

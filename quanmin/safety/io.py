@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit, scoping
 from quanmin.core import excel, tabular
-from quanmin.core.imports import ImportReport, RowReport, run
+from quanmin.core.imports import ImportReport, RowReport, report_for, run
 from quanmin.facilities.models import Site
 
 from . import figures, permissions, selectors, services
@@ -42,13 +42,11 @@ COLUMNS = {
     "gaps": ("缺项",),  # written by the export, read past by the import
 }
 HEADERS = [heads[0] for heads in COLUMNS.values()]
-NAMES = {tabular.norm_header(h): key for key, heads in COLUMNS.items() for h in (*heads, key)}
 
 
 def read(file):
-    return tabular.read_rows(file, names=NAMES, label=lambda k: COLUMNS[k][0],
-                             is_header=lambda keys: {"site", "responsible_unit"} <= keys,
-                             expected=HEADERS[:4], max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+    return tabular.read_columns(file, COLUMNS, required={"site", "responsible_unit"}, expected=HEADERS[:4],
+                                max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
 
 
 def import_records(actor, file, *, dry_run: bool = True, request=None) -> ImportReport:
@@ -56,9 +54,7 @@ def import_records(actor, file, *, dry_run: bool = True, request=None) -> Import
     if not permissions.can_write(actor):
         raise SafetyError("forbidden", _("Only division staff keep the venues' safety register."), status=403)
     rows = read(file)
-    if not rows:
-        raise SafetyError("table_empty", _("The table has no rows."), "file")
-    report = ImportReport(dry_run=dry_run, ignored_columns=list(getattr(rows, "ignored", [])))
+    report = report_for(rows, dry_run=dry_run, error=SafetyError)
 
     def plan(lock: bool):
         ids = {str(r.get("site") or "").strip() for r in rows}

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit, scoping
 from quanmin.core import excel, tabular
-from quanmin.core.imports import ImportReport, run
+from quanmin.core.imports import ImportReport, report_for, run
 from quanmin.regions import codes
 
 from . import permissions, services
@@ -47,7 +47,6 @@ COLUMNS = {
     "note": ("备注", "note"),
 }
 HEADERS = [heads[0] for heads in COLUMNS.values()]
-NAMES = {tabular.norm_header(h): key for key, heads in COLUMNS.items() for h in (*heads, key)}
 TERM_WORDS = {Term.AUTUMN: "秋季学期", Term.SPRING: "春季学期"}
 FIGURES = [k for k in COLUMNS if k not in ("region", "school", "school_year", "term", "note")]
 
@@ -62,9 +61,8 @@ class RowReport:
 
 
 def read(file):
-    return tabular.read_rows(file, names=NAMES, label=lambda k: COLUMNS[k][0],
-                             is_header=lambda keys: {"school", "school_year", "term"} <= keys,
-                             expected=HEADERS[1:5], max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+    return tabular.read_columns(file, COLUMNS, required={"school", "school_year", "term"}, expected=HEADERS[1:5],
+                                max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
 
 
 def _school(cells: dict, by_name: dict, by_key: dict) -> School:
@@ -87,9 +85,7 @@ def import_returns(actor, file, *, dry_run: bool = True, request=None) -> Import
     if not permissions.can_write(actor):
         raise YouthError("forbidden", _("Only division staff record schools' returns."), status=403)
     rows = read(file)
-    if not rows:
-        raise YouthError("table_empty", _("The table has no rows."), "file")
-    report = ImportReport(dry_run=dry_run, ignored_columns=list(getattr(rows, "ignored", [])))
+    report = report_for(rows, dry_run=dry_run, error=YouthError)
     schools = list(scoping.scoped(actor, School.objects.filter(active=True), write=True))
     by_key = {(s.region_id, s.name): s for s in schools}
     by_name = {}
