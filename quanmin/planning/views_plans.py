@@ -138,6 +138,17 @@ def target_core(request, key: str, pk: int):
         _("No longer marked as a core indicator."), "planning:target", key=key, pk=pk)
 
 
+def act_and_say(request, call, success: str, *redirect_to, **kwargs):
+    """Call the service; the message says it was done (`success`) or why not; back to the page."""
+    try:
+        call()
+    except PlanningError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, success)
+    return redirect(*redirect_to, **kwargs)
+
+
 def mark_and_say(request, mark, marked: str, unmarked: str, *redirect_to, **kwargs):
     """Set or clear a mark through `mark()` (which answers the mark as it now stands), say what was
     done or why not, and go back to the page."""

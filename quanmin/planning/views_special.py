@@ -18,23 +18,13 @@ from .errors import PlanningError
 from .models import Evaluation, Grade, SpecialEvaluation
 from .services import special as services
 from .views_evaluation import _evaluation
-from .views_plans import plan_or_404, reader
+from .views_plans import act_and_say, plan_or_404, reader
 
 
 def _special(request, key: str, pk: int) -> SpecialEvaluation:
     plan = plan_or_404(request.user, key)
     return get_object_or_404(SpecialEvaluation.objects.select_related("plan", "target", "task", "concluded_by",
                                                                       "published_by"), plan=plan, pk=pk)
-
-
-def _act(request, action, success: str, *redirect_to, **kwargs):
-    try:
-        action()
-    except PlanningError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, success)
-    return redirect(*redirect_to, **kwargs)
 
 
 @require_POST
@@ -55,9 +45,9 @@ def special_detail(request, key: str, pk: int):
     """A special evaluation; the owners and evaluators record findings (POST), the owners conclude it."""
     special = _special(request, key, pk)
     if request.method == "POST":
-        return _act(request, lambda: services.record(request.user, special, request.POST.dict(),
-                                                     evidence=request.FILES.get("evidence"), request=request),
-                    _("Saved."), "planning:special", key=key, pk=pk)
+        return act_and_say(request, lambda: services.record(request.user, special, request.POST.dict(),
+                                                            evidence=request.FILES.get("evidence"), request=request),
+                           _("Saved."), "planning:special", key=key, pk=pk)
     plan = special.plan
     open_ = special.status == SpecialEvaluation.Status.OPEN
     return render(request, "planning/special.html", {
@@ -71,8 +61,8 @@ def special_detail(request, key: str, pk: int):
 @reader
 def special_conclude(request, key: str, pk: int):
     special = _special(request, key, pk)
-    return _act(request, lambda: services.conclude(request.user, special, request=request),
-                _("Conclusion approved: the special evaluation no longer changes."), "planning:special", key=key, pk=pk)
+    return act_and_say(request, lambda: services.conclude(request.user, special, request=request),
+                       _("Conclusion approved: the special evaluation no longer changes."), "planning:special", key=key, pk=pk)
 
 
 @reader
@@ -92,10 +82,10 @@ def special_export(request, key: str):
 
 def _publication(request, obj, *redirect_to, **kwargs):
     if request.POST.get("action") == "withdraw":
-        return _act(request, lambda: services.withdraw(request.user, obj, request=request),
-                    _("Withdrawn: the public no longer sees it."), *redirect_to, **kwargs)
-    return _act(request, lambda: services.publish(request.user, obj, request=request),
-                _("Published: anyone can read it now."), *redirect_to, **kwargs)
+        return act_and_say(request, lambda: services.withdraw(request.user, obj, request=request),
+                           _("Withdrawn: the public no longer sees it."), *redirect_to, **kwargs)
+    return act_and_say(request, lambda: services.publish(request.user, obj, request=request),
+                       _("Published: anyone can read it now."), *redirect_to, **kwargs)
 
 
 @require_POST

@@ -27,6 +27,7 @@ from . import exports_supervision, permissions, selectors, selectors_supervision
 from .errors import PlanningError
 from .models import Bulletin, Department, Finding, Rectification, RectificationEntry, Visit
 from .services import oversight, supervision
+from .views_plans import act_and_say
 
 reader = role_required(permissions.can_read_supervision)
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -147,23 +148,12 @@ def tracking(request):
         "chains": selectors_supervision.tracking_chains(request.user)})
 
 
-def _act(request, call, success, *target, **kwargs):
-    """Call the service; the message says what happened or why not; back to `target`."""
-    try:
-        call()
-    except PlanningError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, success)
-    return redirect(*target, **kwargs)
-
-
 def _act_on_form(request, form, call, success, url_name: str, pk: int):
     """`call(cleaned data)` when the posted form is valid (else its errors as the message); back to `url_name`."""
     if not form.is_valid():
         messages.error(request, _errors(form))
         return redirect(url_name, pk=pk)
-    return _act(request, lambda: call(form.cleaned_data), success, url_name, pk=pk)
+    return act_and_say(request, lambda: call(form.cleaned_data), success, url_name, pk=pk)
 
 
 class RecordForm(forms.Form):
@@ -185,9 +175,9 @@ def visit_record(request, pk: int):
 def visit_cancel(request, pk: int):
     visit = _visit(request.user, pk)
     _supervisor_of(request.user, visit.division_code)
-    return _act(request, lambda: supervision.cancel_visit(request.user, visit, reason=request.POST.get("reason", ""),
-                                                          request=request),
-                _("Visit cancelled."), "planning:visit", pk=visit.pk)
+    return act_and_say(request, lambda: supervision.cancel_visit(request.user, visit, reason=request.POST.get("reason", ""),
+                                                                 request=request),
+                       _("Visit cancelled."), "planning:visit", pk=visit.pk)
 
 
 @require_POST
@@ -196,7 +186,7 @@ def finding_add(request, pk: int):
     visit = _visit(request.user, pk)
     _supervisor_of(request.user, visit.division_code)
     post = request.POST
-    return _act(request, lambda: supervision.add_finding(
+    return act_and_say(request, lambda: supervision.add_finding(
         request.user, visit, division_code=post.get("division_code", ""), kind=post.get("kind", "problem"),
         severity=post.get("severity", ""), place=post.get("place", ""), text=post.get("text", ""),
         target_id=post.get("target") or None, task_id=post.get("task") or None, request=request),
@@ -221,7 +211,7 @@ def rectification_add(request, pk: int):
         messages.error(request, _errors(form))
         return redirect("planning:visit", pk=visit.pk)
     data = form.cleaned_data
-    return _act(request, lambda: supervision.add_rectification(
+    return act_and_say(request, lambda: supervision.add_rectification(
         request.user, finding, requirement=data["requirement"], deadline=data["deadline"],
         division_code=data["division_code"], department_id=data["department"] or None, request=request),
         _("Rectification item set."), "planning:visit", pk=visit.pk)
@@ -280,9 +270,9 @@ def rectification_respond(request, pk: int):
     item = _item(request.user, pk)
     if not permissions.can_answer(request.user, item):
         raise PermissionDenied
-    return _act(request, lambda: supervision.respond(request.user, item, text=request.POST.get("text", ""),
-                                                     evidence=request.FILES.get("evidence"), request=request),
-                _("Rectification report sent."), "planning:rectification", pk=item.pk)
+    return act_and_say(request, lambda: supervision.respond(request.user, item, text=request.POST.get("text", ""),
+                                                            evidence=request.FILES.get("evidence"), request=request),
+                       _("Rectification report sent."), "planning:rectification", pk=item.pk)
 
 
 @require_POST
@@ -290,9 +280,9 @@ def rectification_respond(request, pk: int):
 def rectification_verify(request, pk: int):
     item = _item(request.user, pk)
     _supervisor_of(request.user, item.division_code)
-    return _act(request, lambda: supervision.verify(request.user, item, close=request.POST.get("decision") == "closed",
-                                                    text=request.POST.get("text", ""), request=request),
-                _("Verification saved."), "planning:rectification", pk=item.pk)
+    return act_and_say(request, lambda: supervision.verify(request.user, item, close=request.POST.get("decision") == "closed",
+                                                           text=request.POST.get("text", ""), request=request),
+                       _("Verification saved."), "planning:rectification", pk=item.pk)
 
 
 class ExtensionForm(forms.Form):
@@ -372,9 +362,9 @@ def bulletin_publish(request, pk: int):
         raise Http404
     _supervisor_of(request.user, bulletin.division_code)
     public = request.POST.get("public")
-    return _act(request, lambda: supervision.publish(request.user, bulletin, request=request,
-                                                     public=None if public is None else public == "on"),
-                _("Bulletin published."), "planning:bulletin", pk=bulletin.pk)
+    return act_and_say(request, lambda: supervision.publish(request.user, bulletin, request=request,
+                                                            public=None if public is None else public == "on"),
+                       _("Bulletin published."), "planning:bulletin", pk=bulletin.pk)
 
 
 manager = role_required(permissions.can_manage_oversight)
