@@ -4,22 +4,15 @@ keeps the number), a corrected cell updates its item, and a file with a bad row 
 import io
 
 import openpyxl
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from quanmin.accounts.models import AuditEntry
 from quanmin.heritage import io as hio
 from quanmin.heritage.models import Item
+from tests import sheets
 
 
-def _upload(rows) -> SimpleUploadedFile:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(hio.HEADERS)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return SimpleUploadedFile("items.xlsx", out.getvalue())
+def _upload(rows):
+    return sheets.upload("items.xlsx", hio.HEADERS, rows)
 
 
 def _exported(client) -> list[list]:

@@ -4,24 +4,15 @@ Chinese with nothing written."""
 import io as stdio
 
 import openpyxl
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from quanmin.inclusive import io, selectors, services
 from quanmin.inclusive.models import Institution
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from tests import sheets
 
 
 def xlsx(rows, headers=None):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(headers or io.HEADERS)
-    for row in rows:
-        ws.append(row)
-    buf = stdio.BytesIO()
-    wb.save(buf)
-    return SimpleUploadedFile("名录.xlsx", buf.getvalue(), content_type=XLSX)
+    return sheets.upload("名录.xlsx", headers or io.HEADERS, rows)
 
 
 def test_checked_applied_exported_and_reimported_unchanged(world):

@@ -13,18 +13,13 @@ from django.utils import timezone
 from quanmin.outreach import io, services
 from quanmin.outreach.errors import OutreachError
 from quanmin.outreach.models import Lecture
+from tests import sheets
 
 from .conftest import lecture_data
 
 
 def _upload(rows, name="lectures.xlsx"):
-    wb = openpyxl.Workbook()
-    wb.active.append(io.HEADERS)
-    for row in rows:
-        wb.active.append(row)
-    out = stdio.BytesIO()
-    wb.save(out)
-    return SimpleUploadedFile(name, out.getvalue())
+    return sheets.upload(name, io.HEADERS, rows)
 
 
 def _bytes(response) -> bytes:

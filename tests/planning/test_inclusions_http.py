@@ -6,11 +6,11 @@ import io
 from datetime import date
 
 import openpyxl
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from quanmin.planning.models import Inclusion
 from quanmin.planning.services import inclusions
+from tests import sheets
 
 from .test_inclusions import pdf, year_2023  # noqa: F401 (a fixture)
 
@@ -18,14 +18,7 @@ HEADERS = ["区划代码", "年度", "事项", "是否纳入", "文件或会议"
 
 
 def book(rows, headers=HEADERS):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return SimpleUploadedFile("四纳入.xlsx", out.getvalue())
+    return sheets.upload("四纳入.xlsx", headers, rows)
 
 
 def read_book(response):

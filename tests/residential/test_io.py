@@ -2,28 +2,18 @@
 changes; corrected: only the correction), bad rows named by line with nothing written, and
 acceptance kept out of the import."""
 
-import io as stdio
-
-import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from quanmin.residential import io, selectors, services
 from quanmin.residential.models import ResidentialProject, Status
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from tests import sheets
+from tests.sheets import XLSX
 
 
 def xlsx(rows, headers=None):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(headers or io.HEADERS[:11])
-    for row in rows:
-        ws.append(row)
-    buf = stdio.BytesIO()
-    wb.save(buf)
-    return SimpleUploadedFile("居住区.xlsx", buf.getvalue(), content_type=XLSX)
+    return sheets.upload("居住区.xlsx", headers or io.HEADERS[:11], rows)
 
 
 def row(world, name="东关花园", status="已建成", indoor=100, outdoor=120, approved="2023-04-10", completed="2025-09-30"):

@@ -12,21 +12,14 @@ from quanmin.core import tabular
 from quanmin.core.errors import ServiceError
 from quanmin.youth import io, selectors, services
 from quanmin.youth.models import TermReturn
+from tests import sheets
+from tests.sheets import XLSX
 
 from .conftest import return_data
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def xlsx(rows, headers=None):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(headers or io.HEADERS)
-    for row in rows:
-        ws.append(row)
-    buf = stdio.BytesIO()
-    wb.save(buf)
-    return SimpleUploadedFile("填报.xlsx", buf.getvalue(), content_type=XLSX)
+    return sheets.upload("填报.xlsx", headers or io.HEADERS, rows)
 
 
 def row(school="东关小学", region="", year="2025-2026", term="秋季学期", **extra):
