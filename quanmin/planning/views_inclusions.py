@@ -139,8 +139,6 @@ def decide(request, pk: int):
 @reader
 def evidence(request, pk: int):
     record = _record(request.user, pk)
-    if not record.evidence:
-        raise Http404
     return file_response(record.evidence, cache="private, no-store")
 
 

@@ -5,7 +5,6 @@ submits; the round's owners accept it or return it with a comment."""
 import datetime
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -171,8 +170,6 @@ def _attachment(request, pk: int, attachment_pk: int) -> ReturnAttachment:
 @reader
 def return_attachment(request, pk: int, attachment_pk: int):
     found = _attachment(request, pk, attachment_pk)
-    if not found.file:
-        raise Http404
     return file_response(found.file, cache="private, no-store")
 
 

@@ -68,8 +68,6 @@ def special_conclude(request, key: str, pk: int):
 @reader
 def special_evidence(request, key: str, pk: int):
     special = _special(request, key, pk)
-    if not special.evidence:
-        raise Http404
     return file_response(special.evidence, cache="private, no-store")
 
 

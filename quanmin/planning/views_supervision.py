@@ -304,8 +304,6 @@ def rectification_evidence(request, pk: int, entry_pk: int):
     """A rectification report's evidence file, for whoever may open the item (404 otherwise)."""
     item = _item(request.user, pk)
     entry = get_object_or_404(RectificationEntry, rectification=item, pk=entry_pk)
-    if not entry.evidence:
-        raise Http404
     return file_response(entry.evidence, cache="private, no-store")
 
 

@@ -5,7 +5,6 @@ parse, check, call, render."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -167,8 +166,6 @@ def hazard_confirm(request, pk):
 def hazard_photo(request, pk):
     """The photo the venue took when it reported the hazard rectified, for whoever may see the hazard."""
     hazard = selectors.hazard_or_404(request.user, pk)
-    if not hazard.photo:
-        raise Http404
     return file_response(hazard.photo)
 
 
