@@ -580,6 +580,9 @@ class EventFiguresOut(Schema):
     rows: list[FigureRow]
     without_games: list[str] = Field(description="Communities of the county (code) that held no games in the year")
     associations: list[NamedCount]
+    person_times_by_sex: dict[str, int] = Field(description="The year's person-times of the division's residents by "
+                                                "sex (male, female; ? when not recorded)")
+    person_times_by_age: dict[str, int] = Field(description="The same by age band (0–17, 18–39, 40–59, 60+, ?)")
 
 
 @router.get("/staff/figures", response={200: EventFiguresOut, **ERRORS}, summary="The events' indicators of a division")
@@ -590,7 +593,8 @@ def figures_api(request, code: str = Query("", pattern=r"^(\d{12})?$"), year: in
     return {"code": data["region"].code, "year": year, "keys": list(figures.KEYS),
             "rows": [{"code": r["region"].code, "name": r["region"].name, "values": r["values"]} for r in data["rows"]],
             "without_games": [m.code for m in data["missing"]],
-            "associations": [{"name": n, "events": c} for n, c in data["associations"]]}
+            "associations": [{"name": n, "events": c} for n, c in data["associations"]],
+            "person_times_by_sex": data["times"]["by_sex"], "person_times_by_age": data["times"]["by_age"]}
 
 
 class ReportWorkersRow(Schema):

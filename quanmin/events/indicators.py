@@ -13,13 +13,14 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from quanmin.core.indicators import decimal, indicator, percent
+from quanmin.core.indicators import decimal, indicator, memo, percent
 from quanmin.organizations.models import Organization
 from quanmin.regions import codes, subtrees
 from quanmin.regions.models import Region
 
-from .models import Competition, Entry, Games, PromotedSport
-from .services import ASSOCIATION_KINDS, TOWNSHIP_ACTIVITIES, rule_met
+from .models import Competition, Entry, Games, PromotedSport, TeamMember
+from .services import ASSOCIATION_KINDS, LEVEL_RULES, TOWNSHIP_ACTIVITIES, add_months
+from .services_results import AGE_BANDS, age_band
 
 EVERY_LEVEL = ("city", "county", "township", "community")
 HELD = (Games.Status.PUBLISHED,)
@@ -34,34 +35,91 @@ def _divisions(prefix: str, level: str) -> list[str]:
     return list(Region.objects.filter(code__gte=lo, code__lte=hi, level=level).values_list("code", flat=True))
 
 
-def rule_rows(prefix: str, year: int) -> list[tuple[str, int, str, bool]]:
-    """(division code, games id, level, rule met) of the year's city and county games (one query)."""
+def rule_rows(prefix: str, year: int) -> list[tuple[str, int, str, bool, bool]]:
+    """(division code, games id, level, enough sports, long enough span) of the year's city and
+    county games (one query): the two halves of the level's rule (city: 15 sports over 6 months;
+    county: 8 sports over 4 months), each a target of its own."""
     found = (Competition.objects.filter(games__in=_games(prefix, year).filter(kind=Games.Kind.GAMES,
                                                                                level__in=("city", "county")))
              .values("games_id", "games__region_id", "games__level")
              .annotate(sports=Count("sport", distinct=True), first=Min("starts_at"), last=Max("ends_at")))
-    return [(r["games__region_id"], r["games_id"], r["games__level"],
-             bool(rule_met(r["games__level"], r["sports"], timezone.localtime(r["first"]).date(),
-                           timezone.localtime(r["last"]).date()))) for r in found]
+    out = []
+    for r in found:
+        min_sports, months = LEVEL_RULES[r["games__level"]]
+        first, last = timezone.localtime(r["first"]).date(), timezone.localtime(r["last"]).date()
+        out.append((r["games__region_id"], r["games_id"], r["games__level"], r["sports"] >= min_sports,
+                    last >= add_months(first, months)))
+    return out
+
+
+def _rule_share(codes_: list[str], as_of: datetime.date, level: str | None, part) -> dict[str, Decimal | None]:
+    """Share of the games meeting `part` of their rule, among the year's games of `level` in each
+    division (level None: each division's own level, so a city counts its city games only and
+    not its counties'). None where no such games was held."""
+    rows = memo(("events_rule_rows", subtrees.covering_prefix(codes_), as_of.year),
+                lambda: rule_rows(subtrees.covering_prefix(codes_), as_of.year))
+    out = {}
+    for code, mine in subtrees.roll_up(rows, codes_).items():
+        wanted = level or codes.level(code)
+        mine = [r for r in mine if r[2] == wanted]
+        out[code] = percent(sum(bool(part(r)) for r in mine), len(mine))
+    return out
 
 
 @indicator("games_meeting_level_rule", unit="percent", levels=("city", "county"),
            label=_("Games meeting their level's rule"),
-           description=_("Share of the year's city and county games with enough sports over a long enough span "
-                         "(city: 15 sports over 6 months; county: 8 sports over 4 months)."))
+           description=_("Share of the division's own games of the year (a city's city games, a county's county "
+                         "games) with enough sports over a long enough span (city: 15 sports over 6 months; "
+                         "county: 8 sports over 4 months)."))
 def games_meeting_level_rule(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
-    rows = rule_rows(subtrees.covering_prefix(codes_), as_of.year)
-    return {code: percent(sum(r[3] for r in mine), len(mine)) for code, mine in subtrees.roll_up(rows, codes_).items()}
+    return _rule_share(codes_, as_of, None, lambda r: r[3] and r[4])
 
 
-def activity_counts(prefix: str, year: int, level: str) -> dict[str, int]:
-    """{division code of `level`: the year's games and events held at that level there} (one query)."""
-    return dict(_games(prefix, year).filter(level=level).values_list("region_id").annotate(n=Count("pk")))
+def _rule_half(level: str, part):
+    def compute(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+        return _rule_share(codes_, as_of, level, part)
+    return compute
 
 
-def _share_of(codes_: list[str], level: str, year: int, enough: int) -> dict[str, Decimal | None]:
+def _sports(r) -> bool:
+    return r[3]
+
+
+def _span(r) -> bool:
+    return r[4]
+
+
+# Each half of the rule on its own (T0-12...T0-15): the sports and the span of the city's games,
+# then of the counties'; a city's figure of the county games counts every county's.
+indicator("city_games_sports_rule", unit="percent", levels=("city",), label=_("City games with 15 sports or more"),
+          description=_("Share of the year's city-level games with at least 15 sports (the county games are not "
+                        "counted)."))(_rule_half("city", _sports))
+indicator("city_games_span_rule", unit="percent", levels=("city",), label=_("City games spanning 6 months or more"),
+          description=_("Share of the year's city-level games whose competitions span at least 6 months (the "
+                        "county games are not counted)."))(_rule_half("city", _span))
+indicator("county_games_sports_rule", unit="percent", levels=("city", "county"),
+          label=_("County games with 8 sports or more"),
+          description=_("Share of the year's county-level games in the division with at least 8 sports."))(
+    _rule_half("county", _sports))
+indicator("county_games_span_rule", unit="percent", levels=("city", "county"),
+          label=_("County games spanning 4 months or more"),
+          description=_("Share of the year's county-level games in the division whose competitions span at least "
+                        "4 months."))(_rule_half("county", _span))
+
+
+def activity_counts(prefix: str, year: int, level: str, kind: str | None = None) -> dict[str, int]:
+    """{division code of `level`: the year's games and events (of `kind`, if given) held at that
+    level there} (one query)."""
+    held = _games(prefix, year).filter(level=level)
+    if kind is not None:
+        held = held.filter(kind=kind)
+    return dict(held.values_list("region_id").annotate(n=Count("pk")))
+
+
+def _share_of(codes_: list[str], level: str, year: int, enough: int, kind: str | None = None
+              ) -> dict[str, Decimal | None]:
     prefix = subtrees.covering_prefix(codes_)
-    counts = activity_counts(prefix, year, level)
+    counts = activity_counts(prefix, year, level, kind)
     divisions = _divisions(prefix, level)
     every = subtrees.roll_up(divisions, codes_, key=str)
     return {code: percent(sum(counts.get(d, 0) >= enough for d in mine), len(mine)) for code, mine in every.items()}
@@ -77,10 +135,10 @@ def townships_with_three_activities(codes_: list[str], as_of: datetime.date) -> 
 @indicator("communities_with_games", unit="percent", levels=("city", "county", "township"),
            label=_("Communities and villages that held games this year"),
            # xgettext:no-python-format
-           description=_("Share of communities and administrative villages that held a community games in the "
-                         "year (the target is 80% in every county)."))
+           description=_("Share of communities and administrative villages that held a community games (a "
+                         "multi-sport games, not a single event) in the year (the target is 80% in every county)."))
 def communities_with_games(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
-    return _share_of(codes_, "community", as_of.year, 1)
+    return _share_of(codes_, "community", as_of.year, 1, Games.Kind.GAMES)
 
 
 def townships_below(prefix: str, year: int) -> list[tuple[Region, int, bool]]:
@@ -113,7 +171,7 @@ def games_overdue(prefix: str, year: int) -> list[tuple[Region, int | None]]:
 
 def communities_without_games(county_code: str, year: int) -> list[Region]:
     prefix = codes.prefix(county_code)
-    held = activity_counts(prefix, year, "community")
+    held = activity_counts(prefix, year, "community", Games.Kind.GAMES)
     lo, hi = codes.subtree_range(prefix)
     return list(Region.objects.filter(code__gte=lo, code__lte=hi, level="community").exclude(code__in=list(held))
                 .select_related("parent").order_by("code"))
@@ -154,19 +212,66 @@ def _population(codes_: list[str]) -> dict[str, int]:
     return dict(Region.objects.filter(code__in=codes_).values_list("code", "population"))
 
 
+def _athletes(prefix: str, year: int):
+    """The year's confirmed athletes living in the subtree, as two querysets: the entries of
+    individual competitions, and the members of team entries (the captain is one of them)."""
+    confirmed = Entry.Status.CONFIRMED
+    entries = Entry.objects.filter(games__year=year, status=confirmed, region_code__within=prefix)
+    members = TeamMember.objects.filter(entry__games__year=year, entry__status=confirmed, region_code__within=prefix)
+    return entries, members
+
+
 @indicator("participants_per_10000", unit="count", levels=EVERY_LEVEL,
            label=_("Participants per 10,000 residents this year"),
-           description=_("Residents who entered at least one competition in the year (counted where they live), "
-                         "per 10,000 resident population."))
+           description=_("Residents who entered at least one competition in the year, alone or as a team member "
+                         "(counted where they live), per 10,000 resident population."))
 def participants_per_10000(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     prefix = subtrees.covering_prefix(codes_)
-    # A person lives in one division, so distinct people per division add up over a subtree.
-    rows = list(Entry.objects.filter(games__year=as_of.year, status=Entry.Status.CONFIRMED,
-                                     region_code__within=prefix)
-                .values_list("region_code").annotate(n=Count("user_id", distinct=True)))
+    entries, members = _athletes(prefix, as_of.year)
+    # A person lives in one division, so distinct people per division add up over a subtree; a team
+    # member who also entered on their own (or captains the team) is counted once, with the entrants.
+    rows = list(entries.values_list("region_code").annotate(n=Count("user_id", distinct=True)).order_by())
+    rows += list(members.exclude(user_id__in=Entry.objects.filter(games__year=as_of.year,
+                                                                  status=Entry.Status.CONFIRMED).values("user_id"))
+                 .values_list("region_code").annotate(n=Count("user_id", distinct=True)).order_by())
     population = _population(codes_)
     return {code: decimal(n * 10000 / population[code], 2) if population.get(code) else None
             for code, n in subtrees.summed(rows, codes_).items()}
+
+
+def person_times_rows(prefix: str, year: int) -> list[tuple[str, str, int | None, int]]:
+    """(home division code, sex, birth year, person-times) of the year's athletes in the subtree: an
+    athlete in an individual competition, or each member of a team entry, once per competition
+    (two grouped queries)."""
+    entries, members = _athletes(prefix, year)
+    columns = ("region_code", "sex", "birth_year")
+    rows = list(entries.filter(competition__format=Competition.Format.INDIVIDUAL).values_list(*columns)
+                .annotate(n=Count("pk")).order_by())
+    rows += list(members.values_list(*columns).annotate(n=Count("pk")).order_by())
+    return rows
+
+
+@indicator("person_times", unit="count", levels=EVERY_LEVEL, label=_("Person-times in competitions this year"),
+           description=_("Athletes' starts in the year's competitions, counted where they live: each individual "
+                         "entry and each member of a team entry, once per competition."))
+def person_times(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    rows = person_times_rows(subtrees.covering_prefix(codes_), as_of.year)
+    return _summed([(r[0], r[3]) for r in rows], codes_)
+
+
+def person_times_by(prefix: str, year: int) -> dict:
+    """The subtree's person-times of the year in all, by sex and by age band (A12, per division and
+    year; services_results.participation gives the same for one games)."""
+    by_sex: dict[str, int] = defaultdict(int)
+    by_age: dict[str, int] = defaultdict(int)
+    total = 0
+    for _code, sex, born, n in person_times_rows(prefix, year):
+        total += n
+        by_sex[sex or "?"] += n
+        by_age[age_band(year - born if born else None)] += n
+    bands = [label for _lo, _hi, label in AGE_BANDS] + ["?"]
+    return {"total": total, "by_sex": dict(by_sex),
+            "by_age": {band: by_age[band] for band in bands if by_age.get(band)}}
 
 
 def per_association(prefix: str, year: int) -> list[tuple[str, int]]:

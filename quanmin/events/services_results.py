@@ -209,7 +209,7 @@ class Participation:
     by_age: dict = field(default_factory=lambda: defaultdict(int))
 
 
-def _band(age: int | None) -> str:
+def age_band(age: int | None) -> str:
     if age is None:
         return "?"
     return next((label for low, high, label in AGE_BANDS if low <= age <= high), "?")
@@ -232,7 +232,7 @@ def participation(games: Games) -> Participation:
             codes.level(g["region_code"]) != "city" else ""
         out.by_county[county] += n
         out.by_sex[g["sex"] or "?"] += n
-        out.by_age[_band(year - g["birth_year"] if g["birth_year"] else None)] += n
+        out.by_age[age_band(year - g["birth_year"] if g["birth_year"] else None)] += n
     people = entered.values("user_id").distinct().count()
     members = TeamMember.objects.filter(entry__games=games, entry__status=Entry.Status.CONFIRMED).exclude(
         user_id__in=entered.values("user_id")).values("user_id").distinct().count()

@@ -43,7 +43,10 @@ def figures_xlsx(request):
     return xlsx_response(f"events-{data['region'].code}-{data['year']}.xlsx", [
         (_("Figures"), heads, rows), (_("No games yet"), [_("township"), _("community")], missing),
         (_("Townships"), [_("township"), _("Activities this year"), _("Brand event")], townships),
-        (_("Associations"), [_("association"), _("events")], data["associations"])])
+        (_("Associations"), [_("association"), _("events")], data["associations"]),
+        (_("Person-times"), [_("Breakdown"), _("Person-times")],
+         [[_("All"), data["person_times"]], *[[f"{_('Sex')}: {s}", n] for s, n in data["by_sex"]],
+          *[[f"{_('Age')}: {band}", n] for band, n in data["by_age"]]])])
 
 
 # -- the reports of A15, A19, A22 and A24 ------------------------------------------------------------

@@ -65,7 +65,8 @@ KEYS = {
     "instructors", "instructors_per_1000", "instructors_per_10000", "community_instructor_share", "guidance_rate",
     "instructors_trained", "guidance_stations", "volunteer_hours", "core_instructors",
     "community_sports_staff_share", "special_training_classes",  # people
-    "games_meeting_level_rule", "townships_with_three_activities", "communities_with_games", "brand_events",
+    "games_meeting_level_rule", "city_games_sports_rule", "city_games_span_rule", "county_games_sports_rule",
+    "county_games_span_rule", "person_times", "townships_with_three_activities", "communities_with_games", "brand_events",
     "mass_events", "target_group_events", "association_events", "participants_per_10000", "employee_leagues",
     "joint_events", "youth_competitions", "promoted_sports", "county_games_in_cycle",
     "associations_with_events",  # events
@@ -178,7 +179,7 @@ def test_the_helpers_round_and_count_a_year():
 def build_city(prefix: str, counties: int, townships: int, communities: int, inspector, maker) -> Region:
     """A city whose every community holds a square with a bookable court, an inspection round, a
     repair, two tests (physique, student) and an instructor; every township a fitness centre; every
-    county a stadium and a county games."""
+    county a stadium and a county games; the city a city games."""
     city = Region.objects.create(code=f"{prefix}00000000", name=f"{prefix}市", level="city", population=10 ** 6)
 
     def ground(region, kind, **extra):
@@ -189,6 +190,10 @@ def build_city(prefix: str, counties: int, townships: int, communities: int, ins
     campaign = VoucherCampaign.objects.create(region=city, name="券", budget=10**6, face_value=30, total=10**4,
                                               claim_starts_at=start, claim_ends_at=start + datetime.timedelta(days=9),
                                               use_until=start + datetime.timedelta(days=90))
+    games = Games.objects.create(name="市运会", level="city", region=city, year=AS_OF.year, organizer="体育局",
+                                 status="published")
+    Competition.objects.create(games=games, sport="athletics", name="田径", starts_at=start,
+                               ends_at=start + datetime.timedelta(hours=3), closes_at=start)
     for i in range(1, counties + 1):
         county = Region.objects.create(code=f"{prefix}{i:02}000000", name=f"县{i}", level="county", parent=city,
                                        population=10 ** 5)

@@ -215,9 +215,9 @@ def test_unit_cells(text, expected):
 BINDINGS = {
     "T2-03": ("promoted_sports", ">=", "count"), "T2-06": ("employee_leagues", ">=", "count"),
     "T2-14": ("joint_events", ">=", "count"), "T2-12": ("community_sports_staff_share", ">=", "percent"),
-    "T0-07": ("township_pair_share", ">=", "percent"), "T0-12": ("games_meeting_level_rule", ">=", "percent"),
-    "T0-13": ("games_meeting_level_rule", ">=", "percent"), "T0-14": ("games_meeting_level_rule", ">=", "percent"),
-    "T0-15": ("games_meeting_level_rule", ">=", "percent"),
+    "T0-07": ("township_pair_share", ">=", "percent"), "T0-12": ("city_games_sports_rule", ">=", "percent"),
+    "T0-13": ("city_games_span_rule", ">=", "percent"), "T0-14": ("county_games_sports_rule", ">=", "percent"),
+    "T0-15": ("county_games_span_rule", ">=", "percent"),
     "T0-16": ("townships_with_three_activities", ">=", "percent"),
     "T0-26": ("federation_coverage_county", ">=", "percent"), "T2-07": ("communities_with_games", ">=", "percent"),
     "T3-19": ("satisfaction_score", "yes", "percent"), "T3-20": ("employee_leagues", "yes", "count"),
