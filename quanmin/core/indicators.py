@@ -180,6 +180,12 @@ def percent(part: int, whole: int, places: int = 1) -> Decimal | None:
     return (Decimal(100) * part / whole).quantize(Decimal(1).scaleb(-places))
 
 
+def share_meeting(every: dict[str, list], meets: Callable[[object], bool]) -> dict[str, Decimal | None]:
+    """{code: the share (%) of its rows that `meets`} of a roll-up ({code: the divisions or rows of its
+    subtree}); None where it holds none."""
+    return {code: percent(sum(bool(meets(row)) for row in mine), len(mine)) for code, mine in every.items()}
+
+
 def decimal(value: float | int | None, places: int | None = None) -> Decimal | None:
     """A figure as a Decimal: its shortest decimal spelling (0.1 stays 0.1, not
     0.1000000000000000055511151231257827), rounded half-even to `places` decimals if given."""

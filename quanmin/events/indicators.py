@@ -13,7 +13,7 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from quanmin.core.indicators import decimal, indicator, memo, percent
+from quanmin.core.indicators import decimal, indicator, memo, percent, share_meeting
 from quanmin.organizations.models import Organization
 from quanmin.regions import codes, subtrees
 from quanmin.regions.models import Region
@@ -28,11 +28,6 @@ HELD = (Games.Status.PUBLISHED,)
 
 def _games(prefix: str, year: int):
     return Games.objects.filter(region__code__within=prefix, year=year, status__in=HELD)
-
-
-def _divisions(prefix: str, level: str) -> list[str]:
-    lo, hi = codes.subtree_range(prefix)
-    return list(Region.objects.filter(code__gte=lo, code__lte=hi, level=level).values_list("code", flat=True))
 
 
 def rule_rows(prefix: str, year: int) -> list[tuple[str, int, str, bool, bool]]:
@@ -120,7 +115,7 @@ def _share_of(codes_: list[str], level: str, year: int, enough: int, kind: str |
               ) -> dict[str, Decimal | None]:
     prefix = subtrees.covering_prefix(codes_)
     counts = activity_counts(prefix, year, level, kind)
-    divisions = _divisions(prefix, level)
+    divisions = subtrees.divisions_at(prefix, level)
     every = subtrees.roll_up(divisions, codes_, key=str)
     return {code: percent(sum(counts.get(d, 0) >= enough for d in mine), len(mine)) for code, mine in every.items()}
 
@@ -139,6 +134,13 @@ def townships_with_three_activities(codes_: list[str], as_of: datetime.date) -> 
                          "multi-sport games, not a single event) in the year (the target is 80% in every county)."))
 def communities_with_games(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     return _share_of(codes_, "community", as_of.year, 1, Games.Kind.GAMES)
+
+
+@indicator("community_games_held", unit="count", levels=EVERY_LEVEL, label=_("Community games held this year"),
+           description=_("Community (village) games held in the division in the year: multi-sport games at the "
+                         "community level, not single events."))
+def community_games_held(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _count(codes_, as_of.year, Q(level="community", kind=Games.Kind.GAMES))
 
 
 def townships_below(prefix: str, year: int) -> list[tuple[Region, int, bool]]:
@@ -359,8 +361,8 @@ def promoted_sports(codes_: list[str], as_of: datetime.date) -> dict[str, Decima
 def county_games_in_cycle(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     prefix = subtrees.covering_prefix(codes_)
     overdue = {county.code for county, _last in games_overdue(prefix, as_of.year)}
-    every = subtrees.roll_up(_divisions(prefix, "county"), codes_, key=str)
-    return {code: percent(sum(c not in overdue for c in mine), len(mine)) for code, mine in every.items()}
+    return share_meeting(subtrees.roll_up(subtrees.divisions_at(prefix, "county"), codes_, key=str),
+                         lambda c: c not in overdue)
 
 
 @indicator("associations_with_events", unit="percent", levels=EVERY_LEVEL,

@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from quanmin.core.indicators import decimal, indicator, memo, percent
 from quanmin.regions import subtrees
 
-from . import figures
-from .models import Equipment
+from . import figures, types
+from .models import Equipment, Facility
 
 EVERY_LEVEL = ("city", "county", "township", "community")
 PLACES = 4  # of the per-resident figures: a city's m² per resident is ~2.7, a trail's km per 10,000 ~0.5
@@ -165,6 +165,16 @@ def county_trio_share(codes: list[str], as_of: datetime.date) -> dict[str, Decim
                          "court, each open to the public."))
 def township_pair_share(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     return _share_meeting(codes, "township")
+
+
+@indicator("fitness_centres", dated=False, unit="count", levels=EVERY_LEVEL, label=_("Public fitness centres"),
+           description=_("Public fitness centres (全民健身活动中心) of existing sites in the division, open to the "
+                         "public, as the register stands: a county's or a township's centre."))
+def fitness_centres(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    prefix = subtrees.covering_prefix(codes)
+    rows = (figures._existing(prefix).filter(type__in=types.with_role("trio_centre"))
+            .exclude(access=Facility.Access.CLOSED).values_list("region_id").annotate(n=Count("pk")).order_by())
+    return {code: decimal(n) for code, n in subtrees.summed(list(rows), codes).items()}
 
 
 @indicator("community_square_share", dated=False, unit="percent", levels=EVERY_LEVEL,

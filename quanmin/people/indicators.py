@@ -19,7 +19,7 @@ from quanmin.core.indicators import decimal, indicator, percent
 from quanmin.regions import subtrees
 
 from .figures import counts, sports_staff
-from .models import Training
+from .models import Instructor, Supplier, Training
 
 EVERY_LEVEL = ("city", "county", "township", "community")
 
@@ -42,6 +42,36 @@ def instructors_per_10000(codes: list[str], as_of: datetime.date) -> dict[str, D
            description=_("Active social sports instructors living in the division."))
 def instructors(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     return {code: decimal(c.active) for code, c in counts(codes, as_of).items()}
+
+
+FOUR_TEAMS = (Instructor.Kind.INSTRUCTOR, Instructor.Kind.VOLUNTEER, Instructor.Kind.SCIENTIFIC,
+              Instructor.Kind.ADMINISTRATOR)
+
+
+@indicator("four_teams_present", unit="count", levels=EVERY_LEVEL, label=_("Of the four teams, those present"),
+           description=_("How many of the four teams (四支队伍: social sports instructors, fitness volunteers, "
+                         "scientific-fitness instructors, grassroots culture-and-sports administrators) have at least "
+                         "one active member living in the division, 0 to 4, as the register stands."), dated=False)
+def four_teams_present(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    rows = (Instructor.objects.filter(region__code__within=subtrees.covering_prefix(codes),
+                                      status=Instructor.Status.ACTIVE, kind__in=FOUR_TEAMS)
+            .values_list("region_id", "kind").distinct().order_by())
+    return _kinds(rows, codes)
+
+
+@indicator("supplier_kinds", unit="count", levels=EVERY_LEVEL, label=_("Kinds of supplier in the directory"),
+           description=_("How many of the five kinds of the scientific-fitness supplier directory (experts, PE "
+                         "teachers, social sports instructors, sports organisations, fitness companies) have at least "
+                         "one listed supplier in the division, 0 to 5, as the directory stands."), dated=False)
+def supplier_kinds(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    rows = (Supplier.objects.filter(region__code__within=subtrees.covering_prefix(codes), active=True)
+            .values_list("region_id", "kind").distinct().order_by())
+    return _kinds(rows, codes)
+
+
+def _kinds(rows, codes: list[str]) -> dict[str, Decimal | None]:
+    """{code: how many distinct kinds the (division, kind) rows of its subtree hold}."""
+    return {code: decimal(len({kind for _code, kind in mine})) for code, mine in subtrees.roll_up(rows, codes).items()}
 
 
 @indicator("community_instructor_share", unit="percent", levels=("city", "county", "township"),

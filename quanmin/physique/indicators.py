@@ -12,7 +12,8 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from quanmin.core.indicators import decimal, indicator, local_span, memo, percent, year_ending
+from quanmin.core.indicators import decimal, indicator, local_span, memo, percent, share_meeting, year_ending
+from quanmin.regions import codes as codes_
 from quanmin.regions import subtrees
 from quanmin.regions.models import Region
 
@@ -180,6 +181,22 @@ def sport_medicine_referrals_completed(codes: list[str], as_of: datetime.date) -
     start, end = local_span(*year_ending(as_of))
     qs = Referral.objects.filter(status=Referral.Status.PRESCRIBED, completed_at__gte=start, completed_at__lt=end)
     return {code: Decimal(n) for code, n in _count_by_region(qs, codes).items()}
+
+
+@indicator("counties_regular_testing", unit="percent", levels=("city", "county"),
+           label=_("Counties testing physique and the exercise standard this year"),
+           description=_("Share of the counties (districts) in the division where residents took both national "
+                         "physique tests and National Physical Exercise Standard tests in the year ending on the "
+                         "date: both kinds of testing held as a regular part of the year."))
+def counties_regular_testing(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    prefix = subtrees.covering_prefix(codes)
+    first, last = year_ending(as_of)
+    tested = [{codes_.pad(rid[:6]) for rid in model.objects.filter(q, region__code__within=prefix, day__gte=first,
+                                                                  day__lte=last, n__gt=0)
+               .values_list("region_id", flat=True).distinct().order_by()}
+              for model, q in ((ResultTally, PHYSIQUE & ~STUDENT), (ExerciseTally, Q()))]
+    both = tested[0] & tested[1]
+    return share_meeting(subtrees.roll_up(subtrees.divisions_at(prefix, "county"), codes, key=str), both.__contains__)
 
 
 @indicator("monitoring_network_levels", unit="count", levels=("city", "county", "township"), dated=False,

@@ -17,13 +17,13 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from quanmin.booking.models import Booking
-from quanmin.core.indicators import decimal, indicator, local_span, percent, year_ending
+from quanmin.core.indicators import decimal, indicator, local_span, percent, share_meeting, year_ending
 from quanmin.events.models import Competition, Games
 from quanmin.people.models import DutyLog
 from quanmin.regions import codes, subtrees
 from quanmin.regions.models import Region
 
-from .models import Evaluation, Inclusion, JointMeeting, Plan, TitleApplication
+from .models import CountyReturn, Evaluation, Inclusion, JointMeeting, Plan, TitleApplication
 
 LEVELS = ("city", "county", "township")
 
@@ -50,6 +50,21 @@ def counties_with_plan(wanted: list[str], as_of: datetime.date) -> dict[str, Dec
     held = set(Plan.objects.filter(issued, division_code__within=subtrees.covering_prefix(wanted))
                .values_list("division_code", flat=True))
     return _summed([(code, 1) for code in held if codes.level(code) == "county"], wanted)
+
+
+@indicator("counties_reporting_share", unit="percent", levels=("city", "county"),
+           label=_("Counties reporting their returns"),
+           description=_("Share of the counties (districts) in the division that submitted a return (统计监测: their "
+                         "figures and situation, awaiting review or accepted) in the 365 days up to the date."))
+def counties_reporting_share(wanted: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    prefix = subtrees.covering_prefix(wanted)
+    start, end = local_span(*year_ending(as_of))
+    reported = set(CountyReturn.objects.filter(division_code__within=prefix, submitted_at__gte=start,
+                                               submitted_at__lt=end,
+                                               status__in=(CountyReturn.Status.SUBMITTED, CountyReturn.Status.ACCEPTED))
+                   .values_list("division_code", flat=True).distinct().order_by())
+    return share_meeting(subtrees.roll_up(subtrees.divisions_at(prefix, "county"), wanted, key=str),
+                         reported.__contains__)
 
 
 @indicator("evaluations_held", unit="count", levels=LEVELS, label=_("Plan evaluations this year"),

@@ -14,6 +14,7 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from . import codes
+from .models import Region
 
 
 def covering_prefix(wanted: Iterable[str]) -> str:
@@ -21,6 +22,12 @@ def covering_prefix(wanted: Iterable[str]) -> str:
     does: codes of two provinces), to filter a query on with ``__within``."""
     common = codes.common_prefix(wanted)
     return codes.prefix(common) if common else ""
+
+
+def divisions_at(prefix: str, level: str) -> list[str]:
+    """The codes of the subtree's divisions at `level` (one query)."""
+    lo, hi = codes.subtree_range(prefix)
+    return list(Region.objects.filter(code__gte=lo, code__lte=hi, level=level).values_list("code", flat=True))
 
 
 def roll_up(rows: Iterable, wanted: Iterable[str], key: Callable = lambda row: row[0]) -> dict[str, list]:

@@ -45,13 +45,13 @@ KEYS = {
     "grounds", "area_per_resident", "new_grounds", "trail_km_per_10000", "county_trio_share",
     "township_pair_share", "community_square_share", "smart_facilities", "new_basketball_courts",
     "new_badminton_courts", "new_multi_sport_courts", "new_ball_grounds", "new_fitness_venues",
-    "new_path_equipment",  # facilities
+    "new_path_equipment", "fitness_centres",  # facilities
     "bookable_online_share",  # booking
     "inspection_completion", "repairs_on_time_share",  # maintenance
     "physique_tests_per_year", "physique_pass_share", "student_good_share", "exercise_standard_coverage",
     "exercise_standard_pass_rate", "exercise_standard_good_rate",  # physique
     "sport_medicine_sites", "sport_medicine_pilots", "prescription_practitioners_per_10000",
-    "sport_medicine_referrals_completed", "monitoring_network_levels", "monitoring_network_coverage",
+    "sport_medicine_referrals_completed", "monitoring_network_levels", "monitoring_network_coverage", "counties_regular_testing",
     "lectures_held", "counties_meeting_lecture_norm", "five_into_township_share", "workplaces_with_exercise",
     "workplace_exercise_share",  # outreach
     "elderly_care_equipped_share", "rehab_centres_equipped_share", "preschool_places_equipped_share",
@@ -64,9 +64,9 @@ KEYS = {
     "sports_modern_counties", "fitness_model_counties",  # planning: county titles
     "instructors", "instructors_per_1000", "instructors_per_10000", "community_instructor_share", "guidance_rate",
     "instructors_trained", "guidance_stations", "volunteer_hours", "core_instructors",
-    "community_sports_staff_share", "special_training_classes",  # people
+    "community_sports_staff_share", "special_training_classes", "four_teams_present", "supplier_kinds",  # people
     "games_meeting_level_rule", "city_games_sports_rule", "city_games_span_rule", "county_games_sports_rule",
-    "county_games_span_rule", "person_times", "townships_with_three_activities", "communities_with_games", "brand_events",
+    "county_games_span_rule", "person_times", "community_games_held", "townships_with_three_activities", "communities_with_games", "brand_events",
     "mass_events", "target_group_events", "association_events", "participants_per_10000", "employee_leagues",
     "joint_events", "youth_competitions", "promoted_sports", "county_games_in_cycle",
     "associations_with_events",  # events
@@ -79,7 +79,7 @@ KEYS = {
     "regular_exerciser_rate", "weekly_exerciser_rate", "satisfaction_score",  # surveys
     "lottery_fund_fitness_share", "funding_social_share",  # funding
     "walk_10_minute_share", "walk_15_minute_share",  # analytics
-    "joint_meetings", "counties_with_plan", "evaluations_held", "platform_community_coverage",  # planning
+    "joint_meetings", "counties_with_plan", "counties_reporting_share", "evaluations_held", "platform_community_coverage",  # planning
     "four_inclusions_share",  # planning: the four inclusions (四纳入)
     "student_daily_pe_hours", "students_pe_both_hours_share", "students_two_skills_share",
     "youth_intervention_share", "school_grounds_open", "school_grounds_open_share",  # youth

@@ -47,7 +47,8 @@ def test_indicators_for_a_whole_tree(world):
     as_of = datetime.date(year, 12, 31)
     keys = ["games_meeting_level_rule", "city_games_sports_rule", "city_games_span_rule", "county_games_sports_rule",
             "county_games_span_rule", "townships_with_three_activities", "communities_with_games", "brand_events",
-            "mass_events", "target_group_events", "association_events", "participants_per_10000", "person_times"]
+            "mass_events", "target_group_events", "association_events", "participants_per_10000", "person_times",
+            "community_games_held"]
     with CaptureQueriesContext(connection) as queries:
         values = indicators.compute_many(keys, codes, as_of)
     assert len(queries) <= 18
@@ -68,6 +69,8 @@ def test_indicators_for_a_whole_tree(world):
     assert values["communities_with_games"][world.county.code] == 100
     assert values["communities_with_games"][world.other_county.code] == 0
     assert values["communities_with_games"][world.city.code] == 50
+    assert values["community_games_held"][world.city.code] == 1 == values["community_games_held"][world.county.code]
+    assert values["community_games_held"][world.other_county.code] == 0
     assert values["mass_events"][world.city.code] == 8 and values["brand_events"][world.city.code] == 1
     assert values["target_group_events"][world.county.code] == 1
     assert values["association_events"][world.township.code] == 1

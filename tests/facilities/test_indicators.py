@@ -123,3 +123,13 @@ def test_a_county_alone_gives_the_same_values_as_in_the_whole_tree(tree):
 
 def test_a_code_that_names_no_division_has_no_figure(tree):
     assert indicators.compute("grounds", ["371599000000", COMMUNITY], AS_OF) == {"371599000000": None, COMMUNITY: 2}
+
+
+def test_public_fitness_centres(tree):
+    # The county's own centre counts for it and the city; the school's, not open to the public, does not.
+    found = values("fitness_centres")
+    assert (found[CITY], found[COUNTY], found[OTHER], found[TOWNSHIP], found[OTHER_COMMUNITY]) == (1, 1, 0, 0, 0)
+    township = fs.create_site({"name": "古楼街道综合文体站", "lon": 115.98, "lat": 36.45, "region": TOWNSHIP})
+    fs.add_facility(township, {"type": "fitness_centre", "area_m2": "900"})
+    found = values("fitness_centres")
+    assert (found[CITY], found[COUNTY], found[TOWNSHIP], found[NEW_TOWNSHIP]) == (2, 2, 1, 0)

@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from quanmin.core import indicators
-from quanmin.people import figures, logs
+from quanmin.people import figures, logs, pools
 from quanmin.people.models import Instructor
 from quanmin.regions import subtrees
 from quanmin.regions.models import Region
@@ -157,3 +157,20 @@ def test_the_figures_equal_a_count_from_the_logs(people):
     Instructor.objects.update(last_service_at=None)
     logs.note_last_services()
     assert dict(Instructor.objects.values_list("pk", "last_service_at")) == kept
+
+
+def test_four_teams_and_the_supplier_directory_kinds(people):
+    w = people
+    active(w, w.community, 403, kind="volunteer")
+    active(w, w.community, 404, kind="administrator")
+    active(w, w.other_community, 405, by_role="other_county", kind="pe_student")  # not one of the four teams
+    for kind in ("expert", "pe_teacher", "company"):
+        pools.save_supplier({"kind": kind, "name": f"{kind}供给", "region": w.county.code}, by=w.users["county"])
+    pools.save_supplier({"kind": "organization", "name": "茌平健身协会", "region": w.other_county.code},
+                        by=w.users["other_county"])
+    codes = [w.city.code, w.county.code, w.other_county.code, w.community.code, w.township.code]
+    values = indicators.compute_many(["four_teams_present", "supplier_kinds"], codes, timezone.localdate())
+    teams, kinds = values["four_teams_present"], values["supplier_kinds"]
+    assert (teams[w.city.code], teams[w.county.code], teams[w.other_county.code]) == (3, 3, 1)
+    assert teams[w.community.code] == 3
+    assert (kinds[w.city.code], kinds[w.county.code], kinds[w.other_county.code], kinds[w.township.code]) == (4, 3, 1, 0)

@@ -16,6 +16,8 @@ import pytest
 from django.utils import timezone
 
 from quanmin.core import indicators
+from quanmin.demo.accounts import make_id_number
+from quanmin.physique import services_exercise
 from quanmin.physique.figures import PHYSIQUE, STUDENT
 from quanmin.regions.models import Region
 from tests.physique.test_figures import Maker
@@ -89,3 +91,19 @@ def test_a_year_later_the_tests_have_left_the_year(tested):
     # From 2025-07-02: the 2025-07-01 test leaves the year, the 2026-07-01 one joins it.
     assert indicators.compute("physique_tests_per_year", [TOWNSHIP], datetime.date(2026, 7, 1)) == {TOWNSHIP: 7}
     assert indicators.compute("physique_pass_share", [TOWNSHIP], datetime.date(2026, 7, 1)) == {TOWNSHIP: Decimal("66.7")}
+
+
+def test_counties_testing_physique_and_the_exercise_standard(tested):
+    # Both counties held physique tests in the year; only 东昌府区 holds an exercise-standard session too.
+    assert indicators.compute("counties_regular_testing", [CITY, COUNTY, OTHER], AS_OF) == {
+        CITY: 0, COUNTY: 0, OTHER: 0}
+    session = services_exercise.create_session(region=tested.community, held_on=datetime.date(2026, 5, 20),
+                                               place="区体育中心", organiser="区文化体育和旅游局")
+    person = services_exercise.person_for(session, id_number=make_id_number("371502", "19800601", 7, False),
+                                          real_name="钱八", consent=True)
+    services_exercise.record_grade(session, person, level="达标")
+    assert indicators.compute("counties_regular_testing", [CITY, COUNTY, OTHER], AS_OF) == {
+        CITY: 50, COUNTY: 100, OTHER: 0}
+    # A year on, neither kind of test is in the year any more.
+    later = indicators.compute("counties_regular_testing", [CITY], AS_OF + datetime.timedelta(days=400))
+    assert later == {CITY: 0}

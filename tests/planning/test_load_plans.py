@@ -241,6 +241,10 @@ BINDINGS = {
     "T1-02": ("sports_modern_counties", ">=", "count"),
     "T1-09": ("residential_norm_share", ">=", "percent"), "T1-10": ("residential_norm_share", ">=", "percent"),
     "T1-01": ("platform_community_coverage", ">=", "percent"),
+    "T0-28": ("monitoring_network_levels", ">=", "count"), "T2-15": ("community_games_held", ">=", "count"),
+    "T2-17": ("four_teams_present", ">=", "count"), "T3-14": ("fitness_centres", ">=", "count"),
+    "T3-16": ("fitness_centres", ">=", "count"), "T3-17": ("supplier_kinds", ">=", "count"),
+    "T4-03": ("counties_reporting_share", ">=", "percent"), "T4-06": ("counties_regular_testing", ">=", "percent"),
 }
 
 
@@ -259,4 +263,4 @@ def test_targets_bound_to_their_indicators():
     assert found["T0-13"].quote == "时间跨度不少于６个月" and found["T0-13"].value == 100
     assert found["T0-07"].quote == "乡镇（街道）普遍建有“两个一”工程" and found["T0-07"].each
     total, bound = bound_count()
-    assert total == 102 and bound == 83
+    assert total == 102 and bound == 91

@@ -10,8 +10,10 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from quanmin.accounts.models import Notification
+from quanmin.core import indicators
 from quanmin.planning.errors import PlanningError
 from quanmin.planning.models import CountyReturn, ReturnAttachment, ReturnEntry, ReturnFigure, ReturnRound
 from quanmin.planning.services import returns
@@ -220,3 +222,17 @@ def test_evidence_through_the_api(world, client_for, rnd):
     assert (answer.status_code, answer.json()["code"]) == (409, "return_submitted")
     assert county.delete(f"{url}/{body['id']}").status_code == 409
     assert [a["name"] for a in county.get(url).json()["items"]] == ["统计表.pdf"]
+
+
+def test_counties_reporting_share(world, rnd):
+    today = timezone.localdate()
+    codes = [world.city.code, world.county.code, world.other_county.code]
+    assert indicators.compute("counties_reporting_share", codes, today) == dict.fromkeys(codes, 0)
+    events, system = _ids(rnd)
+    returns.submit(world.users["county"], _mine(rnd, world), figures={events: "12", system: "是"},
+                   situation="场地不足。", today=TODAY)
+    assert indicators.compute("counties_reporting_share", codes, today) == {
+        world.city.code: 50, world.county.code: 100, world.other_county.code: 0}
+    # A draft is not a report, and a year on the submitted return has left the window.
+    later = indicators.compute("counties_reporting_share", [world.city.code], today + datetime.timedelta(days=400))
+    assert later == {world.city.code: 0}
