@@ -18,7 +18,7 @@ def _plan(w):
     if not hasattr(w, "planning"):
         plan = loading.load_file(next(p for p in loading.data_files() if p.name.startswith("000")))
         tasks.ensure_periods(plan)
-        target = plan.targets.get(key="T0-28")
+        target = plan.targets.get(key="T0-29")
         figure = figures.enter(w.users["city"], target, division_code=w.city.code, as_of=datetime.date(2024, 1, 2),
                                value="1", evidence=SimpleUploadedFile("证明.pdf", b"%PDF-1.4"))
         task = plan.tasks.get(number="(五)2")

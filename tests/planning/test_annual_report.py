@@ -21,14 +21,14 @@ def pdf():
 def test_report_of_a_year(world, liaocheng, client_for):
     city = world.users["city"]
     tasks.ensure_periods(liaocheng)
-    target = liaocheng.targets.get(key="T0-28")
+    target = liaocheng.targets.get(key="T0-29")
     # A figure of 2022 (not yet) and one of 2023 (achieved): 2022's report reads the first only.
     for day, value in ((datetime.date(2022, 6, 1), "0"), (datetime.date(2023, 6, 1), "1")):
         figure = figures.enter(city, target, division_code=world.city.code,
                                as_of=day, value=value, evidence=pdf())
         figures.decide(world.users["superuser"], figure, approve=True)
     found = report.annual(liaocheng, 2022, timezone.localdate())
-    row = next(r for r in found["rows"] if r.target.key == "T0-28")
+    row = next(r for r in found["rows"] if r.target.key == "T0-29")
     assert (row.value, found["day"], found["final"]) == (0, datetime.date(2022, 12, 31), True)
     assert report.annual(liaocheng, 2023, timezone.localdate())["counts"][progress.MET] >= 1
     # Every measure is due at the plan's end (2023): none overdue in 2022, none accepted yet.
@@ -48,6 +48,6 @@ def test_report_of_a_year(world, liaocheng, client_for):
     assert book.sheetnames == [gettext("Summary"), "规划目标", "各单位任务完成情况", "2022 年度评估"]
     targets = [[c.value for c in r] for r in book["规划目标"].iter_rows(min_row=2)]
     assert len(targets) == liaocheng.targets.count()
-    assert next(r for r in targets if r[0] == "T0-28")[6] == 0
+    assert next(r for r in targets if r[0] == "T0-29")[6] == 0
     ranked = [[c.value for c in r] for r in book["2022 年度评估"].iter_rows(min_row=2)]
     assert [r[1] for r in ranked] == ["东昌府区", "茌平区"] and [r[0] for r in ranked] == [1, 2]

@@ -51,7 +51,7 @@ def test_a_county_cannot_mark_the_citys_target(world, liaocheng):
 
 
 def test_page_api_and_exports_show_the_mark(world, liaocheng, client_for):
-    target = liaocheng.targets.get(key="T0-28")
+    target = liaocheng.targets.get(key="T0-29")
     other = liaocheng.targets.get(key="T0-03")
     city = client_for("city")
     answer = city.post(reverse("planning:target_core", args=[liaocheng.key, target.pk]), {"core": "on"})
@@ -72,7 +72,7 @@ def test_page_api_and_exports_show_the_mark(world, liaocheng, client_for):
 
     listed = {t["key"]: t["core_indicator"] for t in
               county.get(f"/api/v1/planning/plans/{liaocheng.key}/targets?limit=100").json()}
-    assert [k for k, v in listed.items() if v] == ["T0-03", "T0-28"]
+    assert [k for k, v in listed.items() if v] == ["T0-03", "T0-29"]
     page = county.get(reverse("planning:target", args=[liaocheng.key, target.pk])).content.decode()
     assert 'id="core-indicator"' in page and 'id="core"' not in page  # the badge; the form is the owners'
     assert city.get(reverse("planning:target", args=[liaocheng.key, target.pk])).content.decode().count('id="core"') == 1
@@ -80,27 +80,27 @@ def test_page_api_and_exports_show_the_mark(world, liaocheng, client_for):
 
     header, rows = _rows(county.get(reverse("planning:export", args=[liaocheng.key])), "规划目标")
     column = header.index("核心指标")
-    assert sorted(r[0] for r in rows if r[column] == "是") == ["T0-03", "T0-28"]
+    assert sorted(r[0] for r in rows if r[column] == "是") == ["T0-03", "T0-29"]
     assert sum(r[column] == "否" for r in rows) == liaocheng.targets.count() - 2
 
 
 def test_annual_report_counts_the_core_indicators_met(world, liaocheng, client_for):
     city = world.users["city"]
-    t28 = liaocheng.targets.get(key="T0-28")  # yes/no: achieved by the figure below
+    t29 = liaocheng.targets.get(key="T0-29")  # yes/no: achieved by the figure below
     t03 = liaocheng.targets.get(key="T0-03")  # m² a resident: no register in this world, no figure
-    for target in (t28, t03):
+    for target in (t29, t03):
         authoring.mark_core_indicator(city, target, True)
-    figure = figures.enter(city, t28, division_code=world.city.code, as_of=datetime.date(2023, 6, 1), value="1",
+    figure = figures.enter(city, t29, division_code=world.city.code, as_of=datetime.date(2023, 6, 1), value="1",
                            evidence=SimpleUploadedFile("证明.pdf", b"%PDF-1.4"))
     figures.decide(world.users["superuser"], figure, approve=True)
     found = report.annual(liaocheng, 2023, datetime.date(2024, 3, 1))
-    # Counted by hand: two core targets, T0-28 met (1 = achieved), T0-03 not.
+    # Counted by hand: two core targets, T0-29 met (1 = achieved), T0-03 not.
     assert (found["figures"]["core"], found["figures"]["core_met"]) == (2, 1)
     page = client_for("county").get(reverse("planning:annual_report", args=[liaocheng.key, 2023])).content.decode()
     assert "核心指标达标" in page and "1 / 2" in page
     header, rows = _rows(client_for("county").get(reverse("planning:annual_report_export", args=[liaocheng.key, 2023])),
                          "规划目标")
-    assert sorted(r[0] for r in rows if r[header.index("核心指标")] == "是") == ["T0-03", "T0-28"]
+    assert sorted(r[0] for r in rows if r[header.index("核心指标")] == "是") == ["T0-03", "T0-29"]
     summary = dict(r for r in _rows(client_for("county").get(
         reverse("planning:annual_report_export", args=[liaocheng.key, 2023])), "概况")[1])
     assert (summary["核心指标"], summary["核心指标达标"]) == (2, 1)

@@ -37,7 +37,7 @@ def test_targets_live_from_the_registers(world, liaocheng):
     instructors = row(found, "T0-11")
     assert instructors.target.unit == "per_10000_residents"
     # Structural targets with no register say so.
-    assert row(found, "T0-28").source == "none" and row(found, "T0-28").status == progress.NO_DATA
+    assert row(found, "T0-29").source == "none" and row(found, "T0-29").status == progress.NO_DATA
     # Counties are ranked on the ratio and share targets each meets.
     assert {r["code"] for r in found["ranking"]} == {world.county.code, world.other_county.code}
     assert sum(found["counts"].values()) == 29
@@ -106,7 +106,7 @@ def test_snapshot_is_resumable(world):
 
 
 def test_entered_figures_need_evidence_and_another_approver(world, liaocheng):
-    target = liaocheng.targets.get(key="T0-28")  # 国民体质监测体系: yes/no, no register
+    target = liaocheng.targets.get(key="T0-29")  # 管理机制: yes/no, no register
     city, other_city = world.users["city"], world.users["superuser"]
     today = timezone.localdate()
     with pytest.raises(PlanningError) as caught:
@@ -125,12 +125,12 @@ def test_entered_figures_need_evidence_and_another_approver(world, liaocheng):
     assert caught.value.code == "target_computed"
     assert not TargetFigure.objects.exists()
     figure = figures.enter(city, target, division_code=world.city.code, as_of=today, value="1", evidence=evidence())
-    assert row(selectors.dashboard(liaocheng, today), "T0-28").status == progress.NO_DATA  # not approved yet
+    assert row(selectors.dashboard(liaocheng, today), "T0-29").status == progress.NO_DATA  # not approved yet
     with pytest.raises(PlanningError) as caught:
         figures.decide(city, figure, approve=True)
     assert caught.value.code == "figure_own"
     figures.decide(other_city, figure, approve=True)
-    assert row(selectors.dashboard(liaocheng, today), "T0-28").status == progress.MET
+    assert row(selectors.dashboard(liaocheng, today), "T0-29").status == progress.MET
     with pytest.raises(PlanningError):
         figures.decide(other_city, figure, approve=False)
 
