@@ -27,6 +27,7 @@ from quanmin.physique.models import (
     ExerciseCertificate,
     ExerciseGrade,
     ExerciseSession,
+    NetworkLevel,
     Participant,
     TestResult,
     TestSession,
@@ -133,20 +134,26 @@ def _adult_age(rng: random.Random) -> float:
 # --- the loader --------------------------------------------------------------------------------------
 
 def _stations(city: Region, rng: random.Random) -> list[TestStation]:
-    stations = []
+    """The four tiers of the monitoring network (四级体质监测网络): the city's centre, a centre in every
+    county, a point in its first township and in that township's first community."""
+    stations = [TestStation(name=f"{city.name}国民体质监测中心", region=city, level=NetworkLevel.CITY)]
     counties = list(Region.objects.filter(parent=city, level=Region.Level.COUNTY).order_by("code"))
     for county in counties:
         base = Site.objects.filter(region__code__within=county.prefix, status=Site.Status.OPEN,
                                    facilities__isnull=False).distinct().order_by("id")
         sites = list(base.filter(facilities__type__in=STATION_FACILITY_TYPES)[:2]) or list(base[:2])
         township = Region.objects.filter(parent=county).order_by("code").first()
-        stations.append(TestStation(name=f"{county.name}国民体质监测中心", region=county,
+        stations.append(TestStation(name=f"{county.name}国民体质监测中心", region=county, level=NetworkLevel.COUNTY,
                                     site=sites[0] if sites else None,
                                     address=sites[0].address if sites else ""))
         if township:
             site = sites[1] if len(sites) > 1 else None
             stations.append(TestStation(name=f"{township.name}体质监测点", region=township, site=site,
-                                        address=site.address if site else ""))
+                                        level=NetworkLevel.TOWNSHIP, address=site.address if site else ""))
+            community = Region.objects.filter(parent=township).order_by("code").first()
+            if community:
+                stations.append(TestStation(name=f"{community.name}体质监测服务点", region=community,
+                                            level=NetworkLevel.COMMUNITY))
     return TestStation.objects.bulk_create(stations)
 
 

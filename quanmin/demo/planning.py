@@ -2,12 +2,15 @@
 other seed plans load beside it so the register shows every convention of the seeds. Two department
 staff (市教育体育局, which leads all 16 measures, and 市卫生健康委, responsible with it for 体医融合)
 report on their tasks; the city reviews some; the rest stay overdue, as the home page then says. The
-joint meeting of 2021 sits once and makes one decision a task of the plan. The city's supervisor
+joint meeting of 2021 sits once and makes one decision a task of the plan; the first county writes
+its measures for the current three years from the city's plan and its working group meets this year. The city's supervisor
 visits the counties, sets rectification items and publishes a bulletin (demo/planning_supervision.py);
 the counties record their four inclusions and the city confirms them (demo/planning_inclusions.py).
 The indicators of the city's targets are snapshotted at the last 12 month ends and today for the city
 and its counties, so the dashboard shows a trend from the first day and reads today's values (the
 monthly command adds the rest; indicators whose register keeps no history have today's only)."""
+
+from datetime import date
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -18,8 +21,9 @@ from quanmin.accounts.models import Role, User
 from quanmin.demo import accounts as accounts_demo
 from quanmin.demo import planning_inclusions, planning_supervision
 from quanmin.planning.models import Department, Plan, TaskPeriod
-from quanmin.planning.services import loading, meetings, snapshots, tasks
+from quanmin.planning.services import authoring, loading, meetings, snapshots, tasks
 from quanmin.regions import codes
+from quanmin.regions.models import Region
 
 STAFF = [("13800000040", "孙建国", "市教育体育局"), ("13800000041", "刘晓燕", "市卫生健康委")]
 REPORTS = {
@@ -71,11 +75,31 @@ def load(city, rng):
                         member_ids=[d.pk for d in meetings.departments_of(plan)
                                     if d.name in ("市教育体育局", "市财政局", "市住房城乡建设局")],
                         minutes="通报三年行动完成情况，研究健身设施补短板和赛事活动安排。")
+    if reviewer is not None:
+        _county_plan(reviewer, city, plan, this_year)
     keys = sorted({t.indicator for t in plan.targets.exclude(indicator="")})
     dates = snapshots.month_ends(today.replace(year=today.year - 1, day=1), today)
     snapshots.take(dates, scope=codes.prefix(city.code), keys=keys, levels=("city", "county"))
     planning_supervision.load(city, plan)
     planning_inclusions.load(city, plan)
+
+
+def _county_plan(author, city, template: Plan, held_on) -> None:
+    """The first county's measures for the current three years, written from the city's plan as
+    its template, and this year's meeting of its working group (工作专班): a county with a plan of
+    its own (T4-02) and a county meeting (T0-25)."""
+    county = Region.objects.filter(parent=city, level="county").order_by("code").first()
+    if county is None or Plan.objects.filter(division_code=county.code).exists():
+        return
+    year = held_on.year
+    county_plan = authoring.create_plan(author, {
+        "division_code": county.code, "title": f"{county.name}全民健身三年行动实施措施（{year - 2}-{year}年）",
+        "issuer": f"{county.name}人民政府办公室", "starts_on": date(year - 2, 1, 1), "ends_on": date(year, 12, 31)},
+        template=template)
+    meetings.record(author, county_plan, held_on=held_on, title=f"{county.name}全民健身工作专班{year}年第一次会议",
+                    place=f"{county.name}政府第三会议室",
+                    member_ids=[d.pk for d in meetings.departments_of(county_plan)][:3],
+                    minutes="研究本区实施措施年度任务分工，部署社区运动会和健身设施补短板工作。")
 
 
 def describe() -> list[tuple[str, str]]:

@@ -1,7 +1,9 @@
 """Demo surveys for the demo city: the regular-exerciser survey of this autumn, finished (2,400
 answers from every county, weighted by population: about 42 % exercise regularly, more in the
-central districts and among the young and the old, fewer among people of working age), and the
-satisfaction survey open now (some 300 answers so far; equipment upkeep marked lowest).
+central districts and among the young and the old, fewer among people of working age), last
+year's satisfaction survey, finished (1,200 answers: the satisfaction figure the plan's targets and
+the evaluation read), and this year's open now (some 300 answers so far; equipment upkeep marked
+lowest).
 
 Made through the services (survey, questionnaire, quotas, opening and closing); the answers
 themselves are written in bulk, each drawn from `rng` and read by the same rules an answer on the
@@ -25,6 +27,7 @@ from .accounts import make_id_number
 
 EXERCISE_ANSWERS = 2400
 SATISFACTION_ANSWERS = 300
+LAST_SATISFACTION_ANSWERS = 1200  # last year's satisfaction survey, finished
 # Share of each age band among respondents, and how much more (or less) likely it is to exercise regularly.
 BANDS = (("under_20", 0.18, 0.10, 2010), ("20_39", 0.30, -0.06, 1995), ("40_59", 0.32, -0.05, 1975),
          ("60_plus", 0.20, 0.07, 1956))
@@ -138,11 +141,13 @@ def _exercise_survey(city, counties, actor, rng) -> Survey:
     return survey
 
 
-def _satisfaction_survey(city, counties, actor, rng) -> Survey:
+def _satisfaction_survey(city, counties, actor, rng, *, title: str, opens_on: datetime.date,
+                         closes_on: datetime.date, answers: int, seq_start: int) -> Survey:
+    """A satisfaction survey with `answers` answers from its opening day up to today or its closing
+    day; closed the day after when that day has passed (last year's), else left open."""
     today = timezone.localdate()
     survey = services.create_survey({
-        "title": "2026年度全民健身公共服务社会满意度调查", "kind": "satisfaction", "region": city.code,
-        "opens_on": today - datetime.timedelta(days=14), "closes_on": today + datetime.timedelta(days=25),
+        "title": title, "kind": "satisfaction", "region": city.code, "opens_on": opens_on, "closes_on": closes_on,
         "weighting": "county", "sample_target": 1600,
         "introduction": "请为身边的全民健身公共服务打分，您的意见将纳入年度绩效评估，约需2分钟。"}, actor=actor)
     for county in counties:
@@ -150,18 +155,24 @@ def _satisfaction_survey(city, counties, actor, rng) -> Survey:
     services.set_status(survey, "open", actor=actor)
     questions = list(survey.questions.all())
     rows = []
-    for _county, code, sex, band, person, day in _respondents(rng, survey, counties, SATISFACTION_ANSWERS, 9000, 13):
+    last = min(today, closes_on)
+    for _county, code, sex, band, person, day in _respondents(rng, survey, counties, answers, seq_start,
+                                                               (last - opens_on).days):
         mood = rng.gauss(0, 0.6)
-        answers = {}
+        marks = {}
         for question in questions:
             if question.kind == "scale":
-                answers[str(question.pk)] = max(1, min(5, round(TOPIC_MEANS[question.key] + mood + rng.gauss(0, 0.7))))
+                marks[str(question.pk)] = max(1, min(5, round(TOPIC_MEANS[question.key] + mood + rng.gauss(0, 0.7))))
             elif question.key == "suggestions" and rng.random() < 0.3:
-                answers[str(question.pk)] = rng.choice(SUGGESTIONS)
-        _regular, score = services.derived(survey, questions, answers)
-        rows.append((person, Response(survey=survey, region_id=code, sex=sex, age_band=band[0], answers=answers,
-                                      regular=None, score=score, submitted_on=min(day, today))))
+                marks[str(question.pk)] = rng.choice(SUGGESTIONS)
+        _regular, score = services.derived(survey, questions, marks)
+        rows.append((person, Response(survey=survey, region_id=code, sex=sex, age_band=band[0], answers=marks,
+                                      regular=None, score=score, submitted_on=min(day, last))))
     _write(survey, rows)
+    if closes_on < today:
+        services.set_status(survey, "closed", actor=actor)
+        Survey.objects.filter(pk=survey.pk).update(closed_at=timezone.make_aware(
+            datetime.datetime.combine(closes_on + datetime.timedelta(days=1), datetime.time(9))))
     return survey
 
 
@@ -171,4 +182,11 @@ def load(city: Region, rng: random.Random) -> None:
     if not counties or actor is None:
         return
     _exercise_survey(city, counties, actor, rng)
-    _satisfaction_survey(city, counties, actor, rng)
+    today = timezone.localdate()
+    last_year = today.year - 1
+    _satisfaction_survey(city, counties, actor, rng, title=f"{last_year}年度全民健身公共服务社会满意度调查",
+                         opens_on=datetime.date(last_year, 11, 1), closes_on=datetime.date(last_year, 12, 15),
+                         answers=LAST_SATISFACTION_ANSWERS, seq_start=12000)
+    _satisfaction_survey(city, counties, actor, rng, title="2026年度全民健身公共服务社会满意度调查",
+                         opens_on=today - datetime.timedelta(days=14), closes_on=today + datetime.timedelta(days=25),
+                         answers=SATISFACTION_ANSWERS, seq_start=9000)

@@ -5,6 +5,7 @@ import random
 
 from django.utils import timezone
 
+from quanmin.core.indicators import compute
 from quanmin.demo import physique as demo
 from quanmin.physique import scoring, tables
 from quanmin.physique.models import ExerciseCertificate, ExerciseGrade, Prescription, TestResult, TestSession
@@ -14,7 +15,9 @@ from tests.conftest import make_user
 def test_demo_loads_plausible_data(world):
     resident = make_user("13900000001", "赵丽", home=world.community, birth="19850312", seq=21)
     out = demo.load(world.city, random.Random(3715), results=600)
-    assert out["stations"] == 4 and out["resident"] == resident
+    assert out["stations"] == 7 and out["resident"] == resident
+    # The network has all four tiers (T0-28, T1-14): the city's centre, county centres, township and village points.
+    assert compute("monitoring_network_levels", [world.city.code], timezone.localdate()) == {world.city.code: 4}
     adults = TestResult.objects.filter(standard="physique-2003")
     # The outcome is encrypted: count it in Python, as figures do.
     known = [r for r in adults if r.passed is not None]

@@ -27,14 +27,19 @@ def test_demo_city_has_its_plan():
     own = Plan.objects.get(division_code=city.code)
     assert own.title == "聊城市全民健身三年行动实施方案"
     assert (own.targets.count(), own.tasks.count()) == (29, 16 + 1)  # the joint meeting's decision
-    assert Plan.objects.count() == 5
+    assert Plan.objects.count() == 6  # the seeds' five and the first county's measures from the template
     assert TaskEntry.objects.filter(kind="report").count() == 4
     assert TaskEntry.objects.filter(kind="review", decision="accepted").count() == 1
     assert len(demo.describe()) == 3  # two departments' staff and the county's people's congress office
     # The 2021 meeting with its decision, and this year's: the joint-meetings indicator has a figure.
     assert own.meetings.count() == 2 and own.meetings.get(held_on__year=2021).decisions.get().task.plan == own
     year = timezone.localdate().year
-    assert indicators.compute("joint_meetings", [city.code], timezone.localdate()) == {city.code: 1}
+    county = Plan.objects.exclude(pk=own.pk).get(division_code__startswith=city.code[:4])
+    assert county.targets.count() == 29 and county.meetings.get().held_on.year == year
+    today = timezone.localdate()
+    assert indicators.compute("joint_meetings", [city.code, county.division_code], today) == {
+        city.code: 2, county.division_code: 1}  # the city's and the county's working group's
+    assert indicators.compute("counties_with_plan", [city.code], today) == {city.code: 1}
     assert own.meetings.get(held_on__year=year).members.count() == 3
     lead = User.objects.get(phone_hash=crypto.lookup_hash(demo.STAFF[0][0]))
     assert 0 < tasks.overdue_for(lead).count() < 17  # it leads all 16 tasks and the meeting's decision
