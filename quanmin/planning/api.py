@@ -276,3 +276,95 @@ def plan_meetings(request, key: str):
              "decisions": [{"text": d.text, "task_id": d.task_id, "task_number": d.task.number,
                             "lead_units": [u.department.name for u in d.task.units.all()],
                             "deadline": d.task.deadline} for d in m.decisions.all()]} for m in found]
+
+
+# Writing a plan: its targets, phases and tasks added, changed and removed by the plan's owners, under
+# the same rules as the pages (services/authoring.py). In this router: a path's methods must share one.
+
+
+class PlanTargetIn(Schema):
+    name: str = Field(..., max_length=120)
+    quote: str = Field(..., max_length=200, description="The target's words as the plan writes them.")
+    key: str = Field("", max_length=20, description="Empty: one is made (T01, T02…).")
+    comparator: str = Field(">=", description=">=, >, =, <=, <, yes (achieved) or up (higher than last year)")
+    value: Decimal | None = Field(None, description="The goal in the target's unit; none for yes and up.")
+    unit: str = Field("count", description="A unit of the indicator registry (count, percent, per_1000_residents…).")
+    unit_text: str = Field("", max_length=40)
+    year: int | None = Field(None, ge=1900, le=2200, description="Its last day is the deadline when none is given.")
+    deadline: Day | None = None
+    level: str = Field("", description="city, county, township or community; empty: the plan's own.")
+    each: bool = Field(False, description="Every division at the level must meet it.")
+    subject: str = Field("", max_length=120)
+    kind: str = Field("count", description="count, ratio, share, yearly or yes_no")
+    indicator: str = Field("", max_length=60, description="A key of the indicator registry; empty: figures by hand.")
+    order: int | None = Field(None, ge=1, le=999)
+
+
+class PlanTargetPatchIn(Schema):
+    name: str | None = Field(None, max_length=120)
+    quote: str | None = Field(None, max_length=200)
+    key: str | None = Field(None, max_length=20)
+    comparator: str | None = None
+    value: Decimal | None = None
+    unit: str | None = None
+    unit_text: str | None = Field(None, max_length=40)
+    year: int | None = Field(None, ge=1900, le=2200)
+    deadline: Day | None = None
+    level: str | None = None
+    each: bool | None = None
+    subject: str | None = Field(None, max_length=120)
+    kind: str | None = None
+    indicator: str | None = Field(None, max_length=60)
+    order: int | None = Field(None, ge=1, le=999)
+
+
+class AuthoredTargetOut(Schema):
+    id: int
+    key: str
+    order: int
+    name: str
+    quote: str
+    comparator: str
+    value: Decimal | None
+    unit: str
+    unit_text: str
+    year: int
+    deadline: datetime.date
+    level: str
+    each: bool
+    subject: str
+    kind: str
+    indicator: str
+
+
+def target_out(t) -> dict:
+    return {name: getattr(t, name) for name in AuthoredTargetOut.model_fields if name != "id"} | {"id": t.pk}
+
+
+def _patch(payload: Schema) -> dict:
+    """The fields a PATCH sends; a null for a value clears it, a null elsewhere changes nothing."""
+    data = payload.dict(exclude_unset=True)
+    return {k: v for k, v in data.items() if v is not None or k in ("value", "deadline")}
+
+
+@router.post("/plans/{key}/targets", response={201: AuthoredTargetOut, **ERRORS},
+             summary="Add a target to a plan (the plan's owners)")
+def add_target(request, key: str, payload: PlanTargetIn):
+    data = payload.dict()
+    if not data["level"]:
+        data.pop("level")
+    return Status(201, target_out(authoring.add_target(request.user, _plan(request, key), data, request=request)))
+
+
+@router.patch("/plans/{key}/targets/{int:target_id}", response={200: AuthoredTargetOut, **ERRORS},
+              summary="Change a target of a plan (the plan's owners)")
+def update_target(request, key: str, target_id: int, payload: PlanTargetPatchIn):
+    target = _target(request, key, target_id)
+    return target_out(authoring.update_target(request.user, target, _patch(payload), request=request))
+
+
+@router.delete("/plans/{key}/targets/{int:target_id}", response={204: None, **ERRORS},
+               summary="Remove a target nothing refers to (the plan's owners; 409 when something does)")
+def remove_target(request, key: str, target_id: int):
+    authoring.remove_target(request.user, _target(request, key, target_id), request=request)
+    return Status(204, None)

@@ -19,6 +19,7 @@ from quanmin.accounts.decorators import role_required
 from quanmin.core import excel
 from quanmin.core.forms import DayField
 from quanmin.core.uploads import file_response
+from quanmin.regions import codes
 from quanmin.regions.models import Region
 
 from . import exports, permissions, selectors
@@ -261,3 +262,92 @@ def target_indicator(request, key: str, pk: int):
     else:
         messages.success(request, _("Indicator bound.") if target.indicator else _("Indicator unbound: enter figures."))
     return redirect("planning:target", key=key, pk=pk)
+
+
+def owned_plan_or_403(user, key: str) -> Plan:
+    """A plan the user reads (404 otherwise) and owns (403 otherwise): the authoring pages'."""
+    plan = plan_or_404(user, key)
+    if not permissions.can_manage(user, plan):
+        raise PermissionDenied
+    return plan
+
+
+class TargetForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    quote = forms.CharField(label=gettext_lazy("As the plan writes it"), max_length=200)
+    key = forms.CharField(label=gettext_lazy("Key"), max_length=20, required=False,
+                          help_text=gettext_lazy("Left empty, one is made (T01, T02…)."))
+    comparator = forms.ChoiceField(label=gettext_lazy("Comparator"), choices=Target.Comparator.choices)
+    value = forms.CharField(label=gettext_lazy("Value"), max_length=30, required=False,
+                            help_text=gettext_lazy("Empty for “achieved” and “higher than last year”."))
+    unit = forms.ChoiceField(label=gettext_lazy("Unit of measure"), choices=Target._meta.get_field("unit").choices)
+    unit_text = forms.CharField(label=gettext_lazy("Unit as written"), max_length=40, required=False)
+    year = forms.IntegerField(label=gettext_lazy("Year"), required=False)
+    deadline = DayField(label=gettext_lazy("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                        help_text=gettext_lazy("Left empty, the year's last day."))
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Target.Kind.choices)
+    level = forms.ChoiceField(label=gettext_lazy("Level"), choices=Target.Level.choices)
+    each = forms.BooleanField(label=gettext_lazy("Every division at the level must meet it"), required=False)
+    subject = forms.CharField(label=gettext_lazy("Applies to"), max_length=120, required=False)
+    indicator = forms.ChoiceField(label=gettext_lazy("Indicator"), required=False,
+                                  help_text=gettext_lazy("Its values then come from the registers; none: figures "
+                                                         "are entered by hand."))
+    order = forms.IntegerField(label=gettext_lazy("Order"), required=False, min_value=1, max_value=999)
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = [("", _("None: figures entered by hand"))] + [
+            (found.key, f"{found.label}（{found.unit_label}）") for found in authoring.fitting_indicators(plan)]
+
+
+def _target_form_page(request, plan: Plan, target: Target | None):
+    if request.method == "POST":
+        form = TargetForm(request.POST, plan=plan)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                if target is None:
+                    target = authoring.add_target(request.user, plan, data, request=request)
+                else:
+                    target = authoring.update_target(request.user, target, data, request=request)
+            except PlanningError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            else:
+                messages.success(request, _("Target saved."))
+                return redirect("planning:target", key=plan.key, pk=target.pk)
+    elif target is None:
+        form = TargetForm(plan=plan, initial={"year": plan.ends_on.year, "level": codes.level(plan.division_code)})
+    else:
+        initial = {name: getattr(target, name) for name in TargetForm.base_fields}
+        if target.value is not None:
+            initial["value"] = format(target.value.normalize(), "f")
+        form = TargetForm(plan=plan, initial=initial)
+    return render(request, "planning/target_form.html", {"plan": plan, "target": target, "form": form})
+
+
+@reader
+def target_new(request, key: str):
+    """The plan's owners add a target."""
+    return _target_form_page(request, owned_plan_or_403(request.user, key), None)
+
+
+@reader
+def target_edit(request, key: str, pk: int):
+    """The plan's owners change a target."""
+    plan = owned_plan_or_403(request.user, key)
+    return _target_form_page(request, plan, get_object_or_404(Target, plan=plan, pk=pk))
+
+
+@require_POST
+@reader
+def target_remove(request, key: str, pk: int):
+    """The plan's owners remove a target nothing refers to; else they are told what does."""
+    plan = owned_plan_or_403(request.user, key)
+    target = get_object_or_404(Target, plan=plan, pk=pk)
+    try:
+        authoring.remove_target(request.user, target, request=request)
+    except PlanningError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("planning:target", key=key, pk=pk)
+    messages.success(request, _("Target removed."))
+    return redirect("planning:plan", key=key)

@@ -1,9 +1,15 @@
 """Staff write plans for their own division: from scratch, or from a template (the city's plan for
-a county's own measures, as 004 asks every county to write them)."""
+a county's own measures, as 004 asks every county to write them); then its targets one by one
+(add, change, remove: the same rules as the data files, through plans.check_target).
+
+Every write here is the plan's owners' (permissions.can_manage), checked before anything changes,
+audited, and refused whole when any rule fails."""
 
 import secrets
+from datetime import date
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from quanmin.accounts import audit, scoping
@@ -162,3 +168,194 @@ def mark_core_indicator(user, target: Target, core: bool, *, request=None) -> Ta
     audit.record("update", request=request, actor=user, obj=target.plan, region_code=target.plan.division_code,
                  detail={"target": target.key, "core_indicator": core})
     return target
+
+
+def fitting_indicators(plan: Plan) -> list:
+    """The registry's indicators computed at the plan's level or below it, by label: those a target of
+    the plan could be bound to (check_target then holds the chosen one to the target's unit and level)."""
+    order = list(codes.LEVELS)
+    level = codes.level(plan.division_code)
+    below = set(order[order.index(level):]) if level in order else set(order)
+    return sorted((found for found in indicators.registry().values() if below & set(found.levels)),
+                  key=lambda found: str(found.label))
+
+
+def _owned(user, plan: Plan) -> Plan:
+    """The plan, locked for the write, if the user owns it; refused otherwise."""
+    if not permissions.can_manage(user, plan):
+        raise PlanningError("plan_not_yours", _("Only the plan's owners change it."), status=403)
+    return Plan.objects.select_for_update().get(pk=plan.pk)
+
+
+def _text(data: dict, name: str, length: int, *, required=None) -> str:
+    """A text field, spaces collapsed; refused when too long, or empty where `required` says why."""
+    value = " ".join(str(data.get(name) or "").split())
+    if len(value) > length:
+        raise PlanningError("text_too_long", _("The text is too long."), name)
+    if not value and required:
+        raise PlanningError(required[0], required[1], name)
+    return value
+
+
+def _flag(value) -> bool:
+    return value is True or str(value).strip().lower() in ("1", "true", "on", "yes")
+
+
+TARGET_TEXTS = {"unit_text": 40, "subject": 120, "indicator": 60}
+TARGET_CHOICES = ("comparator", "unit", "level", "kind")
+
+
+def _apply_target(plan: Plan, target: Target, data: dict) -> list[str]:
+    """Write `data` (any of the target's fields) onto the unsaved target and check every rule;
+    answer the fields that changed. Nothing is saved here."""
+    before = {f: getattr(target, f) for f in (*TARGET_FIELDS, "deadline")}
+    if "key" in data:
+        key = _text(data, "key", 20)
+        if not key or any(c.isspace() for c in key):
+            raise PlanningError("target_key", _("Give the target a short key without spaces (T1-01)."), "key")
+        target.key = key
+    if "name" in data:
+        target.name = _text(data, "name", 120, required=("target_name_missing", _("Give the target a name.")))
+    if "quote" in data:
+        target.quote = _text(data, "quote", 200, required=(
+            "target_quote_missing", _("Give the target's words as the plan writes them.")))
+    for name, length in TARGET_TEXTS.items():
+        if name in data:
+            setattr(target, name, _text(data, name, length))
+    for name in TARGET_CHOICES:
+        if name in data:
+            setattr(target, name, str(data[name] or "").strip())
+    for name in ("each", "implied_year"):
+        if name in data:
+            setattr(target, name, _flag(data[name]))
+    if "value" in data:
+        target.value = plan_rules.decimal_or_none(data["value"])
+    if "order" in data and data["order"] not in (None, ""):
+        try:
+            target.order = int(data["order"])
+        except (TypeError, ValueError):
+            raise PlanningError("not_a_number", _("Not a number."), "order")
+        if not 0 < target.order < 1000:
+            raise PlanningError("target_order", _("The order is a number from 1 to 999."), "order")
+    _apply_deadline(target, data)
+    if not target.name:
+        raise PlanningError("target_name_missing", _("Give the target a name."), "name")
+    if not target.quote:
+        raise PlanningError("target_quote_missing", _("Give the target's words as the plan writes them."), "quote")
+    bad = plan_rules.bad_choice(target)
+    if bad is not None:
+        raise PlanningError("target_bad_choice", _("Choose one of the values offered."), bad[0],
+                            detail={"value": bad[1][:40]})
+    if target.each and target.level == codes.level(plan.division_code):
+        raise PlanningError("target_each_own_level",
+                            _("“Every division must meet it” needs a level below the plan's own."), "each")
+    if target.comparator in (Target.Comparator.ACHIEVED, Target.Comparator.INCREASE):
+        target.value = None
+    clash = plan.targets.filter(key=target.key).exclude(pk=target.pk).exists()
+    if clash:
+        raise PlanningError("target_key_taken", _("The plan has a target with that key already."), "key",
+                            detail={"target": target.key})
+    plan_rules.check_target(plan, target)
+    return [f for f, was in before.items() if getattr(target, f) != was]
+
+
+def _apply_deadline(target: Target, data: dict) -> None:
+    """The deadline (a date) or the year (its last day); both given, they must agree."""
+    deadline = data.get("deadline") or None
+    year = data.get("year")
+    if year not in (None, ""):
+        try:
+            year = int(year)
+        except (TypeError, ValueError):
+            raise PlanningError("not_a_number", _("Not a number."), "year")
+        if not 1900 < year < 2200:
+            raise PlanningError("target_year", _("The year is not one a plan runs in."), "year")
+    else:
+        year = None
+    if deadline is not None:
+        if not isinstance(deadline, date):
+            raise PlanningError("not_a_date", _("Not a date."), "deadline")
+        if year is not None and year != deadline.year:
+            raise PlanningError("target_year_deadline", _("The deadline falls in another year than the year given."),
+                                "deadline")
+        target.deadline, target.year = deadline, deadline.year
+    elif year is not None:
+        target.deadline, target.year = date(year, 12, 31), year
+    elif target.deadline is None:
+        raise PlanningError("target_deadline_missing", _("Give the target's year or deadline."), "year")
+
+
+TARGET_FIELDS = ("key", "order", "name", "comparator", "value", "unit", "unit_text", "year", "implied_year", "level",
+                 "each", "subject", "kind", "indicator", "quote")
+
+
+def _next_key(plan: Plan) -> str:
+    taken = set(plan.targets.values_list("key", flat=True))
+    number = len(taken) + 1
+    while f"T{number:02d}" in taken:
+        number += 1
+    return f"T{number:02d}"
+
+
+@transaction.atomic
+def add_target(user, plan: Plan, data: dict, *, request=None) -> Target:
+    """A new target of the plan, last in its order unless `order` says where; `key` made when not
+    given. Refused whole when any rule of a target fails (plans.check_target and the choices)."""
+    plan = _owned(user, plan)
+    target = Target(plan=plan, key=_next_key(plan), deadline=None, year=None,
+                    order=(plan.targets.aggregate(last=Max("order"))["last"] or 0) + 1,
+                    comparator=Target.Comparator.AT_LEAST, unit="count", level=codes.level(plan.division_code),
+                    kind=Target.Kind.COUNT)
+    if not data.get("key"):
+        data = {k: v for k, v in data.items() if k != "key"}
+    _apply_target(plan, target, {"name": "", "quote": "", **data})
+    target.save()
+    audit.record("planning.target_add", request=request, actor=user, obj=plan, region_code=plan.division_code,
+                 detail={"target": target.key, "name": target.name})
+    return target
+
+
+@transaction.atomic
+def update_target(user, target: Target, data: dict, *, request=None) -> Target:
+    """Change any of the target's fields (those `data` holds); the same rules as a new target."""
+    plan = _owned(user, target.plan)
+    target = Target.objects.select_for_update().get(pk=target.pk)
+    changed = _apply_target(plan, target, data)
+    if changed:
+        target.save()
+        audit.record("planning.target_update", request=request, actor=user, obj=plan,
+                     region_code=plan.division_code, detail={"target": target.key, "fields": changed})
+    return target
+
+
+def referrers(obj, *, own=()) -> list[str]:
+    """What refers to `obj` (the translated plural names of the records that do), leaving out the
+    models in `own`: the parts that go with it."""
+    found = []
+    for relation in obj._meta.related_objects:
+        model = relation.related_model
+        if model in own:
+            continue
+        if model._default_manager.filter(**{relation.field.name: obj}).exists():
+            found.append(str(model._meta.verbose_name_plural))
+    return found
+
+
+def _refuse_if_referred(code: str, message, found: list[str], what: str) -> None:
+    if found:
+        raise PlanningError(code, message % {"records": "、".join(found)}, status=409,
+                            detail={what: found})
+
+
+@transaction.atomic
+def remove_target(user, target: Target, *, request=None) -> None:
+    """Remove a target nothing refers to: a target with figures entered, evaluation items, visits,
+    findings or special evaluations stays (it is their record)."""
+    plan = _owned(user, target.plan)
+    _refuse_if_referred("target_in_use", _("The target cannot be removed: %(records)s refer to it."),
+                        referrers(target), "referred_by")
+    key, name = target.key, target.name
+    target.delete()
+    audit.record("planning.target_remove", request=request, actor=user, obj=plan, region_code=plan.division_code,
+                 detail={"target": key, "name": name})
+
