@@ -24,7 +24,7 @@ from quanmin.regions.models import Region
 
 from . import exports, permissions, selectors
 from .errors import PlanningError
-from .models import Plan, Target, TargetFigure
+from .models import Phase, Plan, Target, TargetFigure
 from .services import authoring
 from .services import figures as figure_services
 
@@ -51,9 +51,11 @@ def plan_list(request):
 def plan_dashboard(request, key: str):
     plan = plan_or_404(request.user, key)
     live = request.GET.get("live") == "1"
+    sort = "priority" if request.GET.get("tasks") == "priority" else "order"
     found = selectors.dashboard(plan, timezone.localdate(), live=live)
     return render(request, "planning/dashboard.html", {
-        **found, "live": live, "board": selectors.task_board(plan, timezone.localdate()),
+        **found, "live": live, "task_sort": sort, "phases": selectors.phase_strip(plan, timezone.localdate()),
+        "board": selectors.task_board(plan, timezone.localdate(), sort=sort),
         "can_manage": permissions.can_manage(request.user, plan),
     })
 
@@ -247,7 +249,11 @@ def plan_edit(request, key: str):
                 return redirect("planning:plan", key=plan.key)
     else:
         form = PlanEditForm(initial={name: getattr(plan, name) for name in PlanEditForm.base_fields})
-    return render(request, "planning/plan_edit.html", {"plan": plan, "form": form})
+    phases = [(phase, PhaseForm(initial={name: getattr(phase, name) for name in PhaseForm.base_fields},
+                                 auto_id=False))
+              for phase in plan.phases.all()]
+    return render(request, "planning/plan_edit.html", {"plan": plan, "form": form, "phases": phases,
+                                                       "phase_form": PhaseForm(auto_id=False)})
 
 
 @require_POST
@@ -351,3 +357,50 @@ def target_remove(request, key: str, pk: int):
         return redirect("planning:target", key=key, pk=pk)
     messages.success(request, _("Target removed."))
     return redirect("planning:plan", key=key)
+
+
+class PhaseForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=60)
+    starts_on = DayField(label=gettext_lazy("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = DayField(label=gettext_lazy("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+    quote = forms.CharField(label=gettext_lazy("As the plan writes it"), max_length=200, required=False)
+
+
+def _phase_write(request, key: str, write, success: str):
+    """Post a phase form through `write(plan, data)`; back to the plan's edit page, saying what was
+    done or why not."""
+    plan = owned_plan_or_403(request.user, key)
+    form = PhaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    else:
+        try:
+            write(plan, form.cleaned_data)
+        except PlanningError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, success)
+    return redirect("planning:plan_edit", key=key)
+
+
+@require_POST
+@reader
+def phase_add(request, key: str):
+    return _phase_write(request, key, lambda plan, data: authoring.add_phase(request.user, plan, data, request=request),
+                        _("Phase added."))
+
+
+@require_POST
+@reader
+def phase_edit(request, key: str, pk: int):
+    return _phase_write(request, key, lambda plan, data: authoring.update_phase(
+        request.user, get_object_or_404(Phase, plan=plan, pk=pk), data, request=request), _("Phase saved."))
+
+
+@require_POST
+@reader
+def phase_remove(request, key: str, pk: int):
+    plan = owned_plan_or_403(request.user, key)
+    authoring.remove_phase(request.user, get_object_or_404(Phase, plan=plan, pk=pk), request=request)
+    messages.success(request, _("Phase removed."))
+    return redirect("planning:plan_edit", key=key)

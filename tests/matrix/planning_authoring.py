@@ -14,7 +14,38 @@ def _authoring(w):
         plan = found["plan"]
         found["removable_target"] = authoring.add_target(w.users["city"], plan, {
             "name": "待删除目标", "quote": "待删除目标", "value": "1", "deadline": plan.ends_on, "level": "city"})
+        found["phase"] = authoring.add_phase(w.users["city"], plan, {
+            "name": "启动阶段", "starts_on": plan.starts_on, "ends_on": plan.starts_on.replace(month=6, day=30)})
+        found["removable_phase"] = authoring.add_phase(w.users["city"], plan, {
+            "name": "提升阶段", "starts_on": plan.ends_on.replace(month=1, day=1), "ends_on": plan.ends_on})
+        found["removable_task"] = authoring.add_task(w.users["city"], plan, {
+            "title": "待删除任务", "lead": ["市教育体育局"], "number": "待删"})
     return found
+
+
+def phase_pks(w, role=None):
+    found = _authoring(w)
+    return {"key": found["plan"].key, "pk": found["phase"].pk}
+
+
+def removable_phase(w, role=None):
+    found = _authoring(w)
+    return {"key": found["plan"].key, "pk": found["removable_phase"].pk}
+
+
+def phase_id(w, role=None, name="phase"):
+    found = _authoring(w)
+    return {"key": found["plan"].key, "phase_id": found[name].pk}
+
+
+def removable_task(w, role=None):
+    found = _authoring(w)
+    return {"key": found["plan"].key, "pk": found["removable_task"].pk}
+
+
+def task_id(w, role=None, name="task"):
+    found = _authoring(w)
+    return {"key": found["plan"].key, "task_id": found[name].pk}
 
 
 def removable_target(w, role=None):
@@ -53,6 +84,16 @@ WEB = {
                                                                   "pk": _plan(w)["target"].pk}, "get", None,
                              {"post": ({}, 200)}),
     "planning:target_remove": ("city_staff", removable_target, "post", {}),
+    # Phase posts come back to the plan's edit page with the result or why not.
+    "planning:phase_add": ("city_staff", lambda w, role=None: {"key": _plan(w)["plan"].key}, "post", {"name": ""}),
+    "planning:phase_edit": ("city_staff", phase_pks, "post", {"name": ""}),
+    "planning:phase_remove": ("city_staff", removable_phase, "post", {}),
+    "planning:task_new": ("city_staff", lambda w, role=None: {"key": _plan(w)["plan"].key}, "get", None,
+                          {"post": ({}, 200)}),
+    "planning:task_edit": ("city_staff", lambda w, role=None: {"key": _plan(w)["plan"].key,
+                                                                "pk": _plan(w)["task"].pk}, "get", None,
+                           {"post": ({}, 200)}),
+    "planning:task_remove": ("city_staff", removable_task, "post", {}),
 }
 
 API = {
@@ -60,6 +101,21 @@ API = {
                                                    new_target),
     "PATCH /api/v1/planning/plans/{key}/targets/{target_id}": ("city_staff", target_id, {"subject": "全市"}),
     "DELETE /api/v1/planning/plans/{key}/targets/{target_id}": ("city_staff", removable_target_id, None),
+    "GET /api/v1/planning/plans/{key}/phases": ("division_reader", lambda w, role=None: {"key": _plan(w)["plan"].key},
+                                                 None),
+    # The plan's period is taken by its phases here: a new one is refused (400) for its owners.
+    "POST /api/v1/planning/plans/{key}/phases": (
+        "city_staff", lambda w, role=None: {"key": _authoring(w)["plan"].key},
+        lambda w, role=None: {"name": "实施阶段", "starts_on": _plan(w)["plan"].starts_on.isoformat(),
+                              "ends_on": _plan(w)["plan"].ends_on.isoformat()}, 400),
+    "PATCH /api/v1/planning/plans/{key}/phases/{phase_id}": ("city_staff", phase_id, {"name": "启动"}),
+    "DELETE /api/v1/planning/plans/{key}/phases/{phase_id}": (
+        "city_staff", lambda w, role=None: phase_id(w, role, "removable_phase"), None),
+    "POST /api/v1/planning/plans/{key}/tasks": ("city_staff", lambda w, role=None: {"key": _plan(w)["plan"].key},
+                                                 {"title": "新任务", "lead": ["市教育体育局"]}),
+    "PATCH /api/v1/planning/plans/{key}/tasks/{task_id}": ("city_staff", task_id, {"priority": 1}),
+    "DELETE /api/v1/planning/plans/{key}/tasks/{task_id}": (
+        "city_staff", lambda w, role=None: task_id(w, role, "removable_task"), None),
 }
 
 CROSS_COUNTY = [
