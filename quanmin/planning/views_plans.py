@@ -306,21 +306,28 @@ class TargetForm(forms.Form):
             (found.key, f"{found.label}（{found.unit_label}）") for found in authoring.fitting_indicators(plan)]
 
 
+def saved_form(request, form, save, success: str):
+    """The posted form saved through `save(cleaned_data)` (a service call answering the object), or
+    None with the service's refusal put on its field (the form shows it)."""
+    if not form.is_valid():
+        return None
+    try:
+        found = save(dict(form.cleaned_data))
+    except PlanningError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        return None
+    messages.success(request, success)
+    return found
+
+
 def _target_form_page(request, plan: Plan, target: Target | None):
     if request.method == "POST":
         form = TargetForm(request.POST, plan=plan)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                if target is None:
-                    target = authoring.add_target(request.user, plan, data, request=request)
-                else:
-                    target = authoring.update_target(request.user, target, data, request=request)
-            except PlanningError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-            else:
-                messages.success(request, _("Target saved."))
-                return redirect("planning:target", key=plan.key, pk=target.pk)
+        saved = saved_form(request, form, lambda data: authoring.add_target(request.user, plan, data, request=request)
+                           if target is None else authoring.update_target(request.user, target, data, request=request),
+                           _("Target saved."))
+        if saved is not None:
+            return redirect("planning:target", key=plan.key, pk=saved.pk)
     elif target is None:
         form = TargetForm(plan=plan, initial={"year": plan.ends_on.year, "level": codes.level(plan.division_code)})
     else:

@@ -18,7 +18,7 @@ from . import permissions
 from .errors import PlanningError
 from .models import Department, TaskEntry, TaskItem, TaskPeriod
 from .services import authoring, imports, tasks
-from .views_plans import owned_plan_or_403, plan_or_404
+from .views_plans import owned_plan_or_403, plan_or_404, saved_form
 
 task_reader = role_required(permissions.can_see_tasks)
 reader = role_required(permissions.can_read)
@@ -158,17 +158,11 @@ class TaskForm(forms.Form):
 def _task_form_page(request, plan, task):
     if request.method == "POST":
         form = TaskForm(request.POST)
-        if form.is_valid():
-            try:
-                if task is None:
-                    task = authoring.add_task(request.user, plan, form.cleaned_data, request=request)
-                else:
-                    task = authoring.update_task(request.user, task, form.cleaned_data, request=request)
-            except PlanningError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-            else:
-                messages.success(request, _("Task saved."))
-                return redirect("planning:task", key=plan.key, pk=task.pk)
+        saved = saved_form(request, form, lambda data: authoring.add_task(request.user, plan, data, request=request)
+                           if task is None else authoring.update_task(request.user, task, data, request=request),
+                           _("Task saved."))
+        if saved is not None:
+            return redirect("planning:task", key=plan.key, pk=saved.pk)
     elif task is None:
         form = TaskForm()
     else:
