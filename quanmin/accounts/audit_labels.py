@@ -208,6 +208,16 @@ ACTION_LABELS = {
     "survey.quota_add": pgettext_lazy("audit action", "Survey quota added"),
     "survey.quota_delete": pgettext_lazy("audit action", "Survey quota removed"),
     "survey.answer": pgettext_lazy("audit action", "Survey answered"),
+    # Writing a plan (planning/services/authoring.py)
+    "planning.target_add": pgettext_lazy("audit action", "Plan target added"),
+    "planning.target_update": pgettext_lazy("audit action", "Plan target changed"),
+    "planning.target_remove": pgettext_lazy("audit action", "Plan target removed"),
+    "planning.phase_add": pgettext_lazy("audit action", "Plan phase added"),
+    "planning.phase_update": pgettext_lazy("audit action", "Plan phase changed"),
+    "planning.phase_remove": pgettext_lazy("audit action", "Plan phase removed"),
+    "planning.task_add": pgettext_lazy("audit action", "Plan task added"),
+    "planning.task_update": pgettext_lazy("audit action", "Plan task changed"),
+    "planning.task_remove": pgettext_lazy("audit action", "Plan task removed"),
     # Supervision
     "supervision.cancel_visit": pgettext_lazy("audit action", "Supervision visit cancelled"),
     "supervision.extend_deadline": pgettext_lazy("audit action", "Rectification deadline extended"),

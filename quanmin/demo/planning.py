@@ -6,6 +6,8 @@ joint meeting of 2021 sits once and makes one decision a task of the plan; the f
 its measures for the current three years from the city's plan and its working group meets this year. The city's supervisor
 visits the counties, sets rectification items and publishes a bulletin (demo/planning_supervision.py);
 the counties record their four inclusions and the city confirms them (demo/planning_inclusions.py).
+The first county writes its own implementation plan from scratch (seed 004: 时间表、路线图、任务书、
+优先序) through the authoring services: three phases, three targets, four tasks in a priority order.
 The indicators of the city's targets are snapshotted at the last 12 month ends and today for the city
 and its counties, so the dashboard shows a trend from the first day and reads today's values (the
 monthly command adds the rest; indicators whose register keeps no history have today's only)."""
@@ -17,7 +19,8 @@ from django.utils import timezone
 
 from quanmin.accounts import crypto
 from quanmin.accounts import services as accounts
-from quanmin.accounts.models import Role, User
+from quanmin.accounts.models import Membership, Role, User
+from quanmin.core import indicators
 from quanmin.demo import accounts as accounts_demo
 from quanmin.demo import planning_inclusions, planning_supervision
 from quanmin.planning.models import Department, Plan, TaskPeriod
@@ -82,6 +85,58 @@ def load(city, rng):
     snapshots.take(dates, scope=codes.prefix(city.code), keys=keys, levels=("city", "county"))
     planning_supervision.load(city, plan)
     planning_inclusions.load(city, plan)
+    county_plan(city, today)
+
+
+COUNTY_TARGETS = [
+    {"name": "体育场地数量", "quote": "全县（市、区）体育场地达到{n}块", "comparator": ">=", "unit": "count",
+     "kind": "count", "indicator": "grounds"},
+    {"name": "经常参加体育锻炼人数比例", "quote": "经常参加体育锻炼人数比例达到40%", "comparator": ">=", "value": "40",
+     "unit": "percent", "kind": "ratio"},
+    {"name": "乡镇（街道）全民健身中心全覆盖", "quote": "每个乡镇（街道）建有全民健身中心", "comparator": "yes",
+     "unit": "count", "kind": "yes_no", "level": "township", "each": True},
+]
+COUNTY_TASKS = [
+    ("新建改建社区健身广场和多功能运动场", "体育局", "住房城乡建设局、自然资源局", 0, 1),
+    ("每年举办全民健身运动会和系列赛事活动", "体育局", "各乡镇（街道）", "每年", 2),
+    ("推进体医融合，建设运动促进健康服务点", "卫生健康局", "体育局", 1, 3),
+    ("加强社会体育指导员队伍建设和科学健身指导", "体育局", "", "持续实施", None),
+]
+
+
+def county_plan(city, today):
+    """The first county's own plan for this year and the next two, written through the services
+    (once: a second load finds it)."""
+    county = Region.objects.filter(parent=city, level="county").order_by("code").first()
+    staff = Membership.objects.filter(role=Role.COUNTY_STAFF, region=county).select_related("user").first()
+    if county is None or staff is None:
+        return None
+    title = f"{county.name}全民健身实施计划（{today.year}—{today.year + 2}年）"
+    found = Plan.objects.filter(division_code=county.code, title=title).first()
+    if found is not None:
+        return found
+    user, year = staff.user, today.year
+    plan = authoring.create_plan(user, {"title": title, "division_code": county.code, "issuer": f"{county.name}人民政府",
+                                        "starts_on": today.replace(month=1, day=1),
+                                        "ends_on": today.replace(year=year + 2, month=12, day=31)})
+    for name, first, last in (("启动阶段", (year, 1, 1), (year, 6, 30)), ("实施阶段", (year, 7, 1), (year + 1, 12, 31)),
+                              ("提升阶段", (year + 2, 1, 1), (year + 2, 12, 31))):
+        authoring.add_phase(user, plan, {"name": name, "starts_on": today.replace(year=first[0], month=first[1],
+                                                                                   day=first[2]),
+                                         "ends_on": today.replace(year=last[0], month=last[1], day=last[2])})
+    grounds = 1.2 * float(indicators.compute("grounds", [county.code], today).get(county.code) or 100)
+    for number, row in enumerate(COUNTY_TARGETS, start=1):
+        value = row.get("value", str(int(grounds)))
+        authoring.add_target(user, plan, {**row, "key": f"T{number}", "value": value, "year": year + number - 1,
+                                          "quote": row["quote"].format(n=value)})
+    prefix = county.name[-1]  # 区 or 县: the county's own departments
+    for title, lead, responsible, deadline, priority in COUNTY_TASKS:
+        if isinstance(deadline, int):
+            deadline = f"{year + deadline}年底前"
+        authoring.add_task(user, plan, {
+            "title": title, "lead": f"{prefix}{lead}", "priority": priority, "deadline_text": deadline,
+            "responsible": "、".join(n if n.startswith("各") else f"{prefix}{n}" for n in responsible.split("、") if n)})
+    return plan
 
 
 def _county_plan(author, city, template: Plan, held_on) -> None:

@@ -88,6 +88,7 @@ class PlanTaskOut(Schema):
     percent: int | None
     overdue: bool
     livelihood: bool = Field(..., description="A government livelihood project (民生实事), assessed each year.")
+    priority: int | None = Field(..., description="The order of priority (优先序): 1 comes first; null: none given.")
 
 
 def _plan(request, key: str) -> Plan:
@@ -140,7 +141,7 @@ def plan_tasks(request, key: str):
         "recurrence": c["task"].recurrence, "reporting_units": [d.name for d in c["leads"]],
         "other_units": [d.name for d in c["others"]], "status": c["status"],
         "percent": c["period"].percent if c["period"] else None, "overdue": c["overdue"],
-        "livelihood": c["task"].livelihood,
+        "livelihood": c["task"].livelihood, "priority": c["task"].priority,
     } for c in board["cards"]]
 
 
@@ -276,3 +277,236 @@ def plan_meetings(request, key: str):
              "decisions": [{"text": d.text, "task_id": d.task_id, "task_number": d.task.number,
                             "lead_units": [u.department.name for u in d.task.units.all()],
                             "deadline": d.task.deadline} for d in m.decisions.all()]} for m in found]
+
+
+# Writing a plan: its targets, phases and tasks added, changed and removed by the plan's owners, under
+# the same rules as the pages (services/authoring.py). In this router: a path's methods must share one.
+
+
+class PlanTargetIn(Schema):
+    name: str = Field(..., max_length=120)
+    quote: str = Field(..., max_length=200, description="The target's words as the plan writes them.")
+    key: str = Field("", max_length=20, description="Empty: one is made (T01, T02…).")
+    comparator: str = Field(">=", description=">=, >, =, <=, <, yes (achieved) or up (higher than last year)")
+    value: Decimal | None = Field(None, description="The goal in the target's unit; none for yes and up.")
+    unit: str = Field("count", description="A unit of the indicator registry (count, percent, per_1000_residents…).")
+    unit_text: str = Field("", max_length=40)
+    year: int | None = Field(None, ge=1900, le=2200, description="Its last day is the deadline when none is given.")
+    deadline: Day | None = None
+    level: str = Field("", description="city, county, township or community; empty: the plan's own.")
+    each: bool = Field(False, description="Every division at the level must meet it.")
+    subject: str = Field("", max_length=120)
+    kind: str = Field("count", description="count, ratio, share, yearly or yes_no")
+    indicator: str = Field("", max_length=60, description="A key of the indicator registry; empty: figures by hand.")
+    order: int | None = Field(None, ge=1, le=999)
+
+
+class PlanTargetPatchIn(Schema):
+    name: str | None = Field(None, max_length=120)
+    quote: str | None = Field(None, max_length=200)
+    key: str | None = Field(None, max_length=20)
+    comparator: str | None = None
+    value: Decimal | None = None
+    unit: str | None = None
+    unit_text: str | None = Field(None, max_length=40)
+    year: int | None = Field(None, ge=1900, le=2200)
+    deadline: Day | None = None
+    level: str | None = None
+    each: bool | None = None
+    subject: str | None = Field(None, max_length=120)
+    kind: str | None = None
+    indicator: str | None = Field(None, max_length=60)
+    order: int | None = Field(None, ge=1, le=999)
+
+
+class AuthoredTargetOut(Schema):
+    id: int
+    key: str
+    order: int
+    name: str
+    quote: str
+    comparator: str
+    value: Decimal | None
+    unit: str
+    unit_text: str
+    year: int
+    deadline: datetime.date
+    level: str
+    each: bool
+    subject: str
+    kind: str
+    indicator: str
+
+
+def target_out(t) -> dict:
+    return {name: getattr(t, name) for name in AuthoredTargetOut.model_fields if name != "id"} | {"id": t.pk}
+
+
+def _patch(payload: Schema) -> dict:
+    """The fields a PATCH sends; a null for a value clears it, a null elsewhere changes nothing."""
+    data = payload.dict(exclude_unset=True)
+    return {k: v for k, v in data.items() if v is not None or k in ("value", "deadline")}
+
+
+@router.post("/plans/{key}/targets", response={201: AuthoredTargetOut, **ERRORS},
+             summary="Add a target to a plan (the plan's owners)")
+def add_target(request, key: str, payload: PlanTargetIn):
+    data = payload.dict()
+    if not data["level"]:
+        data.pop("level")
+    return Status(201, target_out(authoring.add_target(request.user, _plan(request, key), data, request=request)))
+
+
+@router.patch("/plans/{key}/targets/{int:target_id}", response={200: AuthoredTargetOut, **ERRORS},
+              summary="Change a target of a plan (the plan's owners)")
+def update_target(request, key: str, target_id: int, payload: PlanTargetPatchIn):
+    target = _target(request, key, target_id)
+    return target_out(authoring.update_target(request.user, target, _patch(payload), request=request))
+
+
+@router.delete("/plans/{key}/targets/{int:target_id}", response={204: None, **ERRORS},
+               summary="Remove a target nothing refers to (the plan's owners; 409 when something does)")
+def remove_target(request, key: str, target_id: int):
+    authoring.remove_target(request.user, _target(request, key, target_id), request=request)
+    return Status(204, None)
+
+
+class PlanPhaseIn(Schema):
+    name: str = Field(..., max_length=60)
+    starts_on: Day
+    ends_on: Day
+    quote: str = Field("", max_length=200)
+
+
+class PlanPhasePatchIn(Schema):
+    name: str | None = Field(None, max_length=60)
+    starts_on: Day | None = None
+    ends_on: Day | None = None
+    quote: str | None = Field(None, max_length=200)
+
+
+class PlanPhaseOut(Schema):
+    id: int
+    order: int = Field(..., description="1, 2, 3… in the order of the phases' dates.")
+    name: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    quote: str
+
+
+def phase_out(p) -> dict:
+    return {"id": p.pk, "order": p.order, "name": p.name, "starts_on": p.starts_on, "ends_on": p.ends_on,
+            "quote": p.quote}
+
+
+def _phase(request, key: str, phase_id: int):
+    phase = _plan(request, key).phases.filter(pk=min(phase_id, 2**31 - 1)).first()
+    if phase is None:
+        raise Http404
+    return phase
+
+
+@router.get("/plans/{key}/phases", response={200: list[PlanPhaseOut], **ERRORS}, summary="A plan's phases (staff)")
+def plan_phases(request, key: str):
+    return [phase_out(p) for p in _plan(request, key).phases.all()]
+
+
+@router.post("/plans/{key}/phases", response={201: PlanPhaseOut, **ERRORS},
+             summary="Add a phase inside the plan's period, overlapping no other (the plan's owners)")
+def add_phase(request, key: str, payload: PlanPhaseIn):
+    return Status(201, phase_out(authoring.add_phase(request.user, _plan(request, key), payload.dict(), request=request)))
+
+
+@router.patch("/plans/{key}/phases/{int:phase_id}", response={200: PlanPhaseOut, **ERRORS},
+              summary="Change a phase of a plan (the plan's owners)")
+def update_phase(request, key: str, phase_id: int, payload: PlanPhasePatchIn):
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    return phase_out(authoring.update_phase(request.user, _phase(request, key, phase_id), data, request=request))
+
+
+@router.delete("/plans/{key}/phases/{int:phase_id}", response={204: None, **ERRORS},
+               summary="Remove a phase of a plan (the plan's owners)")
+def remove_phase(request, key: str, phase_id: int):
+    authoring.remove_phase(request.user, _phase(request, key, phase_id), request=request)
+    return Status(204, None)
+
+
+class PlanTaskIn(Schema):
+    title: str = Field(..., max_length=200)
+    number: str = Field("", max_length=20, description="Empty: the next number.")
+    group: str = Field("", max_length=120)
+    subgroup: str = Field("", max_length=200)
+    content: str = Field("", max_length=4000)
+    lead: list[str] = Field([], description="Lead units: departments of the plan's division, by name.")
+    responsible: list[str] = []
+    cooperating: list[str] = []
+    deadline_text: str = Field("", max_length=60, description="As plans write it: 2025年底前, 每年, 持续实施; "
+                                                            "empty: the plan's end.")
+    recurrence: str | None = Field(None, description="Empty (once), yearly or ongoing; default: as the deadline says.")
+    priority: int | None = Field(None, ge=1, le=99, description="The order of priority (优先序): 1 comes first.")
+
+
+class PlanTaskPatchIn(Schema):
+    title: str | None = Field(None, max_length=200)
+    number: str | None = Field(None, max_length=20)
+    group: str | None = Field(None, max_length=120)
+    subgroup: str | None = Field(None, max_length=200)
+    content: str | None = Field(None, max_length=4000)
+    lead: list[str] | None = None
+    responsible: list[str] | None = None
+    cooperating: list[str] | None = None
+    deadline_text: str | None = Field(None, max_length=60)
+    recurrence: str | None = None
+    priority: int | None = Field(None, ge=1, le=99, description="null clears it.")
+
+
+class AuthoredTaskOut(Schema):
+    id: int
+    number: str
+    order: int
+    title: str
+    group: str
+    subgroup: str
+    content: str
+    deadline_text: str
+    deadline: datetime.date | None
+    recurrence: str
+    priority: int | None
+    lead: list[str]
+    responsible: list[str]
+    cooperating: list[str]
+
+
+def task_out(t) -> dict:
+    units = list(t.units.select_related("department"))
+    return {"id": t.pk, "number": t.number, "order": t.order, "title": t.title, "group": t.group,
+            "subgroup": t.subgroup, "content": t.content, "deadline_text": t.deadline_text, "deadline": t.deadline,
+            "recurrence": t.recurrence, "priority": t.priority,
+            **{field: [u.department.name for u in units if u.role == role] for field, role in authoring.UNIT_FIELDS}}
+
+
+def _task(request, key: str, task_id: int):
+    task = _plan(request, key).tasks.filter(pk=min(task_id, 2**31 - 1)).first()
+    if task is None:
+        raise Http404
+    return task
+
+
+@router.post("/plans/{key}/tasks", response={201: AuthoredTaskOut, **ERRORS},
+             summary="Add a task to a plan (the plan's owners)")
+def add_task(request, key: str, payload: PlanTaskIn):
+    return Status(201, task_out(authoring.add_task(request.user, _plan(request, key), payload.dict(), request=request)))
+
+
+@router.patch("/plans/{key}/tasks/{int:task_id}", response={200: AuthoredTaskOut, **ERRORS},
+              summary="Change a task of a plan: its words, units, deadline or priority (the plan's owners)")
+def update_task(request, key: str, task_id: int, payload: PlanTaskPatchIn):
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "priority"}
+    return task_out(authoring.update_task(request.user, _task(request, key, task_id), data, request=request))
+
+
+@router.delete("/plans/{key}/tasks/{int:task_id}", response={204: None, **ERRORS},
+               summary="Remove a task nothing refers to (the plan's owners; 409 when something does)")
+def remove_task(request, key: str, task_id: int):
+    authoring.remove_task(request.user, _task(request, key, task_id), request=request)
+    return Status(204, None)

@@ -313,10 +313,13 @@ def _latest(figures) -> dict:
     return {(code, as_of): value for code, (as_of, value) in latest.items()}
 
 
-def task_board(plan: Plan, today: date) -> dict:
+def task_board(plan: Plan, today: date, *, sort: str = "order") -> dict:
     """The plan's tasks by status and by unit: each task's current period (this year's, or the
-    last one), its reporting units, and whether it is overdue."""
+    last one), its reporting units, and whether it is overdue. In the plan's order, or with
+    sort="priority" in the priority order (优先序: 1 first, tasks without one last)."""
     tasks = list(plan.tasks.prefetch_related("units__department").order_by("order"))
+    if sort == "priority":
+        tasks.sort(key=lambda task: (task.priority is None, task.priority or 0, task.order))
     periods = {}
     for period in TaskPeriod.objects.filter(task__plan=plan).order_by("task_id", "year"):
         current = periods.get(period.task_id)
@@ -342,3 +345,17 @@ def task_board(plan: Plan, today: date) -> dict:
     return {"cards": cards, "columns": columns, "overdue": sum(c["overdue"] for c in cards),
             "units": sorted(((name, dict(counts)) for name, counts in by_unit.items()),
                             key=lambda item: (-item[1].get("overdue", 0), -item[1]["total"], item[0]))}
+
+
+def phase_strip(plan: Plan, today: date) -> list[dict]:
+    """The plan's phases in order, each with the targets and tasks due in it (their deadline inside
+    the phase) and whether it is past, under way or to come (D15)."""
+    targets = list(plan.targets.order_by("deadline", "order"))
+    tasks = list(plan.tasks.order_by("deadline", "order"))
+    strip = []
+    for phase in plan.phases.all():
+        state = "past" if phase.ends_on < today else "current" if phase.starts_on <= today else "coming"
+        strip.append({"phase": phase, "state": state,
+                      "targets": [t for t in targets if phase.starts_on <= t.deadline <= phase.ends_on],
+                      "tasks": [t for t in tasks if t.deadline and phase.starts_on <= t.deadline <= phase.ends_on]})
+    return strip

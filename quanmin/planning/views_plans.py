@@ -19,11 +19,12 @@ from quanmin.accounts.decorators import role_required
 from quanmin.core import excel
 from quanmin.core.forms import DayField
 from quanmin.core.uploads import file_response
+from quanmin.regions import codes
 from quanmin.regions.models import Region
 
 from . import exports, permissions, selectors
 from .errors import PlanningError
-from .models import Plan, Target, TargetFigure
+from .models import Phase, Plan, Target, TargetFigure
 from .services import authoring
 from .services import figures as figure_services
 
@@ -50,9 +51,11 @@ def plan_list(request):
 def plan_dashboard(request, key: str):
     plan = plan_or_404(request.user, key)
     live = request.GET.get("live") == "1"
+    sort = "priority" if request.GET.get("tasks") == "priority" else "order"
     found = selectors.dashboard(plan, timezone.localdate(), live=live)
     return render(request, "planning/dashboard.html", {
-        **found, "live": live, "board": selectors.task_board(plan, timezone.localdate()),
+        **found, "live": live, "task_sort": sort, "phases": selectors.phase_strip(plan, timezone.localdate()),
+        "board": selectors.task_board(plan, timezone.localdate(), sort=sort),
         "can_manage": permissions.can_manage(request.user, plan),
     })
 
@@ -246,7 +249,11 @@ def plan_edit(request, key: str):
                 return redirect("planning:plan", key=plan.key)
     else:
         form = PlanEditForm(initial={name: getattr(plan, name) for name in PlanEditForm.base_fields})
-    return render(request, "planning/plan_edit.html", {"plan": plan, "form": form})
+    phases = [(phase, PhaseForm(initial={name: getattr(phase, name) for name in PhaseForm.base_fields},
+                                 auto_id=False))
+              for phase in plan.phases.all()]
+    return render(request, "planning/plan_edit.html", {"plan": plan, "form": form, "phases": phases,
+                                                       "phase_form": PhaseForm(auto_id=False)})
 
 
 @require_POST
@@ -261,3 +268,146 @@ def target_indicator(request, key: str, pk: int):
     else:
         messages.success(request, _("Indicator bound.") if target.indicator else _("Indicator unbound: enter figures."))
     return redirect("planning:target", key=key, pk=pk)
+
+
+def owned_plan_or_403(user, key: str) -> Plan:
+    """A plan the user reads (404 otherwise) and owns (403 otherwise): the authoring pages'."""
+    plan = plan_or_404(user, key)
+    if not permissions.can_manage(user, plan):
+        raise PermissionDenied
+    return plan
+
+
+class TargetForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    quote = forms.CharField(label=gettext_lazy("As the plan writes it"), max_length=200)
+    key = forms.CharField(label=gettext_lazy("Key"), max_length=20, required=False,
+                          help_text=gettext_lazy("Left empty, one is made (T01, T02…)."))
+    comparator = forms.ChoiceField(label=gettext_lazy("Comparator"), choices=Target.Comparator.choices)
+    value = forms.CharField(label=gettext_lazy("Value"), max_length=30, required=False,
+                            help_text=gettext_lazy("Empty for “achieved” and “higher than last year”."))
+    unit = forms.ChoiceField(label=gettext_lazy("Unit of measure"), choices=Target._meta.get_field("unit").choices)
+    unit_text = forms.CharField(label=gettext_lazy("Unit as written"), max_length=40, required=False)
+    year = forms.IntegerField(label=gettext_lazy("Year"), required=False)
+    deadline = DayField(label=gettext_lazy("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                        help_text=gettext_lazy("Left empty, the year's last day."))
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Target.Kind.choices)
+    level = forms.ChoiceField(label=gettext_lazy("Level"), choices=Target.Level.choices)
+    each = forms.BooleanField(label=gettext_lazy("Every division at the level must meet it"), required=False)
+    subject = forms.CharField(label=gettext_lazy("Applies to"), max_length=120, required=False)
+    indicator = forms.ChoiceField(label=gettext_lazy("Indicator"), required=False,
+                                  help_text=gettext_lazy("Its values then come from the registers; none: figures "
+                                                         "are entered by hand."))
+    order = forms.IntegerField(label=gettext_lazy("Order"), required=False, min_value=1, max_value=999)
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = [("", _("None: figures entered by hand"))] + [
+            (found.key, f"{found.label}（{found.unit_label}）") for found in authoring.fitting_indicators(plan)]
+
+
+def saved_form(request, form, save, success: str):
+    """The posted form saved through `save(cleaned_data)` (a service call answering the object), or
+    None with the service's refusal put on its field (the form shows it)."""
+    if not form.is_valid():
+        return None
+    try:
+        found = save(dict(form.cleaned_data))
+    except PlanningError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        return None
+    messages.success(request, success)
+    return found
+
+
+def _target_form_page(request, plan: Plan, target: Target | None):
+    if request.method == "POST":
+        form = TargetForm(request.POST, plan=plan)
+        saved = saved_form(request, form, lambda data: authoring.add_target(request.user, plan, data, request=request)
+                           if target is None else authoring.update_target(request.user, target, data, request=request),
+                           _("Target saved."))
+        if saved is not None:
+            return redirect("planning:target", key=plan.key, pk=saved.pk)
+    elif target is None:
+        form = TargetForm(plan=plan, initial={"year": plan.ends_on.year, "level": codes.level(plan.division_code)})
+    else:
+        initial = {name: getattr(target, name) for name in TargetForm.base_fields}
+        if target.value is not None:
+            initial["value"] = format(target.value.normalize(), "f")
+        form = TargetForm(plan=plan, initial=initial)
+    return render(request, "planning/target_form.html", {"plan": plan, "target": target, "form": form})
+
+
+@reader
+def target_new(request, key: str):
+    """The plan's owners add a target."""
+    return _target_form_page(request, owned_plan_or_403(request.user, key), None)
+
+
+@reader
+def target_edit(request, key: str, pk: int):
+    """The plan's owners change a target."""
+    plan = owned_plan_or_403(request.user, key)
+    return _target_form_page(request, plan, get_object_or_404(Target, plan=plan, pk=pk))
+
+
+@require_POST
+@reader
+def target_remove(request, key: str, pk: int):
+    """The plan's owners remove a target nothing refers to; else they are told what does."""
+    plan = owned_plan_or_403(request.user, key)
+    target = get_object_or_404(Target, plan=plan, pk=pk)
+    try:
+        authoring.remove_target(request.user, target, request=request)
+    except PlanningError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("planning:target", key=key, pk=pk)
+    messages.success(request, _("Target removed."))
+    return redirect("planning:plan", key=key)
+
+
+class PhaseForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=60)
+    starts_on = DayField(label=gettext_lazy("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = DayField(label=gettext_lazy("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+    quote = forms.CharField(label=gettext_lazy("As the plan writes it"), max_length=200, required=False)
+
+
+def _phase_write(request, key: str, write, success: str):
+    """Post a phase form through `write(plan, data)`; back to the plan's edit page, saying what was
+    done or why not."""
+    plan = owned_plan_or_403(request.user, key)
+    form = PhaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    else:
+        try:
+            write(plan, form.cleaned_data)
+        except PlanningError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, success)
+    return redirect("planning:plan_edit", key=key)
+
+
+@require_POST
+@reader
+def phase_add(request, key: str):
+    return _phase_write(request, key, lambda plan, data: authoring.add_phase(request.user, plan, data, request=request),
+                        _("Phase added."))
+
+
+@require_POST
+@reader
+def phase_edit(request, key: str, pk: int):
+    return _phase_write(request, key, lambda plan, data: authoring.update_phase(
+        request.user, get_object_or_404(Phase, plan=plan, pk=pk), data, request=request), _("Phase saved."))
+
+
+@require_POST
+@reader
+def phase_remove(request, key: str, pk: int):
+    plan = owned_plan_or_403(request.user, key)
+    authoring.remove_phase(request.user, get_object_or_404(Phase, plan=plan, pk=pk), request=request)
+    messages.success(request, _("Phase removed."))
+    return redirect("planning:plan_edit", key=key)

@@ -1,11 +1,13 @@
 """Task pages: a task with its periods, reports, comments and reviews; a department's own tasks;
 the task-table import from Excel (dry run, then apply)."""
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from quanmin.accounts.decorators import role_required
@@ -15,8 +17,8 @@ from quanmin.core.uploads import file_response
 from . import permissions
 from .errors import PlanningError
 from .models import Department, TaskEntry, TaskItem, TaskPeriod
-from .services import imports, tasks
-from .views_plans import plan_or_404
+from .services import authoring, imports, tasks
+from .views_plans import owned_plan_or_403, plan_or_404, saved_form
 
 task_reader = role_required(permissions.can_see_tasks)
 reader = role_required(permissions.can_read)
@@ -132,3 +134,70 @@ def task_import(request, key: str):
                     messages.success(request, _("%(count)s tasks imported.") % {"count": len(report.changed)})
                     return redirect("planning:plan", key=plan.key)
     return render(request, "planning/task_import.html", {"plan": plan, "report": report, "error": error})
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Task"), max_length=200)
+    number = forms.CharField(label=gettext_lazy("Number"), max_length=20, required=False,
+                             help_text=gettext_lazy("Left empty, the next number."))
+    group = forms.CharField(label=gettext_lazy("Group"), max_length=120, required=False)
+    subgroup = forms.CharField(label=gettext_lazy("Key task"), max_length=200, required=False)
+    content = forms.CharField(label=gettext_lazy("Content"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    lead = forms.CharField(label=gettext_lazy("Lead units"), required=False, max_length=400,
+                           help_text=gettext_lazy("Departments, separated by 、"))
+    responsible = forms.CharField(label=gettext_lazy("Responsible units"), required=False, max_length=2000)
+    cooperating = forms.CharField(label=gettext_lazy("Cooperating units"), required=False, max_length=2000)
+    deadline_text = forms.CharField(label=gettext_lazy("Deadline"), max_length=60, required=False,
+                                    help_text=gettext_lazy("As plans write it: 2025年底前, 每年, 持续实施; empty: the "
+                                                           "plan's end."))
+    priority = forms.IntegerField(label=gettext_lazy("Priority"), required=False, min_value=1, max_value=99,
+                                  help_text=gettext_lazy("1 comes first; empty: none given."))
+
+
+def _task_form_page(request, plan, task):
+    if request.method == "POST":
+        form = TaskForm(request.POST)
+        saved = saved_form(request, form, lambda data: authoring.add_task(request.user, plan, data, request=request)
+                           if task is None else authoring.update_task(request.user, task, data, request=request),
+                           _("Task saved."))
+        if saved is not None:
+            return redirect("planning:task", key=plan.key, pk=saved.pk)
+    elif task is None:
+        form = TaskForm()
+    else:
+        units = list(task.units.select_related("department"))
+        form = TaskForm(initial={**{name: getattr(task, name) for name in TaskForm.base_fields if hasattr(task, name)},
+                                 **{field: "、".join(u.department.name for u in units if u.role == role)
+                                    for field, role in authoring.UNIT_FIELDS}})
+    return render(request, "planning/task_form.html", {
+        "plan": plan, "task": task, "form": form,
+        "departments": Department.objects.filter(division_code=plan.division_code).order_by("name")})
+
+
+@reader
+def task_new(request, key: str):
+    """The plan's owners add a task."""
+    return _task_form_page(request, owned_plan_or_403(request.user, key), None)
+
+
+@reader
+def task_edit(request, key: str, pk: int):
+    """The plan's owners change a task: its words, units, deadline and priority."""
+    plan = owned_plan_or_403(request.user, key)
+    return _task_form_page(request, plan, get_object_or_404(TaskItem, plan=plan, pk=pk))
+
+
+@require_POST
+@reader
+def task_remove(request, key: str, pk: int):
+    """The plan's owners remove a task nothing refers to; else they are told what does."""
+    plan = owned_plan_or_403(request.user, key)
+    task = get_object_or_404(TaskItem, plan=plan, pk=pk)
+    try:
+        authoring.remove_task(request.user, task, request=request)
+    except PlanningError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("planning:task", key=key, pk=pk)
+    messages.success(request, _("Task removed."))
+    return redirect("planning:plan", key=key)

@@ -27,7 +27,13 @@ def test_demo_city_has_its_plan():
     own = Plan.objects.get(division_code=city.code)
     assert own.title == "聊城市全民健身三年行动实施方案"
     assert (own.targets.count(), own.tasks.count()) == (29, 16 + 1)  # the joint meeting's decision
-    assert Plan.objects.count() == 6  # the seeds' five and the first county's measures from the template
+    # The seeds' five, and the first county's two: its measures from the city's plan as a template,
+    # and its own implementation plan written from scratch.
+    assert Plan.objects.count() == 7
+    county = Plan.objects.get(division_code__startswith=city.code[:4], title__contains="全民健身实施计划")
+    assert (county.phases.count(), county.targets.count(), county.tasks.count()) == (3, 3, 4)
+    assert [t.priority for t in county.tasks.order_by("order")] == [1, 2, 3, None]
+    assert county.targets.get(key="T1").indicator == "grounds" and county.tasks.get(number="2").recurrence == "yearly"
     assert TaskEntry.objects.filter(kind="report").count() == 4
     assert TaskEntry.objects.filter(kind="review", decision="accepted").count() == 1
     assert len(demo.describe()) == 3  # two departments' staff and the county's people's congress office

@@ -27,6 +27,9 @@ class TaskItem(models.Model):
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     recurrence = models.CharField(_("recurrence"), max_length=8, choices=Recurrence.choices, blank=True, default="")
     quote = models.CharField(_("as written"), max_length=200)
+    # 优先序 (seed 004: each county's measures with a timetable, roadmap, task list and priority order).
+    priority = models.PositiveSmallIntegerField(_("priority"), null=True, blank=True,
+                                                help_text=_("The order of priority: 1 comes first; empty: none given."))
     # 纳入政府民生实事 (D10): the government counts the task among its livelihood projects, pushed and
     # assessed each year (models/livelihood.py); the plan's owners mark it (services/livelihood.py).
     livelihood = models.BooleanField(_("government livelihood project"), default=False,

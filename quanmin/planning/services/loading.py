@@ -61,11 +61,10 @@ def _target(plan: Plan, order: int, row: dict) -> Target:
         subject=row.get("subject", ""), kind=_required(row, "kind", key), indicator=row.get("indicator", ""),
         quote=_required(row, "quote", key),
     )
-    for field in ("comparator", "unit", "level", "kind"):
-        allowed = {value for value, _label in Target._meta.get_field(field).choices}
-        if getattr(target, field) not in allowed:
-            raise PlanningError("plan_file_bad_choice", _("A field of the plan file has a value it cannot take."),
-                                field, detail={"where": key, "value": getattr(target, field)})
+    bad = plan_rules.bad_choice(target)
+    if bad is not None:
+        raise PlanningError("plan_file_bad_choice", _("A field of the plan file has a value it cannot take."),
+                            bad[0], detail={"where": key, "value": bad[1]})
     plan_rules.check_target(plan, target)
     return target
 

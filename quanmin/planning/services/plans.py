@@ -20,6 +20,18 @@ def check_period(starts_on: date, ends_on: date) -> None:
         raise PlanningError("plan_period_reversed", _("A plan cannot end before it starts."), "ends_on")
 
 
+CHOICE_FIELDS = ("comparator", "unit", "level", "kind")
+
+
+def bad_choice(target: Target) -> tuple[str, str] | None:
+    """(field, value) of the first of the target's choice fields holding a value it cannot take."""
+    for field in CHOICE_FIELDS:
+        allowed = {value for value, _label in Target._meta.get_field(field).choices}
+        if getattr(target, field) not in allowed:
+            return field, getattr(target, field)
+    return None
+
+
 def check_target(plan: Plan, target: Target) -> None:
     """The rules of a target, whoever writes it: a deadline inside the plan's reach, a value the
     comparator can use, a level at or under the plan's division, an indicator that measures the
