@@ -56,6 +56,8 @@ class GamesOut(Schema):
     organizer: str
     operator: str
     co_organizers: str
+    contract: str
+    funding: Decimal | None
     themed_day: str
     target_groups: list[str] = Field(alias="group_list")
     mode: str
@@ -152,6 +154,7 @@ class GamesIn(Schema):
     operator: str = Field("", max_length=200)
     co_organizers: str = Field("", max_length=400)
     contract: str = Field("", max_length=200)
+    funding: Decimal | None = Field(None, ge=0, lt=Decimal("1e10"), decimal_places=2, description="Funding, yuan")
     association: str = Field("", max_length=120)
     organization: int | None = Field(None, ge=1, le=MAX_ID, description="The organising sports organisation")
     themed_day: str = Field("", max_length=16)
@@ -161,6 +164,30 @@ class GamesIn(Schema):
     brand_owner: str = Field("", max_length=120)
     description: str = Field("", max_length=5000)
     payment_provider: Literal["on_site", "simulated"] = Field("on_site", description="How entrants pay fees")
+
+
+class GamesPatchIn(Schema):
+    """Only the fields sent change; `parent` or `organization` sent as null detaches it. The division
+    and the level stay."""
+    name: str | None = Field(None, max_length=120)
+    kind: Literal["games", "event"] | None = None
+    edition: int | None = Field(None, ge=1, le=999)
+    parent: int | None = Field(None, ge=1, le=MAX_ID, description="A games one level up; null: none")
+    year: int | None = Field(None, ge=2000, le=2100)
+    organizer: str | None = Field(None, max_length=200)
+    operator: str | None = Field(None, max_length=200)
+    co_organizers: str | None = Field(None, max_length=400)
+    contract: str | None = Field(None, max_length=200)
+    funding: Decimal | None = Field(None, ge=0, lt=Decimal("1e10"), decimal_places=2, description="Funding, yuan")
+    association: str | None = Field(None, max_length=120)
+    organization: int | None = Field(None, ge=1, le=MAX_ID, description="The organising sports organisation; null: none")
+    themed_day: str | None = Field(None, max_length=16)
+    target_groups: list[Literal[tuple(TargetGroup.values)]] | None = None  # type: ignore[valid-type]
+    mode: Literal["offline", "online", "mixed"] | None = None
+    brand: bool | None = None
+    brand_owner: str | None = Field(None, max_length=120)
+    description: str | None = Field(None, max_length=5000)
+    payment_provider: Literal["on_site", "simulated"] | None = None
 
 
 class SafetyIn(Schema):
@@ -417,6 +444,28 @@ def create_games(request, body: GamesIn):
 @router.get("/staff/games/{games_id}", response={200: GamesDetailOut, **ERRORS}, summary="A games in my scope")
 def staff_get(request, games_id: int):
     return _detail(_staff_games(request, games_id))
+
+
+@router.patch("/staff/games/{games_id}", response={200: GamesOut, **ERRORS},
+              summary="Change a games or event: its fields, parent or organisation")
+def update_games(request, games_id: int, body: GamesPatchIn):
+    games = _staff_games(request, games_id, write=True)
+    sent = body.dict(exclude_unset=True)
+    links = {}
+    if "parent" in sent:
+        parent_id = sent.pop("parent")
+        links["parent"] = selectors.parent_games(request.user).filter(pk=parent_id).first() if parent_id else None
+        if parent_id and links["parent"] is None:
+            raise Http404
+    if "organization" in sent:
+        org_id = sent.pop("organization")
+        links["organization"] = scoping.scoped(request.user, Organization.objects.all(), True).filter(
+            pk=org_id).first() if org_id else None
+        if org_id and links["organization"] is None:
+            raise Http404
+    if "year" in sent:
+        links["year"] = sent.pop("year")
+    return services.update_games(request.user, games, sent, request=request, **links)
 
 
 @router.patch("/staff/games/{games_id}/safety", response={200: GamesOut, **ERRORS},

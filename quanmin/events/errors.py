@@ -57,6 +57,7 @@ MESSAGES = {
     "fee_not_discountable": _("This entry fee is not waiting to be paid, already has a discount, or would come to nothing."),
     "simulation_off": _("Simulated payments are turned off on this server."),
     "import_errors": _("The file has errors; nothing was imported."),
+    "cancelled": _("This event is cancelled: it can no longer be changed."),
 }
 
 FIELDS = {"team_size": "members", "in_another_team": "members", "team_name": "team_name", "team_member_unknown": "members",

@@ -207,8 +207,30 @@ def add_delegation(user, games: Games, *, name: str, kind: str, region: Region,
     return delegation
 
 
-def update_games(user, games: Games, data: dict, *, request=None) -> Games:
+KEEP = object()  # update_games: leave the parent, the organisation or the year as they are
+
+
+def update_games(user, games: Games, data: dict, *, parent=KEEP, organization=KEEP, year=KEEP,
+                 request=None) -> Games:
+    """Change a games' fields (the safety form sends only its own). A new parent is checked as at
+    creation (one level up, in a division above); the division and the level stay. A cancelled
+    games changes no more."""
+    if not scoping.can_write_region(user, games.region_id):
+        raise PermissionDenied
+    if games.status == Games.Status.CANCELLED:
+        raise fail("cancelled")
     clean = _clean_games(data)
+    if parent is not KEEP:
+        if parent is not None and (parent.pk == games.pk or parent.status == Games.Status.CANCELLED):
+            raise fail("parent_level", status=400)
+        _check_place(user, games.region, games.level, parent)
+        clean["parent"] = parent
+    if organization is not KEEP:
+        clean["organization"] = organization
+    if year is not KEEP:
+        if year is None or not 2000 <= int(year) <= 2100:
+            raise invalid(_("Give a year from 2000 to 2100."), "year")
+        clean["year"] = int(year)
     _check_grade(clean.get("risk", games.risk), clean.get("expected_attendance", games.expected_attendance))
     changed = [k for k, v in clean.items() if getattr(games, k) != v]
     for k in changed:

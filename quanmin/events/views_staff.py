@@ -27,7 +27,7 @@ from quanmin.regions.models import Region
 
 from . import io, selectors, services, services_entries, services_officials, services_results
 from .errors import fail
-from .forms import CompetitionForm, GamesForm, ResultForm, SafetyForm
+from .forms import CompetitionForm, GamesEditForm, GamesForm, ResultForm, SafetyForm
 from .models import Competition, Delegation, Entry, Games, Result
 
 backoffice = role_required(scoping.is_backoffice)
@@ -84,6 +84,43 @@ def new_page(request):
     elif request.method == "POST":
         _form_errors(request, form)
     return render(request, "events/staff/new.html", {"form": form, "region": request.POST.get("region", "")})
+
+
+EDIT_INITIAL = ("name", "kind", "edition", "year", "organizer", "operator", "co_organizers", "contract", "funding",
+                "association", "themed_day", "mode", "brand", "payment_provider", "brand_owner", "description")
+
+
+@backoffice
+def edit_page(request, pk: int):
+    """Change a games' own fields, its parent and its organisation (the division stays)."""
+    games = _games(request, pk, write=True)
+    parents = [g for g in selectors.parent_games(request.user).select_related("region").order_by(
+        "-year", "level", "name")[:300] if g.pk != games.pk]
+    if games.parent and games.parent not in parents:
+        parents.append(games.parent)  # keep the present one choosable
+    organisations = list(scoping.scoped(request.user, Organization.objects.all(), True).order_by("name", "pk")[
+        :selectors.CHOICES])
+    if games.organization_id and games.organization_id not in {o.pk for o in organisations}:
+        organisations.append(games.organization)
+    initial = {f: getattr(games, f) for f in EDIT_INITIAL}
+    initial.update(parent=games.parent_id, organization=games.organization_id, target_groups=games.group_list)
+    form = GamesEditForm(request.POST or None, parents=parents, organisations=organisations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        parent = next((g for g in parents if g.pk == data.pop("parent")), None)  # the form took only these
+        organization = next((o for o in organisations if o.pk == data.pop("organization")), None)
+        year = data.pop("year")
+        try:
+            services.update_games(request.user, games, data, parent=parent, organization=organization, year=year,
+                                  request=request)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("events:staff_games", pk=games.pk)
+    elif request.method == "POST":
+        _form_errors(request, form)
+    return render(request, "events/staff/edit.html", {"form": form, "games": games})
 
 
 @backoffice
