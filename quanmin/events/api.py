@@ -92,6 +92,8 @@ class CompetitionOut(Schema):
     ends_at: datetime.datetime
     closes_at: datetime.datetime
     site: int | None = Field(alias="site_id")
+    unit: int | None = Field(alias="unit_id")
+    venue_blocked: int
 
 
 class GamesRuleOut(Schema):
@@ -226,6 +228,32 @@ class CompetitionIn(Schema):
     rules: str = Field("", max_length=10000)
     starts_at: Moment
     ends_at: Moment
+    closes_at: Moment | None = None
+    site: int | None = Field(None, ge=1, le=MAX_ID)
+    unit: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class CompetitionPatchIn(Schema):
+    """Only the fields sent change. `site` and `unit` move the competition (a unit names its site;
+    sending one without the other clears the other)."""
+    sport: Literal[tuple(Sport.values)] | None = None  # type: ignore[valid-type]
+    name: str | None = Field(None, max_length=120)
+    format: Literal["individual", "team", "relay"] | None = None
+    sex: Literal["any", "male", "female", "mixed"] | None = None
+    min_age: int | None = Field(None, ge=0, le=120)
+    max_age: int | None = Field(None, ge=0, le=120)
+    team_min: int | None = Field(None, ge=1, le=100)
+    team_max: int | None = Field(None, ge=1, le=100)
+    capacity: int | None = Field(None, ge=1, le=1_000_000, description="never below the places taken")
+    delegation_quota: int | None = Field(None, ge=1, le=10000)
+    fee: Decimal | None = Field(None, ge=0, lt=Decimal(100000), decimal_places=2, description="Entry fee, yuan")
+    entries: Literal["open", "delegation", "both"] | None = None
+    residents_only: bool | None = None
+    measure: Literal["time", "distance", "score", "count", "rank"] | None = None
+    stage: Literal["", "primary", "junior", "senior", "college"] | None = None
+    rules: str | None = Field(None, max_length=10000)
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     closes_at: Moment | None = None
     site: int | None = Field(None, ge=1, le=MAX_ID)
     unit: int | None = Field(None, ge=1, le=MAX_ID)
@@ -506,6 +534,18 @@ def participation(request, games_id: int):
 def export(request, games_id: int):
     games = _staff_games(request, games_id)
     return xlsx_response(f"entries-{games.pk}.xlsx", io.entry_sheets(games))
+
+
+@router.patch("/staff/competitions/{competition_id}", response={200: CompetitionOut, **ERRORS},
+              summary="Change a competition (places, times, venue: its booking block follows)")
+def update_competition(request, competition_id: int, body: CompetitionPatchIn):
+    if not scoping.is_division_staff(request.user, write=True):
+        raise PermissionDenied
+    competition = scoping.get_scoped_or_404(request.user, Competition.objects.select_related("games"), True,
+                                            pk=competition_id)
+    sent = body.dict(exclude_unset=True)
+    venue = (sent.pop("site", None), sent.pop("unit", None)) if {"site", "unit"} & set(sent) else services.KEEP
+    return services.update_competition(request.user, competition, sent, venue=venue, request=request)
 
 
 @router.post("/staff/competitions/{competition_id}/results", response={200: EventResultOut, **ERRORS},

@@ -372,18 +372,51 @@ def add_competition(user, games: Games, data: dict, *, site_id=None, unit_id=Non
     return competition
 
 
-def update_competition(user, competition: Competition, data: dict, *, request=None) -> Competition:
+def _free_venue(user, competition: Competition) -> None:
+    """Unblock the court's slots the competition blocked (its start to its end), then block again
+    those another competition on the same court still holds, so that one games' change frees
+    nothing of another's."""
+    if competition.unit_id is None or not competition.venue_blocked:
+        return
+    services_console.unblock_unit_time(competition.unit, competition.starts_at, competition.ends_at, staff=user)
+    for other in (Competition.objects.filter(unit_id=competition.unit_id, venue_blocked__gt=0,
+                                             starts_at__lt=competition.ends_at, ends_at__gt=competition.starts_at)
+                  .exclude(pk=competition.pk).select_related("unit")):
+        schedule.block_time(other.unit, other.starts_at, other.ends_at, _("Games: %(name)s") % {"name": other.name})
+    competition.venue_blocked = 0
+    Competition.objects.filter(pk=competition.pk).update(venue_blocked=0)
+
+
+def update_competition(user, competition: Competition, data: dict, *, venue=KEEP, request=None) -> Competition:
+    """Change a competition: its places never below the entries holding one; `venue` (site id, unit
+    id) moves it. A new time or court frees the old block in booking and blocks the new one (a slot
+    someone booked meanwhile refuses the change: venue_taken, nothing changed), and the games' span
+    follows."""
+    if not scoping.can_write_region(user, competition.games.region_id):
+        raise PermissionDenied
     with transaction.atomic():
-        competition = Competition.objects.select_for_update().get(pk=competition.pk)
+        competition = Competition.objects.select_for_update().select_related("games", "unit").get(pk=competition.pk)
+        if competition.games.status == Games.Status.CANCELLED:
+            raise fail("cancelled")
         clean = _clean_competition(data, competition)
+        changed = sorted(k for k, v in clean.items() if getattr(competition, k) != v)
+        site, unit = (competition.site, competition.unit) if venue is KEEP else _venue(competition.games, *venue)
+        moved = unit != competition.unit or any(k in changed for k in ("starts_at", "ends_at"))
+        if site != competition.site or unit != competition.unit:
+            changed.append("venue")
+        if moved:
+            _free_venue(user, competition)
         for k, v in clean.items():
             setattr(competition, k, v)
-        competition.save()
+        competition.site, competition.unit = site, unit
+        competition.save(update_fields=[*clean, "site", "unit"])
+        if moved and unit is not None:
+            _block_venue(user, competition)
         _refresh_span(competition.games)
-    audit.record("update_competition", request=request, actor=user, obj=competition.games,
-                 detail={"competition": competition.pk, "fields": sorted(clean)})
+    if changed:
+        audit.record("update_competition", request=request, actor=user, obj=competition.games,
+                     detail={"competition": competition.pk, "fields": changed})
     return competition
-
 
 
 # --- sports promoted in a year (A24) -------------------------------------------------------------

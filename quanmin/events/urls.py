@@ -38,6 +38,7 @@ urlpatterns = [
     path("staff/events/<int:pk>/entries.xlsx", views_staff.export_view, name="staff_export"),
     path("staff/events/<int:pk>/awards/", views_staff.awards_view, name="staff_awards"),
     path("staff/events/competitions/<int:pk>/", views_staff.competition_page, name="staff_competition"),
+    path("staff/events/competitions/<int:pk>/edit/", views_staff.competition_edit_page, name="staff_competition_edit"),
     path("staff/events/competitions/<int:pk>/results/", views_staff.result_view, name="staff_result"),
     path("staff/events/competitions/<int:pk>/template.xlsx", views_staff.template_view, name="staff_template"),
     path("staff/events/competitions/<int:pk>/import/", views_staff.import_view, name="staff_import"),

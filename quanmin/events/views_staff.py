@@ -276,6 +276,36 @@ def _competition(request, pk: int) -> Competition:
     return competition
 
 
+def _moment(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
+@backoffice
+def competition_edit_page(request, pk: int):
+    """Change a competition of a games the user writes: its places, times, venue and rules."""
+    competition = scoping.get_scoped_or_404(request.user, Competition.objects.select_related("games__region"), True,
+                                            pk=pk)
+    games = competition.games
+    initial = {f: getattr(competition, f) for f in services.COMPETITION_FIELDS}
+    initial.update({f: _moment(getattr(competition, f)) for f in ("starts_at", "ends_at", "closes_at")})
+    initial.update(site=competition.site_id, unit=competition.unit_id)
+    form = CompetitionForm(request.POST or None, **_venues(games), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        venue = (data.pop("site"), data.pop("unit"))
+        try:
+            services.update_competition(request.user, competition, data, venue=venue, request=request)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("events:staff_competition", pk=competition.pk)
+    elif request.method == "POST":
+        _form_errors(request, form)
+    return render(request, "events/staff/competition_edit.html", {"form": form, "competition": competition,
+                                                                  "games": games})
+
+
 @backoffice
 def competition_page(request, pk: int):
     competition = _competition(request, pk)
@@ -284,6 +314,7 @@ def competition_page(request, pk: int):
         "round", "heat", "rank", "pk")[:500]
     return render(request, "events/staff/competition.html", {
         "competition": competition, "games": competition.games, "entries": entries, "results": results,
+        "writable": scoping.can_write_region(request.user, competition.games.region_id),
         "form": ResultForm(initial={"round": "final", "heat": 1, "status": "ok"}),
         "may_judge": services_results.may_judge(request.user, competition)})
 
