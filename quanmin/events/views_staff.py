@@ -86,6 +86,17 @@ def new_page(request):
     return render(request, "events/staff/new.html", {"form": form, "region": request.POST.get("region", "")})
 
 
+def _saved(request, change) -> bool:
+    """Run a form page's change: say it was saved, or show the service's error and keep the form."""
+    try:
+        change()
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, _("Saved."))
+    return True
+
+
 EDIT_INITIAL = ("name", "kind", "edition", "year", "organizer", "operator", "co_organizers", "contract", "funding",
                 "association", "themed_day", "mode", "brand", "payment_provider", "brand_owner", "description")
 
@@ -110,13 +121,8 @@ def edit_page(request, pk: int):
         parent = next((g for g in parents if g.pk == data.pop("parent")), None)  # the form took only these
         organization = next((o for o in organisations if o.pk == data.pop("organization")), None)
         year = data.pop("year")
-        try:
-            services.update_games(request.user, games, data, parent=parent, organization=organization, year=year,
-                                  request=request)
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Saved."))
+        if _saved(request, lambda: services.update_games(request.user, games, data, parent=parent,
+                                                         organization=organization, year=year, request=request)):
             return redirect("events:staff_games", pk=games.pk)
     elif request.method == "POST":
         _form_errors(request, form)
@@ -293,12 +299,8 @@ def competition_edit_page(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         venue = (data.pop("site"), data.pop("unit"))
-        try:
-            services.update_competition(request.user, competition, data, venue=venue, request=request)
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Saved."))
+        if _saved(request, lambda: services.update_competition(request.user, competition, data, venue=venue,
+                                                               request=request)):
             return redirect("events:staff_competition", pk=competition.pk)
     elif request.method == "POST":
         _form_errors(request, form)
