@@ -65,6 +65,7 @@ class GamesOut(Schema):
     first_day: datetime.date | None
     last_day: datetime.date | None
     status: str
+    cancel_reason: str
     risk: str
     expected_attendance: int | None
 
@@ -361,9 +362,10 @@ def _detail(games: Games) -> Games:
     return games
 
 
-@router.get("/{games_id}", response={200: GamesDetailOut, 404: ErrorOut}, auth=PUBLIC, summary="A published event")
+@router.get("/{games_id}", response={200: GamesDetailOut, 404: ErrorOut}, auth=PUBLIC, summary="A published event, or one cancelled (status, cancel_reason)")
 def get_games(request, games_id: int):
-    games = get_object_or_404(Games.objects.select_related("region"), pk=games_id, status=Games.Status.PUBLISHED)
+    games = get_object_or_404(Games.objects.select_related("region"), pk=games_id,
+                              status__in=(Games.Status.PUBLISHED, Games.Status.CANCELLED))
     return _detail(games)
 
 
@@ -501,6 +503,23 @@ def update_games(request, games_id: int, body: GamesPatchIn):
 def safety(request, games_id: int, body: SafetyIn):
     games = _staff_games(request, games_id, write=True)
     return services.update_games(request.user, games, body.dict(exclude_none=True), request=request)
+
+
+class CancelIn(Schema):
+    reason: str = Field(max_length=200, description="Told to every entrant")
+
+
+class CancelOut(Schema):
+    games: GamesOut
+    withdrawn: int = Field(description="Open entries withdrawn by this call")
+    refunded: Decimal = Field(description="Fees refunded by this call, yuan")
+
+
+@router.post("/staff/games/{games_id}/cancel", response={200: CancelOut, **ERRORS},
+             summary="Cancel: open entries withdrawn and refunded, venue slots freed, entrants told")
+def cancel(request, games_id: int, body: CancelIn):
+    return services.cancel_games(request.user, _staff_games(request, games_id, write=True), body.reason,
+                                 request=request)
 
 
 @router.post("/staff/games/{games_id}/publish", response={200: GamesOut, **ERRORS}, summary="Publish")

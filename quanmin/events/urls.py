@@ -29,6 +29,7 @@ urlpatterns = [
     path("staff/events/reports/promoted/<int:pk>/remove/", views_figures.drop_promoted_view, name="drop_promoted"),
     path("staff/events/<int:pk>/", views_staff.games_page, name="staff_games"),
     path("staff/events/<int:pk>/edit/", views_staff.edit_page, name="staff_edit"),
+    path("staff/events/<int:pk>/cancel/", views_staff.cancel_page, name="staff_cancel"),
     path("staff/events/<int:pk>/safety/", views_staff.safety_view, name="staff_safety"),
     path("staff/events/<int:pk>/publish/", views_staff.publish_view, name="staff_publish"),
     path("staff/events/<int:pk>/competitions/", views_staff.add_competition_view, name="staff_add_competition"),

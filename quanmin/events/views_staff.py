@@ -167,6 +167,23 @@ def safety_view(request, pk: int):
 
 
 @backoffice
+def cancel_page(request, pk: int):
+    """Confirm cancelling a games, with the reason its entrants are told."""
+    games = _games(request, pk, write=True)
+    if request.method == "POST" and games.status != Games.Status.CANCELLED:
+        try:
+            done = services.cancel_games(request.user, games, request.POST.get("reason", "")[:1000], request=request)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Cancelled: %(withdrawn)s entries withdrawn, their fees refunded, "
+                                        "the entrants told.") % done)
+            return redirect("events:staff_games", pk=games.pk)
+    return render(request, "events/staff/cancel.html", {"games": games, "preview": services.cancel_preview(games),
+                                                        "reason": request.POST.get("reason", "")[:200]})
+
+
+@backoffice
 @require_POST
 def publish_view(request, pk: int):
     games = _games(request, pk, write=True)
