@@ -469,7 +469,7 @@ def cancel_games(user, games: Games, reason: str, *, now=None, request=None) -> 
         with transaction.atomic():
             _free_venue(user, competition)
     if first or withdrawn:
-        audit.record("cancel", request=request, actor=user, obj=games,
+        audit.record("cancel_games", request=request, actor=user, obj=games,
                      detail={"reason": games.cancel_reason, "withdrawn": withdrawn, "refunded": str(refunded)})
     return {"games": games, "withdrawn": withdrawn, "refunded": refunded}
 

@@ -65,7 +65,7 @@ def test_cancel_withdraws_refunds_frees_and_tells(world, client_for, client):
     for person in people:
         notes = Notification.objects.filter(user=person, subject__contains=games.name)
         assert notes.count() == 1 and "暴雨红色预警" in notes.get().text
-    cancel = AuditEntry.objects.get(action="cancel", target_id=str(games.pk))
+    cancel = AuditEntry.objects.get(action="cancel_games", target_id=str(games.pk))
     assert cancel.detail["withdrawn"] == 4 and Decimal(cancel.detail["refunded"]) == Decimal("30")
     # Out of the public lists and the figures; its page says so rather than 404.
     assert games not in selectors.upcoming(None, selectors.Filters.parse({}))
