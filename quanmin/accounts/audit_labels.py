@@ -146,6 +146,8 @@ ACTION_LABELS = {
     "approve_entry": pgettext_lazy("audit action", "Entry approved"),
     "reject_entry": pgettext_lazy("audit action", "Entry not approved"),
     "withdraw_entry": pgettext_lazy("audit action", "Entry withdrawn"),
+    "cancel_entry": pgettext_lazy("audit action", "Entry withdrawn: event cancelled"),
+    "cancel_games": pgettext_lazy("audit action", "Games or event cancelled"),
     "export_entries": pgettext_lazy("audit action", "Entries exported"),
     "record_result": pgettext_lazy("audit action", "Result recorded"),
     "submit_result": pgettext_lazy("audit action", "Result sent for review"),

@@ -217,6 +217,12 @@ def load(city: Region, rng: random.Random) -> dict:
     m.competition(fresh[0], "walking", "新春健步走（5公里）", _at(today + datetime.timedelta(days=26), 9), capacity=2000,
                   residents_only=False)
     m.competition(fresh[1], "badminton", "羽毛球单打", _at(today + datetime.timedelta(days=40), 9), capacity=128)
+    # A county event called off (X1): its page says why; it is in no list or figure.
+    called_off = m.games_row(counties[-1], f"{counties[-1].name}环湖自行车骑行赛", year, kind=Games.Kind.EVENT,
+                             status=Games.Status.CANCELLED, cancelled_at=timezone.now(),
+                             cancel_reason="赛道沿线道路施工，无法保障骑行安全，经研究取消本次比赛。", funding=Decimal("80000"))
+    m.competition(called_off, "cycling", "环湖骑行（30公里）", _at(today + datetime.timedelta(days=20), 8), capacity=300,
+                  residents_only=False)
     _venues(m, city)
     m.write()
     out = {"games": len(m.games), "competitions": len(m.competitions)}

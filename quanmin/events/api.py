@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 
 from quanmin.accounts import scoping
 from quanmin.accounts.api_auth import PUBLIC
-from quanmin.core.api import ArrayPaging, ErrorOut, Moment, Paging
+from quanmin.core.api import ArrayPaging, ErrorOut, Paging
 from quanmin.core.excel import xlsx_response
 from quanmin.organizations.models import Organization
 from quanmin.regions.models import Region
@@ -34,12 +34,12 @@ from . import (
     services_officials,
     services_results,
 )
-from .models import Alert, Competition, Delegation, Entry, Games, PromotedSport, Sport, TargetGroup
+from .models import Alert, Competition, Delegation, Entry, Games, PromotedSport
 from .schemas_alerts import AlertIn, AlertOut, AreaOut
+from .schemas_staff import MAX_ID, CompetitionIn, CompetitionPatchIn, GamesIn, GamesPatchIn, SafetyIn
 
 router = Router(tags=["events"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-MAX_ID = 2**53
 
 
 class GamesOut(Schema):
@@ -56,6 +56,8 @@ class GamesOut(Schema):
     organizer: str
     operator: str
     co_organizers: str
+    contract: str
+    funding: Decimal | None
     themed_day: str
     target_groups: list[str] = Field(alias="group_list")
     mode: str
@@ -63,6 +65,7 @@ class GamesOut(Schema):
     first_day: datetime.date | None
     last_day: datetime.date | None
     status: str
+    cancel_reason: str
     risk: str
     expected_attendance: int | None
 
@@ -90,6 +93,8 @@ class CompetitionOut(Schema):
     ends_at: datetime.datetime
     closes_at: datetime.datetime
     site: int | None = Field(alias="site_id")
+    unit: int | None = Field(alias="unit_id")
+    venue_blocked: int
 
 
 class GamesRuleOut(Schema):
@@ -139,69 +144,6 @@ class EntryOut(Schema):
 class SubmitIn(Schema):
     value: Decimal = Field(ge=0, lt=Decimal("1e9"))
     evidence_url: str = Field(max_length=200)
-
-
-class GamesIn(Schema):
-    name: str = Field(max_length=120)
-    kind: Literal["games", "event"] = "games"
-    edition: int | None = Field(None, ge=1, le=999)
-    region: str = Field(pattern=r"^\d{12}$")
-    parent: int | None = Field(None, ge=1, le=MAX_ID)
-    year: int | None = Field(None, ge=2000, le=2100)
-    organizer: str = Field(max_length=200)
-    operator: str = Field("", max_length=200)
-    co_organizers: str = Field("", max_length=400)
-    contract: str = Field("", max_length=200)
-    association: str = Field("", max_length=120)
-    organization: int | None = Field(None, ge=1, le=MAX_ID, description="The organising sports organisation")
-    themed_day: str = Field("", max_length=16)
-    target_groups: list[Literal[tuple(TargetGroup.values)]] = Field(default_factory=list)  # type: ignore[valid-type]
-    mode: Literal["offline", "online", "mixed"] = "offline"
-    brand: bool = False
-    brand_owner: str = Field("", max_length=120)
-    description: str = Field("", max_length=5000)
-    payment_provider: Literal["on_site", "simulated"] = Field("on_site", description="How entrants pay fees")
-
-
-class SafetyIn(Schema):
-    risk: Literal["low", "medium", "high"] | None = None
-    venue_capacity_checked: bool | None = None
-    medical_cover: bool | None = None
-    insurance: bool | None = None
-    emergency_plan: bool | None = None
-    organizer_responsible: str | None = Field(None, max_length=60)
-    operator_responsible: str | None = Field(None, max_length=60)
-    authority_responsible: str | None = Field(None, max_length=60)
-    expected_attendance: int | None = Field(None, ge=0, le=1_000_000,
-                                            description="people at the busiest moment; 1,000 or more is at least "
-                                                        "medium risk, 5,000 or more high")
-    safety_plan: str | None = Field(None, max_length=5000, description="required to publish a medium or high grade")
-    health_measures: str | None = Field(None, max_length=5000,
-                                        description="health and epidemic measures; required with the plan")
-
-
-class CompetitionIn(Schema):
-    sport: Literal[tuple(Sport.values)]  # type: ignore[valid-type]
-    name: str = Field(max_length=120)
-    format: Literal["individual", "team", "relay"] = "individual"
-    sex: Literal["any", "male", "female", "mixed"] = "any"
-    min_age: int | None = Field(None, ge=0, le=120)
-    max_age: int | None = Field(None, ge=0, le=120)
-    team_min: int | None = Field(None, ge=1, le=100)
-    team_max: int | None = Field(None, ge=1, le=100)
-    capacity: int = Field(ge=1, le=1_000_000)
-    delegation_quota: int | None = Field(None, ge=1, le=10000)
-    fee: Decimal = Field(Decimal(0), ge=0, lt=Decimal(100000), decimal_places=2, description="Entry fee, yuan")
-    entries: Literal["open", "delegation", "both"] = "open"
-    residents_only: bool = True
-    measure: Literal["time", "distance", "score", "count", "rank"] = "time"
-    stage: Literal["", "primary", "junior", "senior", "college"] = ""
-    rules: str = Field("", max_length=10000)
-    starts_at: Moment
-    ends_at: Moment
-    closes_at: Moment | None = None
-    site: int | None = Field(None, ge=1, le=MAX_ID)
-    unit: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class EventResultIn(Schema):
@@ -306,9 +248,10 @@ def _detail(games: Games) -> Games:
     return games
 
 
-@router.get("/{games_id}", response={200: GamesDetailOut, 404: ErrorOut}, auth=PUBLIC, summary="A published event")
+@router.get("/{games_id}", response={200: GamesDetailOut, 404: ErrorOut}, auth=PUBLIC, summary="A published event, or one cancelled (status, cancel_reason)")
 def get_games(request, games_id: int):
-    games = get_object_or_404(Games.objects.select_related("region"), pk=games_id, status=Games.Status.PUBLISHED)
+    games = get_object_or_404(Games.objects.select_related("region"), pk=games_id,
+                              status__in=(Games.Status.PUBLISHED, Games.Status.CANCELLED))
     return _detail(games)
 
 
@@ -419,11 +362,50 @@ def staff_get(request, games_id: int):
     return _detail(_staff_games(request, games_id))
 
 
+@router.patch("/staff/games/{games_id}", response={200: GamesOut, **ERRORS},
+              summary="Change a games or event: its fields, parent or organisation")
+def update_games(request, games_id: int, body: GamesPatchIn):
+    games = _staff_games(request, games_id, write=True)
+    sent = body.dict(exclude_unset=True)
+    links = {}
+    if "parent" in sent:
+        parent_id = sent.pop("parent")
+        links["parent"] = selectors.parent_games(request.user).filter(pk=parent_id).first() if parent_id else None
+        if parent_id and links["parent"] is None:
+            raise Http404
+    if "organization" in sent:
+        org_id = sent.pop("organization")
+        links["organization"] = scoping.scoped(request.user, Organization.objects.all(), True).filter(
+            pk=org_id).first() if org_id else None
+        if org_id and links["organization"] is None:
+            raise Http404
+    if "year" in sent:
+        links["year"] = sent.pop("year")
+    return services.update_games(request.user, games, sent, request=request, **links)
+
+
 @router.patch("/staff/games/{games_id}/safety", response={200: GamesOut, **ERRORS},
               summary="Risk grade, safety checklist and responsible parties")
 def safety(request, games_id: int, body: SafetyIn):
     games = _staff_games(request, games_id, write=True)
     return services.update_games(request.user, games, body.dict(exclude_none=True), request=request)
+
+
+class GamesCancelIn(Schema):
+    reason: str = Field(max_length=200, description="Told to every entrant")
+
+
+class GamesCancelOut(Schema):
+    games: GamesOut
+    withdrawn: int = Field(description="Open entries withdrawn by this call")
+    refunded: Decimal = Field(description="Fees refunded by this call, yuan")
+
+
+@router.post("/staff/games/{games_id}/cancel", response={200: GamesCancelOut, **ERRORS},
+             summary="Cancel: open entries withdrawn and refunded, venue slots freed, entrants told")
+def cancel(request, games_id: int, body: GamesCancelIn):
+    return services.cancel_games(request.user, _staff_games(request, games_id, write=True), body.reason,
+                                 request=request)
 
 
 @router.post("/staff/games/{games_id}/publish", response={200: GamesOut, **ERRORS}, summary="Publish")
@@ -457,6 +439,18 @@ def participation(request, games_id: int):
 def export(request, games_id: int):
     games = _staff_games(request, games_id)
     return xlsx_response(f"entries-{games.pk}.xlsx", io.entry_sheets(games))
+
+
+@router.patch("/staff/competitions/{competition_id}", response={200: CompetitionOut, **ERRORS},
+              summary="Change a competition (places, times, venue: its booking block follows)")
+def update_competition(request, competition_id: int, body: CompetitionPatchIn):
+    if not scoping.is_division_staff(request.user, write=True):
+        raise PermissionDenied
+    competition = scoping.get_scoped_or_404(request.user, Competition.objects.select_related("games"), True,
+                                            pk=competition_id)
+    sent = body.dict(exclude_unset=True)
+    venue = (sent.pop("site", None), sent.pop("unit", None)) if {"site", "unit"} & set(sent) else services.KEEP
+    return services.update_competition(request.user, competition, sent, venue=venue, request=request)
 
 
 @router.post("/staff/competitions/{competition_id}/results", response={200: EventResultOut, **ERRORS},

@@ -57,12 +57,14 @@ MESSAGES = {
     "fee_not_discountable": _("This entry fee is not waiting to be paid, already has a discount, or would come to nothing."),
     "simulation_off": _("Simulated payments are turned off on this server."),
     "import_errors": _("The file has errors; nothing was imported."),
+    "cancelled": _("This event is cancelled: it can no longer be changed."),
+    "cancel_reason": _("Give the reason for cancelling: entrants are told it."),
 }
 
 FIELDS = {"team_size": "members", "in_another_team": "members", "team_name": "team_name", "team_member_unknown": "members",
           "ends_before_start": "ends_at", "closes_after_start": "closes_at",
           "reason_required": "reason", "result_value": "value", "sport_unknown": "sport",
-          "capacity_below_taken": "capacity", "level_mismatch": "region", "parent_level": "parent"}
+          "capacity_below_taken": "capacity", "cancel_reason": "reason", "level_mismatch": "region", "parent_level": "parent"}
 
 
 def fail(key: str, status: int | None = None, **params) -> EventError:

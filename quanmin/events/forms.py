@@ -20,6 +20,8 @@ class GamesForm(forms.Form):
     operator = forms.CharField(label=_("operator"), max_length=200, required=False)
     co_organizers = forms.CharField(label=_("co-organisers"), max_length=400, required=False)
     contract = forms.CharField(label=_("government-purchase contract"), max_length=200, required=False)
+    funding = forms.DecimalField(label=_("funding (yuan)"), min_value=0, max_value=9_999_999_999, decimal_places=2,
+                                 required=False)
     association = forms.CharField(label=_("association"), max_length=120, required=False)
     organization = forms.TypedChoiceField(label=_("organising organisation"), required=False, coerce=int,
                                           empty_value=None)
@@ -44,6 +46,14 @@ class GamesForm(forms.Form):
 
     def clean_payment_provider(self):
         return self.cleaned_data.get("payment_provider") or "on_site"
+
+
+class GamesEditForm(GamesForm):
+    """The new games' fields without the division (it sets the level: make a new games to move one)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["region"]
 
 
 class SafetyForm(forms.Form):

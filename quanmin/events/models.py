@@ -158,6 +158,8 @@ class Games(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
     # When everyone who asked to hear of it (Alert) was told; none yet: the tick still has to.
     alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
 

@@ -16,15 +16,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from quanmin.accounts import audit, scoping
+from quanmin.accounts.models import User
 from quanmin.booking import schedule, services_console
 from quanmin.booking.models import BookableUnit
+from quanmin.core.notify import notify
 from quanmin.facilities.models import Site
 from quanmin.organizations.models import Organization
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
+from . import services_entries
 from .errors import fail, invalid
-from .models import Competition, Delegation, Games, PromotedSport, Sport, TargetGroup, ThemedDay
+from .models import OPEN, Competition, Delegation, Entry, Games, PromotedSport, Sport, TargetGroup, ThemedDay
 
 # The level rules of the seeds (A02, A03): sports at least, span in months at least.
 LEVEL_RULES = {"city": (15, 6), "county": (8, 4)}
@@ -207,8 +210,30 @@ def add_delegation(user, games: Games, *, name: str, kind: str, region: Region,
     return delegation
 
 
-def update_games(user, games: Games, data: dict, *, request=None) -> Games:
+KEEP = object()  # update_games: leave the parent, the organisation or the year as they are
+
+
+def update_games(user, games: Games, data: dict, *, parent=KEEP, organization=KEEP, year=KEEP,
+                 request=None) -> Games:
+    """Change a games' fields (the safety form sends only its own). A new parent is checked as at
+    creation (one level up, in a division above); the division and the level stay. A cancelled
+    games changes no more."""
+    if not scoping.can_write_region(user, games.region_id):
+        raise PermissionDenied
+    if games.status == Games.Status.CANCELLED:
+        raise fail("cancelled")
     clean = _clean_games(data)
+    if parent is not KEEP:
+        if parent is not None and (parent.pk == games.pk or parent.status == Games.Status.CANCELLED):
+            raise fail("parent_level", status=400)
+        _check_place(user, games.region, games.level, parent)
+        clean["parent"] = parent
+    if organization is not KEEP:
+        clean["organization"] = organization
+    if year is not KEEP:
+        if year is None or not 2000 <= int(year) <= 2100:
+            raise invalid(_("Give a year from 2000 to 2100."), "year")
+        clean["year"] = int(year)
     _check_grade(clean.get("risk", games.risk), clean.get("expected_attendance", games.expected_attendance))
     changed = [k for k, v in clean.items() if getattr(games, k) != v]
     for k in changed:
@@ -242,6 +267,8 @@ def publish(user, games: Games, *, request=None) -> Games:
     missing = missing_plan(games)
     if missing:
         raise fail("safety_plan_missing", grade=games.get_risk_display(), missing=_(", ").join(missing))
+    if games.status == Games.Status.CANCELLED:
+        raise fail("cancelled")
     if not games.competitions.exists():
         raise fail("no_competitions")
     if games.status != Games.Status.PUBLISHED:
@@ -339,6 +366,8 @@ def _venue(games: Games, site_id, unit_id) -> tuple[Site | None, BookableUnit | 
 
 
 def add_competition(user, games: Games, data: dict, *, site_id=None, unit_id=None, request=None) -> Competition:
+    if games.status == Games.Status.CANCELLED:
+        raise fail("cancelled")
     clean = _clean_competition(data)
     site, unit = _venue(games, site_id, unit_id)
     with transaction.atomic():
@@ -350,18 +379,105 @@ def add_competition(user, games: Games, data: dict, *, site_id=None, unit_id=Non
     return competition
 
 
-def update_competition(user, competition: Competition, data: dict, *, request=None) -> Competition:
+def _free_venue(user, competition: Competition) -> None:
+    """Unblock the court's slots the competition blocked (its start to its end), then block again
+    those another competition on the same court still holds, so that one games' change frees
+    nothing of another's."""
+    if competition.unit_id is None or not competition.venue_blocked:
+        return
+    services_console.unblock_unit_time(competition.unit, competition.starts_at, competition.ends_at, staff=user)
+    for other in (Competition.objects.filter(unit_id=competition.unit_id, venue_blocked__gt=0,
+                                             starts_at__lt=competition.ends_at, ends_at__gt=competition.starts_at)
+                  .exclude(pk=competition.pk).select_related("unit")):
+        schedule.block_time(other.unit, other.starts_at, other.ends_at, _("Games: %(name)s") % {"name": other.name})
+    competition.venue_blocked = 0
+    Competition.objects.filter(pk=competition.pk).update(venue_blocked=0)
+
+
+def update_competition(user, competition: Competition, data: dict, *, venue=KEEP, request=None) -> Competition:
+    """Change a competition: its places never below the entries holding one; `venue` (site id, unit
+    id) moves it. A new time or court frees the old block in booking and blocks the new one (a slot
+    someone booked meanwhile refuses the change: venue_taken, nothing changed), and the games' span
+    follows."""
+    if not scoping.can_write_region(user, competition.games.region_id):
+        raise PermissionDenied
     with transaction.atomic():
-        competition = Competition.objects.select_for_update().get(pk=competition.pk)
+        competition = (Competition.objects.select_for_update(of=("self",)).select_related("games", "unit")
+                       .get(pk=competition.pk))
+        if competition.games.status == Games.Status.CANCELLED:
+            raise fail("cancelled")
         clean = _clean_competition(data, competition)
+        changed = sorted(k for k, v in clean.items() if getattr(competition, k) != v)
+        site, unit = (competition.site, competition.unit) if venue is KEEP else _venue(competition.games, *venue)
+        moved = unit != competition.unit or any(k in changed for k in ("starts_at", "ends_at"))
+        if site != competition.site or unit != competition.unit:
+            changed.append("venue")
+        if moved:
+            _free_venue(user, competition)
         for k, v in clean.items():
             setattr(competition, k, v)
-        competition.save()
+        competition.site, competition.unit = site, unit
+        competition.save(update_fields=[*clean, "site", "unit"])
+        if moved and unit is not None:
+            _block_venue(user, competition)
         _refresh_span(competition.games)
-    audit.record("update_competition", request=request, actor=user, obj=competition.games,
-                 detail={"competition": competition.pk, "fields": sorted(clean)})
+    if changed:
+        audit.record("update_competition", request=request, actor=user, obj=competition.games,
+                     detail={"competition": competition.pk, "fields": changed})
     return competition
 
+
+# --- cancelling ----------------------------------------------------------------------------------
+
+def cancel_games(user, games: Games, reason: str, *, now=None, request=None) -> dict:
+    """Cancel a games or event: it leaves the public lists and the figures (they count only what is
+    published), its open entries are withdrawn with their fees refunded in full (each once, under
+    the entry's lock), its courts' slots are freed in booking, and each entrant and team member is
+    told why. The status is committed first; then each competition's row lock is taken once, so an
+    entry being made at that moment is either in before the sweep or refused (enter re-checks the
+    status under that lock). Cancelling again finishes what an interrupted run left."""
+    if not scoping.can_write_region(user, games.region_id):
+        raise PermissionDenied
+    reason = " ".join((reason or "").split())[:200]
+    if not reason:
+        raise fail("cancel_reason", status=400)
+    now = now or timezone.now()
+    with transaction.atomic():
+        games = Games.objects.select_for_update().select_related("region").get(pk=games.pk)
+        first = games.status != Games.Status.CANCELLED
+        if first:
+            games.status, games.cancelled_at, games.cancel_reason = Games.Status.CANCELLED, now, reason
+            games.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    withdrawn, refunded, told = 0, 0, set()
+    for competition in games.competitions.select_related("unit").order_by("pk"):
+        with transaction.atomic():  # entries being made now commit (or see the status) first
+            Competition.objects.select_for_update().filter(pk=competition.pk).first()
+        for entry_id in Entry.objects.filter(competition=competition, status__in=OPEN).values_list("pk", flat=True):
+            done = services_entries.withdraw_cancelled(entry_id, now=now)
+            if done is None:
+                continue
+            entry, amount = done
+            withdrawn, refunded = withdrawn + 1, refunded + amount
+            audit.record("cancel_entry", request=request, actor=user, obj=entry, detail={"refunded": str(amount)})
+            people = [entry.user, *User.objects.filter(pk__in=entry.members.values("user_id")).exclude(pk=entry.user_id)]
+            for person in people:
+                if person.pk not in told:
+                    told.add(person.pk)
+                    notify(person, _("Event cancelled: %(name)s") % {"name": games.name},
+                           _("%(name)s is cancelled: %(reason)s. Your entry is withdrawn and any fee paid is "
+                             "refunded in full.") % {"name": games.name, "reason": games.cancel_reason})
+        with transaction.atomic():
+            _free_venue(user, competition)
+    if first or withdrawn:
+        audit.record("cancel_games", request=request, actor=user, obj=games,
+                     detail={"reason": games.cancel_reason, "withdrawn": withdrawn, "refunded": str(refunded)})
+    return {"games": games, "withdrawn": withdrawn, "refunded": refunded}
+
+
+def cancel_preview(games: Games) -> dict:
+    """What a cancel would touch: the open entries and the fees taken on them."""
+    entries = Entry.objects.filter(games=games, status__in=OPEN)
+    return {"entries": entries.count(), "paid": entries.filter(fee__status__in=("paid", "on_site")).count()}
 
 
 # --- sports promoted in a year (A24) -------------------------------------------------------------

@@ -179,6 +179,11 @@ def enter(user, competition_id: int, *, delegation_id: int | None = None, team_n
                 used = Entry.objects.filter(competition=competition, delegation=delegation, status__in=HOLDING).count()
                 if used >= competition.delegation_quota:
                     raise fail("delegation_quota_full")
+            # The competition's row lock first: a games cancelled meanwhile is seen here (its cancel
+            # takes the same lock before withdrawing the entries), so no entry slips in after it.
+            Competition.objects.select_for_update().filter(pk=competition.pk).first()
+            if not Games.objects.filter(pk=competition.games_id, status=Games.Status.PUBLISHED).exists():
+                raise fail("not_published")
             if not _take(competition.pk):
                 expire_offers(competition.pk, now=now)
                 if not _take(competition.pk):
@@ -261,10 +266,31 @@ def withdraw(user, entry: Entry, *, now=None, request=None) -> Entry:
     return entry
 
 
+def withdraw_cancelled(entry_id: int, *, now) -> tuple[Entry, object] | None:
+    """Withdraw an open entry of a cancelled games, refunding its fee in full, exactly once: under
+    the entry's lock (then its fee's, as every writer takes them), an entry already withdrawn or
+    lapsed is left. Returns the entry and the amount refunded, or None."""
+    with transaction.atomic():
+        entry = (Entry.objects.select_for_update(of=("self",)).select_related("competition", "user")
+                 .filter(pk=entry_id).first())
+        if entry is None or entry.status not in OPEN:
+            return None
+        held = entry.status in HOLDING
+        entry.status, entry.withdrawn_at = Entry.Status.WITHDRAWN, now
+        entry.save(update_fields=["status", "withdrawn_at"])
+        _close(entry.pk)
+        refunded = services_fees.refund_on_withdrawal(entry, entry.competition, now, cancelled=True)
+        if held:
+            _release(entry.competition_id)
+    return entry, refunded
+
+
 def offer_next(competition_id: int, *, now=None) -> list[Entry]:
     """Offer freed places to the waiting list in order; each offer runs out after OFFER_HOURS."""
     now = now or timezone.now()
     offered = []
+    if not Games.objects.filter(competitions=competition_id, status=Games.Status.PUBLISHED).exists():
+        return offered  # a cancelled games offers nothing: its entries are being withdrawn
     for entry in Entry.objects.filter(competition_id=competition_id, status=Entry.Status.WAITING).select_related(
             "competition").order_by("created_at", "pk"):
         if entry.competition.starts_at <= now or not _take(competition_id):

@@ -104,9 +104,10 @@ def pay_simulated(user, entry: Entry, *, now=None) -> Entry:
     return entry
 
 
-def refund_on_withdrawal(entry: Entry, competition: Competition, now) -> Decimal:
-    """The refund rule (inside the withdrawal's transaction): before entries close, in full; after,
-    nothing. A payment still pending is dropped. Returns the amount refunded."""
+def refund_on_withdrawal(entry: Entry, competition: Competition, now, *, cancelled: bool = False) -> Decimal:
+    """The refund rule (inside the withdrawal's transaction, which holds the entry's lock): before
+    entries close, in full; after, nothing; the organiser cancelling (`cancelled`), whatever is left
+    in full. A payment still pending is dropped. Returns the amount refunded."""
     fee = EntryFee.objects.select_for_update().filter(entry_id=entry.pk).first()
     if fee is None:
         return Decimal(0)
@@ -114,9 +115,10 @@ def refund_on_withdrawal(entry: Entry, competition: Competition, now) -> Decimal
         fee.status = Payment.Status.FAILED
         fee.save(update_fields=["status", "updated_at"])
         return Decimal(0)
-    if fee.status in PAID and (now <= competition.closes_at or fee.status == Payment.Status.ON_SITE):
+    due = fee.status in PAID and (cancelled or now <= competition.closes_at or fee.status == Payment.Status.ON_SITE)
+    if due or (cancelled and fee.status == Payment.Status.PARTLY_REFUNDED):
         before = fee.refunded
-        payments.PROVIDERS.get(fee.provider, payments.PROVIDERS["on_site"]).refund(fee, fee.amount)
+        payments.PROVIDERS.get(fee.provider, payments.PROVIDERS["on_site"]).refund(fee, fee.amount - fee.refunded)
         return fee.refunded - before
     return Decimal(0)
 

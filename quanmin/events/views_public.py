@@ -99,12 +99,14 @@ def _published(pk: int) -> Games:
 
 
 def games_page(request, pk: int):
-    games = _published(pk)
+    """A published games, or a cancelled one saying so (for those who kept its address)."""
+    games = get_object_or_404(Games.objects.select_related("region", "parent"), pk=pk,
+                              status__in=(Games.Status.PUBLISHED, Games.Status.CANCELLED))
     competitions = list(games.competitions.select_related("site").order_by("starts_at", "pk"))
     now = timezone.now()
     for c in competitions:
-        c.state = selectors.entry_state(c, now)
-        c.state_label = selectors.ENTRY_STATE[c.state]
+        c.state = "cancelled" if games.status == Games.Status.CANCELLED else selectors.entry_state(c, now)
+        c.state_label = _("Cancelled") if c.state == "cancelled" else selectors.ENTRY_STATE[c.state]
     return render(request, "events/public/games.html", {
         "games": games, "competitions": competitions, "rule": services.rule_check(games),
         "children": games.children.filter(status=Games.Status.PUBLISHED).select_related("region")[:50],

@@ -27,7 +27,7 @@ from quanmin.regions.models import Region
 
 from . import io, selectors, services, services_entries, services_officials, services_results
 from .errors import fail
-from .forms import CompetitionForm, GamesForm, ResultForm, SafetyForm
+from .forms import CompetitionForm, GamesEditForm, GamesForm, ResultForm, SafetyForm
 from .models import Competition, Delegation, Entry, Games, Result
 
 backoffice = role_required(scoping.is_backoffice)
@@ -86,6 +86,49 @@ def new_page(request):
     return render(request, "events/staff/new.html", {"form": form, "region": request.POST.get("region", "")})
 
 
+def _saved(request, change) -> bool:
+    """Run a form page's change: say it was saved, or show the service's error and keep the form."""
+    try:
+        change()
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, _("Saved."))
+    return True
+
+
+EDIT_INITIAL = ("name", "kind", "edition", "year", "organizer", "operator", "co_organizers", "contract", "funding",
+                "association", "themed_day", "mode", "brand", "payment_provider", "brand_owner", "description")
+
+
+@backoffice
+def edit_page(request, pk: int):
+    """Change a games' own fields, its parent and its organisation (the division stays)."""
+    games = _games(request, pk, write=True)
+    parents = [g for g in selectors.parent_games(request.user).select_related("region").order_by(
+        "-year", "level", "name")[:300] if g.pk != games.pk]
+    if games.parent and games.parent not in parents:
+        parents.append(games.parent)  # keep the present one choosable
+    organisations = list(scoping.scoped(request.user, Organization.objects.all(), True).order_by("name", "pk")[
+        :selectors.CHOICES])
+    if games.organization_id and games.organization_id not in {o.pk for o in organisations}:
+        organisations.append(games.organization)
+    initial = {f: getattr(games, f) for f in EDIT_INITIAL}
+    initial.update(parent=games.parent_id, organization=games.organization_id, target_groups=games.group_list)
+    form = GamesEditForm(request.POST or None, parents=parents, organisations=organisations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        parent = next((g for g in parents if g.pk == data.pop("parent")), None)  # the form took only these
+        organization = next((o for o in organisations if o.pk == data.pop("organization")), None)
+        year = data.pop("year")
+        if _saved(request, lambda: services.update_games(request.user, games, data, parent=parent,
+                                                         organization=organization, year=year, request=request)):
+            return redirect("events:staff_games", pk=games.pk)
+    elif request.method == "POST":
+        _form_errors(request, form)
+    return render(request, "events/staff/edit.html", {"form": form, "games": games})
+
+
 @backoffice
 def games_page(request, pk: int):
     games = _games(request, pk)
@@ -121,6 +164,23 @@ def safety_view(request, pk: int):
         return redirect("events:staff_games", pk=pk)
     return act(request, "events:staff_games", pk,
                 lambda: services.update_games(request.user, games, form.cleaned_data, request=request), _("Saved."))
+
+
+@backoffice
+def cancel_page(request, pk: int):
+    """Confirm cancelling a games, with the reason its entrants are told."""
+    games = _games(request, pk, write=True)
+    if request.method == "POST" and games.status != Games.Status.CANCELLED:
+        try:
+            done = services.cancel_games(request.user, games, request.POST.get("reason", "")[:1000], request=request)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Cancelled: %(withdrawn)s entries withdrawn, their fees refunded, "
+                                        "the entrants told.") % done)
+            return redirect("events:staff_games", pk=games.pk)
+    return render(request, "events/staff/cancel.html", {"games": games, "preview": services.cancel_preview(games),
+                                                        "reason": request.POST.get("reason", "")[:200]})
 
 
 @backoffice
@@ -239,6 +299,32 @@ def _competition(request, pk: int) -> Competition:
     return competition
 
 
+def _moment(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
+@backoffice
+def competition_edit_page(request, pk: int):
+    """Change a competition of a games the user writes: its places, times, venue and rules."""
+    competition = scoping.get_scoped_or_404(request.user, Competition.objects.select_related("games__region"), True,
+                                            pk=pk)
+    games = competition.games
+    initial = {f: getattr(competition, f) for f in services.COMPETITION_FIELDS}
+    initial.update({f: _moment(getattr(competition, f)) for f in ("starts_at", "ends_at", "closes_at")})
+    initial.update(site=competition.site_id, unit=competition.unit_id)
+    form = CompetitionForm(request.POST or None, **_venues(games), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        venue = (data.pop("site"), data.pop("unit"))
+        if _saved(request, lambda: services.update_competition(request.user, competition, data, venue=venue,
+                                                               request=request)):
+            return redirect("events:staff_competition", pk=competition.pk)
+    elif request.method == "POST":
+        _form_errors(request, form)
+    return render(request, "events/staff/competition_edit.html", {"form": form, "competition": competition,
+                                                                  "games": games})
+
+
 @backoffice
 def competition_page(request, pk: int):
     competition = _competition(request, pk)
@@ -247,6 +333,7 @@ def competition_page(request, pk: int):
         "round", "heat", "rank", "pk")[:500]
     return render(request, "events/staff/competition.html", {
         "competition": competition, "games": competition.games, "entries": entries, "results": results,
+        "writable": scoping.can_write_region(request.user, competition.games.region_id),
         "form": ResultForm(initial={"round": "final", "heat": 1, "status": "ok"}),
         "may_judge": services_results.may_judge(request.user, competition)})
 

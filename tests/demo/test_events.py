@@ -37,6 +37,8 @@ def test_demo_games_entries_and_results(demo_city):
     county_games = Games.objects.filter(parent=this, level="county")
     assert county_games.count() == 1  # every county but the last
     assert Games.objects.filter(level="township").count() >= 8
+    called_off = Games.objects.get(status="cancelled")
+    assert called_off.level == "county" and called_off.cancel_reason and called_off.cancelled_at
     share = indicators.compute("communities_with_games", [demo_city.code], datetime.date(year, 12, 31))[demo_city.code]
     assert 50 < share < 100
     assert indicators.compute("brand_events", [demo_city.code], datetime.date(year, 12, 31))[demo_city.code] >= 2
