@@ -116,6 +116,7 @@ class PeopleListQuery(Schema):
     sport: str | None = Field(None, max_length=20)
     kind: str | None = Field(None, max_length=14)
     core: bool = False
+    disabled: bool = Field(False, description="Only those serving disabled people")
     q: str | None = Field(None, max_length=50)
 
 
@@ -578,7 +579,14 @@ class FiguresOut(Schema):
     communities: int
     communities_covered: int
     community_share: Decimal | None
+    communities_assigned: int
+    assigned_share: Decimal | None
+    communities_stable: int
+    stable_share: Decimal | None
+    serving_disabled: int
+    trained_for_disabled: int
     communities_without: list[dict]
+    communities_nobody_lives: list[dict]
     children: list[dict]
     into_settings: dict[str, int]
     student_services: int

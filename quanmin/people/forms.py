@@ -135,6 +135,8 @@ class TrainingForm(forms.Form):
     ends_on = DayField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
     hours = forms.DecimalField(label=_("Hours"), min_value=0, max_value=1000, decimal_places=1)
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=10000, initial=50)
+    for_disabled = forms.BooleanField(label=_("For serving disabled people"), required=False,
+                                      help_text=_("A course training instructors to serve disabled people."))
 
 
 class EnrolForm(forms.Form):

@@ -341,6 +341,8 @@ class Training(models.Model):
     ends_on = models.DateField(_("ends"))
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     capacity = models.PositiveIntegerField(_("places"), default=50)
+    for_disabled = models.BooleanField(_("for serving disabled people"), default=False,
+                                       help_text=_("A course training instructors to serve disabled people."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_fields = {"region": "region__code"}

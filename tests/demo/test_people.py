@@ -25,10 +25,14 @@ def test_demo_loads_a_believable_register(db):
     assert stations.count() == out["stations"] and stations.first().unit.slots.exists()
     assert DutyLog.objects.filter(status="confirmed").count() > 1000
     codes = list(Region.objects.values_list("code", flat=True))
-    values = indicators.compute_many(["guidance_rate", "community_instructor_share", "instructors_per_10000"],
+    values = indicators.compute_many(["guidance_rate", "community_instructor_share", "instructors_per_10000",
+                                      "community_instructor_assigned_share", "community_stable_instructor_share"],
                                      codes, timezone.localdate())
     assert 40 < values["guidance_rate"][city.code] < 95
     assert values["community_instructor_share"][city.code] < 100  # a few communities have none
+    assigned, stable = values["community_instructor_assigned_share"][city.code], values[
+        "community_stable_instructor_share"][city.code]
+    assert 55 < assigned < 100 and 25 < stable < assigned  # posts in most communities, most held over a year
     per = {c.code: values["instructors_per_10000"][c.code] for c in Region.objects.filter(level="county")}
     assert all(v is not None for v in per.values())
     assert {phone for phone, _what in demo.describe()} == {demo.STATION_STAFF_PHONE, demo.INSTRUCTOR_PHONE}
