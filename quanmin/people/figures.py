@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, Value, When
 
+from quanmin.core import facts
 from quanmin.core.indicators import local_span, memo, year_ending
 from quanmin.regions import codes, subtrees
 from quanmin.regions.models import Region
@@ -146,6 +147,29 @@ def trained_rows(prefix: str, year: int):
 
 def station_rows(prefix: str):
     return Station.objects.filter(active=True, region__code__within=prefix).order_by().values("region_id").annotate(n=Count("id"))
+
+
+ORG = "organizations.Organization"
+
+
+def fitness_station_rows(prefix: str) -> list[tuple]:
+    """(division, stations) for one register of fitness stations (B08, 健身站（点）): this register's
+    active guidance stations and fitness points where they stand, and the fitness teams and stations
+    the organisations' register counts (their declared subset, core.facts) that no active station
+    here is linked to, where they are registered: a station in both registers counts once."""
+    own = list(station_rows(prefix).values_list("region_id", "n"))
+    counted = facts.subset_of(ORG, "fitness_point")
+    if counted is None:
+        return own
+    linked = Station.objects.filter(active=True, organization__isnull=False).values("organization_id")
+    others = (counted.filter(region__code__within=prefix).exclude(pk__in=linked).order_by()
+              .values_list("region_id").annotate(n=Count("id")))
+    return own + list(others)
+
+
+def fitness_stations(wanted: list[str]) -> dict[str, int]:
+    """{code: fitness stations in its subtree, each counted once} (two queries)."""
+    return subtrees.summed(fitness_station_rows(subtrees.covering_prefix(wanted)), wanted)
 
 
 def hours_rows(prefix: str, window):

@@ -84,6 +84,9 @@ class StationForm(forms.Form):
     times = forms.CharField(label=_("Regular times"), max_length=200, required=False)
     instructors = forms.CharField(label=_("Instructors on duty (system IDs, separated by commas)"), required=False,
                                   max_length=2000)
+    organization = forms.IntegerField(
+        label=_("Same station in the organisations' register (system ID)"), required=False, min_value=1,
+        help_text=_("When the station is also registered as a fitness team or station, link the two: it counts once."))
 
     def clean_instructors(self):
         raw = self.cleaned_data["instructors"].replace("，", ",")

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from quanmin.core.indicators import decimal, indicator, percent
 from quanmin.regions import subtrees
 
-from .figures import assigned, counts, serving_disabled, sports_staff
+from .figures import assigned, counts, fitness_stations, serving_disabled, sports_staff
 from .models import Training
 
 EVERY_LEVEL = ("city", "county", "township", "community")
@@ -94,6 +94,14 @@ def instructors_trained(codes: list[str], as_of: datetime.date) -> dict[str, Dec
            description=_("Active guidance stations and fitness points in the division."))
 def guidance_stations(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     return {code: decimal(c.stations) for code, c in counts(codes, as_of, stations=True).items()}
+
+
+@indicator("fitness_stations", unit="count", levels=EVERY_LEVEL, label=_("Fitness stations (one register)"),
+           description=_("Fitness stations and points (健身站（点）) in the division, each counted once: active "
+                         "guidance stations and fitness points of the instructor register, and the fitness teams "
+                         "and stations of the organisations' register that no such station is linked to."))
+def fitness_stations_indicator(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: decimal(n) for code, n in fitness_stations(codes).items()}
 
 
 @indicator("volunteer_hours", unit="hours", levels=EVERY_LEVEL, label=_("Volunteer service hours"),

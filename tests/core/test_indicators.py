@@ -65,7 +65,7 @@ KEYS = {
     "instructors", "instructors_per_1000", "instructors_per_10000", "community_instructor_share", "guidance_rate",
     "instructors_trained", "guidance_stations", "volunteer_hours", "core_instructors",
     "community_sports_staff_share", "special_training_classes", "community_instructor_assigned_share",
-    "community_stable_instructor_share", "instructors_serving_disabled",  # people
+    "community_stable_instructor_share", "instructors_serving_disabled", "fitness_stations",  # people
     "games_meeting_level_rule", "townships_with_three_activities", "communities_with_games", "brand_events",
     "mass_events", "target_group_events", "association_events", "participants_per_10000", "employee_leagues",
     "joint_events", "youth_competitions", "promoted_sports", "county_games_in_cycle",

@@ -7,7 +7,9 @@ from django.utils import timezone
 from quanmin.core import indicators
 from quanmin.demo import accounts as accounts_demo
 from quanmin.demo import facilities as facilities_demo
+from quanmin.demo import organizations as organizations_demo
 from quanmin.demo import people as demo
+from quanmin.organizations.models import Organization
 from quanmin.people.models import DutyLog, Instructor, Station
 from quanmin.regions.models import Region
 from tests.conftest import small_city
@@ -36,3 +38,11 @@ def test_demo_loads_a_believable_register(db):
     per = {c.code: values["instructors_per_10000"][c.code] for c in Region.objects.filter(level="county")}
     assert all(v is not None for v in per.values())
     assert {phone for phone, _what in demo.describe()} == {demo.STATION_STAFF_PHONE, demo.INSTRUCTOR_PHONE}
+    # One register of stations (B08): most fitness points are filed as organisations too, linked, counted once.
+    organizations_demo.load(city, rng, community_groups=50)
+    linked = Station.objects.exclude(organization=None).count()
+    points = Organization.objects.filter(kind="fitness_point", active=True, review="approved").count()
+    assert 0 < linked < Station.objects.filter(kind="point").count() + 1
+    found = indicators.compute("fitness_stations", [city.code], timezone.localdate())[city.code]
+    assert found == Station.objects.filter(active=True).count() + points - linked
+
