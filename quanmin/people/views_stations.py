@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from quanmin.accounts import audit, scoping
 from quanmin.accounts.decorators import role_required
@@ -92,6 +92,7 @@ def session_add(request, pk: int):
     return redirect("people:station_staff", pk=pk)
 
 
+@require_http_methods(["GET", "POST"])
 @writer
 def station_import(request):
     return imports.import_page(request, "people/staff/stations_import.html", lambda file, dry_run: io_stations.import_stations(
