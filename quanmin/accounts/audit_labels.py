@@ -186,6 +186,7 @@ ACTION_LABELS = {
     "outreach.activity_save": pgettext_lazy("audit action", "\"Five into\" activity recorded"),
     "outreach.workplace_save": pgettext_lazy("audit action", "Workplace exercise unit saved"),
     "outreach.import": pgettext_lazy("audit action", "Lectures imported"),
+    "people.stations_import": pgettext_lazy("audit action", "Stations imported"),
     "residential.project_save": pgettext_lazy("audit action", "Residential project saved"),
     "residential.project_accept": pgettext_lazy("audit action", "Residential project accepted"),
     "residential.import": pgettext_lazy("audit action", "Residential projects imported"),

@@ -1,6 +1,7 @@
 """Demo sports organisations for the demo city: the city federation, a federation in every county
 and township ("1+X": the township federations are members of their county's), several hundred
-associations and clubs (the last quarter of the counties short of "1+25"), fitness teams, ~3,000 sports communities
+associations and clubs (the last quarter of the counties short of "1+25"), fitness teams (and most of the
+instructor register's fitness points, filed here too and linked to their station), ~3,000 sports communities
 placed at the demo sites with members drawn from the demo residents, gradings (1A-5A, about two
 thirds of registered organisations at 3A or above), and an organisation-staff account.
 
@@ -21,6 +22,7 @@ from quanmin.core import bulk
 from quanmin.facilities.models import Site
 from quanmin.organizations import credit, sports
 from quanmin.organizations.models import Grading, GroupMembership, Organization
+from quanmin.people.models import Station
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -127,7 +129,21 @@ def load(city: Region, rng: random.Random, community_groups: int = COMMUNITY_GRO
             pick = rng.choice(sites.get(codes.prefix_at(code, "county"), [(None, None, None, None)]))
             make.org(f"{name}健身站{n + 1}", K.FITNESS_POINT, code, Org.Status.FILED, sports=_sports("square_dance", "taiji"),
                      lon=pick[0], lat=pick[1], site_id=pick[2], join_policy=Org.JoinPolicy.OPEN, meets=Org.Time.MORNING)
+    # B08: most fitness points of the instructor register are filed here too, under the same name, and
+    # linked, so that the one count of stations (people's fitness_stations) counts each once.
+    linked = []
+    for station in Station.objects.filter(region__code__within=city.prefix, kind=Station.Kind.POINT,
+                                          organization__isnull=True).select_related("site").order_by("id"):
+        if rng.random() < 0.6:
+            site = station.site
+            linked.append((station, make.org(station.name, K.FITNESS_POINT, station.region_id, Org.Status.FILED,
+                                             sports=station.sports, site_id=station.site_id,
+                                             lon=site.lon if site else None, lat=site.lat if site else None,
+                                             join_policy=Org.JoinPolicy.OPEN, schedule=station.times)))
     bulk.insert_rows(make.orgs, ids=True)
+    for station, org in linked:
+        station.organization_id = org.pk
+    Station.objects.bulk_update([s for s, _o in linked], ["organization"], batch_size=500)
     registered = [o for o in [city_fed, *county_feds.values(), *make.orgs] if o.status == Org.Status.REGISTERED]
     make.orgs = []
 

@@ -4,8 +4,9 @@ logs, dual posts, a supplier directory, skills contests and questions from resid
 
 The numbers are shaped after the seeds: Liaocheng's plan asks for 37 instructors per 10,000
 residents by 2023 (000), so the city stands near it with some counties below and some above, and a
-few communities have no instructor at all (B03's list is not empty); about 5 % of the instructors
-are core (B06). Associations: the city's (for second grade and above) and one per county (B09).
+few communities have no instructor at all (B03's list is not empty); each county has an instructor
+post in 60-95 % of its communities, two thirds of them held over a year (stable); about 5 % of the
+instructors are core (B06), 3 % serve disabled people and most counties ran a class for them (B13). Associations: the city's (for second grade and above) and one per county (B09).
 
 Everything is drawn from the `rng` passed in and written with core.bulk (executemany, COPY on
 PostgreSQL); only the stations' booking units and weekly times go through booking's services.
@@ -234,6 +235,16 @@ def _training(city: Region, rng: random.Random, people: list[Instructor], today:
                               capacity=80, created_at=None)
             course.members = rng.sample(by_county.get(_county(county.code), []), min(60, len(by_county.get(_county(county.code), []))))
             courses.append(course)
+        # A special class for serving disabled people (B13) in most counties, its members those who do.
+        serving = [p for p in by_county.get(_county(county.code), []) if p.serves_disabled]
+        if serving and rng.random() < 0.75:
+            starts = today - datetime.timedelta(days=rng.randint(10, 300))
+            course = Training(title=f"{county.name}{today.year}年助残健身指导专项培训班", kind="special", grade="third",
+                              organiser=f"{county.name}教育和体育局、{county.name}残疾人联合会", region=county,
+                              starts_on=starts, ends_on=starts + datetime.timedelta(days=1), hours=Decimal(12),
+                              capacity=40, for_disabled=True, created_at=None)
+            course.members = rng.sample(serving, min(40, len(serving)))
+            courses.append(course)
     bulk.insert_rows(courses, ids=True)
     for course in courses:
         for p in course.members:
@@ -249,14 +260,19 @@ def _pools(city: Region, rng: random.Random, people: list[Instructor], stations:
     communities = list(Region.objects.filter(code__within=city.prefix, level="community").values_list("code", flat=True))
     active = [p for p in people if p.status == "active" and p.kind == "instructor"]
     posts = []
-    holders = {}
+    holders, nearby = {}, {}
     for p in active:
         holders.setdefault(p.region_id, p)
-    for code in rng.sample(communities, min(300, len(communities))):
-        holder = holders.get(code)
-        if holder is not None:
+        nearby.setdefault(_township(p.region_id), []).append(p)
+    # Instructor posts (配备, B03): each county has appointed one in most of its communities (its own
+    # share, 60-95%), to someone living there or else in the same township; about two thirds were
+    # appointed over a year ago (a stable instructor), the rest this year.
+    assigned = {codes.ancestor_at(code, "county"): 0.60 + 0.35 * rng.random() for code in communities}
+    for code in communities:
+        holder = holders.get(code) or (rng.choice(nearby[_township(code)]) if nearby.get(_township(code)) else None)
+        if holder is not None and rng.random() < assigned[codes.ancestor_at(code, "county")]:
             posts.append(Post(kind="instructor", instructor_id=holder.pk, person_name=holder.real_name, region_id=code,
-                              appointed_on=today - datetime.timedelta(days=rng.randint(30, 700)), created_at=None))
+                              appointed_on=today - datetime.timedelta(days=rng.randint(30, 1100)), created_at=None))
     # Community sports staff (C13): a grassroots sports committee member in most communities, fewer in
     # the counties that have not finished appointing (each county its own share, 70-98%).
     share = {codes.ancestor_at(code, "county"): 0.70 + 0.28 * rng.random() for code in communities}

@@ -107,6 +107,15 @@ class Tree:
     counts: dict  # code → Counts, for the codes asked for and every county
     federation_at: set  # codes with a federation of their own
     levels: dict  # level → {code asked for: [divisions of that level in its subtree]}
+    own: dict = field(default_factory=dict)  # code → {kind: organisations at that very code}
+
+    def own_kind(self, code: str, kind: str) -> int:
+        """Organisations of `kind` at the division's own code, not below it (e.g. district-level ones)."""
+        return self.own.get(code, {}).get(kind, 0)
+
+    def county_level(self, code: str, kind: str) -> int:
+        """Organisations of `kind` at the county level: a county's own, or its counties' own for a city."""
+        return sum(self.own_kind(c, kind) for c in self.levels["county"].get(code, []))
 
     def counts_of(self, code: str) -> Counts:
         return self.counts.get(code) or Counts()
@@ -145,7 +154,10 @@ def _build(wanted: list[str], day: datetime.date) -> Tree:
     summed = list(dict.fromkeys([*known, *by_level["county"]]))
     counts = subtrees.sum_up([*orgs, *grades], summed, lambda code: Counts(), _add)
     federation_at = {row[0] for row in orgs if row[1] == K.FEDERATION}
-    return Tree(regions, counts, federation_at, levels)
+    own: dict = {}
+    for region, kind, _status, n in orgs:
+        own.setdefault(region, {})[kind] = own.get(region, {}).get(kind, 0) + n
+    return Tree(regions, counts, federation_at, levels, own)
 
 
 def division_rows(t: Tree, code: str) -> list[dict]:

@@ -100,6 +100,14 @@ def associations(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | 
     return _each(codes, as_of, lambda t, c: decimal(t.counts_of(c).kind(K.ASSOCIATION, K.GROUP_ASSOCIATION)))
 
 
+@indicator("county_single_sport_associations", unit="count", levels=("city", "county"),
+           label=_("County-level single-sport associations"),
+           description=_("Single-sport associations registered at the county or district itself (区级单项体育协会), "
+                         "not those of its townships or communities; for a city, its counties' together."))
+def county_single_sport_associations(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _each(codes, as_of, lambda t, c: decimal(t.county_level(c, K.ASSOCIATION)))
+
+
 @indicator("sports_clubs", unit="count", levels=EVERY_LEVEL, label=_("Sports clubs"),
            description=_("Sports clubs of the division, youth and school clubs included."))
 def sports_clubs(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:

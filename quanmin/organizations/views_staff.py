@@ -99,6 +99,8 @@ def org_detail(request, pk):
         "vitality": vitality.of(org) if org.counted else None, "promotion": vitality.promotion(org),
         "component_labels": COMPONENT_LABELS, "contracts": org.contracts.select_related("region")
         .prefetch_related("evidence"), "contract_form": views_contracts.ContractForm(),
+        # The same station in the instructor register (people.Station.organization, read by its reverse name).
+        "linked_stations": org.stations.order_by("id").only("id", "name"),
     })
 
 

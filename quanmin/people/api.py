@@ -116,6 +116,7 @@ class PeopleListQuery(Schema):
     sport: str | None = Field(None, max_length=20)
     kind: str | None = Field(None, max_length=14)
     core: bool = False
+    disabled: bool = Field(False, description="Only those serving disabled people")
     q: str | None = Field(None, max_length=50)
 
 
@@ -431,6 +432,7 @@ class PeopleStationOut(Schema):
     sports: list[str]
     times: str
     active: bool
+    organization_id: int | None = Field(None, description="The same station in the organisations' register")
 
     @staticmethod
     def resolve_sports(obj):
@@ -471,6 +473,8 @@ class PeopleStationIn(Schema):
     sports: list[str] = Field(default_factory=list, max_length=20)
     times: str = Field("", max_length=200)
     instructor_ids: list[int] = Field(default_factory=list, max_length=200)
+    organization_id: int | None = Field(None, ge=1, le=2**53,
+                                        description="The same station in the organisations' register (a fitness point)")
 
 
 class PeopleStationPatch(Schema):
@@ -481,6 +485,7 @@ class PeopleStationPatch(Schema):
     sports: list[str] | None = Field(None, max_length=20)
     times: str | None = Field(None, max_length=200)
     instructor_ids: list[int] | None = Field(None, max_length=200)
+    organization_id: int | None = Field(None, ge=1, le=2**53)
     active: bool | None = None
 
 
@@ -518,7 +523,7 @@ def create_station(request, payload: PeopleStationIn):
     _require(permissions.can_write(request.user))
     data = payload.dict()
     data.update(region=_region_code(data.pop("region_code")), site=data.pop("site_id"),
-                instructors=data.pop("instructor_ids"))
+                instructors=data.pop("instructor_ids"), organization=data.pop("organization_id"))
     return Status(201, stations.save_station(data, by=request.user, request=request))
 
 
@@ -532,12 +537,12 @@ def patch_station(request, station_id: int, payload: PeopleStationPatch):
     if data.get("region_code") is not None:
         data["region"] = _region_code(data.pop("region_code"))
     data.pop("region_code", None)
-    for api_name, name in (("site_id", "site"), ("instructor_ids", "instructors")):
+    for api_name, name in (("site_id", "site"), ("instructor_ids", "instructors"), ("organization_id", "organization")):
         if api_name in data:
             data[name] = data.pop(api_name)
     for key in ("name", "kind", "sports", "times", "instructors", "active"):
         if key in data and data[key] is None:
-            del data[key]  # null means "leave as it is"; only the site may be cleared
+            del data[key]  # null means "leave as it is"; only the site and the organisation may be cleared
     return stations.save_station(data, by=request.user, station=station, request=request)
 
 
@@ -578,7 +583,14 @@ class FiguresOut(Schema):
     communities: int
     communities_covered: int
     community_share: Decimal | None
+    communities_assigned: int
+    assigned_share: Decimal | None
+    communities_stable: int
+    stable_share: Decimal | None
+    serving_disabled: int
+    trained_for_disabled: int
     communities_without: list[dict]
+    communities_nobody_lives: list[dict]
     children: list[dict]
     into_settings: dict[str, int]
     student_services: int

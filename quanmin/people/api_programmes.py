@@ -45,6 +45,7 @@ class TrainingIn(Schema):
     ends_on: Day
     hours: Decimal = Field(..., ge=0, le=1000, decimal_places=1)
     capacity: int = Field(50, ge=1, le=10000)
+    for_disabled: bool = False
 
 
 class TrainingOut(Schema):
@@ -59,6 +60,7 @@ class TrainingOut(Schema):
     ends_on: datetime.date
     hours: Decimal
     capacity: int
+    for_disabled: bool
 
 
 class EnrolIn(Schema):

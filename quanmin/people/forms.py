@@ -84,6 +84,9 @@ class StationForm(forms.Form):
     times = forms.CharField(label=_("Regular times"), max_length=200, required=False)
     instructors = forms.CharField(label=_("Instructors on duty (system IDs, separated by commas)"), required=False,
                                   max_length=2000)
+    organization = forms.IntegerField(
+        label=_("Same station in the organisations' register (system ID)"), required=False, min_value=1,
+        help_text=_("When the station is also registered as a fitness team or station, link the two: it counts once."))
 
     def clean_instructors(self):
         raw = self.cleaned_data["instructors"].replace("，", ",")
@@ -135,6 +138,8 @@ class TrainingForm(forms.Form):
     ends_on = DayField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
     hours = forms.DecimalField(label=_("Hours"), min_value=0, max_value=1000, decimal_places=1)
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=10000, initial=50)
+    for_disabled = forms.BooleanField(label=_("For serving disabled people"), required=False,
+                                      help_text=_("A course training instructors to serve disabled people."))
 
 
 class EnrolForm(forms.Form):

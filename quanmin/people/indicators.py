@@ -1,5 +1,6 @@
 """The instructor register's figures as indicators (see quanmin.core.indicators and figures.py):
-density per 1,000 and per 10,000 residents (B02), communities with an instructor (B03), the
+density per 1,000 and per 10,000 residents (B02), communities with an instructor assigned, with a
+stable one, and where one lives (B03), instructors serving disabled people (B13), the
 guidance rate (B05), people trained this year (B04), stations (B08), volunteer hours (B07) and core
 instructors (B06), and communities with full- or part-time sports staff (organisations' C13: the
 staff are this register's administrators and dual-post appointments). A whole city tree in two to three queries each.
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from quanmin.core.indicators import decimal, indicator, percent
 from quanmin.regions import subtrees
 
-from .figures import counts, sports_staff
+from .figures import assigned, counts, fitness_stations, serving_disabled, sports_staff
 from .models import Instructor, Supplier, Training
 
 EVERY_LEVEL = ("city", "county", "township", "community")
@@ -75,10 +76,35 @@ def _kinds(rows, codes: list[str]) -> dict[str, Decimal | None]:
 
 
 @indicator("community_instructor_share", unit="percent", levels=("city", "county", "township"),
-           label=_("Communities with an instructor"),
-           description=_("Share of communities and villages where at least one active instructor lives."))
+           label=_("Communities where an instructor lives"),
+           description=_("Share of communities and villages where at least one active instructor lives (their "
+                         "home division), whether or not one is assigned there."))
 def community_instructor_share(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     return {code: c.coverage for code, c in counts(codes, as_of).items()}
+
+
+@indicator("community_instructor_assigned_share", unit="percent", levels=EVERY_LEVEL,
+           label=_("Communities with an instructor assigned"),
+           description=_("Share of communities and villages with an instructor assigned on the day (配备): an "
+                         "instructor post in force there, or a station there with an active instructor on duty "
+                         "(for one community: 100 or 0)."))
+def community_instructor_assigned_share(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: percent(have, of) for code, (have, _stable, of) in assigned(codes, as_of).items()}
+
+
+@indicator("community_stable_instructor_share", unit="percent", levels=EVERY_LEVEL,
+           label=_("Communities with a stable instructor"),
+           description=_("Share of communities and villages with a relatively stable instructor (相对稳定) on the day: "
+                         "an instructor post there held for at least 12 months (for one community: 100 or 0)."))
+def community_stable_instructor_share(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: percent(stable, of) for code, (_have, stable, of) in assigned(codes, as_of).items()}
+
+
+@indicator("instructors_serving_disabled", unit="count", levels=EVERY_LEVEL,
+           label=_("Instructors serving disabled people"),
+           description=_("Active instructors living in the division who serve disabled people (为残疾人服务)."))
+def instructors_serving_disabled(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: decimal(n) for code, (n, _trained) in serving_disabled(codes, as_of).items()}
 
 
 @indicator("guidance_rate", unit="percent", levels=EVERY_LEVEL, label=_("Guidance rate"),
@@ -98,6 +124,14 @@ def instructors_trained(codes: list[str], as_of: datetime.date) -> dict[str, Dec
            description=_("Active guidance stations and fitness points in the division."))
 def guidance_stations(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     return {code: decimal(c.stations) for code, c in counts(codes, as_of, stations=True).items()}
+
+
+@indicator("fitness_stations", unit="count", levels=EVERY_LEVEL, label=_("Fitness stations (one register)"),
+           description=_("Fitness stations and points (健身站（点）) in the division, each counted once: active "
+                         "guidance stations and fitness points of the instructor register, and the fitness teams "
+                         "and stations of the organisations' register that no such station is linked to."))
+def fitness_stations_indicator(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: decimal(n) for code, n in fitness_stations(codes).items()}
 
 
 @indicator("volunteer_hours", unit="hours", levels=EVERY_LEVEL, label=_("Volunteer service hours"),

@@ -244,6 +244,10 @@ class Station(models.Model):
                                          related_name="stations")
     unit = models.OneToOneField("booking.BookableUnit", verbose_name=_("booking unit"), null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="guidance_station", editable=False)
+    # The same station in the organisations' register (a fitness team or station, 健身站点), when it is
+    # there too: one station, counted once (B08; people.figures.fitness_station_rows).
+    organization = models.ForeignKey("organizations.Organization", verbose_name=_("in the organisations' register"),
+                                     null=True, blank=True, on_delete=models.SET_NULL, related_name="stations")
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -341,6 +345,8 @@ class Training(models.Model):
     ends_on = models.DateField(_("ends"))
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     capacity = models.PositiveIntegerField(_("places"), default=50)
+    for_disabled = models.BooleanField(_("for serving disabled people"), default=False,
+                                       help_text=_("A course training instructors to serve disabled people."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_fields = {"region": "region__code"}

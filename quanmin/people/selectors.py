@@ -19,6 +19,9 @@ PARTS = {"morning": (datetime.time(0), datetime.time(12)), "afternoon": (datetim
          "evening": (datetime.time(17), datetime.time(23, 59))}
 
 
+YES = ("1", "true", "on", "yes")  # a ticked box, or the API's booleans (True)
+
+
 @dataclass
 class Filters:
     region: str = ""
@@ -27,6 +30,7 @@ class Filters:
     sport: str = ""
     kind: str = ""
     core: bool = False
+    disabled: bool = False
     q: str = ""
 
 
@@ -39,7 +43,7 @@ def filters_from(params) -> Filters:
                    status=get("status") if get("status") in Instructor.Status.values else "",
                    sport=get("sport") if get("sport") in Sport.values else "",
                    kind=get("kind") if get("kind") in Instructor.Kind.values else "",
-                   core=get("core") in ("1", "true", "on", "yes"), q=get("q")[:50])
+                   core=get("core").lower() in YES, disabled=get("disabled").lower() in YES, q=get("q")[:50])
 
 
 def staff_instructors(user, params) -> QuerySet[Instructor]:
@@ -57,6 +61,8 @@ def staff_instructors(user, params) -> QuerySet[Instructor]:
         qs = qs.filter(sports__contains=f",{f.sport},")
     if f.core:
         qs = qs.filter(core=True)
+    if f.disabled:
+        qs = qs.filter(serves_disabled=True)
     if f.q:
         qs = qs.filter(Q(real_name__contains=f.q) | Q(certificate_no=f.q) | Q(association__contains=f.q))
     return qs.order_by("region_id", "real_name", "id")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from quanmin.accounts import audit, scoping
 from quanmin.accounts.models import Role
 from quanmin.booking import services_console
+from quanmin.core import facts
 from quanmin.facilities.models import Site
 from quanmin.regions import codes
 
@@ -48,8 +49,27 @@ def _instructors(ids, region_code: str) -> list[Instructor]:
     return found
 
 
+ORG = "organizations.Organization"
+
+
+def _organization(value, region_code: str) -> int | None:
+    """The fitness team or station of the organisations' register that is this same station (B08):
+    one the register counts, in the station's county. Read through the organisations' declared
+    subset (core.facts), as people import no organisations."""
+    if value in (None, ""):
+        return None
+    counted = facts.subset_of(ORG, "fitness_point")
+    pk = int(value) if str(value).isdigit() else None
+    if pk is None or counted is None or not counted.filter(
+            pk=pk, region__code__within=codes.prefix_at(region_code, "county")).exists():
+        raise PeopleError("organization_unknown", _("Choose a fitness team or station of the organisations' register "
+                                                    "in the station's county."), "organization")
+    return pk
+
+
 def save_station(data: dict, *, by, station: Station | None = None, request=None) -> Station:
-    """Register a station or change it: name, kind, division, site, sports, regular times, instructors."""
+    """Register a station or change it: name, kind, division, site, sports, regular times, instructors,
+    and the same station in the organisations' register."""
     name = str(data.get("name") or (station.name if station else "")).strip()
     if not name or len(name) > 120:
         raise PeopleError("name_required", _("Give the station a name (at most 120 characters)."), "name")
@@ -71,10 +91,16 @@ def save_station(data: dict, *, by, station: Station | None = None, request=None
         raise PeopleError("text_too_long", _("At most %(n)s characters.") % {"n": 200}, "times")
     sports = sports_text(check_sports(data["sports"])) if "sports" in data else (station.sports if station else "")
     people = _instructors(data["instructors"], region.code) if "instructors" in data else None
+    organization = _organization(data["organization"], region.code) if "organization" in data else (
+        station.organization_id if station else None)
+    if organization is not None and Station.objects.filter(organization_id=organization).exclude(
+            pk=station.pk if station else None).exists():
+        raise PeopleError("organization_taken", _("Another station is already linked to this organisation."),
+                          "organization")
     with transaction.atomic():
         station = station or Station()
         station.name, station.kind, station.region, station.site = name, kind, region, site
-        station.times, station.sports = times, sports
+        station.times, station.sports, station.organization_id = times, sports, organization
         if "active" in data:
             station.active = bool(data["active"])
         created = station.pk is None

@@ -70,7 +70,8 @@ def create_training(data: dict, *, by, request=None) -> Training:
     with transaction.atomic():
         training = Training.objects.create(
             title=title, kind=kind, grade=check_grade(data.get("grade") or "third"), organiser=organiser,
-            region=region, site=site, starts_on=starts, ends_on=ends, hours=hours, capacity=capacity)
+            region=region, site=site, starts_on=starts, ends_on=ends, hours=hours, capacity=capacity,
+            for_disabled=bool(data.get("for_disabled")))
         audit.record("create", request=request, actor=by, obj=training)
     return training
 

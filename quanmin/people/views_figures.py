@@ -1,6 +1,7 @@
 """Figures per division (division readers, in scope): density per 1,000 and 10,000 residents
 against the city's plan target, communities with an instructor and the list of those without, the
-guidance rate, people trained this year, stations, volunteer hours and core instructors; for the
+guidance rate, people trained this year, stations, volunteer hours, core instructors and those
+serving disabled people; communities with an instructor assigned, a stable one, and where one lives; for the
 division and each division under it, with a chart and an Excel download."""
 
 from django.shortcuts import redirect, render
@@ -69,15 +70,16 @@ def region_xlsx(request, code: str):
     headers = [_("Division"), _("Division code"), _("Resident population"), _("Active instructors"),
                _("Per 1,000 residents"), _("Per 10,000 residents"), _("Core instructors"), _("Guidance rate (%)"),
                _("Trained this year"), pgettext("guidance station", "Stations"), _("Volunteer hours"), _("Communities"),
-               _("Communities with an instructor")]
+               _("Communities with an instructor assigned"), _("Communities with a stable instructor"),
+               _("Communities where an instructor lives")]
 
     def row(c):
         return [c["name"], c["code"], c["population"], c["instructors"], c["per_1000"], c["per_10000"], c["core"],
                 c["guidance_rate"], c["trained_this_year"], c["stations"], c["volunteer_hours"], c["communities"],
-                c["communities_covered"]]
+                c["communities_assigned"], c["communities_stable"], c["communities_covered"]]
 
     rows = [row(d), *[row(c) for c in d["children"]]]
     without = [[r["name"], r["code"]] for r in d["communities_without"]]
     return excel.xlsx_response(f"instructor-figures-{region.code}.xlsx", [
-        (_("Figures"), headers, rows), (_("Communities without an instructor"), [_("Community"), _("Division code")],
-                                        without)])
+        (_("Figures"), headers, rows), (_("Communities without an instructor assigned"),
+                                        [_("Community"), _("Division code")], without)])

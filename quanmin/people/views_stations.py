@@ -5,13 +5,15 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from quanmin.accounts import scoping
+from quanmin.accounts import audit, scoping
 from quanmin.accounts.decorators import role_required
+from quanmin.core import imports
 from quanmin.core.errors import ServiceError
 
-from . import permissions, selectors, stations
+from . import io_stations, permissions, selectors, stations
+from .errors import PeopleError
 from .forms import WEEKDAYS, SessionForm, StationForm
 from .models import Sport, Station, sports_list
 
@@ -51,12 +53,14 @@ def station_new(request):
 
 @reader
 def station_detail(request, pk: int):
-    station = scoping.get_scoped_or_404(request.user, Station.objects.select_related("site", "region", "unit"), pk=pk)
+    station = scoping.get_scoped_or_404(request.user, Station.objects.select_related("site", "region", "unit", "organization"),
+                                      pk=pk)
     may_write = scoping.can_write_region(request.user, station.region_id)
     form = StationForm(request.POST or None, initial={
         "name": station.name, "kind": station.kind, "region": station.region_id, "site": station.site_id,
         "sports": sports_list(station.sports), "times": station.times,
-        "instructors": ",".join(str(i) for i in station.instructors.values_list("id", flat=True))})
+        "instructors": ",".join(str(i) for i in station.instructors.values_list("id", flat=True)),
+        "organization": station.organization_id})
     if request.method == "POST":
         if not may_write:
             return redirect("people:station_staff", pk=pk)
@@ -86,3 +90,22 @@ def session_add(request, pk: int):
     except ServiceError as exc:
         messages.error(request, str(exc.message))
     return redirect("people:station_staff", pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@writer
+def station_import(request):
+    return imports.import_page(request, "people/staff/stations_import.html", lambda file, dry_run: io_stations.import_stations(
+        request.user, file, dry_run=dry_run, request=request), PeopleError)
+
+
+@reader
+def station_export(request):
+    found = selectors.staff_stations(request.user, request.GET)
+    audit.record("export", request=request, detail={"what": "people.station", "count": found.count()})
+    return io_stations.xlsx_response(found)
+
+
+@writer
+def station_template(request):
+    return io_stations.template_response()

@@ -64,16 +64,19 @@ KEYS = {
     "sports_modern_counties", "fitness_model_counties",  # planning: county titles
     "instructors", "instructors_per_1000", "instructors_per_10000", "community_instructor_share", "guidance_rate",
     "instructors_trained", "guidance_stations", "volunteer_hours", "core_instructors",
-    "community_sports_staff_share", "special_training_classes", "four_teams_present", "supplier_kinds",  # people
+    "community_sports_staff_share", "special_training_classes", "four_teams_present", "supplier_kinds",
+    "community_instructor_assigned_share", "community_stable_instructor_share", "instructors_serving_disabled",
+    "fitness_stations",  # people
     "games_meeting_level_rule", "city_games_sports_rule", "city_games_span_rule", "county_games_sports_rule",
-    "county_games_span_rule", "person_times", "community_games_held", "townships_with_three_activities", "communities_with_games", "brand_events",
+    "county_games_span_rule", "person_times", "community_games_held", "townships_with_three_activities",
+    "communities_with_games", "brand_events",
     "mass_events", "target_group_events", "association_events", "participants_per_10000", "employee_leagues",
     "joint_events", "youth_competitions", "promoted_sports", "county_games_in_cycle",
     "associations_with_events",  # events
     "organizations_registered", "organizations_filed", "organizations_total", "one_plus_25_share",
     "federation_coverage_county", "federation_coverage_township", "federation_coverage_community",
     "sports_communities", "graded_4a_plus", "graded_3a_plus_share", "associations", "sports_clubs",
-    "fitness_points",  # organizations
+    "fitness_points", "county_single_sport_associations",  # organizations
     "points_earned", "points_redeemed", "points_active_residents", "vouchers_claimed", "vouchers_redeemed",
     "voucher_consumption", "voucher_leverage",  # incentives
     "regular_exerciser_rate", "weekly_exerciser_rate", "satisfaction_score",  # surveys

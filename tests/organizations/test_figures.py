@@ -98,3 +98,20 @@ def test_communities_with_sports_staff(world, make_org, client_for):
     response = client.get(reverse("organizations:figures_export", args=[world.city.code]))
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert [c.value for c in book.worksheets[2]["A"]][1:] == ["新华社区"]
+
+
+def test_county_single_sport_associations_count_the_county_itself(world, make_org):
+    """T3-02 (区级单项体育协会): single-sport associations at the district's own code only, not those of
+    its townships and communities, nor population-group associations."""
+    build(world, make_org)  # 26 single-sport associations, all at a community
+    make_org("东昌府区篮球协会", region=world.county)
+    make_org("东昌府区乒乓球协会", region=world.county)
+    make_org("东昌府区老年人体育协会", kind="group_association", region=world.county)
+    make_org("古楼街道足球协会", region=world.township)
+    make_org("茌平区门球协会", region=world.other_county)
+    codes = [world.city.code, world.county.code, world.other_county.code, world.township.code]
+    values = indicators.compute("county_single_sport_associations", codes, today())
+    assert values[world.county.code] == 2 and values[world.other_county.code] == 1
+    assert values[world.city.code] == 3  # its counties' own, together
+    assert world.township.code not in values or values[world.township.code] == 0
+    assert indicators.compute("associations", [world.county.code], today())[world.county.code] == 30
