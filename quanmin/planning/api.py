@@ -407,6 +407,7 @@ def _phase(request, key: str, phase_id: int):
 
 
 @router.get("/plans/{key}/phases", response={200: list[PlanPhaseOut], **ERRORS}, summary="A plan's phases (staff)")
+@paginate(ArrayPaging)
 def plan_phases(request, key: str):
     return [phase_out(p) for p in _plan(request, key).phases.all()]
 
