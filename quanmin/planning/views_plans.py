@@ -152,6 +152,18 @@ def act_and_say(request, call, success: str, *redirect_to, **kwargs):
     return redirect(*redirect_to, **kwargs)
 
 
+def remove_and_say(request, remove, removed: str, done: tuple, back: tuple):
+    """Remove through the service: on to `done` saying so, or back to the thing's page (`back`)
+    told what still refers to it."""
+    try:
+        remove()
+    except PlanningError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(*back)
+    messages.success(request, removed)
+    return redirect(*done)
+
+
 def mark_and_say(request, mark, marked: str, unmarked: str, *redirect_to, **kwargs):
     """Set or clear a mark through `mark()` (which answers the mark as it now stands), say what was
     done or why not, and go back to the page."""
@@ -357,13 +369,8 @@ def target_remove(request, key: str, pk: int):
     """The plan's owners remove a target nothing refers to; else they are told what does."""
     plan = owned_plan_or_403(request.user, key)
     target = get_object_or_404(Target, plan=plan, pk=pk)
-    try:
-        authoring.remove_target(request.user, target, request=request)
-    except PlanningError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("planning:target", key=key, pk=pk)
-    messages.success(request, _("Target removed."))
-    return redirect("planning:plan", key=key)
+    return remove_and_say(request, lambda: authoring.remove_target(request.user, target, request=request),
+                          _("Target removed."), ("planning:plan", key), ("planning:target", key, pk))
 
 
 class PhaseForm(forms.Form):

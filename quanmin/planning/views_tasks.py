@@ -18,7 +18,7 @@ from . import permissions
 from .errors import PlanningError
 from .models import Department, TaskEntry, TaskItem, TaskPeriod
 from .services import authoring, imports, tasks
-from .views_plans import owned_plan_or_403, plan_or_404, saved_form
+from .views_plans import owned_plan_or_403, plan_or_404, remove_and_say, saved_form
 
 task_reader = role_required(permissions.can_see_tasks)
 reader = role_required(permissions.can_read)
@@ -194,10 +194,5 @@ def task_remove(request, key: str, pk: int):
     """The plan's owners remove a task nothing refers to; else they are told what does."""
     plan = owned_plan_or_403(request.user, key)
     task = get_object_or_404(TaskItem, plan=plan, pk=pk)
-    try:
-        authoring.remove_task(request.user, task, request=request)
-    except PlanningError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("planning:task", key=key, pk=pk)
-    messages.success(request, _("Task removed."))
-    return redirect("planning:plan", key=key)
+    return remove_and_say(request, lambda: authoring.remove_task(request.user, task, request=request),
+                          _("Task removed."), ("planning:plan", key), ("planning:task", key, pk))
