@@ -219,6 +219,7 @@ def http_error(request, exc: HttpError):
 
 api.add_router("/", "quanmin.accounts.api.router")
 api.add_router("/", "quanmin.web.api.router")
+api.add_router("/", "quanmin.web.api_record.router")
 # regions sits below accounts, so its router carries no auth of its own: it is public reference data.
 api.add_router("/regions", "quanmin.regions.api.router", auth=PUBLIC)
 api.add_router("/facilities", "quanmin.facilities.api.router")

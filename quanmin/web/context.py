@@ -24,6 +24,8 @@ SECTIONS = [
     (_("Report a problem"), "feedback:report_map", "everyone",
      _("Broken equipment or a problem at a sports ground: tell the staff")),
     (_("My account"), "accounts:me", "signed_in", _("Profile, consents, my data")),
+    (_("My health record"), "web:my_record", "signed_in",
+     _("My physique tests, prescriptions, exercise and games, year by year")),
     (_("My bookings"), "booking:mine", "signed_in", _("Upcoming and past bookings, waiting lists")),
     (_("My reports"), "feedback:my_reports", "signed_in", _("Broken equipment you reported and the answers")),
     (_("Sports groups"), "organizations:groups", "everyone", _("Find a sports group near you and join it")),
@@ -104,7 +106,7 @@ GROUPS = [
 GROUP_OF = {
     "facilities:finder": "find", "feedback:report_map": "find", "organizations:groups": "find",
     "physique:index": "find", "people:finder": "find", "events:list": "find",
-    "accounts:me": "mine", "booking:mine": "mine", "feedback:my_reports": "mine", "people:me": "mine",
+    "accounts:me": "mine", "web:my_record": "mine", "booking:mine": "mine", "feedback:my_reports": "mine", "people:me": "mine",
     "events:mine": "mine",
     "facilities:staff_sites": "facilities", "facilities:figures": "facilities", "booking:staff_home": "facilities",
     "facilities:equipment_list": "facilities",

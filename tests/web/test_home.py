@@ -127,7 +127,7 @@ def test_tiles_are_the_menu_and_counts_only_in_sections_one_may_open(home_world,
 
 def test_resident_sees_own_sections_bookings_and_answers_to_rate(home_world, client):
     response, html = page(login(client, home_world.users["resident"]))
-    assert set(tiles(html)) == {"facilities:finder", "feedback:report_map", "accounts:me", "booking:mine",
+    assert set(tiles(html)) == {"facilities:finder", "feedback:report_map", "accounts:me", "web:my_record", "booking:mine",
                                 "feedback:my_reports", "physique:index", "organizations:groups",
                                 "people:finder", "people:me", "events:list", "events:mine", "surveys:open",
                                 "inclusive:near", "outreach:home"}

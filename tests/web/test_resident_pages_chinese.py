@@ -72,7 +72,7 @@ def pages(equipment, client_for):
         reverse("feedback:report_site", args=[world.site.pk]), reverse("feedback:report_map"),
         reverse("feedback:my_reports"), reverse("feedback:report", args=[report.token]),
         reverse("organizations:groups"), reverse("people:finder"), reverse("events:list"), reverse("events:mine"),
-        reverse("surveys:open"), reverse("incentives:mine"),
+        reverse("surveys:open"), reverse("incentives:mine"), reverse("web:my_record"),
     ]
 
 
