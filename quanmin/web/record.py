@@ -73,6 +73,7 @@ class Line:
     points: int | None = None
     url: str = ""
     minutes: int = 0  # time exercised (a visit, a guided session, a group activity)
+    medals: int = 0  # games entries: medals won in the finals
 
     @property
     def kind_label(self) -> str:
@@ -237,7 +238,8 @@ def _games(user, credited: dict[str, int]) -> list[Line]:
         total = sum(p for p in earned if p) if any(earned) else None
         out.append(Line("entry", e.competition.starts_at, f"{e.competition.games.name} · {e.competition.name}",
                         e.delegation.name if e.delegation else "", outcome, points=total,
-                        url=reverse("events:competition", args=[e.competition_id])))
+                        url=reverse("events:competition", args=[e.competition_id]),
+                        medals=sum(r.medal in MEDALS and r.status == Result.Status.OK for r in finals)))
     for a in Award.objects.filter(user=user).select_related("games")[:500]:
         out.append(Line("award", a.issued_at, a.title, a.games.name, a.get_kind_display(),
                         url=reverse("events:award", args=[a.code])))
@@ -291,8 +293,7 @@ def build(user) -> Record:
         year.minutes += line.minutes
         if line.kind == "test" and year.latest_test is None:
             year.latest_test = line
-        if line.kind == "entry" and any(str(m) in line.outcome for m in MEDALS.values()):
-            year.medals += 1
+        year.medals += line.medals
     for y, earned in _earned_by_year(user).items():
         years.setdefault(y, Year(y)).points_earned = earned
     return Record(lines=lines, years=sorted(years.values(), key=lambda y: y.year, reverse=True),

@@ -121,6 +121,17 @@ def test_the_record_gathers_every_part_by_year_with_the_trend_and_the_points(wor
     assert found.consent and found.balance == 0
 
 
+def test_the_record_reads_in_a_few_queries_whatever_its_length(world, django_assert_max_num_queries):
+    build_world(world)
+    me = world.users["resident"]
+    station_unit = Station.objects.get().unit
+    for day in range(1, 29):  # a month of mornings at the station: no query per line
+        used(me, past_slot(station_unit, at(THIS_YEAR, 2, day, 7), capacity=20))
+    with django_assert_max_num_queries(20):
+        found = record.build(me)
+    assert sum(line.kind == "guided" for line in found.lines) == 29
+
+
 def test_an_empty_record_and_a_withdrawn_consent(world):
     me = world.users["resident"]
     found = record.build(me)

@@ -29,6 +29,7 @@ from quanmin.demo import people as people_demo
 from quanmin.demo import physique as physique_demo
 from quanmin.demo import planning as planning_demo
 from quanmin.demo import planning_returns, planning_titles, stadium_round
+from quanmin.demo import record as record_demo
 from quanmin.demo import residential as residential_demo
 from quanmin.demo import residents as residents_demo
 from quanmin.demo import safety as safety_demo
@@ -66,6 +67,8 @@ def _steps():
         ("livelihood projects and core indicators", livelihood_demo.load),
         ("county titles", planning_titles.load),
         ("open data", opendata_demo.load),
+        # After the games and groups, before the points: her year is credited like everyone's.
+        ("the demo resident's year of exercise", record_demo.load),
         ("sports points and vouchers", incentives_demo.load),
         ("funding and the sports-lottery fund", funding_demo.load),
         ("the stadium inspector's round", stadium_round.load),
