@@ -217,6 +217,8 @@ def test_the_record_is_linked_from_the_account_page_and_the_menu(world, client_f
     html = client_for("resident").get(reverse("accounts:me"), **ZH).content.decode()
     assert html.count(reverse("web:my_record")) >= 2  # the menu and the card
     assert "我的运动健康档案" in html
+    physique = client_for("resident").get(reverse("physique:me"), **ZH).content.decode()
+    assert reverse("web:my_record") in physique
 
 
 def test_the_referral_made_before_the_account_is_in_the_record(world):
