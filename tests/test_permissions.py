@@ -3,10 +3,13 @@
 import pytest
 from django.conf import settings
 from django.contrib import admin
+from django.template import Template
 from django.test import Client
+from django.test.utils import _TestState
 from django.urls import reverse
 
 from . import routes
+from .csp import policy_faults, role_that_checks
 from .permission_matrix import API, AUDIENCE, CROSS_COUNTY, ROLES, WEB, requests
 
 
@@ -52,6 +55,11 @@ def test_every_method_a_page_accepts_is_in_the_matrix():
     assert web_methods_missing() == [], "methods missing from (or refused but listed in) the rows"
 
 
+# Pages a role's run checks for the policy, at least (2026-12-07: the superuser's 281; the other roles
+# check the few pages a superuser may not open): a guard that the check has not silently stopped.
+POLICY_CHECKED = {"superuser": 250}
+
+
 def denied(response) -> bool:
     if response.status_code in (401, 403, 404):
         return True
@@ -78,23 +86,39 @@ def _judge(role, audience, key, method, response, expected) -> tuple | None:
     return None
 
 
+@pytest.fixture
+def bare_rendering(monkeypatch):
+    """Templates rendered as in production, without the test runner's instrumentation, which signals
+    and copies the context of every template rendered (response.context, unused here): about a
+    twentieth of the matrix's time."""
+    monkeypatch.setattr(Template, "_render", _TestState.saved_data.template_render)
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_web_matrix(world, client_for, role):
+def test_web_matrix(world, client_for, role, bare_rendering):
+    """Every page for the role; and the pages this role checks for the content security policy
+    (tests/csp.py: each page once, for the first role that may open it) send the policy and hold
+    nothing it refuses."""
     client = client_for(None if role == "anonymous" else role)
-    wrong = []
+    wrong, policy_checked = [], 0
     for name, (audience, kwargs, method, data, *expect) in WEB.items():
         url = reverse(name, kwargs=kwargs(world, role) if kwargs else None)
         for who, verb, body, expected in requests("web", audience, method, data, *expect):
             response = _call(client, verb, url, body(world, role) if callable(body) else body)
             assert response.status_code != 500, (url, verb)
             wrong.append(_judge(role, who, name, verb, response, expected))
+            if (verb == "get" and response.status_code == 200 and role_that_checks(audience, AUDIENCE) == role
+                    and response.get("Content-Type", "").startswith("text/html")):
+                policy_checked += 1
+                wrong.extend((name, "content security policy", fault) for fault in policy_faults(response))
             if name == "accounts:logout" and role != "anonymous":
                 client = client_for(role)  # signed out by the request; sign in again
     assert [w for w in wrong if w] == [], f"{role}: {[w for w in wrong if w]}"
+    assert policy_checked >= POLICY_CHECKED.get(role, 0), policy_checked
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_api_matrix(world, client_for, role):
+def test_api_matrix(world, client_for, role, bare_rendering):
     wrong = []
     operations = routes.api_operations()
     client, fresh = None, True
