@@ -11,9 +11,11 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from quanmin.core.indicators import decimal, indicator, percent
+from quanmin.core.indicators import decimal, indicator, memo, percent
+from quanmin.regions import subtrees
+from quanmin.regions.models import Region
 
-from . import figures
+from . import figures, instructor_members
 from .models import Organization
 
 K = Organization.Kind
@@ -118,3 +120,42 @@ def sports_clubs(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | 
            description=_("Fitness teams and fitness stations (健身站点) of the division."))
 def fitness_points(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     return _each(codes, as_of, lambda t, c: decimal(t.counts_of(c).kind(K.FITNESS_POINT)))
+
+
+# ---------------------------------------------------------------- instructors' associations (B09)
+
+
+def _association_divisions(codes: list[str]) -> dict[str, tuple[int, int]]:
+    """{code: (city and county divisions of its subtree with an instructors' association of their
+    own, city and county divisions of its subtree)}: two queries for any number of codes."""
+    prefix = subtrees.covering_prefix(codes)
+    regions = Region.objects.filter(level__in=instructor_members.LEVELS)
+    marked = Organization.objects.filter(instructor_association=True, active=True,
+                                         review=Organization.Review.APPROVED)
+    if prefix:
+        regions, marked = regions.filter(code__within=prefix), marked.filter(region__code__within=prefix)
+    have = set(marked.values_list("region_id", flat=True))
+    found = subtrees.roll_up(regions.values_list("code", flat=True), codes, key=str)
+    return {code: (sum(1 for c in mine if c in have), len(mine)) for code, mine in found.items() if mine}
+
+
+def _associations(codes: list[str], as_of: datetime.date) -> dict[str, tuple[int, int]]:
+    return memo(("organizations.instructor_associations", tuple(codes)), lambda: _association_divisions(codes))
+
+
+@indicator("instructor_associations", unit="count", levels=instructor_members.LEVELS, dated=False,
+           label=_("Instructors' associations at city and county level"),
+           description=_("Social sports instructors' associations (社会体育指导员协会) of the register, active and "
+                         "approved, at the division's own code and at its counties': a city's one and one per "
+                         "county."))
+def instructor_associations(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: decimal(have) for code, (have, _of) in _associations(codes, as_of).items()}
+
+
+@indicator("instructor_association_coverage", unit="percent", levels=instructor_members.LEVELS, dated=False,
+           label=_("City and counties with an instructors' association"),
+           description=_("Share of the division and its counties (the city and each county or district) with a "
+                         "social sports instructors' association of their own: 100 when the city has one and every "
+                         "county has one."))
+def instructor_association_coverage(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: percent(have, of) for code, (have, of) in _associations(codes, as_of).items()}

@@ -84,12 +84,17 @@ def _needs_guardian(user) -> bool:
     return age is not None and age < ADULT_AGE
 
 
-def _admit(org: Org) -> None:
+def admit(org: Org) -> None:
     """Take a place under the cap; the organisation's row is locked by the caller."""
     if org.member_cap is not None and org.member_count >= org.member_cap:
         raise _err("group_full", _("This group has reached its member cap."), status=409)
     Org.objects.filter(pk=org.pk).update(member_count=F("member_count") + 1)
     org.member_count += 1
+
+
+def release(org: Org) -> None:
+    """Give a place back; the organisation's row is locked by the caller."""
+    Org.objects.filter(pk=org.pk).update(member_count=F("member_count") - 1)
 
 
 def join(user, org_id: int, *, message: str = "", guardian_name: str = "", guardian_relation: str = "",
@@ -113,7 +118,7 @@ def join(user, org_id: int, *, message: str = "", guardian_name: str = "", guard
                 raise _err("already_member", _("You are a member of this group or have asked to join."), status=409)
             status = M.ACTIVE if org.join_policy == Org.JoinPolicy.OPEN else M.PENDING
             if status == M.ACTIVE:
-                _admit(org)
+                admit(org)
             membership = GroupMembership.objects.create(
                 organization=org, user=user, status=status, message=str(message or "").strip(),
                 guardian_name=guardian_name, guardian_relation=guardian_relation,
@@ -135,7 +140,7 @@ def decide(membership: GroupMembership, accept: bool, *, actor, request=None) ->
         if membership.status != M.PENDING:
             raise _err("not_pending", _("This request has already been decided."), status=409)
         if accept:
-            _admit(org)
+            admit(org)
         membership.status = M.ACTIVE if accept else M.REFUSED
         membership.decided_at = timezone.now()
         membership.save(update_fields=["status", "decided_at"])
@@ -156,7 +161,7 @@ def leave(user, org_id: int, *, request=None) -> GroupMembership:
         if membership is None:
             raise _err("not_member", _("You are not a member of this group."), status=404)
         if membership.status == M.ACTIVE:
-            Org.objects.filter(pk=org.pk).update(member_count=F("member_count") - 1)
+            release(org)
         membership.status, membership.left_at = M.LEFT, timezone.now()
         membership.save(update_fields=["status", "left_at"])
         audit.record("group.leave", request=request, actor=user, obj=org)

@@ -86,6 +86,11 @@ class Organization(models.Model):
     governance = models.BooleanField(_("legal-person governance in place"), default=False,
                                      help_text=_("Charter, members' assembly, council and board of supervisors."))
     independent = models.BooleanField(_("operates independently"), default=False)
+    # B09: the social sports instructors' association (社会体育指导员协会) of its city or county, one
+    # per division (the constraint below); its members are registered instructors (InstructorMember).
+    instructor_association = models.BooleanField(
+        _("social sports instructors' association of its division"), default=False,
+        help_text=_("The city's or county's association of social sports instructors: one per division."))
     # Sports communities and teams: who may join and when they meet.
     join_policy = models.CharField(_("new members"), max_length=10, choices=JoinPolicy.choices,
                                    default=JoinPolicy.APPROVAL)
@@ -113,6 +118,8 @@ class Organization(models.Model):
             models.UniqueConstraint(fields=["credit_code"], condition=~Q(credit_code=""), name="unique_credit_code"),
             models.CheckConstraint(condition=Q(member_cap__isnull=True) | Q(member_count__lte=F("member_cap")),
                                    name="org_members_within_cap"),
+            models.UniqueConstraint(fields=["region"], condition=Q(instructor_association=True),
+                                    name="one_instructor_association_per_division"),
         ]
 
     def __str__(self) -> str:
@@ -215,6 +222,40 @@ class GroupMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.organization_id}"
+
+
+class InstructorMember(models.Model):
+    """A registered social sports instructor (people.Instructor) enrolled by the instructors'
+    association of their city or county; leaving keeps the row (status left) as the history."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Member")
+        LEFT = "left", _("Left")
+
+    organization = models.ForeignKey(Organization, verbose_name=_("association"), on_delete=models.CASCADE,
+                                     related_name="instructor_members")
+    instructor = models.ForeignKey("people.Instructor", verbose_name=_("instructor"), on_delete=models.CASCADE,
+                                   related_name="association_memberships")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    joined_on = models.DateField(_("joined"))
+    left_on = models.DateField(_("left"), null=True, blank=True)
+    enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_fields = _scope_through("organization")
+
+    class Meta:
+        verbose_name = _("instructor member")
+        verbose_name_plural = _("instructor members")
+        ordering = ["organization_id", "-joined_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "instructor"], condition=Q(status="active"),
+                                    name="one_open_instructor_membership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instructor_id} @ {self.organization_id}"
 
 
 class Announcement(models.Model):

@@ -19,7 +19,7 @@ from quanmin.facilities.models import Site
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import credit, permissions, sports
+from . import credit, instructor_members, permissions, sports
 from .errors import OrganizationError
 from .models import Organization, OrganizationChange
 
@@ -31,9 +31,9 @@ CHOICES = {"kind": Org.Kind, "status": Org.Status, "sector": Org.Sector, "join_p
            "meets": Org.Time}
 FIELDS = ("name", "kind", "sector", "status", "credit_code", "region", "address", "site", "lon", "lat", "sports",
           "parent", "founded_on", "officers", "contact_name", "contact_phone", *FLAGS[:4], "join_policy",
-          "member_cap", "meets", "schedule", "description", "active")
+          "member_cap", "meets", "schedule", "description", "active", "instructor_association")
 # What an organisation's own staff may not change: its legal particulars and place in the register.
-LEGAL = ("name", "kind", "status", "credit_code", "region", "parent", "active")
+LEGAL = ("name", "kind", "status", "credit_code", "region", "parent", "active", "instructor_association")
 MAX_OFFICERS = 30
 
 
@@ -157,7 +157,7 @@ def clean(data: dict) -> dict:
                 pass
             elif value not in CHOICES[key].values:
                 raise _err(f"{key}_invalid", _("Choose one of the listed values."), key)
-        elif key in FLAGS:
+        elif key in FLAGS or key == "instructor_association":
             value = bool(value)
         elif key == "credit_code":
             value = check_credit_code(value) if str(value or "").strip() else ""
@@ -239,6 +239,7 @@ def _check_whole(values: dict, instance: Org | None) -> None:
                                            "above it."), "parent")
     if values.get("member_cap") is not None and instance is not None and values["member_cap"] < instance.member_count:
         raise _err("member_cap_below_members", _("The group already has more members than that."), "member_cap")
+    instructor_members.check_marking(values, instance)
 
 
 def _place(values: dict) -> None:
@@ -252,6 +253,7 @@ def _place(values: dict) -> None:
 
 
 def _taken(values: dict, exclude: int | None) -> None:
+    instructor_members.check_one_per_division(values, exclude)
     same = Org.objects.filter(region=values["region"], name=values["name"]).exclude(pk=exclude)
     if same.exists():
         raise _err("name_taken", _("An organisation of this name is already registered or filed in this division."),
@@ -302,6 +304,7 @@ def register(data: dict, *, actor, request=None) -> Org:
             history(org, actor, "create", {k: [None, _plain(v)] for k, v in values.items() if v not in (None, "", [])})
             audit.record("organization.create", request=request, actor=actor, obj=org)
     except IntegrityError:
+        instructor_members.check_one_per_division(values, None)  # another got there first
         raise _err("name_taken", _("An organisation of this name is already registered or filed in this division."),
                    "name", status=409) from None
     return org
@@ -337,6 +340,7 @@ def update(org: Org, data: dict, *, actor, request=None) -> Org:
         _check_whole(whole, org)
         if not diff:
             return org
+        instructor_members.check_change(org, diff)
         if {"status", "region"} & set(diff):
             values["review"] = _review_for(actor, whole)
             if values["review"] != org.review:
@@ -348,6 +352,7 @@ def update(org: Org, data: dict, *, actor, request=None) -> Org:
             with transaction.atomic():
                 org.save()
         except IntegrityError:
+            instructor_members.check_one_per_division(whole, org.pk)  # another got there first
             raise _err("name_taken", _("An organisation of this name is already registered or filed in this "
                                        "division."), "name", status=409) from None
         history(org, actor, "update", diff)

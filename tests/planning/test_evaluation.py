@@ -13,10 +13,11 @@ from django.utils.translation import gettext
 
 from quanmin.accounts.models import Role
 from quanmin.core import indicators
+from quanmin.organizations import credit
+from quanmin.organizations import services as organizations
 from quanmin.planning.errors import PlanningError
 from quanmin.planning.models import CountyScore, Evaluation, EvaluationItem, ItemScore, Plan
 from quanmin.planning.services import evaluation as services
-from quanmin.planning.services import figures
 from tests.conftest import make_user
 
 
@@ -64,11 +65,10 @@ def by_hand(value, goal) -> Decimal:
 
 def test_computed_scores_equal_an_independent_calculation(world, plan, opened, evaluator, client_for):
     today = timezone.localdate()
-    # The county's own figure for the target no register computes (T0-24: a county instructors' association).
-    t24 = plan.targets.get(key="T0-24")
-    figure = figures.enter(world.users["county"], t24, division_code=world.county.code, as_of=today, value="1",
-                           evidence=pdf())
-    figures.decide(world.users["city"], figure, approve=True)
+    # T0-24 read from the register: the county's instructors' association (the other county has none).
+    organizations.register({"name": "东昌府区社会体育指导员协会", "kind": "group_association", "status": "registered",
+                            "credit_code": credit.make("1", world.county.code[:6], 24), "region": world.county,
+                            "instructor_association": True}, actor=world.users["superuser"])
     county = county_of(opened, world.county)
     item = EvaluationItem.objects.get(plan=plan, name="社会满意度")
     services.score(evaluator, county, item, value="86.5", note="满意度86.5分", evidence=pdf())
@@ -77,9 +77,9 @@ def test_computed_scores_equal_an_independent_calculation(world, plan, opened, e
     area = indicators.get("area_per_resident").compute([world.county.code, world.other_county.code], today)
     assert grounds[world.county.code] == 1 and grounds[world.other_county.code] == 1
     expected = {}
-    for region, satisfaction, centre in ((world.county, Decimal("86.5"), 1), (world.other_county, None, None)):
+    for region, satisfaction, centre in ((world.county, Decimal("86.5"), 100), (world.other_county, None, 0)):
         scores = [by_hand(grounds[region.code], 15000), by_hand(area[region.code], Decimal("2.7")),
-                  by_hand(centre, 1), satisfaction or Decimal(0)]
+                  by_hand(centre, 100), satisfaction or Decimal(0)]
         weights = [Decimal("25"), Decimal("25.5"), Decimal("19.5"), Decimal("30")]
         expected[region.name] = (sum(w * s / 100 for w, s in zip(weights, scores, strict=True))
                                  .quantize(Decimal("0.01"), ROUND_HALF_UP), scores)
