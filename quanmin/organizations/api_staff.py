@@ -61,6 +61,8 @@ class OrgOut(Schema):
     decoupled: bool
     governance: bool
     independent: bool
+    instructor_association: bool = Field(description="The city's or county's social sports instructors' "
+                                                     "association (one per division).")
     join_policy: str
     member_cap: int | None
     member_count: int
@@ -99,6 +101,7 @@ class OrgIn(Schema):
     decoupled: bool = False
     governance: bool = False
     independent: bool = False
+    instructor_association: bool = False
     join_policy: str = Field("approval", max_length=20)
     member_cap: int | None = Field(None, ge=1, le=100_000)
     meets: str = Field("", max_length=20)
@@ -127,6 +130,7 @@ class OrgPatch(Schema):
     decoupled: bool | None = None
     governance: bool | None = None
     independent: bool | None = None
+    instructor_association: bool | None = None
     join_policy: str | None = Field(None, max_length=20)
     member_cap: int | None = Field(None, ge=1, le=100_000)
     meets: str | None = Field(None, max_length=20)

@@ -23,7 +23,7 @@ class OrganizationForm(forms.ModelForm):
         model = Organization
         fields = ["name", "kind", "sector", "status", "credit_code", "address", "lon", "lat", "founded_on",
                   "contact_name", "contact_phone", "party_branch", "decoupled", "governance", "independent",
-                  "join_policy", "member_cap", "meets", "schedule", "description"]
+                  "instructor_association", "join_policy", "member_cap", "meets", "schedule", "description"]
         widgets = {"founded_on": forms.DateInput(attrs={"type": "date"}),
                    "description": forms.Textarea(attrs={"rows": 3})}
         field_classes = {"founded_on": DayField}
@@ -34,7 +34,7 @@ class OrganizationForm(forms.ModelForm):
         for name in ("credit_code", "lon", "lat"):
             self.fields[name].required = False
         if not legal:  # an organisation's own staff: the legal particulars are the division's
-            for name in ("name", "kind", "status", "credit_code", "region_code", "parent_id"):
+            for name in ("name", "kind", "status", "credit_code", "region_code", "parent_id", "instructor_association"):
                 self.fields.pop(name)
 
     def _post_clean(self):

@@ -217,12 +217,6 @@ def member_rows(org: Org, *, request=None, status: str | None = None) -> list[li
                 for m in found]
 
 
-def can_read_coverage(user) -> bool:
-    """County and city staff: which divisions of theirs lack an association."""
-    return scoping.is_superuser(user) or any(m.role in permissions.APPROVING_ROLES
-                                             for m in scoping.memberships(user))
-
-
 def coverage(user) -> dict:
     """The city and county divisions in the user's scope (county or city staff), each with its
     association and members, or none: the gaps first."""

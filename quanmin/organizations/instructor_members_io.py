@@ -68,8 +68,7 @@ def _row(raw: dict, org: Organization, user, request, seen: dict) -> imports.Row
         instructor_members.enrol(org, actor=user, instructor_id=instructor.pk, request=request)
     except ServiceError as exc:
         report.action = "rejected"
-        report.errors.append({"column": COLUMNS.get(exc.field or "", (column,))[0], "code": exc.code,
-                              "message": str(exc.message)})
+        report.errors.append(f"{COLUMNS.get(exc.field or '', (column,))[0]}：{exc.message}")
     return report
 
 

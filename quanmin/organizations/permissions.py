@@ -59,3 +59,8 @@ def can_approve(user, region_code: str) -> bool:
 
 def can_read_figures(user) -> bool:
     return scoping.is_division_staff(user)
+
+
+def can_read_association_coverage(user) -> bool:
+    """County and city staff: which of their city and county divisions lack an instructors' association."""
+    return scoping.is_superuser(user) or any(m.role in APPROVING_ROLES for m in scoping.memberships(user))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_contracts, views_figures, views_groups, views_members
+from . import views_contracts, views_figures, views_groups, views_instructors, views_members
 from . import views_staff as v
 
 app_name = "organizations"
@@ -41,5 +41,18 @@ urlpatterns = [
     path("staff/organizations/gradings.xlsx", v.gradings_export, name="gradings_export"),
     path("staff/organizations/<int:pk>/members.xlsx", views_members.export, name="members_export"),
     path("staff/organizations/contracts/", views_contracts.contract_list, name="contracts"),
+    # Instructors' associations (B09): the divisions without one, an association's members.
+    path("staff/organizations/instructor-associations/", views_instructors.coverage, name="instructor_associations"),
+    path("staff/organizations/<int:pk>/instructor-members/", views_instructors.members, name="instructor_members"),
+    path("staff/organizations/<int:pk>/instructor-members/add/", views_instructors.enrol,
+         name="instructor_member_add"),
+    path("staff/organizations/<int:pk>/instructor-members/<int:member_pk>/remove/", views_instructors.remove,
+         name="instructor_member_remove"),
+    path("staff/organizations/<int:pk>/instructor-members/import/", views_instructors.import_page,
+         name="instructor_members_import"),
+    path("staff/organizations/<int:pk>/instructor-members/template.xlsx", views_instructors.import_template,
+         name="instructor_members_template"),
+    path("staff/organizations/<int:pk>/instructor-members.xlsx", views_instructors.export,
+         name="instructor_members_export"),
     path("staff/organizations/contracts/export.xlsx", views_contracts.contract_export, name="contracts_export"),
 ]

@@ -43,6 +43,7 @@ def org_list(request):
         "page": page, "kinds": Org.Kind.choices, "statuses": Org.Status.choices, "reviews": Org.Review.choices,
         "sports": sports.choices(), "can_create": permissions.can_create(request.user), "query": query.urlencode(),
         "expiring": gradings.expiring(request.user)[:10], "can_figures": permissions.can_read_figures(request.user),
+        "can_association_gaps": permissions.can_read_association_coverage(request.user),
     })
 
 

@@ -121,3 +121,12 @@ def public_card(instructor_id: int) -> Instructor | None:
 
 def own_logs(instructor: Instructor) -> QuerySet[DutyLog]:
     return instructor.logs.select_related("station", "site").order_by("-started_at")
+
+
+def associations_of(instructor) -> list:
+    """The instructors' associations (B09) the instructor is a member of now: the organisations'
+    register keeps the memberships, read here by their reverse name (people import no organisations)."""
+    if instructor is None:
+        return []
+    return list(instructor.association_memberships.filter(status="active")
+                .select_related("organization__region").order_by("-joined_on"))

@@ -49,6 +49,7 @@ def me(request):
     return render(request, "people/me.html", {
         "i": instructor, "apply_form": apply_form, "edit_form": edit_form,
         "logs": selectors.own_logs(instructor)[:30] if instructor else [],
+        "associations": selectors.associations_of(instructor),
         "missing_identity": not (request.user.real_name and request.user.id_number_hash)})
 
 

@@ -60,6 +60,7 @@ def instructor_detail(request, pk: int):
     return render(request, "people/staff/detail.html", {
         "i": instructor, "history": instructor.history.select_related("by").order_by("-on", "-id"),
         "stations": instructor.stations.all(), "may_write": may_write,
+        "associations": selectors.associations_of(instructor),
         "may_approve": services.can_approve(user, instructor.grade, instructor.region_id),
         "approve_form": ApproveForm(), "promote_form": PromoteForm(), "reason_form": ReasonForm(),
         "status_form": StatusForm(), "reveal_form": RevealForm(),
