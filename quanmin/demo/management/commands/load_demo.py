@@ -20,6 +20,7 @@ from quanmin.demo import funding as funding_demo
 from quanmin.demo import heritage as heritage_demo
 from quanmin.demo import incentives as incentives_demo
 from quanmin.demo import inclusive as inclusive_demo
+from quanmin.demo import instructor_associations as associations_demo
 from quanmin.demo import livelihood as livelihood_demo
 from quanmin.demo import maintenance as maintenance_demo
 from quanmin.demo import opendata as opendata_demo
@@ -52,6 +53,7 @@ def _steps():
         ("equipment and reports", maintenance_demo.load),
         ("social sports instructors", people_demo.load),
         ("sports organisations", organizations_demo.load),
+        ("instructors' associations", associations_demo.load),  # after both: their members are instructors
         ("games and events", events_demo.load),
         ("surveys", surveys_demo.load),
         ("the fitness circle", analytics_demo.load),
