@@ -63,6 +63,7 @@ COLUMNS = [
     Column("decoupled", "与行政机关脱钩", "Separated from administration"),
     Column("governance", "法人治理结构健全", "Governance in place"),
     Column("independent", "独立运作", "Operates independently"),
+    Column("instructor_association", "本级社会体育指导员协会", "Instructors' association of its division"),
     Column("join_policy", "入会方式", "New members"),
     Column("member_cap", "人数上限", "Member cap"),
     Column("meets", "活动时段", "Meets"),
@@ -72,7 +73,7 @@ COLUMNS = [
 ]
 BY_KEY = {c.key: c for c in COLUMNS}
 WRITABLE = [c.key for c in COLUMNS if not c.read_only and c.key != "id"]
-BOOLS = ("party_branch", "decoupled", "governance", "independent")
+BOOLS = ("party_branch", "decoupled", "governance", "independent", "instructor_association")
 TRUE = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
 FALSE = {"否", "无", "n", "no", "false", "0", "×"}
 CHOICE_KEYS = {"kind": Org.Kind, "sector": Org.Sector, "status": Org.Status, "join_policy": Org.JoinPolicy,
@@ -276,6 +277,7 @@ def sheet_rows(qs):
                o.lat if o.lat is not None else "", sport_names, o.parent_id or "",
                o.founded_on.isoformat() if o.founded_on else "", officers, o.contact_name, o.contact_phone,
                _yes(o.party_branch), _yes(o.decoupled), _yes(o.governance), _yes(o.independent),
+               _yes(o.instructor_association),
                ZH["join_policy"][o.join_policy], o.member_cap or "", ZH["meets"].get(o.meets, ""), o.schedule,
                o.description, ZH["review"][o.review]]
         yield [safe(v) for v in row]
@@ -287,13 +289,14 @@ def xlsx_response(qs) -> FileResponse:
 
 EXAMPLE = ["", "东昌府区篮球协会", "单项体育协会", "面向社会", "民政登记", "51371502MJ0000001X", "371502000000", "（导出时填写）",
            "东昌府区体育中心", "", 115.98, 36.45, "篮球", "", "2018-06-01", "会长:张三；秘书长:李四", "李四", "0635-8888888",
-           "是", "是", "是", "是", "审核加入", "", "晚上", "每周二、四 19:00 训练", "", "（导出时填写）"]
+           "是", "是", "是", "是", "否", "审核加入", "", "晚上", "每周二、四 19:00 训练", "", "（导出时填写）"]
 NOTES = [
     "每行一个体育社会组织。已有组织按“系统ID”匹配，未填写时按统一社会信用代码、再按“区划代码+组织名称”匹配；都不匹配的行为新增。",
     "登记状态填“民政登记”或“备案”。民政登记的组织须填写18位统一社会信用代码（按 GB 32100 校验），备案的组织不填。",
     "同一区划内组织名称不能重复；乡镇、社区工作人员提交的备案须经县级体育部门审核后计入统计。",
     "运动项目可填多个，用顿号分隔（如：篮球、足球）。负责人写作“职务:姓名”，多人用分号分隔。",
     "上级体育总会填其系统ID（见导出），须为本区划或上级区划的体育总会（“1+X”）。",
+    "“本级社会体育指导员协会”填“是”的组织须为单项或人群体育协会，区划为市或县（市、区）本级，每个区划只能有一个。",
     "所在区划、审核状态由导出填写，仅供查看，导入时不读取。",
     "导入前可先“试导入”查看变化；只要有一行被拒绝，整个文件都不会导入。同一文件重复导入不会产生变化。",
 ]

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from quanmin.accounts.models import AuditEntry
 from quanmin.core import indicators
-from quanmin.organizations import instructor_members, instructor_members_io, services
+from quanmin.organizations import credit, instructor_members, instructor_members_io, services
+from quanmin.organizations import io as register_io
 from quanmin.organizations.errors import OrganizationError
 from quanmin.organizations.models import InstructorMember, Organization
 from quanmin.people import services as people
@@ -237,3 +238,23 @@ def test_api(world, assoc, client_for):
     patched = city.patch(f"/api/v1/organizations/{w.assoc.pk}", {"instructor_association": False},
                          content_type="application/json")
     assert patched.status_code == 409 and patched.json()["code"] == "instructor_association_has_members"
+
+
+def test_the_registers_excel_marks_an_association_and_refuses_a_second(world, assoc):
+    w = world
+    headers = ["组织名称", "组织类型", "登记状态", "统一社会信用代码", "区划代码", "本级社会体育指导员协会"]
+    rows = [("茌平区社会体育指导员协会", "人群体育协会", "民政登记", credit.make("1", w.other_county.code[:6], 71),
+             w.other_county.code, "是"),
+            ("东昌府区指导员联合会", "人群体育协会", "民政登记", credit.make("1", w.county.code[:6], 72), w.county.code, "是")]
+    report = register_io.import_rows(register_io.read_workbook(sheets.upload("orgs.xlsx", headers, rows)),
+                                     w.users["city"], dry_run=False)
+    assert not report.applied and [r.action for r in report.rows] == ["new", "rejected"]
+    assert report.rows[1].errors[0]["code"] == "instructor_association_taken"
+    assert "东昌府区社会体育指导员协会" in report.rows[1].errors[0]["message"]
+    report = register_io.import_rows(register_io.read_workbook(sheets.upload("orgs.xlsx", headers, rows[:1])),
+                                     w.users["city"], dry_run=False)
+    assert report.applied and Organization.objects.get(name=rows[0][0]).instructor_association
+    exported = register_io.xlsx_response(Organization.objects.filter(instructor_association=True))
+    sheet = load_workbook(io.BytesIO(b"".join(exported.streaming_content))).active
+    column = [c.value for c in sheet[1]].index("本级社会体育指导员协会")
+    assert {r[column] for r in sheet.iter_rows(min_row=2, values_only=True)} == {"是"}
