@@ -15,6 +15,7 @@ from quanmin.accounts.decorators import role_required
 from quanmin.core import imports
 
 from . import instructor_members, instructor_members_io, permissions, selectors
+from .api_staff import MAX_ID
 from .errors import OrganizationError
 
 writer = role_required(permissions.can_write)
@@ -77,7 +78,7 @@ def enrol(request, pk):
 @writer
 def remove(request, pk, member_pk):
     org = _association(request, pk)
-    member = org.instructor_members.filter(pk=member_pk).first()
+    member = org.instructor_members.filter(pk=min(member_pk, MAX_ID)).first()
     if member is None:
         raise Http404
     try:
