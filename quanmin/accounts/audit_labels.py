@@ -133,6 +133,8 @@ ACTION_LABELS = {
     "organization.contract_evidence": pgettext_lazy("audit action", "Contract evidence added"),
     "organization.contract_decision": pgettext_lazy("audit action", "Contract delivery decided"),
     "organization.contract_payment": pgettext_lazy("audit action", "Contract payment recorded"),
+    "association.enrol": pgettext_lazy("audit action", "Instructor enrolled in an association"),
+    "association.remove": pgettext_lazy("audit action", "Instructor left an association"),
     "group.join": pgettext_lazy("audit action", "Asked to join a group"),
     "group.accept": pgettext_lazy("audit action", "Group member accepted"),
     "group.refuse": pgettext_lazy("audit action", "Group member refused"),

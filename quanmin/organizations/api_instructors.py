@@ -112,7 +112,7 @@ def instructor_member_list(request, org_id: int, status: Query[Literal["active",
     return instructor_members.members(org, None if status == "all" else status)
 
 
-class EnrolIn(Schema):
+class InstructorMemberIn(Schema):
     certificate_no: Text = Field("", max_length=40, description="The instructor's certificate number.")
     name: Text = Field("", max_length=50, description="The instructor's name: alone, or to check the number.")
     instructor_id: int | None = Field(None, ge=1, le=MAX_ID, description="Or the instructor's id in the register.")
@@ -120,7 +120,7 @@ class EnrolIn(Schema):
 
 @router.post("/{int:org_id}/instructor-members", response={201: InstructorMemberOut, **ERRORS},
              summary="Enrol a registered instructor of the division (the association's staff)")
-def instructor_member_enrol(request, org_id: int, payload: EnrolIn):
+def instructor_member_enrol(request, org_id: int, payload: InstructorMemberIn):
     org = _association(request, org_id)
     member = instructor_members.enrol(org, actor=request.user, request=request, **payload.dict())
     return Status(201, instructor_members.members(org).get(pk=member.pk))

@@ -160,7 +160,7 @@ def enrol(org: Org, *, actor, certificate_no: str = "", name: str = "", instruct
                            % {"name": instructor.real_name}, "certificate_no", status=409)
             memberships.admit(org)
             member = InstructorMember.objects.create(organization=org, instructor=instructor, status=M.ACTIVE,
-                                                     joined_on=timezone.localdate(), enrolled_by=actor)
+                                                     joined_on=timezone.localdate())
             audit.record("association.enrol", request=request, actor=actor, obj=org,
                          detail={"instructor": instructor.pk})
     except IntegrityError:

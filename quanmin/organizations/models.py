@@ -226,7 +226,8 @@ class GroupMembership(models.Model):
 
 class InstructorMember(models.Model):
     """A registered social sports instructor (people.Instructor) enrolled by the instructors'
-    association of their city or county; leaving keeps the row (status left) as the history."""
+    association of their city or county; leaving keeps the row (status left) as the history. Who
+    enrolled or removed them is in the audit log (association.enrol / association.remove)."""
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Member")
@@ -239,8 +240,6 @@ class InstructorMember(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     joined_on = models.DateField(_("joined"))
     left_on = models.DateField(_("left"), null=True, blank=True)
-    enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_fields = _scope_through("organization")

@@ -75,6 +75,7 @@ KEYS = {
     "associations_with_events",  # events
     "organizations_registered", "organizations_filed", "organizations_total", "one_plus_25_share",
     "federation_coverage_county", "federation_coverage_township", "federation_coverage_community",
+    "instructor_associations", "instructor_association_coverage",
     "sports_communities", "graded_4a_plus", "graded_3a_plus_share", "associations", "sports_clubs",
     "fitness_points", "county_single_sport_associations",  # organizations
     "points_earned", "points_redeemed", "points_active_residents", "vouchers_claimed", "vouchers_redeemed",
