@@ -262,6 +262,7 @@ api.add_router("/inclusive", "quanmin.inclusive.api.router")
 api.add_router("/outreach", "quanmin.outreach.api.router")
 api.add_router("/residential", "quanmin.residential.api.router")
 api.add_router("/safety", "quanmin.safety.api.router")
+api.add_router("/opening", "quanmin.opening.api.router")
 api.add_router("/heritage", "quanmin.heritage.api.router")
 
 if settings.BENCH_ENDPOINTS:

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "quanmin.residential",
     "quanmin.safety",
     "quanmin.heritage",
+    "quanmin.opening",
     "quanmin.web",
     "quanmin.demo",
 ]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("quanmin.outreach.urls")),
     path("", include("quanmin.residential.urls")),
     path("", include("quanmin.safety.urls")),
+    path("", include("quanmin.opening.urls")),
     path("", include("quanmin.heritage.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from quanmin.core.indicators import decimal, indicator, memo, percent
 from quanmin.regions import subtrees
 
-from . import figures, types
+from . import figures, public_opening, types
 from .models import Equipment, Facility
 
 EVERY_LEVEL = ("city", "county", "township", "community")
@@ -199,3 +199,25 @@ def new_path_equipment(codes: list[str], as_of: datetime.date) -> dict[str, Deci
                     .values_list("region_id").annotate(n=Count("pk")).order_by())
         out.update({code: decimal(n) for code, n in subtrees.summed(rows, group).items()})
     return out
+
+
+@indicator("public_venues_free_low_fee_share", dated=False, unit="percent", levels=("city", "county", "township"),
+           label=_("Publicly funded venues open free or at a low fee"),
+           description=_("Of the open venues owned by the government, the share with a free or low-fee ground or "
+                         "free or low-fee hours, as the register stands."))
+def public_venues_free_low_fee_share(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    """One query (facilities.public_opening.free_totals)."""
+    found = memo(("facilities.public_free", tuple(codes)), lambda: public_opening.free_totals(codes))
+    return {code: percent(t.free_or_low_fee, t.venues) for code, t in found.items()}
+
+
+@indicator("public_venue_hours_share", unit="percent", levels=("city", "county", "township"),
+           label=_("Opening hours of publicly funded venues against the hours required"),
+           description=_("Hours the open government-owned venues were open in the four weeks to the date (weekly "
+                         "hours, public holidays and closures counted; each venue up to 35 hours a week) as a "
+                         "share of the 35 hours a week required of each."))
+def public_venue_hours_share(codes: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    """Three queries (facilities.public_opening.hours_totals)."""
+    found = memo(("facilities.public_hours", tuple(codes), as_of), lambda: public_opening.hours_totals(codes, as_of))
+    return {code: (Decimal(100) * t.hours / t.required).quantize(Decimal("0.1")) if t.required else None
+            for code, t in found.items()}

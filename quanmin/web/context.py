@@ -84,6 +84,10 @@ SECTIONS = [
      _("Public venues' safety responsibility, safety checks, hazards and their rectification")),
     (_("My venues' hazards"), "safety:my_hazards", "venue_operator",
      _("Hazards found at the venues you operate: report them rectified")),
+    (_("Venue opening"), "opening:rounds", "division_reader",
+     _("The yearly evaluation of public venues' free or low-fee opening, certified free use, rectifications")),
+    (_("Opening rectifications"), "opening:rectifications", "venue_operator",
+     _("What the opening evaluation asked of the venues you operate: report it done")),
     (_("Funding"), "funding:projects", "finance_staff",
      _("Projects' funding by source and budget line, the sports-lottery fund, Excel in and out")),
     (_("My evaluations"), "planning:my_evaluations", "third_party",
@@ -124,6 +128,7 @@ GROUP_OF = {
     "inclusive:near": "find",
     "outreach:home": "find", "outreach:lectures": "people", "residential:projects": "plans",
     "safety:register": "upkeep", "safety:my_hazards": "upkeep",
+    "opening:rounds": "facilities", "opening:rectifications": "upkeep",
     "planning:titles": "plans", "planning:inclusions": "plans",
     "web:audit": "admin", "admin:index": "admin",
 }

@@ -237,7 +237,7 @@ BINDINGS = {
     "T1-27": ("evaluations_held", "yes", "count"), "T2-18": ("evaluations_held", ">=", "count"),
     "T0-23": ("student_daily_pe_hours", ">=", "hours"), "T1-16": ("student_daily_pe_hours", ">=", "hours"),
     "T3-13": ("student_daily_pe_hours", ">=", "hours"), "T1-15": ("students_two_skills_share", ">=", "percent"),
-    "T2-13": ("school_grounds_open", ">=", "count"),
+    "T2-13": ("school_grounds_open", ">=", "count"), "T2-09": ("public_venues_free_low_fee_share", ">=", "percent"),
     "T0-27": ("sport_medicine_pilots", ">=", "count"), "T1-14": ("monitoring_network_levels", ">=", "count"),
     "T1-02": ("sports_modern_counties", ">=", "count"),
     "T1-09": ("residential_norm_share", ">=", "percent"), "T1-10": ("residential_norm_share", ">=", "percent"),
