@@ -61,11 +61,13 @@ class OpeningRoundDetailOut(OpeningRoundOut):
     certified_free_use: list[OpeningCountOut]
 
 
-def _round_detail(request, found: OpeningRound) -> dict:
+def _round_detail(request, found: OpeningRound) -> OpeningRound:
+    """The round with the counts of the evaluations the user may see, as OpeningRoundDetailOut reads them."""
     counted = selectors.summary(selectors.evaluations_for(request.user, {"round": str(found.pk)}))
-    return {**OpeningRoundOut.from_orm(found).dict(), "venues": counted["venues"], "evaluated": counted["done"],
-            "results": [{"label": str(label), "count": n} for label, n in counted["results"]],
-            "certified_free_use": [{"label": str(label), "count": n} for label, n in counted["special"]]}
+    found.venues, found.evaluated = counted["venues"], counted["done"]
+    found.results = [{"label": str(label), "count": n} for label, n in counted["results"]]
+    found.certified_free_use = [{"label": str(label), "count": n} for label, n in counted["special"]]
+    return found
 
 
 @router.get("/rounds", response={200: list[OpeningRoundOut], **ERRORS},

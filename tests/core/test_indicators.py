@@ -45,7 +45,7 @@ KEYS = {
     "grounds", "area_per_resident", "new_grounds", "trail_km_per_10000", "county_trio_share",
     "township_pair_share", "community_square_share", "smart_facilities", "new_basketball_courts",
     "new_badminton_courts", "new_multi_sport_courts", "new_ball_grounds", "new_fitness_venues",
-    "new_path_equipment", "fitness_centres",  # facilities
+    "new_path_equipment", "fitness_centres", "public_venues_free_low_fee_share", "public_venue_hours_share",  # facilities
     "bookable_online_share",  # booking
     "inspection_completion", "repairs_on_time_share",  # maintenance
     "physique_tests_per_year", "physique_pass_share", "student_good_share", "exercise_standard_coverage",
