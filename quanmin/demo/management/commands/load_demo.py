@@ -24,6 +24,7 @@ from quanmin.demo import instructor_associations as associations_demo
 from quanmin.demo import livelihood as livelihood_demo
 from quanmin.demo import maintenance as maintenance_demo
 from quanmin.demo import opendata as opendata_demo
+from quanmin.demo import opening as opening_demo
 from quanmin.demo import organizations as organizations_demo
 from quanmin.demo import outreach as outreach_demo
 from quanmin.demo import people as people_demo
@@ -62,6 +63,7 @@ def _steps():
         ("science-fitness outreach", outreach_demo.load),  # before the plans: T2-10 reads lectures_held
         ("new residential areas", residential_demo.load),  # before the plans: their targets read it
         ("venue safety", safety_demo.load),  # after booking: the stadium's operator has a hazard to report
+        ("venue-opening evaluation", opening_demo.load),  # after booking and reports: its figures read them
         ("sports tourism and heritage", heritage_demo.load),  # after the facilities: stops name their sites
         ("plans, targets and task tables", planning_demo.load),
         ("county returns", planning_returns.load),
