@@ -20,6 +20,10 @@ class ErrorOut(Schema):
 
 
 MAX_OFFSET = 2**53  # beyond any database's integers: refused with 422 instead of failing in the database
+# The largest id a path or a body may name: the largest integer a JSON client (JavaScript) carries
+# exactly, and below the 64-bit columns' limit, so that a larger one finds nothing instead of failing
+# in the database driver.
+MAX_ID = 2**53
 MAX_PAGE = 500  # items in one page: a province has millions of rows, no request loads them all
 
 

@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 
 from quanmin.accounts import scoping
 from quanmin.accounts.api_auth import PUBLIC
-from quanmin.core.api import ArrayPaging, ErrorOut, Paging
+from quanmin.core.api import MAX_ID, ArrayPaging, ErrorOut, Paging
 from quanmin.core.excel import xlsx_response
 from quanmin.organizations.models import Organization
 from quanmin.regions.models import Region
@@ -36,7 +36,7 @@ from . import (
 )
 from .models import Alert, Competition, Delegation, Entry, Games, PromotedSport
 from .schemas_alerts import AlertIn, AlertOut, AreaOut
-from .schemas_staff import MAX_ID, CompetitionIn, CompetitionPatchIn, GamesIn, GamesPatchIn, SafetyIn
+from .schemas_staff import CompetitionIn, CompetitionPatchIn, GamesIn, GamesPatchIn, SafetyIn
 
 router = Router(tags=["events"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}

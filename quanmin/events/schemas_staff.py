@@ -6,11 +6,9 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from quanmin.core.api import Moment
+from quanmin.core.api import MAX_ID, Moment
 
 from .models import Sport, TargetGroup
-
-MAX_ID = 2**53
 
 
 class GamesIn(Schema):

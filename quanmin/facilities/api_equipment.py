@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from quanmin.accounts import scoping
 from quanmin.accounts.api_auth import PUBLIC
 from quanmin.core import imports
-from quanmin.core.api import ArrayPaging, Day, ErrorOut, Paging
+from quanmin.core.api import MAX_ID, ArrayPaging, Day, ErrorOut, Paging
 from quanmin.core.qr import qr_svg
 
 from . import equipment_io, equipment_services, equipment_types, permissions
@@ -24,7 +24,6 @@ from .views_equipment import public_url
 
 router = Router(tags=["equipment"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut}
-MAX_ID = 2**53
 
 
 class EquipmentTypeOut(Schema):

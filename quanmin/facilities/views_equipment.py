@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from quanmin.accounts import scoping
 from quanmin.accounts.decorators import role_required
+from quanmin.core.api import MAX_ID
 from quanmin.core.forms import DayField
 from quanmin.core.qr import qr_svg
 
@@ -34,7 +35,7 @@ SESSION_KEY = "equipment_imports"
 
 
 class EquipmentForm(forms.Form):
-    facility = forms.IntegerField(label=_lazy("Facility (system ID)"), min_value=1, max_value=2**53,
+    facility = forms.IntegerField(label=_lazy("Facility (system ID)"), min_value=1, max_value=MAX_ID,
                                   widget=forms.NumberInput(attrs={"list": "facility-options"}),
                                   help_text=_lazy("The facility the piece stands on: pick from the list or type its ID."))
     kind = forms.ChoiceField(label=_lazy("Equipment type"), choices=())

@@ -16,7 +16,6 @@ from quanmin.regions.models import Region
 from .models import ReportPhoto
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 415: ErrorOut, 429: ErrorOut}
-MAX_ID = 2**53
 
 
 def no_nul(value):

@@ -26,14 +26,13 @@ from ninja.pagination import paginate
 from ninja.utils import check_csrf
 
 from quanmin.accounts.api_auth import PUBLIC
-from quanmin.core.api import ArrayPaging, Limit, Offset
+from quanmin.core.api import MAX_ID, ArrayPaging, Limit, Offset
 from quanmin.facilities import geo
 from quanmin.regions import codes
 
 from . import routing, services
 from .api_common import (
     ERRORS,
-    MAX_ID,
     ReportEventOut,
     ReportPhotoOut,
     Text,

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from quanmin.accounts import scoping
-from quanmin.core.api import Limit, Offset
+from quanmin.core.api import MAX_ID, Limit, Offset
 from quanmin.regions import codes
 
 from . import permissions, routing, selectors, services
-from .api_common import ERRORS, MAX_ID, ReportEventOut, ReportPhotoOut, Text, no_nul, photo_response, region_or_404
+from .api_common import ERRORS, ReportEventOut, ReportPhotoOut, Text, no_nul, photo_response, region_or_404
 from .errors import FeedbackError
 from .models import FeedbackSettings, Report, ReportPhoto
 

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from quanmin.core.api import MAX_ID
+
 from .models import Report
 from .services import ANSWER_MAX, DESCRIPTION_MAX
 
@@ -17,7 +19,7 @@ class ReportForm(forms.Form):
     # A point picked on the map (in the map's datum; the view converts it) or a site marker.
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
-    site = forms.IntegerField(required=False, min_value=1, max_value=2**53, widget=forms.HiddenInput)
+    site = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     # One per page shown: a second tap on Send (or a resend after a timeout) answers the first report.
     client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 

@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 from quanmin.accounts import audit, scoping
 from quanmin.accounts.api_auth import PUBLIC
 from quanmin.booking.models import Booking
-from quanmin.core.api import ArrayPaging, Day, ErrorOut, Moment, Paging
+from quanmin.core.api import MAX_ID, ArrayPaging, Day, ErrorOut, Moment, Paging
 from quanmin.events.models import EntryFee
 from quanmin.facilities.models import Site
 from quanmin.regions.models import Region
@@ -27,7 +27,6 @@ from .models import Nomination, PointsRule, Selection, Settlement, Voucher, Vouc
 
 router = Router(tags=["incentives"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-MAX_ID = 2**53
 
 
 class IncentivePointsLineOut(Schema):

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from quanmin.accounts.api_auth import PUBLIC
 from quanmin.core import imports
-from quanmin.core.api import ArrayPaging, Day, ErrorOut, PagedRows, Paging
+from quanmin.core.api import MAX_ID, ArrayPaging, Day, ErrorOut, PagedRows, Paging
 from quanmin.facilities import geo
 
 from . import figures, io, permissions, selectors, services
@@ -22,7 +22,6 @@ from .models import Activity, Fitting, Institution
 
 router = Router(tags=["inclusive"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-MAX_ID = 2**53
 
 
 def _require(allowed: bool) -> None:

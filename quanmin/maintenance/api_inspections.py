@@ -19,7 +19,7 @@ from pydantic import Field
 
 from quanmin.accounts import scoping
 from quanmin.accounts.models import User
-from quanmin.core.api import Day, DayBound, Limit, Offset
+from quanmin.core.api import MAX_ID, Day, DayBound, Limit, Offset
 from quanmin.regions import codes
 
 from . import checklists, errors, inspections, permissions
@@ -59,7 +59,7 @@ class PlanIn(Schema):
     name: str = Field(max_length=120)
     kind: str = InspectionKind.DAILY
     region: str = Field(max_length=12)
-    inspector_id: int = Field(ge=1, le=2**53)
+    inspector_id: int = Field(ge=1, le=MAX_ID)
     every_days: int = Field(1, ge=1, le=inspections.MAX_EVERY_DAYS)
     days_to_complete: int = Field(1, ge=1, le=inspections.MAX_DAYS_TO_COMPLETE)
     starts_on: Day | None = None
@@ -72,7 +72,7 @@ class PlanPatch(Schema):
     name: str | None = Field(None, max_length=120)
     kind: str | None = None
     region: str | None = Field(None, max_length=12)
-    inspector_id: int | None = Field(None, ge=1, le=2**53)
+    inspector_id: int | None = Field(None, ge=1, le=MAX_ID)
     every_days: int | None = Field(None, ge=1, le=inspections.MAX_EVERY_DAYS)
     days_to_complete: int | None = Field(None, ge=1, le=inspections.MAX_DAYS_TO_COMPLETE)
     starts_on: Day | None = None
@@ -285,7 +285,7 @@ def update_plan(request, plan_id: int, payload: PlanPatch):
 @router.get("/inspection-rounds", response=RoundPage,
             summary="Rounds in my scope, and my own as inspector (status=missed for the missed ones)")
 def list_rounds(request, status: str | None = None, kind: str | None = None, plan: int | None = Query(None, ge=1,
-                le=2**53), mine: bool = False, date_from: DayBound | None = None,
+                le=MAX_ID), mine: bool = False, date_from: DayBound | None = None,
                 date_to: DayBound | None = None, limit: int = Limit(50),
                 offset: int = Offset()):
     _backoffice(request)

@@ -8,7 +8,8 @@ report, as its other staff endpoints do.
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from quanmin.feedback.api_common import ERRORS, MAX_ID, Text
+from quanmin.core.api import MAX_ID
+from quanmin.feedback.api_common import ERRORS, Text
 from quanmin.feedback.api_staff import StaffReportOut, staff_out, staff_report_or_404
 
 from . import services, units

@@ -21,7 +21,7 @@ from pydantic import Field
 
 from quanmin.accounts import scoping
 from quanmin.accounts.crypto import mask_phone
-from quanmin.core.api import ArrayPaging, DayBound, Limit, Offset
+from quanmin.core.api import MAX_ID, ArrayPaging, DayBound, Limit, Offset
 from quanmin.core.uploads import file_response
 from quanmin.facilities.models import Equipment, Facility
 from quanmin.regions import codes
@@ -102,13 +102,13 @@ class WorkOrderIn(Schema):
     kind: str = WorkOrder.Kind.REPAIR
     severity: str = WorkOrder.Severity.NORMAL
     equipment_tag: str | None = Field(None, max_length=16)
-    equipment_id: int | None = Field(None, ge=1, le=2**53)
-    facility_id: int | None = Field(None, ge=1, le=2**53)
-    unit_id: int | None = Field(None, ge=1, le=2**53)
+    equipment_id: int | None = Field(None, ge=1, le=MAX_ID)
+    facility_id: int | None = Field(None, ge=1, le=MAX_ID)
+    unit_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class AssignIn(Schema):
-    unit_id: int = Field(ge=1, le=2**53)
+    unit_id: int = Field(ge=1, le=MAX_ID)
 
 
 class CompleteIn(Schema):
@@ -183,8 +183,8 @@ class ReplacementPage(Schema):
 
 
 class ReplacementIn(Schema):
-    equipment_ids: list[Annotated[int, Field(ge=1, le=2**53)]] = Field(min_length=1, max_length=1000)
-    unit_id: int | None = Field(None, ge=1, le=2**53)
+    equipment_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(min_length=1, max_length=1000)
+    unit_id: int | None = Field(None, ge=1, le=MAX_ID)
     severity: str = WorkOrder.Severity.LOW
 
 
@@ -256,7 +256,7 @@ def _filters(**params) -> selectors.Filters:
 
 @router.get("/work-orders", response=WorkOrderPage, summary="Work orders in my scope, filtered and paged")
 def list_work_orders(request, status: str | None = None, kind: str | None = None, severity: str | None = None,
-                     source: str | None = None, overdue: bool = False, unit: int | None = Query(None, ge=1, le=2**53),
+                     source: str | None = None, overdue: bool = False, unit: int | None = Query(None, ge=1, le=MAX_ID),
                      region: str | None = None, created_from: DayBound | None = None,
                      created_to: DayBound | None = None, q: str | None = None,
                      limit: int = Limit(50), offset: int = Offset()):
@@ -271,7 +271,7 @@ def list_work_orders(request, status: str | None = None, kind: str | None = None
 
 @router.get("/work-orders/counts", response=WorkOrderCountsOut, summary="How many work orders per status (filters apply)")
 def work_order_counts(request, kind: str | None = None, severity: str | None = None, source: str | None = None,
-                      unit: int | None = Query(None, ge=1, le=2**53), region: str | None = None,
+                      unit: int | None = Query(None, ge=1, le=MAX_ID), region: str | None = None,
                       created_from: DayBound | None = None, created_to: DayBound | None = None):
     _read(request)
     f = _filters(kind=kind, severity=severity, source=source, unit=str(unit) if unit else None, region=region,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from quanmin.core import photos
+from quanmin.core.api import MAX_ID
 from quanmin.regions import codes
 
 from .models import WorkOrder, WorkOrderPhoto
@@ -44,7 +45,7 @@ class PhotosField(forms.ImageField):
 class WorkOrderForm(forms.Form):
     tag = forms.CharField(label=_("equipment tag"), max_length=16, required=False,
                           help_text=_("The code on the piece's QR tag. Leave empty for work on a whole facility."))
-    facility = forms.IntegerField(label=_("facility"), required=False, min_value=1, max_value=2**53,
+    facility = forms.IntegerField(label=_("facility"), required=False, min_value=1, max_value=MAX_ID,
                                   help_text=_("Without a tag: the facility (fitness path, square) the work is for."))
     kind = forms.ChoiceField(label=_("kind"), choices=WorkOrder.Kind.choices, initial=WorkOrder.Kind.REPAIR)
     severity = forms.ChoiceField(label=_("severity"), choices=WorkOrder.Severity.choices,

@@ -7,11 +7,11 @@ from django.http import Http404
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from quanmin.core.api import ArrayPaging, Day, ErrorOut
+from quanmin.core.api import MAX_ID, ArrayPaging, Day, ErrorOut
 
 from . import contracts
 from .api_groups import ERRORS, _org
-from .api_staff import MAX_ID, Text
+from .api_staff import Text
 from .models import ServiceContract
 
 router = Router(tags=["organizations"])

@@ -9,10 +9,10 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from quanmin.accounts.api_auth import PUBLIC
-from quanmin.core.api import ArrayPaging, Day, ErrorOut, Paging
+from quanmin.core.api import MAX_ID, ArrayPaging, Day, ErrorOut, Paging
 
 from . import amateur, memberships, permissions, selectors, vitality
-from .api_staff import MAX_ID, Text
+from .api_staff import Text
 from .models import GroupMembership
 
 router = Router(tags=["groups"])

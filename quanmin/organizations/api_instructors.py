@@ -14,9 +14,10 @@ from ninja.pagination import paginate
 
 from quanmin.accounts import audit
 from quanmin.core import imports
+from quanmin.core.api import MAX_ID
 
 from . import instructor_members, instructor_members_io, permissions, selectors
-from .api_staff import ERRORS, MAX_ID, Text
+from .api_staff import ERRORS, Text
 from .errors import OrganizationError
 
 router = Router(tags=["organizations"])

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from pydantic import AfterValidator
 
 from quanmin.core import imports
-from quanmin.core.api import ArrayPaging, Day, ErrorOut, Paging
+from quanmin.core.api import MAX_ID, ArrayPaging, Day, ErrorOut, Paging
 
 from . import figures, gradings, io, permissions, selectors, services, sports
 from .errors import OrganizationError
@@ -19,7 +19,6 @@ from .models import Grading, Organization
 
 router = Router(tags=["organizations"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut}
-MAX_ID = 2**53
 
 
 def _no_nul(value):

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from quanmin.accounts import audit
 from quanmin.accounts.decorators import role_required
 from quanmin.core import imports
+from quanmin.core.api import MAX_ID
 
 from . import instructor_members, instructor_members_io, permissions, selectors
-from .api_staff import MAX_ID
 from .errors import OrganizationError
 
 writer = role_required(permissions.can_write)

@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from quanmin.accounts import audit, scoping
 from quanmin.accounts.api_auth import PUBLIC
 from quanmin.core import imports
-from quanmin.core.api import Day, ErrorOut, Moment, Paging
+from quanmin.core.api import MAX_ID, Day, ErrorOut, Moment, Paging
 from quanmin.regions.models import Region
 
 from . import figures, io_import, io_sheet, logs, permissions, selectors, services, stations
@@ -300,8 +300,8 @@ def apply_me(request, payload: OwnApplyIn):
 
 
 class LogIn(Schema):
-    station_id: int | None = Field(None, ge=1, le=2**53)
-    site_id: int | None = Field(None, ge=1, le=2**53)
+    station_id: int | None = Field(None, ge=1, le=MAX_ID)
+    site_id: int | None = Field(None, ge=1, le=MAX_ID)
     started_at: Moment
     ended_at: Moment
     activity: str = Field(..., max_length=120)
@@ -362,8 +362,8 @@ def add_log(request, payload: LogIn):
 
 
 class LogPatch(Schema):
-    station_id: int | None = Field(None, ge=1, le=2**53)
-    site_id: int | None = Field(None, ge=1, le=2**53)
+    station_id: int | None = Field(None, ge=1, le=MAX_ID)
+    site_id: int | None = Field(None, ge=1, le=MAX_ID)
     started_at: Moment | None = None
     ended_at: Moment | None = None
     activity: str | None = Field(None, max_length=120)
@@ -469,11 +469,11 @@ class PeopleStationIn(Schema):
     name: str = Field(..., max_length=120)
     kind: str = Field("guidance", max_length=10)
     region_code: str = Field(..., max_length=12)
-    site_id: int | None = Field(None, ge=1, le=2**53)
+    site_id: int | None = Field(None, ge=1, le=MAX_ID)
     sports: list[str] = Field(default_factory=list, max_length=20)
     times: str = Field("", max_length=200)
     instructor_ids: list[int] = Field(default_factory=list, max_length=200)
-    organization_id: int | None = Field(None, ge=1, le=2**53,
+    organization_id: int | None = Field(None, ge=1, le=MAX_ID,
                                         description="The same station in the organisations' register (a fitness point)")
 
 
@@ -481,11 +481,11 @@ class PeopleStationPatch(Schema):
     name: str | None = Field(None, max_length=120)
     kind: str | None = Field(None, max_length=10)
     region_code: str | None = Field(None, max_length=12)
-    site_id: int | None = Field(None, ge=1, le=2**53)
+    site_id: int | None = Field(None, ge=1, le=MAX_ID)
     sports: list[str] | None = Field(None, max_length=20)
     times: str | None = Field(None, max_length=200)
     instructor_ids: list[int] | None = Field(None, max_length=200)
-    organization_id: int | None = Field(None, ge=1, le=2**53)
+    organization_id: int | None = Field(None, ge=1, le=MAX_ID)
     active: bool | None = None
 
 

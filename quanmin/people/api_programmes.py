@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from quanmin.accounts import scoping
 from quanmin.accounts.api_auth import PUBLIC
-from quanmin.core.api import Day, ErrorOut, Paging
+from quanmin.core.api import MAX_ID, Day, ErrorOut, Paging
 from quanmin.regions import codes
 
 from . import permissions, pools, services, training
@@ -22,7 +22,7 @@ from .stations import stations_of_staff
 
 router = Router(tags=["people"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-ID = Field(..., ge=1, le=2**53)
+ID = Field(..., ge=1, le=MAX_ID)
 
 
 def _require(allowed: bool) -> None:
@@ -40,7 +40,7 @@ class TrainingIn(Schema):
     grade: str = Field("third", max_length=10)
     organiser: str = Field(..., max_length=120)
     region_code: str = Field(..., max_length=12)
-    site_id: int | None = Field(None, ge=1, le=2**53)
+    site_id: int | None = Field(None, ge=1, le=MAX_ID)
     starts_on: Day
     ends_on: Day
     hours: Decimal = Field(..., ge=0, le=1000, decimal_places=1)
@@ -189,7 +189,7 @@ def answer(request, question_id: int, payload: ProgrammeAnswerIn):
 
 class PostIn(Schema):
     kind: str = Field(..., max_length=24)
-    instructor_id: int | None = Field(None, ge=1, le=2**53)
+    instructor_id: int | None = Field(None, ge=1, le=MAX_ID)
     person_name: str = Field("", max_length=50)
     region_code: str = Field(..., max_length=12)
     appointed_on: Day

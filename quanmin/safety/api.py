@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from quanmin.accounts import scoping
 from quanmin.core import imports
-from quanmin.core.api import ArrayPaging, Day, ErrorOut, Paging
+from quanmin.core.api import MAX_ID, ArrayPaging, Day, ErrorOut, Paging
 from quanmin.facilities.models import Site
 from quanmin.regions.selectors import with_children
 
@@ -138,7 +138,7 @@ class SafetyHazardIn(Schema):
 
 
 class SafetyCheckIn(Schema):
-    site: int = Field(ge=1, le=2**53)
+    site: int = Field(ge=1, le=MAX_ID)
     kind: str = Field("routine", pattern=r"^(routine|special|unannounced)$")
     checked_on: Day | None = Field(None, description="today by default; within the last year")
     note: str = Field("", max_length=500)

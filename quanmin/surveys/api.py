@@ -11,14 +11,13 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AfterValidator
 
-from quanmin.core.api import ArrayPaging, Day, ErrorOut, Paging
+from quanmin.core.api import MAX_ID, ArrayPaging, Day, ErrorOut, Paging
 
 from . import exports, permissions, results, selectors, services
 from .models import Question, Quota, Survey
 
 router = Router(tags=["surveys"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-MAX_ID = 2**53
 
 
 def _no_nul(value):

@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from quanmin.core import imports
-from quanmin.core.api import ArrayPaging, Day, ErrorOut, Paging
+from quanmin.core.api import MAX_ID, ArrayPaging, Day, ErrorOut, Paging
 
 from . import figures, io, permissions, selectors, services
 from .errors import YouthError
@@ -18,7 +18,6 @@ from .models import PROBLEMS, School, TermReturn
 
 router = Router(tags=["youth"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-MAX_ID = 2**53
 
 
 def _require(allowed: bool) -> None:
