@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
 
+from quanmin.core import bulk
 from quanmin.regions import subtrees
 
 from . import opening
@@ -87,9 +88,10 @@ def _minutes(intervals) -> int:
 def hours_open(site_ids: list[int], first: datetime.date, last: datetime.date) -> dict[int, Hours]:
     """{site id: Hours} from `first` to `last` (both included): two queries whatever the number of sites."""
     rules, exceptions = defaultdict(list), defaultdict(list)
-    for rule in OpeningRule.objects.filter(site_id__in=site_ids).only("site_id", "weekday", "kind", "opens", "closes"):
+    for rule in OpeningRule.objects.filter(bulk.any_of("site_id", site_ids)).only("site_id", "weekday", "kind",
+                                                                                 "opens", "closes"):
         rules[rule.site_id].append(rule)
-    for ex in OpeningException.objects.filter(site_id__in=site_ids, date__gte=first, date__lte=last):
+    for ex in OpeningException.objects.filter(bulk.any_of("site_id", site_ids), date__gte=first, date__lte=last):
         exceptions[(ex.site_id, ex.date)].append(ex)
     days = [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
     out = {}
