@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import audit, scoping
-from quanmin.core import facts
+from quanmin.core import bulk, facts
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -91,21 +91,35 @@ def _pool(org: Org) -> QuerySet:
     return instructor_model().objects.filter(region__code__within=codes.prefix(org.region_id))
 
 
-def find_instructor(org: Org, certificate_no: str = "", name: str = "", instructor_id: int | None = None):
-    """The instructor of the association's division a certificate number (and name), a name alone
-    or an id names; a clear error when none or several do."""
-    certificate_no, name = str(certificate_no or "").strip()[:40], str(name or "").strip()[:50]
-    division = Region.objects.get(pk=org.region_id).name
-    if instructor_id is not None:
-        found = _pool(org).filter(pk=instructor_id).first()
-        if found is None:
-            raise _err("instructor_unknown", _("No registered instructor of %(division)s has this number.")
-                       % {"division": division}, "instructor_id", status=404)
-        return found
+def _clean(certificate_no, name) -> tuple[str, str]:
+    return str(certificate_no or "").strip()[:40], str(name or "").strip()[:50]
+
+
+def division_name(org: Org) -> str:
+    return Region.objects.only("name").get(pk=org.region_id).name
+
+
+def candidates(org: Org, numbers, names) -> list:
+    """The instructors of the association's division that any of the certificate numbers, or (for
+    social sports instructors) any of the names, may name: one query, however many."""
+    numbers, names = [n for n in set(numbers) if n], [n for n in set(names) if n]
+    if not numbers and not names:
+        return []
+    wanted = Q()
+    if numbers:
+        wanted |= Q(bulk.any_of("certificate_no", numbers))
+    if names:
+        wanted |= Q(bulk.any_of("real_name", names), kind="instructor")
+    return list(_pool(org).filter(wanted))
+
+
+def match(found: list, certificate_no: str, name: str, division: str):
+    """The one instructor of `found` (candidates) a certificate number (and name) or a name alone
+    names; a clear error when none or several do."""
     if not certificate_no and not name:
         raise _err("instructor_required", _("Give the instructor's certificate number or name."), "certificate_no")
     if certificate_no:
-        found = list(_pool(org).filter(certificate_no=certificate_no)[:5])
+        found = [i for i in found if i.certificate_no == certificate_no]
         if not found:
             raise _err("certificate_unknown", _("No registered instructor of %(division)s has the certificate number "
                                                 "%(number)s.") % {"division": division, "number": certificate_no},
@@ -116,7 +130,7 @@ def find_instructor(org: Org, certificate_no: str = "", name: str = "", instruct
                 raise _err("name_mismatch", _("The certificate number %(number)s belongs to someone else, not to "
                                               "%(name)s.") % {"number": certificate_no, "name": name}, "name")
     else:
-        found = list(_pool(org).filter(real_name=name, kind="instructor")[:5])
+        found = [i for i in found if i.real_name == name and i.kind == "instructor"]
         if not found:
             raise _err("instructor_unknown", _("No registered instructor of %(division)s is named %(name)s.")
                        % {"division": division, "name": name}, "name")
@@ -126,13 +140,47 @@ def find_instructor(org: Org, certificate_no: str = "", name: str = "", instruct
     return found[0]
 
 
-def _check_active(instructor) -> None:
+def find_instructor(org: Org, certificate_no: str = "", name: str = "", instructor_id: int | None = None):
+    """The instructor of the association's division a certificate number (and name), a name alone
+    or an id names; a clear error when none or several do."""
+    certificate_no, name = _clean(certificate_no, name)
+    if instructor_id is not None:
+        found = _pool(org).filter(pk=instructor_id).first()
+        if found is None:
+            raise _err("instructor_unknown", _("No registered instructor of %(division)s has this number.")
+                       % {"division": division_name(org)}, "instructor_id", status=404)
+        return found
+    if not certificate_no and not name:
+        return match([], certificate_no, name, "")
+    found = candidates(org, [certificate_no], [] if certificate_no else [name])
+    return match(found, certificate_no, name, division_name(org))
+
+
+def active_ids(instructor_ids) -> set[int]:
+    """Which of the instructors are active social sports instructors (who may join), in one query."""
     active = facts.subset_of(INSTRUCTOR, "active_instructor")
-    if active is None or not active.filter(id=instructor.pk).exists():
+    if active is None:
+        return set()
+    return set(active.filter(bulk.any_of("id", list(instructor_ids))).values_list("id", flat=True))
+
+
+def check_active(instructor, active: set[int]) -> None:
+    if instructor.pk not in active:
         raise _err("instructor_not_active", _("%(name)s is not an active social sports instructor (%(status)s): only "
                                               "they join the association.")
                    % {"name": instructor.real_name, "status": instructor.get_status_display()}, "certificate_no",
                    status=409)
+
+
+def member_ids(org: Org, instructor_ids) -> set[int]:
+    """Which of the instructors are already active members, in one query."""
+    return set(org.instructor_members.filter(bulk.any_of("instructor_id", list(instructor_ids)), status=M.ACTIVE)
+               .values_list("instructor_id", flat=True))
+
+
+def already_member(instructor) -> OrganizationError:
+    return _err("already_member", _("%(name)s is already a member of the association.")
+                % {"name": instructor.real_name}, "certificate_no", status=409)
 
 
 # ---------------------------------------------------------------- enrolling and removing
@@ -151,22 +199,37 @@ def enrol(org: Org, *, actor, certificate_no: str = "", name: str = "", instruct
     """Enrol a registered, active instructor of the association's division as its member."""
     check_can_enrol(actor, org)
     instructor = find_instructor(org, certificate_no, name, instructor_id)
-    _check_active(instructor)
+    check_active(instructor, active_ids([instructor.pk]))
     try:
         with transaction.atomic():
-            org = Org.objects.select_for_update().get(pk=org.pk)
-            if org.instructor_members.filter(instructor=instructor, status=M.ACTIVE).exists():
-                raise _err("already_member", _("%(name)s is already a member of the association.")
-                           % {"name": instructor.real_name}, "certificate_no", status=409)
-            memberships.admit(org)
-            member = InstructorMember.objects.create(organization=org, instructor=instructor, status=M.ACTIVE,
-                                                     joined_on=timezone.localdate())
-            audit.record("association.enrol", request=request, actor=actor, obj=org,
-                         detail={"instructor": instructor.pk})
+            org = lock(org)
+            if member_ids(org, [instructor.pk]):
+                raise already_member(instructor)
+            (member,) = write_members(org, [instructor], actor=actor, request=request)
     except IntegrityError:
-        raise _err("already_member", _("%(name)s is already a member of the association.")
-                   % {"name": instructor.real_name}, "certificate_no", status=409) from None
+        raise already_member(instructor) from None
     return member
+
+
+def lock(org: Org) -> Org:
+    """The association's row, locked (its member count is a quota), inside the caller's transaction."""
+    return Org.objects.select_for_update().get(pk=org.pk)
+
+
+def write_members(org: Org, instructors: list, *, actor, request=None) -> list[InstructorMember]:
+    """Enrol instructors already checked (active, of the division, not members), the organisation
+    locked by the caller: their places under the cap, their rows and one audit entry, in a bounded
+    number of queries however many they are."""
+    if not instructors:
+        return []
+    memberships.admit(org, len(instructors))
+    today = timezone.localdate()
+    made = [InstructorMember(organization=org, instructor=i, status=M.ACTIVE, joined_on=today) for i in instructors]
+    bulk.insert_rows(made, ids=True)
+    ids = [i.pk for i in instructors]
+    audit.record("association.enrol", request=request, actor=actor, obj=org,
+                 detail={"instructor": ids[0]} if len(ids) == 1 else {"instructors": ids})
+    return made
 
 
 def remove(member: InstructorMember, *, actor, request=None) -> InstructorMember:

@@ -1,8 +1,10 @@
 """Excel in and out for an instructors' association's members (B09).
 
 The import reads a sheet of certificate numbers and names (the shared reader, quanmin.core.tabular)
-and enrols each row's instructor through instructor_members.enrol, all in one transaction: a dry
-run is the same work rolled back, and applying keeps it only when no row was rejected. A row names
+and enrols each row's instructor by instructor_members' rules (match, check_active, the cap), all in
+one transaction (core.imports.run): the file's instructors are read once, the association locked
+once and its new members written in bulk, so the queries do not grow with the rows. A dry run
+checks the same and writes nothing; applying keeps the work only when no row was rejected. A row names
 its instructor by the certificate number (the name, when given too, must be theirs) or by the name
 alone when one instructor of the division bears it. An instructor already a member is unchanged, so
 the export (whose first columns are the name and the certificate number) imports again as it is.
@@ -19,7 +21,7 @@ from openpyxl.styles import Font
 from quanmin.core import excel, imports, tabular
 from quanmin.core.errors import ServiceError
 
-from . import instructor_members
+from . import instructor_members, memberships
 from .errors import OrganizationError
 from .io import XLSX, safe
 from .models import Organization
@@ -51,38 +53,57 @@ def _text(value) -> str:
     return str(value if value is not None else "").strip()
 
 
-def _row(raw: dict, org: Organization, user, request, seen: dict) -> imports.RowReport:
-    number, name = _text(raw.get("certificate_no")), _text(raw.get("name"))
-    report = imports.RowReport(line=raw.get("_line", 0), name=name[:50])
-    column = COLUMNS["certificate_no"][0] if number else COLUMNS["name"][0]
-    try:
-        instructor = instructor_members.find_instructor(org, number, name)
-        report.name = instructor.real_name
-        if instructor.pk in seen:
-            raise _error("instructor_twice_in_file", _("This instructor is already on line %(line)s of the file.")
-                         % {"line": seen[instructor.pk]}, "certificate_no")
-        seen[instructor.pk] = report.line
-        if org.instructor_members.filter(instructor=instructor, status="active").exists():
-            report.action = "unchanged"
-            return report
-        instructor_members.enrol(org, actor=user, instructor_id=instructor.pk, request=request)
-    except ServiceError as exc:
-        report.action = "rejected"
-        report.errors.append(f"{COLUMNS.get(exc.field or '', (column,))[0]}：{exc.message}")
-    return report
+def _check(rows, org: Organization, report: imports.ImportReport) -> list:
+    """Check every row into `report` and return the instructors to enrol. The division's instructors
+    the file names, the active ones among them and the members already there are each read once
+    (core.bulk.any_of), whatever the number of rows; `org` holds its member count as read (locked
+    when applying)."""
+    cells = [(raw, _text(raw.get("certificate_no")), _text(raw.get("name"))) for raw in rows]
+    cells = [(raw, number[:40], name[:50]) for raw, number, name in cells]
+    found = instructor_members.candidates(org, [n for _, n, _ in cells], [m for _, n, m in cells if not n])
+    ids = [i.pk for i in found]
+    active, members = instructor_members.active_ids(ids), instructor_members.member_ids(org, ids)
+    division = instructor_members.division_name(org) if cells else ""
+    seen: dict = {}
+    new: list = []
+    for raw, number, name in cells:
+        row = imports.RowReport(line=raw.get("_line", 0), name=name)
+        column = COLUMNS["certificate_no"][0] if number else COLUMNS["name"][0]
+        try:
+            instructor = instructor_members.match(found, number, name, division)
+            row.name = instructor.real_name
+            if instructor.pk in seen:
+                raise _error("instructor_twice_in_file", _("This instructor is already on line %(line)s of the "
+                                                           "file.") % {"line": seen[instructor.pk]}, "certificate_no")
+            seen[instructor.pk] = row.line
+            if instructor.pk in members:
+                row.action = "unchanged"
+            else:
+                instructor_members.check_active(instructor, active)
+                memberships.check_room(org, len(new) + 1)
+                new.append(instructor)
+        except ServiceError as exc:
+            row.action = "rejected"
+            row.errors.append(f"{COLUMNS.get(exc.field or '', (column,))[0]}：{exc.message}")
+        report.rows.append(row)
+    return new
 
 
 def import_rows(rows, org: Organization, user, dry_run: bool = True, *, request=None) -> imports.ImportReport:
-    """Enrol every row's instructor; keep the work only when applying and no row was rejected."""
+    """Enrol every row's instructor; keep the work only when applying and no row was rejected. The
+    association's row is locked once, and the members written in bulk."""
     instructor_members.check_can_enrol(user, org)
     report = imports.report_for(rows, dry_run=dry_run, error=_error)
-    seen: dict = {}
+    locked = {}
 
-    def write_rows():
-        for raw in rows:
-            report.rows.append(_row(raw, org, user, request, seen))
+    def plan(lock: bool) -> list:
+        locked["org"] = instructor_members.lock(org) if lock else org
+        return _check(rows, locked["org"], report)
 
-    return imports.run_each(report, write_rows, conflict=lambda: _error(
+    def apply(new: list) -> None:
+        instructor_members.write_members(locked["org"], new, actor=user, request=request)
+
+    return imports.run(report, plan, apply, conflict=lambda: _error(
         "import_conflict", _("The members changed while the file was being applied: try again."), status=409))
 
 

@@ -84,12 +84,17 @@ def _needs_guardian(user) -> bool:
     return age is not None and age < ADULT_AGE
 
 
-def admit(org: Org) -> None:
-    """Take a place under the cap; the organisation's row is locked by the caller."""
-    if org.member_cap is not None and org.member_count >= org.member_cap:
+def check_room(org: Org, count: int = 1) -> None:
+    """Refused when `count` more members would pass the cap."""
+    if org.member_cap is not None and org.member_count + count > org.member_cap:
         raise _err("group_full", _("This group has reached its member cap."), status=409)
-    Org.objects.filter(pk=org.pk).update(member_count=F("member_count") + 1)
-    org.member_count += 1
+
+
+def admit(org: Org, count: int = 1) -> None:
+    """Take `count` places under the cap; the organisation's row is locked by the caller."""
+    check_room(org, count)
+    Org.objects.filter(pk=org.pk).update(member_count=F("member_count") + count)
+    org.member_count += count
 
 
 def release(org: Org) -> None:

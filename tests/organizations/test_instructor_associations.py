@@ -7,7 +7,8 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from quanmin.accounts.models import AuditEntry
@@ -157,6 +158,37 @@ def test_import_reports_each_bad_row_and_applies_all_or_nothing(world, assoc):
     with pytest.raises(OrganizationError) as caught:
         instructor_members_io.read(sheet([("x", "y")], headers=("甲", "乙")))
     assert caught.value.code == "import_header_missing"
+
+
+def test_import_queries_do_not_grow_with_the_rows_and_the_cap_holds(world, assoc):
+    """The file's instructors read once, the association locked once, its members written in bulk:
+    5 rows and 50 rows cost the same queries. A row past the member cap is refused by its line."""
+    w, county = world, world.users["county"]
+    for seq in range(500, 557):
+        active(w, w.community if seq % 2 else w.township, seq, name=f"指导员{seq}")
+
+    def queries_for(seqs, by_name=()):
+        rows = [(f"指导员{s}", f"SD-{s}") for s in seqs] + [(f"指导员{s}", None) for s in by_name]
+        rows.append(("王芳", "SD-401"))  # already a member: unchanged
+        with CaptureQueriesContext(connection) as caught:
+            report = instructor_members_io.import_rows(instructor_members_io.read(sheet(rows)), w.assoc, county,
+                                                       dry_run=False)
+        assert report.applied and report.counts["new"] == len(seqs) + len(by_name), report.as_dict()
+        return len(caught)
+
+    instructor_members.enrol(w.assoc, actor=county, certificate_no="SD-401")
+    few = queries_for(range(500, 504), by_name=[504])
+    many = queries_for(range(505, 550), by_name=range(550, 555))
+    assert few == many
+    org = Organization.objects.get(pk=w.assoc.pk)
+    assert org.member_count == 56 == org.instructor_members.filter(status="active").count()
+    assert AuditEntry.objects.filter(action="association.enrol", target_id=str(org.pk)).count() == 3
+    Organization.objects.filter(pk=org.pk).update(member_cap=57)
+    report = instructor_members_io.import_rows(instructor_members_io.read(sheet([("", "SD-555"), ("", "SD-556")])),
+                                               org, county, dry_run=False)
+    assert [(r.line, r.action) for r in report.rows] == [(2, "new"), (3, "rejected")] and not report.applied
+    assert report.rejected[0].errors == ["证书编号：该社群成员已满。"]
+    assert Organization.objects.get(pk=org.pk).member_count == 56
 
 
 def test_coverage_indicator_counts_the_city_and_its_counties(world, make_org, assoc):
