@@ -179,3 +179,10 @@ def bookings_between(site, first: datetime.date, last: datetime.date):
     return (Booking.objects.filter(slot__unit__site=site, slot__start__gte=start, slot__start__lt=end)
             .exclude(status=Booking.Status.EXPIRED)
             .select_related("slot__unit", "user").order_by("slot__start", "slot__unit__name", "created_at"))
+
+
+def used_bookings(user):
+    """The person's bookings actually used (checked in), oldest first, with the unit, its site and its
+    guidance station; a physique test's booking left out (the test itself is the fact)."""
+    return (Booking.objects.filter(user=user, status=Booking.Status.CHECKED_IN, slot__physique_session__isnull=True)
+            .select_related("slot__unit__site", "slot__unit__guidance_station").order_by("slot__start", "pk"))

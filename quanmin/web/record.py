@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from quanmin.accounts import audit
 from quanmin.accounts import services as account_services
 from quanmin.accounts.models import Consent
-from quanmin.booking.models import Booking
+from quanmin.booking import selectors as bookings
 from quanmin.events import selectors as events
 from quanmin.events.models import Award, Entry, Result
 from quanmin.incentives import selectors as points
@@ -196,8 +196,7 @@ def _minutes(slot) -> int:
 
 def _visits(user, credited: dict[str, int]) -> list[Line]:
     """Bookings used: checked in at the venue. A physique test's booking shows as the test itself."""
-    used = list(Booking.objects.filter(user=user, status=Booking.Status.CHECKED_IN, slot__physique_session__isnull=True)
-                .select_related("slot__unit__site", "slot__unit__guidance_station").order_by("slot__start", "pk"))
+    used = list(bookings.used_bookings(user))
     groups = {a.unit_id: a for a in Activity.objects.filter(unit_id__in={b.slot.unit_id for b in used})
               .select_related("organization")}
     out = []
