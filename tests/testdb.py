@@ -1,9 +1,9 @@
 """A pytest plugin: the workers of one xdist run (`make test` runs two) migrate one test database
 between them instead of one each.
 
-`migrate` from nothing costs about 35 s of CPU (Django re-renders the project's model states some
-18,000 times over its 105 migrations), and .ci/run starts four workers at once on two cores, two per
-database: 140 s of CPU before the first test. Here the first worker of a run to reach
+`migrate` from nothing costs about 30 s of CPU (Django re-renders model states after each operation;
+the apps' squashed migrations, 0001_squashed_*, fold most operations into their CreateModel: it was
+53 s), and .ci/run starts four workers at once on two cores, two per database. Here the first worker of a run to reach
 create_test_db migrates its database as usual and leaves a copy (SQLite: a backup of the file;
 PostgreSQL: a template database); each other worker of the run makes its own database from that
 copy, which takes a second. The copy goes when the last worker has taken it.

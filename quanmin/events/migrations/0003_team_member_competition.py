@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
             name="open",
             field=models.BooleanField(default=True, editable=False),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
         migrations.AlterField(
             model_name="teammember",
             name="competition",

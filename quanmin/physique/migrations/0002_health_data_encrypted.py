@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
         migrations.AddField("prescription", "health_enc", models.TextField(blank=True, editable=False)),
         migrations.AddField("testresult", "health_enc", models.TextField(blank=True, editable=False)),
         migrations.AddField("testresult", "outcome_enc", models.TextField(blank=True, editable=False)),
-        migrations.RunPython(encrypt_rows, decrypt_rows),
+        migrations.RunPython(encrypt_rows, decrypt_rows, elidable=True),
         *[migrations.RemoveField("testresult", name) for name in RESULT_HEALTH + RESULT_OUTCOME],
         *[migrations.RemoveField("prescription", name) for name in PRESCRIPTION],
     ]

@@ -139,5 +139,5 @@ class Migration(migrations.Migration):
             model_name='practitioner',
             constraint=models.UniqueConstraint(fields=('id_number_hash',), name='physique_one_practitioner_per_person'),
         ),
-        migrations.RunPython(station_levels, migrations.RunPython.noop),
+        migrations.RunPython(station_levels, migrations.RunPython.noop, elidable=True),
     ]
