@@ -1,7 +1,8 @@
 """The plans' own register as indicators (see quanmin.core.indicators): the joint meetings held,
 the counties with a plan of their own, and the evaluations carried out: targets about how a plan is
 run (联席会议, 实施措施, 评估) are measured by what the planning register records, and so are the
-counties holding a title the city awards (体育现代化县, 全民健身运动模范县: G16). And the platform's own
+counties holding a title the city awards (体育现代化县, 全民健身运动模范县: G16), and the experience
+exchange (E05: typical cases recommended, on-site meetings held). And the platform's own
 reach over the communities (Jiaxing's "社区运动家" coverage, F09), measured by what residents, instructors
 and games did on it.
 
@@ -23,7 +24,16 @@ from quanmin.people.models import DutyLog
 from quanmin.regions import codes, subtrees
 from quanmin.regions.models import Region
 
-from .models import CountyReturn, Evaluation, Inclusion, JointMeeting, Plan, TitleApplication
+from .models import (
+    CountyReturn,
+    Evaluation,
+    ExperienceCase,
+    Inclusion,
+    JointMeeting,
+    Plan,
+    SiteMeeting,
+    TitleApplication,
+)
 
 LEVELS = ("city", "county", "township")
 
@@ -32,14 +42,18 @@ def _summed(rows, wanted: list[str]) -> dict[str, Decimal | None]:
     return {code: decimal(n) for code, n in subtrees.summed(rows, wanted).items()}
 
 
+def _counted(rows, column: str, wanted: list[str]) -> dict[str, Decimal | None]:
+    """The rows counted per division `column` names, added up the divisions asked for (one grouped query)."""
+    return _summed(list(rows.values_list(column).annotate(n=Count("pk")).order_by()), wanted)
+
+
 @indicator("joint_meetings", unit="count", levels=LEVELS, label=_("Joint meetings held this year"),
            description=_("Joint meetings of the plans' member departments (全民健身联席会议) held in the year by the "
                          "division and the divisions in it."))
 def joint_meetings(wanted: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
-    rows = list(JointMeeting.objects.filter(plan__division_code__within=subtrees.covering_prefix(wanted),
-                                            held_on__year=as_of.year, held_on__lte=as_of)
-                .values_list("plan__division_code").annotate(n=Count("pk")).order_by())
-    return _summed(rows, wanted)
+    return _counted(JointMeeting.objects.filter(plan__division_code__within=subtrees.covering_prefix(wanted),
+                                                held_on__year=as_of.year, held_on__lte=as_of),
+                    "plan__division_code", wanted)
 
 
 @indicator("counties_with_plan", unit="count", levels=("city", "county"), label=_("Counties with a plan of their own"),
@@ -71,10 +85,8 @@ def counties_reporting_share(wanted: list[str], as_of: datetime.date) -> dict[st
            description=_("Evaluations (annual, mid-term or final) of the plans of the division and the divisions in "
                          "it, for the year."))
 def evaluations_held(wanted: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
-    rows = list(Evaluation.objects.filter(plan__division_code__within=subtrees.covering_prefix(wanted),
-                                          year=as_of.year)
-                .values_list("plan__division_code").annotate(n=Count("pk")).order_by())
-    return _summed(rows, wanted)
+    return _counted(Evaluation.objects.filter(plan__division_code__within=subtrees.covering_prefix(wanted),
+                                              year=as_of.year), "plan__division_code", wanted)
 
 
 def _holders(title: str, wanted: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
@@ -96,6 +108,24 @@ def sports_modern_counties(wanted: list[str], as_of: datetime.date) -> dict[str,
            description=_("Counties (districts) of the division awarded the title 全民健身运动模范县（市、区） by the date."))
 def fitness_model_counties(wanted: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     return _holders("fitness_model_county", wanted, as_of)
+
+
+@indicator("typical_cases", unit="count", levels=("city", "county"), label=_("Typical cases recommended this year"),
+           description=_("Experience cases of the division's counties that the city recommended as typical cases "
+                         "(可复制可推广的经验与典型) in the year, by the date."))
+def typical_cases(wanted: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _counted(ExperienceCase.objects.filter(status=ExperienceCase.Status.RECOMMENDED,
+                                                  division_code__within=subtrees.covering_prefix(wanted),
+                                                  recommended_on__year=as_of.year, recommended_on__lte=as_of),
+                    "division_code", wanted)
+
+
+@indicator("site_meetings", unit="count", levels=("city", "county"), label=_("On-site meetings this year"),
+           description=_("On-site meetings (现场会) held in the year: for a city, those it held; for a county, those "
+                         "held there."))
+def site_meetings(wanted: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _counted(SiteMeeting.objects.filter(host_code__within=subtrees.covering_prefix(wanted),
+                                               held_on__year=as_of.year, held_on__lte=as_of), "host_code", wanted)
 
 
 @indicator("platform_community_coverage", unit="percent", levels=LEVELS,

@@ -217,3 +217,38 @@ def can_read_inclusions(user, division_code: str) -> bool:
 
 def can_import_inclusions(user) -> bool:
     return scoping.is_division_staff(user, write=True)
+
+
+# Experience exchange (经验交流, E05, models/exchange.py): a county's own staff send its experience
+# cases; the staff of the division right above it (the city) recommend or return them and record
+# the on-site meetings (现场会) they hold; a recommended case is read by the staff of every division
+# of that city, which is what the exchange is for.
+
+def can_send_case(user, division_code: str) -> bool:
+    return codes.level(division_code) == "county" and can_fill_application(user, division_code)
+
+
+def can_review_case(user, division_code: str) -> bool:
+    return staff_above(user, division_code)
+
+
+def exchange_prefixes(user) -> list[str]:
+    """The subtrees whose recommended cases the user reads: the city around each of their divisions."""
+    around = []
+    for p in scoping.division_prefixes(user):
+        code = codes.pad(p)
+        deeper = codes.level(code) not in ("province", "city")
+        around.append(codes.prefix_at(code, "city") if deeper else p)
+    return codes.outermost(around)
+
+
+def can_read_case(user, case) -> bool:
+    if scoping.can_read_region(user, case.division_code):
+        return True
+    return case.status == "recommended" and any(codes.in_subtree(case.division_code, p)
+                                                for p in exchange_prefixes(user))
+
+
+def can_hold_site_meeting(user, division_code: str) -> bool:
+    """A city's staff record its on-site meetings."""
+    return codes.level(division_code) == "city" and scoping.can_write_region(user, division_code)

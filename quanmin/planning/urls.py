@@ -4,6 +4,7 @@ from . import (
     urls_returns,
     views_departments,
     views_evaluation,
+    views_exchange,
     views_inclusions,
     views_livelihood,
     views_meetings,
@@ -33,6 +34,13 @@ urlpatterns = [
     path("staff/plans/inclusions/records/<int:pk>/decision/", views_inclusions.decide, name="inclusion_decide"),
     path("staff/plans/inclusions/records/<int:pk>/evidence/", views_inclusions.evidence, name="inclusion_evidence"),
     # Titles (G16: 体育现代化县, 全民健身运动模范县): views_titles.py.
+    # Experience exchange (E05: typical cases, on-site meetings): views_exchange.py.
+    path("staff/plans/exchange/", views_exchange.case_list, name="exchange"),
+    path("staff/plans/exchange/send/", views_exchange.case_send, name="exchange_send"),
+    path("staff/plans/exchange/export.xlsx", views_exchange.case_export, name="exchange_export"),
+    path("staff/plans/exchange/meetings/", views_exchange.meeting_record, name="exchange_meeting"),
+    path("staff/plans/exchange/<int:pk>/", views_exchange.case_detail, name="exchange_case"),
+    path("staff/plans/exchange/<int:pk>/review/", views_exchange.case_review, name="exchange_review"),
     path("staff/plans/titles/", views_titles.title_list, name="titles"),
     path("staff/plans/titles/apply/", views_titles.title_apply, name="title_apply"),
     path("staff/plans/titles/<int:pk>/", views_titles.application_detail, name="title_application"),

@@ -70,6 +70,8 @@ SECTIONS = [
      _("Each division's agenda, budget, work report and performance assessment, and its supervision visits")),
     (_("County titles"), "planning:titles", "division_reader",
      _("Sports-modernisation and model counties: applications, criteria, scores, titles awarded")),
+    (_("Experience exchange"), "planning:exchange", "division_reader",
+     _("Counties' typical cases for others to copy, and the city's on-site meetings")),
     (_("My department's tasks"), "planning:my_tasks", "department_staff",
      _("The plan tasks your department leads or cooperates on: report progress")),
     (_("Youth sports in schools"), "youth:schools", "division_reader",
@@ -129,7 +131,7 @@ GROUP_OF = {
     "outreach:home": "find", "outreach:lectures": "people", "residential:projects": "plans",
     "safety:register": "upkeep", "safety:my_hazards": "upkeep",
     "opening:rounds": "facilities", "opening:rectifications": "upkeep",
-    "planning:titles": "plans", "planning:inclusions": "plans",
+    "planning:titles": "plans", "planning:exchange": "plans", "planning:inclusions": "plans",
     "web:audit": "admin", "admin:index": "admin",
 }
 

@@ -62,6 +62,7 @@ KEYS = {
     "tourism_routes", "tourism_bases_national", "tourism_bases_provincial", "tourism_bases_city",
     "heritage_items",  # heritage
     "sports_modern_counties", "fitness_model_counties",  # planning: county titles
+    "typical_cases", "site_meetings",  # planning: experience exchange
     "instructors", "instructors_per_1000", "instructors_per_10000", "community_instructor_share", "guidance_rate",
     "instructors_trained", "guidance_stations", "volunteer_hours", "core_instructors",
     "community_sports_staff_share", "special_training_classes", "four_teams_present", "supplier_kinds",

@@ -7,6 +7,7 @@ here and import it below, so that Django finds every model through this package.
 
 from .departments import Department
 from .evaluation import CountyScore, Evaluation, EvaluationItem, ItemScore
+from .exchange import ExperienceCase, SiteMeeting, Theme
 from .figures import TargetFigure
 from .history import IndicatorSnapshot, SnapshotRun
 from .inclusions import Inclusion
@@ -20,9 +21,9 @@ from .tasks import TaskItem, TaskUnit
 from .titles import TitleApplication, TitleCriterion
 from .work import TaskEntry, TaskPeriod
 
-__all__ = ["Bulletin", "CountyReturn", "CountyScore", "Department", "Evaluation", "EvaluationItem", "Finding", "Grade",
+__all__ = ["Bulletin", "CountyReturn", "CountyScore", "Department", "Evaluation", "EvaluationItem", "ExperienceCase", "Finding", "Grade",
            "Inclusion", "IndicatorSnapshot", "ItemScore", "JointMeeting", "LivelihoodAssessment", "MeetingDecision", "Phase",
            "Plan", "Rectification",
            "RectificationEntry", "ReturnAttachment", "ReturnEntry", "ReturnFigure", "ReturnItem", "ReturnRound",
-           "SnapshotRun", "SpecialEvaluation", "Target", "TargetFigure", "TaskEntry", "TaskItem", "TaskPeriod", "TaskUnit", "TitleApplication",
+           "SiteMeeting", "SnapshotRun", "SpecialEvaluation", "Target", "TargetFigure", "TaskEntry", "TaskItem", "TaskPeriod", "TaskUnit", "Theme", "TitleApplication",
            "TitleCriterion", "Visit"]
