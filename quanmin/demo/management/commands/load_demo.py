@@ -30,7 +30,7 @@ from quanmin.demo import outreach as outreach_demo
 from quanmin.demo import people as people_demo
 from quanmin.demo import physique as physique_demo
 from quanmin.demo import planning as planning_demo
-from quanmin.demo import planning_returns, planning_titles, stadium_round
+from quanmin.demo import planning_exchange, planning_returns, planning_titles, stadium_round
 from quanmin.demo import record as record_demo
 from quanmin.demo import residential as residential_demo
 from quanmin.demo import residents as residents_demo
@@ -70,6 +70,7 @@ def _steps():
         ("plan evaluations", evaluation_demo.load),
         ("livelihood projects and core indicators", livelihood_demo.load),
         ("county titles", planning_titles.load),
+        ("experience exchange", planning_exchange.load),
         ("open data", opendata_demo.load),
         # After the games and groups, before the points: her year is credited like everyone's.
         ("the demo resident's year of exercise", record_demo.load),
