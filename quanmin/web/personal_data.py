@@ -82,6 +82,7 @@ STAFF_RECORDS = (
     "planning.Evaluation.published_by", "planning.SpecialEvaluation.created_by", "planning.SpecialEvaluation.concluded_by",
     "planning.SpecialEvaluation.published_by", "planning.LivelihoodAssessment.recorded_by",
     "planning.Inclusion.recorded_by", "planning.Inclusion.decided_by",
+    "planning.ExperienceCase.submitted_by", "planning.ExperienceCase.reviewed_by", "planning.SiteMeeting.created_by",
 )
 
 
