@@ -7,9 +7,9 @@ the erasure does with it (tests/web/test_personal_data.py walks the models again
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from . import selectors
 from .errors import EventError
 from .models import OPEN, Alert, Award, Entry, Notice
 from .services_entries import withdraw
@@ -32,8 +32,7 @@ def _iso(value):
 
 
 def export_person(user) -> dict:
-    entries = (Entry.objects.filter(Q(user=user) | Q(members__user=user)).distinct()
-               .select_related("competition", "games", "delegation").prefetch_related("results")
+    entries = (selectors.entries_of(user).select_related("competition", "games", "delegation").prefetch_related("results")
                .order_by("created_at", "pk"))
     return {
         "entries": [

@@ -17,7 +17,7 @@ from quanmin.facilities.models import Site
 from quanmin.organizations.models import Organization
 from quanmin.regions import codes
 
-from .models import OPEN, Competition, Entry, Games, Sport, TargetGroup
+from .models import OPEN, Competition, Entry, Games, Sport, TargetGroup, TeamMember
 
 LEVELS = ("city", "county", "township", "community")
 
@@ -108,6 +108,11 @@ def entry_state(competition: Competition, now=None) -> str:
 def my_entries(user) -> QuerySet:
     return Entry.objects.filter(user=user).select_related("competition__games", "delegation", "fee").order_by(
         "-competition__starts_at", "-pk")
+
+
+def entries_of(user) -> QuerySet:
+    """The entries a person took part in: entered themselves, or a member of a team another entered."""
+    return Entry.objects.filter(Q(user=user) | Q(pk__in=TeamMember.objects.filter(user=user).values("entry_id")))
 
 
 def my_open_entry(user, competition: Competition) -> Entry | None:

@@ -123,6 +123,13 @@ def own_logs(instructor: Instructor) -> QuerySet[DutyLog]:
     return instructor.logs.select_related("station", "site").order_by("-started_at")
 
 
+def services_of(user) -> QuerySet[DutyLog]:
+    """A person's own confirmed services as an instructor (their account's register record), oldest
+    first, with the station and the site."""
+    return (DutyLog.objects.filter(instructor__user=user, status=DutyLog.Status.CONFIRMED)
+            .select_related("station", "site").order_by("started_at", "pk"))
+
+
 def associations_of(instructor) -> list:
     """The instructors' associations (B09) the instructor is a member of now: the organisations'
     register keeps the memberships, read here by their reverse name (people import no organisations)."""

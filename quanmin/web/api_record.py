@@ -29,6 +29,7 @@ class HealthRecordYearOut(Schema):
     hours: float = Field(..., description="Hours exercised at venues, guided sessions and group activities")
     points_earned: int
     medals: int
+    service_hours: float = Field(..., description="Hours of confirmed service as a social sports instructor")
     latest_test: HealthRecordTestOut | None
 
 

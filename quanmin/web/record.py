@@ -6,7 +6,8 @@ nothing): physique tests with their scores, ratings and the change since the pre
 same standard; the exercise prescriptions given after a test; referrals to sport–medicine sites;
 National Physical Exercise Standard grades and certificates; bookings actually used (checked in),
 guided sessions at instructors' stations and group activities among them; games entered and their
-results and awards; groups joined and left; and the points each fact earned.
+results and awards (as the entrant or a member of a team another entered); groups joined and left;
+an instructor's confirmed services (people's duty logs); and the points each fact earned.
 
 Who: the person alone. The record has no staff view: the physique app's rule lets the testing staff
 of a station read a person's results (its own pages, /staff/physique/people/<pk>/), and no rule lets
@@ -36,6 +37,7 @@ from quanmin.incentives import selectors as points
 from quanmin.incentives.facts import SOURCES
 from quanmin.incentives.models import PointsEntry
 from quanmin.organizations.models import Activity, GroupMembership
+from quanmin.people import selectors as people
 from quanmin.physique import selectors as physique
 from quanmin.physique import sportmed
 from quanmin.physique.exercise import LEVEL_LABELS
@@ -54,6 +56,7 @@ KINDS = {
     "entry": gettext_lazy("Games entry"),
     "award": gettext_lazy("Award"),
     "group": gettext_lazy("Sports group"),
+    "service": gettext_lazy("Instructor service"),
 }
 MEDALS = {"gold": gettext_lazy("Gold"), "silver": gettext_lazy("Silver"), "bronze": gettext_lazy("Bronze")}
 # Entries that count in the record: the person took part (or was going to); the rest never happened.
@@ -74,6 +77,7 @@ class Line:
     url: str = ""
     minutes: int = 0  # time exercised (a visit, a guided session, a group activity)
     medals: int = 0  # games entries: medals won in the finals
+    service_hours: Decimal = Decimal(0)  # an instructor's confirmed service
 
     @property
     def kind_label(self) -> str:
@@ -101,6 +105,7 @@ class Year:
     points_earned: int = 0
     latest_test: Line | None = None
     medals: int = 0
+    service_hours: Decimal = Decimal(0)
 
     @property
     def hours(self) -> Decimal:
@@ -113,6 +118,7 @@ class Year:
     def as_dict(self) -> dict:
         return {"year": self.year, "counts": {k: self.counts.get(k, 0) for k in KINDS}, "hours": float(self.hours),
                 "points_earned": self.points_earned, "medals": self.medals,
+                "service_hours": float(self.service_hours),
                 "latest_test": None if self.latest_test is None else {
                     "at": self.latest_test.at, "title": self.latest_test.title,
                     "outcome": self.latest_test.outcome, "change": self.latest_test.change}}
@@ -229,19 +235,36 @@ def _result_text(result: Result) -> str:
 
 def _games(user, credited: dict[str, int]) -> list[Line]:
     out = []
-    entries = events.my_entries(user).filter(status__in=ENTERED).prefetch_related("results")
+    entries = (events.entries_of(user).filter(status__in=ENTERED).select_related("competition__games", "delegation")
+               .prefetch_related("results").order_by("-competition__starts_at", "-pk"))
     for e in entries[:500]:
         finals = [r for r in e.results.all() if r.round == Result.Round.FINAL and r.review == Result.Review.ACCEPTED]
         outcome = "; ".join(t for t in (_result_text(r) for r in finals) if t) or e.get_status_display()
         earned = [credited.get(f"entry:{e.pk}")] + [credited.get(f"finish:{r.pk}") for r in finals]
         total = sum(p for p in earned if p) if any(earned) else None
-        out.append(Line("entry", e.competition.starts_at, f"{e.competition.games.name} · {e.competition.name}",
+        title = f"{e.competition.games.name} · {e.competition.name}" + (f" · {e.team_name}" if e.team_name else "")
+        out.append(Line("entry", e.competition.starts_at, title,
                         e.delegation.name if e.delegation else "", outcome, points=total,
                         url=reverse("events:competition", args=[e.competition_id]),
                         medals=sum(r.medal in MEDALS and r.status == Result.Status.OK for r in finals)))
     for a in Award.objects.filter(user=user).select_related("games")[:500]:
         out.append(Line("award", a.issued_at, a.title, a.games.name, a.get_kind_display(),
                         url=reverse("events:award", args=[a.code])))
+    return out
+
+
+def _services(user, credited: dict[str, int]) -> list[Line]:
+    """The person's confirmed services as a social sports instructor (people's duty logs)."""
+    out = []
+    for log in people.services_of(user)[:1000]:
+        place = log.station.name if log.station_id else (log.site.name if log.site_id else "")
+        outcome = _("%(hours)s hours, %(people)s people guided") % {"hours": log.hours.normalize(),
+                                                                   "people": log.people_guided}
+        if log.volunteer:
+            outcome += _(" (volunteer service)")
+        key = f"volunteer:{log.pk}" if log.volunteer else f"service:{log.pk}"
+        out.append(Line("service", log.started_at, log.activity, place, outcome, points=credited.get(key),
+                        url=reverse("people:me"), service_hours=log.hours))
     return out
 
 
@@ -283,7 +306,8 @@ def build(user) -> Record:
     """The person's whole record, newest first, with a summary per year. Reads only."""
     credited = _credited(user)
     physique_lines, tests = _physique(user, credited)
-    lines = [*physique_lines, *_referrals(user), *_visits(user, credited), *_games(user, credited), *_groups(user)]
+    lines = [*physique_lines, *_referrals(user), *_visits(user, credited), *_games(user, credited), *_groups(user),
+             *_services(user, credited)]
     lines.sort(key=lambda line: (line.at, line.kind), reverse=True)
     years: dict[int, Year] = {}
     for line in lines:
@@ -293,6 +317,7 @@ def build(user) -> Record:
         if line.kind == "test" and year.latest_test is None:
             year.latest_test = line
         year.medals += line.medals
+        year.service_hours += line.service_hours
     for y, earned in _earned_by_year(user).items():
         years.setdefault(y, Year(y)).points_earned = earned
     return Record(lines=lines, years=sorted(years.values(), key=lambda y: y.year, reverse=True),
@@ -312,7 +337,8 @@ def sheets(record: Record) -> list[tuple[str, list[str], list[list]]]:
     the lines, the years, and each physique test item by item."""
     lines = [[line.local, line.year, line.kind_label, line.title, line.place, line.outcome, line.change,
               line.points, line.minutes or None] for line in record.lines]
-    years = [[y.year, *[y.counts.get(k, 0) for k in KINDS], float(y.hours), y.points_earned] for y in record.years]
+    years = [[y.year, *[y.counts.get(k, 0) for k in KINDS], float(y.hours), float(y.service_hours), y.points_earned]
+             for y in record.years]
     items = []
     for test in record.tests:
         for it in test["items"]:
@@ -322,7 +348,7 @@ def sheets(record: Record) -> list[tuple[str, list[str], list[list]]]:
         (_("Health record"), [_("Date"), _("Year"), _("Kind"), _("What"), _("Where"), _("Outcome"), _("Change"), _("Points"),
                        _("Minutes")], lines),
         (_("Years"), [_("Year"), *[str(label) for label in KINDS.values()], _("Hours exercised"),
-                    pgettext("health record", "Points earned")],
+                    _("Service hours as an instructor"), pgettext("health record", "Points earned")],
          years),
         (_("Test items"), [_("Date"), _("Standard"), _("Item"), _("Measured"), _("Score"), _("Total"), _("Rating")],
          items),

@@ -16,16 +16,19 @@ from quanmin.accounts.models import AuditEntry, Consent
 from quanmin.booking import services as booking_services
 from quanmin.booking.models import Booking, Slot
 from quanmin.core import tabular
+from quanmin.demo.accounts import make_id_number
 from quanmin.events import services_entries
 from quanmin.events.models import Result
 from quanmin.incentives.models import PointsEntry
 from quanmin.organizations import memberships
 from quanmin.organizations import services as org_services
+from quanmin.people import logs
 from quanmin.people.models import Station
 from quanmin.physique import services, services_exercise, sportmed
 from quanmin.web import record
 from tests.events.conftest import make_games
 from tests.matrix import physique as pm
+from tests.people.conftest import active
 from tests.physique.test_sportmed import make_site, refer_resident
 from tests.web.test_resident_pages_chinese import Visible, english
 
@@ -86,12 +89,26 @@ def build_world(w):
     entry = services_entries.enter(me, ev.sprint.pk)
     Result.objects.create(entry=entry, competition=ev.sprint, round="final", value=Decimal("12.80"), rank=1,
                           medal="gold")
+    # A team another resident entered, with her in it.
+    captain = account_services.create_user(phone="13911115555", password="x-Passw0rd!", real_name="钱伟",
+                                           id_number=make_id_number("371502", "19880808", 55, True),
+                                           home_region=w.community)
+    team = services_entries.enter(captain, ev.team.pk, team_name="东关三人队", members=[me])
+    # She is a social sports instructor too: a confirmed morning of service at the sports centre, one still pending.
+    instructor = active(w, w.community, 301, user=me)
+    for day, confirm in ((20, True), (27, False)):
+        log = logs.record(instructor, {"site": w.site.pk, "started_at": at(THIS_YEAR, 4, day, 7),
+                                       "ended_at": at(THIS_YEAR, 4, day, 9), "activity": "太极拳晨练", "sport": "taiji",
+                                       "people_guided": 25}, by=me)
+        if confirm:
+            logs.decide(log, confirm=True, by=w.users["county"])
     # Points for the court visit and the test, one taken back.
     for key, points, kind in ((f"check_in:{visit.pk}", 5, "credit"), (f"test:{second.pk}", 10, "credit"),
                               (f"group:{group_visit.pk}", 3, "credit"), (f"undo:group:{group_visit.pk}", -3, "reversal")):
         PointsEntry.objects.create(user=me, kind=kind, points=points, source_key=key, day=timezone.localdate())
     return {"first": first, "second": second, "rx": rx, "grade": grade, "referral": referral, "visit": visit,
-            "guided": guided, "group": group, "group_visit": group_visit, "entry": entry, "games": ev}
+            "guided": guided, "group": group, "group_visit": group_visit, "entry": entry, "games": ev,
+            "team": team}
 
 
 def test_the_record_gathers_every_part_by_year_with_the_trend_and_the_points(world):
@@ -99,7 +116,7 @@ def test_the_record_gathers_every_part_by_year_with_the_trend_and_the_points(wor
     found = record.build(world.users["resident"])
     kinds = [line.kind for line in found.lines]
     assert sorted(set(kinds)) == sorted(["test", "prescription", "referral", "standard", "visit", "guided",
-                                         "group_activity", "entry", "group"])
+                                         "group_activity", "entry", "group", "service"])
     assert kinds.count("test") == 2 and kinds.count("visit") == 1  # the no-show and the cancelled one are not there
     assert [line.at for line in found.lines] == sorted((line.at for line in found.lines), reverse=True)
     assert [y.year for y in found.years] == [THIS_YEAR, THIS_YEAR - 1]
@@ -113,10 +130,15 @@ def test_the_record_gathers_every_part_by_year_with_the_trend_and_the_points(wor
     assert by_kind["group_activity"].points == 0 and "东关社区太极拳群" in by_kind["group_activity"].title
     assert by_kind["guided"].title == "东关社区健身指导站" and by_kind["guided"].minutes == 120
     assert made["grade"].certificate.number in by_kind["standard"].outcome
-    assert "12.8" in by_kind["entry"].outcome and "1" in by_kind["entry"].outcome
+    entries = [line for line in found.lines if line.kind == "entry"]
+    assert any("12.8" in line.outcome and "1" in line.outcome for line in entries)
+    assert any(line.title.endswith("三人篮球 · 东关三人队") for line in entries)  # a team another entered
+    assert kinds.count("service") == 1 and by_kind["service"].title == "太极拳晨练"  # the pending one is not there
+    assert by_kind["service"].place == world.site.name and by_kind["service"].service_hours == 2
     this, last = found.years
     assert this.counts["test"] == 1 and last.counts["test"] == 1 and last.counts["visit"] == 1
     assert this.hours == Decimal("3.0") and last.hours == Decimal("1.0")
+    assert this.service_hours == 2 and last.service_hours == 0
     assert this.points_earned == 18 and this.medals == 1 and this.latest_test.at == made["second"].tested_at
     assert found.consent and found.balance == 0
 
