@@ -24,6 +24,13 @@ MAX_OFFSET = 2**53  # beyond any database's integers: refused with 422 instead o
 # exactly, and below the 64-bit columns' limit, so that a larger one finds nothing instead of failing
 # in the database driver.
 MAX_ID = 2**53
+
+
+def lookup_id(value: int) -> int:
+    """The id to look a row up by: the one asked for, or past MAX_ID MAX_ID itself, so that a number
+    the database cannot hold finds nothing (404) instead of failing in the driver (500), and every
+    id a 64-bit column holds up to MAX_ID finds its own row, never another."""
+    return min(value, MAX_ID)
 MAX_PAGE = 500  # items in one page: a province has millions of rows, no request loads them all
 
 

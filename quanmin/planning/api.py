@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from quanmin.core.api import ArrayPaging, Day, ErrorOut, Paging
+from quanmin.core.api import ArrayPaging, Day, ErrorOut, Paging, lookup_id
 
 from . import permissions, selectors
 from .models import Plan, TaskPeriod
@@ -163,7 +163,7 @@ class TaskPeriodOut(Schema):
 @router.post("/periods/{int:period_id}/reports", response={201: TaskPeriodOut, **ERRORS},
              summary="A progress report on a task period (the task's reporting units)")
 def report(request, period_id: int, payload: TaskReportIn):
-    period = TaskPeriod.objects.select_related("task__plan").filter(pk=min(period_id, 2**31 - 1)).first()
+    period = TaskPeriod.objects.select_related("task__plan").filter(pk=lookup_id(period_id)).first()
     if period is None:
         raise Http404
     if not (permissions.can_read_plan(request.user, period.task.plan)
@@ -206,7 +206,7 @@ def edit_plan(request, key: str, payload: PlanEditIn):
 
 
 def _target(request, key: str, target_id: int):
-    target = _plan(request, key).targets.filter(pk=min(target_id, 2**31 - 1)).first()
+    target = _plan(request, key).targets.filter(pk=lookup_id(target_id)).first()
     if target is None:
         raise Http404
     return target
@@ -400,7 +400,7 @@ def phase_out(p) -> dict:
 
 
 def _phase(request, key: str, phase_id: int):
-    phase = _plan(request, key).phases.filter(pk=min(phase_id, 2**31 - 1)).first()
+    phase = _plan(request, key).phases.filter(pk=lookup_id(phase_id)).first()
     if phase is None:
         raise Http404
     return phase
@@ -487,7 +487,7 @@ def task_out(t) -> dict:
 
 
 def _task(request, key: str, task_id: int):
-    task = _plan(request, key).tasks.filter(pk=min(task_id, 2**31 - 1)).first()
+    task = _plan(request, key).tasks.filter(pk=lookup_id(task_id)).first()
     if task is None:
         raise Http404
     return task

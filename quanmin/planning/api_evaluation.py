@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from quanmin.core.api import ArrayPaging, ErrorOut
+from quanmin.core.api import MAX_ID, ArrayPaging, ErrorOut, lookup_id
 from quanmin.regions import codes
 
 from . import permissions, selectors_evaluation
@@ -139,7 +139,7 @@ class EvaluationResultsOut(EvaluationOut):
 
 
 def _evaluation(request, evaluation_id: int) -> Evaluation:
-    found = Evaluation.objects.select_related("plan").filter(pk=min(evaluation_id, 2**31 - 1)).first()
+    found = Evaluation.objects.select_related("plan").filter(pk=lookup_id(evaluation_id)).first()
     if found is None or not permissions.can_read_evaluation(request.user, found):
         if found is None or permissions.can_read(request.user) or permissions.is_third_party(request.user):
             raise Http404
@@ -175,7 +175,7 @@ def _county(request, evaluation_id: int, code: str) -> CountyScore:
 
 
 class ScoreIn(Schema):
-    item_id: int = Field(0, ge=0, le=2**31 - 1, description="An item of the plan's indicator system.")
+    item_id: int = Field(0, ge=0, le=MAX_ID, description="An item of the plan's indicator system.")
     score: Decimal | None = Field(None, description="0 to 100, two decimals at most.")
     note: str = Field("", max_length=500)
     third_party: bool = Field(False, description="The third party's score (its evaluators), not the official one.")

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from quanmin.accounts import scoping
 from quanmin.core import imports
-from quanmin.core.api import Day, ErrorOut, Paging
+from quanmin.core.api import Day, ErrorOut, Paging, lookup_id
 from quanmin.regions.models import Region
 
 from . import io_inclusions, permissions, selectors_inclusions
@@ -23,7 +23,6 @@ from .models import Inclusion
 from .services import inclusions as services
 
 router = Router(tags=["planning"])
-MAX_ID = 2**31 - 1
 
 
 def _reader(request) -> None:
@@ -146,7 +145,7 @@ def put_inclusion(request, division_code: str, year: int, kind: str, payload: In
 
 def _record(request, inclusion_id: int) -> Inclusion:
     _reader(request)
-    found = scoping.scoped(request.user, Inclusion.objects.all()).filter(pk=min(inclusion_id, MAX_ID)).first()
+    found = scoping.scoped(request.user, Inclusion.objects.all()).filter(pk=lookup_id(inclusion_id)).first()
     if found is None:
         raise Http404
     return found

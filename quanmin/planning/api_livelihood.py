@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from quanmin.core.api import ArrayPaging, ErrorOut
+from quanmin.core.api import ArrayPaging, ErrorOut, lookup_id
 
 from . import selectors_livelihood
 from .api import ERRORS, _plan
@@ -59,7 +59,7 @@ def livelihood(request, key: str, year: int = Query(None, ge=1900, le=2200, desc
 
 
 def _task(request, key: str, task_id: int):
-    task = _plan(request, key).tasks.select_related("plan").filter(pk=min(task_id, 2**31 - 1)).first()
+    task = _plan(request, key).tasks.select_related("plan").filter(pk=lookup_id(task_id)).first()
     if task is None:
         raise Http404
     return task

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from quanmin.core.api import Day, ErrorOut, Paging
+from quanmin.core.api import Day, ErrorOut, Paging, lookup_id
 
 from . import permissions
 from . import selectors_returns as reads
@@ -283,7 +283,7 @@ def attach(request, return_id: int, evidence: File[UploadedFile] = None):
 def detach(request, return_id: int, attachment_id: int):
     _reader(request)
     ret = reads.return_or_404(request.user, return_id)
-    found = ret.attachments.filter(pk=min(attachment_id, 2**31 - 1)).first()
+    found = ret.attachments.filter(pk=lookup_id(attachment_id)).first()
     if found is None:
         raise Http404
     services.detach(request.user, found, request=request)

@@ -13,7 +13,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from quanmin.accounts.api_auth import PUBLIC
-from quanmin.core.api import ArrayPaging, Day, ErrorOut, PagedRows, Paging
+from quanmin.core.api import ArrayPaging, Day, ErrorOut, PagedRows, Paging, lookup_id
 
 from . import permissions, selectors_special
 from .api import ERRORS, _plan
@@ -91,7 +91,7 @@ def _special(request, special_id: int) -> SpecialEvaluation:
     if not permissions.can_read(request.user):
         raise PermissionDenied
     found = (SpecialEvaluation.objects.select_related("plan", "target", "task")
-             .filter(pk=min(special_id, 2**31 - 1)).first())
+             .filter(pk=lookup_id(special_id)).first())
     if found is None or not permissions.can_read_plan(request.user, found.plan):
         raise Http404
     return found

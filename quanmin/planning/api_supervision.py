@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from quanmin.accounts import services as accounts
-from quanmin.core.api import Day, ErrorOut, PagedRows, Paging
+from quanmin.core.api import Day, ErrorOut, PagedRows, Paging, lookup_id
 
 from . import permissions, selectors, selectors_supervision
 from .models import Bulletin, Finding, Rectification, Visit
@@ -19,7 +19,6 @@ from .services import oversight, supervision
 
 router = Router(tags=["planning"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-MAX_ID = 2**31 - 1
 
 
 def _reader(request) -> None:
@@ -117,7 +116,7 @@ def _followed_name(v: Visit) -> str:
 
 def _visit(request, visit_id: int) -> Visit:
     _reader(request)
-    visit = selectors_supervision.visits_for(request.user).filter(pk=min(visit_id, MAX_ID)).first()
+    visit = selectors_supervision.visits_for(request.user).filter(pk=lookup_id(visit_id)).first()
     if visit is None:
         raise Http404
     return visit
@@ -271,7 +270,7 @@ class RectificationIn(Schema):
              summary="Set a rectification item of a problem (the division's supervisors)")
 def add_rectification(request, finding_id: int, payload: RectificationIn):
     _reader(request)
-    finding = Finding.objects.select_related("visit").filter(pk=min(finding_id, MAX_ID)).first()
+    finding = Finding.objects.select_related("visit").filter(pk=lookup_id(finding_id)).first()
     if finding is None or not selectors_supervision.visits_for(request.user).filter(pk=finding.visit_id).exists():
         raise Http404
     item = supervision.add_rectification(request.user, finding, request=request, **payload.dict())
@@ -292,7 +291,7 @@ def list_rectifications(request, overdue: bool = Query(False, description="Only 
 
 def _item(request, rectification_id: int) -> Rectification:
     _reader(request)
-    item = selectors_supervision.rectifications_for(request.user).filter(pk=min(rectification_id, MAX_ID)).first()
+    item = selectors_supervision.rectifications_for(request.user).filter(pk=lookup_id(rectification_id)).first()
     if item is None:
         raise Http404
     return item
@@ -437,7 +436,7 @@ def list_bulletins(request):
 
 def _bulletin(request, bulletin_id: int) -> Bulletin:
     _reader(request)
-    found = selectors_supervision.bulletins_for(request.user).filter(pk=min(bulletin_id, MAX_ID)).first()
+    found = selectors_supervision.bulletins_for(request.user).filter(pk=lookup_id(bulletin_id)).first()
     if found is None:
         raise Http404
     return found

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from quanmin.accounts import scoping
+from quanmin.core.api import lookup_id
 from quanmin.core.indicators import UNITS
 
 from . import permissions
@@ -27,14 +28,14 @@ def returns_for(user):
 
 
 def round_or_404(user, pk: int) -> ReturnRound:
-    found = ReturnRound.objects.filter(pk=min(pk, 2**31 - 1)).first()
+    found = ReturnRound.objects.filter(pk=lookup_id(pk)).first()
     if found is None or not permissions.can_read_round(user, found):
         raise Http404
     return found
 
 
 def return_or_404(user, pk: int) -> CountyReturn:
-    found = CountyReturn.objects.select_related("round").filter(pk=min(pk, 2**31 - 1)).first()
+    found = CountyReturn.objects.select_related("round").filter(pk=lookup_id(pk)).first()
     if found is None or not permissions.can_read_return(user, found):
         raise Http404
     return found

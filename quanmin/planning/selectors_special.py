@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from quanmin.core import indicators
+from quanmin.core.api import lookup_id
 
 from . import selectors, selectors_evaluation
 from .models import Evaluation, SpecialEvaluation
@@ -60,7 +61,7 @@ def published(limit: int = 50) -> dict:
 
 def published_one(model, pk: int):
     """The evaluation or special evaluation of that id if it is published, else None."""
-    return model.objects.filter(pk=min(pk, 2**31 - 1), published_at__isnull=False).select_related("plan").first()
+    return model.objects.filter(pk=lookup_id(pk), published_at__isnull=False).select_related("plan").first()
 
 
 def public_results(evaluation: Evaluation) -> dict:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from quanmin.accounts import audit
+from quanmin.core.api import MAX_ID
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
@@ -204,7 +205,7 @@ def _id(value, field: str) -> int:
         number = int(value)
     except (TypeError, ValueError):
         raise PlanningError("not_a_number", _("Not a number."), field)
-    if not 0 < number < 2**31:
+    if not 0 < number <= MAX_ID:
         raise PlanningError("not_a_number", _("Not a number."), field)
     return number
 
