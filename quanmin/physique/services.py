@@ -32,7 +32,7 @@ from quanmin.core.errors import ServiceError
 from quanmin.regions import codes
 from quanmin.regions.models import Region
 
-from . import batch, prescriptions, scoring, tables, tally
+from . import batch, prescriptions, scoring, sportmed, tables, tally
 from .errors import BatchError, PhysiqueError, ScoringError, from_scoring
 from .models import (
     ExerciseCertificate,
@@ -40,7 +40,6 @@ from .models import (
     NetworkLevel,
     Participant,
     Prescription,
-    Referral,
     TestResult,
     TestSession,
     TestStation,
@@ -483,7 +482,7 @@ def export_person(user: User) -> dict:
         {"referred_at": r.referred_at.isoformat(), "site": r.site.name, "referred_from": r.source,
          "referrer": r.referrer, "condition": r.condition, "note": r.note, "status": r.status,
          "practitioner": r.practitioner.real_name if r.practitioner_id else None, "prescription": r.prescription}
-        for r in Referral.objects.filter(user=user).select_related("site", "practitioner").order_by("referred_at")]
+        for r in sportmed.person_referrals(user).select_related("site", "practitioner").order_by("referred_at")]
     participant = Participant.objects.filter(user=user).first()
     if participant is None:
         return {"results": [], "prescriptions": [], "exercise_standard": [], "referrals": referrals}
@@ -516,7 +515,7 @@ def erase_person(user) -> None:
     """A person's health data goes with their account (called by quanmin.web.personal_data):
     results, prescriptions and sport–medicine referrals are deleted, the participant row loses its
     personal fields."""
-    Referral.objects.filter(user=user).delete()
+    sportmed.person_referrals(user).delete()
     participant = Participant.objects.filter(user=user).first()
     if participant is None:
         return

@@ -19,6 +19,7 @@ import json
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -337,9 +338,17 @@ def prescribe(referral: Referral, *, practitioner: Practitioner, template: Presc
     return locked
 
 
-def own_referrals(user):
-    """A resident's referrals: those linked to the account, and those made under its ID number before
-    the account existed (linked now, so the next read finds them directly)."""
+def person_referrals(user) -> QuerySet[Referral]:
+    """The person's referrals, whoever reads them (the person, their data export, its erasure): those
+    linked to the account, which `refer` does when the account exists, and those made under the
+    account's ID number before it existed, found by the number's keyed hash. Reading writes nothing:
+    the account gets its ID number when it is made, in accounts, which calls no domain app."""
+    mine = Q(user=user)
     if user.id_number_hash:
-        Referral.objects.filter(user__isnull=True, id_number_hash=user.id_number_hash).update(user=user)
-    return Referral.objects.filter(user=user).select_related("site", "practitioner").order_by("-referred_at", "-id")
+        mine |= Q(user__isnull=True, id_number_hash=user.id_number_hash)
+    return Referral.objects.filter(mine)
+
+
+def own_referrals(user) -> QuerySet[Referral]:
+    """A resident's referrals for their own pages, newest first (a read: nothing is written)."""
+    return person_referrals(user).select_related("site", "practitioner").order_by("-referred_at", "-id")

@@ -4,6 +4,8 @@ the referral workflow (quanmin.physique.sportmed), on the real database."""
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from quanmin.accounts import crypto
 from quanmin.accounts.models import AuditEntry
@@ -155,7 +157,20 @@ def test_a_referral_before_the_account_shows_once_the_account_exists(world):
 
     user = accounts.create_user(phone="13911112222", password="x-Passw0rd!", real_name="王某", id_number=id_number,
                                 home_region=world.community)
-    assert [r.pk for r in sportmed.own_referrals(user)] == [referral.pk]
+    # Reading is a read: the referral is found by the ID number's hash and nothing is written.
+    with CaptureQueriesContext(connection) as caught:
+        assert [r.pk for r in sportmed.own_referrals(user)] == [referral.pk]
+    assert [q["sql"].split()[0] for q in caught.captured_queries] == ["SELECT"]
+    assert Referral.objects.get(pk=referral.pk).user is None
+    # Nobody else's: another account, and an account without an ID number, find none.
+    other = accounts.create_user(phone="13911113333", password="x-Passw0rd!", real_name="李某",
+                                 id_number=make_id_number("371502", "19710101", 78, False), home_region=world.community)
+    bare = accounts.create_user(phone="13911114444", password="x-Passw0rd!", real_name="张某")
+    assert not sportmed.own_referrals(other).exists() and not sportmed.own_referrals(bare).exists()
+    # The person's data export lists it and the erasure deletes it, as for one linked when it was made.
+    assert [r["referrer"] for r in services.export_person(user)["referrals"]] == ["社区卫生服务中心"]
+    services.erase_person(user)
+    assert not Referral.objects.filter(pk=referral.pk).exists()
 
 
 @pytest.mark.parametrize("data, code", [
