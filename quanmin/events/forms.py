@@ -117,3 +117,30 @@ class ResultForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=[("ok", pgettext_lazy("result status", "Finished")), ("dns", _("Did not start")),
                                                           ("dnf", _("Did not finish")), ("dq", _("Disqualified"))])
     reason = forms.CharField(label=_("reason for a correction"), max_length=200, required=False)
+
+
+class BrandForm(forms.Form):
+    """A brand: its holder (a division from the picker, or an association), name, sport, first year."""
+
+    region = forms.CharField(label=_("division"), max_length=12, required=False, widget=forms.HiddenInput)
+    organization = forms.TypedChoiceField(label=_("association"), required=False, coerce=int, empty_value=None,
+                                          help_text=_("Leave empty when the division holds the brand."))
+    name = forms.CharField(label=_("name"), max_length=120)
+    sport = forms.ChoiceField(label=_("sport"), required=False, choices=[("", "—"), *Sport.choices])
+    since = forms.IntegerField(label=_("held since"), min_value=1949, max_value=2100)
+    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                  max_length=2000)
+
+    def __init__(self, *args, associations=(), editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:  # a brand keeps its holder
+            del self.fields["region"], self.fields["organization"]
+        else:
+            self.fields["organization"].choices = [("", _("— none —"))] + [
+                (o.pk, f"{o.name} · {o.region.name}") for o in associations]
+
+    def clean(self):
+        data = super().clean()
+        if "region" in self.fields and not data.get("region") and not data.get("organization"):
+            self.add_error(None, _("Choose the division or the association that holds the brand."))
+        return data

@@ -18,8 +18,9 @@ from quanmin.organizations.models import Organization
 from quanmin.regions import codes, subtrees
 from quanmin.regions.models import Region
 
-from .models import Competition, Entry, Games, PromotedSport, TeamMember
+from .models import Brand, Competition, Entry, Games, PromotedSport, TeamMember
 from .services import ASSOCIATION_KINDS, LEVEL_RULES, TOWNSHIP_ACTIVITIES, add_months
+from .services_brands import associations, held_q
 from .services_results import AGE_BANDS, age_band
 
 EVERY_LEVEL = ("city", "county", "township", "community")
@@ -376,3 +377,70 @@ def associations_with_events(codes_: list[str], as_of: datetime.date) -> dict[st
                                         review=Organization.Review.APPROVED).values_list("region_id", "name"))
     every = subtrees.roll_up(rows, codes_)
     return {code: percent(sum(name in held for _c, name in mine), len(mine)) for code, mine in every.items()}
+
+
+# -- brands (A09, T1-22): "一镇一品", "一村一品", "一协会一品牌"; the register is services_brands.
+
+def brand_holders(prefix: str, as_of: datetime.date) -> tuple[set[str], set[int]]:
+    """(the divisions, the associations) of the subtree holding a brand on `as_of` (one query)."""
+    rows = Brand.objects.filter(held_q(as_of, prefix)).values_list("region_id", "organization_id").distinct()
+    divisions, organizations = set(), set()
+    for region, organization in rows:
+        if organization is None:
+            divisions.add(region)
+        else:
+            organizations.add(organization)
+    return divisions, organizations
+
+
+def _holders(codes_: list[str], as_of: datetime.date) -> tuple[set[str], set[int]]:
+    prefix = subtrees.covering_prefix(codes_)
+    return memo(("events_brand_holders", prefix, as_of), lambda: brand_holders(prefix, as_of))
+
+
+def brand_units(prefix: str) -> list[tuple[str, str, object]]:
+    """(division code, kind, key) of every unit of the subtree that should hold a brand: its
+    townships, its villages and communities (keyed by code) and its associations (by id) (two queries)."""
+    lo, hi = codes.subtree_range(prefix)
+    rows = [(code, level, code) for code, level in Region.objects.filter(
+        code__gte=lo, code__lte=hi, level__in=("township", "community")).values_list("code", "level")]
+    rows += [(region, "association", pk) for pk, region in associations(prefix).values_list("pk", "region_id")]
+    return rows
+
+
+def _branded_share(codes_: list[str], as_of: datetime.date, kinds: tuple[str, ...]) -> dict[str, Decimal | None]:
+    divisions, organizations = _holders(codes_, as_of)
+    prefix = subtrees.covering_prefix(codes_)
+    units = [u for u in memo(("events_brand_units", prefix), lambda: brand_units(prefix)) if u[1] in kinds]
+    return share_meeting(subtrees.roll_up(units, codes_),
+                         lambda u: (u[2] in organizations) if u[1] == "association" else (u[2] in divisions))
+
+
+@indicator("townships_with_brand", unit="percent", levels=("city", "county", "township"),
+           label=_("Townships with a brand"),
+           description=_('Share of townships (streets) holding a brand event series of their own ("一镇一品").'))
+def townships_with_brand(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _branded_share(codes_, as_of, ("township",))
+
+
+@indicator("communities_with_brand", unit="percent", levels=("city", "county", "township", "community"),
+           label=_("Villages and communities with a brand"),
+           description=_('Share of administrative villages and communities holding a brand event series of their '
+                         'own ("一村（社区）一品").'))
+def communities_with_brand(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _branded_share(codes_, as_of, ("community",))
+
+
+@indicator("associations_with_brand", unit="percent", levels=EVERY_LEVEL, label=_("Associations with a brand"),
+           description=_('Share of the division\'s active sports associations and federations holding a brand event '
+                         'series ("一协会一品牌").'))
+def associations_with_brand(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _branded_share(codes_, as_of, ("association",))
+
+
+@indicator("units_with_brand", unit="percent", levels=("city", "county", "township"),
+           label=_("Units with a brand"),
+           description=_("Share of the division's townships, villages and communities, and associations that hold "
+                         "a brand event series (one per unit)."))
+def units_with_brand(codes_: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return _branded_share(codes_, as_of, ("township", "community", "association"))

@@ -128,6 +128,10 @@ class Games(models.Model):
     mode = models.CharField(_("held"), max_length=8, choices=Mode.choices, default=Mode.OFFLINE)
     brand = models.BooleanField(_("brand event"), default=False)
     brand_owner = models.CharField(_("brand owner"), max_length=120, blank=True)
+    # The registered brand this event is one year of (A08, A09); linking sets `brand` (a brand event
+    # not in the register keeps only the flag and its owner's name).
+    brand_series = models.ForeignKey("events.Brand", verbose_name=_("brand series"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="events")
     description = models.TextField(_("description"), blank=True)
     first_day = models.DateField(_("first day"), null=True, blank=True, db_index=True)
     last_day = models.DateField(_("last day"), null=True, blank=True)
@@ -586,3 +590,50 @@ class PromotedSport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_sport_display()}"
+
+
+class Brand(models.Model):
+    """A named brand event series (品牌赛事活动) held by a unit (A08, A09): a division (a county may hold
+    several, "一县多品"; each township "一镇一品", each village or community "一村一品") or a sports
+    association ("一协会一品牌"), whose division it carries. Its events, one a year or more, link to it
+    (Games.brand_series). A retired brand stays on record: it counted until the day it was retired."""
+
+    name = models.CharField(_("name"), max_length=120)
+    region = models.ForeignKey("regions.Region", verbose_name=_("division"), on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey("organizations.Organization", verbose_name=_("association"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+",
+                                     help_text=_("The sports association holding the brand; empty when the "
+                                                 "division holds it."))
+    sport = models.CharField(_("sport"), max_length=16, choices=Sport.choices, blank=True)
+    since = models.PositiveSmallIntegerField(_("held since"))
+    description = models.TextField(_("description"), blank=True)
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
+    retire_reason = models.CharField(_("reason for retiring"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_fields = {"region": "region__code"}
+
+    class Meta:
+        verbose_name = _("brand")
+        verbose_name_plural = _("brands")
+        ordering = ["region_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="one_brand_name_per_division")]
+        indexes = [models.Index(fields=["retired_on", "region"], name="brand_retired_region")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def active(self) -> bool:
+        return self.retired_on is None
+
+    @property
+    def holder(self) -> str:
+        """Who holds it, by name: the association, else the division."""
+        return self.organization.name if self.organization_id else self.region.name
+
+    def holder_kind_display(self) -> str:
+        return str(_("Association")) if self.organization_id else str(self.region.get_level_display())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_figures, views_public, views_staff
+from . import views_brands, views_figures, views_public, views_staff
 
 app_name = "events"
 urlpatterns = [
@@ -27,6 +27,16 @@ urlpatterns = [
     path("staff/events/reports.xlsx", views_figures.reports_xlsx, name="reports_xlsx"),
     path("staff/events/reports/promoted/", views_figures.promote_view, name="promote"),
     path("staff/events/reports/promoted/<int:pk>/remove/", views_figures.drop_promoted_view, name="drop_promoted"),
+    path("staff/events/brands/", views_brands.brand_list, name="brands"),
+    path("staff/events/brands/new/", views_brands.brand_new, name="brand_new"),
+    path("staff/events/brands/import/", views_brands.brand_import, name="brands_import"),
+    path("staff/events/brands.xlsx", views_brands.brand_export, name="brands_export"),
+    path("staff/events/brands/template.xlsx", views_brands.brand_template, name="brands_template"),
+    path("staff/events/brands/missing/", views_brands.brand_gaps, name="brand_gaps"),
+    path("staff/events/brands/<int:pk>/", views_brands.brand_page, name="brand"),
+    path("staff/events/brands/<int:pk>/retire/", views_brands.brand_retire, name="brand_retire"),
+    path("staff/events/brands/<int:pk>/reinstate/", views_brands.brand_reinstate, name="brand_reinstate"),
+    path("staff/events/<int:pk>/brand/", views_brands.link_view, name="staff_link_brand"),
     path("staff/events/<int:pk>/", views_staff.games_page, name="staff_games"),
     path("staff/events/<int:pk>/edit/", views_staff.edit_page, name="staff_edit"),
     path("staff/events/<int:pk>/cancel/", views_staff.cancel_page, name="staff_cancel"),

@@ -25,7 +25,7 @@ from quanmin.core.views import act
 from quanmin.organizations.models import Organization
 from quanmin.regions.models import Region
 
-from . import io, selectors, services, services_entries, services_officials, services_results
+from . import io, selectors, services, services_brands, services_entries, services_officials, services_results
 from .errors import fail
 from .forms import CompetitionForm, GamesEditForm, GamesForm, ResultForm, SafetyForm
 from .models import Competition, Delegation, Entry, Games, Result
@@ -34,7 +34,7 @@ backoffice = role_required(scoping.is_backoffice)
 
 
 def _games(request, pk: int, write: bool = False) -> Games:
-    return scoping.get_scoped_or_404(request.user, Games.objects.select_related("region", "parent"), write, pk=pk)
+    return scoping.get_scoped_or_404(request.user, Games.objects.select_related("region", "parent", "brand_series"), write, pk=pk)
 
 
 def _form_errors(request, form) -> None:
@@ -142,7 +142,8 @@ def games_page(request, pk: int):
         "delegations": games.delegations.select_related("region"), "medals": services_results.medal_table(games),
         "figures": services_results.participation(games), "children": games.children.select_related("region"),
         "delegation_kinds": Delegation.Kind.choices, "officials": services_officials.officials(games),
-        "organisations": selectors.organisations_in(games.region_id)[:selectors.CHOICES] if writable else []})
+        "organisations": selectors.organisations_in(games.region_id)[:selectors.CHOICES] if writable else [],
+        "brands": services_brands.brands_for(request.user, games) if writable else []})
 
 
 def _venues(games: Games) -> dict:

@@ -63,7 +63,7 @@ STAFF_RECORDS = (
     "incentives.VoucherCampaign.created_by", "incentives.Settlement.created_by", "incentives.Settlement.confirmed_by",
     "incentives.Settlement.approved_by", "incentives.Voucher.operator", "planning.JointMeeting.created_by",
     "incentives.PointsSettings.updated_by", "incentives.Selection.created_by", "incentives.Nomination.reviewed_by",
-    "events.PromotedSport.created_by",
+    "events.PromotedSport.created_by", "events.Brand.created_by",
     "physique.HealthSite.created_by", "physique.Practitioner.created_by", "physique.PrescriptionTemplate.created_by",
     "physique.Referral.created_by", "physique.Referral.decided_by",
     "planning.Visit.created_by", "planning.Visit.cancelled_by", "planning.Finding.created_by", "planning.Rectification.created_by",

@@ -73,7 +73,8 @@ KEYS = {
     "communities_with_games", "brand_events",
     "mass_events", "target_group_events", "association_events", "participants_per_10000", "employee_leagues",
     "joint_events", "youth_competitions", "promoted_sports", "county_games_in_cycle",
-    "associations_with_events",  # events
+    "associations_with_events", "townships_with_brand", "communities_with_brand", "associations_with_brand",  # events
+    "units_with_brand",  # events
     "organizations_registered", "organizations_filed", "organizations_total", "one_plus_25_share",
     "federation_coverage_county", "federation_coverage_township", "federation_coverage_community",
     "instructor_associations", "instructor_association_coverage",

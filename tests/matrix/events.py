@@ -228,6 +228,28 @@ def promote_body(w, role=None):
     return {"region": _own_region(w, role).code, "year": 2026, "sport": "nope"}  # an unknown sport: 400
 
 
+def _brand(w, role):
+    """The brand of the caller's own division (the city's for roles without one), made once."""
+    from quanmin.events import services_brands
+    from quanmin.events.models import Brand
+
+    region = _own_region(w, role)
+    found = Brand.objects.filter(region=region, name=f"{region.name}品牌").first()
+    return found or services_brands.register_brand(w.users["superuser"], {"name": f"{region.name}品牌"}, region=region)
+
+
+def brand_pk(w, role=None):
+    return {"pk": _brand(w, role).pk}
+
+
+def brand_id(w, role=None):
+    return {"brand_id": _brand(w, role).pk}
+
+
+def new_brand_body(w, role=None):
+    return {"name": "", "region": _own_region(w, role).code}  # no name: 400
+
+
 WEB = {
     "events:evidence": ("division_reader", evidence_pk, "get", None),
     "events:list": ("public", None, "get", None),
@@ -254,6 +276,16 @@ WEB = {
     "events:promote": ("division_writer", None, "post", {"sport": "nope"}),
     "events:drop_promoted": ("division_writer", lambda w, role=None: {"pk": promoted_id(w, role)["promoted_id"]},
                              "post", {}, 302),
+    "events:brands": ("division_reader", None, "get", None),
+    "events:brand_new": ("division_writer", None, "get", None, {"post": ({"name": ""}, 200)}),
+    "events:brands_import": ("division_writer", None, "get", None, {"post": ({}, 400)}),
+    "events:brands_export": ("division_reader", None, "get", None),
+    "events:brands_template": ("division_writer", None, "get", None),
+    "events:brand_gaps": ("division_reader", None, "get", None),
+    "events:brand": ("division_reader", brand_pk, "get", None, {"post": ({"name": ""}, 400, "division_writer")}),
+    "events:brand_retire": ("division_writer", brand_pk, "post", {}, 302),
+    "events:brand_reinstate": ("division_writer", brand_pk, "post", {}, 302),
+    "events:staff_link_brand": ("division_writer", games_pk, "post", {"brand": "0"}, 302),
     "events:staff_games": ("division_reader", games_pk, "get", None),
     "events:staff_edit": ("division_writer", games_pk, "get", None, {"post": ({}, 200)}),
     "events:staff_cancel": ("division_writer", games_pk, "get", None, {"post": ({"reason": ""}, 200)}),
@@ -313,6 +345,15 @@ API = {
     "GET /api/v1/events/staff/reports": ("division_reader", None, None),
     "POST /api/v1/events/staff/promoted-sports": ("division_writer", None, promote_body, 400),
     "DELETE /api/v1/events/staff/promoted-sports/{promoted_id}": ("division_writer", promoted_id, None, 204),
+    "GET /api/v1/events/staff/brands": ("division_reader", None, None),
+    "POST /api/v1/events/staff/brands": ("division_writer", None, new_brand_body, 400),
+    "GET /api/v1/events/staff/brands/missing": ("division_reader", None, None),
+    "POST /api/v1/events/staff/brands/import": ("division_writer", None, None, 400),
+    "GET /api/v1/events/staff/brands/{brand_id}": ("division_reader", brand_id, None),
+    "PATCH /api/v1/events/staff/brands/{brand_id}": ("division_writer", brand_id, {"name": ""}, 400),
+    "POST /api/v1/events/staff/brands/{brand_id}/retire": ("division_writer", brand_id, {"reason": ""}, (200, 409)),
+    "POST /api/v1/events/staff/brands/{brand_id}/reinstate": ("division_writer", brand_id, None, (200, 409)),
+    "PUT /api/v1/events/staff/games/{games_id}/brand": ("division_writer", games_id, {"brand": None}, 200),
     "GET /api/v1/events/staff/games/{games_id}/officials": ("division_reader", games_id, None),
     "POST /api/v1/events/staff/games/{games_id}/judges": ("division_writer", games_id, UNKNOWN_PHONE, 400),
     "DELETE /api/v1/events/staff/games/{games_id}/officials/{membership_id}": ("division_writer", official_id,
