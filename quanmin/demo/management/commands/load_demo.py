@@ -13,6 +13,7 @@ from quanmin.accounts.models import User
 from quanmin.demo import accounts as accounts_demo
 from quanmin.demo import analytics as analytics_demo
 from quanmin.demo import booking as booking_demo
+from quanmin.demo import brands as brands_demo
 from quanmin.demo import evaluation as evaluation_demo
 from quanmin.demo import events as events_demo
 from quanmin.demo import facilities as facilities_demo
@@ -56,6 +57,7 @@ def _steps():
         ("sports organisations", organizations_demo.load),
         ("instructors' associations", associations_demo.load),  # after both: their members are instructors
         ("games and events", events_demo.load),
+        ("brand register", brands_demo.load),  # after the games and organisations: it links their rows
         ("surveys", surveys_demo.load),
         ("the fitness circle", analytics_demo.load),
         ("youth sports in schools", youth_demo.load),  # before the plans: their targets read it
