@@ -141,9 +141,10 @@ def test_brand_indicators_by_hand_on_the_small_world(world):
 
 
 def _upload(book: openpyxl.Workbook) -> SimpleUploadedFile:
-    """The workbook's first sheet again, as a browser posts it."""
-    header, *rows = book.worksheets[0].iter_rows(values_only=True)
-    return sheets.upload("brands.xlsx", header, rows)
+    """The workbook again as it is (a formula-like text stays text), as a browser posts it."""
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("brands.xlsx", out.getvalue(), content_type=sheets.XLSX)
 
 
 def _book(response) -> openpyxl.Workbook:
