@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from quanmin.accounts.admin import ReadOnlyAdmin
 
-from .models import Article, Lecture, SkillActivity, Workplace
+from .models import Article, Channel, Course, Lecture, SkillActivity, Workplace
 
 
 @admin.register(Lecture)
@@ -36,4 +36,20 @@ class SkillActivityAdmin(ReadOnlyAdmin):
 class WorkplaceAdmin(ReadOnlyAdmin):
     list_display = ["name", "region", "headcount", "participants", "since", "active"]
     list_filter = ["active"]
+    list_select_related = ["region"]
+
+
+@admin.register(Channel)
+class ChannelAdmin(ReadOnlyAdmin):
+    list_display = ["name", "region", "kind", "owner", "opened_year", "closed_year"]
+    list_filter = ["kind"]
+    search_fields = ["name", "owner"]
+    list_select_related = ["region"]
+
+
+@admin.register(Course)
+class CourseAdmin(ReadOnlyAdmin):
+    list_display = ["title", "region", "kind", "sport", "scene", "audience", "status", "published_at"]
+    list_filter = ["kind", "scene", "audience", "status"]
+    search_fields = ["title", "sport"]
     list_select_related = ["region"]

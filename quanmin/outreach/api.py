@@ -381,3 +381,8 @@ def get_figures(request, query: Query[OutreachFiguresQuery]):
     _require(permissions.can_read(request.user))
     return [row.as_dict() for row in figures.rollup(selectors.top_region(request.user),
                                                      query.as_of or timezone.localdate())]
+
+
+# ---------------------------------------------------------------- online fitness services (api_online.py)
+
+router.add_router("/online", "quanmin.outreach.api_online.router")

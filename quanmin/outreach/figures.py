@@ -11,8 +11,16 @@ from django.db.models import Count, Sum
 from quanmin.regions import codes, subtrees
 from quanmin.regions.models import Region
 
-from .indicators import LECTURE_NORM, lecture_rows, townships_reached, workplace_rows, year_so_far
-from .models import Lecture, LectureStatus, SkillActivity
+from .indicators import (
+    LECTURE_NORM,
+    channel_rows,
+    course_rows,
+    lecture_rows,
+    townships_reached,
+    workplace_rows,
+    year_so_far,
+)
+from .models import ArticleStatus, Course, CourseCompletion, Lecture, LectureStatus, SkillActivity
 
 
 @dataclass
@@ -64,4 +72,50 @@ def rollup(top: Region | None, as_of: datetime.date) -> list[Row]:
     for code, row in out.items():
         if codes.level(code) == "county":
             row.lecture_norm_met = row.lectures_held >= LECTURE_NORM
+    return list(out.values())
+
+
+@dataclass
+class OnlineRow:
+    region: str
+    region_name: str
+    channels: int = 0
+    new_channels: int = 0
+    courses_published: int = 0
+    scene_courses: int = 0
+    family_courses: int = 0
+    live_courses: int = 0
+    completions: int = 0
+    views: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def online_rollup(top: Region | None, as_of: datetime.date) -> list[OnlineRow]:
+    """The online services of a division and of each right below it, in the year of `as_of` up to
+    it: channels in service and opened, courses published (scene-based, for families, live), "done"
+    marks residents made; page views are those of the published courses so far (a counter, no years)."""
+    if top is None:
+        return []
+    regions = [top, *Region.objects.filter(parent=top).order_by("code")]
+    wanted = [r.code for r in regions]
+    out = {r.code: OnlineRow(r.code, r.name) for r in regions}
+    for code, mine in subtrees.roll_up(channel_rows(wanted, as_of.year), wanted).items():
+        out[code].channels = sum(r[1] for r in mine)
+        out[code].new_channels = sum(r[2] for r in mine)
+    for code, mine in subtrees.roll_up(course_rows(wanted, as_of), wanted).items():
+        for n, name in enumerate(("courses_published", "scene_courses", "family_courses", "live_courses"), start=1):
+            setattr(out[code], name, sum(r[n] for r in mine))
+    first, end = year_so_far(as_of)
+    prefix = subtrees.covering_prefix(wanted)
+    done = (CourseCompletion.objects.filter(course__region__code__within=prefix, created_at__gte=first,
+                                            created_at__lt=end)
+            .values_list("course__region_id").annotate(n=Count("pk")).order_by())
+    for code, n in subtrees.summed(done, wanted).items():
+        out[code].completions = n
+    views = (Course.objects.filter(region__code__within=prefix, status=ArticleStatus.PUBLISHED)
+             .values_list("region_id").annotate(n=Sum("views")).order_by())
+    for code, n in subtrees.summed(views, wanted).items():
+        out[code].views = n
     return list(out.values())

@@ -18,14 +18,25 @@ None when there is nothing to divide by. Two queries per call at most.
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from quanmin.core.indicators import decimal, indicator, local_span, percent
 from quanmin.regions import codes, subtrees
 from quanmin.regions.models import Region
 
-from .models import Lecture, LectureStatus, SkillActivity, Workplace
+from .models import (
+    ArticleStatus,
+    Channel,
+    Course,
+    CourseAudience,
+    CourseKind,
+    Lecture,
+    LectureStatus,
+    Scene,
+    SkillActivity,
+    Workplace,
+)
 
 LEVELS = ("city", "county", "township")
 LECTURE_NORM = 4
@@ -126,3 +137,55 @@ def workplaces_with_exercise(wanted: list[str], as_of: datetime.date) -> dict[st
 def workplace_exercise_share(wanted: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
     rows = subtrees.roll_up(workplace_rows(wanted), wanted)
     return {code: percent(sum(r[3] for r in mine), sum(r[2] for r in mine)) for code, mine in rows.items()}
+
+
+# ---------------------------------------------------------------- online fitness services (F11)
+#
+# Seed 003 task row 8 「拓展全民健身服务线上供给渠道」 (每年): the channels in service and the new ones
+# of each year. The plan gives no figure for the row, so no target binds to these: planning shows
+# them beside the task. A channel's years are kept, so both are dated by the year of `as_of`.
+
+
+def channel_rows(wanted: list[str], year: int) -> list[tuple[str, int, int]]:
+    """(division code, channels in service in `year`, of them opened in `year`), one row per division."""
+    return list(Channel.objects.filter(Q(closed_year__isnull=True) | Q(closed_year__gt=year),
+                                       region__code__within=subtrees.covering_prefix(wanted), opened_year__lte=year)
+                .values_list("region_id").annotate(n=Count("pk"), new=Count("pk", filter=Q(opened_year=year)))
+                .order_by())
+
+
+@indicator("online_channels", unit="count", levels=LEVELS, label=_("Online service channels in service"),
+           description=_("Online channels through which the division and the divisions in it serve residents "
+                         "(the platform, WeChat official accounts, mini-programs, video accounts, apps, live-stream "
+                         "rooms…) in service in the year: opened by then and not closed (拓展全民健身服务线上供给渠道)."))
+def online_channels(wanted: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: decimal(n) for code, n in subtrees.summed(channel_rows(wanted, as_of.year), wanted).items()}
+
+
+@indicator("new_online_channels", unit="count", levels=LEVELS, label=_("Online service channels opened this year"),
+           description=_("Online service channels the division and the divisions in it opened in the year of the "
+                         "date (拓展全民健身服务线上供给渠道, every year)."))
+def new_online_channels(wanted: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    rows = channel_rows(wanted, as_of.year)
+    return {code: decimal(n) for code, n in subtrees.summed(rows, wanted, column=2).items()}
+
+
+def course_rows(wanted: list[str], as_of: datetime.date):
+    """(division code, courses published in the year so far, of them scene-based, for families, live),
+    of the courses published now."""
+    first, end = year_so_far(as_of)
+    return list(Course.objects.filter(region__code__within=subtrees.covering_prefix(wanted),
+                                      status=ArticleStatus.PUBLISHED, published_at__gte=first, published_at__lt=end)
+                .values_list("region_id")
+                .annotate(n=Count("pk"), scene=Count("pk", filter=~Q(scene=Scene.ANY)),
+                          family=Count("pk", filter=Q(audience=CourseAudience.FAMILY)),
+                          live=Count("pk", filter=Q(kind=CourseKind.LIVE)))
+                .order_by())
+
+
+@indicator("online_courses_published", unit="count", levels=LEVELS, label=_("Online fitness courses published this year"),
+           description=_("Online fitness courses (cloud fitness 云健身: videos and live classes, scene-based and "
+                         "parent-child among them) published in the year so far by the division and the divisions in "
+                         "it, and still published."))
+def online_courses_published(wanted: list[str], as_of: datetime.date) -> dict[str, Decimal | None]:
+    return {code: decimal(n) for code, n in subtrees.summed(course_rows(wanted, as_of), wanted).items()}

@@ -200,3 +200,163 @@ class Workplace(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# ---------------------------------------------------------------- online fitness services (F11)
+#
+# Seed 003 (Hunnan, task row 8) 「拓展全民健身服务线上供给渠道」 every year; seed 000 (Liaocheng)
+# 「探索发展线上体育,创新开展“云健身”、场景化健身、亲子家庭健身等形式」.
+#
+# - `Channel`: an online channel through which a division serves residents (this platform, a WeChat
+#   official account, a mini-program, a video account, the city app, a live-stream room…): its owner
+#   unit, the year it opened (and closed), its link. A channel is in service in a year when it opened
+#   that year or before and did not close by it (indicators.py counts them, and the new ones).
+# - `Course`: an online fitness course a division publishes: a video on demand (a link to the video on
+#   one of VIDEO_HOSTS: nothing is uploaded here) or a live class (its start and the live room's link),
+#   with its sport, level, length, scene (home, office, outdoors, community: 场景化健身) and the people
+#   it is for (parent-child families: 亲子家庭健身; older people…). Every online course is a cloud
+#   fitness (云健身) course. Draft → published; residents see the published ones.
+# - `CourseCompletion`: a resident's own record that they did a course (one per person and course).
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+class ChannelKind(models.TextChoices):
+    PLATFORM = "platform", _("This platform")
+    WECHAT = "wechat", _("WeChat official account")
+    MINI_PROGRAM = "mini_program", _("WeChat mini-program")
+    VIDEO_ACCOUNT = "video_account", _("WeChat video account")
+    CITY_APP = "city_app", _("City services app")
+    LIVE_ROOM = "live_room", _("Live-stream room")
+    SHORT_VIDEO = "short_video", _("Short-video account")
+    WEBSITE = "website", _("Website")
+    OTHER = "other", _("Other online channel")
+
+
+class Channel(models.Model):
+    region = models.ForeignKey("regions.Region", verbose_name=_("division"), on_delete=models.PROTECT,
+                               related_name="+")
+    kind = models.CharField(_("kind of channel"), max_length=16, choices=ChannelKind.choices)
+    name = models.CharField(_("channel name"), max_length=120)
+    owner = models.CharField(_("owner unit"), max_length=80)
+    opened_year = models.PositiveSmallIntegerField(_("year opened"))
+    closed_year = models.PositiveSmallIntegerField(_("year closed"), null=True, blank=True,
+                                                   help_text=_("Empty while the channel is in service."))
+    link = models.URLField(_("link"), max_length=300, blank=True)
+    account = models.CharField(_("account or search name"), max_length=80, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    scope_fields = {"region": "region__code"}
+
+    class Meta:
+        ordering = ["region_id", "opened_year", "name"]
+        verbose_name = _("online service channel")
+        verbose_name_plural = _("online service channels")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "kind", "name"], name="outreach_channel_once"),
+            models.CheckConstraint(
+                condition=Q(opened_year__gte=MIN_YEAR) & Q(opened_year__lte=MAX_YEAR)
+                & (Q(closed_year__isnull=True) | Q(closed_year__gte=F("opened_year"))),
+                name="outreach_channel_years"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def in_service(self) -> bool:
+        return self.closed_year is None
+
+    def in_service_in(self, year: int) -> bool:
+        return self.opened_year <= year and (self.closed_year is None or self.closed_year > year)
+
+
+class CourseKind(models.TextChoices):
+    VIDEO = "video", _("Video on demand")
+    LIVE = "live", _("Live class")
+
+
+class Scene(models.TextChoices):
+    """Scene-based fitness (场景化健身): where the course is meant to be done; ANY for none in particular."""
+
+    ANY = "any", _("Anywhere")
+    HOME = "home", _("At home")
+    OFFICE = "office", _("At the office")
+    OUTDOORS = "outdoors", _("Outdoors")
+    COMMUNITY = "community", _("In the community")
+
+
+class CourseAudience(models.TextChoices):
+    EVERYONE = "everyone", _("Everyone")
+    FAMILY = "family", _("Parents and children (亲子家庭)")
+    CHILDREN = "children", _("Children and teenagers")
+    ELDERLY = "elderly", _("Older people")
+    WORKPLACE = "workplace", _("Office workers")
+    DISABLED = "disabled", _("People with disabilities")
+
+
+class Level(models.TextChoices):
+    BEGINNER = "beginner", _("Beginner")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+
+
+class Course(models.Model):
+    region = models.ForeignKey("regions.Region", verbose_name=_("division"), on_delete=models.PROTECT,
+                               related_name="+")
+    title = models.CharField(_("course title"), max_length=120)
+    kind = models.CharField(_("form"), max_length=8, choices=CourseKind.choices)
+    sport = models.CharField(_("sport"), max_length=40)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices, default=Level.BEGINNER)
+    minutes = models.PositiveSmallIntegerField(_("length in minutes"))
+    scene = models.CharField(_("scene"), max_length=10, choices=Scene.choices, default=Scene.ANY)
+    audience = models.CharField(_("for whom"), max_length=10, choices=CourseAudience.choices,
+                                default=CourseAudience.EVERYONE)
+    teacher = models.CharField(_("teacher"), max_length=80, blank=True)
+    provider = models.CharField(_("provider"), max_length=80)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    link = models.URLField(_("video or live-room link"), max_length=300)
+    starts_at = models.DateTimeField(_("live class starts"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    views = models.PositiveIntegerField(_("page views"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    scope_fields = {"region": "region__code"}
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("online course")
+        verbose_name_plural = _("online courses")
+        constraints = [
+            models.CheckConstraint(condition=Q(status="draft") | Q(published_at__isnull=False),
+                                   name="outreach_course_published_dated"),
+            models.CheckConstraint(condition=Q(kind="video") | Q(starts_at__isnull=False),
+                                   name="outreach_course_live_timed"),
+            models.CheckConstraint(condition=Q(minutes__gte=1) & Q(minutes__lte=600), name="outreach_course_minutes"),
+        ]
+        indexes = [models.Index(fields=["status", "region"], name="outreach_course_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def live(self) -> bool:
+        return self.kind == CourseKind.LIVE
+
+
+class CourseCompletion(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="completions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("done"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("online course done")
+        verbose_name_plural = _("online courses done")
+        constraints = [models.UniqueConstraint(fields=["course", "user"], name="outreach_course_done_once")]
+
+    def __str__(self) -> str:
+        return f"{self.course_id}/{self.user_id}"

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import views_online as o
 from . import views_public as p
 from . import views_staff as s
 
@@ -29,4 +30,19 @@ urlpatterns = [
     path("staff/outreach/workplaces/new/", s.workplace_new, name="workplace_new"),
     path("staff/outreach/workplaces/<int:pk>/", s.workplace_detail, name="workplace"),
     path("staff/outreach/figures/", s.figures_page, name="figures"),
+    path("outreach/online/", o.catalogue, name="online"),
+    path("outreach/online/<int:pk>/", o.course, name="public_course"),
+    path("outreach/online/<int:pk>/done/", o.course_done, name="course_done"),
+    path("outreach/online/channels/", o.channels, name="public_channels"),
+    path("staff/outreach/online/channels/", o.channel_list, name="channels"),
+    path("staff/outreach/online/channels/new/", o.channel_new, name="channel_new"),
+    path("staff/outreach/online/channels/<int:pk>/", o.channel_detail, name="channel"),
+    path("staff/outreach/online/channels/import/", o.channel_import, name="channel_import"),
+    path("staff/outreach/online/channels/template.xlsx", o.channel_template, name="channel_template"),
+    path("staff/outreach/online/channels/export.xlsx", o.channel_export, name="channel_export"),
+    path("staff/outreach/online/courses/", o.course_list, name="courses"),
+    path("staff/outreach/online/courses/new/", o.course_new, name="course_new"),
+    path("staff/outreach/online/courses/<int:pk>/", o.course_detail, name="course"),
+    path("staff/outreach/online/courses/<int:pk>/publish/", o.course_publish, name="course_publish"),
+    path("staff/outreach/online/figures/", o.online_figures, name="online_figures"),
 ]

@@ -16,10 +16,27 @@ from quanmin.accounts.decorators import role_required
 from quanmin.core import imports
 from quanmin.core.errors import ServiceError
 
-from . import figures, io, permissions, selectors, services
+from . import figures, io, permissions, selectors, selectors_online, services, services_online
 from .errors import OutreachError
 from .indicators import LECTURE_NORM
-from .models import Article, ArticleStatus, Category, Lecture, LectureStatus, Setting, SkillActivity, Topic, Workplace
+from .models import (
+    Article,
+    ArticleStatus,
+    Category,
+    Channel,
+    ChannelKind,
+    Course,
+    CourseAudience,
+    CourseKind,
+    Lecture,
+    LectureStatus,
+    Level,
+    Scene,
+    Setting,
+    SkillActivity,
+    Topic,
+    Workplace,
+)
 
 reader = role_required(permissions.can_read)
 writer = role_required(permissions.can_write)
@@ -53,6 +70,14 @@ ACTIVITY_FORM = [("region", "region", None), ("setting", "select", Setting.choic
                  ("participants", "number", None)]
 WORKPLACE_FORM = [("region", "region", None), ("name", "text", None), ("headcount", "number", None),
                   ("participants", "number", None), ("since", "date", None), ("active", "check", None)]
+CHANNEL_FORM = [("region", "region", None), ("kind", "select", ChannelKind.choices), ("name", "text", None),
+                ("owner", "text", None), ("opened_year", "number", None), ("closed_year", "number", None),
+                ("link", "text", None), ("account", "text", None), ("note", "text", None)]
+COURSE_FORM = [("region", "region", None), ("title", "text", None), ("kind", "select", CourseKind.choices),
+               ("sport", "text", None), ("level", "select", Level.choices), ("minutes", "number", None),
+               ("scene", "select", Scene.choices), ("audience", "select", CourseAudience.choices),
+               ("teacher", "text", None), ("provider", "text", None), ("summary", "textarea", None),
+               ("link", "text", None), ("starts_at", "datetime", None)]
 
 KINDS = {
     "lecture": (Lecture, LECTURE_FORM, services.save_lecture, selectors.lecture_or_404, "outreach:lecture",
@@ -64,6 +89,10 @@ KINDS = {
     "workplace": (Workplace, WORKPLACE_FORM, services.save_workplace, selectors.workplace_or_404,
                   "outreach:workplace", gettext_lazy("Register a unit's workplace exercise"),
                   gettext_lazy("Unit saved.")),
+    "channel": (Channel, CHANNEL_FORM, services_online.save_channel, selectors_online.channel_or_404,
+                "outreach:channel", gettext_lazy("Register an online channel"), gettext_lazy("Channel saved.")),
+    "course": (Course, COURSE_FORM, services_online.save_course, selectors_online.course_or_404, "outreach:course",
+               gettext_lazy("Write an online course"), gettext_lazy("Course saved.")),
 }
 
 
@@ -95,7 +124,7 @@ def _record_form(request, kind: str, pk=None):
     elif obj is not None:
         data = _initial(obj, spec)
     else:
-        data = {"active": True, "minutes": 90, "capacity": 0}
+        data = {"active": True, "minutes": 30 if kind == "course" else 90, "capacity": 0}
     can_write = obj is None or permissions.can_write_region(request.user, obj.region_id)
     context = {"kind": kind, "obj": obj, "data": data, "fields": _fields(model, spec), "title": obj or new_title,
                "regions": selectors.divisions(request.user) if can_write else [], "can_write": can_write}

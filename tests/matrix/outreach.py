@@ -9,7 +9,7 @@ import itertools
 
 from django.utils import timezone
 
-from quanmin.outreach import services
+from quanmin.outreach import services, services_online
 
 P = "/api/v1/outreach"
 _n = itertools.count(1)
@@ -153,6 +153,93 @@ def workplace_id(w, role=None):
     return {"workplace_id": workplace(w, role).pk}
 
 
+
+# ---------------------------------------------------------------- online fitness services
+
+ON = f"{P}/online"
+
+
+def channel_body(w=None, role=None):
+    return {"region": _where(w, role).code if w else "", "kind": "wechat", "name": f"社区健身 微信公众号{next(_n)}",
+            "owner": "东关社区居委会", "opened_year": timezone.localdate().year - 1, "closed_year": None,
+            "link": "https://mp.weixin.qq.com/", "account": "", "note": ""}
+
+
+def channel(w, role=None):
+    cache = _cache(w)
+    key = ("channel", role == "other_county")
+    if key not in cache:
+        cache[key] = services_online.save_channel(w.users["superuser"], channel_body(w, role))
+    return cache[key]
+
+
+def channel_pk(w, role=None):
+    return {"pk": channel(w, role).pk}
+
+
+def channel_id(w, role=None):
+    return {"channel_id": channel(w, role).pk}
+
+
+def course_body(w=None, role=None):
+    return {"region": _where(w, role).code if w else "", "title": f"居家八段锦{next(_n)}", "kind": "video",
+            "sport": "八段锦", "level": "beginner", "minutes": 15, "scene": "home", "audience": "elderly",
+            "teacher": "张老师", "provider": "聊城市社会体育指导员协会", "summary": "",
+            "link": "https://www.bilibili.com/video/BV1xx411c7mD", "starts_at": None}
+
+
+def _course(w, role, publish=True):
+    found = services_online.save_course(w.users["superuser"], course_body(w, role))
+    return services_online.publish_course(w.users["superuser"], found) if publish else found
+
+
+def course(w, role=None):
+    cache = _cache(w)
+    key = ("course", role == "other_county")
+    if key not in cache:
+        cache[key] = _course(w, role)
+    return cache[key]
+
+
+def course_pk(w, role=None):
+    return {"pk": course(w, role).pk}
+
+
+def course_id(w, role=None):
+    return {"course_id": course(w, role).pk}
+
+
+def draft_course_pk(w, role=None):
+    return {"pk": _course(w, role, publish=False).pk}
+
+
+def draft_course_id(w, role=None):
+    return {"course_id": _course(w, role, publish=False).pk}
+
+
+def fresh_course_pk(w, role=None):
+    return {"pk": _course(w, role).pk}
+
+
+def fresh_course_id(w, role=None):
+    return {"course_id": _course(w, role).pk}
+
+
+def _done(w, role):
+    """A fresh published course the role's user marked done (any course for a stranger)."""
+    found = _course(w, role)
+    if role in w.users:
+        services_online.mark_done(w.users[role], found)
+    return found
+
+
+def done_pk(w, role=None):
+    return {"pk": _done(w, role).pk}
+
+
+def done_id(w, role=None):
+    return {"course_id": _done(w, role).pk}
+
 WEB = {
     "outreach:home": ("public", None, "get", None),
     "outreach:public_lecture": ("public", lecture_pk, "get", None),
@@ -179,6 +266,22 @@ WEB = {
     "outreach:workplace_new": ("division_writer", None, "get", None, {"post": ({}, 400)}),
     "outreach:workplace": ("division_reader", workplace_pk, "get", None, {"post": ({}, 400, "division_writer")}),
     "outreach:figures": ("division_reader", None, "get", None),
+    "outreach:online": ("public", None, "get", None),
+    "outreach:public_course": ("public", course_pk, "get", None),
+    "outreach:course_done": ("signed_in", fresh_course_pk, "post", {}),
+    "outreach:public_channels": ("public", None, "get", None),
+    "outreach:channels": ("division_reader", None, "get", None),
+    # A channel of no division: 400 with the form again.
+    "outreach:channel_new": ("division_writer", None, "get", None, {"post": ({}, 400)}),
+    "outreach:channel": ("division_reader", channel_pk, "get", None, {"post": ({}, 400, "division_writer")}),
+    "outreach:channel_import": ("division_writer", None, "get", None, {"post": ({}, 400)}),
+    "outreach:channel_template": ("division_writer", None, "get", None),
+    "outreach:channel_export": ("division_reader", None, "get", None),
+    "outreach:courses": ("division_reader", None, "get", None),
+    "outreach:course_new": ("division_writer", None, "get", None, {"post": ({}, 400)}),
+    "outreach:course": ("division_reader", course_pk, "get", None, {"post": ({}, 400, "division_writer")}),
+    "outreach:course_publish": ("division_writer", draft_course_pk, "post", {"publish": "1"}),
+    "outreach:online_figures": ("division_reader", None, "get", None),
 }
 
 API = {
@@ -206,10 +309,32 @@ API = {
     f"POST {P}/workplaces": ("division_writer", None, {**workplace_body(), "region": "000000000000"}, 400),
     f"PUT {P}/workplaces/{{workplace_id}}": ("division_writer", workplace_id, workplace_body),
     f"GET {P}/figures": ("division_reader", None, None),
+    f"GET {ON}/channels": ("division_reader", None, None),
+    f"POST {ON}/channels": ("division_writer", None, channel_body),
+    f"GET {ON}/channels/{{channel_id}}": ("division_reader", channel_id, None),
+    f"PUT {ON}/channels/{{channel_id}}": ("division_writer", channel_id, channel_body),
+    f"GET {ON}/channels/export.xlsx": ("division_reader", None, None),
+    # No file: 400.
+    f"POST {ON}/channels/import": ("division_writer", None, None, 400),
+    f"GET {ON}/public/channels": ("public", None, None),
+    f"GET {ON}/courses": ("division_reader", None, None),
+    f"POST {ON}/courses": ("division_writer", None, course_body),
+    f"GET {ON}/courses/{{course_id}}": ("division_reader", course_id, None),
+    f"PUT {ON}/courses/{{course_id}}": ("division_writer", course_id, course_body),
+    f"POST {ON}/courses/{{course_id}}/publish": ("division_writer", draft_course_id, {"publish": True}, 200),
+    f"GET {ON}/public/courses": ("public", None, None),
+    f"GET {ON}/public/courses/{{course_id}}": ("public", course_id, None),
+    f"POST {ON}/public/courses/{{course_id}}/done": ("signed_in", fresh_course_id, None),
+    f"DELETE {ON}/public/courses/{{course_id}}/done": ("signed_in", done_id, None),
+    f"GET {ON}/figures": ("division_reader", None, None),
 }
 
 CROSS_COUNTY = [
     ("web", "outreach:lecture", lecture_pk, None, 200),
     ("api", f"GET {P}/lectures/{{lecture_id}}", lecture_id, None, 200),
     ("api", f"PUT {P}/workplaces/{{workplace_id}}", workplace_id, workplace_body, 200),
+    ("api", f"PUT {ON}/channels/{{channel_id}}", channel_id, channel_body, 200),
+    ("web", "outreach:channel", channel_pk, None, 200),
+    ("web", "outreach:course", course_pk, None, 200),
+    ("api", f"GET {ON}/courses/{{course_id}}", course_id, None, 200),
 ]

@@ -115,6 +115,8 @@ def full_resident(world, settings, tmp_path):
     honours.vote(me, star.pk)
     # A place taken at a fitness lecture.
     ou.signed_up_pk(w, "resident")
+    # An online course marked done.
+    ou.done_pk(w, "resident")
     return me
 
 

@@ -24,6 +24,7 @@ from quanmin.demo import inclusive as inclusive_demo
 from quanmin.demo import instructor_associations as associations_demo
 from quanmin.demo import livelihood as livelihood_demo
 from quanmin.demo import maintenance as maintenance_demo
+from quanmin.demo import online as online_demo
 from quanmin.demo import opendata as opendata_demo
 from quanmin.demo import opening as opening_demo
 from quanmin.demo import organizations as organizations_demo
@@ -63,6 +64,7 @@ def _steps():
         ("youth sports in schools", youth_demo.load),  # before the plans: their targets read it
         ("special populations", inclusive_demo.load),  # after the facilities: fittings name their grounds
         ("science-fitness outreach", outreach_demo.load),  # before the plans: T2-10 reads lectures_held
+        ("online fitness services", online_demo.load),  # after the accounts: residents mark courses done
         ("new residential areas", residential_demo.load),  # before the plans: their targets read it
         ("venue safety", safety_demo.load),  # after booking: the stadium's operator has a hazard to report
         ("venue-opening evaluation", opening_demo.load),  # after booking and reports: its figures read them
