@@ -115,3 +115,8 @@ def my_done(user, courses) -> set[int]:
         return set()
     return set(CourseCompletion.objects.filter(user=user, course_id__in=list(courses))
                .values_list("course_id", flat=True))
+
+
+def my_completions(user) -> QuerySet[CourseCompletion]:
+    """The courses a person marked done, oldest first (their personal record reads these)."""
+    return CourseCompletion.objects.filter(user=user).select_related("course").order_by("created_at", "pk")

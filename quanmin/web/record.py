@@ -7,7 +7,8 @@ same standard; the exercise prescriptions given after a test; referrals to sport
 National Physical Exercise Standard grades and certificates; bookings actually used (checked in),
 guided sessions at instructors' stations and group activities among them; games entered and their
 results and awards (as the entrant or a member of a team another entered); groups joined and left;
-an instructor's confirmed services (people's duty logs); and the points each fact earned.
+an instructor's confirmed services (people's duty logs); online courses marked done (outreach); and
+the points each fact earned.
 
 Who: the person alone. The record has no staff view: the physique app's rule lets the testing staff
 of a station read a person's results (its own pages, /staff/physique/people/<pk>/), and no rule lets
@@ -37,6 +38,7 @@ from quanmin.incentives import selectors as points
 from quanmin.incentives.facts import SOURCES
 from quanmin.incentives.models import PointsEntry
 from quanmin.organizations.models import Activity, GroupMembership
+from quanmin.outreach import selectors_online as online
 from quanmin.people import selectors as people
 from quanmin.physique import selectors as physique
 from quanmin.physique import sportmed
@@ -57,6 +59,7 @@ KINDS = {
     "award": gettext_lazy("Award"),
     "group": gettext_lazy("Sports group"),
     "service": gettext_lazy("Instructor service"),
+    "online": gettext_lazy("Online course"),
 }
 MEDALS = {"gold": gettext_lazy("Gold"), "silver": gettext_lazy("Silver"), "bronze": gettext_lazy("Bronze")}
 # Entries that count in the record: the person took part (or was going to); the rest never happened.
@@ -281,6 +284,17 @@ def _groups(user) -> list[Line]:
     return out
 
 
+def _online(user) -> list[Line]:
+    """Online courses the person marked done (their own word: the minutes are the course's length)."""
+    out = []
+    for d in online.my_completions(user)[:500]:
+        course = d.course
+        url = reverse("outreach:public_course", args=[course.pk]) if course.status == "published" else ""
+        out.append(Line("online", d.created_at, course.title, course.provider, _("Marked done"), url=url,
+                        minutes=course.minutes))
+    return out
+
+
 def _credited(user) -> dict[str, int]:
     """Points per fact (its source key), what was taken back deducted: only the facts points reward."""
     prefixes = tuple(s.prefix for s in SOURCES)
@@ -307,7 +321,7 @@ def build(user) -> Record:
     credited = _credited(user)
     physique_lines, tests = _physique(user, credited)
     lines = [*physique_lines, *_referrals(user), *_visits(user, credited), *_games(user, credited), *_groups(user),
-             *_services(user, credited)]
+             *_services(user, credited), *_online(user)]
     lines.sort(key=lambda line: (line.at, line.kind), reverse=True)
     years: dict[int, Year] = {}
     for line in lines:

@@ -250,3 +250,18 @@ def test_the_referral_made_before_the_account_is_in_the_record(world):
     lines = record.build(world.users["resident"]).lines
     assert [line.kind for line in lines] == ["referral"] and lines[0].place == site.name
     assert sportmed.own_referrals(world.users["resident"]).count() == 1
+
+
+def test_an_online_course_marked_done_is_in_the_record_with_its_minutes(world, client_for):
+    from quanmin.outreach import services_online
+    from tests.outreach.test_online import published
+
+    course = published(world)
+    services_online.mark_done(world.users["resident"], course)
+    found = record.build(world.users["resident"])
+    line = next(line for line in found.lines if line.kind == "online")
+    assert line.title == "亲子跳绳课" and line.minutes == 20 and line.url
+    assert found.years[0].counts["online"] == 1 and found.years[0].minutes == 20
+    html = client_for("resident").get(reverse("web:my_record"), **ZH).content.decode()
+    assert "亲子跳绳课" in html and "线上课程" in html
+    assert all(line.kind != "online" for line in record.build(world.users["other_resident"]).lines)
