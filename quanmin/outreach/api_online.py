@@ -147,15 +147,13 @@ class OnlineCourseIn(Schema):
     starts_at: Moment | None = Field(None, description="A live class's start; without an offset the city's time.")
 
 
-class OnlineCourseOut(Schema):
+class OnlineCourseBaseOut(Schema):
     id: int
-    region: str
     region_name: str
     title: str
     kind: str
     kind_label: str
     sport: str
-    level: str
     level_label: str
     minutes: int
     scene: str
@@ -167,6 +165,19 @@ class OnlineCourseOut(Schema):
     summary: str
     link: str
     starts_at: datetime.datetime | None
+
+
+def course_base(c: Course) -> dict:
+    return {"id": c.pk, "region_name": c.region.name, "title": c.title, "kind": c.kind,
+            "kind_label": c.get_kind_display(), "sport": c.sport, "level_label": c.get_level_display(),
+            "minutes": c.minutes, "scene": c.scene, "scene_label": c.get_scene_display(), "audience": c.audience,
+            "audience_label": c.get_audience_display(), "teacher": c.teacher, "provider": c.provider,
+            "summary": c.summary, "link": c.link, "starts_at": c.starts_at}
+
+
+class OnlineCourseOut(OnlineCourseBaseOut):
+    region: str
+    level: str
     status: str
     published_at: datetime.datetime | None
     views: int
@@ -177,11 +188,7 @@ def course_out(c: Course) -> dict:
     done = getattr(c, "done_count", None)
     if done is None:
         done = c.completions.count()
-    return {"id": c.pk, "region": c.region_id, "region_name": c.region.name, "title": c.title, "kind": c.kind,
-            "kind_label": c.get_kind_display(), "sport": c.sport, "level": c.level, "level_label": c.get_level_display(),
-            "minutes": c.minutes, "scene": c.scene, "scene_label": c.get_scene_display(), "audience": c.audience,
-            "audience_label": c.get_audience_display(), "teacher": c.teacher, "provider": c.provider,
-            "summary": c.summary, "link": c.link, "starts_at": c.starts_at, "status": c.status,
+    return {**course_base(c), "region": c.region_id, "level": c.level, "status": c.status,
             "published_at": c.published_at, "views": c.views, "done_count": done}
 
 
@@ -237,33 +244,12 @@ def publish_course(request, course_id: int, payload: OnlinePublishIn):
 # ---------------------------------------------------------------- courses (residents)
 
 
-class OnlinePublicCourseOut(Schema):
-    id: int
-    region_name: str
-    title: str
-    kind: str
-    kind_label: str
-    sport: str
-    level_label: str
-    minutes: int
-    scene: str
-    scene_label: str
-    audience: str
-    audience_label: str
-    teacher: str
-    provider: str
-    summary: str
-    link: str
-    starts_at: datetime.datetime | None
+class OnlinePublicCourseOut(OnlineCourseBaseOut):
     done_by_me: bool
 
 
 def public_course_out(c: Course, done: bool) -> dict:
-    return {"id": c.pk, "region_name": c.region.name, "title": c.title, "kind": c.kind,
-            "kind_label": c.get_kind_display(), "sport": c.sport, "level_label": c.get_level_display(),
-            "minutes": c.minutes, "scene": c.scene, "scene_label": c.get_scene_display(), "audience": c.audience,
-            "audience_label": c.get_audience_display(), "teacher": c.teacher, "provider": c.provider,
-            "summary": c.summary, "link": c.link, "starts_at": c.starts_at, "done_by_me": done}
+    return {**course_base(c), "done_by_me": done}
 
 
 class OnlineCatalogueFilters(Schema):
