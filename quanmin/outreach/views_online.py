@@ -31,11 +31,13 @@ def channel_list(request):
                  {"kinds": ChannelKind.choices, "year": timezone.localdate().year})
 
 
+@require_http_methods(["GET", "POST"])
 @writer
 def channel_new(request):
     return _record_form(request, "channel")
 
 
+@require_http_methods(["GET", "POST"])
 @reader
 def channel_detail(request, pk):
     return _record_form(request, "channel", pk)
@@ -68,11 +70,13 @@ def course_list(request):
                   "statuses": ArticleStatus.choices})
 
 
+@require_http_methods(["GET", "POST"])
 @writer
 def course_new(request):
     return _record_form(request, "course")
 
 
+@require_http_methods(["GET", "POST"])
 @reader
 def course_detail(request, pk):
     return _record_form(request, "course", pk)
