@@ -53,7 +53,7 @@ KEYS = {
     "sport_medicine_sites", "sport_medicine_pilots", "prescription_practitioners_per_10000",
     "sport_medicine_referrals_completed", "monitoring_network_levels", "monitoring_network_coverage", "counties_regular_testing",
     "lectures_held", "counties_meeting_lecture_norm", "five_into_township_share", "workplaces_with_exercise",
-    "workplace_exercise_share",  # outreach
+    "workplace_exercise_share", "online_channels", "new_online_channels", "online_courses_published",  # outreach
     "elderly_care_equipped_share", "rehab_centres_equipped_share", "preschool_places_equipped_share",
     "ethnic_villages_equipped_share", "elderly_activities", "disabled_activities", "preschool_activities",
     "ethnic_activities",  # inclusive
