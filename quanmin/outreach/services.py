@@ -265,27 +265,21 @@ def save_article(actor, data: dict, article: Article | None = None, request=None
     return article
 
 
-def set_published(actor, obj, publish: bool, request, *, code: str, already: tuple[str, str], action: str):
-    """Publish a draft (an article, a course) or take a published one back to draft, in the row's
-    division's scope; `already` says it is already published / already a draft (error `code`)."""
-    _staff(actor, obj.region_id)
-    with transaction.atomic():
-        obj = type(obj).objects.select_for_update().get(pk=obj.pk)
-        wanted = ArticleStatus.PUBLISHED if publish else ArticleStatus.DRAFT
-        if obj.status == wanted:
-            raise OutreachError(code, already[0] if publish else already[1], status=409)
-        obj.status = wanted
-        obj.published_at = timezone.now() if publish else None
-        obj.save(update_fields=["status", "published_at", "updated_at"])
-        audit.record(f"outreach.{action}_publish" if publish else f"outreach.{action}_withdraw", request=request,
-                     actor=actor, obj=obj, region_code=obj.region_id, detail={"title": obj.title})
-    return obj
-
-
 def publish_article(actor, article: Article, publish: bool = True, request=None) -> Article:
     """Publish a draft in the column (or take a published one back to draft)."""
-    return set_published(actor, article, publish, request, code="article_already", action="article", already=(
-        _("The article is already published."), _("The article is already a draft.")))
+    _staff(actor, article.region_id)
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        wanted = ArticleStatus.PUBLISHED if publish else ArticleStatus.DRAFT
+        if article.status == wanted:
+            raise OutreachError("article_already", _("The article is already published.") if publish
+                                else _("The article is already a draft."), status=409)
+        article.status = wanted
+        article.published_at = timezone.now() if publish else None
+        article.save(update_fields=["status", "published_at", "updated_at"])
+        audit.record("outreach.article_publish" if publish else "outreach.article_withdraw", request=request,
+                     actor=actor, obj=article, region_code=article.region_id, detail={"title": article.title})
+    return article
 
 
 # ---------------------------------------------------------------- "five into" activities and workplaces

@@ -35,7 +35,7 @@ from .models import (
     Level,
     Scene,
 )
-from .services import _label, _staff, choice, moment, number, region, set_published, text
+from .services import _label, _staff, choice, moment, number, region, text
 
 VIDEO_HOSTS = (
     "bilibili.com", "b23.tv", "v.qq.com", "channels.weixin.qq.com", "mp.weixin.qq.com", "douyin.com",
@@ -173,8 +173,19 @@ def save_course(actor, data: dict, course: Course | None = None, request=None) -
 def publish_course(actor, course: Course, publish: bool = True, request=None) -> Course:
     """Publish a course to residents (or take a published one back to draft: it leaves their list,
     the "done" marks stay)."""
-    return set_published(actor, course, publish, request, code="course_already", action="course", already=(
-        _("The course is already published."), _("The course is already a draft.")))
+    _staff(actor, course.region_id)
+    with transaction.atomic():
+        course = Course.objects.select_for_update().get(pk=course.pk)
+        wanted = ArticleStatus.PUBLISHED if publish else ArticleStatus.DRAFT
+        if course.status == wanted:
+            raise OutreachError("course_already", _("The course is already published.") if publish
+                                else _("The course is already a draft."), status=409)
+        course.status = wanted
+        course.published_at = timezone.now() if publish else None
+        course.save(update_fields=["status", "published_at", "updated_at"])
+        audit.record("outreach.course_publish" if publish else "outreach.course_withdraw", request=request,
+                     actor=actor, obj=course, region_code=course.region_id, detail={"title": course.title})
+    return course
 
 
 def count_view(course: Course, times: int = 1) -> None:
