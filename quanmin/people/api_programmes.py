@@ -325,3 +325,11 @@ def add_contest_result(request, contest_id: int, payload: ContestResultIn):
     person = scoping.get_scoped_or_404(request.user, Instructor.objects.all(), pk=payload.instructor_id)
     return Status(201, pools.record_contest_result(contest, person, rank=payload.rank, award=payload.award,
                                                    by=request.user, request=request))
+
+
+@router.get("/contests/{int:contest_id}/results", response={200: list[ContestResultOut], **ERRORS},
+            summary="A contest's results (staff)")
+def list_contest_results(request, contest_id: int):
+    _require(permissions.can_read(request.user))
+    contest = scoping.get_scoped_or_404(request.user, Contest.objects.all(), pk=contest_id)
+    return contest.results.order_by("rank", "id")

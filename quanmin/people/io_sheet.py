@@ -6,6 +6,7 @@ the system ID, so that an exported sheet, corrected, imports back onto the same 
 """
 
 import datetime
+import itertools
 from functools import cache
 
 from django.db.models import QuerySet
@@ -18,6 +19,7 @@ from quanmin.accounts.idnumber import check_character
 from quanmin.core import excel, tabular
 from quanmin.facilities.io_read import Column  # the registers' one column type
 
+from . import selectors
 from .errors import PeopleError
 from .models import Grade, Instructor, Level, Sport, sports_list
 
@@ -43,7 +45,17 @@ COLUMNS = [
     Column("core", "骨干", "Core team"),
     Column("id", "系统ID", "System ID"),
 ]
-BY_KEY = {c.key: c for c in COLUMNS}
+# The export's record columns after the register's (B01, B12): courses, service hours and contest
+# results. An import reads them as known and leaves them: the record is kept by its own pages.
+RECORD_COLUMNS = [
+    Column("courses", "培训次数", "Courses"),
+    Column("training_hours", "培训学时", "Training hours"),
+    Column("services", "服务次数", "Confirmed services"),
+    Column("service_hours", "服务时长（小时）", "Service hours"),
+    Column("volunteer_hours", "志愿服务时长（小时）", "Volunteer hours"),
+    Column("contests", "技能大比武成绩", "Skills contest results"),
+]
+BY_KEY = {c.key: c for c in COLUMNS + RECORD_COLUMNS}
 REQUIRED = ("real_name", "id_number", "region", "grade")
 CHOICES = {"grade": Grade, "status": Instructor.Status, "kind": Instructor.Kind, "sports": Sport,
            "approval_level": Level}
@@ -68,7 +80,7 @@ ALIASES = {
 @cache
 def header_map() -> dict[str, str]:
     found = {}
-    for c in COLUMNS:
+    for c in COLUMNS + RECORD_COLUMNS:
         found.update({tabular.norm_header(c.key): c.key, tabular.norm_header(c.zh): c.key,
                       tabular.norm_header(c.en): c.key})
     found.update({tabular.norm_header(k): v for k, v in {"身份证": "id_number", "电话": "phone", "项目": "sports",
@@ -110,22 +122,37 @@ def _labels() -> dict:
         return {key: {code: str(label) for code, label in cls.choices} for key, cls in CHOICES.items()}
 
 
+def _contest_text(result) -> str:
+    place = f" 第{result.rank}名" if result.rank else ""
+    award = f" {result.award}" if result.award else ""
+    return f"{result.contest.held_on:%Y-%m-%d} {result.contest.title}{place}{award}"
+
+
 def sheet_rows(qs: QuerySet[Instructor]):
-    """Each instructor as the template's cells, Chinese values, personal numbers masked."""
+    """Each instructor as the template's cells, Chinese values, personal numbers masked, then the
+    record's columns: a chunk of people at a time, their record in three queries per chunk."""
     labels = _labels()
     fields = ["real_name", "id_number_enc", "phone_enc", "region_id", "kind", "grade", "certificate_no",
               "approval_level", "approved_on", "sports", "association", "status", "core", "id"]
-    for r in qs.order_by("region_id", "id").values_list(*fields).iterator(chunk_size=CHUNK):
-        (name, id_enc, phone_enc, region, kind, grade, cert, level, on, sports, association, status, core, pk) = r
-        yield [name, crypto.mask_id_number(crypto.decrypt(id_enc)), crypto.mask_phone(crypto.decrypt(phone_enc)),
-               region, labels["kind"].get(kind, kind), labels["grade"].get(grade, grade), cert,
-               labels["approval_level"].get(level, ""), on or "",
-               "、".join(labels["sports"].get(s, s) for s in sports_list(sports)), association,
-               labels["status"].get(status, status), "是" if core else "否", pk]
+    rows = qs.order_by("region_id", "id").values_list(*fields).iterator(chunk_size=CHUNK)
+    while chunk := list(itertools.islice(rows, CHUNK)):
+        ids = [r[-1] for r in chunk]
+        service, training = selectors.service_totals(ids), selectors.training_totals(ids)
+        contests = selectors.contest_results(ids)
+        for r in chunk:
+            (name, id_enc, phone_enc, region, kind, grade, cert, level, on, sports, association, status, core, pk) = r
+            served, trained = service.get(pk, selectors.NO_SERVICE), training.get(pk, selectors.NO_TRAINING)
+            yield [name, crypto.mask_id_number(crypto.decrypt(id_enc)), crypto.mask_phone(crypto.decrypt(phone_enc)),
+                   region, labels["kind"].get(kind, kind), labels["grade"].get(grade, grade), cert,
+                   labels["approval_level"].get(level, ""), on or "",
+                   "、".join(labels["sports"].get(s, s) for s in sports_list(sports)), association,
+                   labels["status"].get(status, status), "是" if core else "否", pk,
+                   trained["courses"], trained["hours"] or 0, served["services"], served["hours"] or 0,
+                   served["volunteer_hours"], "；".join(_contest_text(c) for c in contests.get(pk, []))]
 
 
-def headers() -> list[str]:
-    return [c.zh for c in COLUMNS]
+def headers(record: bool = False) -> list[str]:
+    return [c.zh for c in COLUMNS + (RECORD_COLUMNS if record else [])]
 
 
 def filename(stem: str) -> str:
@@ -133,7 +160,7 @@ def filename(stem: str) -> str:
 
 
 def export_response(qs: QuerySet[Instructor]):
-    return excel.xlsx_response(filename("instructors"), [(SHEET, headers(), sheet_rows(qs))])
+    return excel.xlsx_response(filename("instructors"), [(SHEET, headers(record=True), sheet_rows(qs))])
 
 
 def template_response():

@@ -126,8 +126,7 @@ def create_contest(data: dict, *, by, request=None) -> Contest:
     return found
 
 
-def record_contest_result(contest: Contest, instructor: Instructor, *, rank=None, award: str = "", by,
-                          request=None) -> ContestResult:
+def _checked_result(contest: Contest, instructor: Instructor, rank, award: str, by) -> tuple[int | None, str]:
     _scope(by, contest.region_id)
     if not scoping.can_read_region(by, instructor.region_id):
         raise PeopleError("instructor_unknown", _("Choose an active instructor of your area."), "instructor")
@@ -135,11 +134,34 @@ def record_contest_result(contest: Contest, instructor: Instructor, *, rank=None
         raise PeopleError("contest_not_held", _("Results are recorded after the contest."), status=409)
     if rank is not None and not 1 <= int(rank) <= 10000:
         raise PeopleError("rank_invalid", _("A place is a number from 1."), "rank")
+    return (int(rank) if rank is not None else None), _text({"award": award}, "award", 60)
+
+
+def record_contest_result(contest: Contest, instructor: Instructor, *, rank=None, award: str = "", by,
+                          request=None) -> ContestResult:
+    rank, award = _checked_result(contest, instructor, rank, award, by)
     try:
         with transaction.atomic():
-            found = ContestResult.objects.create(contest=contest, instructor=instructor, rank=rank,
-                                                 award=_text({"award": award}, "award", 60))
+            found = ContestResult.objects.create(contest=contest, instructor=instructor, rank=rank, award=award)
             audit.record("contest_result", request=request, actor=by, obj=found, region_code=contest.region_id)
     except IntegrityError:
         raise PeopleError("already_recorded", _("This instructor's result is already recorded."), status=409) from None
     return found
+
+
+def save_contest_result(contest: Contest, instructor: Instructor, *, rank=None, award: str = "", by,
+                        request=None) -> tuple[ContestResult, str]:
+    """A result recorded, or the one recorded corrected (the results' import): the result and
+    "new", "updated" or "unchanged"."""
+    rank, award = _checked_result(contest, instructor, rank, award, by)
+    with transaction.atomic():
+        found = ContestResult.objects.select_for_update().filter(contest=contest, instructor=instructor).first()
+        if found is None:
+            return record_contest_result(contest, instructor, rank=rank, award=award, by=by, request=request), "new"
+        if (found.rank, found.award) == (rank, award):
+            return found, "unchanged"
+        found.rank, found.award = rank, award
+        found.save(update_fields=["rank", "award"])
+        audit.record("contest_result", request=request, actor=by, obj=found, region_code=contest.region_id,
+                     detail={"corrected": True})
+    return found, "updated"

@@ -1,17 +1,19 @@
 """Reads more than one caller needs: the staff list's filters, the public finder's stations and
-instructor-led sessions, a public instructor card."""
+instructor-led sessions, a public instructor card, and a person's record (B01): trainings attended,
+confirmed service hours and skills-contest results, for one person or a chunk of the export."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from quanmin.accounts import scoping
 from quanmin.booking.models import Slot
+from quanmin.core import bulk
 from quanmin.regions import codes
 
-from .models import GRADE_ORDER, DutyLog, Instructor, Sport, Station
+from .models import GRADE_ORDER, ContestResult, DutyLog, Enrollment, Instructor, Sport, Station
 from .services import code_of
 
 # Parts of the day a resident picks a session by: the regular sessions' start times.
@@ -137,3 +139,45 @@ def associations_of(instructor) -> list:
         return []
     return list(instructor.association_memberships.filter(status="active")
                 .select_related("organization__region").order_by("-joined_on"))
+
+
+# ---------------------------------------------------------------- a person's record (B01, B12)
+
+
+def service_totals(instructor_ids) -> dict[int, dict]:
+    """Confirmed services per person (one query): how many, their hours, and the volunteer hours."""
+    rows = (DutyLog.objects.filter(bulk.any_of("instructor_id", instructor_ids), status=DutyLog.Status.CONFIRMED)
+            .values("instructor_id").order_by()
+            .annotate(services=Count("id"), total=Sum("hours"), volunteer=Sum("hours", filter=Q(volunteer=True))))
+    return {r["instructor_id"]: {"services": r["services"], "hours": r["total"], "volunteer_hours": r["volunteer"] or 0}
+            for r in rows}
+
+
+def training_totals(instructor_ids) -> dict[int, dict]:
+    """Courses per person (one query): enrolled, passed, and the hours attended."""
+    rows = (Enrollment.objects.filter(bulk.any_of("instructor_id", instructor_ids)).values("instructor_id").order_by()
+            .annotate(courses=Count("id"), passed=Count("id", filter=Q(passed=True)), hours=Sum("attended_hours")))
+    return {r.pop("instructor_id"): r for r in rows}
+
+
+def contest_results(instructor_ids) -> dict[int, list[ContestResult]]:
+    """Each person's skills-contest results, latest contest first (one query)."""
+    out: dict[int, list[ContestResult]] = {}
+    for r in (ContestResult.objects.filter(bulk.any_of("instructor_id", instructor_ids)).select_related("contest")
+              .order_by("-contest__held_on", "contest_id")):
+        out.setdefault(r.instructor_id, []).append(r)
+    return out
+
+
+NO_SERVICE = {"services": 0, "hours": 0, "volunteer_hours": 0}
+NO_TRAINING = {"courses": 0, "passed": 0, "hours": 0}
+
+
+def record_of(instructor: Instructor) -> dict:
+    """The person's full record beside the grade history: courses, service totals, contest results."""
+    pk = instructor.pk
+    return {"trainings": list(instructor.enrollments.select_related("training", "training__region")
+                              .order_by("-training__starts_on", "-id")),
+            "contests": contest_results([pk]).get(pk, []),
+            "service": service_totals([pk]).get(pk, NO_SERVICE),
+            "training": training_totals([pk]).get(pk, NO_TRAINING)}

@@ -50,6 +50,7 @@ def me(request):
         "i": instructor, "apply_form": apply_form, "edit_form": edit_form,
         "logs": selectors.own_logs(instructor)[:30] if instructor else [],
         "associations": selectors.associations_of(instructor),
+        "record": selectors.record_of(instructor) if instructor else None,
         "missing_identity": not (request.user.real_name and request.user.id_number_hash)})
 
 

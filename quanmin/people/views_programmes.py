@@ -10,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from quanmin.accounts import scoping
+from quanmin.accounts import audit, scoping
 from quanmin.accounts.decorators import role_required
+from quanmin.core import imports
 from quanmin.core.errors import ServiceError
 
-from . import permissions, pools, training
+from . import io_contests, permissions, pools, training
+from .errors import PeopleError
 from .forms import (
     AnswerForm,
     AskForm,
@@ -209,3 +211,17 @@ def contest_detail(request, pk: int):
         "c": contest, "results": contest.results.select_related("instructor", "instructor__region"),
         "form": form, "may_write": may_write})
 
+
+
+@writer
+def contest_import(request, pk: int):
+    contest = scoping.get_scoped_or_404(request.user, Contest.objects.select_related("region"), write=True, pk=pk)
+    return imports.import_page(request, "people/staff/contest_import.html", lambda file, dry_run: io_contests.import_results(
+        contest, request.user, file, dry_run=dry_run, request=request), PeopleError, {"c": contest})
+
+
+@reader
+def contest_export(request, pk: int):
+    contest = scoping.get_scoped_or_404(request.user, Contest.objects.all(), pk=pk)
+    audit.record("export", request=request, obj=contest, detail={"what": "people.contest_result"})
+    return io_contests.xlsx_response(contest)

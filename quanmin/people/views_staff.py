@@ -65,6 +65,7 @@ def instructor_detail(request, pk: int):
         "approve_form": ApproveForm(), "promote_form": PromoteForm(), "reason_form": ReasonForm(),
         "status_form": StatusForm(), "reveal_form": RevealForm(),
         "logs": instructor.logs.select_related("station").order_by("-started_at")[:20],
+        "record": selectors.record_of(instructor),
         "revealed": request.session.pop(f"people-reveal-{pk}", None)})
 
 

@@ -349,6 +349,8 @@ WEB = {
     "people:suppliers": ("division_reader", None, "get", None, {"post": ({}, supervisors_redirected)}),
     "people:contests": ("division_reader", None, "get", None, {"post": ({}, supervisors_redirected)}),
     "people:contest": ("division_reader", contest_pk, "get", None, {"post": ({}, 200)}),
+    "people:contest_import": ("division_writer", contest_pk, "get", None, {"post": ({}, 400)}),
+    "people:contest_export": ("division_reader", contest_pk, "get", None),
     "people:figures": ("division_reader", None, "get", None, 302),
     "people:figures_region": ("division_reader", own_division, "get", None),
     "people:figures_export": ("division_reader", own_division, "get", None),
@@ -400,6 +402,7 @@ API = {
     f"GET {P}/contests": ("division_reader", None, None),
     f"POST {P}/contests": ("division_writer", None, new_contest),
     f"POST {P}/contests/{{contest_id}}/results": ("division_writer", contest_id, enrol_body),
+    f"GET {P}/contests/{{contest_id}}/results": ("division_reader", contest_id, None),
 }
 
 CROSS_COUNTY = [
@@ -412,5 +415,7 @@ CROSS_COUNTY = [
     ("api", f"GET {P}/figures/{{code}}", county_code, None, 200),
     ("web", "people:training", course_pk, None, 200),
     ("web", "people:contest", contest_pk, None, 200),
+    ("web", "people:contest_import", contest_pk, None, 200),
+    ("api", f"GET {P}/contests/{{contest_id}}/results", contest_id, None, 200),
     ("api", f"GET {P}/trainings/{{training_id}}/enrollments", course_id, None, 200),
 ]
