@@ -203,6 +203,7 @@ ACTION_LABELS = {
     "outreach.course_done": pgettext_lazy("audit action", "Online course marked done"),
     "outreach.course_undone": pgettext_lazy("audit action", "Online course mark taken back"),
     "people.stations_import": pgettext_lazy("audit action", "Stations imported"),
+    "people.contest_import": pgettext_lazy("audit action", "Contest results imported"),
     "residential.project_save": pgettext_lazy("audit action", "Residential project saved"),
     "residential.project_accept": pgettext_lazy("audit action", "Residential project accepted"),
     "residential.import": pgettext_lazy("audit action", "Residential projects imported"),
