@@ -1,6 +1,8 @@
 """Demo social sports instructors for the demo city (Liaocheng): about 20,000 instructors across its
 divisions, ~400 guidance stations with regular bookable sessions, a year of training and of service
-logs, dual posts, a supplier directory, skills contests and questions from residents.
+logs, dual posts, a supplier directory, skills contests, questions from residents, and volunteer
+service (B07): the “运动家”志愿服务联盟 and a county brand, past activities with the hours served and
+upcoming ones, online and on site, open to sign up.
 
 The numbers are shaped after the seeds: Liaocheng's plan asks for 37 instructors per 10,000
 residents by 2023 (000), so the city stands near it with some counties below and some above, and a
@@ -29,6 +31,7 @@ from quanmin.core import bulk
 from quanmin.facilities.models import Site
 from quanmin.people import logs as log_services
 from quanmin.people import stations as station_services
+from quanmin.people import volunteering
 from quanmin.people.models import (
     APPROVER,
     Contest,
@@ -304,6 +307,50 @@ def _pools(city: Region, rng: random.Random, people: list[Instructor], stations:
     bulk.insert_rows(asked)
 
 
+def _volunteering(city: Region, rng: random.Random, people: list[Instructor], staff, mine: Instructor) -> int:
+    """Brands, activities and sign-ups through the services; past activities with the hours served."""
+    county = Region.objects.filter(parent=city).order_by("code").first()
+    alliance = volunteering.save_brand({"name": "“运动家”志愿服务联盟", "kind": "alliance", "region": city.code,
+                                        "organiser": f"{city.name}体育局、{city.name}文明办",
+                                        "founded_on": datetime.date(2021, 8, 8),
+                                        "description": "全民健身志愿者线上线下服务联盟"}, by=staff)
+    brand = volunteering.save_brand({"name": f"{county.name}“健身先锋”志愿服务队", "kind": "brand",
+                                     "region": county.code, "organiser": f"{county.name}文体局"}, by=staff)
+    sites = list(Site.objects.filter(region__code__within=codes.prefix(city.code)).order_by("id")[:20])
+    pool = [p for p in people if p.status == "active" and p.kind in ("volunteer", "instructor")]
+    now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+    plans = [("东昌湖健步走大会志愿服务", "service", "offline", alliance, -40, 4, 30),
+             ("全民健身日广场志愿服务", "service", "offline", alliance, -120, 5, 40),
+             ("科学健身线上直播答疑", "service", "online", alliance, -20, 2, 15),
+             ("“健身先锋”社区健身器材巡查", "service", "offline", brand, -10, 3, 12),
+             ("招募全民健身志愿者骨干", "recruit", "offline", alliance, 6, 3, 50),
+             ("周末线上健身操带练", "service", "online", alliance, 3, 1, 20),
+             (f"{county.name}马拉松赛道志愿服务", "service", "offline", brand, 12, 6, 60)]
+    served = 0
+    for n, (title, purpose, mode, owner, days, hours, places) in enumerate(plans):
+        start = (now + datetime.timedelta(days=days)).replace(hour=8 if mode == "offline" else 19)
+        site = sites[n % len(sites)] if sites and mode == "offline" else None
+        activity = volunteering.create_activity({
+            "title": title, "purpose": purpose, "mode": mode, "brand": owner.pk, "region": owner.region_id,
+            "organiser": owner.organiser, "site": site.pk if site else None,
+            "place": "" if site or mode == "online" else "东昌湖风景区",
+            "link": "https://live.liaocheng.example.cn/yundongjia" if mode == "online" else "",
+            "starts_at": start, "ends_at": start + datetime.timedelta(hours=hours), "places": places,
+            "description": "请提前15分钟到场签到，佩戴志愿者标识。" if mode == "offline" else "报名后可见直播链接。"},
+            by=staff)
+        chosen = rng.sample(pool, min(len(pool), places * 2 // 3))
+        if mine not in chosen:
+            chosen.append(mine)
+        for person in chosen:
+            signup = volunteering.add_volunteer(activity, person, by=staff)
+            if days < 0:
+                came = rng.random() < 0.9
+                volunteering.record_service(signup, served=came, by=staff,
+                                            hours=Decimal(hours) - (Decimal("0.5") if rng.random() < 0.3 else 0))
+                served += came
+    return served
+
+
 def load(city: Region, rng: random.Random, *, instructors: int = 20000, stations: int = 400) -> dict:
     today = timezone.localdate()
     county = Region.objects.filter(parent=city).order_by("code").first()
@@ -321,8 +368,9 @@ def load(city: Region, rng: random.Random, *, instructors: int = 20000, stations
     logs = _logs(rng, people, made, today, staff)
     trained = _training(city, rng, people, today)
     _pools(city, rng, people, made, today)
+    volunteered = _volunteering(city, rng, people, staff, Instructor.objects.get(pk=mine.pk))
     return {"instructors": len(people), "stations": len(made), "logs": logs, "enrolments": trained,
-            "county": county.code if county else None}
+            "volunteer_services": volunteered, "county": county.code if county else None}
 
 
 def describe() -> list[tuple[str, str]]:

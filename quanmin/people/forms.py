@@ -6,7 +6,18 @@ from django.utils.translation import pgettext_lazy
 
 from quanmin.core.forms import DayField, MomentField
 
-from .models import DutyLog, Grade, Instructor, Post, Sport, Station, Supplier, Training
+from .models import (
+    DutyLog,
+    Grade,
+    Instructor,
+    Post,
+    Sport,
+    Station,
+    Supplier,
+    Training,
+    VolunteerActivity,
+    VolunteerBrand,
+)
 
 SPORTS = forms.MultipleChoiceField(label=_("Sports"), choices=Sport.choices, required=False,
                                    widget=forms.CheckboxSelectMultiple)
@@ -193,3 +204,38 @@ class ContestResultForm(forms.Form):
     instructor = forms.IntegerField(label=_("Instructor (system ID)"), min_value=1)
     rank = forms.IntegerField(label=_("Place"), required=False, min_value=1, max_value=10000)
     award = forms.CharField(label=_("Award"), max_length=60, required=False)
+
+
+class BrandForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind"), choices=VolunteerBrand.Kind.choices)
+    region = forms.CharField(label=_("Division code"), max_length=12)
+    organiser = forms.CharField(label=_("Organiser"), max_length=120)
+    founded_on = DayField(label=_("Founded on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+
+
+class VolunteerActivityForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=VolunteerActivity.Purpose.choices)
+    mode = forms.ChoiceField(label=_("Where"), choices=VolunteerActivity.Mode.choices)
+    brand = forms.IntegerField(label=_("Brand or alliance (system ID)"), required=False, min_value=1)
+    region = forms.CharField(label=_("Division code"), max_length=12)
+    organiser = forms.CharField(label=_("Organiser"), max_length=120)
+    site = forms.IntegerField(label=_("Site (system ID)"), required=False, min_value=1)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    link = forms.CharField(label=_("Online link"), max_length=300, required=False)
+    starts_at = MomentField(label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = MomentField(label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    places = forms.IntegerField(label=_("Volunteers wanted"), min_value=1, max_value=10000, initial=20)
+    description = forms.CharField(label=_("Description"), max_length=500, required=False, widget=forms.Textarea)
+
+
+class AddVolunteerForm(forms.Form):
+    volunteer = forms.IntegerField(label=_("Person (system ID)"), min_value=1)
+
+
+class ServedForm(forms.Form):
+    served = forms.TypedChoiceField(label=_("Came"), choices=[("1", _("Served")), ("0", _("Did not come"))],
+                                    coerce=lambda v: v == "1")
+    hours = forms.DecimalField(label=_("Hours"), required=False, min_value=0, max_value=100, decimal_places=1)

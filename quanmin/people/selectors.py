@@ -5,7 +5,7 @@ confirmed service hours and skills-contest results, for one person or a chunk of
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from quanmin.accounts import scoping
@@ -181,3 +181,30 @@ def record_of(instructor: Instructor) -> dict:
             "contests": contest_results([pk]).get(pk, []),
             "service": service_totals([pk]).get(pk, NO_SERVICE),
             "training": training_totals([pk]).get(pk, NO_TRAINING)}
+
+
+# ---------------------------------------------------------------- volunteer hours (B07)
+
+
+def volunteer_hours_of(person: Instructor | None, today=None) -> dict:
+    """A person's confirmed volunteer hours: in all and this year, and how many services (one query)."""
+    if person is None:
+        return {"total": 0, "year": 0, "services": 0}
+    start = datetime.date((today or timezone.localdate()).year, 1, 1)
+    since = timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
+    found = (DutyLog.objects.filter(instructor=person, status=DutyLog.Status.CONFIRMED, volunteer=True)
+             .aggregate(total=Sum("hours"), year=Sum("hours", filter=Q(started_at__gte=since)), services=Count("id")))
+    return {"total": found["total"] or 0, "year": found["year"] or 0, "services": found["services"]}
+
+
+def volunteer_hours_by_person(user, year: int) -> QuerySet[Instructor]:
+    """The people of the user's divisions with confirmed volunteer hours in the year (or of the
+    volunteer type), most hours first: each with `hours` and `services` of the year."""
+    since = timezone.make_aware(datetime.datetime(year, 1, 1))
+    until = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+    served = Q(logs__status=DutyLog.Status.CONFIRMED, logs__volunteer=True, logs__started_at__gte=since,
+               logs__started_at__lt=until)
+    return (scoping.scoped(user, Instructor.objects.all()).select_related("region")
+            .annotate(hours=Sum("logs__hours", filter=served), services=Count("logs", filter=served))
+            .filter(Q(hours__gt=0) | Q(kind=Instructor.Kind.VOLUNTEER, status=Instructor.Status.ACTIVE))
+            .order_by(F("hours").desc(nulls_last=True), "region_id", "real_name", "id"))

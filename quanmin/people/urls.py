@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_figures, views_me, views_programmes, views_public, views_staff, views_stations
+from . import views_figures, views_me, views_programmes, views_public, views_staff, views_stations, views_volunteers
 
 app_name = "people"
 
@@ -44,4 +44,19 @@ urlpatterns = [
     path("instructors/figures/", views_figures.index, name="figures"),
     path("instructors/figures/<str:code>/", views_figures.region_page, name="figures_region"),
     path("instructors/figures/<str:code>/export.xlsx", views_figures.region_xlsx, name="figures_export"),
+    path("volunteers/", views_volunteers.activities, name="volunteering"),
+    path("volunteers/<int:pk>/", views_volunteers.activity, name="volunteering_activity"),
+    path("volunteers/<int:pk>/sign-up/", views_volunteers.sign_up, name="volunteering_sign_up"),
+    path("volunteers/sign-ups/<int:pk>/withdraw/", views_volunteers.withdraw, name="volunteering_withdraw"),
+    path("volunteers/mine/", views_volunteers.mine, name="volunteering_mine"),
+    path("volunteers/staff/", views_volunteers.staff_activities, name="volunteering_staff"),
+    path("volunteers/staff/<int:pk>/", views_volunteers.staff_activity, name="volunteering_staff_activity"),
+    path("volunteers/staff/<int:pk>/volunteers.xlsx", views_volunteers.staff_signups_xlsx,
+         name="volunteering_signups_xlsx"),
+    path("volunteers/staff/sign-ups/<int:pk>/", views_volunteers.staff_served, name="volunteering_served"),
+    path("volunteers/staff/brands/", views_volunteers.staff_brands, name="volunteering_brands"),
+    path("volunteers/staff/brands.xlsx", views_volunteers.staff_brands_xlsx, name="volunteering_brands_xlsx"),
+    path("volunteers/staff/hours/", views_volunteers.staff_hours, name="volunteering_hours"),
+    path("volunteers/staff/hours.xlsx", views_volunteers.staff_hours_xlsx, name="volunteering_hours_xlsx"),
+    path("volunteers/staff/hours/<int:pk>/core/", views_volunteers.staff_core, name="volunteering_core"),
 ]

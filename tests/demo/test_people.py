@@ -10,7 +10,8 @@ from quanmin.demo import facilities as facilities_demo
 from quanmin.demo import organizations as organizations_demo
 from quanmin.demo import people as demo
 from quanmin.organizations.models import Organization
-from quanmin.people.models import DutyLog, Instructor, Station
+from quanmin.people import volunteering
+from quanmin.people.models import DutyLog, Instructor, Station, VolunteerBrand
 from quanmin.regions.models import Region
 from tests.conftest import small_city
 
@@ -38,6 +39,12 @@ def test_demo_loads_a_believable_register(db):
     per = {c.code: values["instructors_per_10000"][c.code] for c in Region.objects.filter(level="county")}
     assert all(v is not None for v in per.values())
     assert {phone for phone, _what in demo.describe()} == {demo.STATION_STAFF_PHONE, demo.INSTRUCTOR_PHONE}
+    # Volunteer service (B07): the alliance's past activities served, upcoming ones open to sign up, and
+    # the demo instructor with hours on the phone page and a place in an upcoming activity.
+    assert out["volunteer_services"] > 20 and VolunteerBrand.objects.filter(name="“运动家”志愿服务联盟").exists()
+    assert volunteering.open_activities().count() >= 3
+    mine = Instructor.objects.filter(user__isnull=False).get()
+    assert mine.volunteer_signups.filter(activity__starts_at__gt=timezone.now()).exists()
     # One register of stations (B08): most fitness points are filed as organisations too, linked, counted once.
     organizations_demo.load(city, rng, community_groups=50)
     linked = Station.objects.exclude(organization=None).count()

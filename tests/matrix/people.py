@@ -308,6 +308,79 @@ def log_body(w, role=None):
             "ended_at": end.isoformat(), "activity": "晨练"}
 
 
+def volunteer_activity(w, other=False):
+    """A volunteer activity five days ahead in the community (or the neighbouring county's)."""
+    from quanmin.people import volunteering
+
+    cache = _cache(w)
+    key = f"volunteering-{other}"
+    if key not in cache:
+        site, region, by = ((w.other_site, w.other_community, w.users["other_county"]) if other
+                            else (w.site, w.community, w.users["county"]))
+        start = timezone.now() + datetime.timedelta(days=5)
+        cache[key] = volunteering.create_activity({
+            "title": "健步走志愿服务", "region": region.code, "organiser": "体育局", "site": site.pk, "places": 50,
+            "starts_at": start, "ends_at": start + datetime.timedelta(hours=2)}, by=by)
+    return cache[key]
+
+
+def volunteer_activity_pk(w, role=None):
+    return {"pk": volunteer_activity(w, _other(role)).pk}
+
+
+def volunteer_activity_id(w, role=None):
+    return {"activity_id": volunteer_activity(w, _other(role)).pk}
+
+
+def signup(w, role=None):
+    """The county's instructor on the role's county's activity (staff record the service)."""
+    from quanmin.people import volunteering
+
+    cache = _cache(w)
+    other = _other(role)
+    key = f"signup-{other}"
+    if key not in cache:
+        cache[key] = volunteering.add_volunteer(volunteer_activity(w, other), instructor(w, other),
+                                                by=w.users["superuser"])
+    return cache[key]
+
+
+def signup_pk(w, role=None):
+    return {"pk": signup(w, role).pk}
+
+
+def signup_id(w, role=None):
+    return {"signup_id": signup(w, role).pk}
+
+
+def own_signup_pk(w, role=None):
+    """A sign-up of the role's own account (its record in the register made when it has none)."""
+    from quanmin.people import services, volunteering
+    from quanmin.people.models import Instructor
+
+    cache = _cache(w)
+    user = w.users.get(role) or w.users["resident"]
+    key = f"own-signup-{user.pk}"
+    if key not in cache:
+        found = Instructor.objects.filter(user=user).first() or services.apply(
+            _person(w.community, 660 + ROLE_ORDER.index(role)), user=user)
+        activity = volunteer_activity(w)  # the sign-up row may have signed the role up already
+        cache[key] = (activity.signups.filter(volunteer=found).first()
+                      or volunteering.add_volunteer(activity, found, by=w.users["superuser"]))
+    return {"pk": cache[key].pk}
+
+
+def new_volunteer_activity(w, role=None):
+    start = timezone.now() + datetime.timedelta(days=6)
+    return {"title": "线上健身指导志愿服务", "mode": "online", "link": "https://live.example.cn/v",
+            "region_code": _place(w, role), "organiser": "体育局", "starts_at": start.isoformat(),
+            "ends_at": (start + datetime.timedelta(hours=1)).isoformat()}
+
+
+def new_brand(w, role=None):
+    return {"name": f"运动家志愿服务联盟{role}", "region_code": _place(w, role), "organiser": "文明办"}
+
+
 # A supervisor posting to a page that lists and adds is sent back with a message (they change nothing).
 def supervisors_redirected(role):
     return 302 if role == "supervisor" else 200
@@ -351,6 +424,20 @@ WEB = {
     "people:contest": ("division_reader", contest_pk, "get", None, {"post": ({}, 200)}),
     "people:contest_import": ("division_writer", contest_pk, "get", None, {"post": ({}, 400)}),
     "people:contest_export": ("division_reader", contest_pk, "get", None),
+    "people:volunteering": ("public", None, "get", None),
+    "people:volunteering_activity": ("public", volunteer_activity_pk, "get", None),
+    "people:volunteering_sign_up": ("signed_in", volunteer_activity_pk, "post", {}),
+    "people:volunteering_withdraw": ("signed_in", own_signup_pk, "post", {}),
+    "people:volunteering_mine": ("signed_in", None, "get", None),
+    "people:volunteering_staff": ("division_reader", None, "get", None, {"post": ({}, supervisors_redirected)}),
+    "people:volunteering_staff_activity": ("division_reader", volunteer_activity_pk, "get", None, {"post": ({}, 200)}),
+    "people:volunteering_signups_xlsx": ("division_reader", volunteer_activity_pk, "get", None),
+    "people:volunteering_served": ("division_writer", signup_pk, "post", {"served": "0"}),
+    "people:volunteering_brands": ("division_reader", None, "get", None, {"post": ({}, supervisors_redirected)}),
+    "people:volunteering_brands_xlsx": ("division_reader", None, "get", None),
+    "people:volunteering_hours": ("division_reader", None, "get", None),
+    "people:volunteering_hours_xlsx": ("division_reader", None, "get", None),
+    "people:volunteering_core": ("division_writer", active_pk, "post", {"core": "1"}),
     "people:figures": ("division_reader", None, "get", None, 302),
     "people:figures_region": ("division_reader", own_division, "get", None),
     "people:figures_export": ("division_reader", own_division, "get", None),
@@ -403,6 +490,14 @@ API = {
     f"POST {P}/contests": ("division_writer", None, new_contest),
     f"POST {P}/contests/{{contest_id}}/results": ("division_writer", contest_id, enrol_body),
     f"GET {P}/contests/{{contest_id}}/results": ("division_reader", contest_id, None),
+    f"GET {P}/volunteering/activities": ("public", None, None),
+    f"POST {P}/volunteering/activities/{{activity_id}}/sign-up": ("signed_in", volunteer_activity_id, None,
+                                                                 (201, 409)),
+    f"GET {P}/volunteering/me": ("signed_in", None, None),
+    f"POST {P}/volunteering/activities": ("division_writer", None, new_volunteer_activity),
+    f"POST {P}/volunteering/sign-ups/{{signup_id}}/service": ("division_writer", signup_id, {"served": False}, 409),
+    f"GET {P}/volunteering/brands": ("division_reader", None, None),
+    f"POST {P}/volunteering/brands": ("division_writer", None, new_brand),
 }
 
 CROSS_COUNTY = [
@@ -416,6 +511,7 @@ CROSS_COUNTY = [
     ("web", "people:training", course_pk, None, 200),
     ("web", "people:contest", contest_pk, None, 200),
     ("web", "people:contest_import", contest_pk, None, 200),
+    ("web", "people:volunteering_staff_activity", volunteer_activity_pk, None, 200),
     ("api", f"GET {P}/contests/{{contest_id}}/results", contest_id, None, 200),
     ("api", f"GET {P}/trainings/{{training_id}}/enrollments", course_id, None, 200),
 ]

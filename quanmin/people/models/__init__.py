@@ -332,6 +332,7 @@ class Training(models.Model):
         GRADE = "grade", _("Grade training")
         CONTINUING = "continuing", _("Continuing training")
         SPECIAL = "special", _("Special training class")
+        VOLUNTEER = "volunteer", _("Volunteer training")
 
     title = models.CharField(_("title"), max_length=120)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.GRADE)
@@ -517,3 +518,7 @@ class ContestResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contest} · {self.instructor}"
+
+
+# Volunteer service (B07), in a module of its own; its models refer to the ones above by name.
+from .volunteering import VolunteerActivity, VolunteerBrand, VolunteerSignup  # noqa: E402, F401
