@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from quanmin.accounts import audit, scoping
 from quanmin.accounts.decorators import role_required
@@ -213,6 +213,7 @@ def contest_detail(request, pk: int):
 
 
 
+@require_http_methods(["GET", "POST"])
 @writer
 def contest_import(request, pk: int):
     contest = scoping.get_scoped_or_404(request.user, Contest.objects.select_related("region"), write=True, pk=pk)
