@@ -219,7 +219,7 @@ def record_service(signup: VolunteerSignup, *, served: bool, hours=None, by, req
         raise PeopleError("not_allowed", _("Nobody records their own hours."), status=403)
     amount = _hours(hours, activity) if served else None
     with transaction.atomic():
-        signup = VolunteerSignup.objects.select_for_update().select_related("log").get(pk=signup.pk)
+        signup = VolunteerSignup.objects.select_for_update().get(pk=signup.pk)  # its log read after: no outer join
         if signup.status == Status.WITHDRAWN:
             raise PeopleError("withdrawn", _("This volunteer withdrew."), status=409)
         log, at = signup.log, timezone.now()
