@@ -53,7 +53,7 @@ STAFF_RECORDS = (
     "physique.Participant.created_by", "physique.TestResult.tester", "physique.Prescription.created_by",
     "physique.ExerciseSession.created_by", "physique.ExerciseGrade.recorded_by", "physique.ExerciseGrade.annulled_by",
     "people.Instructor.approved_by", "people.GradeRecord.by", "people.DutyLog.confirmed_by",
-    "people.GuidanceRequest.answered_by", "maintenance.InspectionPlan.inspector",
+    "people.GuidanceRequest.answered_by", "people.VolunteerActivity.created_by", "maintenance.InspectionPlan.inspector",
     "maintenance.InspectionPlan.created_by", "maintenance.InspectionRound.inspector",
     "maintenance.Check.checked_by", "maintenance.WorkOrder.created_by", "maintenance.WorkOrder.verified_by",
     "maintenance.WorkOrderPhoto.uploaded_by", "maintenance.WorkOrderEvent.actor", "feedback.ReportEvent.actor",
