@@ -329,6 +329,7 @@ def add_contest_result(request, contest_id: int, payload: ContestResultIn):
 
 @router.get("/contests/{int:contest_id}/results", response={200: list[ContestResultOut], **ERRORS},
             summary="A contest's results (staff)")
+@paginate(Paging)
 def list_contest_results(request, contest_id: int):
     _require(permissions.can_read(request.user))
     contest = scoping.get_scoped_or_404(request.user, Contest.objects.all(), pk=contest_id)

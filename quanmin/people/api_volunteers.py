@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from quanmin.accounts import scoping
 from quanmin.accounts.api_auth import PUBLIC
-from quanmin.core.api import MAX_ID, ErrorOut, Paging
+from quanmin.core.api import MAX_ID, Day, ErrorOut, Moment, Paging
 
 from . import permissions, selectors, volunteering
 from .models import VolunteerActivity, VolunteerBrand, VolunteerSignup
@@ -53,8 +53,8 @@ class VolunteerActivityIn(Schema):
     site_id: int | None = Field(None, ge=1, le=MAX_ID)
     place: str = Field("", max_length=200)
     link: str = Field("", max_length=300)
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
+    starts_at: Moment
+    ends_at: Moment
     places: int = Field(20, ge=1, le=10000)
     description: str = Field("", max_length=500)
 
@@ -97,7 +97,7 @@ class VolunteerBrandIn(Schema):
     kind: str = Field("alliance", max_length=10)
     region_code: str = Field(..., max_length=12)
     organiser: str = Field(..., max_length=120)
-    founded_on: datetime.date | None = None
+    founded_on: Day | None = None
     description: str = Field("", max_length=300)
 
 

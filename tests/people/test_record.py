@@ -97,4 +97,4 @@ def test_contest_import_and_export_pages(record, client_for):
     assert rows[1][:2] == (w.instructor.real_name, w.instructor.pk) and rows[1][4:] == (3, "优秀奖")
     assert client_for("other_county").get(url).status_code == 404
     api = client.get(f"/api/v1/people/contests/{w.contest.pk}/results")
-    assert api.status_code == 200 and api.json()[0]["award"] == "优秀奖"
+    assert api.status_code == 200 and api.json()["items"][0]["award"] == "优秀奖"
